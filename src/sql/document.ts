@@ -1,0 +1,443 @@
+/**
+ * A parsed SQL document: what every rule reads. One lexer pass splits the text, each
+ * statement is parsed once, and every statement knows its range, AST, kind and transaction
+ * state. AST locations are UTF-8 byte offsets of the text the parser saw; `offsetOf` turns
+ * them into offsets of the document (and the engine maps those to the host file).
+ */
+import { classify, nodeBody, nodeType, txAction, walk, type StatementKind } from "./classify.js";
+import {
+  lex,
+  lexScript,
+  scanQuoted,
+  type Comment,
+  type CopyDataItem,
+  type Mask,
+  type MetaItem,
+  type StatementItem,
+} from "./lexer.js";
+import { parsePlpgsql, parseSql, type PgNode, type RawStmt } from "./parser.js";
+import { Utf8Offsets } from "./text.js";
+
+export type DocumentKind = "script" | "embedded";
+
+/** The transaction a statement runs in. */
+export type TxState = "none" | "explicit" | "assumed";
+
+export interface StatementError {
+  message: string;
+  /** Document offset of the error. */
+  offset: number;
+}
+
+export class Statement {
+  /** Index among the document's top-level statements (-1 for statements inside a body). */
+  index = -1;
+  node: PgNode | null = null;
+  /** `UpdateStmt`, `CreateStmt`… ("" when the statement did not parse). */
+  nodeType = "";
+  kind: StatementKind | null = null;
+  tx: TxState = "none";
+  error: StatementError | null = null;
+  /** For a statement inside a function body or DO block: the statement that holds it. */
+  parent: Statement | null = null;
+  blankLines: number[] = [];
+  semicolon = -1;
+  copyFromStdin = false;
+  private utf8: Utf8Offsets | null = null;
+
+  constructor(
+    readonly doc: SqlDocument,
+    /** Document offset of the first token. */
+    readonly start: number,
+    /** Document offset just past the last token (the `;` is not included). */
+    readonly end: number,
+    /** The text the parser saw; AST locations are byte offsets into it. */
+    readonly parseText: string,
+    /** Maps an index of `parseText` to a document offset. */
+    private readonly mapIndex: (index: number) => number,
+  ) {}
+
+  get text(): string {
+    return this.doc.sql.slice(this.start, this.end);
+  }
+
+  get nested(): boolean {
+    return this.parent !== null;
+  }
+
+  /** Document offset of an AST location (a UTF-8 byte offset); the statement start when unknown. */
+  offsetOf(location: number | undefined | null): number {
+    if (typeof location !== "number" || location < 0) return this.start;
+    return this.mapIndex(this.indexOf(location));
+  }
+
+  /** Index into `parseText` of an AST location (a UTF-8 byte offset). */
+  indexOf(location: number): number {
+    this.utf8 ??= new Utf8Offsets(this.parseText);
+    return this.utf8.toUtf16(location);
+  }
+
+  /** Document offset of an index into `parseText`. */
+  offsetOfIndex(index: number): number {
+    return this.mapIndex(index);
+  }
+}
+
+export interface DocumentOptions {
+  kind?: DocumentKind;
+  /** psql meta-commands, variables and COPY data (default: true for scripts). */
+  psql?: boolean;
+  /** The file runs inside a transaction its migration tool opens (config `assumeInTransaction`). */
+  assumeInTransaction?: boolean;
+  /** Parse function and DO bodies for the statements inside them (default: true). */
+  bodies?: boolean;
+}
+
+const FILE_DIRECTIVE = /sqlguard-(?:assume-in-transaction|no-transaction)\b/;
+const ASSUME_TX = /^\s*sqlguard-assume-in-transaction\b/;
+const NO_TX = /^\s*sqlguard-no-transaction\b/;
+
+/** Anything a document yields besides statements. */
+export type DocumentItem = MetaItem | CopyDataItem;
+
+/**
+ * A SQL document. Statements are produced lazily by `events()`: each is lexed, parsed once,
+ * handed to every rule, and can then be dropped, so memory stays flat however long the file.
+ */
+export class SqlDocument {
+  readonly kind: DocumentKind;
+  readonly psql: boolean;
+  readonly bodies: boolean;
+  /** The migration tool wraps this document in a transaction (config, or a file directive). */
+  readonly assumeInTransaction: boolean;
+  /** The directive that set `assumeInTransaction`, if one did. */
+  readonly transactionDirective: "assume-in-transaction" | "no-transaction" | null = null;
+  /** Comments met so far (all of them once `events()` is exhausted). */
+  readonly comments: Comment[] = [];
+
+  constructor(
+    /** The SQL text every offset refers to (the whole file for a script). */
+    readonly sql: string,
+    options: DocumentOptions = {},
+  ) {
+    this.kind = options.kind ?? "script";
+    this.psql = options.psql ?? this.kind === "script";
+    this.bodies = options.bodies ?? true;
+    let assume = options.assumeInTransaction ?? false;
+    if (FILE_DIRECTIVE.test(sql)) {
+      // File directives apply to the whole file wherever they stand: read the comments first.
+      const { comments } = lex(sql, { psql: this.psql });
+      for (const c of comments) {
+        const body = commentBody(sql, c);
+        if (ASSUME_TX.test(body)) {
+          assume = true;
+          this.transactionDirective = "assume-in-transaction";
+        } else if (NO_TX.test(body)) {
+          assume = false;
+          this.transactionDirective = "no-transaction";
+        }
+      }
+    }
+    this.assumeInTransaction = assume;
+  }
+
+  /**
+   * Lexes and parses the document: yields every top-level statement (followed by the statements
+   * inside its function or DO body, which have `parent` set), and every meta-command and COPY
+   * data block. The parser must be loaded.
+   */
+  *events(): Generator<Statement | DocumentItem> {
+    const tracker = new TransactionTracker(this.assumeInTransaction);
+    let index = 0;
+    for (const item of lexScript(this.sql, { psql: this.psql, variables: this.psql }, this.comments)) {
+      if (item.type !== "statement") {
+        yield item;
+        continue;
+      }
+      for (const s of parseItem(this, item)) {
+        s.index = index++;
+        tracker.assign(s);
+        yield s;
+        if (this.bodies && s.node) {
+          for (const inner of bodyStatements(this, s)) yield inner;
+        }
+      }
+    }
+  }
+}
+
+/** A whole document in memory: for the ESLint language and tests. */
+export interface ParsedDocument {
+  doc: SqlDocument;
+  statements: Statement[];
+  nested: Statement[];
+  items: DocumentItem[];
+}
+
+export function parseDocument(sql: string, options: DocumentOptions = {}): ParsedDocument {
+  const doc = new SqlDocument(sql, options);
+  const out: ParsedDocument = { doc, statements: [], nested: [], items: [] };
+  for (const e of doc.events()) {
+    if (e instanceof Statement) (e.parent ? out.nested : out.statements).push(e);
+    else out.items.push(e);
+  }
+  out.items.sort((a, b) => a.start - b.start);
+  return out;
+}
+
+/** Follows BEGIN/COMMIT/ROLLBACK to give each top-level statement the transaction it runs in. */
+export class TransactionTracker {
+  private explicit = false;
+  constructor(private assumed: boolean) {}
+
+  assign(s: Statement): void {
+    s.tx = this.explicit ? "explicit" : this.assumed ? "assumed" : "none";
+    const action = s.node ? txAction(s.node) : null;
+    if (action === "begin") this.explicit = true;
+    else if (action === "commit" || action === "rollback" || action === "prepare") {
+      // Ends the block, and with it the migration tool's transaction if there was one.
+      this.explicit = false;
+      this.assumed = false;
+    }
+  }
+}
+
+/** The text inside a comment's delimiters. */
+export function commentBody(sql: string, c: Comment): string {
+  return c.block ? sql.slice(c.start + 2, Math.max(c.start + 2, c.end - 2)) : sql.slice(c.start + 2, c.end);
+}
+
+function applyMasks(sql: string, start: number, end: number, masks: Mask[] | null, variables: boolean): string {
+  const slice = sql.slice(start, end);
+  if (!masks) return slice;
+  let out = "";
+  let at = start;
+  for (const m of masks) {
+    if (m.start < start || m.end > end || m.start < at) continue;
+    if (!variables && m.variable) continue;
+    out += sql.slice(at, m.start) + m.text;
+    at = m.end;
+  }
+  return out + sql.slice(at, end);
+}
+
+function parseItem(doc: SqlDocument, item: StatementItem): Statement[] {
+  const sql = doc.sql;
+  const identity = (base: number) => (i: number) => base + i;
+  let parseText = applyMasks(sql, item.start, item.end, item.masks, true);
+  const make = (start: number, end: number, text: string, base: number): Statement => {
+    const s = new Statement(doc, start, end, text, identity(base));
+    s.blankLines = item.blankLines;
+    s.semicolon = item.semicolon;
+    s.copyFromStdin = item.copyFromStdin;
+    return s;
+  };
+  const whole = make(item.start, item.end, parseText, item.start);
+
+  if (item.lexError) {
+    whole.error = { message: item.lexError.message, offset: item.lexError.offset };
+    return [whole];
+  }
+  if (item.nul >= 0) {
+    whole.error = {
+      message: "NUL byte inside the statement: PostgreSQL stops reading at it, so the statement was not linted",
+      offset: item.nul,
+    };
+    return [whole];
+  }
+
+  let outcome = parseSql(parseText);
+  if (!outcome.ok && item.hasVariables) {
+    // `arr[1:n]` is a slice, not a psql variable: try again as plain SQL.
+    const plain = applyMasks(sql, item.start, item.end, item.masks, false);
+    const retry = parseSql(plain);
+    if (retry.ok) {
+      outcome = retry;
+      parseText = plain;
+    }
+  }
+  if (!outcome.ok) {
+    const s = make(item.start, item.end, parseText, item.start);
+    s.error = { message: outcome.message, offset: item.start + outcome.offset };
+    return [s];
+  }
+  const stmts = outcome.stmts;
+  if (stmts.length <= 1) {
+    const s = make(item.start, item.end, parseText, item.start);
+    if (stmts.length === 1) setNode(s, stmts[0]!.stmt);
+    return [s];
+  }
+  // Our splitter kept together what the parser sees as several statements: split by its ranges.
+  const utf8 = new Utf8Offsets(parseText);
+  return stmts.map((raw, k) => {
+    let a = utf8.toUtf16(raw.stmt_location ?? 0);
+    const b = raw.stmt_len === undefined ? parseText.length : utf8.toUtf16((raw.stmt_location ?? 0) + raw.stmt_len);
+    while (a < b && /\s/.test(parseText[a]!)) a++;
+    const s = make(item.start + a, item.start + b, parseText, item.start);
+    if (k < stmts.length - 1) s.semicolon = -1;
+    setNode(s, raw.stmt);
+    return s;
+  });
+}
+
+function setNode(s: Statement, node: PgNode): void {
+  s.node = node;
+  s.nodeType = nodeType(node);
+  s.kind = classify(node);
+}
+
+// --- statements inside function bodies and DO blocks ---
+
+interface Literal {
+  /** Index (in the statement's parse text) of the opening quote and just past the closing one. */
+  open: number;
+  close: number;
+  /** Index of the first content character. */
+  contentStart: number;
+  content: string;
+  /** Maps an index of `content` to an index of the parse text. */
+  map: (i: number) => number;
+}
+
+/** Finds the string literal at or after `from` (skipping whitespace, comments and `AS`). */
+function literalAt(text: string, from: number): Literal | null {
+  let i = from;
+  for (;;) {
+    while (i < text.length && /\s/.test(text[i]!)) i++;
+    if (text.startsWith("--", i)) {
+      const nl = text.indexOf("\n", i);
+      i = nl < 0 ? text.length : nl + 1;
+    } else if (text.startsWith("/*", i)) {
+      const e = text.indexOf("*/", i + 2);
+      if (e < 0) return null;
+      i = e + 2;
+    } else if (/^as\b/i.test(text.slice(i, i + 3))) i += 2;
+    else break;
+  }
+  if (text[i] === "$") {
+    const m = /^\$([A-Za-z_\u0080-\uffff][A-Za-z0-9_\u0080-\uffff]*)?\$/.exec(text.slice(i, i + 200));
+    if (!m) return null;
+    const tag = m[0];
+    const close = text.indexOf(tag, i + tag.length);
+    if (close < 0) return null;
+    const contentStart = i + tag.length;
+    const content = text.slice(contentStart, close);
+    return { open: i, close: close + tag.length, contentStart, content, map: (k) => contentStart + k };
+  }
+  if (text[i] === "'") {
+    const end = scanQuoted(text, i + 1, 39, false);
+    if (end < 0) return null;
+    const raw = text.slice(i + 1, end - 1);
+    const contentStart = i + 1;
+    if (!raw.includes("''")) return { open: i, close: end, contentStart, content: raw, map: (k) => contentStart + k };
+    // Each doubled quote collapses to one character: keep where they were to map back.
+    const collapsed: number[] = [];
+    let content = "";
+    for (let k = 0; k < raw.length; k++) {
+      content += raw[k];
+      if (raw[k] === "'" && raw[k + 1] === "'") {
+        collapsed.push(content.length);
+        k++;
+      }
+    }
+    return {
+      open: i,
+      close: end,
+      contentStart,
+      content,
+      map: (k) => {
+        let extra = 0;
+        for (const c of collapsed) if (c <= k) extra++;
+        return contentStart + k + extra;
+      },
+    };
+  }
+  return null;
+}
+
+function defElems(list: unknown): PgNode[] {
+  return Array.isArray(list) ? (list as PgNode[]).map((d) => (d.DefElem ?? {}) as PgNode) : [];
+}
+
+/** Statements inside the string body of a function, procedure or DO block. */
+function bodyStatements(doc: SqlDocument, s: Statement): Statement[] {
+  const type = s.nodeType;
+  if (type !== "CreateFunctionStmt" && type !== "DoStmt") return [];
+  const out: Statement[] = [];
+  const body = nodeBody(s.node);
+  const opts = defElems(type === "DoStmt" ? body.args : body.options);
+  const language = String(nodeBody(opts.find((d) => d.defname === "language")?.arg).sval ?? (type === "DoStmt" ? "plpgsql" : "sql")).toLowerCase();
+  const as = opts.find((d) => d.defname === "as");
+  if (!as || body.sql_body) return out; // BEGIN ATOMIC bodies are already in the AST
+  const from = s.offsetOf(as.location) - s.start;
+  const lit = literalAt(s.parseText, Math.max(0, from));
+  if (!lit || lit.content.trim() === "") return out;
+  const mapIndex = (i: number) => s.offsetOfIndex(lit.map(i));
+
+  if (language === "sql") {
+    const outcome = parseSql(lit.content);
+    if (!outcome.ok) return out; // the server reports it when the function is created
+    addBodyStatements(doc, s, lit.content, outcome.stmts, mapIndex, out);
+  } else if (language === "plpgsql") {
+    // The body may use psql-style variables its runner substitutes (graphile-worker does).
+    // It is handed over dollar-quoted whatever its quoting was, so line numbers match `content`.
+    const content = lit.content.replace(/(?<![:\w]):(?=[A-Za-z_])/g, "_");
+    let tag = "$sqlguard$";
+    while (content.includes(tag)) tag = tag.replace(/\$$/, "_$");
+    const source = s.parseText.slice(0, lit.open) + tag + content + tag + s.parseText.slice(lit.close);
+    const tree = parsePlpgsql(source);
+    if (!tree) return out;
+    const lineStarts = [0];
+    for (let k = 0; k < content.length; k++) if (content[k] === "\n") lineStarts.push(k + 1);
+    walk(tree, (t, b) => {
+      if (t !== "PLpgSQL_stmt_execsql") return;
+      const query = String((b.sqlstmt as PgNode | undefined)?.PLpgSQL_expr?.query ?? "");
+      const line = Number(b.lineno ?? 0);
+      if (!query || line < 1) return;
+      const at = content.indexOf(query, lineStarts[line - 1] ?? 0);
+      if (at < 0) return; // the text was rewritten (SELECT … INTO …): positions cannot be exact
+      const outcome = parseSql(query);
+      if (!outcome.ok) return;
+      addBodyStatements(doc, s, query, outcome.stmts, (i) => mapIndex(at + i), out);
+    });
+  }
+  for (const inner of out) inner.tx = s.tx;
+  return out;
+}
+
+function addBodyStatements(
+  doc: SqlDocument,
+  parent: Statement,
+  text: string,
+  stmts: RawStmt[],
+  mapIndex: (i: number) => number,
+  out: Statement[],
+): void {
+  const utf8 = new Utf8Offsets(text);
+  for (const raw of stmts) {
+    let a = utf8.toUtf16(raw.stmt_location ?? 0);
+    const b = raw.stmt_len === undefined ? text.length : utf8.toUtf16((raw.stmt_location ?? 0) + raw.stmt_len);
+    a = skipTrivia(text, a, b);
+    let e = b;
+    while (e > a && /\s/.test(text[e - 1]!)) e--;
+    const s = new Statement(doc, mapIndex(a), mapIndex(e), text, mapIndex);
+    s.parent = parent;
+    setNode(s, raw.stmt);
+    out.push(s);
+  }
+}
+
+/** Skips whitespace and comments. */
+function skipTrivia(text: string, i: number, end: number): number {
+  for (;;) {
+    while (i < end && /\s/.test(text[i]!)) i++;
+    if (text.startsWith("--", i)) {
+      const nl = text.indexOf("\n", i);
+      i = nl < 0 || nl > end ? end : nl + 1;
+    } else if (text.startsWith("/*", i)) {
+      const e = text.indexOf("*/", i + 2);
+      i = e < 0 || e > end ? end : e + 2;
+    } else return i;
+  }
+}
+

@@ -1,0 +1,740 @@
+/**
+ * A PostgreSQL script scanner: one pass over the text that finds statements, psql
+ * meta-commands, COPY data, comments and blank lines, with exact UTF-16 ranges.
+ *
+ * It follows PostgreSQL's own lexical rules (scan.l) and psql's splitting rules (psqlscan.l):
+ * a `;` ends a statement only outside parentheses and outside the BEGIN … END body of a
+ * `CREATE FUNCTION/PROCEDURE … BEGIN ATOMIC`; a backslash outside quotes starts a meta-command
+ * that runs to the end of the line; `COPY … FROM stdin` is followed by data lines up to `\.`.
+ * The text between statements (whitespace, comments, stray semicolons) belongs to no item.
+ */
+
+/** A same-length rewrite applied to the text handed to the parser (positions stay exact). */
+export interface Mask {
+  start: number;
+  end: number;
+  text: string;
+  /** A psql variable substitution (the parser retries without these). */
+  variable: boolean;
+}
+
+export interface LexError {
+  offset: number;
+  message: string;
+}
+
+export interface StatementItem {
+  type: "statement";
+  /** Offset of the statement's first token. */
+  start: number;
+  /** Offset just past its last SQL token (the terminating `;` is not included). */
+  end: number;
+  /** Offset of the terminating `;`, or -1. */
+  semicolon: number;
+  /** How the statement ended: `;`, a psql command that sends it (`\g`…), or the end of the file. */
+  terminator: "semicolon" | "meta" | "eof";
+  /** Offsets of the first character of every blank line between this statement's tokens. */
+  blankLines: number[];
+  /** Rewrites for the parser: psql variables, masked meta-commands, legacy string escapes. */
+  masks: Mask[] | null;
+  /** Whether some masks substitute psql variables (the parser retries without them). */
+  hasVariables: boolean;
+  /** An unterminated quote or comment cut this statement short. */
+  lexError: LexError | null;
+  /** Offset of the first NUL character inside the statement, or -1. */
+  nul: number;
+  /** First word, upper-cased (`UPDATE`, `WITH`, `(`…). */
+  firstWord: string;
+  /** `COPY … FROM stdin`: data lines follow. */
+  copyFromStdin: boolean;
+}
+
+export interface MetaItem {
+  type: "meta";
+  start: number;
+  end: number;
+  /** Command name without the backslash (`set`, `connect`, `gset`…). */
+  command: string;
+  /** Raw argument text. */
+  args: string;
+}
+
+export interface CopyDataItem {
+  type: "copy-data";
+  start: number;
+  end: number;
+  /** Whether a `\.` line ended the data (otherwise the end of the file did). */
+  terminated: boolean;
+}
+
+export type ScriptItem = StatementItem | MetaItem | CopyDataItem;
+
+export interface Comment {
+  start: number;
+  end: number;
+  block: boolean;
+}
+
+export interface LexOptions {
+  /** Recognise psql meta-commands, `\;`, COPY data (scripts: yes; SQL in code: no). */
+  psql?: boolean;
+  /** Substitute psql variables `:name`, `:'name'`, `:"name"` for the parser. */
+  variables?: boolean;
+}
+
+export interface LexResult {
+  items: ScriptItem[];
+  statements: StatementItem[];
+  comments: Comment[];
+}
+
+// Meta-commands that send the query buffer, so they end the statement being typed.
+const SENDING_META = new Set([
+  "g",
+  "gx",
+  "gset",
+  "gexec",
+  "gdesc",
+  "watch",
+  "crosstabview",
+  "parse",
+  "sendpipeline",
+  "r",
+  "reset",
+]);
+
+const C_TAB = 9,
+  C_LF = 10,
+  C_VT = 11,
+  C_FF = 12,
+  C_CR = 13,
+  C_SPACE = 32,
+  C_DQUOTE = 34,
+  C_DOLLAR = 36,
+  C_AMP = 38,
+  C_QUOTE = 39,
+  C_LPAREN = 40,
+  C_RPAREN = 41,
+  C_STAR = 42,
+  C_MINUS = 45,
+  C_DOT = 46,
+  C_SLASH = 47,
+  C_COLON = 58,
+  C_SEMI = 59,
+  C_EQ = 61,
+  C_QMARK = 63,
+  C_BACKSLASH = 92,
+  C_BACKTICK = 96,
+  C_LBRACE = 123,
+  C_RBRACE = 125;
+
+function isIdentStart(c: number): boolean {
+  return (c >= 97 && c <= 122) || (c >= 65 && c <= 90) || c === 95 || c >= 128;
+}
+function isIdentCont(c: number): boolean {
+  return isIdentStart(c) || (c >= 48 && c <= 57) || c === C_DOLLAR;
+}
+function isDigit(c: number): boolean {
+  return c >= 48 && c <= 57;
+}
+function isSpace(c: number): boolean {
+  return c === C_SPACE || c === C_TAB || c === C_LF || c === C_CR || c === C_FF || c === C_VT;
+}
+/** psql variable names: letters, digits, underscore and non-ASCII. */
+function isVarChar(c: number): boolean {
+  return (c >= 97 && c <= 122) || (c >= 65 && c <= 90) || c === 95 || c >= 128 || isDigit(c);
+}
+
+/** Lexes a whole script into arrays (items sorted by start). */
+export function lex(text: string, options: LexOptions = {}): LexResult {
+  const comments: Comment[] = [];
+  const items = [...lexScript(text, options, comments)];
+  items.sort((a, b) => a.start - b.start);
+  const statements = items.filter((x): x is StatementItem => x.type === "statement");
+  return { items, statements, comments };
+}
+
+/**
+ * Lexes a script lazily: yields each item as soon as it is complete, so a huge file is never
+ * held as a list of statements. A meta-command typed in the middle of a statement is yielded
+ * before that statement. Comments are appended to `comments` as they are met.
+ */
+export function* lexScript(text: string, options: LexOptions = {}, comments: Comment[] = []): Generator<ScriptItem> {
+  const psql = options.psql ?? true;
+  const variables = options.variables ?? psql;
+  const n = text.length;
+  const items: ScriptItem[] = []; // completed, not yet yielded
+
+  // State of the statement being read.
+  let stmt = null as StatementItem | null;
+  let lastTokenEnd = 0;
+  let depth = 0; // parentheses
+  let beginDepth = 0; // BEGIN … END inside CREATE FUNCTION/PROCEDURE bodies
+  let wordIndex = 0;
+  let isRoutine = false; // statement starts CREATE [OR REPLACE] FUNCTION|PROCEDURE
+  let isCopy = false;
+  let prevWordFrom = false;
+  let createWords: string[] = [];
+  let setWords: string[] | null = null;
+  // Session state that changes lexing.
+  let standardStrings = true;
+  let copyPending = false;
+
+  const open = (at: number): StatementItem => {
+    if (stmt) return stmt;
+    stmt = {
+      type: "statement",
+      start: at,
+      end: at,
+      semicolon: -1,
+      terminator: "eof",
+      blankLines: [],
+      masks: null,
+      hasVariables: false,
+      lexError: null,
+      nul: -1,
+      firstWord: "",
+      copyFromStdin: false,
+    };
+    depth = 0;
+    beginDepth = 0;
+    wordIndex = 0;
+    isRoutine = false;
+    isCopy = false;
+    prevWordFrom = false;
+    createWords = [];
+    setWords = null;
+    return stmt;
+  };
+
+  const close = (terminator: StatementItem["terminator"], semicolon: number): void => {
+    const s = stmt;
+    if (!s) return;
+    s.end = lastTokenEnd;
+    s.terminator = terminator;
+    s.semicolon = semicolon;
+    items.push(s);
+    if (s.copyFromStdin) copyPending = true;
+    if (setWords) applySet(setWords);
+    stmt = null;
+  };
+
+  const applySet = (words: string[]): void => {
+    // SET [SESSION|LOCAL] standard_conforming_strings {=|TO} {on|off|true|false|'on'|…}
+    const w = words.filter((x) => x !== "SESSION" && x !== "LOCAL");
+    if (w[1] === "STANDARD_CONFORMING_STRINGS" && (w[2] === "=" || w[2] === "TO") && w[3]) {
+      const v = w[3].replace(/'/g, "");
+      if (v === "OFF" || v === "FALSE" || v === "0") standardStrings = false;
+      else if (v === "ON" || v === "TRUE" || v === "1" || v === "DEFAULT") standardStrings = true;
+    }
+  };
+
+  const addMask = (start: number, end: number, replacement: string, variable = false): void => {
+    const s = stmt;
+    if (!s) return;
+    (s.masks ??= []).push({ start, end, text: replacement, variable });
+    if (variable) s.hasVariables = true;
+  };
+
+  /**
+   * Every SQL token of a statement passes here: it opens the statement, moves its end, and
+   * feeds the few keywords that change how the script splits.
+   */
+  const tok = (start: number, end: number, isWord: boolean): void => {
+    const s = open(start);
+    lastTokenEnd = end;
+    const idx = wordIndex++;
+    if (idx === 0) {
+      const w = text.slice(start, end).toUpperCase();
+      s.firstWord = w;
+      if (w === "COPY") isCopy = true;
+      else if (w === "CREATE") createWords = ["CREATE"];
+      else if (w === "SET") setWords = ["SET"];
+      return;
+    }
+    if (setWords !== null && idx < 6) setWords.push(text.slice(start, end).toUpperCase());
+    if (!isWord) {
+      prevWordFrom = false;
+      return;
+    }
+    const len = end - start;
+    if (createWords.length > 0 && idx < 4 && !isRoutine) {
+      const w = text.slice(start, end).toUpperCase();
+      if (w === "FUNCTION" || w === "PROCEDURE") isRoutine = true;
+      else if (w === "OR" || w === "REPLACE") createWords.push(w);
+      else createWords = [];
+      return;
+    }
+    if (isRoutine) {
+      if (depth === 0 && len >= 3 && len <= 5) {
+        const w = text.slice(start, end).toUpperCase();
+        if (w === "BEGIN") beginDepth++;
+        else if (w === "CASE") {
+          if (beginDepth > 0) beginDepth++;
+        } else if (w === "END") {
+          if (beginDepth > 0) beginDepth--;
+        }
+      }
+      return;
+    }
+    if (isCopy && depth === 0) {
+      if (prevWordFrom && len === 5 && text.slice(start, end).toUpperCase() === "STDIN") s.copyFromStdin = true;
+      prevWordFrom = len === 4 && text.slice(start, end).toUpperCase() === "FROM";
+    }
+  };
+  const word = (start: number, end: number): void => tok(start, end, true);
+  const symbolOrToken = (start: number, end: number): void => tok(start, end, false);
+
+  /** Ends an unterminated construct: the statement stops at the end of the opening line. */
+  const unterminated = (start: number, what: string): number => {
+    const s = open(start);
+    if (!s.lexError) s.lexError = { offset: start, message: `unterminated ${what}` };
+    let eol = start;
+    while (eol < n) {
+      const c = text.charCodeAt(eol);
+      if (c === C_LF || c === C_CR) break;
+      eol++;
+    }
+    lastTokenEnd = eol;
+    close("eof", -1);
+    return eol;
+  };
+
+  /** Reads COPY data starting at `from` (a line start); returns the offset after it. */
+  const copyData = (from: number): number => {
+    copyPending = false;
+    let i = from;
+    while (i < n) {
+      // i is at a line start
+      let eol = i;
+      while (eol < n) {
+        const c = text.charCodeAt(eol);
+        if (c === C_LF || c === C_CR) break;
+        eol++;
+      }
+      const line = text.slice(i, eol);
+      let next = eol;
+      if (next < n) next += text.charCodeAt(next) === C_CR && text.charCodeAt(next + 1) === C_LF ? 2 : 1;
+      if (line === "\\.") {
+        items.push({ type: "copy-data", start: from, end: eol, terminated: true });
+        return next;
+      }
+      i = next;
+    }
+    if (n > from) items.push({ type: "copy-data", start: from, end: n, terminated: false });
+    return n;
+  };
+
+  let i = 0;
+  if (text.charCodeAt(0) === 0xfeff) i = 1; // a BOM is not part of any statement
+
+  for (;;) {
+    if (items.length > 0) {
+      for (const item of items) yield item;
+      items.length = 0;
+    }
+    if (i >= n) break;
+    const c = text.charCodeAt(i);
+
+    // Whitespace: look for blank lines inside a statement and for the start of COPY data.
+    if (isSpace(c)) {
+      const runStart = i;
+      let lineStart = -1; // start of the current line inside the run, -1 while still on the token's line
+      while (i < n) {
+        const d = text.charCodeAt(i);
+        if (d === C_LF || d === C_CR) {
+          if (lineStart >= 0 && stmt) stmt.blankLines.push(lineStart);
+          i += d === C_CR && text.charCodeAt(i + 1) === C_LF ? 2 : 1;
+          if (copyPending) break;
+          lineStart = i;
+        } else if (d === C_SPACE || d === C_TAB || d === C_FF || d === C_VT) i++;
+        else break;
+      }
+      if (copyPending && i > runStart && isLineBreakBefore(text, i)) {
+        i = copyData(i);
+      }
+      continue;
+    }
+
+    if (c === 0) {
+      const s = open(i);
+      if (s.nul < 0) s.nul = i;
+      lastTokenEnd = i + 1;
+      i++;
+      continue;
+    }
+
+    // Comments.
+    if (c === C_MINUS && text.charCodeAt(i + 1) === C_MINUS) {
+      const start = i;
+      i += 2;
+      while (i < n) {
+        const d = text.charCodeAt(i);
+        if (d === C_LF || d === C_CR) break;
+        i++;
+      }
+      comments.push({ start, end: i, block: false });
+      continue;
+    }
+    if (c === C_SLASH && text.charCodeAt(i + 1) === C_STAR) {
+      const start = i;
+      let nest = 1;
+      i += 2;
+      while (i < n && nest > 0) {
+        const d = text.charCodeAt(i);
+        if (d === C_SLASH && text.charCodeAt(i + 1) === C_STAR) {
+          nest++;
+          i += 2;
+        } else if (d === C_STAR && text.charCodeAt(i + 1) === C_SLASH) {
+          nest--;
+          i += 2;
+        } else i++;
+      }
+      if (nest > 0) {
+        i = unterminated(start, "block comment (/* without */)");
+        comments.push({ start, end: i, block: true });
+        continue;
+      }
+      comments.push({ start, end: i, block: true });
+      continue;
+    }
+
+    // Statement terminator.
+    if (c === C_SEMI) {
+      if (stmt && depth <= 0 && beginDepth <= 0) {
+        close("semicolon", i);
+      } else if (stmt) {
+        lastTokenEnd = i + 1;
+      }
+      i++;
+      continue;
+    }
+
+    if (c === C_LPAREN) {
+      symbolOrToken(i, i + 1);
+      depth++;
+      i++;
+      continue;
+    }
+    if (c === C_RPAREN) {
+      symbolOrToken(i, i + 1);
+      if (depth > 0) depth--;
+      i++;
+      continue;
+    }
+
+    // Quoted strings.
+    if (c === C_QUOTE) {
+      const end = scanQuoted(text, i + 1, C_QUOTE, !standardStrings);
+      if (end < 0) {
+        i = unterminated(i, "quoted string");
+        continue;
+      }
+      if (!standardStrings) legacyEscapes(i, end);
+      symbolOrToken(i, end);
+      i = end;
+      continue;
+    }
+    if (c === C_DQUOTE) {
+      const end = scanQuoted(text, i + 1, C_DQUOTE, false);
+      if (end < 0) {
+        i = unterminated(i, "quoted identifier");
+        continue;
+      }
+      word(i, end);
+      i = end;
+      continue;
+    }
+
+    // Identifiers, keywords, and the prefixed strings E'', B'', X'', N'', U&''.
+    if (isIdentStart(c)) {
+      const next = text.charCodeAt(i + 1);
+      if (next === C_QUOTE) {
+        const lower = c | 0x20;
+        if (lower === 101 /* e */) {
+          const end = scanQuoted(text, i + 2, C_QUOTE, true);
+          if (end < 0) {
+            i = unterminated(i, "quoted string");
+            continue;
+          }
+          symbolOrToken(i, end);
+          i = end;
+          continue;
+        }
+        if (lower === 98 /* b */ || lower === 120 /* x */ || lower === 110 /* n */) {
+          const end = scanQuoted(text, i + 2, C_QUOTE, !standardStrings);
+          if (end < 0) {
+            i = unterminated(i, "quoted string");
+            continue;
+          }
+          symbolOrToken(i, end);
+          i = end;
+          continue;
+        }
+      }
+      if ((c | 0x20) === 117 /* u */ && next === C_AMP) {
+        const q = text.charCodeAt(i + 2);
+        if (q === C_QUOTE || q === C_DQUOTE) {
+          const end = scanQuoted(text, i + 3, q, false);
+          if (end < 0) {
+            i = unterminated(i, q === C_QUOTE ? "quoted string" : "quoted identifier");
+            continue;
+          }
+          if (q === C_QUOTE) symbolOrToken(i, end);
+          else word(i, end);
+          i = end;
+          continue;
+        }
+      }
+      let j = i + 1;
+      while (j < n && isIdentCont(text.charCodeAt(j))) j++;
+      word(i, j);
+      i = j;
+      continue;
+    }
+
+    // Numbers (digits, dots, exponents, hex/octal/binary prefixes, underscores).
+    if (isDigit(c) || (c === C_DOT && isDigit(text.charCodeAt(i + 1)))) {
+      let j = i + 1;
+      while (j < n) {
+        const d = text.charCodeAt(j);
+        if (isDigit(d) || (d >= 97 && d <= 122) || (d >= 65 && d <= 90) || d === 95) j++;
+        else if (d === C_DOT && text.charCodeAt(j + 1) !== C_DOT) j++;
+        else if ((d === 43 || d === 45) && (text.charCodeAt(j - 1) | 0x20) === 101 && isDigit(text.charCodeAt(i)))
+          j++;
+        else break;
+      }
+      symbolOrToken(i, j);
+      i = j;
+      continue;
+    }
+
+    // Dollar: parameter $1, or a dollar-quoted string $tag$…$tag$.
+    if (c === C_DOLLAR) {
+      const d = text.charCodeAt(i + 1);
+      if (isDigit(d)) {
+        let j = i + 2;
+        while (j < n && isDigit(text.charCodeAt(j))) j++;
+        symbolOrToken(i, j);
+        i = j;
+        continue;
+      }
+      let j = i + 1;
+      if (j < n && isIdentStart(text.charCodeAt(j))) {
+        j++;
+        while (j < n) {
+          const e = text.charCodeAt(j);
+          if (isIdentStart(e) || isDigit(e)) j++;
+          else break;
+        }
+      }
+      if (text.charCodeAt(j) === C_DOLLAR) {
+        const tag = text.slice(i, j + 1);
+        const close = text.indexOf(tag, j + 1);
+        if (close < 0) {
+          i = unterminated(i, `dollar-quoted string (${tag} without closing ${tag})`);
+          continue;
+        }
+        const end = close + tag.length;
+        symbolOrToken(i, end);
+        i = end;
+        continue;
+      }
+      symbolOrToken(i, i + 1);
+      i++;
+      continue;
+    }
+
+    // psql: backslash commands, `\;` and `\:`.
+    if (c === C_BACKSLASH && psql) {
+      const d = text.charCodeAt(i + 1);
+      if (d === C_SEMI) {
+        // `\;` puts a semicolon in the query buffer without sending it: a boundary for us.
+        if (stmt && depth <= 0 && beginDepth <= 0) close("semicolon", i + 1);
+        i += 2;
+        continue;
+      }
+      if (d === C_COLON) {
+        symbolOrToken(i, i + 2);
+        addMask(i, i + 1, " ");
+        i += 2;
+        continue;
+      }
+      i = metaCommand(i);
+      continue;
+    }
+
+    // psql variables :name, :'name', :"name", :{?name}; otherwise `::`, `:=` or a lone colon.
+    if (c === C_COLON) {
+      const d = text.charCodeAt(i + 1);
+      if (d === C_COLON) {
+        symbolOrToken(i, i + 2);
+        i += 2;
+        continue;
+      }
+      if (variables) {
+        const v = psqlVariable(i);
+        if (v > 0) {
+          i = v;
+          continue;
+        }
+      }
+      symbolOrToken(i, i + 1);
+      i++;
+      continue;
+    }
+
+    // Any other operator character.
+    symbolOrToken(i, i + 1);
+    i++;
+  }
+
+  if (stmt) close("eof", -1);
+  for (const item of items) yield item;
+
+  // --- helpers that need the closure ---
+
+  /** With standard_conforming_strings off, `\'` inside a plain string is an escaped quote. */
+  function legacyEscapes(start: number, end: number): void {
+    for (let k = start + 1; k < end - 1; k++) {
+      if (text.charCodeAt(k) === C_BACKSLASH) {
+        if (text.charCodeAt(k + 1) === C_QUOTE) addMaskAt(start, k, "'");
+        k++;
+      }
+    }
+  }
+
+  function addMaskAt(tokenStart: number, at: number, replacement: string): void {
+    open(tokenStart);
+    addMask(at, at + 1, replacement);
+  }
+
+  function psqlVariable(at: number): number {
+    const d = text.charCodeAt(at + 1);
+    if (d === C_QUOTE || d === C_DQUOTE) {
+      let j = at + 2;
+      while (j < n && isVarChar(text.charCodeAt(j))) j++;
+      if (j === at + 2 || text.charCodeAt(j) !== d) return -1;
+      symbolOrToken(at, j + 1);
+      addMask(at, at + 1, " ", true);
+      return j + 1;
+    }
+    if (d === C_LBRACE && text.charCodeAt(at + 2) === C_QMARK) {
+      let j = at + 3;
+      while (j < n && isVarChar(text.charCodeAt(j))) j++;
+      if (j === at + 3 || text.charCodeAt(j) !== C_RBRACE) return -1;
+      symbolOrToken(at, j + 1);
+      addMask(at, j + 1, "true".padEnd(j + 1 - at, " "), true);
+      return j + 1;
+    }
+    if (d === C_EQ || !isVarChar(d) || isDigit(d)) return -1;
+    let j = at + 1;
+    while (j < n && isVarChar(text.charCodeAt(j))) j++;
+    word(at, j);
+    addMask(at, at + 1, "_", true);
+    return j;
+  }
+
+  /** A psql meta-command from `at` (a backslash) to the end of its line or the next command. */
+  function metaCommand(at: number): number {
+    let j = at + 1;
+    // The command name runs to whitespace or another backslash.
+    while (j < n) {
+      const d = text.charCodeAt(j);
+      if (isSpace(d) || (d === C_BACKSLASH && j > at + 1)) break;
+      j++;
+    }
+    const command = text.slice(at + 1, j);
+    // Arguments: to the end of the line or an unquoted backslash; quotes may hold anything.
+    let k = j;
+    let resumeSql = -1;
+    while (k < n) {
+      const d = text.charCodeAt(k);
+      if (d === C_LF || d === C_CR) break;
+      if (d === C_QUOTE || d === C_DQUOTE || d === C_BACKTICK) {
+        let m = k + 1;
+        while (m < n) {
+          const e = text.charCodeAt(m);
+          if (e === C_LF || e === C_CR) break;
+          if (e === C_BACKSLASH && d === C_QUOTE) {
+            m += 2;
+            continue;
+          }
+          if (e === d) break;
+          m++;
+        }
+        k = m < n && text.charCodeAt(m) === d ? m + 1 : m;
+        continue;
+      }
+      if (d === C_BACKSLASH) {
+        if (text.charCodeAt(k + 1) === C_BACKSLASH) resumeSql = k + 2;
+        break;
+      }
+      k++;
+    }
+    let end = k;
+    while (end > j && isSpace(text.charCodeAt(end - 1))) end--;
+    const args = text.slice(j, end).trim();
+    const name = command.replace(/[+!]+$/, "");
+    const item: MetaItem = { type: "meta", start: at, end, command, args };
+
+    if (stmt) {
+      if (SENDING_META.has(name)) {
+        close("meta", -1);
+        items.push(item);
+      } else {
+        // A command typed in the middle of a statement: psql keeps the query buffer going.
+        addMask(at, end, " ".repeat(end - at));
+        items.push(item);
+      }
+    } else {
+      items.push(item);
+    }
+    if ((name === "copy") && /\bfrom\s+stdin\b/i.test(args)) copyPending = true;
+    if (resumeSql >= 0) return resumeSql;
+    if (copyPending && k < n) {
+      const next = k + (text.charCodeAt(k) === C_CR && text.charCodeAt(k + 1) === C_LF ? 2 : 1);
+      return copyData(next);
+    }
+    return k;
+  }
+}
+
+function isLineBreakBefore(text: string, i: number): boolean {
+  const c = text.charCodeAt(i - 1);
+  return c === C_LF || c === C_CR;
+}
+
+/**
+ * Scans a quoted string or identifier whose opening quote is just before `from`.
+ * A doubled quote is an escaped quote; with `backslashes`, `\x` escapes the next character.
+ * Returns the offset after the closing quote, or -1 when the quote is never closed.
+ */
+export function scanQuoted(text: string, from: number, quote: number, backslashes: boolean): number {
+  const n = text.length;
+  let i = from;
+  for (;;) {
+    if (backslashes) {
+      while (i < n) {
+        const d = text.charCodeAt(i);
+        if (d === quote) break;
+        i += d === C_BACKSLASH ? 2 : 1;
+      }
+      if (i >= n) return -1;
+    } else {
+      i = text.indexOf(quote === C_QUOTE ? "'" : quote === C_DQUOTE ? '"' : "`", i);
+      if (i < 0) return -1;
+    }
+    if (text.charCodeAt(i + 1) === quote) {
+      i += 2;
+      continue;
+    }
+    return i + 1;
+  }
+}
+
+/** Empty or whitespace-only chunk? (no SQL tokens at all, comments excluded) */
+export function isBlankText(s: string): boolean {
+  return /^[\s\ufeff]*$/.test(s);
+}
+

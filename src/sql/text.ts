@@ -1,0 +1,230 @@
+/**
+ * Text positions. Everything user-visible is a 1-based line and a 1-based column counted in
+ * UTF-16 code units of the original file (what ESLint and editors use). Line breaks are LF,
+ * CRLF and a lone CR.
+ */
+
+export interface Position {
+  line: number;
+  column: number;
+}
+
+/** Offsets of every line start; built once per file, queried by binary search. */
+export class LineIndex {
+  readonly starts: number[];
+
+  constructor(readonly text: string) {
+    const starts = [0];
+    const n = text.length;
+    let i = text.indexOf("\n");
+    // Fast path for files without CR: indexOf is much quicker than a char loop.
+    if (text.indexOf("\r") === -1) {
+      while (i !== -1) {
+        starts.push(i + 1);
+        i = text.indexOf("\n", i + 1);
+      }
+    } else {
+      for (let j = 0; j < n; j++) {
+        const c = text.charCodeAt(j);
+        if (c === 10) starts.push(j + 1);
+        else if (c === 13) {
+          if (text.charCodeAt(j + 1) === 10) j++;
+          starts.push(j + 1);
+        }
+      }
+    }
+    this.starts = starts;
+  }
+
+  get lineCount(): number {
+    return this.starts.length;
+  }
+
+  /** 0-based line number holding `offset`. */
+  lineOf(offset: number): number {
+    const s = this.starts;
+    let lo = 0;
+    let hi = s.length - 1;
+    while (lo < hi) {
+      const mid = (lo + hi + 1) >> 1;
+      if (s[mid]! <= offset) lo = mid;
+      else hi = mid - 1;
+    }
+    return lo;
+  }
+
+  /** 1-based line and column of an offset (clamped into the text). */
+  position(offset: number): Position {
+    const o = Math.max(0, Math.min(offset, this.text.length));
+    const line = this.lineOf(o);
+    return { line: line + 1, column: o - this.starts[line]! + 1 };
+  }
+
+  /** Offset of a 1-based line and column. */
+  offset(line: number, column: number): number {
+    const start = this.starts[Math.max(0, Math.min(line - 1, this.starts.length - 1))]!;
+    return Math.min(start + column - 1, this.text.length);
+  }
+
+  /** The text of a 0-based line without its line break. */
+  lineText(line: number): string {
+    const start = this.starts[line] ?? this.text.length;
+    let end = line + 1 < this.starts.length ? this.starts[line + 1]! : this.text.length;
+    while (end > start) {
+      const c = this.text.charCodeAt(end - 1);
+      if (c === 10 || c === 13) end--;
+      else break;
+    }
+    return this.text.slice(start, end);
+  }
+}
+
+const NON_ASCII = /[^\x00-\x7f]/;
+
+export function isAscii(s: string): boolean {
+  return !NON_ASCII.test(s);
+}
+
+/**
+ * Converts UTF-8 byte offsets inside `s` into UTF-16 offsets. The parser reports byte
+ * offsets; this is built once per non-ASCII statement and then answers each lookup quickly.
+ */
+export class Utf8Offsets {
+  private readonly byteAt: Uint32Array | null;
+
+  constructor(readonly s: string) {
+    if (isAscii(s)) {
+      this.byteAt = null;
+      return;
+    }
+    // byteAt[i] = UTF-8 byte offset of UTF-16 index i (length + 1 entries).
+    const table = new Uint32Array(s.length + 1);
+    let b = 0;
+    for (let i = 0; i < s.length; i++) {
+      table[i] = b;
+      const c = s.charCodeAt(i);
+      if (c < 0x80) b += 1;
+      else if (c < 0x800) b += 2;
+      else if (c >= 0xd800 && c <= 0xdbff && i + 1 < s.length) {
+        const d = s.charCodeAt(i + 1);
+        if (d >= 0xdc00 && d <= 0xdfff) {
+          table[++i] = b + 1; // inside the pair: no byte boundary, keep the table increasing
+          b += 4;
+          continue;
+        }
+        b += 3;
+      } else b += 3;
+    }
+    table[s.length] = b;
+    this.byteAt = table;
+  }
+
+  /** UTF-16 index of a UTF-8 byte offset (the first index at or after it). */
+  toUtf16(byteOffset: number): number {
+    const t = this.byteAt;
+    if (t === null) return Math.min(byteOffset, this.s.length);
+    let lo = 0;
+    let hi = t.length - 1;
+    if (byteOffset >= t[hi]!) return hi;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (t[mid]! < byteOffset) lo = mid + 1;
+      else hi = mid;
+    }
+    return lo;
+  }
+
+  /** UTF-8 byte offset of a UTF-16 index. */
+  toUtf8(index: number): number {
+    const t = this.byteAt;
+    if (t === null) return index;
+    return t[Math.max(0, Math.min(index, t.length - 1))]!;
+  }
+}
+
+/** UTF-16 index of a code-point index in `s` (PostgreSQL's error cursor counts characters). */
+export function codePointToUtf16(s: string, cp: number): number {
+  if (isAscii(s)) return Math.min(cp, s.length);
+  let i = 0;
+  let n = 0;
+  while (i < s.length && n < cp) {
+    const c = s.charCodeAt(i);
+    i += c >= 0xd800 && c <= 0xdbff && i + 1 < s.length ? 2 : 1;
+    n++;
+  }
+  return i;
+}
+
+/** Whether a string looks like binary data rather than text (NULs or many control bytes). */
+export function looksBinary(bytes: Uint8Array): boolean {
+  const n = Math.min(bytes.length, 8192);
+  if (n === 0) return false;
+  let control = 0;
+  for (let i = 0; i < n; i++) {
+    const b = bytes[i]!;
+    if (b === 0) return true;
+    if (b < 8 || (b > 13 && b < 32 && b !== 27)) control++;
+  }
+  return control / n > 0.1;
+}
+
+export interface DecodedText {
+  text: string;
+  /** Offset (UTF-16, in `text`) of the first byte sequence that was not valid UTF-8. */
+  invalidUtf8At: number;
+  /** The offending byte, for the message. */
+  invalidByte: number;
+  bom: boolean;
+}
+
+/** Decodes UTF-8, keeping a leading BOM out of the way and locating the first invalid byte. */
+export function decodeUtf8(bytes: Uint8Array): DecodedText {
+  const bom = bytes.length >= 3 && bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf;
+  const decoder = new TextDecoder("utf-8", { fatal: false, ignoreBOM: true });
+  const text = decoder.decode(bytes);
+  let invalidUtf8At = -1;
+  let invalidByte = 0;
+  if (text.includes("\ufffd")) {
+    const bad = firstInvalidUtf8(bytes);
+    if (bad >= 0) {
+      invalidByte = bytes[bad]!;
+      invalidUtf8At = new TextDecoder("utf-8", { ignoreBOM: true }).decode(bytes.subarray(0, bad)).length;
+    }
+  }
+  return { text, invalidUtf8At, invalidByte, bom };
+}
+
+/** Byte offset of the first invalid UTF-8 sequence, or -1. */
+export function firstInvalidUtf8(b: Uint8Array): number {
+  const n = b.length;
+  let i = 0;
+  while (i < n) {
+    const c = b[i]!;
+    if (c < 0x80) {
+      i++;
+      continue;
+    }
+    let need: number;
+    let min: number;
+    if (c >= 0xc2 && c <= 0xdf) {
+      need = 1;
+      min = 0x80;
+    } else if (c >= 0xe0 && c <= 0xef) {
+      need = 2;
+      min = 0x800;
+    } else if (c >= 0xf0 && c <= 0xf4) {
+      need = 3;
+      min = 0x10000;
+    } else return i;
+    if (i + need >= n) return i;
+    let cp = c & (need === 1 ? 0x1f : need === 2 ? 0x0f : 0x07);
+    for (let k = 1; k <= need; k++) {
+      const d = b[i + k];
+      if (d === undefined || (d & 0xc0) !== 0x80) return i;
+      cp = (cp << 6) | (d & 0x3f);
+    }
+    if (cp < min || cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff)) return i;
+    i += need + 1;
+  }
+  return -1;
+}
