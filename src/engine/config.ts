@@ -1,0 +1,341 @@
+/**
+ * Configuration: `sqlguard.config.json|js|mjs`, or `"sqlguard"` in package.json, found from the
+ * working directory upwards (or given with --config). Every key and value is checked; anything
+ * unknown or malformed is a ConfigError naming it (the CLI exits 2), never silently ignored.
+ */
+import { existsSync, readFileSync } from "node:fs";
+import path from "node:path";
+import { pathToFileURL } from "node:url";
+import ignore, { type Ignore } from "ignore";
+import picomatch from "picomatch";
+import { ruleById, rules, suggestRule } from "./registry.js";
+import type { Rule, Severity } from "./rule.js";
+import { validate, withDefaults, type JsonSchema } from "./schema.js";
+
+export class ConfigError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = "ConfigError";
+  }
+}
+
+export type SeverityValue = Severity | 0 | 1 | 2;
+export type RuleSetting = SeverityValue | [SeverityValue, unknown?];
+
+export interface UserConfig {
+  $schema?: string;
+  rules?: Record<string, RuleSetting>;
+  ignores?: string[];
+  assumeInTransaction?: string[];
+  prodHosts?: string[];
+  localHosts?: string[];
+  overrides?: { files: string[]; rules?: Record<string, RuleSetting>; assumeInTransaction?: boolean }[];
+  reportUnusedDirectives?: Severity;
+  maxFileSize?: number | string;
+}
+
+export const CONFIG_FILES = ["sqlguard.config.json", "sqlguard.config.js", "sqlguard.config.mjs"] as const;
+
+const stringList: JsonSchema = { type: "array", items: { type: "string" } };
+
+/** The config file's schema (rule settings are checked against each rule's own schema). */
+export const configSchema: JsonSchema = {
+  type: "object",
+  additionalProperties: false,
+  properties: {
+    $schema: { type: "string" },
+    rules: { type: "object", description: "Rule id → severity, or [severity, options]." },
+    ignores: { ...stringList, description: "Paths not to lint, in .gitignore syntax, relative to the config file." },
+    assumeInTransaction: {
+      ...stringList,
+      description: "Globs of files a migration tool runs inside a transaction of its own.",
+    },
+    prodHosts: { ...stringList, description: "Host globs that always count as production." },
+    localHosts: { ...stringList, description: "Host globs that never count as production." },
+    overrides: {
+      type: "array",
+      items: {
+        type: "object",
+        additionalProperties: false,
+        required: ["files"],
+        properties: {
+          files: { ...stringList, minItems: 1 },
+          rules: { type: "object" },
+          assumeInTransaction: { type: "boolean" },
+        },
+      },
+    },
+    reportUnusedDirectives: { type: "string", enum: ["off", "warn", "error"] },
+    maxFileSize: { oneOf: [{ type: "integer", minimum: 1 }, { type: "string" }] },
+  },
+};
+
+export interface ResolvedRule {
+  rule: Rule;
+  severity: "warn" | "error";
+  options: unknown;
+}
+
+export const DEFAULT_MAX_FILE_SIZE = 32 * 1024 * 1024;
+
+export class Config {
+  /** Rules enabled for files no override matches. */
+  private readonly base: Map<string, ResolvedRule>;
+  private readonly overrides: { match: (p: string) => boolean; rules: Map<string, ResolvedRule | null>; assume?: boolean }[];
+  private readonly ignorer: Ignore;
+  private readonly assumeMatch: ((p: string) => boolean) | null;
+  private readonly cache = new Map<string, Map<string, ResolvedRule>>();
+  readonly reportUnusedDirectives: Severity;
+  readonly maxFileSize: number;
+  readonly prodHosts: string[];
+  readonly localHosts: string[];
+
+  constructor(
+    readonly user: UserConfig,
+    /** Folder the config's relative patterns start from. */
+    readonly baseDir: string,
+    /** Where it came from (a path, or "defaults"). */
+    readonly source: string,
+    cliRules: Record<string, RuleSetting> = {},
+  ) {
+    const where = source === "defaults" ? "--rule" : path.basename(source);
+    checkConfig(user, where);
+    this.base = new Map();
+    for (const rule of rules) {
+      if (rule.defaultSeverity !== "off") this.base.set(rule.id, resolve(rule, rule.defaultSeverity, undefined, where));
+    }
+    applySettings(this.base, user.rules ?? {}, where, "rules");
+    applySettings(this.base, cliRules, "--rule", "");
+    this.overrides = (user.overrides ?? []).map((o, i) => {
+      const m = new Map<string, ResolvedRule | null>();
+      for (const [id, setting] of Object.entries(o.rules ?? {})) {
+        m.set(id, resolveSetting(id, setting, where, `overrides[${i}].rules`));
+      }
+      // command-line rules win over everything in the file
+      for (const [id, setting] of Object.entries(cliRules)) m.set(id, resolveSetting(id, setting, "--rule", ""));
+      const match = picomatch(o.files, { dot: true });
+      const entry: { match: (p: string) => boolean; rules: Map<string, ResolvedRule | null>; assume?: boolean } = {
+        match: (p) => match(p),
+        rules: m,
+      };
+      if (o.assumeInTransaction !== undefined) entry.assume = o.assumeInTransaction;
+      return entry;
+    });
+    this.ignorer = ignore().add(user.ignores ?? []);
+    this.assumeMatch = user.assumeInTransaction?.length ? picomatch(user.assumeInTransaction, { dot: true }) : null;
+    this.reportUnusedDirectives = user.reportUnusedDirectives ?? "warn";
+    this.maxFileSize = parseSize(user.maxFileSize, where) ?? DEFAULT_MAX_FILE_SIZE;
+    this.prodHosts = user.prodHosts ?? [];
+    this.localHosts = user.localHosts ?? [];
+  }
+
+  /** The path of a file relative to the config folder, with `/` (null when outside it). */
+  relative(file: string): string | null {
+    const rel = path.relative(this.baseDir, path.resolve(file));
+    if (rel === "" || rel.startsWith("..") || path.isAbsolute(rel)) return null;
+    return rel.split(path.sep).join("/");
+  }
+
+  /** The rules that apply to a file, with severities and options. */
+  rulesFor(file: string): Map<string, ResolvedRule> {
+    const rel = this.relative(file);
+    const matching = rel === null ? [] : this.overrides.filter((o) => o.match(rel));
+    if (matching.length === 0) return this.base;
+    const key = matching.map((o) => this.overrides.indexOf(o)).join(",");
+    let merged = this.cache.get(key);
+    if (!merged) {
+      merged = new Map(this.base);
+      for (const o of matching) {
+        for (const [id, r] of o.rules) {
+          if (r === null) merged.delete(id);
+          else merged.set(id, r);
+        }
+      }
+      this.cache.set(key, merged);
+    }
+    return merged;
+  }
+
+  isIgnored(file: string): boolean {
+    const rel = this.relative(file);
+    return rel !== null && this.ignorer.ignores(rel);
+  }
+
+  /** Whether a migration tool wraps this file in a transaction (config `assumeInTransaction`). */
+  assumeInTransaction(file: string): boolean {
+    const rel = this.relative(file);
+    if (rel === null) return false;
+    let assume = this.assumeMatch ? this.assumeMatch(rel) : false;
+    for (const o of this.overrides) if (o.assume !== undefined && o.match(rel)) assume = o.assume;
+    return assume;
+  }
+}
+
+function checkConfig(user: unknown, where: string): void {
+  const errors = validate(configSchema, user);
+  if (errors.length > 0) {
+    throw new ConfigError(`${where}: ${errors[0]!.replace(/^value: /, "")}${hintFor(errors[0]!)}`);
+  }
+}
+
+function hintFor(error: string): string {
+  const m = /^(\w+): unknown option/.exec(error);
+  if (!m) return "";
+  const known = Object.keys(configSchema.properties ?? {}).filter((k) => k !== "$schema");
+  return ` — the config knows: ${known.join(", ")}`;
+}
+
+function applySettings(target: Map<string, ResolvedRule>, settings: Record<string, RuleSetting>, where: string, at: string): void {
+  for (const [id, setting] of Object.entries(settings)) {
+    const r = resolveSetting(id, setting, where, at);
+    if (r === null) target.delete(id);
+    else target.set(id, r);
+  }
+}
+
+const SEVERITIES: Record<string, Severity> = { off: "off", warn: "warn", error: "error", "0": "off", "1": "warn", "2": "error" };
+
+function resolveSetting(id: string, setting: RuleSetting, where: string, at: string): ResolvedRule | null {
+  const name = at ? `${at}.${id}` : id;
+  const rule = ruleById.get(id);
+  if (!rule) {
+    const hint = suggestRule(id);
+    throw new ConfigError(`${where}: ${name}: unknown rule "${id}"${hint ? ` (did you mean "${hint}"?)` : ""}`);
+  }
+  const [sev, options] = Array.isArray(setting) ? setting : [setting, undefined];
+  const severity = SEVERITIES[String(sev)];
+  if (!severity) {
+    throw new ConfigError(`${where}: ${name}: severity must be "off", "warn" or "error" (got ${JSON.stringify(sev)})`);
+  }
+  if (Array.isArray(setting) && setting.length > 2) {
+    throw new ConfigError(`${where}: ${name}: expected [severity, options], got ${setting.length} elements`);
+  }
+  if (severity === "off") return null;
+  return resolve(rule, severity, options, where, name);
+}
+
+function resolve(rule: Rule, severity: "warn" | "error", options: unknown, where: string, name = rule.id): ResolvedRule {
+  if (options !== undefined) {
+    if (!rule.schema) throw new ConfigError(`${where}: ${name}: this rule takes no options`);
+    const errors = validate(rule.schema, options);
+    if (errors.length > 0) throw new ConfigError(`${where}: ${name}: ${errors[0]!.replace(/^value: /, "options: ")}`);
+  }
+  return { rule, severity, options: withDefaults(rule.schema, options) };
+}
+
+function parseSize(value: number | string | undefined, where: string): number | null {
+  if (value === undefined) return null;
+  if (typeof value === "number") return value;
+  const m = /^\s*(\d+(?:\.\d+)?)\s*(b|kb|k|mb|m|gb|g)?\s*$/i.exec(value);
+  if (!m) throw new ConfigError(`${where}: maxFileSize: expected a number of bytes or a size like "20MB" (got ${JSON.stringify(value)})`);
+  const unit = (m[2] ?? "b").toLowerCase()[0];
+  const mult = unit === "k" ? 1024 : unit === "m" ? 1024 ** 2 : unit === "g" ? 1024 ** 3 : 1;
+  return Math.round(Number(m[1]) * mult);
+}
+
+export { parseSize };
+
+/** Finds the config for `cwd`: the nearest folder upwards holding one. */
+export function findConfigFile(cwd: string): { file: string; packageJson: boolean } | null {
+  let dir = path.resolve(cwd);
+  for (;;) {
+    for (const name of CONFIG_FILES) {
+      const p = path.join(dir, name);
+      if (existsSync(p)) return { file: p, packageJson: false };
+    }
+    const pkg = path.join(dir, "package.json");
+    if (existsSync(pkg)) {
+      try {
+        const json = JSON.parse(readFileSync(pkg, "utf8")) as Record<string, unknown>;
+        if (json && typeof json === "object" && "sqlguard" in json) return { file: pkg, packageJson: true };
+      } catch {
+        // a broken package.json that is not ours to judge
+      }
+    }
+    const parent = path.dirname(dir);
+    if (parent === dir) return null;
+    dir = parent;
+  }
+}
+
+export interface LoadConfigOptions {
+  cwd: string;
+  /** --config FILE */
+  configFile?: string;
+  /** --rule id:severity */
+  cliRules?: Record<string, RuleSetting>;
+}
+
+export async function loadConfig(options: LoadConfigOptions): Promise<Config> {
+  const cliRules = options.cliRules ?? {};
+  let found: { file: string; packageJson: boolean } | null;
+  if (options.configFile) {
+    const file = path.resolve(options.cwd, options.configFile);
+    if (!existsSync(file)) throw new ConfigError(`--config ${options.configFile}: no such file`);
+    found = { file, packageJson: path.basename(file) === "package.json" };
+  } else {
+    found = findConfigFile(options.cwd);
+  }
+  if (!found) return new Config({}, path.resolve(options.cwd), "defaults", cliRules);
+  const user = await readConfigFile(found.file, found.packageJson);
+  return new Config(user, path.dirname(found.file), found.file, cliRules);
+}
+
+async function readConfigFile(file: string, packageJson: boolean): Promise<UserConfig> {
+  const name = path.basename(file);
+  if (file.endsWith(".json")) {
+    let text: string;
+    try {
+      text = readFileSync(file, "utf8");
+    } catch (e) {
+      throw new ConfigError(`${name}: cannot read it (${(e as NodeJS.ErrnoException).code ?? String(e)})`);
+    }
+    let json: unknown;
+    try {
+      json = JSON.parse(text);
+    } catch (e) {
+      throw new ConfigError(`${name}: not valid JSON: ${jsonErrorWhere(text, e as Error)}`);
+    }
+    if (packageJson) {
+      const cfg = (json as Record<string, unknown>).sqlguard;
+      if (cfg === undefined) throw new ConfigError(`${name}: has no "sqlguard" key`);
+      return cfg as UserConfig;
+    }
+    return json as UserConfig;
+  }
+  try {
+    const mod = (await import(pathToFileURL(file).href)) as { default?: unknown };
+    const value = mod.default;
+    if (value === undefined) throw new ConfigError(`${name}: has no default export`);
+    return value as UserConfig;
+  } catch (e) {
+    if (e instanceof ConfigError) throw e;
+    throw new ConfigError(`${name}: failed to load: ${(e as Error).message}`);
+  }
+}
+
+function jsonErrorWhere(text: string, e: Error): string {
+  const m = /position (\d+)/.exec(e.message);
+  if (!m) return e.message;
+  const pos = Number(m[1]);
+  const before = text.slice(0, pos);
+  const line = before.split(/\r\n|\r|\n/).length;
+  const column = pos - Math.max(before.lastIndexOf("\n"), before.lastIndexOf("\r")) ;
+  return `${e.message.replace(/ in JSON at position \d+.*$/, "")} at line ${line}, column ${column}`;
+}
+
+/** Parses a --rule value: `id:severity` or `id:[severity, {options}]` (JSON after the colon). */
+export function parseRuleFlag(value: string): [string, RuleSetting] {
+  const i = value.indexOf(":");
+  if (i <= 0) throw new ConfigError(`--rule ${value}: expected id:severity, e.g. --rule require-where:warn`);
+  const id = value.slice(0, i).trim();
+  const rest = value.slice(i + 1).trim();
+  if (rest.startsWith("[")) {
+    try {
+      return [id, JSON.parse(rest) as RuleSetting];
+    } catch {
+      throw new ConfigError(`--rule ${value}: the part after ':' is not valid JSON`);
+    }
+  }
+  return [id, rest as RuleSetting];
+}

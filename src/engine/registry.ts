@@ -1,0 +1,36 @@
+/** Every rule sqlguard ships, by id. A test checks that each folder of rules/ is listed here. */
+import requireWhere from "../../rules/require-where/index.js";
+import syntaxError from "../../rules/syntax-error/index.js";
+import type { Rule } from "./rule.js";
+
+export const rules: readonly Rule[] = [requireWhere, syntaxError];
+
+export const ruleById: ReadonlyMap<string, Rule> = new Map(rules.map((r) => [r.id, r]));
+
+/** The closest known rule id, for "did you mean" hints. */
+export function suggestRule(id: string): string | null {
+  let best: string | null = null;
+  let bestScore = Infinity;
+  for (const r of rules) {
+    const d = distance(id, r.id);
+    if (d < bestScore) {
+      bestScore = d;
+      best = r.id;
+    }
+  }
+  return bestScore <= Math.max(2, Math.floor(id.length / 3)) ? best : null;
+}
+
+function distance(a: string, b: string): number {
+  const dp = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    let prev = dp[0]!;
+    dp[0] = i;
+    for (let j = 1; j <= b.length; j++) {
+      const tmp = dp[j]!;
+      dp[j] = Math.min(dp[j]! + 1, dp[j - 1]! + 1, prev + (a[i - 1] === b[j - 1] ? 0 : 1));
+      prev = tmp;
+    }
+  }
+  return dp[b.length]!;
+}
