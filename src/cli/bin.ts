@@ -1,0 +1,11 @@
+#!/usr/bin/env node
+import { main } from "./main.js";
+
+const code = await main(process.argv.slice(2), {
+  cwd: process.cwd(),
+  stdout: (s) => void process.stdout.write(s),
+  stderr: (s) => void process.stderr.write(s),
+  isTTY: Boolean(process.stdout.isTTY),
+  env: process.env,
+});
+process.exitCode = code;

@@ -1,0 +1,17 @@
+/** Reporters: pure functions from lint results to text. */
+import type { FileResult } from "../engine/types.js";
+import { compact } from "./compact.js";
+import { json } from "./json.js";
+import { stylish } from "./stylish.js";
+
+export interface ReportContext {
+  /** Paths are shown relative to this folder. */
+  cwd: string;
+  color: boolean;
+}
+
+export type Reporter = (results: FileResult[], context: ReportContext) => string;
+
+export const reporters: Record<string, Reporter> = { stylish, json, compact };
+
+export const FORMATS = Object.keys(reporters);

@@ -1,0 +1,238 @@
+/**
+ * Sources: turn the command line's paths and globs into files, honouring .gitignore files (the
+ * way git does: each applies below its own folder) and the config's `ignores`; read a file's
+ * bytes into text, reporting what cannot be linted instead of failing the run.
+ */
+import { promises as fs, existsSync, lstatSync, readFileSync, statSync } from "node:fs";
+import path from "node:path";
+import ignore, { type Ignore } from "ignore";
+import picomatch from "picomatch";
+import { decodeUtf8, looksBinary } from "../sql/text.js";
+import type { FileNotice } from "../engine/linter.js";
+
+export interface FileEntry {
+  /** Absolute path. */
+  path: string;
+  /** Named on the command line (always linted, whatever its extension). */
+  explicit: boolean;
+}
+
+export class UsageError extends Error {}
+
+export interface ExpandOptions {
+  cwd: string;
+  /** Whether a walked file is one sqlguard lints (by extension). */
+  include(file: string): boolean;
+  /** Config `ignores`. */
+  isIgnored(file: string): boolean;
+}
+
+const ALWAYS_SKIPPED = new Set([".git", "node_modules", ".hg", ".svn"]);
+const GLOB_CHARS = /[*?[\]{}]/;
+
+/** Expands paths and globs to files, sorted, without duplicates. Throws UsageError when a pattern matches nothing. */
+export async function expandPaths(patterns: string[], options: ExpandOptions): Promise<FileEntry[]> {
+  const cwd = options.cwd;
+  const seen = new Map<string, FileEntry>();
+  const add = (p: string, explicit: boolean) => {
+    const prev = seen.get(p);
+    if (!prev || (explicit && !prev.explicit)) seen.set(p, { path: p, explicit });
+  };
+  for (const pattern of patterns.length ? patterns : ["."]) {
+    const abs = path.resolve(cwd, pattern);
+    let stat: import("node:fs").Stats | null = null;
+    try {
+      stat = statSync(abs);
+    } catch {
+      stat = null;
+    }
+    if (stat?.isDirectory()) {
+      if (options.isIgnored(abs) && pattern !== ".") continue;
+      await walk(abs, gitignoresAbove(abs), options, (f) => add(f, false));
+      continue;
+    }
+    if (stat?.isFile() || (!stat && lstatSyncSafe(abs))) {
+      if (!options.isIgnored(abs)) add(abs, true);
+      continue;
+    }
+    if (!stat && GLOB_CHARS.test(pattern)) {
+      const posix = pattern.split(path.sep).join("/");
+      const base = staticBase(posix);
+      const baseAbs = path.resolve(cwd, base);
+      const match = picomatch(posix, { dot: false });
+      let found = 0;
+      if (existsSync(baseAbs) && statSync(baseAbs).isDirectory()) {
+        await walk(baseAbs, gitignoresAbove(baseAbs), { ...options, include: () => true }, (f) => {
+          const rel = path.relative(cwd, f).split(path.sep).join("/");
+          if (match(rel) || match(f.split(path.sep).join("/"))) {
+            add(f, true);
+            found++;
+          }
+        });
+      }
+      if (found === 0) throw new UsageError(`No files match the pattern "${pattern}".`);
+      continue;
+    }
+    throw new UsageError(`No such file or directory: ${pattern}`);
+  }
+  return [...seen.values()].sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+}
+
+function lstatSyncSafe(p: string): boolean {
+  try {
+    return lstatSync(p).isSymbolicLink();
+  } catch {
+    return false;
+  }
+}
+
+/** The folder part of a glob before its first magic character. */
+function staticBase(glob: string): string {
+  const parts = glob.split("/");
+  const out: string[] = [];
+  for (const part of parts) {
+    if (GLOB_CHARS.test(part)) break;
+    out.push(part);
+  }
+  return out.length === 0 ? "." : out.join("/") || "/";
+}
+
+interface IgnoreLayer {
+  dir: string;
+  ig: Ignore;
+}
+
+/** The .gitignore files that apply above `dir`, from its repository root down. */
+function gitignoresAbove(dir: string): IgnoreLayer[] {
+  let root: string | null = null;
+  for (let probe = dir; ; probe = path.dirname(probe)) {
+    if (existsSync(path.join(probe, ".git"))) {
+      root = probe;
+      break;
+    }
+    if (path.dirname(probe) === probe) break;
+  }
+  if (!root || root === dir) return [];
+  const chain: string[] = [];
+  for (let d = path.dirname(dir); ; d = path.dirname(d)) {
+    chain.push(d);
+    if (d === root || path.dirname(d) === d) break;
+  }
+  return chain
+    .reverse()
+    .map(readGitignore)
+    .filter((l): l is IgnoreLayer => l !== null);
+}
+
+function readGitignore(dir: string): IgnoreLayer | null {
+  const file = path.join(dir, ".gitignore");
+  try {
+    const text = readFileSync(file, "utf8");
+    return { dir, ig: ignore().add(text) };
+  } catch {
+    return null;
+  }
+}
+
+function ignoredBy(layers: IgnoreLayer[], file: string, isDir: boolean): boolean {
+  for (const { dir, ig } of layers) {
+    const rel = path.relative(dir, file).split(path.sep).join("/");
+    if (rel === "" || rel.startsWith("..")) continue;
+    if (ig.ignores(isDir ? rel + "/" : rel)) return true;
+  }
+  return false;
+}
+
+async function walk(dir: string, above: IgnoreLayer[], options: ExpandOptions, found: (file: string) => void): Promise<void> {
+  const own = readGitignore(dir);
+  const layers = own ? [...above, own] : above;
+  let entries: import("node:fs").Dirent[];
+  try {
+    entries = await fs.readdir(dir, { withFileTypes: true });
+  } catch {
+    return; // an unreadable folder: nothing to lint inside
+  }
+  entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+  for (const e of entries) {
+    const p = path.join(dir, e.name);
+    let isDir = e.isDirectory();
+    let isFile = e.isFile();
+    if (e.isSymbolicLink()) {
+      try {
+        const st = statSync(p);
+        isDir = false; // do not follow linked folders (no cycles)
+        isFile = st.isFile();
+      } catch {
+        isFile = true; // a broken link: report it if it looks like one of ours
+      }
+    }
+    if (isDir) {
+      if (ALWAYS_SKIPPED.has(e.name)) continue;
+      if (ignoredBy(layers, p, true) || options.isIgnored(p)) continue;
+      await walk(p, layers, options, found);
+    } else if (isFile) {
+      if (!options.include(p)) continue;
+      if (ignoredBy(layers, p, false) || options.isIgnored(p)) continue;
+      found(p);
+    }
+  }
+}
+
+export interface ReadResult {
+  text: string | null;
+  notices: FileNotice[];
+}
+
+/** Reads a file as text. Never throws: what cannot be read becomes a notice. */
+export async function readSource(file: string, maxFileSize: number, requireText: boolean): Promise<ReadResult> {
+  let bytes: Uint8Array;
+  try {
+    const st = await fs.stat(file);
+    if (!st.isFile()) return fatal(`not a regular file; not linted`);
+    if (st.size > maxFileSize) {
+      return fatal(`file is ${mb(st.size)}, over the limit of ${mb(maxFileSize)} (raise it with --max-file-size); not linted`);
+    }
+    bytes = await fs.readFile(file);
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    if (code === "ENOENT") {
+      return fatal(lstatSyncSafe(file) ? "broken symbolic link (its target does not exist); not linted" : "file disappeared before it could be read");
+    }
+    if (code === "EACCES" || code === "EPERM") return fatal("permission denied: cannot read the file; not linted");
+    if (code === "EISDIR") return fatal("is a folder; not linted");
+    return fatal(`cannot read the file (${code ?? (e as Error).message}); not linted`);
+  }
+  return decodeSource(bytes, requireText);
+}
+
+export function decodeSource(bytes: Uint8Array, requireText: boolean): ReadResult {
+  if (looksBinary(bytes)) {
+    if (!requireText) return { text: null, notices: [] };
+    return fatal("not a text file (binary content, e.g. NUL bytes); not linted");
+  }
+  const decoded = decodeUtf8(bytes);
+  const notices: FileNotice[] = [];
+  if (decoded.invalidUtf8At >= 0) {
+    notices.push({
+      offset: decoded.invalidUtf8At,
+      severity: 1,
+      message: `not valid UTF-8 (byte 0x${decoded.invalidByte.toString(16).toUpperCase().padStart(2, "0")} here; is the file in another encoding such as WIN1252?); the readable rest was linted`,
+    });
+  }
+  return { text: decoded.text, notices };
+}
+
+function fatal(message: string): ReadResult {
+  return { text: null, notices: [{ offset: 0, severity: 2, message, fatal: true }] };
+}
+
+function mb(n: number): string {
+  return n >= 1024 * 1024 ? `${(n / 1024 / 1024).toFixed(1)} MB` : `${Math.ceil(n / 1024)} KB`;
+}
+
+/** Reads all of standard input. */
+export async function readStdin(): Promise<Uint8Array> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
+  return Buffer.concat(chunks);
+}
