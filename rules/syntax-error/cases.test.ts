@@ -1,0 +1,42 @@
+import { ruleTester } from "../../test/rule-tester.js";
+
+ruleTester("syntax-error", {
+  valid: [
+    "SELECT 1;",
+    "SELECT 1",
+    "",
+    "-- only a comment",
+    "\\set x 1\nSELECT :x, :'x', :\"x\";",
+    "COPY t FROM stdin;\nnot sql at all (\n\\.\n",
+    "CREATE FUNCTION f() RETURNS int LANGUAGE sql BEGIN ATOMIC SELECT 1; SELECT 2; END;",
+    "SELECT $body$ ; ' $body$;",
+    { name: "SQL inside code is never reported by this rule", code: "const q = sql`AND x = ${y}`;", filename: "a.ts" },
+  ],
+  invalid: [
+    { code: "SELECT FROM WHERE;", errors: [{ message: 'syntax error at or near "WHERE"', line: 1, column: 13, endColumn: 18 }] },
+    { code: "SELECT 1;\nSELECT (", errors: [{ message: "syntax error at end of input", line: 2, column: 9, endColumn: 9 }] },
+    {
+      name: "position counts UTF-16 code units after astral characters",
+      code: "SELECT '😀😀', x y z;",
+      errors: [{ message: 'syntax error at or near "z"', line: 1, column: 20, endColumn: 21 }],
+    },
+    {
+      name: "each broken statement is reported; the others are fine",
+      code: "SELEC 1;\nSELECT 2;\nINSERT INTO;",
+      errors: [
+        { message: 'syntax error at or near "SELEC"', line: 1, column: 1 },
+        { message: "syntax error at end of input", line: 3, column: 12 },
+      ],
+    },
+    {
+      name: "unterminated quote is located where it opens",
+      code: "SELECT 1;\nSELECT 'abc\nSELECT 2;",
+      errors: [{ message: "unterminated quoted string", line: 2, column: 8 }],
+    },
+    {
+      name: "unterminated dollar quote",
+      code: "DO $$ BEGIN NULL; END;",
+      errors: [{ message: "unterminated dollar-quoted string ($$ without closing $$)", line: 1, column: 4 }],
+    },
+  ],
+});

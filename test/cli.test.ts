@@ -1,0 +1,160 @@
+import { chmodSync, symlinkSync, mkdirSync, readFileSync } from "node:fs";
+import path from "node:path";
+import { suite } from "uvu";
+import * as assert from "uvu/assert";
+import { cli, root, tempDir } from "./helpers.js";
+
+const test = suite("cli");
+
+test("exit 0 on clean files, 1 on errors, 2 on usage errors", () => {
+  const dir = tempDir({ "ok.sql": "SELECT 1;\n", "bad.sql": "DELETE FROM orders;\n" });
+  assert.is(cli(["ok.sql"], { cwd: dir }).code, 0);
+  const r = cli(["."], { cwd: dir });
+  assert.is(r.code, 1);
+  assert.match(r.stdout, /bad\.sql\n {2}1:1 {2}error {2}DELETE without WHERE removes every row of orders {2}require-where/);
+  assert.match(r.stdout, /1 \| DELETE FROM orders;\n\s+\| \^{18}/);
+  assert.match(r.stdout, /✖ 1 problem \(1 error, 0 warnings\)/);
+  assert.is(cli(["--bogus"], { cwd: dir }).code, 2);
+  assert.match(cli(["--bogus"], { cwd: dir }).stderr, /Unknown option '--bogus'/);
+  assert.is(cli(["missing.sql"], { cwd: dir }).code, 2);
+  assert.match(cli(["nope/*.sql"], { cwd: dir }).stderr, /No files match the pattern "nope\/\*\.sql"/);
+  assert.is(cli(["--format", "xml"], { cwd: dir }).code, 2);
+});
+
+test("--format json has ESLint's shape", () => {
+  const dir = tempDir({ "a.sql": "SELECT 1;\nUPDATE t SET a = 1;\n" });
+  const r = cli(["--format", "json", "a.sql"], { cwd: dir });
+  assert.is(r.code, 1);
+  const json = JSON.parse(r.stdout);
+  assert.equal(json, [
+    {
+      filePath: path.join(dir, "a.sql"),
+      messages: [
+        {
+          ruleId: "require-where",
+          severity: 2,
+          message: "UPDATE without WHERE changes every row of t",
+          line: 2,
+          column: 1,
+          endLine: 2,
+          endColumn: 9,
+          help: "add a WHERE that names the rows; if every row is meant, say why: -- sqlguard-disable-next-line require-where -- <reason>",
+        },
+      ],
+      suppressedMessages: [],
+      errorCount: 1,
+      fatalErrorCount: 0,
+      warningCount: 0,
+      fixableErrorCount: 0,
+      fixableWarningCount: 0,
+      usedDeprecatedRules: [],
+    },
+  ]);
+});
+
+test("--format compact, --rule, --quiet, --max-warnings", () => {
+  const dir = tempDir({ "a.sql": "DELETE FROM t;\n" });
+  assert.is(cli(["-f", "compact", "a.sql"], { cwd: dir }).stdout, "a.sql: line 1, col 1, Error - DELETE without WHERE removes every row of t (require-where)\n\n1 problem\n");
+  const warn = cli(["--rule", "require-where:warn", "a.sql"], { cwd: dir });
+  assert.is(warn.code, 0);
+  assert.match(warn.stdout, /warning/);
+  assert.is(cli(["--rule", "require-where:warn", "--quiet", "a.sql"], { cwd: dir }).stdout, "");
+  const over = cli(["--rule", "require-where:warn", "--max-warnings", "0", "a.sql"], { cwd: dir });
+  assert.is(over.code, 1);
+  assert.match(over.stderr, /too many warnings \(maximum: 0\)/);
+  assert.is(cli(["--rule", "require-where:off", "a.sql"], { cwd: dir }).code, 0);
+  assert.is(cli(["--rule", "nope:off", "a.sql"], { cwd: dir }).code, 2);
+});
+
+test("--stdin with --stdin-filename", () => {
+  const r = cli(["--stdin", "--stdin-filename", "fix.sql", "-f", "compact"], { cwd: tempDir(), input: "SELECT 1;\nDELETE FROM t;" });
+  assert.is(r.code, 1);
+  assert.is(r.stdout, "fix.sql: line 2, col 1, Error - DELETE without WHERE removes every row of t (require-where)\n\n1 problem\n");
+});
+
+test("folders are walked, .gitignore and config ignores respected, output sorted", () => {
+  const dir = tempDir({
+    ".gitignore": "build/\n*.tmp.sql\n",
+    ".git/HEAD": "ref: refs/heads/main\n",
+    "b/z.sql": "DELETE FROM z;",
+    "a/y.sql": "DELETE FROM y;",
+    "a/.gitignore": "local.sql\n",
+    "a/local.sql": "DELETE FROM local;",
+    "build/gen.sql": "DELETE FROM gen;",
+    "scratch.tmp.sql": "DELETE FROM tmp;",
+    "node_modules/pkg/x.sql": "DELETE FROM nm;",
+    "vendor/v.sql": "DELETE FROM v;",
+    "notes.txt": "DELETE FROM txt;",
+    "sqlguard.config.json": '{ "ignores": ["vendor/"] }',
+  });
+  const r = cli(["-f", "compact"], { cwd: dir });
+  assert.equal(r.stdout.split("\n").filter((l) => l.includes("Error")).map((l) => l.split(":")[0]), ["a/y.sql", "b/z.sql"]);
+  // from a subfolder, the root .gitignore still applies
+  const sub = cli(["-f", "compact", "."], { cwd: path.join(dir, "a") });
+  assert.equal(sub.stdout.split("\n").filter((l) => l.includes("Error")).map((l) => l.split(":")[0]), ["y.sql"]);
+  // globs
+  const g = cli(["-f", "compact", "**/*.sql"], { cwd: dir });
+  assert.equal(g.stdout.split("\n").filter((l) => l.includes("Error")).map((l) => l.split(":")[0]), ["a/y.sql", "b/z.sql"]);
+  // a file named explicitly is linted whatever its extension (text rules only for unknown types)
+  assert.is(cli(["notes.txt"], { cwd: dir }).code, 0);
+});
+
+test("bad input never stops the run: unreadable, binary, broken symlink, invalid UTF-8, folder named x.sql", () => {
+  const dir = tempDir({
+    "good.sql": "DELETE FROM t;",
+    "binary.sql": Buffer.from([0x00, 0x01, 0x02, 0x03, 0xff, 0x00]),
+    "latin1.sql": Buffer.concat([Buffer.from("SELECT 'caf"), Buffer.from([0xe9]), Buffer.from("';\nDELETE FROM u;\n")]),
+    "locked.sql": "SELECT 1;",
+  });
+  symlinkSync(path.join(dir, "nowhere.sql"), path.join(dir, "dangling.sql"));
+  mkdirSync(path.join(dir, "folder.sql"));
+  chmodSync(path.join(dir, "locked.sql"), 0o000);
+  const r = cli(["-f", "compact", "."], { cwd: dir });
+  assert.is(r.code, 1);
+  assert.is(r.stderr, "");
+  const lines = r.stdout.split("\n");
+  assert.ok(lines.includes("binary.sql: line 1, col 1, Error - not a text file (binary content, e.g. NUL bytes); not linted"));
+  assert.ok(lines.includes("dangling.sql: line 1, col 1, Error - broken symbolic link (its target does not exist); not linted"));
+  assert.ok(lines.includes("good.sql: line 1, col 1, Error - DELETE without WHERE removes every row of t (require-where)"));
+  assert.ok(lines.some((l) => /^latin1\.sql: line 1, col 12, Warning - not valid UTF-8 \(byte 0xE9 here/.test(l)));
+  assert.ok(lines.includes("latin1.sql: line 2, col 1, Error - DELETE without WHERE removes every row of u (require-where)"));
+  if (process.getuid?.() !== 0) assert.ok(lines.includes("locked.sql: line 1, col 1, Error - permission denied: cannot read the file; not linted"));
+  chmodSync(path.join(dir, "locked.sql"), 0o644);
+});
+
+test("--max-file-size", () => {
+  const dir = tempDir({ "big.sql": "SELECT 1;\n".repeat(200) });
+  const r = cli(["-f", "compact", "--max-file-size", "1kb", "big.sql"], { cwd: dir });
+  assert.is(r.code, 1);
+  assert.match(r.stdout, /big\.sql: line 1, col 1, Error - file is 2 KB, over the limit of 1 KB \(raise it with --max-file-size\); not linted/);
+});
+
+test("colour only when asked: NO_COLOR, FORCE_COLOR, --color", () => {
+  const dir = tempDir({ "a.sql": "DELETE FROM t;" });
+  assert.not.match(cli(["a.sql"], { cwd: dir }).stdout, /\u001b\[/);
+  assert.match(cli(["a.sql"], { cwd: dir, env: { NO_COLOR: undefined, FORCE_COLOR: "1" } }).stdout, /\u001b\[31m/);
+  assert.match(cli(["--color", "a.sql"], { cwd: dir }).stdout, /\u001b\[/);
+});
+
+test("--version and --help", () => {
+  const pkg = JSON.parse(readFileSync(path.join(root, "package.json"), "utf8")) as { version: string };
+  assert.is(cli(["--version"]).stdout.trim(), pkg.version);
+  const help = cli(["--help"]);
+  assert.is(help.code, 0);
+  assert.match(help.stdout, /Usage:/);
+  assert.match(help.stdout, /--stdin-filename/);
+});
+
+test("nothing is written without --fix", () => {
+  const dir = tempDir({ "a.sql": "DELETE FROM t" });
+  cli(["."], { cwd: dir });
+  assert.is(readFileSync(path.join(dir, "a.sql"), "utf8"), "DELETE FROM t");
+});
+
+test("the examples show what the tool is for", () => {
+  const r = cli(["examples"]);
+  assert.is(r.code, 1);
+  assert.match(r.stdout, /examples\/delete-without-where\.sql\n {2}2:1 {2}error {2}DELETE without WHERE removes every row of orders/);
+});
+
+test.run();

@@ -1,0 +1,101 @@
+import { writeFileSync } from "node:fs";
+import path from "node:path";
+import { suite } from "uvu";
+import * as assert from "uvu/assert";
+import { Config, ConfigError, loadConfig, parseRuleFlag } from "../src/engine/config.js";
+import { cli, tempDir } from "./helpers.js";
+
+const test = suite("config");
+
+const bad = (user: unknown, pattern: RegExp) => {
+  try {
+    new Config(user as never, "/tmp", "/tmp/sqlguard.config.json");
+  } catch (e) {
+    assert.instance(e, ConfigError);
+    assert.match((e as Error).message, pattern);
+    return;
+  }
+  assert.unreachable(`expected a ConfigError matching ${pattern}`);
+};
+
+test("unknown keys, rules, severities and options are errors naming them", () => {
+  bad({ rulez: {} }, /sqlguard\.config\.json: rulez: unknown option .*the config knows: rules, ignores/);
+  bad({ rules: { "require-wher": "error" } }, /rules\.require-wher: unknown rule "require-wher" \(did you mean "require-where"\?\)/);
+  bad({ rules: { "require-where": "fatal" } }, /rules\.require-where: severity must be "off", "warn" or "error" \(got "fatal"\)/);
+  bad({ rules: { "require-where": ["error", { always: true }] } }, /rules\.require-where: always: unknown option \(known: alwaysTrue, joins, bodies, ignoreTables\)/);
+  bad({ rules: { "require-where": ["error", { alwaysTrue: "yes" }] } }, /alwaysTrue: must be true or false \(got "yes"\)/);
+  bad({ rules: { "syntax-error": ["error", {}] } }, /syntax-error: this rule takes no options/);
+  bad({ ignores: "vendor" }, /ignores: must be an array/);
+  bad({ overrides: [{ rules: {} }] }, /overrides\[0\]\.files: is required/);
+  bad({ maxFileSize: "lots" }, /maxFileSize/);
+});
+
+test("severities, numbers like ESLint, options with defaults", () => {
+  const c = new Config({ rules: { "require-where": ["warn", { joins: false }], "syntax-error": 0 } }, "/p", "x");
+  const rules = c.rulesFor("/p/a.sql");
+  assert.is(rules.get("require-where")?.severity, "warn");
+  assert.equal(rules.get("require-where")?.options, { alwaysTrue: true, joins: false, bodies: true, ignoreTables: [] });
+  assert.not.ok(rules.has("syntax-error"));
+});
+
+test("overrides, ignores and assumeInTransaction are relative to the config folder", () => {
+  const c = new Config(
+    {
+      ignores: ["vendor/", "*.gen.sql"],
+      assumeInTransaction: ["migrations/**"],
+      overrides: [{ files: ["test/**/*.sql"], rules: { "require-where": "off" }, assumeInTransaction: true }],
+    },
+    "/p",
+    "x",
+  );
+  assert.ok(c.isIgnored("/p/vendor/x.sql"));
+  assert.ok(c.isIgnored("/p/db/a.gen.sql"));
+  assert.not.ok(c.isIgnored("/p/db/a.sql"));
+  assert.not.ok(c.isIgnored("/elsewhere/vendor/x.sql"));
+  assert.ok(c.assumeInTransaction("/p/migrations/001.sql"));
+  assert.ok(c.assumeInTransaction("/p/test/a/b.sql"));
+  assert.not.ok(c.assumeInTransaction("/p/scripts/fix.sql"));
+  assert.not.ok(c.rulesFor("/p/test/a/b.sql").has("require-where"));
+  assert.ok(c.rulesFor("/p/src/b.sql").has("require-where"));
+});
+
+test("--rule values", () => {
+  assert.equal(parseRuleFlag("require-where:warn"), ["require-where", "warn"]);
+  assert.equal(parseRuleFlag('require-where:["error",{"joins":false}]'), ["require-where", ["error", { joins: false }]]);
+  assert.throws(() => parseRuleFlag("require-where"), /expected id:severity/);
+});
+
+test("found upwards: json, mjs, package.json; --config; broken JSON is located", async () => {
+  const dir = tempDir({ "sqlguard.config.json": '{ "rules": { "require-where": "warn" } }', "sub/deeper/x.sql": "" });
+  const c = await loadConfig({ cwd: path.join(dir, "sub/deeper") });
+  assert.is(c.source, path.join(dir, "sqlguard.config.json"));
+  assert.is(c.rulesFor(path.join(dir, "x.sql")).get("require-where")?.severity, "warn");
+
+  const mjs = tempDir({ "sqlguard.config.mjs": 'export default { rules: { "require-where": "off" } };' });
+  assert.not.ok((await loadConfig({ cwd: mjs })).rulesFor(path.join(mjs, "a.sql")).has("require-where"));
+
+  const pkg = tempDir({ "package.json": JSON.stringify({ name: "x", sqlguard: { rules: { "require-where": "warn" } } }) });
+  assert.is((await loadConfig({ cwd: pkg })).rulesFor(path.join(pkg, "a.sql")).get("require-where")?.severity, "warn");
+
+  const other = tempDir({ "custom.json": '{ "rules": { "require-where": "off" } }' });
+  assert.not.ok((await loadConfig({ cwd: other, configFile: "custom.json" })).rulesFor(path.join(other, "a.sql")).has("require-where"));
+
+  const broken = tempDir({ "sqlguard.config.json": '{\n  "rules": {,}\n}' });
+  try {
+    await loadConfig({ cwd: broken });
+    assert.unreachable();
+  } catch (e) {
+    assert.match((e as Error).message, /sqlguard\.config\.json: not valid JSON: .* at line 2, column 13/);
+  }
+});
+
+test("the CLI exits 2 with the message on a bad config", () => {
+  const dir = tempDir({ "a.sql": "DELETE FROM t;" });
+  writeFileSync(path.join(dir, "sqlguard.config.json"), '{ "rulz": {} }');
+  const r = cli(["."], { cwd: dir });
+  assert.is(r.code, 2);
+  assert.match(r.stderr, /sqlguard: invalid configuration: sqlguard\.config\.json: rulz: unknown option/);
+  assert.is(r.stdout, "");
+});
+
+test.run();

@@ -1,0 +1,97 @@
+import { suite } from "uvu";
+import * as assert from "uvu/assert";
+import { parseDocument } from "../src/sql/document.js";
+import { brief, lint } from "./helpers.js";
+
+const test = suite("document");
+
+test("statements carry kind, node type and transaction state", () => {
+  const { statements } = parseDocument(
+    "SET search_path = app;\nBEGIN;\nCREATE TABLE t (id int);\nINSERT INTO t VALUES (1);\nSAVEPOINT a;\nSELECT * FROM t;\nROLLBACK TO a;\nCOMMIT;\nVACUUM t;\nWITH d AS (DELETE FROM t RETURNING *) SELECT * FROM d;",
+  );
+  assert.equal(
+    statements.map((s) => `${s.nodeType}:${s.kind}:${s.tx}`),
+    [
+      "VariableSetStmt:utility:none",
+      "TransactionStmt:transaction:none",
+      "CreateStmt:ddl:explicit",
+      "InsertStmt:write:explicit",
+      "TransactionStmt:transaction:explicit",
+      "SelectStmt:read:explicit",
+      "TransactionStmt:transaction:explicit",
+      "TransactionStmt:transaction:explicit",
+      "VacuumStmt:utility:none",
+      "SelectStmt:write:none",
+    ],
+  );
+});
+
+test("ROLLBACK, END, ABORT and PREPARE TRANSACTION end the block; assumed transactions", () => {
+  for (const end of ["ROLLBACK", "END", "ABORT", "PREPARE TRANSACTION 'x'", "COMMIT"]) {
+    const { statements } = parseDocument(`BEGIN; UPDATE t SET a = 1 WHERE b; ${end}; UPDATE t SET a = 2 WHERE b;`);
+    assert.is(statements[3]!.tx, "none", end);
+  }
+  const assumed = parseDocument("UPDATE t SET a = 1 WHERE b;", { assumeInTransaction: true }).statements;
+  assert.is(assumed[0]!.tx, "assumed");
+  const directive = parseDocument("-- sqlguard-assume-in-transaction\nUPDATE t SET a = 1 WHERE b;").statements;
+  assert.is(directive[0]!.tx, "assumed");
+  const no = parseDocument("-- sqlguard-no-transaction\nCREATE INDEX CONCURRENTLY i ON t (a);", { assumeInTransaction: true }).statements;
+  assert.is(no[0]!.tx, "none");
+});
+
+test("AST locations map to exact offsets through multi-byte text", () => {
+  const sql = "SELECT '😀é';\nUPDATE \"ü\" SET a = 1 WHERE b = 'ß';";
+  const { statements } = parseDocument(sql);
+  const upd = statements[1]!;
+  const relLoc = (upd.node!.UpdateStmt as { relation: { location: number } }).relation.location;
+  assert.is(sql.slice(upd.offsetOf(relLoc), upd.offsetOf(relLoc) + 3), '"ü"');
+});
+
+test("syntax errors are located with the parser's message; other statements still linted; ( keeps ; inside like psql", () => {
+  const sql = "SELECT 'naïve 😀', FROM t;\nDELETE FROM t;\nSELECT (1;\n";
+  assert.equal(brief(lint(sql).messages), [
+    '1:20-1:24 syntax-error syntax error at or near "FROM"',
+    "2:1-2:14 require-where DELETE without WHERE removes every row of t",
+    '3:10-3:11 syntax-error syntax error at or near ";"',
+  ]);
+});
+
+test("syntax errors in CRLF and CR-only files", () => {
+  assert.equal(brief(lint("SELECT 1;\r\nSELECT FROM WHERE;\r\n").messages), ['2:13-2:18 syntax-error syntax error at or near "WHERE"']);
+  assert.equal(brief(lint("SELECT 1;\rSELECT FROM WHERE;\r").messages), ['2:13-2:18 syntax-error syntax error at or near "WHERE"']);
+});
+
+test("NUL byte: reported where it is, the statement is not linted as if whole", () => {
+  const r = lint("DELETE FROM t\u0000 WHERE id = 1;\nDELETE FROM u;");
+  assert.equal(brief(r.messages), [
+    "1:14-1:15 syntax-error NUL byte inside the statement: PostgreSQL stops reading at it, so the statement was not linted",
+    "2:1-2:14 require-where DELETE without WHERE removes every row of u",
+  ]);
+});
+
+test("psql scripts: meta-commands, variables, COPY data are not syntax errors", () => {
+  const sql = [
+    "\\set ON_ERROR_STOP on",
+    "\\connect shop",
+    "SELECT count(*) AS n FROM orders \\gset",
+    "\\if :n",
+    "  UPDATE orders SET flag = :'flag' WHERE id = :id;",
+    "\\endif",
+    "COPY orders (id, note) FROM stdin;",
+    "1\tnot; SQL at all ' $$",
+    "\\.",
+    "SELECT arr[1:2] FROM t;",
+  ].join("\n");
+  assert.equal(lint(sql).messages, []);
+});
+
+test("a BOM is not an error", () => {
+  assert.equal(lint("\ufeffSELECT 1;").messages, []);
+});
+
+test("graphile-worker style :SCHEMA variables inside function bodies", () => {
+  const sql = "create function :GRAPHILE_WORKER_SCHEMA.f() returns void as $$\nbegin\n  delete from :GRAPHILE_WORKER_SCHEMA.jobs;\nend;\n$$ language plpgsql;";
+  assert.equal(brief(lint(sql).messages), ["3:3-3:43 require-where DELETE without WHERE removes every row of :GRAPHILE_WORKER_SCHEMA.jobs"]);
+});
+
+test.run();

@@ -1,0 +1,30 @@
+/**
+ * Ruff-style fixtures: every file in rules/<id>/fixtures/ is linted with the default config and
+ * its findings compared to the snapshot beside it (`<file>.snap`). UPDATE_SNAPSHOTS=1 rewrites them.
+ */
+import { existsSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
+import path from "node:path";
+import { suite } from "uvu";
+import * as assert from "uvu/assert";
+import { brief, lint, root } from "./helpers.js";
+
+const test = suite("fixtures");
+
+for (const id of readdirSync(path.join(root, "rules"))) {
+  const dir = path.join(root, "rules", id, "fixtures");
+  if (!existsSync(dir)) continue;
+  for (const name of readdirSync(dir).sort()) {
+    if (name.endsWith(".snap")) continue;
+    const file = path.join(dir, name);
+    test(`rules/${id}/fixtures/${name}`, () => {
+      const rel = path.relative(root, file).split(path.sep).join("/");
+      const result = lint(readFileSync(file, "utf8"), { filePath: rel });
+      const actual = brief(result.messages).join("\n") + "\n";
+      const snap = `${file}.snap`;
+      if (process.env.UPDATE_SNAPSHOTS || !existsSync(snap)) writeFileSync(snap, actual);
+      assert.fixture(actual, readFileSync(snap, "utf8"));
+    });
+  }
+}
+
+test.run();

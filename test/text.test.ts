@@ -1,0 +1,51 @@
+import { suite } from "uvu";
+import * as assert from "uvu/assert";
+import { LineIndex, Utf8Offsets, codePointToUtf16, decodeUtf8, firstInvalidUtf8, looksBinary } from "../src/sql/text.js";
+
+const test = suite("text positions");
+
+test("lines and columns with LF, CRLF and lone CR", () => {
+  const idx = new LineIndex("a\nbc\r\nd\re");
+  assert.equal(idx.starts, [0, 2, 6, 8]);
+  assert.equal(idx.position(3), { line: 2, column: 2 });
+  assert.equal(idx.position(7), { line: 3, column: 2 });
+  assert.equal(idx.position(8), { line: 4, column: 1 });
+  assert.is(idx.lineText(1), "bc");
+  assert.is(idx.offset(3, 1), 6);
+});
+
+test("UTF-8 byte offsets to UTF-16 offsets (2, 3 and 4-byte characters)", () => {
+  const s = "é€😀x";
+  const m = new Utf8Offsets(s);
+  assert.is(m.toUtf16(0), 0);
+  assert.is(m.toUtf16(2), 1); // after é
+  assert.is(m.toUtf16(5), 2); // after €
+  assert.is(m.toUtf16(9), 4); // after 😀 (a surrogate pair)
+  assert.is(m.toUtf16(10), 5);
+  assert.is(m.toUtf8(4), 9);
+  assert.is(new Utf8Offsets("ascii").toUtf16(3), 3);
+});
+
+test("code-point index to UTF-16 (PostgreSQL's error cursor)", () => {
+  assert.is(codePointToUtf16("a😀b", 2), 3);
+  assert.is(codePointToUtf16("abc", 2), 2);
+});
+
+test("invalid UTF-8 is located; a BOM is noticed", () => {
+  const bytes = Buffer.from([0x61, 0x0a, 0x62, 0xe9, 0x63]); // WIN1252 é
+  assert.is(firstInvalidUtf8(bytes), 3);
+  const d = decodeUtf8(bytes);
+  assert.is(d.invalidUtf8At, 3);
+  assert.is(d.invalidByte, 0xe9);
+  assert.is(decodeUtf8(Buffer.from("\ufeffselect 1", "utf8")).bom, true);
+  assert.is(firstInvalidUtf8(Buffer.from("naïve 😀", "utf8")), -1);
+  assert.is(firstInvalidUtf8(Buffer.from([0xed, 0xa0, 0x80])), 0, "surrogates are not UTF-8");
+  assert.is(firstInvalidUtf8(Buffer.from([0xe2, 0x82])), 0, "truncated sequence");
+});
+
+test("binary content", () => {
+  assert.ok(looksBinary(Buffer.from([0x50, 0x4b, 0x03, 0x04, 0x00, 0x01])));
+  assert.not.ok(looksBinary(Buffer.from("select 1;\n")));
+});
+
+test.run();
