@@ -6,13 +6,12 @@
 import { promises as fs } from "node:fs";
 import path from "node:path";
 import { parseArgs } from "node:util";
-import { ConfigError, loadConfig, parseRuleFlag, parseSize, type Config, type RuleSetting } from "../engine/config.js";
-import { lintText, type FileNotice } from "../engine/linter.js";
+import { ConfigError, loadConfig, parseRuleFlag, parseSize, type RuleSetting } from "../engine/config.js";
 import type { FileResult } from "../engine/types.js";
 import { fileKind } from "../extract/index.js";
 import { FORMATS, reporters } from "../report/index.js";
-import { decodeSource, expandPaths, readSource, readStdin, UsageError, type FileEntry } from "../sources/files.js";
-import { loadParser } from "../sql/parser.js";
+import { expandPaths, readStdin, UsageError } from "../sources/files.js";
+import { lintFiles, type SourceFile } from "./lint-files.js";
 import { rules } from "../engine/registry.js";
 import { VERSION } from "../version.js";
 
@@ -134,22 +133,19 @@ async function run(argv: string[], io: CliIO): Promise<number> {
     }
   }
 
-  let results: FileResult[];
+  const lintOptions = { cwd: io.cwd, fix: opts.fix ?? false, maxFileSize };
+  let files: SourceFile[];
   if (opts.stdin) {
     const name = opts["stdin-filename"] ?? "stdin.sql";
-    const filePath = path.resolve(io.cwd, name);
-    const bytes = await (io.readStdin ?? readStdin)();
-    const read = bytes.length > maxFileSize ? { text: null, notices: [{ offset: 0, severity: 2 as const, fatal: true, message: "input is over --max-file-size; not linted" }] } : decodeSource(bytes, true);
-    results = [await lintOne(filePath, read.text, read.notices, config, io.cwd, false)];
+    files = [{ path: path.resolve(io.cwd, name), explicit: true, bytes: await (io.readStdin ?? readStdin)() }];
   } else {
-    const files = await expandPaths(parsed.positionals, {
+    files = await expandPaths(parsed.positionals, {
       cwd: io.cwd,
       include: (f) => fileKind(f) === "sql",
       isIgnored: (f) => config.isIgnored(f),
     });
-    results = [];
-    for (const entry of files) results.push(await lintFile(entry, config, io.cwd, maxFileSize, opts.fix ?? false));
   }
+  const results: FileResult[] = await lintFiles(files, config, lintOptions);
 
   if (opts.fix) {
     for (const r of results) {
@@ -190,18 +186,6 @@ function wantsColor(io: CliIO): boolean {
   if (io.env.NO_COLOR !== undefined && io.env.NO_COLOR !== "") return false;
   if (io.env.TERM === "dumb") return false;
   return io.isTTY;
-}
-
-async function lintFile(entry: FileEntry, config: Config, cwd: string, maxFileSize: number, fix: boolean): Promise<FileResult> {
-  const read = await readSource(entry.path, maxFileSize, fileKind(entry.path) === "sql" || entry.explicit);
-  return lintOne(entry.path, read.text, read.notices, config, cwd, fix);
-}
-
-async function lintOne(filePath: string, text: string | null, notices: FileNotice[], config: Config, cwd: string, fix: boolean): Promise<FileResult> {
-  const display = path.relative(cwd, filePath).split(path.sep).join("/") || filePath;
-  if (text === null) return lintText("", config, { filePath, displayPath: display, notices, noRules: true });
-  if (fileKind(filePath) !== "text") await loadParser();
-  return lintText(text, config, { filePath, displayPath: display, notices, fix });
 }
 
 /** Writes through a temporary file and a rename, so a crash never leaves half a file. */
