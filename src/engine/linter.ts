@@ -8,7 +8,7 @@ import { LineIndex } from "../sql/text.js";
 import { extract, type SqlPart } from "../extract/index.js";
 import type { Config, ResolvedRule } from "./config.js";
 import { applyDirectives, parseDirectives, type DirectiveComment, type DirectiveProblem } from "./directives.js";
-import { formatMessage, type Document, type ReportDescriptor, type Rule, type RuleContext, type RuleVisitor } from "./rule.js";
+import { formatMessage, type Document, type ReportDescriptor, type Rule, type RuleContext, type RuleVisitor, type SharedSettings } from "./rule.js";
 import type { Diagnostic, EditFix, FileResult, Location } from "./types.js";
 
 /** A problem found while reading the file (e.g. invalid UTF-8), reported with the rule findings. */
@@ -85,8 +85,9 @@ function lintOnce(text: string, config: Config, options: LintTextOptions): FileR
   let comments: () => DirectiveComment[] = () => [];
   if (!options.noRules) {
     const extraction = extract(filePath, text, { assumeInTransaction: config.assumeInTransaction(filePath), lineOf });
-    for (const part of extraction.sql) runSqlRules(part, enabled, displayPath, pending, internal);
-    runTextRules(extraction.text, enabled, displayPath, pending, internal);
+    const settings: SharedSettings = { prodHosts: config.prodHosts, localHosts: config.localHosts };
+    for (const part of extraction.sql) runSqlRules(settings, part, enabled, displayPath, pending, internal);
+    runTextRules(settings, extraction.text, enabled, displayPath, pending, internal);
     comments = extraction.comments;
   }
 
@@ -219,6 +220,7 @@ function redactLine(text: string, index: LineIndex, line: number, redactions: [n
 }
 
 function makeContext(
+  settings: SharedSettings,
   rule: Rule,
   resolved: ResolvedRule,
   doc: Document,
@@ -229,6 +231,7 @@ function makeContext(
   const severity: 1 | 2 = resolved.severity === "error" ? 2 : 1;
   return {
     options: resolved.options,
+    settings,
     filePath: displayPath,
     doc,
     report(descriptor) {
@@ -237,13 +240,13 @@ function makeContext(
   };
 }
 
-function runSqlRules(part: SqlPart, enabled: Map<string, ResolvedRule>, displayPath: string, pending: Pending[], internal: string[]): void {
+function runSqlRules(settings: SharedSettings, part: SqlPart, enabled: Map<string, ResolvedRule>, displayPath: string, pending: Pending[], internal: string[]): void {
   const doc: SqlDocument = part.doc;
   const visitors: { rule: Rule; v: RuleVisitor }[] = [];
   for (const resolved of enabled.values()) {
     const rule = resolved.rule;
     if (!rule.appliesTo.includes(doc.kind)) continue;
-    const v = guard(rule, internal, () => rule.create(makeContext(rule, resolved, doc, displayPath, part.toHost, pending)));
+    const v = guard(rule, internal, () => rule.create(makeContext(settings, rule, resolved, doc, displayPath, part.toHost, pending)));
     if (v) visitors.push({ rule, v });
   }
   const withStatement = visitors.filter((x) => x.v.statement);
@@ -263,11 +266,11 @@ function runSqlRules(part: SqlPart, enabled: Map<string, ResolvedRule>, displayP
   for (const { rule, v } of visitors) if (v.end && !dead.has(rule)) guard(rule, internal, () => (v.end!(), true));
 }
 
-function runTextRules(doc: Document, enabled: Map<string, ResolvedRule>, displayPath: string, pending: Pending[], internal: string[]): void {
+function runTextRules(settings: SharedSettings, doc: Document, enabled: Map<string, ResolvedRule>, displayPath: string, pending: Pending[], internal: string[]): void {
   for (const resolved of enabled.values()) {
     const rule = resolved.rule;
     if (!rule.appliesTo.includes("text")) continue;
-    const v = guard(rule, internal, () => rule.create(makeContext(rule, resolved, doc, displayPath, (o) => o, pending)));
+    const v = guard(rule, internal, () => rule.create(makeContext(settings, rule, resolved, doc, displayPath, (o) => o, pending)));
     if (v?.text) guard(rule, internal, () => (v.text!(doc as never), true));
   }
 }

@@ -59,8 +59,17 @@ export interface ReportDescriptor {
   redact?: { start: number; end: number }[];
 }
 
+/** Project-wide settings from the config that some rules read (never per-rule options). */
+export interface SharedSettings {
+  /** Host globs that always count as production (config `prodHosts`). */
+  readonly prodHosts: readonly string[];
+  /** Host globs that never count as production (config `localHosts`). */
+  readonly localHosts: readonly string[];
+}
+
 export interface RuleContext<O> {
   readonly options: O;
+  readonly settings: SharedSettings;
   /** Path of the file, relative to the working directory, with `/` separators. */
   readonly filePath: string;
   /** The document being checked. */
