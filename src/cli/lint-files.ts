@@ -10,6 +10,7 @@ import type { FileResult } from "../engine/types.js";
 import { fileKind } from "../extract/index.js";
 import { decodeSource, readSource } from "../sources/files.js";
 import { loadParser } from "../sql/parser.js";
+import { lintInParallel, threadCount, type Concurrency } from "./pool.js";
 
 export interface SourceFile {
   /** Absolute path (for a staged blob: where it will be in the working tree). */
@@ -26,7 +27,9 @@ export interface LintFilesOptions {
   maxFileSize: number;
 }
 
-export async function lintFiles(files: SourceFile[], config: Config, options: LintFilesOptions): Promise<FileResult[]> {
+export async function lintFiles(files: SourceFile[], config: Config, options: LintFilesOptions & { concurrency?: Concurrency }): Promise<FileResult[]> {
+  const threads = threadCount(files, options.concurrency ?? "auto");
+  if (threads > 1) return lintInParallel(files, config, options, threads, lintFile);
   const results: FileResult[] = [];
   for (const file of files) results.push(await lintFile(file, config, options));
   return results;

@@ -6,12 +6,14 @@
 import { promises as fs } from "node:fs";
 import path from "node:path";
 import { parseArgs } from "node:util";
-import { ConfigError, loadConfig, parseRuleFlag, parseSize, type RuleSetting } from "../engine/config.js";
+import { ConfigError, loadConfig, parseRuleFlag, parseSize, type Config, type RuleSetting } from "../engine/config.js";
 import type { FileResult } from "../engine/types.js";
 import { fileKind } from "../extract/index.js";
 import { FORMATS, reporters } from "../report/index.js";
 import { expandPaths, readStdin, UsageError } from "../sources/files.js";
-import { lintFiles, type SourceFile } from "./lint-files.js";
+import { lintFiles, type LintFilesOptions, type SourceFile } from "./lint-files.js";
+import { DEFAULT_CACHE_LOCATION, ResultCache } from "./cache.js";
+import type { Concurrency } from "./pool.js";
 import { rules } from "../engine/registry.js";
 import { VERSION } from "../version.js";
 
@@ -42,6 +44,9 @@ Options:
       --fix                  apply the fixes rules offer and write the files back
       --max-warnings <n>     exit 1 when there are more than n warnings
       --max-file-size <size> skip larger files with a message (default: 32MB)
+      --cache                only lint files whose content changed since the last --cache run
+      --cache-location <f>   where the cache lives (default: .sqlguardcache)
+      --concurrency <n>      threads: a number, auto (default: more only for big inputs) or off
       --quiet                report errors only
       --color, --no-color    force colour on or off (default: on for a terminal, off with NO_COLOR)
   -v, --version              print the version
@@ -87,6 +92,9 @@ async function run(argv: string[], io: CliIO): Promise<number> {
         fix: { type: "boolean" },
         "max-warnings": { type: "string" },
         "max-file-size": { type: "string" },
+        cache: { type: "boolean" },
+        "cache-location": { type: "string" },
+        concurrency: { type: "string" },
         quiet: { type: "boolean" },
         color: { type: "boolean" },
         "no-color": { type: "boolean" },
@@ -133,7 +141,14 @@ async function run(argv: string[], io: CliIO): Promise<number> {
     }
   }
 
-  const lintOptions = { cwd: io.cwd, fix: opts.fix ?? false, maxFileSize };
+  let concurrency: Concurrency = "auto";
+  if (opts.concurrency !== undefined) {
+    const c = opts.concurrency;
+    if (c === "auto" || c === "off") concurrency = c;
+    else if (/^\d+$/.test(c) && Number(c) >= 1) concurrency = Number(c);
+    else throw new UsageError(`--concurrency takes a number ≥ 1, "auto" or "off" (got "${c}")`);
+  }
+  const lintOptions = { cwd: io.cwd, fix: opts.fix ?? false, maxFileSize, concurrency };
   let files: SourceFile[];
   if (opts.stdin) {
     const name = opts["stdin-filename"] ?? "stdin.sql";
@@ -145,7 +160,9 @@ async function run(argv: string[], io: CliIO): Promise<number> {
       isIgnored: (f) => config.isIgnored(f),
     });
   }
-  const results: FileResult[] = await lintFiles(files, config, lintOptions);
+  const results: FileResult[] = opts.cache
+    ? await lintWithCache(files, config, lintOptions, path.resolve(io.cwd, opts["cache-location"] ?? DEFAULT_CACHE_LOCATION))
+    : await lintFiles(files, config, lintOptions);
 
   if (opts.fix) {
     for (const r of results) {
@@ -186,6 +203,38 @@ function wantsColor(io: CliIO): boolean {
   if (io.env.NO_COLOR !== undefined && io.env.NO_COLOR !== "") return false;
   if (io.env.TERM === "dumb") return false;
   return io.isTTY;
+}
+
+/** Lints only what changed since the cached run; files whose bytes match reuse their result. */
+async function lintWithCache(files: SourceFile[], config: Config, options: LintFilesOptions & { concurrency: Concurrency }, location: string): Promise<FileResult[]> {
+  const cache = await ResultCache.open(location, config, { maxFileSize: options.maxFileSize });
+  const results: FileResult[] = new Array(files.length);
+  const todo: { i: number; hash: string | null }[] = [];
+  for (let i = 0; i < files.length; i++) {
+    const f = files[i]!;
+    let bytes = f.bytes;
+    if (!bytes && !options.fix) {
+      try {
+        bytes = await fs.readFile(f.path);
+      } catch {
+        bytes = undefined; // let the linter report why it cannot be read
+      }
+    }
+    const hash = bytes && !options.fix ? ResultCache.contentHash(bytes) : null;
+    const hit = hash ? cache.get(f.path, hash) : null;
+    if (hit) results[i] = hit;
+    else {
+      if (bytes && !options.fix && bytes.length <= options.maxFileSize) f.bytes = bytes;
+      todo.push({ i, hash });
+    }
+  }
+  const linted = await lintFiles(todo.map((t) => files[t.i]!), config, options);
+  todo.forEach((t, k) => {
+    results[t.i] = linted[k]!;
+    if (t.hash) cache.set(files[t.i]!.path, t.hash, linted[k]!);
+  });
+  await cache.save();
+  return results;
 }
 
 /** Writes through a temporary file and a rename, so a crash never leaves half a file. */

@@ -70,6 +70,13 @@ export const configSchema: JsonSchema = {
   },
 };
 
+export interface SerializedConfig {
+  user: UserConfig;
+  baseDir: string;
+  source: string;
+  cliRules: Record<string, RuleSetting>;
+}
+
 export interface ResolvedRule {
   rule: Rule;
   severity: "warn" | "error";
@@ -96,7 +103,8 @@ export class Config {
     readonly baseDir: string,
     /** Where it came from (a path, or "defaults"). */
     readonly source: string,
-    cliRules: Record<string, RuleSetting> = {},
+    /** --rule settings, applied over the file's. */
+    readonly cliRules: Record<string, RuleSetting> = {},
   ) {
     const where = source === "defaults" ? "--rule" : path.basename(source);
     checkConfig(user, where);
@@ -127,6 +135,15 @@ export class Config {
     this.maxFileSize = parseSize(user.maxFileSize, where) ?? DEFAULT_MAX_FILE_SIZE;
     this.prodHosts = user.prodHosts ?? [];
     this.localHosts = user.localHosts ?? [];
+  }
+
+  /** What it takes to build the same config elsewhere (a worker thread): plain data. */
+  serialize(): SerializedConfig {
+    return { user: this.user, baseDir: this.baseDir, source: this.source, cliRules: this.cliRules };
+  }
+
+  static deserialize(s: SerializedConfig): Config {
+    return new Config(s.user, s.baseDir, s.source, s.cliRules);
   }
 
   /** The path of a file relative to the config folder, with `/` (null when outside it). */

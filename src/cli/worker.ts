@@ -1,0 +1,30 @@
+/**
+ * A lint worker thread: builds the same config as the main thread, then lints the files it is
+ * handed one at a time and posts each result back. The parser is loaded once per worker.
+ */
+import { parentPort, workerData } from "node:worker_threads";
+import { Config, type SerializedConfig } from "../engine/config.js";
+import { lintFile, type LintFilesOptions, type SourceFile } from "./lint-files.js";
+
+interface Init {
+  config: SerializedConfig;
+  options: LintFilesOptions;
+}
+
+const init = workerData as Init;
+const config = Config.deserialize(init.config);
+const port = parentPort!;
+
+port.on("message", async (msg: { index: number; file: SourceFile } | "stop") => {
+  if (msg === "stop") {
+    port.close();
+    return;
+  }
+  try {
+    const result = await lintFile(msg.file, config, init.options);
+    port.postMessage({ index: msg.index, result });
+  } catch (e) {
+    port.postMessage({ index: msg.index, error: (e as Error)?.stack ?? String(e) });
+  }
+});
+port.postMessage("ready");
