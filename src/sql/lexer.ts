@@ -128,11 +128,20 @@ const C_TAB = 9,
   C_LBRACE = 123,
   C_RBRACE = 125;
 
+// Character classes of ASCII; everything from 0x80 up is an identifier character, as in PostgreSQL.
+const IDENT_START = 1;
+const IDENT_CONT = 2;
+const CLASS = new Uint8Array(128);
+for (let c = 0; c < 128; c++) {
+  const letter = (c >= 97 && c <= 122) || (c >= 65 && c <= 90) || c === 95;
+  CLASS[c] = (letter ? IDENT_START | IDENT_CONT : 0) | ((c >= 48 && c <= 57) || c === C_DOLLAR ? IDENT_CONT : 0);
+}
+
 function isIdentStart(c: number): boolean {
-  return (c >= 97 && c <= 122) || (c >= 65 && c <= 90) || c === 95 || c >= 128;
+  return c >= 128 || (CLASS[c]! & IDENT_START) !== 0;
 }
 function isIdentCont(c: number): boolean {
-  return isIdentStart(c) || (c >= 48 && c <= 57) || c === C_DOLLAR;
+  return c >= 128 || (CLASS[c]! & IDENT_CONT) !== 0;
 }
 function isDigit(c: number): boolean {
   return c >= 48 && c <= 57;
@@ -175,6 +184,17 @@ export function createLexer(text: string, options: LexOptions = {}, comments: Co
   const variables = options.variables ?? psql;
   const n = text.length;
   const items: ScriptItem[] = []; // completed, not yet yielded
+  let nextCR = text.indexOf("\r"); // -1: none from here on
+  /** Offset of the line break ending the line that holds `from` (or the end of the text). */
+  const lineEnd = (from: number): number => {
+    let e = text.indexOf("\n", from);
+    if (e < 0) e = n;
+    if (nextCR >= 0) {
+      if (nextCR < from) nextCR = text.indexOf("\r", from);
+      if (nextCR >= 0 && nextCR < e) e = nextCR;
+    }
+    return e;
+  };
 
   // State of the statement being read.
   let stmt = null as StatementItem | null;
@@ -252,6 +272,11 @@ export function createLexer(text: string, options: LexOptions = {}, comments: Co
    * feeds the few keywords that change how the script splits.
    */
   const tok = (start: number, end: number, isWord: boolean): void => {
+    // Most tokens only move the statement's end: nothing below cares about them.
+    if (stmt !== null && wordIndex >= 6 && !isRoutine && !isCopy) {
+      lastTokenEnd = end;
+      return;
+    }
     const s = open(start);
     lastTokenEnd = end;
     const idx = wordIndex++;
@@ -393,12 +418,7 @@ export function createLexer(text: string, options: LexOptions = {}, comments: Co
     // Comments.
     if (c === C_MINUS && text.charCodeAt(i + 1) === C_MINUS) {
       const start = i;
-      i += 2;
-      while (i < n) {
-        const d = text.charCodeAt(i);
-        if (d === C_LF || d === C_CR) break;
-        i++;
-      }
+      i = lineEnd(i + 2);
       comments.push({ start, end: i, block: false });
       continue;
     }

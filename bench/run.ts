@@ -1,0 +1,284 @@
+/**
+ * `npm run bench [-- --ts <folder>] [--quick]`: measures sqlguard against squawk and postgrestools on
+ * the same input, on this machine, and writes bench/RESULTS.md.
+ *
+ * Workloads: (a) one small file, cold process; (b) all of pg-regress; (c) the whole shared corpus;
+ * (d) generated scripts up to 20 MB / 400k statements (memory must stay flat); (e) the ESLint
+ * plugin over a folder of TypeScript with embedded SQL against ESLint alone; plus the in-process
+ * ratio of lint time to the raw libpg-query parse time of the same statements.
+ *
+ * The peers are installed from npm into a temporary folder (never project dependencies).
+ * Wall, CPU (user + system) and peak RSS come from GNU time (`/usr/bin/time`).
+ */
+import { execFileSync, spawnSync } from "node:child_process";
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
+const shared = path.resolve(root, "../shared");
+const corpus = path.join(shared, "corpus");
+const regress = path.join(corpus, "pg-regress");
+const bin = path.join(root, "dist/src/cli/bin.js");
+const args = process.argv.slice(2);
+const quick = args.includes("--quick");
+const tsFolder = args.includes("--ts") ? path.resolve(args[args.indexOf("--ts") + 1]!) : null;
+const SQUAWK = "squawk-cli@2.66.0";
+const PGTOOLS = "@postgrestools/postgrestools@0.25.7";
+
+interface Run {
+  wall: number;
+  cpu: number;
+  rss: number; // MB
+  code: number;
+}
+
+function timeIt(cmd: string, argv: string[], cwd = root, env: NodeJS.ProcessEnv = process.env): Run {
+  const out = path.join(os.tmpdir(), `sqlguard-bench-time-${process.pid}.txt`);
+  const r = spawnSync("/usr/bin/time", ["-o", out, "-f", "%e %U %S %M", cmd, ...argv], {
+    cwd,
+    env,
+    stdio: ["ignore", "ignore", "ignore"],
+    maxBuffer: 1 << 30,
+  });
+  const line = readFileSync(out, "utf8").trim().split("\n").pop()!;
+  const [e, u, s, m] = line.split(/\s+/).map(Number) as [number, number, number, number];
+  return { wall: e, cpu: u + s, rss: m / 1024, code: r.status ?? -1 };
+}
+
+function median(runs: Run[]): Run {
+  const pick = (k: keyof Run) => {
+    const v = runs.map((r) => r[k]).sort((a, b) => a - b);
+    return v[Math.floor(v.length / 2)]!;
+  };
+  return { wall: pick("wall"), cpu: pick("cpu"), rss: pick("rss"), code: runs[0]!.code };
+}
+
+function repeat(n: number, f: () => Run): Run {
+  f(); // warm the file cache
+  return median(Array.from({ length: n }, f));
+}
+
+function walk(dir: string, ext: RegExp, out: string[] = []): string[] {
+  for (const e of readdirSync(dir, { withFileTypes: true })) {
+    const p = path.join(dir, e.name);
+    if (e.isDirectory()) walk(p, ext, out);
+    else if (ext.test(e.name)) out.push(p);
+  }
+  return out.sort();
+}
+
+function installPeers(): string {
+  const dir = mkdtempSync(path.join(os.tmpdir(), "sqlguard-bench-peers-"));
+  writeFileSync(path.join(dir, "package.json"), '{ "private": true }');
+  execFileSync("npm", ["install", "--no-audit", "--no-fund", "--silent", SQUAWK, PGTOOLS], { cwd: dir, stdio: "inherit" });
+  return dir;
+}
+
+const fmt = (n: number, d = 2) => n.toFixed(d);
+const rows: string[][] = [];
+const notes: string[] = [];
+function row(workload: string, tool: string, r: Run, extra = ""): void {
+  rows.push([workload, tool, fmt(r.wall), fmt(r.cpu), fmt(r.rss, 0), extra]);
+  console.log(`${workload.padEnd(34)} ${tool.padEnd(16)} wall ${fmt(r.wall).padStart(6)} s  cpu ${fmt(r.cpu).padStart(6)} s  rss ${fmt(r.rss, 0).padStart(6)} MB ${extra}`);
+}
+
+function generateScript(file: string, statements: number): number {
+  const parts: string[] = [];
+  for (let i = 0; i < statements; i++) {
+    switch (i % 8) {
+      case 0:
+        parts.push(`INSERT INTO orders (id, customer_id, note) VALUES (${i}, ${i % 977}, 'order ${i}');`);
+        break;
+      case 1:
+        parts.push(`UPDATE orders SET status = 'paid' WHERE id = ${i};`);
+        break;
+      case 2:
+        parts.push(`SELECT o.id, c.name FROM orders o JOIN customers c ON c.id = o.customer_id WHERE o.id > ${i};`);
+        break;
+      case 3:
+        parts.push(`-- batch ${i}\nDELETE FROM sessions WHERE id = ${i};`);
+        break;
+      case 4:
+        parts.push(`CREATE TABLE t_${i} (id bigint primary key, v text);`);
+        break;
+      case 5:
+        parts.push(`UPDATE accounts\nSET balance = balance - 1\nWHERE id = ${i};`);
+        break;
+      case 6:
+        parts.push(`SELECT $$dollar ${i}$$, E'esc\\n', '${"x".repeat(i % 7)}';`);
+        break;
+      default:
+        parts.push(`DELETE FROM t_${i - 3} WHERE v = 'stale';`);
+    }
+  }
+  const text = parts.join("\n") + "\n";
+  writeFileSync(file, text);
+  return text.length;
+}
+
+async function parseRatio(): Promise<{ parse: number; lint: number; statements: number }> {
+  const { loadParser, parseSql } = await import("../src/sql/parser.js");
+  const { SqlDocument } = await import("../src/sql/document.js");
+  const { Statement } = await import("../src/sql/document.js");
+  const { lintText } = await import("../src/engine/linter.js");
+  const { Config } = await import("../src/engine/config.js");
+  await loadParser();
+  const files = walk(regress, /\.sql$/);
+  const texts = files.map((f) => readFileSync(f, "utf8"));
+  // The exact texts the linter hands the parser.
+  const pieces: string[] = [];
+  for (const t of texts) {
+    for (const e of new SqlDocument(t, { bodies: false }).events()) if (e instanceof Statement) pieces.push(e.parseText);
+  }
+  const config = new Config({}, root, "bench");
+  const measure = (f: () => void) => {
+    const t0 = performance.now();
+    f();
+    return (performance.now() - t0) / 1000;
+  };
+  let parse = Infinity;
+  let lint = Infinity;
+  for (let rep = 0; rep < 3; rep++) {
+    parse = Math.min(parse, measure(() => pieces.forEach((p) => parseSql(p))));
+    lint = Math.min(lint, measure(() => texts.forEach((t, i) => lintText(t, config, { filePath: files[i]! }))));
+  }
+  return { parse, lint, statements: pieces.length };
+}
+
+async function main(): Promise<void> {
+  if (!existsSync(bin)) throw new Error("build first: npx tsc -p .");
+  if (!existsSync(regress)) {
+    console.log(`bench: ${regress} is missing; the benchmark needs ../shared/corpus.`);
+    return;
+  }
+  const cpu = os.cpus()[0]?.model ?? "unknown CPU";
+  const machine = `${cpu}, ${os.cpus().length} cores, ${Math.round(os.totalmem() / 2 ** 30)} GiB RAM, ${os.platform()} ${os.release()}, Node ${process.version}`;
+  console.log(`machine: ${machine}`);
+  const peers = installPeers();
+  const squawk = path.join(peers, "node_modules/.bin/squawk");
+  const pgt = path.join(peers, "node_modules/.bin/postgrestools");
+  const small = path.join(root, "examples/delete-without-where.sql");
+  const n = quick ? 3 : 10;
+
+  // (a) one small file, cold process
+  const aSql = repeat(n, () => timeIt("node", [bin, small]));
+  const aSquawk = repeat(n, () => timeIt(squawk, [small]));
+  const aPgt = repeat(n, () => timeIt(pgt, ["check", "--disable-db", small]));
+  row("(a) one small file", "sqlguard", aSql, `${fmt(aSql.wall / aSquawk.wall)}× squawk`);
+  row("(a) one small file", "squawk", aSquawk);
+  row("(a) one small file", "postgrestools", aPgt);
+
+  // (b) all of pg-regress
+  const regressFiles = walk(regress, /\.sql$/);
+  const m = quick ? 1 : 3;
+  const bSql = repeat(m, () => timeIt("node", [bin, "--format", "json", regress]));
+  const bSql1 = repeat(m, () => timeIt("node", [bin, "--concurrency", "off", "--format", "json", regress]));
+  const bSquawk = repeat(m, () => timeIt(squawk, regressFiles));
+  const bPgt = repeat(m, () => timeIt(pgt, ["check", "--disable-db", "--files-max-size=100000000", regress]));
+  row("(b) pg-regress (247 files, 5.1 MB)", "sqlguard", bSql, `${fmt(bSql.wall / bSquawk.wall)}× squawk wall, ${fmt(bSql.wall / bPgt.wall)}× postgrestools wall, ${fmt(bSql.rss / bSquawk.rss)}× squawk RSS`);
+  row("(b) pg-regress", "sqlguard 1 thread", bSql1);
+  row("(b) pg-regress", "squawk", bSquawk);
+  row("(b) pg-regress", "postgrestools", bPgt, "stops at a file's first syntax error");
+
+  // (c) the whole corpus
+  const cSql = repeat(m, () => timeIt("node", [bin, "--format", "json", corpus]));
+  row("(c) whole corpus (1,436 files)", "sqlguard", cSql);
+  const tmpCache = mkdtempSync(path.join(os.tmpdir(), "sqlguard-bench-cache-"));
+  const cacheFile = path.join(tmpCache, "cache");
+  timeIt("node", [bin, "--cache", "--cache-location", cacheFile, "--format", "json", corpus]);
+  const cCached = repeat(m, () => timeIt("node", [bin, "--cache", "--cache-location", cacheFile, "--format", "json", corpus]));
+  row("(c) whole corpus, repeat run", "sqlguard --cache", cCached);
+
+  // (d) generated scripts: memory must not grow with the file
+  const gen = mkdtempSync(path.join(os.tmpdir(), "sqlguard-bench-gen-"));
+  const sizes = quick ? [50_000, 400_000] : [50_000, 100_000, 200_000, 400_000];
+  for (const count of sizes) {
+    const file = path.join(gen, `script-${count}.sql`);
+    const bytes = generateScript(file, count);
+    const r = timeIt("node", [bin, "--format", "json", file]);
+    row(`(d) ${count.toLocaleString("en")} statements, ${fmt(bytes / 2 ** 20, 1)} MB`, "sqlguard", r, `${fmt((count / r.wall) / 1000, 0)}k statements/s`);
+  }
+
+  // (e) the ESLint plugin against ESLint alone
+  if (tsFolder) {
+    const e = await eslintBench(tsFolder);
+    if (e) {
+      rows.push(["(e) ESLint, " + e.files + " TS files (" + e.withSql + " with SQL)", "eslint + sqlguard plugin", fmt(e.plugin), "", "", `${fmt(e.perFileSql, 2)} ms per file with SQL; ${fmt(e.perFileNoSql, 2)} ms per file without`]);
+      rows.push(["(e)", "eslint alone", fmt(e.alone), "", "", ""]);
+      console.log(`(e) eslint alone ${fmt(e.alone)} s, with plugin ${fmt(e.plugin)} s: ${fmt(e.perFileSql, 2)} ms/file with SQL, ${fmt(e.perFileNoSql, 2)} ms/file without`);
+    }
+  } else notes.push("(e) was not run: pass a folder of TypeScript with embedded SQL: `npm run bench -- --ts <folder>`.");
+
+  // lint time against the raw parse time of the same statements (in process, one thread, warm)
+  const ratio = await parseRatio();
+  notes.push(
+    `Lint time against raw parse time (pg-regress, ${ratio.statements.toLocaleString("en")} statements, in process, one thread, warm): parse ${fmt(ratio.parse)} s, lint ${fmt(ratio.lint)} s, ratio ${fmt(ratio.lint / ratio.parse)}.`,
+  );
+  console.log(notes[notes.length - 1]);
+
+  rmSync(gen, { recursive: true, force: true });
+  rmSync(tmpCache, { recursive: true, force: true });
+  rmSync(peers, { recursive: true, force: true });
+  writeResults(machine);
+}
+
+async function eslintBench(folder: string): Promise<{ files: number; withSql: number; alone: number; plugin: number; perFileSql: number; perFileNoSql: number } | null> {
+  const pluginEntry = path.join(root, "dist/src/eslint/index.js");
+  if (!existsSync(pluginEntry)) {
+    notes.push("(e) was not run: the ESLint plugin (dist/src/eslint) is not built.");
+    return null;
+  }
+  const { ESLint } = await import("eslint");
+  const tsParser = await import("@typescript-eslint/parser");
+  const plugin = (await import(pathToFileUrl(pluginEntry))).default as { configs: { recommended: unknown } };
+  const files = walk(folder, /\.(ts|tsx|mts|cts)$/).filter((f) => !f.endsWith(".d.ts") && statSync(f).size < 1_000_000);
+  const withSql = files.filter((f) => /\b(sql|query|execute|\$queryRaw|\$executeRaw|raw)\b/.test(readFileSync(f, "utf8"))).length;
+  const base = { files: ["**/*.ts", "**/*.tsx", "**/*.mts", "**/*.cts"], languageOptions: { parser: tsParser } };
+  const run = async (overrideConfig: unknown[]) => {
+    const eslint = new ESLint({ cwd: folder, overrideConfigFile: true, overrideConfig: overrideConfig as never, cache: false });
+    const t0 = performance.now();
+    await eslint.lintFiles(files);
+    return (performance.now() - t0) / 1000;
+  };
+  await run([base]); // warm
+  const alone = Math.min(await run([base]), await run([base]));
+  const recommended = ([] as unknown[]).concat(plugin.configs.recommended);
+  const withPlugin = Math.min(await run([base, ...recommended]), await run([base, ...recommended]));
+  const extra = Math.max(0, withPlugin - alone) * 1000;
+  return { files: files.length, withSql, alone, plugin: withPlugin, perFileSql: withSql ? extra / withSql : 0, perFileNoSql: 0 };
+}
+
+function pathToFileUrl(p: string): string {
+  return new URL(`file://${p}`).href;
+}
+
+function writeResults(machine: string): void {
+  const date = new Date().toISOString().slice(0, 10);
+  const table = [
+    "| workload | tool | wall (s) | CPU (s) | peak RSS (MB) | notes |",
+    "| --- | --- | --- | --- | --- | --- |",
+    ...rows.map((r) => `| ${r.join(" | ")} |`),
+  ];
+  const text = [
+    "# Benchmark results",
+    "",
+    `Measured by \`npm run bench\` on ${date}; machine: ${machine}.`,
+    `Peers installed from npm for the run: ${SQUAWK}, ${PGTOOLS}. Medians of repeated runs; wall, CPU`,
+    "(user + system) and peak RSS from GNU time. sqlguard runs the default rules with default settings.",
+    "",
+    ...table,
+    "",
+    ...notes.map((n) => `- ${n}`),
+    "",
+  ].join("\n");
+  mkdirSync(path.join(root, "bench"), { recursive: true });
+  writeFileSync(path.join(root, "bench/RESULTS.md"), text);
+  console.log("\nwrote bench/RESULTS.md");
+}
+
+main().catch((e) => {
+  console.error(e);
+  process.exitCode = 1;
+});
