@@ -1,7 +1,13 @@
 #!/usr/bin/env node
-import { main } from "./main.js";
+// Start compiling the SQL parser (WASM) at once: V8 compiles it on background threads while
+// the rest of the CLI loads and the files are found, instead of after. Not for --help & co.
+const argv = process.argv.slice(2);
+if (!(argv[0] === "init" || argv.some((a) => a === "-h" || a === "--help" || a === "-v" || a === "--version"))) {
+  import("../sql/parser.js").then((m) => m.loadParser()).catch(() => undefined);
+}
+const { main } = await import("./main.js");
 
-const code = await main(process.argv.slice(2), {
+const code = await main(argv, {
   cwd: process.cwd(),
   stdout: (s) => void process.stdout.write(s),
   stderr: (s) => void process.stderr.write(s),

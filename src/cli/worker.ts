@@ -5,6 +5,7 @@
 import { parentPort, workerData } from "node:worker_threads";
 import { Config, type SerializedConfig } from "../engine/config.js";
 import { lintFile, type LintFilesOptions, type SourceFile } from "./lint-files.js";
+import { loadParser } from "../sql/parser.js";
 
 interface Init {
   config: SerializedConfig;
@@ -12,6 +13,7 @@ interface Init {
 }
 
 const init = workerData as Init;
+void loadParser(); // compile the parser while the first file is sent over
 const config = Config.deserialize(init.config);
 const port = parentPort!;
 
