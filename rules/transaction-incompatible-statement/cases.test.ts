@@ -78,6 +78,12 @@ ruleTester("transaction-incompatible-statement", {
       code: "BEGIN;\nCREATE TYPE mood AS ENUM ('sad');\nALTER TYPE mood ADD VALUE 'happy';\nINSERT INTO surveys (mood) VALUES ('happy');\nCOMMIT;",
     },
     { name: "newEnumValues off", code: "BEGIN;\nALTER TYPE mood ADD VALUE 'happy';\nUPDATE s SET mood = 'happy' WHERE id = 1;\nCOMMIT;", options: { newEnumValues: false } },
+    {
+      name: "implicitTransaction: a lone statement in a file sent as one query runs outside any transaction",
+      code: "-- CreateIndex\nCREATE INDEX CONCURRENTLY \"Run_status_idx\" ON \"Run\" (\"status\");\n",
+      assumeInTransaction: true,
+      options: { implicitTransaction: true },
+    },
     { name: "function bodies are not top level", code: "CREATE FUNCTION f() RETURNS void LANGUAGE plpgsql AS $$ BEGIN LOCK TABLE t; END $$;" },
   ],
   invalid: [
@@ -161,6 +167,22 @@ ruleTester("transaction-incompatible-statement", {
       code: "ALTER TYPE public.\"Status\" ADD VALUE 'ARCHIVED';\nALTER TABLE t ALTER COLUMN s SET DEFAULT 'ARCHIVED';",
       assumeInTransaction: true,
       errors: [{ message: /^'ARCHIVED' was added to public\.Status by ALTER TYPE/, line: 2, column: 42, endColumn: 52 }],
+    },
+    {
+      name: "implicitTransaction: several statements sent as one query are one implicit transaction",
+      code: "CREATE INDEX CONCURRENTLY a ON t (a);\nCREATE INDEX CONCURRENTLY b ON t (b);",
+      assumeInTransaction: true,
+      options: { implicitTransaction: true },
+      errors: [
+        {
+          messageId: "inImplicitFile",
+          message:
+            "CREATE INDEX CONCURRENTLY cannot run inside a transaction block: the migration tool sends this file as one query, and PostgreSQL runs several statements sent together as one implicit transaction",
+          line: 1,
+          column: 1,
+        },
+        { messageId: "inImplicitFile", line: 2, column: 1 },
+      ],
     },
     {
       name: "LOCK and DECLARE need a block",

@@ -8,6 +8,7 @@ import { assumedBy, blockNeed, blockRefusal, type BlockRefusal } from "../../src
 export interface Options {
   postgresVersion: number;
   newEnumValues: boolean;
+  implicitTransaction: boolean;
 }
 
 interface AddedValue {
@@ -26,9 +27,11 @@ export default defineRule<Options>({
     inAssumed: "{{command}} cannot run inside a transaction block{{condition}}, and here it runs inside {{by}}",
     inImplicit:
       "{{command}} cannot run inside a transaction block{{condition}}: a string of several statements runs as one implicit transaction",
+    inImplicitFile:
+      "{{command}} cannot run inside a transaction block{{condition}}: the migration tool sends this file as one query, and PostgreSQL runs several statements sent together as one implicit transaction",
     blockHelp: "PostgreSQL stops with “{{command}} cannot run inside a transaction block”: run it on its own, outside BEGIN … COMMIT",
     assumedHelp: "move it to a migration of its own marked -- sqlguard-no-transaction, and have the runner apply that one outside a transaction",
-    implicitHelp: "send it as a query of its own",
+    implicitHelp: "send it as a query of its own (in a migration: a migration of its own)",
     needsBlock: "{{command}} outside a transaction block: PostgreSQL refuses it (it can only be used in transaction blocks)",
     noEffect: "{{command}} outside a transaction block has no effect: PostgreSQL only warns, and the setting is gone before the next statement",
     needsHelp: "put it inside BEGIN … COMMIT together with the statements it is meant for",
@@ -52,12 +55,18 @@ export default defineRule<Options>({
         default: true,
         description: "Report a value added by `ALTER TYPE … ADD VALUE` that a later statement of the same transaction uses.",
       },
+      implicitTransaction: {
+        type: "boolean",
+        default: false,
+        description:
+          "For files the migration tool wraps: the tool sends the whole file as one query (Prisma Migrate, golang-migrate) instead of opening a transaction with `BEGIN` (graphile-worker, node-pg-migrate, Flyway, Rails). PostgreSQL runs several statements sent together as one implicit transaction, but a file of a single statement outside any, so a lone `CREATE INDEX CONCURRENTLY` is fine there.",
+      },
     },
   },
   create(context) {
     const doc = context.doc;
     if (doc.kind === "text") return {};
-    const { postgresVersion, newEnumValues } = context.options;
+    const { postgresVersion, newEnumValues, implicitTransaction } = context.options;
     const script = doc.kind === "script";
     let lines: LineIndex | null = null;
     const lineOf = (offset: number) => (lines ??= new LineIndex(doc.sql)).lineOf(offset) + 1;
@@ -66,7 +75,7 @@ export default defineRule<Options>({
     /** Subscriptions whose slot was detached earlier in the script (`SET (slot_name = NONE)`). */
     const slotless = new Set<string>();
     /** Refused statements with no block, in code: they fail if the string holds several statements. */
-    const implicit: { stmt: Statement; refusal: BlockRefusal }[] = [];
+    const implicit: { stmt: Statement; refusal: BlockRefusal; file: boolean }[] = [];
     let topLevel = 0;
     // Enum values added in the transaction now open, and the enum types it created.
     let added: AddedValue[] = [];
@@ -98,10 +107,12 @@ export default defineRule<Options>({
               helpId: "blockHelp",
               ...(opener ? { related: [{ message: "the block was opened here", start: opener.start, end: opener.end }] } : {}),
             });
+          } else if (stmt.tx === "assumed" && implicitTransaction && script) {
+            implicit.push({ stmt, refusal, file: true });
           } else if (stmt.tx === "assumed") {
             context.report({ messageId: "inAssumed", data: { ...data, by }, ...range, helpId: "assumedHelp" });
           } else if (!script) {
-            implicit.push({ stmt, refusal });
+            implicit.push({ stmt, refusal, file: false });
           }
         }
         if (stmt.tx === "none" && script) {
@@ -114,9 +125,9 @@ export default defineRule<Options>({
       },
       end() {
         if (topLevel < 2) return;
-        for (const { stmt, refusal } of implicit) {
+        for (const { stmt, refusal, file } of implicit) {
           context.report({
-            messageId: "inImplicit",
+            messageId: file ? "inImplicitFile" : "inImplicit",
             data: { command: refusal.command, condition: condition(refusal) },
             start: stmt.start,
             end: stmt.end,
