@@ -1,9 +1,18 @@
 /** Every rule sqlguard ships, by id. A test checks that each folder of rules/ is listed here. */
+import requireTransaction from "../../rules/require-transaction/index.js";
 import requireWhere from "../../rules/require-where/index.js";
 import syntaxError from "../../rules/syntax-error/index.js";
+import transactionIncompatibleStatement from "../../rules/transaction-incompatible-statement/index.js";
+import unbalancedTransaction from "../../rules/unbalanced-transaction/index.js";
 import type { Rule } from "./rule.js";
 
-export const rules: readonly Rule[] = [requireWhere, syntaxError];
+export const rules: readonly Rule[] = [
+  requireWhere,
+  syntaxError,
+  requireTransaction,
+  unbalancedTransaction,
+  transactionIncompatibleStatement,
+];
 
 export const ruleById: ReadonlyMap<string, Rule> = new Map(rules.map((r) => [r.id, r]));
 

@@ -88,8 +88,11 @@ export function hasModifyingCte(body: PgNode): boolean {
   return false;
 }
 
-/** Transaction control, as the transaction model needs it. */
-export type TxAction = "begin" | "commit" | "rollback" | "prepare" | "savepoint" | "other";
+/**
+ * Transaction control, as the transaction model needs it. `chain` is `COMMIT AND CHAIN` /
+ * `ROLLBACK AND CHAIN`: it ends the transaction and at once opens the next, so a block stays open.
+ */
+export type TxAction = "begin" | "commit" | "rollback" | "chain" | "prepare" | "savepoint" | "other";
 
 export function txAction(node: PgNode): TxAction | null {
   if (nodeType(node) !== "TransactionStmt") return null;
@@ -100,9 +103,9 @@ export function txAction(node: PgNode): TxAction | null {
     case "TRANS_STMT_START":
       return "begin";
     case "TRANS_STMT_COMMIT":
-      return chain ? "other" : "commit";
+      return chain ? "chain" : "commit";
     case "TRANS_STMT_ROLLBACK":
-      return chain ? "other" : "rollback";
+      return chain ? "chain" : "rollback";
     case "TRANS_STMT_PREPARE":
       return "prepare";
     case "TRANS_STMT_COMMIT_PREPARED":

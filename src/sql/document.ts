@@ -4,7 +4,7 @@
  * state. AST locations are UTF-8 byte offsets of the text the parser saw; `offsetOf` turns
  * them into offsets of the document (and the engine maps those to the host file).
  */
-import { classify, nodeBody, nodeType, txAction, walk, type StatementKind } from "./classify.js";
+import { classify, nodeBody, nodeType, txAction, walk, type StatementKind, type TxAction } from "./classify.js";
 import {
   lex,
   lexScript,
@@ -20,8 +20,35 @@ import { Utf8Offsets } from "./text.js";
 
 export type DocumentKind = "script" | "embedded";
 
-/** The transaction a statement runs in. */
+/**
+ * The transaction a statement runs in: `none` (autocommit: each statement commits on its own),
+ * `explicit` (a block the script opened with BEGIN / START TRANSACTION), `assumed` (the one the
+ * migration tool opens around the whole file: config `assumeInTransaction` or the
+ * `-- sqlguard-assume-in-transaction` directive).
+ */
 export type TxState = "none" | "explicit" | "assumed";
+
+/**
+ * What a transaction-control statement does where it stands, worked out once by the front-end:
+ * - `opens`: BEGIN / START TRANSACTION with no block open;
+ * - `nested`: BEGIN while a block (explicit or the migration tool's) is open: PostgreSQL warns
+ *   "there is already a transaction in progress" and ignores it;
+ * - `closes`: COMMIT / END / ROLLBACK / ABORT / PREPARE TRANSACTION ending an explicit block;
+ * - `chains`: COMMIT / ROLLBACK AND CHAIN inside a block: ends that transaction and opens the next;
+ * - `ends-assumed`: COMMIT / ROLLBACK / PREPARE TRANSACTION ending the migration tool's transaction;
+ * - `stray`: COMMIT / ROLLBACK with no block open (PostgreSQL warns and ignores it), or AND CHAIN /
+ *   SAVEPOINT / RELEASE / ROLLBACK TO with no block open (PostgreSQL refuses them);
+ * - `savepoint`: SAVEPOINT / RELEASE / ROLLBACK TO inside a block: the block stays as it is;
+ * - `none`: other transaction statements (COMMIT PREPARED, ROLLBACK PREPARED).
+ */
+export type TxEffect = "opens" | "nested" | "closes" | "chains" | "ends-assumed" | "stray" | "savepoint" | "none";
+
+export interface TxControl {
+  action: TxAction;
+  effect: TxEffect;
+  /** The command as written, for messages: `BEGIN`, `START TRANSACTION`, `END`, `ABORT`, `COMMIT AND CHAIN`… */
+  keyword: string;
+}
 
 export interface StatementError {
   message: string;
@@ -36,7 +63,14 @@ export class Statement {
   /** `UpdateStmt`, `CreateStmt`… ("" when the statement did not parse). */
   nodeType = "";
   kind: StatementKind | null = null;
+  /** The transaction the statement runs in (for BEGIN: the state before it). */
   tx: TxState = "none";
+  /** The transaction state once the statement has run (differs from `tx` only for transaction control). */
+  txAfter: TxState = "none";
+  /** For a statement inside an explicit block: the statement that opened it (BEGIN, or COMMIT AND CHAIN). */
+  block: Statement | null = null;
+  /** For a top-level transaction-control statement: what it does here. */
+  txControl: TxControl | null = null;
   error: StatementError | null = null;
   /** For a statement inside a function body or DO block: the statement that holds it. */
   parent: Statement | null = null;
@@ -185,20 +219,77 @@ export function parseDocument(sql: string, options: DocumentOptions = {}): Parse
   return out;
 }
 
-/** Follows BEGIN/COMMIT/ROLLBACK to give each top-level statement the transaction it runs in. */
+/**
+ * Follows BEGIN / COMMIT / ROLLBACK as PostgreSQL does to give each top-level statement the
+ * transaction it runs in, and each transaction-control statement its effect (`txControl`).
+ * In a file the migration tool wraps, the tool's transaction is open from the start: a BEGIN
+ * there is nested (PostgreSQL ignores it), and a COMMIT or ROLLBACK ends the tool's transaction,
+ * so what follows runs in autocommit. Savepoints never open or close the block.
+ */
 export class TransactionTracker {
-  private explicit = false;
-  constructor(private assumed: boolean) {}
+  private state: TxState;
+  private opener: Statement | null = null;
+
+  constructor(assumed: boolean) {
+    this.state = assumed ? "assumed" : "none";
+  }
 
   assign(s: Statement): void {
-    s.tx = this.explicit ? "explicit" : this.assumed ? "assumed" : "none";
+    s.tx = this.state;
+    s.block = this.state === "explicit" ? this.opener : null;
     const action = s.node ? txAction(s.node) : null;
-    if (action === "begin") this.explicit = true;
-    else if (action === "commit" || action === "rollback" || action === "prepare") {
-      // Ends the block, and with it the migration tool's transaction if there was one.
-      this.explicit = false;
-      this.assumed = false;
+    if (action) {
+      const effect = this.effectOf(action);
+      s.txControl = { action, effect, keyword: txKeyword(s, action) };
+      if (effect === "opens") {
+        this.state = "explicit";
+        this.opener = s;
+      } else if (effect === "closes" || effect === "ends-assumed") {
+        this.state = "none";
+        this.opener = null;
+      } else if (effect === "chains" && this.state === "explicit") {
+        this.opener = s;
+      }
     }
+    s.txAfter = this.state;
+  }
+
+  private effectOf(action: TxAction): TxEffect {
+    const open = this.state !== "none";
+    switch (action) {
+      case "begin":
+        return open ? "nested" : "opens";
+      case "commit":
+      case "rollback":
+      case "prepare":
+        return this.state === "explicit" ? "closes" : this.state === "assumed" ? "ends-assumed" : "stray";
+      case "chain":
+        return open ? "chains" : "stray";
+      case "savepoint":
+        return open ? "savepoint" : "stray";
+      default:
+        return "none";
+    }
+  }
+}
+
+/** The transaction command as written (`END`, `ABORT`, `START TRANSACTION`…), for messages. */
+function txKeyword(s: Statement, action: TxAction): string {
+  const first = (/^[A-Za-z]+/.exec(s.text)?.[0] ?? "").toUpperCase();
+  const kind = String(nodeBody(s.node).kind ?? "");
+  switch (action) {
+    case "begin":
+      return first === "START" ? "START TRANSACTION" : "BEGIN";
+    case "chain":
+      return `${first} AND CHAIN`;
+    case "prepare":
+      return "PREPARE TRANSACTION";
+    case "savepoint":
+      return kind === "TRANS_STMT_RELEASE" ? "RELEASE SAVEPOINT" : kind === "TRANS_STMT_ROLLBACK_TO" ? "ROLLBACK TO SAVEPOINT" : "SAVEPOINT";
+    case "other":
+      return kind === "TRANS_STMT_COMMIT_PREPARED" ? "COMMIT PREPARED" : kind === "TRANS_STMT_ROLLBACK_PREPARED" ? "ROLLBACK PREPARED" : first;
+    default:
+      return first;
   }
 }
 
@@ -401,7 +492,10 @@ function bodyStatements(doc: SqlDocument, s: Statement): Statement[] {
       addBodyStatements(doc, s, query, outcome.stmts, (i) => mapIndex(at + i), out);
     });
   }
-  for (const inner of out) inner.tx = s.tx;
+  for (const inner of out) {
+    inner.tx = inner.txAfter = s.tx;
+    inner.block = s.block;
+  }
   return out;
 }
 

@@ -1,0 +1,173 @@
+import { defineRule, type Related, type Suggestion } from "../../src/engine/rule.js";
+import type { Statement } from "../../src/sql/document.js";
+import { blockRefusal } from "../../src/sql/transaction.js";
+
+export interface Options {
+  minWrites: number;
+  dataFixes: boolean;
+}
+
+interface Write {
+  start: number;
+  end: number;
+  /** Where the statement's `;` ends (or its end without one). */
+  after: number;
+  verb: string;
+  stmt: Statement | null;
+  /** In code: the implicit transaction (one per run of statements between transaction commands). */
+  group: number;
+}
+
+/** A lone write of these kinds in a data-fix script is worth a BEGIN: check the row count, then COMMIT. */
+const DATA_FIX = new Set(["UpdateStmt", "DeleteStmt", "MergeStmt"]);
+const MAX_RELATED = 20;
+
+export default defineRule<Options>({
+  id: "require-transaction",
+  description: "Writes (DML and DDL) that run outside a transaction, where a failure leaves the script half-applied",
+  defaultSeverity: "warn",
+  appliesTo: ["script", "embedded"],
+  hasSuggestions: true,
+  messages: {
+    several:
+      "{{count}} writes run outside a transaction block: a failure part-way leaves up to {{applied}} of them applied, with no way to roll them back",
+    severalCode:
+      "{{count}} writes in this string commit in {{groups}} separate transactions: a failure in the last one leaves {{applied}} of them applied",
+    lone: "{{verb}} runs outside a transaction block: with BEGIN first you could check how many rows it touched and ROLLBACK if that is wrong",
+    help: "wrap the writes in BEGIN; … COMMIT; — or, if a migration tool runs this file in a transaction, list it in the config's assumeInTransaction (or add -- sqlguard-assume-in-transaction)",
+    loneHelp: "run it as BEGIN; … (check the row count) … COMMIT; or ROLLBACK;",
+  },
+  schema: {
+    type: "object",
+    additionalProperties: false,
+    properties: {
+      minWrites: {
+        type: "integer",
+        minimum: 1,
+        default: 2,
+        description:
+          "Report a script when at least this many writes (INSERT, UPDATE, DELETE, MERGE, TRUNCATE, COPY FROM, and DDL) run outside a transaction block. Statements PostgreSQL refuses inside a block (`CREATE INDEX CONCURRENTLY`, `VACUUM`…) are not counted.",
+      },
+      dataFixes: {
+        type: "boolean",
+        default: false,
+        description:
+          "Also report a script whose only write is one `UPDATE`, `DELETE` or `MERGE` outside a transaction block (a data fix), where `BEGIN` lets you check the row count before committing. Scripts only: SQL in code is sent statement by statement, in autocommit, as is normal.",
+      },
+    },
+  },
+  create(context) {
+    const doc = context.doc;
+    if (doc.kind === "text") return {};
+    // The migration tool wraps the file (or it is marked to run outside a transaction on purpose).
+    if (doc.assumeInTransaction || doc.transactionDirective === "no-transaction") return {};
+    const { minWrites, dataFixes } = context.options;
+    const script = doc.kind === "script";
+    const outside: Write[] = [];
+    let writesInside = 0;
+    let control = false;
+    let items = false;
+    let group = 0;
+    let state: "none" | "explicit" | "assumed" = "none";
+    /** The top-level statement whose body is being read (a DO block or function counts once). */
+    let counted: Statement | null = null;
+
+    const add = (stmt: Statement, top: Statement) => {
+      if (counted === top) return;
+      counted = top;
+      if (top.tx !== "none") {
+        writesInside++;
+        return;
+      }
+      const verb = (/^[A-Za-z]+/.exec(top.text)?.[0] ?? "statement").toUpperCase();
+      outside.push({
+        start: top.start,
+        end: top.end,
+        after: top.semicolon >= 0 ? top.semicolon + 1 : top.end,
+        verb,
+        stmt: stmt === top ? top : null,
+        group,
+      });
+    };
+
+    return {
+      statement(stmt) {
+        if (!stmt.node) return;
+        const top = stmt.parent ?? stmt;
+        if (!stmt.parent) {
+          state = stmt.txAfter;
+          if (stmt.txControl) {
+            control = true;
+            group++;
+          }
+        }
+        if (stmt.kind !== "write" && stmt.kind !== "ddl") return;
+        if (!stmt.parent && blockRefusal(stmt.node, { postgresVersion: 99 })) return; // cannot be in a block anyway
+        add(stmt, top);
+      },
+      item(item) {
+        items = true;
+        // psql's \copy … from loads rows: a write like COPY FROM.
+        if (item.type === "meta" && item.command.toLowerCase() === "copy" && /\bfrom\b/i.test(item.args) && state === "none") {
+          outside.push({ start: item.start, end: item.end, after: item.end, verb: "\\copy", stmt: null, group });
+        }
+      },
+      end() {
+        if (outside.length === 0) return;
+        const first = outside[0]!;
+        if (!script) {
+          // One string of several statements runs as one implicit transaction; only
+          // transaction commands inside it split it into several.
+          const groups = new Set(outside.map((w) => w.group));
+          if (outside.length < minWrites || groups.size < 2) return;
+          const lastGroup = outside[outside.length - 1]!.group;
+          const applied = outside.filter((w) => w.group !== lastGroup).length;
+          context.report({
+            messageId: "severalCode",
+            data: { count: outside.length, groups: groups.size, applied },
+            start: first.start,
+            end: first.end,
+            related: related(outside),
+          });
+          return;
+        }
+        if (outside.length >= minWrites) {
+          const suggest: Suggestion[] = [];
+          if (!control && !items && writesInside === 0) {
+            const last = outside[outside.length - 1]!;
+            const nl = /\r\n/.test(doc.sql) ? "\r\n" : "\n";
+            const body = doc.sql.slice(first.start, last.after);
+            const semi = last.after === last.end && last.stmt?.semicolon === -1 ? ";" : "";
+            suggest.push({
+              desc: "Wrap the writes in BEGIN; … COMMIT;",
+              fix: { start: first.start, end: last.after, text: `BEGIN;${nl}${body}${semi}${nl}COMMIT;` },
+            });
+          }
+          context.report({
+            messageId: "several",
+            data: { count: outside.length, applied: outside.length - 1 },
+            start: first.start,
+            end: first.end,
+            helpId: "help",
+            related: related(outside),
+            ...(suggest.length ? { suggest } : {}),
+          });
+          return;
+        }
+        const lone = first.stmt;
+        if (dataFixes && outside.length === 1 && writesInside === 0 && lone && DATA_FIX.has(lone.nodeType)) {
+          context.report({ messageId: "lone", data: { verb: first.verb }, start: first.start, end: first.end, helpId: "loneHelp" });
+        }
+      },
+    };
+  },
+});
+
+function related(writes: Write[]): Related[] {
+  const out: Related[] = writes.slice(1, MAX_RELATED + 1).map((w, i) => ({
+    message: `write ${i + 2} of ${writes.length} (${w.verb}), also outside a transaction`,
+    start: w.start,
+    end: w.end,
+  }));
+  return out;
+}

@@ -1,0 +1,206 @@
+import { defineRule } from "../../src/engine/rule.js";
+import { nodeBody, walk } from "../../src/sql/classify.js";
+import type { Statement } from "../../src/sql/document.js";
+import type { PgNode } from "../../src/sql/parser.js";
+import { LineIndex } from "../../src/sql/text.js";
+import { assumedBy, blockNeed, blockRefusal, type BlockRefusal } from "../../src/sql/transaction.js";
+
+export interface Options {
+  postgresVersion: number;
+  newEnumValues: boolean;
+  implicitTransaction: boolean;
+}
+
+interface AddedValue {
+  type: string;
+  value: string;
+  stmt: Statement;
+}
+
+export default defineRule<Options>({
+  id: "transaction-incompatible-statement",
+  description: "Statements PostgreSQL refuses inside a transaction block (or that need one) where they run",
+  defaultSeverity: "error",
+  appliesTo: ["script", "embedded"],
+  messages: {
+    inBlock: "{{command}} cannot run inside a transaction block{{condition}}, and here it runs in the block opened{{where}}",
+    inAssumed: "{{command}} cannot run inside a transaction block{{condition}}, and here it runs inside {{by}}",
+    inImplicit:
+      "{{command}} cannot run inside a transaction block{{condition}}: a string of several statements runs as one implicit transaction",
+    inImplicitFile:
+      "{{command}} cannot run inside a transaction block{{condition}}: the migration tool sends this file as one query, and PostgreSQL runs several statements sent together as one implicit transaction",
+    blockHelp: "PostgreSQL stops with “{{command}} cannot run inside a transaction block”: run it on its own, outside BEGIN … COMMIT",
+    assumedHelp: "move it to a migration of its own marked -- sqlguard-no-transaction, and have the runner apply that one outside a transaction",
+    implicitHelp: "send it as a query of its own (in a migration: a migration of its own)",
+    needsBlock: "{{command}} outside a transaction block: PostgreSQL refuses it (it can only be used in transaction blocks)",
+    noEffect: "{{command}} outside a transaction block has no effect: PostgreSQL only warns, and the setting is gone before the next statement",
+    needsHelp: "put it inside BEGIN … COMMIT together with the statements it is meant for",
+    newEnumValue:
+      "'{{value}}' was added to {{type}} by ALTER TYPE … ADD VALUE{{where}} in this same transaction: PostgreSQL refuses to use it before that transaction commits (unsafe use of new value)",
+    newEnumHelp: "commit the ALTER TYPE … ADD VALUE first (a separate migration), then use the value",
+  },
+  schema: {
+    type: "object",
+    additionalProperties: false,
+    properties: {
+      postgresVersion: {
+        type: "integer",
+        minimum: 9,
+        default: 14,
+        description:
+          "Oldest PostgreSQL major version the SQL must run on. Below 12, `ALTER TYPE … ADD VALUE` inside a block is reported too (PostgreSQL 11 and older refuse it).",
+      },
+      newEnumValues: {
+        type: "boolean",
+        default: true,
+        description: "Report a value added by `ALTER TYPE … ADD VALUE` that a later statement of the same transaction uses.",
+      },
+      implicitTransaction: {
+        type: "boolean",
+        default: false,
+        description:
+          "For files the migration tool wraps: the tool sends the whole file as one query (Prisma Migrate, golang-migrate) instead of opening a transaction with `BEGIN` (graphile-worker, node-pg-migrate, Flyway, Rails). PostgreSQL runs several statements sent together as one implicit transaction, but a file of a single statement outside any, so a lone `CREATE INDEX CONCURRENTLY` is fine there.",
+      },
+    },
+  },
+  create(context) {
+    const doc = context.doc;
+    if (doc.kind === "text") return {};
+    const { postgresVersion, newEnumValues, implicitTransaction } = context.options;
+    const script = doc.kind === "script";
+    let lines: LineIndex | null = null;
+    const lineOf = (offset: number) => (lines ??= new LineIndex(doc.sql)).lineOf(offset) + 1;
+    const at = (s: Statement) => (script ? ` on line ${lineOf(s.start)}` : " earlier in this string");
+    const by = assumedBy(doc);
+    /** Subscriptions whose slot was detached earlier in the script (`SET (slot_name = NONE)`). */
+    const slotless = new Set<string>();
+    /** Refused statements with no block, in code: they fail if the string holds several statements. */
+    const implicit: { stmt: Statement; refusal: BlockRefusal; file: boolean }[] = [];
+    let topLevel = 0;
+    // Enum values added in the transaction now open, and the enum types it created.
+    let added: AddedValue[] = [];
+    let created = new Set<string>();
+
+    const condition = (r: BlockRefusal) => (r.subscriptionSlot !== undefined ? " while the subscription has a replication slot" : "");
+
+    return {
+      statement(stmt) {
+        if (stmt.parent || !stmt.node) return;
+        topLevel++;
+        const c = stmt.txControl;
+        if (c && c.effect !== "savepoint" && c.effect !== "none" && c.effect !== "nested") {
+          added = [];
+          created = new Set();
+        }
+        const range = { start: stmt.start, end: stmt.end };
+        const refusal = blockRefusal(stmt.node, { postgresVersion });
+        if (refusal && refusal.subscriptionSlot !== undefined && slotless.has(refusal.subscriptionSlot)) {
+          // its slot was detached earlier: PostgreSQL accepts it in a block
+        } else if (refusal) {
+          const data = { command: refusal.command, condition: condition(refusal) };
+          if (stmt.tx === "explicit") {
+            const opener = stmt.block;
+            context.report({
+              messageId: "inBlock",
+              data: { ...data, where: opener ? ` by ${opener.txControl?.keyword ?? "BEGIN"}${at(opener)}` : "" },
+              ...range,
+              helpId: "blockHelp",
+              ...(opener ? { related: [{ message: "the block was opened here", start: opener.start, end: opener.end }] } : {}),
+            });
+          } else if (stmt.tx === "assumed" && implicitTransaction && script) {
+            implicit.push({ stmt, refusal, file: true });
+          } else if (stmt.tx === "assumed") {
+            context.report({ messageId: "inAssumed", data: { ...data, by }, ...range, helpId: "assumedHelp" });
+          } else if (!script) {
+            implicit.push({ stmt, refusal, file: false });
+          }
+        }
+        if (stmt.tx === "none" && script) {
+          const need = blockNeed(stmt.node);
+          if (need?.outside === "error") context.report({ messageId: "needsBlock", data: { command: need.command }, ...range, helpId: "needsHelp" });
+          else if (need) context.report({ messageId: "noEffect", data: { command: need.command }, ...range, helpId: "needsHelp", atMostWarning: true });
+        }
+        noteSlot(stmt.node, slotless);
+        if (newEnumValues) checkEnumValues(stmt);
+      },
+      end() {
+        if (topLevel < 2) return;
+        for (const { stmt, refusal, file } of implicit) {
+          context.report({
+            messageId: file ? "inImplicitFile" : "inImplicit",
+            data: { command: refusal.command, condition: condition(refusal) },
+            start: stmt.start,
+            end: stmt.end,
+            helpId: "implicitHelp",
+          });
+        }
+      },
+    };
+
+    function checkEnumValues(stmt: Statement): void {
+      if (stmt.tx === "none" || stmt.txAfter === "none") return;
+      const node = stmt.node!;
+      const body = nodeBody(node);
+      if ("CreateEnumStmt" in node) {
+        created.add(typeName(body.typeName));
+        return;
+      }
+      if ("AlterEnumStmt" in node) {
+        const type = typeName(body.typeName);
+        if (typeof body.newVal === "string" && !body.oldVal && !created.has(type)) added.push({ type, value: body.newVal, stmt });
+        return;
+      }
+      if (added.length === 0) return;
+      const used = new Map<string, number>();
+      walk(node, (t, b) => {
+        if (t !== "A_Const") return;
+        const sval = (b.sval as PgNode | undefined)?.sval;
+        if (typeof sval === "string" && !used.has(sval)) used.set(sval, Number(b.location ?? -1));
+      });
+      for (const a of added) {
+        if (!used.has(a.value)) continue;
+        const loc = used.get(a.value)!;
+        const start = stmt.offsetOf(loc);
+        const end = loc < 0 ? stmt.end : stmt.offsetOfIndex(literalEnd(stmt.parseText, stmt.indexOf(loc)));
+        context.report({
+          messageId: "newEnumValue",
+          data: { value: a.value, type: a.type, where: at(a.stmt) },
+          start,
+          end,
+          helpId: "newEnumHelp",
+          related: [{ message: "the value is added here", start: a.stmt.start, end: a.stmt.end }],
+        });
+      }
+    }
+  },
+});
+
+/** Index just past the string literal starting at `i` (`'…'`, `E'…'`), or past the token. */
+function literalEnd(text: string, i: number): number {
+  let k = i;
+  if (/[eE]/.test(text[k] ?? "") && text[k + 1] === "'") k++;
+  if (text[k] !== "'") return Math.max(i + 1, i + (/^\S+/.exec(text.slice(i))?.[0].length ?? 1));
+  for (k = k + 1; k < text.length; k++) {
+    if (text[k] === "\\" && /[eE]/.test(text[i] ?? "")) k++;
+    else if (text[k] === "'") {
+      if (text[k + 1] === "'") k++;
+      else return k + 1;
+    }
+  }
+  return text.length;
+}
+
+function typeName(list: unknown): string {
+  return Array.isArray(list) ? (list as PgNode[]).map((n) => String(nodeBody(n).sval ?? (n.String as PgNode | undefined)?.sval ?? "")).join(".") : "?";
+}
+
+/** `ALTER SUBSCRIPTION s SET (slot_name = NONE)`: a later DROP SUBSCRIPTION s may run in a block. */
+function noteSlot(node: PgNode, slotless: Set<string>): void {
+  if (!("AlterSubscriptionStmt" in node)) return;
+  const b = nodeBody(node);
+  for (const o of (b.options as PgNode[] | undefined) ?? []) {
+    const d = (o.DefElem ?? {}) as PgNode;
+    const v = nodeBody(d.arg as PgNode | undefined).sval;
+    if (d.defname === "slot_name" && typeof v === "string" && v.toLowerCase() === "none") slotless.add(String(b.subname ?? ""));
+  }
+}

@@ -1,0 +1,120 @@
+import { defineRule, type Suggestion } from "../../src/engine/rule.js";
+import type { Statement } from "../../src/sql/document.js";
+import { LineIndex } from "../../src/sql/text.js";
+import { assumedBy, lineBreak } from "../../src/sql/transaction.js";
+
+export default defineRule({
+  id: "unbalanced-transaction",
+  description: "BEGIN without COMMIT, COMMIT or ROLLBACK without BEGIN, BEGIN inside an open transaction",
+  defaultSeverity: "error",
+  appliesTo: ["script", "embedded"],
+  hasSuggestions: true,
+  messages: {
+    unclosed:
+      "{{keyword}} opens a transaction that is never closed: its changes are rolled back when the session ends, and until then it holds its locks",
+    unclosedHelp: "end the block with COMMIT; (or ROLLBACK; for a dry run)",
+    nested:
+      "{{keyword}} inside the transaction block opened{{where}}: PostgreSQL ignores it with a warning, so the next COMMIT or ROLLBACK ends the outer block as well",
+    nestedAssumed:
+      "{{keyword}} inside {{by}}: PostgreSQL ignores it with a warning, and the COMMIT meant for it ends the outer transaction early",
+    endsAssumed: "{{keyword}} commits {{by}} part-way: the statements before it are committed on their own{{rest}}",
+    rollbackAssumed: "{{keyword}} rolls back {{by}}: every statement before it is undone{{rest}}",
+    assumedHelp:
+      "leave transaction control to the runner, or mark the file -- sqlguard-no-transaction if it must manage its own transactions",
+    stray:
+      "{{keyword}} with no transaction block open{{after}}: PostgreSQL only warns, and nothing is committed here — each statement before it already committed on its own",
+    strayRollback:
+      "{{keyword}} with no transaction block open{{after}}: nothing is undone — each statement before it already committed on its own (is a BEGIN missing?)",
+    strayRefused: "{{keyword}} with no transaction block open: PostgreSQL refuses it ({{keyword}} can only be used in transaction blocks)",
+  },
+  create(context) {
+    const doc = context.doc;
+    if (doc.kind === "text") return {};
+    // In code, a block may span several strings (`query("BEGIN")` … `query("COMMIT")`): only what is
+    // wrong within one string is reported there.
+    const script = doc.kind === "script";
+    let lines: LineIndex | null = null;
+    const lineOf = (offset: number) => (lines ??= new LineIndex(doc.sql)).lineOf(offset) + 1;
+    const where = (s: Statement | null) =>
+      s ? ` by ${s.txControl?.keyword ?? "BEGIN"}${script ? ` on line ${lineOf(s.start)}` : " earlier in this string"}` : "";
+    const by = assumedBy(doc);
+    let last: Statement | null = null;
+    let openedBy: Statement | null = null;
+    let lastClose: Statement | null = null;
+
+    return {
+      statement(stmt) {
+        if (stmt.parent) return;
+        last = stmt;
+        const c = stmt.txControl;
+        if (c) {
+          const range = { start: stmt.start, end: stmt.end };
+          const keyword = c.keyword;
+          const rollback = c.action === "rollback" || (c.action === "chain" && /^(ROLLBACK|ABORT)/.test(keyword));
+          switch (c.effect) {
+            case "nested":
+              if (stmt.tx === "explicit") {
+                const opener = stmt.block;
+                context.report({
+                  messageId: "nested",
+                  data: { keyword, where: where(opener) },
+                  ...range,
+                  ...(opener ? { related: [{ message: "the block was opened here", start: opener.start, end: opener.end }] } : {}),
+                });
+              } else {
+                context.report({ messageId: "nestedAssumed", data: { keyword, by }, ...range, helpId: "assumedHelp" });
+              }
+              break;
+            case "ends-assumed":
+            case "chains":
+              if (stmt.tx !== "assumed") break;
+              context.report({
+                messageId: rollback ? "rollbackAssumed" : "endsAssumed",
+                data: { keyword, by, rest: c.effect === "chains" ? "" : ", and the rest runs without a transaction" },
+                ...range,
+                helpId: "assumedHelp",
+              });
+              break;
+            case "stray":
+              if (!script) break;
+              if (c.action === "chain" || c.action === "savepoint") {
+                context.report({ messageId: "strayRefused", data: { keyword }, ...range });
+              } else {
+                const after = lastClose ? ` (the last one closed${where(lastClose).replace(/^ by /, " with ")})` : "";
+                context.report({ messageId: rollback ? "strayRollback" : "stray", data: { keyword, after }, ...range });
+              }
+              break;
+            case "closes":
+              lastClose = stmt;
+              break;
+            default:
+              break;
+          }
+        }
+        if (stmt.txAfter === "explicit") {
+          if (c && (c.effect === "opens" || c.effect === "chains")) openedBy = stmt;
+        } else openedBy = null;
+      },
+      end() {
+        // A file the migration tool wraps is committed by the tool, even after a COMMIT … BEGIN.
+        if (!script || !openedBy || !last || doc.assumeInTransaction) return;
+        const sql = doc.sql;
+        const nl = lineBreak(sql);
+        const suggest = (word: string, desc: string): Suggestion => {
+          if (last!.semicolon < 0) return { desc, fix: { start: last!.end, end: last!.end, text: `;${nl}${word};` } };
+          const endsWithBreak = /[\r\n]$/.test(sql);
+          return { desc, fix: { start: sql.length, end: sql.length, text: `${endsWithBreak ? "" : nl}${word};${nl}` } };
+        };
+        context.report({
+          messageId: "unclosed",
+          data: { keyword: openedBy.txControl?.keyword ?? "BEGIN" },
+          start: openedBy.start,
+          end: openedBy.end,
+          helpId: "unclosedHelp",
+          related: [{ message: "the script ends here with the transaction still open", start: sql.length, end: sql.length }],
+          suggest: [suggest("COMMIT", "Add COMMIT; at the end of the script"), suggest("ROLLBACK", "Add ROLLBACK; at the end of the script (a dry run)")],
+        });
+      },
+    };
+  },
+});
