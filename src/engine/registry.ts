@@ -1,10 +1,11 @@
 /** Every rule sqlguard ships, by id. A test checks that each folder of rules/ is listed here. */
+import ambiguousStatementSplit from "../../rules/ambiguous-statement-split/index.js";
 import requireSemicolon from "../../rules/require-semicolon/index.js";
 import requireWhere from "../../rules/require-where/index.js";
 import syntaxError from "../../rules/syntax-error/index.js";
 import type { Rule } from "./rule.js";
 
-export const rules: readonly Rule[] = [requireWhere, requireSemicolon, syntaxError];
+export const rules: readonly Rule[] = [requireWhere, ambiguousStatementSplit, requireSemicolon, syntaxError];
 
 export const ruleById: ReadonlyMap<string, Rule> = new Map(rules.map((r) => [r.id, r]));
 
