@@ -50,7 +50,16 @@ ruleTester("ambiguous-statement-split", {
     { name: "columns with no FROM fail on their own", code: "SELECT o.id, c.name\n\nFROM orders o JOIN customers c ON c.id = o.customer_id;" },
     { name: "UPDATE cut before its FROM names a table it does not know", code: "UPDATE orders o SET total = s.total\n\nFROM order_sums s WHERE o.id = s.order_id;" },
     { name: "INSERT … SELECT * cut before its FROM", code: "INSERT INTO archive SELECT *\n\nFROM orders WHERE closed;" },
+    { name: "a part that reads a WITH query the cut left behind fails", code: "WITH RECURSIVE t(i) AS (\n  VALUES (1) UNION ALL SELECT i + 1 FROM t WHERE i < 5\n)\n\nSELECT * FROM t;" },
+    {
+      name: "a write that reads a WITH query the cut left behind fails",
+      code: "WITH moved AS (\n  SELECT id FROM orders WHERE status = 'closed'\n)\n\nINSERT INTO archive SELECT * FROM orders WHERE id IN (SELECT id FROM moved);",
+    },
     { name: "the part is the same statement (RESTRICT is the default)", code: "DROP TABLE old_orders\n\nRESTRICT;" },
+    {
+      name: "a directive on the line before the blank line",
+      code: "SELECT id, total FROM orders\n-- sqlguard-disable-next-line ambiguous-statement-split -- run by psql only\n\nWHERE customer_id = 42;",
+    },
     { name: "a statement that does not parse is syntax-error's", code: "UPDATE orders SET\n\nWHERE id = 1;", syntaxErrors: true },
     {
       name: "SQL in a code file is sent whole by the driver (not a script document)",

@@ -3,7 +3,7 @@
  * anyway, and a short description of its effect for the message. The pieces are parsed by the
  * rule itself (they are new text, not statements of the document).
  */
-import { classify, nodeBody, nodeType, relationName } from "../../src/sql/classify.js";
+import { classify, nodeBody, nodeType, relationName, walk } from "../../src/sql/classify.js";
 import type { SqlDocument, Statement } from "../../src/sql/document.js";
 import { conditionRange, dmlTargets, excerpt, verbRange, type DmlTarget } from "../../src/sql/effects.js";
 import type { PgNode } from "../../src/sql/parser.js";
@@ -52,14 +52,33 @@ export const DANGER = {
 
 // --- would the piece fail before doing anything? ---
 
+/** Names of every WITH query in an AST. */
+export function cteNames(node: unknown): Set<string> {
+  const names = new Set<string>();
+  walk(node, (type, body) => {
+    if (type === "CommonTableExpr" && typeof body.ctename === "string") names.add(body.ctename);
+  });
+  return names;
+}
+
 /**
  * True when PostgreSQL would refuse the piece before running it, so a client sending it does
- * no harm: a SELECT with column references but no FROM (`SELECT *`, `SELECT id, name`), or a
+ * no harm: a SELECT with column references but no FROM (`SELECT *`, `SELECT id, name`), a
  * column qualified by a table the piece never names (`UPDATE orders o SET total = s.total`
- * cut before `FROM sums s`). Only claims failure when sure: subqueries are not looked into,
- * and an unusual FROM item makes the check give up.
+ * cut before `FROM sums s`), or a read of a WITH query the cut left behind (`lostCtes`: the
+ * whole statement's WITH queries the piece does not define). Only claims failure when sure:
+ * subqueries are not looked into for columns, and an unusual FROM item makes the check give up.
  */
-export function failsOnItsOwn(node: PgNode, isVariable: (location: number) => boolean): boolean {
+export function failsOnItsOwn(node: PgNode, isVariable: (location: number) => boolean, lostCtes: ReadonlySet<string> = new Set()): boolean {
+  if (lostCtes.size > 0) {
+    const own = cteNames(node);
+    let lost = false;
+    // Only FROM items are wrapped RangeVar nodes; the target of INSERT/UPDATE/DELETE is not.
+    walk(node, (type, body) => {
+      if (type === "RangeVar" && !body.schemaname && lostCtes.has(body.relname) && !own.has(body.relname)) lost = true;
+    });
+    if (lost) return true;
+  }
   const type = nodeType(node);
   const body = nodeBody(node);
   switch (type) {

@@ -2,7 +2,7 @@ import { defineRule, type Fix } from "../../src/engine/rule.js";
 import { Statement, type SqlDocument } from "../../src/sql/document.js";
 import { parseSql } from "../../src/sql/parser.js";
 import { Utf8Offsets } from "../../src/sql/text.js";
-import { astKey, DANGER, describe, failsOnItsOwn, written, type Effect } from "./chunks.js";
+import { astKey, cteNames, DANGER, describe, failsOnItsOwn, written, type Effect } from "./chunks.js";
 
 export interface Options {
   reportIncomplete: boolean;
@@ -90,6 +90,7 @@ export default defineRule<Options>({
       const base = stmt.offsetOfIndex(0); // parse-text index = document offset − base
       const whole = stmt.node!;
       const wholeKey = astKey(whole);
+      const wholeCtes = cteNames(whole);
       let wholeEffect: Effect | null = null;
       const k = gaps.length; // pieces 0..k, gap i between pieces i and i + 1
       const from = (i: number) => (i === 0 ? stmt.start : gaps[i - 1]!.next);
@@ -124,7 +125,7 @@ export default defineRule<Options>({
         let best: Complete | null = null;
         // More than one statement: a `;` inside a BEGIN ATOMIC body. The client runs each.
         for (const raw of outcome.stmts) {
-          if (failsOnItsOwn(raw.stmt, isVariable)) continue;
+          if (failsOnItsOwn(raw.stmt, isVariable, wholeCtes)) continue;
           const e = describe(raw.stmt, chunk, whole);
           let messageId: MessageId = e.messageId;
           let danger: number = e.danger;
