@@ -1,4 +1,4 @@
-import { chmodSync, symlinkSync, mkdirSync, readFileSync } from "node:fs";
+import { chmodSync, symlinkSync, mkdirSync, readFileSync, readdirSync, statSync } from "node:fs";
 import path from "node:path";
 import { suite } from "uvu";
 import * as assert from "uvu/assert";
@@ -155,6 +155,52 @@ test("the examples show what the tool is for", () => {
   const r = cli(["examples"]);
   assert.is(r.code, 1);
   assert.match(r.stdout, /examples\/delete-without-where\.sql\n(?:.*\n)*? {2}2:1 {2}error {2}DELETE without WHERE removes every row of orders/);
+  assert.match(
+    r.stdout,
+    /examples\/blank-line-update\.sql\n {2}6:1 {2}error {2}a client that splits on blank lines would run `UPDATE orders SET is_deleted = true` — every row of orders {2}ambiguous-statement-split\n/,
+  );
+  assert.match(r.stdout, /\n {5}4:1 {2}note: the statement starts here\n {5}help: remove the blank line, or run the file as a script\n/);
+});
+
+test("--fix rewrites the file through a temporary file and a rename; nothing changes without it", () => {
+  const original = "-- hotfix\nUPDATE orders\nSET is_deleted = true\n\nWHERE id IN (1, 2, 3)\n";
+  const dir = tempDir({ "hotfix.sql": original });
+  const file = path.join(dir, "hotfix.sql");
+  chmodSync(file, 0o640);
+
+  const before = cli(["hotfix.sql", "-f", "compact"], { cwd: dir });
+  assert.is(before.code, 1);
+  assert.is(
+    before.stdout,
+    [
+      "hotfix.sql: line 4, col 1, Error - a client that splits on blank lines would run `UPDATE orders SET is_deleted = true` — every row of orders (ambiguous-statement-split)",
+      'hotfix.sql: line 5, col 22, Warning - missing `;` after the last statement: clients that run "up to the next `;`" (and scripts joined end to end) would run it together with whatever follows (require-semicolon)',
+      "",
+      "2 problems",
+      "",
+    ].join("\n"),
+  );
+  assert.is(readFileSync(file, "utf8"), original, "nothing is written without --fix");
+
+  const fixed = cli(["--fix", "hotfix.sql"], { cwd: dir });
+  assert.is(fixed.code, 0, fixed.stdout + fixed.stderr);
+  assert.is(fixed.stdout, "");
+  assert.is(readFileSync(file, "utf8"), "-- hotfix\nUPDATE orders\nSET is_deleted = true\nWHERE id IN (1, 2, 3);\n");
+  assert.is(statSync(file).mode & 0o777, 0o640, "the file keeps its mode");
+  assert.equal(readdirSync(dir), ["hotfix.sql"], "no temporary file is left behind");
+
+  // A second run has nothing left to fix and writes nothing.
+  const mtime = statSync(file).mtimeMs;
+  assert.is(cli(["--fix", "hotfix.sql"], { cwd: dir }).code, 0);
+  assert.is(statSync(file).mtimeMs, mtime);
+});
+
+test("require-semicolon is a warning by default: exit 0 unless --max-warnings", () => {
+  const dir = tempDir({ "a.sql": "SELECT 1" });
+  const r = cli(["a.sql"], { cwd: dir });
+  assert.is(r.code, 0);
+  assert.match(r.stdout, /1:9 {2}warning {2}missing `;` after the last statement/);
+  assert.is(cli(["--max-warnings", "0", "a.sql"], { cwd: dir }).code, 1);
 });
 
 test.run();

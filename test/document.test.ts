@@ -94,4 +94,25 @@ test("graphile-worker style :SCHEMA variables inside function bodies", () => {
   assert.equal(brief(lint(sql).messages), ["3:3-3:43 require-where DELETE without WHERE removes every row of :GRAPHILE_WORKER_SCHEMA.jobs"]);
 });
 
+test("terminator: a semicolon, a sending psql command (\\g…) or the end of the file", () => {
+  const { statements } = parseDocument("SELECT 1\n\\g\nSELECT 2;\nSELECT 3\n\\gx\nSELECT 4");
+  assert.equal(
+    statements.map((s) => `${s.text}:${s.terminator}`),
+    ["SELECT 1:meta", "SELECT 2:semicolon", "SELECT 3:meta", "SELECT 4:eof"],
+  );
+});
+
+test("statements the parser splits out of one lexer item keep only their own blank lines", () => {
+  // `begin` as a function name keeps the lexer looking for an END, so the parser splits.
+  const { statements } = parseDocument("CREATE FUNCTION begin() RETURNS int LANGUAGE sql AS 'select 1';\n\nSELECT 2\n\nFROM t;\nSELECT 3");
+  assert.equal(
+    statements.map((s) => [s.text, s.terminator, s.blankLines]),
+    [
+      ["CREATE FUNCTION begin() RETURNS int LANGUAGE sql AS 'select 1'", "semicolon", []],
+      ["SELECT 2\n\nFROM t", "semicolon", [74]],
+      ["SELECT 3", "eof", []],
+    ],
+  );
+});
+
 test.run();

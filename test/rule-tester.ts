@@ -29,6 +29,8 @@ export interface ExpectedError {
   endColumn?: number;
   severity?: 1 | 2;
   help?: string | RegExp;
+  /** Related locations, as `line:column-endLine:endColumn message`. */
+  related?: string[];
 }
 
 export interface InvalidCase extends ValidCase {
@@ -68,7 +70,8 @@ export function ruleTester(ruleId: string, cases: { valid: (string | ValidCase)[
   }
   for (const c of cases.invalid) {
     test(`invalid: ${label(c)}`, () => {
-      const result = run(c, c.output !== undefined);
+      // Findings as they are before any fix; the output after fixing (ESLint's RuleTester too).
+      const result = run(c, false);
       const found = result.messages.filter((m) => m.ruleId === ruleId);
       const got = found.map((m, i) => {
         const e = c.errors[i];
@@ -79,6 +82,7 @@ export function ruleTester(ruleId: string, cases: { valid: (string | ValidCase)[
         if (e?.messageId !== undefined) shape.messageId = messageIdOf(rule.messages, m.message);
         if (e?.message !== undefined) shape.message = e.message instanceof RegExp && e.message.test(m.message) ? e.message : m.message;
         if (e?.help !== undefined) shape.help = e.help instanceof RegExp && m.help && e.help.test(m.help) ? e.help : m.help;
+        if (e?.related !== undefined) shape.related = (m.related ?? []).map((r) => `${r.line}:${r.column}-${r.endLine}:${r.endColumn} ${r.message}`);
         return shape;
       });
       const want = c.errors.map((e) => {
@@ -89,10 +93,11 @@ export function ruleTester(ruleId: string, cases: { valid: (string | ValidCase)[
         if (e.messageId !== undefined) shape.messageId = e.messageId;
         if (e.message !== undefined) shape.message = e.message;
         if (e.help !== undefined) shape.help = e.help;
+        if (e.related !== undefined) shape.related = e.related;
         return shape;
       });
       assert.equal(got, want);
-      if (c.output !== undefined) assert.is(result.output ?? c.code, c.output, "fixed output");
+      if (c.output !== undefined) assert.is(run(c, true).output ?? c.code, c.output, "fixed output");
     });
   }
   test.run();

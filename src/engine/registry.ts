@@ -1,4 +1,6 @@
 /** Every rule sqlguard ships, by id. A test checks that each folder of rules/ is listed here. */
+import ambiguousStatementSplit from "../../rules/ambiguous-statement-split/index.js";
+import requireSemicolon from "../../rules/require-semicolon/index.js";
 import requireTransaction from "../../rules/require-transaction/index.js";
 import requireWhere from "../../rules/require-where/index.js";
 import syntaxError from "../../rules/syntax-error/index.js";
@@ -8,10 +10,12 @@ import type { Rule } from "./rule.js";
 
 export const rules: readonly Rule[] = [
   requireWhere,
-  syntaxError,
+  ambiguousStatementSplit,
+  requireSemicolon,
   requireTransaction,
   unbalancedTransaction,
   transactionIncompatibleStatement,
+  syntaxError,
 ];
 
 export const ruleById: ReadonlyMap<string, Rule> = new Map(rules.map((r) => [r.id, r]));

@@ -76,6 +76,8 @@ export class Statement {
   parent: Statement | null = null;
   blankLines: number[] = [];
   semicolon = -1;
+  /** How a top-level statement ended: `;`, a psql command that sends it (`\g`…), or the end of the file. */
+  terminator: StatementItem["terminator"] = "eof";
   copyFromStdin = false;
   private utf8: Utf8Offsets | null = null;
 
@@ -320,6 +322,7 @@ function parseItem(doc: SqlDocument, item: StatementItem): Statement[] {
     const s = new Statement(doc, start, end, text, identity(base));
     s.blankLines = item.blankLines;
     s.semicolon = item.semicolon;
+    s.terminator = item.terminator;
     s.copyFromStdin = item.copyFromStdin;
     return s;
   };
@@ -365,7 +368,12 @@ function parseItem(doc: SqlDocument, item: StatementItem): Statement[] {
     const b = raw.stmt_len === undefined ? parseText.length : utf8.toUtf16((raw.stmt_location ?? 0) + raw.stmt_len);
     while (a < b && /\s/.test(parseText[a]!)) a++;
     const s = make(item.start + a, item.start + b, parseText, item.start);
-    if (k < stmts.length - 1) s.semicolon = -1;
+    s.blankLines = item.blankLines.filter((o) => o > s.start && o < s.end);
+    if (k < stmts.length - 1) {
+      // The parser split at a `;` inside our item: the statement is terminated, offset unknown.
+      s.semicolon = -1;
+      s.terminator = "semicolon";
+    }
     setNode(s, raw.stmt);
     return s;
   });

@@ -315,6 +315,16 @@ export function verbRange(stmt: Statement, target: DmlTarget): { start: number; 
 
 /** The source text of a WHERE condition (for messages), from its parse text. */
 export function conditionText(stmt: Statement, condition: PgNode): string {
+  const r = conditionRange(stmt, condition);
+  return r ? stmt.parseText.slice(r.start, r.end).trim() : "";
+}
+
+/**
+ * Where a WHERE condition is written, as indexes of the statement's parse text (from after
+ * `WHERE` to the end of its last token), or null when the AST holds no position. Map them with
+ * `stmt.offsetOfIndex` to show the text as written (psql variables unmasked).
+ */
+export function conditionRange(stmt: Statement, condition: PgNode): { start: number; end: number } | null {
   const text = stmt.parseText;
   let lo = Infinity;
   let hi = -1;
@@ -329,7 +339,7 @@ export function conditionText(stmt: Statement, condition: PgNode): string {
     for (const k in o) scan(o[k]);
   };
   scan(condition);
-  if (hi < 0) return "";
+  if (hi < 0) return null;
   const a = stmt.indexOf(lo);
   const before = text.slice(0, a);
   const where = before.search(/\bwhere\s*[(\s]*$/i);
@@ -343,7 +353,7 @@ export function conditionText(stmt: Statement, condition: PgNode): string {
     if (c === ")") depth--;
     else if (c === "(") depth++;
   }
-  return text.slice(start, end).trim();
+  return { start, end };
 }
 
 function tokenEnd(text: string, i: number): number {
