@@ -176,7 +176,9 @@ function lintOnce(text: string, config: Config, options: LintTextOptions): FileR
     if (r.spans.length) redacted[line] = r.spans;
   };
   for (const m of messages) {
+    want(m.line - 1); // a line of context on each side
     want(m.line);
+    want(m.line + 1);
     if (m.endLine !== m.line) want(m.endLine);
     for (const r of m.related ?? []) want(r.line);
   }

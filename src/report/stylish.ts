@@ -58,7 +58,12 @@ function problem(m: Diagnostic, r: FileResult, p: Paint): string[] {
   const text = r.lines[m.line];
   if (text !== undefined) {
     const endColumn = m.endLine === m.line ? m.endColumn : Math.max(m.column + 1, originalLength(text, r.redacted?.[m.line]) + 1);
-    lines.push(...frame(text, m.line, m.column, endColumn, r.redacted?.[m.line] ?? [], p, m.severity));
+    const gutter = String(m.line + 1).length;
+    const before = r.lines[m.line - 1];
+    const after = r.lines[m.line + 1];
+    if (before !== undefined) lines.push(context(before, m.line - 1, gutter, p));
+    lines.push(...frame(text, m.line, m.column, endColumn, r.redacted?.[m.line] ?? [], p, m.severity, gutter));
+    if (after !== undefined) lines.push(context(after, m.line + 1, gutter, p));
   }
   for (const rel of m.related ?? []) lines.push(`     ${p.dim(`${rel.line}:${rel.column}`)}  ${p.cyan("note")}: ${rel.message}`);
   if (m.help) lines.push(`     ${p.cyan("help")}: ${m.help}`);
@@ -82,7 +87,13 @@ function shiftColumn(column: number, spans: [number, number][]): number {
   return c;
 }
 
-function frame(text: string, line: number, column: number, endColumn: number, spans: [number, number][], p: Paint, severity: 1 | 2): string[] {
+/** A line shown around the marked one, clipped and dimmed. */
+function context(text: string, line: number, width: number, p: Paint): string {
+  const shown = (text.length > MAX_FRAME ? text.slice(0, MAX_FRAME) + "…" : text).replace(/[\u0000-\u0008\u000b-\u001f\u007f]/g, " ");
+  return `    ${p.dim(`${String(line).padStart(width)} |`)} ${p.dim(shown)}`.trimEnd();
+}
+
+function frame(text: string, line: number, column: number, endColumn: number, spans: [number, number][], p: Paint, severity: 1 | 2, gutterWidth: number): string[] {
   let col = shiftColumn(column, spans);
   let endCol = Math.max(col + 1, shiftColumn(endColumn, spans));
   let shown = text;
@@ -96,11 +107,11 @@ function frame(text: string, line: number, column: number, endColumn: number, sp
     endCol = Math.min(endCol - shift, shown.length + 1);
   }
   shown = shown.replace(/[\u0000-\u0008\u000b-\u001f\u007f]/g, " ");
-  const gutter = String(line);
+  const gutter = String(line).padStart(gutterWidth);
   const pad = " ".repeat(gutter.length);
   const prefix = shown.slice(0, Math.max(0, col - 1)).replace(/[^\t]/g, " ");
   const width = Math.max(1, Math.min(endCol, shown.length + 1) - col);
   const carets = "^".repeat(width);
   const mark = severity === 2 ? p.red(carets) : p.yellow(carets);
-  return [`    ${p.dim(`${gutter} |`)} ${shown}`, `    ${p.dim(`${pad} |`)} ${prefix}${mark}`];
+  return [`    ${p.dim(`${gutter} |`)} ${shown}`.trimEnd(), `    ${p.dim(`${pad} |`)} ${prefix}${mark}`];
 }
