@@ -122,6 +122,13 @@ test("bad input never stops the run: unreadable, binary, broken symlink, invalid
   chmodSync(path.join(dir, "locked.sql"), 0o644);
 });
 
+test("a BOM is not a column; --fix keeps it", () => {
+  const dir = tempDir({ "a.sql": "\ufeffDELETE FROM t;\nSELECT 1" });
+  assert.match(cli(["-f", "compact", "a.sql"], { cwd: dir }).stdout, /a\.sql: line 1, col 1, Error - DELETE without WHERE/);
+  cli(["--fix", "a.sql"], { cwd: dir });
+  assert.is(readFileSync(path.join(dir, "a.sql"), "utf8"), "\ufeffDELETE FROM t;\nSELECT 1;");
+});
+
 test("--max-file-size", () => {
   const dir = tempDir({ "big.sql": "SELECT 1;\n".repeat(200) });
   const r = cli(["-f", "compact", "--max-file-size", "1kb", "big.sql"], { cwd: dir });

@@ -37,7 +37,9 @@ test("invalid UTF-8 is located; a BOM is noticed", () => {
   const d = decodeUtf8(bytes);
   assert.is(d.invalidUtf8At, 3);
   assert.is(d.invalidByte, 0xe9);
-  assert.is(decodeUtf8(Buffer.from("\ufeffselect 1", "utf8")).bom, true);
+  const withBom = decodeUtf8(Buffer.from("\ufeffselect 1", "utf8"));
+  assert.is(withBom.bom, true);
+  assert.is(withBom.text, "select 1", "the BOM is not part of the text: editors do not count it as a column");
   assert.is(firstInvalidUtf8(Buffer.from("naïve 😀", "utf8")), -1);
   assert.is(firstInvalidUtf8(Buffer.from([0xed, 0xa0, 0x80])), 0, "surrogates are not UTF-8");
   assert.is(firstInvalidUtf8(Buffer.from([0xe2, 0x82])), 0, "truncated sequence");

@@ -5,10 +5,10 @@
  */
 import path from "node:path";
 import type { Config } from "../engine/config.js";
-import { lintText, type FileNotice } from "../engine/linter.js";
+import { lintText } from "../engine/linter.js";
 import type { FileResult } from "../engine/types.js";
 import { fileKind } from "../extract/index.js";
-import { decodeSource, readSource } from "../sources/files.js";
+import { decodeSource, readSource, type ReadResult } from "../sources/files.js";
 import { loadParser } from "../sql/parser.js";
 import { lintInParallel, threadCount, type Concurrency } from "./pool.js";
 
@@ -37,7 +37,7 @@ export async function lintFiles(files: SourceFile[], config: Config, options: Li
 
 export async function lintFile(file: SourceFile, config: Config, options: LintFilesOptions): Promise<FileResult> {
   const requireText = fileKind(file.path) === "sql" || file.explicit;
-  let read: { text: string | null; notices: FileNotice[] };
+  let read: ReadResult;
   if (file.bytes) {
     read =
       file.bytes.length > options.maxFileSize
@@ -49,5 +49,7 @@ export async function lintFile(file: SourceFile, config: Config, options: LintFi
   const displayPath = path.relative(options.cwd, file.path).split(path.sep).join("/") || file.path;
   if (read.text === null) return lintText("", config, { filePath: file.path, displayPath, notices: read.notices, noRules: true });
   if (fileKind(file.path) !== "text") await loadParser();
-  return lintText(read.text, config, { filePath: file.path, displayPath, notices: read.notices, fix: options.fix && !file.bytes });
+  const result = lintText(read.text, config, { filePath: file.path, displayPath, notices: read.notices, fix: options.fix && !file.bytes });
+  if (result.output !== undefined && read.bom) result.output = "\ufeff" + result.output;
+  return result;
 }

@@ -181,6 +181,8 @@ async function walk(dir: string, above: IgnoreLayer[], options: ExpandOptions, f
 export interface ReadResult {
   text: string | null;
   notices: FileNotice[];
+  /** The file starts with a UTF-8 BOM (not part of `text`; put back when writing a fix). */
+  bom?: boolean;
 }
 
 /** Reads a file as text. Never throws: what cannot be read becomes a notice. */
@@ -219,7 +221,7 @@ export function decodeSource(bytes: Uint8Array, requireText: boolean): ReadResul
       message: `not valid UTF-8 (byte 0x${decoded.invalidByte.toString(16).toUpperCase().padStart(2, "0")} here; is the file in another encoding such as WIN1252?); the readable rest was linted`,
     });
   }
-  return { text: decoded.text, notices };
+  return { text: decoded.text, notices, bom: decoded.bom };
 }
 
 function fatal(message: string): ReadResult {

@@ -177,11 +177,14 @@ export interface DecodedText {
   bom: boolean;
 }
 
-/** Decodes UTF-8, keeping a leading BOM out of the way and locating the first invalid byte. */
-export function decodeUtf8(bytes: Uint8Array): DecodedText {
-  const bom = bytes.length >= 3 && bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf;
-  const decoder = new TextDecoder("utf-8", { fatal: false, ignoreBOM: true });
-  const text = decoder.decode(bytes);
+/**
+ * Decodes UTF-8. A leading BOM is dropped from the text (editors do not count it as a column,
+ * and ESLint strips it too) and reported in `bom`; the first invalid byte is located.
+ */
+export function decodeUtf8(input: Uint8Array): DecodedText {
+  const bom = input.length >= 3 && input[0] === 0xef && input[1] === 0xbb && input[2] === 0xbf;
+  const bytes = bom ? input.subarray(3) : input;
+  const text = new TextDecoder("utf-8", { fatal: false, ignoreBOM: true }).decode(bytes);
   let invalidUtf8At = -1;
   let invalidByte = 0;
   if (text.includes("\ufffd")) {
