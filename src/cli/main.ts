@@ -11,6 +11,7 @@ import type { FileResult } from "../engine/types.js";
 import { fileKind } from "../extract/index.js";
 import { FORMATS, reporters } from "../report/index.js";
 import { expandPaths, readStdin, UsageError } from "../sources/files.js";
+import { changedSince, stagedFiles } from "../sources/git.js";
 import { lintFiles, type SourceFile } from "./lint-files.js";
 import { rules } from "../engine/registry.js";
 import { VERSION } from "../version.js";
@@ -29,6 +30,8 @@ const HELP = `sqlguard ${VERSION} — a linter for PostgreSQL scripts and the SQ
 
 Usage:
   sqlguard [options] [paths|globs...]   lint files and folders (default: .)
+  sqlguard --staged [paths...]          lint what is staged for the next commit (the git index)
+  sqlguard --changed-since <ref>        lint files changed since the merge base with <ref>
   sqlguard init [--dry-run]             wire husky + lint-staged into this repository
 
 Options:
@@ -39,6 +42,10 @@ Options:
                              options as JSON: --rule 'require-where:["error",{"joins":false}]'
       --stdin                lint standard input
       --stdin-filename <f>   path to report (and pick rules by) for --stdin (default: stdin.sql)
+      --staged               lint the staged content of staged files, not the working tree;
+                             paths, if given, limit which staged files are linted
+      --changed-since <ref>  lint files changed since the merge base of <ref> and HEAD
+                             (committed, uncommitted and new files; deleted ones are skipped)
       --fix                  apply the fixes rules offer and write the files back
       --max-warnings <n>     exit 1 when there are more than n warnings
       --max-file-size <size> skip larger files with a message (default: 32MB)
@@ -84,6 +91,8 @@ async function run(argv: string[], io: CliIO): Promise<number> {
         rule: { type: "string", multiple: true },
         stdin: { type: "boolean" },
         "stdin-filename": { type: "string" },
+        staged: { type: "boolean" },
+        "changed-since": { type: "string" },
         fix: { type: "boolean" },
         "max-warnings": { type: "string" },
         "max-file-size": { type: "string" },
@@ -117,6 +126,10 @@ async function run(argv: string[], io: CliIO): Promise<number> {
   if (opts["stdin-filename"] && !opts.stdin) throw new UsageError("--stdin-filename only makes sense with --stdin");
   if (opts.stdin && parsed.positionals.length > 0) throw new UsageError("--stdin takes no paths");
   if (opts.stdin && opts.fix) throw new UsageError("--fix cannot write back to standard input");
+  const gitSource = opts.staged ? "--staged" : opts["changed-since"] !== undefined ? "--changed-since" : null;
+  if (opts.staged && opts["changed-since"] !== undefined) throw new UsageError("--staged and --changed-since cannot be combined");
+  if (gitSource && opts.stdin) throw new UsageError(`${gitSource} and --stdin cannot be combined`);
+  if (opts.staged && opts.fix) throw new UsageError("--fix cannot be combined with --staged (it lints the index, and fixes would go to the working tree)");
 
   const cliRules: Record<string, RuleSetting> = {};
   for (const r of opts.rule ?? []) {
@@ -134,16 +147,19 @@ async function run(argv: string[], io: CliIO): Promise<number> {
   }
 
   const lintOptions = { cwd: io.cwd, fix: opts.fix ?? false, maxFileSize };
+  // Which files a folder walk picks up; the git sources use the same choice.
+  const include = (f: string) => fileKind(f) === "sql";
+  const isIgnored = (f: string) => config.isIgnored(f);
   let files: SourceFile[];
   if (opts.stdin) {
     const name = opts["stdin-filename"] ?? "stdin.sql";
     files = [{ path: path.resolve(io.cwd, name), explicit: true, bytes: await (io.readStdin ?? readStdin)() }];
+  } else if (opts.staged) {
+    files = await stagedFiles({ cwd: io.cwd, env: io.env, pathspecs: parsed.positionals, include, isIgnored, maxFileSize });
+  } else if (opts["changed-since"] !== undefined) {
+    files = await changedSince(opts["changed-since"], { cwd: io.cwd, env: io.env, pathspecs: parsed.positionals, include, isIgnored });
   } else {
-    files = await expandPaths(parsed.positionals, {
-      cwd: io.cwd,
-      include: (f) => fileKind(f) === "sql",
-      isIgnored: (f) => config.isIgnored(f),
-    });
+    files = await expandPaths(parsed.positionals, { cwd: io.cwd, include, isIgnored });
   }
   const results: FileResult[] = await lintFiles(files, config, lintOptions);
 
