@@ -12,6 +12,7 @@ import { fileKind } from "../extract/index.js";
 import { FORMATS, reporters } from "../report/index.js";
 import { expandPaths, readStdin, UsageError } from "../sources/files.js";
 import { changedSince, stagedFiles } from "../sources/git.js";
+import { init } from "./init.js";
 import { lintFiles, type SourceFile } from "./lint-files.js";
 import { rules } from "../engine/registry.js";
 import { VERSION } from "../version.js";
@@ -32,7 +33,8 @@ Usage:
   sqlguard [options] [paths|globs...]   lint files and folders (default: .)
   sqlguard --staged [paths...]          lint what is staged for the next commit (the git index)
   sqlguard --changed-since <ref>        lint files changed since the merge base with <ref>
-  sqlguard init [--dry-run]             wire husky + lint-staged into this repository
+  sqlguard init [--dry-run] [--no-install]
+                                        wire husky + lint-staged into this repository
 
 Options:
   -f, --format <name>        ${FORMATS.join(" | ")} (default: stylish)
@@ -60,6 +62,7 @@ Docs:  https://github.com/sqlguard/sqlguard#readme
 
 export async function main(argv: string[], io: CliIO): Promise<number> {
   try {
+    if (argv[0] === "init") return await init(argv.slice(1), io);
     return await run(argv, io);
   } catch (e) {
     if (e instanceof UsageError) {
