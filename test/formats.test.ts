@@ -118,6 +118,10 @@ test("--format sarif is valid SARIF 2.1.0 with the driver's rules, levels, UTF-1
   assert.equal(notes.map((n) => n.message.text), ["not a text file (binary content, e.g. NUL bytes); not linted"]);
   assert.is(run.invocations[0]!.executionSuccessful, true);
 
+  // A file outside the working folder gets an absolute file: URI and no uriBaseId.
+  const outside = sarifOf(path.join(dir, "dir one"), ["../warn.sql"]).runs[0]!.results[0]!;
+  assert.equal(outside.locations[0]!.physicalLocation.artifactLocation, { uri: pathToFileURL(path.join(dir, "warn.sql")).href });
+
   // A clean run is a valid log with no results.
   const clean = sarifOf(tempDir({ "ok.sql": "SELECT 1;\n" }), ["."]);
   assert.equal(clean.runs[0]!.results, []);
