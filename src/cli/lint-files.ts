@@ -19,6 +19,8 @@ export interface SourceFile {
   explicit: boolean;
   /** Content already in hand (git index, stdin); read from disk when absent. */
   bytes?: Uint8Array;
+  /** Size of content that is not on disk and was not read because it is over the limit (a staged blob). */
+  size?: number;
 }
 
 export interface LintFilesOptions {
@@ -38,9 +40,10 @@ export async function lintFiles(files: SourceFile[], config: Config, options: Li
 export async function lintFile(file: SourceFile, config: Config, options: LintFilesOptions): Promise<FileResult> {
   const requireText = fileKind(file.path) === "sql" || file.explicit;
   let read: ReadResult;
-  if (file.bytes) {
+  if (file.bytes || file.size !== undefined) {
+    const size = file.bytes?.length ?? file.size!;
     read =
-      file.bytes.length > options.maxFileSize
+      !file.bytes || size > options.maxFileSize
         ? { text: null, notices: [{ offset: 0, severity: 2, fatal: true, message: "over the --max-file-size limit; not linted" }] }
         : decodeSource(file.bytes, requireText);
   } else {

@@ -11,6 +11,8 @@ import type { FileResult } from "../engine/types.js";
 import { fileKind } from "../extract/index.js";
 import { FORMATS, reporters } from "../report/index.js";
 import { expandPaths, readStdin, UsageError } from "../sources/files.js";
+import { changedSince, stagedFiles } from "../sources/git.js";
+import { init } from "./init.js";
 import { lintFiles, type LintFilesOptions, type SourceFile } from "./lint-files.js";
 import { DEFAULT_CACHE_LOCATION, ResultCache } from "./cache.js";
 import type { Concurrency } from "./pool.js";
@@ -31,7 +33,10 @@ const HELP = `sqlguard ${VERSION} — a linter for PostgreSQL scripts and the SQ
 
 Usage:
   sqlguard [options] [paths|globs...]   lint files and folders (default: .)
-  sqlguard init [--dry-run]             wire husky + lint-staged into this repository
+  sqlguard --staged [paths...]          lint what is staged for the next commit (the git index)
+  sqlguard --changed-since <ref>        lint files changed since the merge base with <ref>
+  sqlguard init [--dry-run] [--no-install]
+                                        wire husky + lint-staged into this repository
 
 Options:
   -f, --format <name>        ${FORMATS.join(" | ")} (default: stylish)
@@ -41,6 +46,10 @@ Options:
                              options as JSON: --rule 'require-where:["error",{"joins":false}]'
       --stdin                lint standard input
       --stdin-filename <f>   path to report (and pick rules by) for --stdin (default: stdin.sql)
+      --staged               lint the staged content of staged files, not the working tree;
+                             paths, if given, limit which staged files are linted
+      --changed-since <ref>  lint files changed since the merge base of <ref> and HEAD
+                             (committed, uncommitted and new files; deleted ones are skipped)
       --fix                  apply the fixes rules offer and write the files back
       --max-warnings <n>     exit 1 when there are more than n warnings
       --max-file-size <size> skip larger files with a message (default: 32MB)
@@ -58,6 +67,7 @@ Docs:  https://github.com/sqlguard/sqlguard#readme
 
 export async function main(argv: string[], io: CliIO): Promise<number> {
   try {
+    if (argv[0] === "init") return await init(argv.slice(1), io);
     return await run(argv, io);
   } catch (e) {
     if (e instanceof UsageError) {
@@ -89,6 +99,8 @@ async function run(argv: string[], io: CliIO): Promise<number> {
         rule: { type: "string", multiple: true },
         stdin: { type: "boolean" },
         "stdin-filename": { type: "string" },
+        staged: { type: "boolean" },
+        "changed-since": { type: "string" },
         fix: { type: "boolean" },
         "max-warnings": { type: "string" },
         "max-file-size": { type: "string" },
@@ -125,6 +137,10 @@ async function run(argv: string[], io: CliIO): Promise<number> {
   if (opts["stdin-filename"] && !opts.stdin) throw new UsageError("--stdin-filename only makes sense with --stdin");
   if (opts.stdin && parsed.positionals.length > 0) throw new UsageError("--stdin takes no paths");
   if (opts.stdin && opts.fix) throw new UsageError("--fix cannot write back to standard input");
+  const gitSource = opts.staged ? "--staged" : opts["changed-since"] !== undefined ? "--changed-since" : null;
+  if (opts.staged && opts["changed-since"] !== undefined) throw new UsageError("--staged and --changed-since cannot be combined");
+  if (gitSource && opts.stdin) throw new UsageError(`${gitSource} and --stdin cannot be combined`);
+  if (opts.staged && opts.fix) throw new UsageError("--fix cannot be combined with --staged (it lints the index, and fixes would go to the working tree)");
 
   const cliRules: Record<string, RuleSetting> = {};
   for (const r of opts.rule ?? []) {
@@ -149,16 +165,19 @@ async function run(argv: string[], io: CliIO): Promise<number> {
     else throw new UsageError(`--concurrency takes a number ≥ 1, "auto" or "off" (got "${c}")`);
   }
   const lintOptions = { cwd: io.cwd, fix: opts.fix ?? false, maxFileSize, concurrency };
+  // Which files a folder walk picks up; the git sources use the same choice.
+  const include = (f: string) => fileKind(f) === "sql";
+  const isIgnored = (f: string) => config.isIgnored(f);
   let files: SourceFile[];
   if (opts.stdin) {
     const name = opts["stdin-filename"] ?? "stdin.sql";
     files = [{ path: path.resolve(io.cwd, name), explicit: true, bytes: await (io.readStdin ?? readStdin)() }];
+  } else if (opts.staged) {
+    files = await stagedFiles({ cwd: io.cwd, env: io.env, pathspecs: parsed.positionals, include, isIgnored, maxFileSize });
+  } else if (opts["changed-since"] !== undefined) {
+    files = await changedSince(opts["changed-since"], { cwd: io.cwd, env: io.env, pathspecs: parsed.positionals, include, isIgnored });
   } else {
-    files = await expandPaths(parsed.positionals, {
-      cwd: io.cwd,
-      include: (f) => fileKind(f) === "sql",
-      isIgnored: (f) => config.isIgnored(f),
-    });
+    files = await expandPaths(parsed.positionals, { cwd: io.cwd, include, isIgnored });
   }
   const results: FileResult[] = opts.cache
     ? await lintWithCache(files, config, lintOptions, path.resolve(io.cwd, opts["cache-location"] ?? DEFAULT_CACHE_LOCATION))

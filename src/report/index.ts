@@ -1,7 +1,9 @@
 /** Reporters: pure functions from lint results to text. */
 import type { FileResult } from "../engine/types.js";
 import { compact } from "./compact.js";
+import { github } from "./github.js";
 import { json } from "./json.js";
+import { sarif } from "./sarif.js";
 import { stylish } from "./stylish.js";
 
 export interface ReportContext {
@@ -12,6 +14,6 @@ export interface ReportContext {
 
 export type Reporter = (results: FileResult[], context: ReportContext) => string;
 
-export const reporters: Record<string, Reporter> = { stylish, json, compact };
+export const reporters: Record<string, Reporter> = { stylish, json, sarif, github, compact };
 
 export const FORMATS = Object.keys(reporters);
