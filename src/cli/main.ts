@@ -8,7 +8,7 @@ import path from "node:path";
 import { parseArgs } from "node:util";
 import { ConfigError, loadConfig, parseRuleFlag, parseSize, type RuleSetting } from "../engine/config.js";
 import type { FileResult } from "../engine/types.js";
-import { fileKind } from "../extract/index.js";
+import { isWalked } from "../extract/index.js";
 import { FORMATS, reporters } from "../report/index.js";
 import { expandPaths, readStdin, UsageError } from "../sources/files.js";
 import { lintFiles, type SourceFile } from "./lint-files.js";
@@ -141,7 +141,7 @@ async function run(argv: string[], io: CliIO): Promise<number> {
   } else {
     files = await expandPaths(parsed.positionals, {
       cwd: io.cwd,
-      include: (f) => fileKind(f) === "sql",
+      include: isWalked,
       isIgnored: (f) => config.isIgnored(f),
     });
   }
