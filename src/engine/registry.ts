@@ -1,9 +1,10 @@
 /** Every rule sqlguard ships, by id. A test checks that each folder of rules/ is listed here. */
+import noProdConnectionString from "../../rules/no-prod-connection-string/index.js";
 import requireWhere from "../../rules/require-where/index.js";
 import syntaxError from "../../rules/syntax-error/index.js";
 import type { Rule } from "./rule.js";
 
-export const rules: readonly Rule[] = [requireWhere, syntaxError];
+export const rules: readonly Rule[] = [requireWhere, noProdConnectionString, syntaxError];
 
 export const ruleById: ReadonlyMap<string, Rule> = new Map(rules.map((r) => [r.id, r]));
 
