@@ -155,6 +155,8 @@ test("the examples show what the tool is for", () => {
   const r = cli(["examples"]);
   assert.is(r.code, 1);
   assert.match(r.stdout, /examples\/delete-without-where\.sql\n {2}2:1 {2}error {2}DELETE without WHERE removes every row of orders/);
+  assert.match(r.stdout, /examples\/config\/database\.yml\n {2}11:8 {2}error {2}PostgreSQL URI with an inline password points at production host shop-prod\.[\s\S]*postgres:\/\/shop_app:\*\*\*\*@shop-prod/);
+  assert.not.match(r.stdout, /Tr0ub4dor/);
 });
 
 test.run();
