@@ -32,6 +32,7 @@ const FORMS: Form[] = [
     secrets: ["Sx2%40pct%2Fenc", "Sx2@pct/enc"],
   },
   { name: "URI raw @ and / in the password", file: "c/.env", text: "DATABASE_URL=postgres://app:Sx3@raw/pw@db.prod.acme.com/app\n", secrets: ["Sx3@raw/pw"] },
+  { name: "a password with $ in it", file: "c2/.env", text: "DATABASE_URL=postgres://app:Sx3b$$w0rd@db.prod.acme.com/app\n", secrets: ["Sx3b$$w0rd"] },
   { name: "mysql://", file: "d.yml", text: "url: mysql://shop:Sx4-mysql@mysql.prod.acme.com:3306/shop\n", secrets: ["Sx4-mysql"] },
   { name: "mariadb://", file: "e.yml", text: "url: mariadb://shop:Sx5-maria@maria.acme.com/shop\n", secrets: ["Sx5-maria"] },
   { name: "mongodb://", file: "f.json", text: '{ "mongo": "mongodb://root:Sx6-mongo@mongo1.acme.com:27017,mongo2.acme.com:27017/app?replicaSet=rs0" }\n', secrets: ["Sx6-mongo"] },

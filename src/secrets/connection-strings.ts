@@ -12,7 +12,7 @@
  * It works on a string plus a base offset, so the CLI's text rule and the ESLint plugin (on string
  * literals) share it. Pure: no I/O. Every returned range is `baseOffset` + an index of `text`.
  */
-import { classifyHost, isPlaceholderPassword, isTemplate, productionWord, type HostPolicy, type HostVerdict } from "./hosts.js";
+import { classifyHost, isPlaceholderPassword, isTemplate, isTemplateValue, productionWord, type HostPolicy, type HostVerdict } from "./hosts.js";
 
 export type { HostPolicy, HostVerdict } from "./hosts.js";
 
@@ -157,7 +157,7 @@ class Scanner {
 
   private secret(list: Range[], start: number, end: number): void {
     if (end <= start) return;
-    if (isTemplate(this.text.slice(start, end))) return;
+    if (isTemplateValue(this.text.slice(start, end))) return;
     list.push({ start, end });
   }
 

@@ -96,6 +96,15 @@ export function isTemplate(text: string): boolean {
   return TEMPLATE.test(text.trim());
 }
 
+/**
+ * Whether a value is wholly template expressions: `${DB_PASSWORD}`, `{{ .Values.pw }}`,
+ * `<%= ENV["PW"] %>`, `%(password)s`, `$PGPASSWORD`, `%DB_PW%`. Stricter than `isTemplate`, because
+ * a secret that is not redacted is printed: `Pa$$w0rd`, `$ecret` and `:x` are passwords.
+ */
+export function isTemplateValue(text: string): boolean {
+  return /^(?:\$\{[^{}]*\}|\{\{[^{}]*\}\}|<%[\s\S]*?%>|#\{[^{}]*\}|%\([\w.-]+\)s|\$[A-Z_][A-Z0-9_]*|%[A-Z_][A-Z0-9_]*%)+$/.test(text.trim());
+}
+
 const PLACEHOLDER_HOST = /^(?:host(?:[-_]?name)?|(?:db|database|server|postgres|pg|mysql|redis|mongo)[-_]?host(?:[-_]?name)?|server(?:[-_]?name)?|address|ip(?:[-_]?address)?|placeholder|changeme|redacted|hidden)$/i;
 const PLACEHOLDER_LABEL = /^(?:x{3,}|your[\w-]*|\*+|_+|\?+)$/i;
 
@@ -121,7 +130,7 @@ const PLACEHOLDER_PASSWORD = /^(?:password|passwd|pass|pwd|secret|changeme|chang
 export function isPlaceholderPassword(password: string): boolean {
   const p = password.trim();
   if (p === "") return true;
-  if (isTemplate(p)) return true;
+  if (isTemplateValue(p)) return true;
   if (/^<[^<>]*>$/.test(p) || /^\[[^\]]*\]$/.test(p) || /^\{[^{}]*\}$/.test(p)) return true;
   return PLACEHOLDER_PASSWORD.test(p);
 }
