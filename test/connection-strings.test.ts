@@ -91,7 +91,7 @@ test("host policy", () => {
   for (const h of ["localhost", "LOCALHOST", "127.0.0.1", "127.255.0.9", "::1", "[::1]", "[0:0:0:0:0:0:0:1]", "0.0.0.0", "[::]", "db", "postgres_1", "x.local", "a.localhost", "svc.test", "pg.example", "db.invalid", "example.com", "db.example.net", "host.docker.internal", "/var/run/postgresql", "@abstract", "192.0.2.1", "198.51.100.7", "203.0.113.9", "[2001:db8::1]"]) {
     assert.is(kind(h), "local", h);
   }
-  for (const h of ["${DB_HOST}", "$PGHOST", "{{ host }}", "<host>", "<your-db-host>", "host", "hostname", "HOSTNAME", "your-host", "your-db.example.io", "xxx.rds.amazonaws.com", "x.x.x.x", "…", "...", "%DB_HOST%", ":host", "[YOUR-HOST]", "<%= ENV['H'] %>"]) {
+  for (const h of ["${DB_HOST}", "$PGHOST", "{{ host }}", "<host>", "<your-db-host>", "host", "hostname", "HOSTNAME", "your-host", "your-db.example.io", "xxx.rds.amazonaws.com", "ep-xxx-123.us-east-2.aws.neon.tech", "x.x.x.x", "…", "...", "%DB_HOST%", ":host", "[YOUR-HOST]", "<%= ENV['H'] %>"]) {
     assert.is(kind(h), "placeholder", h);
   }
   const production: Record<string, string> = {

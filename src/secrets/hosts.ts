@@ -118,7 +118,8 @@ export function isPlaceholderHost(host: string): boolean {
   if (PLACEHOLDER_HOST.test(h)) return true;
   const labels = h.split(".");
   if (labels.every((l) => /^x+$/i.test(l))) return true; // x.x.x.x
-  return labels.some((l) => PLACEHOLDER_LABEL.test(l));
+  // a label, or a dash/underscore part of one, that is a stand-in: xxx.rds…, ep-xxx.neon.tech, your-db
+  return labels.some((l) => PLACEHOLDER_LABEL.test(l) || l.split(/[-_]/).some((t) => /^x{3,}$/i.test(t)));
 }
 
 const PLACEHOLDER_PASSWORD = /^(?:password|passwd|pass|pwd|secret|changeme|change[-_]?me|mypassword|my[-_]password|your[-_]?password|yourpassword|your[-_]?pass|\*+|x+|\.+|…|redacted|hidden|placeholder)$/i;
