@@ -90,35 +90,35 @@ test("the walk of a real git repository skips what git ignores", () => {
   );
 });
 
-test("directives in the comments of text files", () => {
-  const comments = (text: string) => textComments(text, (o) => text.slice(0, o).split("\n").length).map((c) => `${c.line}:${c.text.trim()}`);
+test("directives in the comments of text files, in each type's comment syntax", () => {
+  const comments = (file: string, text: string) =>
+    textComments(text, (o) => text.slice(0, o).split("\n").length, file).map((c) => `${c.line}:${c.text.trim()}`);
+  const env = [
+    "# sqlguard-disable-next-line no-prod-connection-string -- staging",
+    "URL=x # sqlguard-disable-line no-prod-connection-string",
+    "password=abc#sqlguard-disable-line",
+    "not a directive: sqlguard-disable",
+    "// sqlguard-disable",
+    "-- sqlguard-enable",
+  ].join("\n");
+  assert.equal(comments(".env", env), ["1:sqlguard-disable-next-line no-prod-connection-string -- staging", "2:sqlguard-disable-line no-prod-connection-string"]);
+  assert.equal(comments("config.yml", env), comments(".env", env));
+  assert.equal(comments("deploy.sh", env), comments(".env", env));
+  assert.equal(comments("Dockerfile", env), comments(".env", env));
+  assert.equal(comments("php.ini", "; sqlguard-disable-next-line\n# sqlguard-disable\n"), ["1:sqlguard-disable-next-line", "2:sqlguard-disable"]);
+  assert.equal(comments("app.properties", "! sqlguard-disable-next-line\n"), ["1:sqlguard-disable-next-line"]);
+  // Markdown: HTML comments only, so SQL samples in a fenced block stay samples
   assert.equal(
-    comments(
-      [
-        "# sqlguard-disable-next-line no-prod-connection-string -- staging",
-        "URL=x # sqlguard-disable-line no-prod-connection-string",
-        "// sqlguard-disable",
-        "-- sqlguard-enable",
-        "; sqlguard-disable-next-line",
-        "<!-- sqlguard-disable-next-line no-prod-connection-string -->",
-        "/* sqlguard-disable-line */",
-        "password=abc#sqlguard-disable-line",
-        "not a directive: sqlguard-disable",
-      ].join("\n"),
-    ),
-    [
-      "1:sqlguard-disable-next-line no-prod-connection-string -- staging",
-      "2:sqlguard-disable-line no-prod-connection-string",
-      "3:sqlguard-disable",
-      "4:sqlguard-enable",
-      "5:sqlguard-disable-next-line",
-      "6:sqlguard-disable-next-line no-prod-connection-string",
-      "7:sqlguard-disable-line",
-    ],
+    comments("README.md", "```sql\n-- sqlguard-disable-next-line require-where -- backfill\n# sqlguard-disable\n```\n<!-- sqlguard-disable-next-line no-prod-connection-string -- old docs --> text\n"),
+    ["5:sqlguard-disable-next-line no-prod-connection-string -- old docs"],
   );
+  // none in JSON, none here for code (code files get theirs from their own parser)
+  assert.equal(comments("settings.json", "# sqlguard-disable\n"), []);
+  assert.equal(comments("db.ts", "// sqlguard-disable\nconst help = '# sqlguard-disable-line x';\n"), []);
+
   // they work, and an unused one is reported like in SQL
-  const env = `# sqlguard-disable-next-line no-prod-connection-string -- a staging replica, read-only\nA=${PROD}\n# sqlguard-disable-next-line no-prod-connection-string\nB=postgres://localhost/x\n`;
-  assert.equal(brief(lint(env, { filePath: ".env" }).messages), [
+  const text = `# sqlguard-disable-next-line no-prod-connection-string -- a staging replica, read-only\nA=${PROD}\n# sqlguard-disable-next-line no-prod-connection-string\nB=postgres://localhost/x\n`;
+  assert.equal(brief(lint(text, { filePath: ".env" }).messages), [
     "3:1-3:55 - unused sqlguard-disable-next-line directive (no no-prod-connection-string problem to suppress here)",
   ]);
   const md = `<!-- sqlguard-disable-next-line no-prod-connection-string -- documentation of the old setup -->\n\`${PROD}\`\n`;

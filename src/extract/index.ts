@@ -86,7 +86,7 @@ export function extract(filePath: string, text: string, options: ExtractOptions)
           })),
     };
   }
-  return { sql: [], text: textDoc, comments: () => textComments(text, options.lineOf) };
+  return { sql: [], text: textDoc, comments: () => textComments(text, options.lineOf, filePath) };
 }
 
 function skipSpace(text: string, i: number): number {
