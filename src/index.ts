@@ -20,4 +20,8 @@ export { defineRule, docsUrl } from "./engine/rule.js";
 export type { RuleDefinition, RuleContext, RuleVisitor, ReportDescriptor, TextDocument } from "./engine/rule.js";
 export type { Diagnostic, FileResult } from "./engine/types.js";
 export { reporters } from "./report/index.js";
+export { findConnectionStrings } from "./secrets/connection-strings.js";
+export type { ConnectionString, ConnectionForm, Finding as ConnectionFinding, HostMention } from "./secrets/connection-strings.js";
+export { classifyHost } from "./secrets/hosts.js";
+export type { HostPolicy, HostVerdict } from "./secrets/hosts.js";
 export { VERSION } from "./version.js";

@@ -162,6 +162,8 @@ test("the examples show what the tool is for", () => {
   const r = cli(["examples"]);
   assert.is(r.code, 1);
   assert.match(r.stdout, /examples\/delete-without-where\.sql\n(?:.*\n)*? {2}2:1 {2}error {2}DELETE without WHERE removes every row of orders/);
+  assert.match(r.stdout, /examples\/config\/database\.yml\n {2}11:8 {2}error {2}PostgreSQL URI with an inline password points at production host shop-prod\.[\s\S]*postgres:\/\/shop_app:\*\*\*\*@shop-prod/);
+  assert.not.match(r.stdout, /Tr0ub4dor/);
   assert.match(
     r.stdout,
     /examples\/blank-line-update\.sql\n {2}6:1 {2}error {2}a client that splits on blank lines would run `UPDATE orders SET is_deleted = true` — every row of orders {2}ambiguous-statement-split\n/,

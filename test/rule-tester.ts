@@ -18,6 +18,8 @@ export interface ValidCase {
   assumeInTransaction?: boolean;
   /** The case is expected not to parse (other rules' syntax errors are not an error here). */
   syntaxErrors?: boolean;
+  /** Project-wide settings from the config (`prodHosts`, `localHosts`). */
+  settings?: { prodHosts?: string[]; localHosts?: string[] };
 }
 
 export interface ExpectedError {
@@ -48,7 +50,7 @@ export function ruleTester(ruleId: string, cases: { valid: (string | ValidCase)[
     const ruleSettings: Record<string, RuleSetting> = {};
     for (const r of rules) ruleSettings[r.id] = r.id === ruleId ? (c.options === undefined ? "error" : ["error", c.options]) : "off";
     if (ruleId !== "syntax-error") ruleSettings["syntax-error"] = "error";
-    const user = { rules: ruleSettings, ...(c.assumeInTransaction ? { assumeInTransaction: ["**"] } : {}) };
+    const user = { rules: ruleSettings, ...(c.assumeInTransaction ? { assumeInTransaction: ["**"] } : {}), ...c.settings };
     const config = new Config(user, root, "test");
     const filePath = path.join(root, c.filename ?? "case.sql");
     const result = lintText(c.code, config, { filePath, displayPath: c.filename ?? "case.sql", fix });

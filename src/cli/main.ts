@@ -8,7 +8,7 @@ import path from "node:path";
 import { parseArgs } from "node:util";
 import { ConfigError, loadConfig, parseRuleFlag, parseSize, type Config, type RuleSetting } from "../engine/config.js";
 import type { FileResult } from "../engine/types.js";
-import { fileKind } from "../extract/index.js";
+import { isWalked } from "../extract/index.js";
 import { FORMATS, reporters } from "../report/index.js";
 import { expandPaths, readStdin, UsageError } from "../sources/files.js";
 import { changedSince, stagedFiles } from "../sources/git.js";
@@ -166,7 +166,7 @@ async function run(argv: string[], io: CliIO): Promise<number> {
   }
   const lintOptions = { cwd: io.cwd, fix: opts.fix ?? false, maxFileSize, concurrency };
   // Which files a folder walk picks up; the git sources use the same choice.
-  const include = (f: string) => fileKind(f) === "sql";
+  const include = isWalked;
   const isIgnored = (f: string) => config.isIgnored(f);
   let files: SourceFile[];
   if (opts.stdin) {

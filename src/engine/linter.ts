@@ -41,10 +41,16 @@ interface Pending {
 /** Thrown out of a rule: reported as an internal error, and the run exits 2. */
 export class InternalRuleError extends Error {}
 
+/**
+ * Fixes whose replacement text holds a secret: kept only long enough to be applied with --fix,
+ * never handed to a reporter (JSON prints fixes).
+ */
+const secretFixes = new WeakSet<EditFix>();
+
 /** Lints one file's text. The SQL parser must already be loaded (see `loadParser`). */
 export function lintText(text: string, config: Config, options: LintTextOptions): FileResult {
   let result = lintOnce(text, config, options);
-  if (!options.fix) return result;
+  if (!options.fix) return withoutSecretFixes(result);
   // Apply fixes, then lint again: up to ten passes, like ESLint.
   let current = text;
   for (let pass = 0; pass < 10; pass++) {
@@ -56,6 +62,17 @@ export function lintText(text: string, config: Config, options: LintTextOptions)
     result = lintOnce(current, config, options);
   }
   if (current !== text) result.output = current;
+  return withoutSecretFixes(result);
+}
+
+function withoutSecretFixes(result: FileResult): FileResult {
+  for (const m of result.messages) {
+    if (m.fix && secretFixes.has(m.fix)) {
+      delete m.fix;
+      if (m.severity === 2) result.fixableErrorCount--;
+      else result.fixableWarningCount--;
+    }
+  }
   return result;
 }
 
@@ -92,12 +109,22 @@ function lintOnce(text: string, config: Config, options: LintTextOptions): FileR
   }
 
   // Secrets: every redacted range, in host offsets.
-  const redactions: [number, number][] = [];
-  for (const p of pending) for (const r of p.descriptor.redact ?? []) redactions.push([p.toHost(r.start), p.toHost(r.end)]);
-  const secrets = [...new Set(redactions.map(([a, b]) => text.slice(a, b)).filter((s) => s.length >= 3))];
+  const ranges: [number, number][] = [];
+  for (const p of pending) for (const r of p.descriptor.redact ?? []) ranges.push([p.toHost(r.start), p.toHost(r.end)]);
+  // Longest first, so a secret that contains another is never left half replaced.
+  const secrets = [...new Set(ranges.map(([a, b]) => text.slice(a, b)).filter((s) => s.length >= 3))].sort((a, b) => b.length - a.length);
+  const redactions = mergeRanges(ranges);
   const scrub = (s: string) => {
     for (const secret of secrets) s = s.split(secret).join("****");
     return s;
+  };
+  // A secret reaches a message only through its data (templates are the rule's own words, and
+  // scrubbing them would turn "password" into "****word" when the password is "pass").
+  const scrubData = (data: Record<string, string | number> | undefined) => {
+    if (!data || secrets.length === 0) return data;
+    const out: Record<string, string | number> = {};
+    for (const [k, v] of Object.entries(data)) out[k] = typeof v === "string" ? scrub(v) : scrub(String(v)) === String(v) ? v : "****";
+    return out;
   };
 
   const locate = (start: number, end: number): Location => {
@@ -115,17 +142,21 @@ function lintOnce(text: string, config: Config, options: LintTextOptions): FileR
     const diag: Diagnostic = {
       ruleId: p.rule.id,
       severity,
-      message: scrub(formatMessage(messages[d.messageId] ?? d.messageId, d.data)),
+      message: formatMessage(messages[d.messageId] ?? d.messageId, scrubData(d.data)),
       ...locate(start, end),
       start,
       end,
     };
-    if (d.helpId && messages[d.helpId]) diag.help = scrub(formatMessage(messages[d.helpId]!, d.data));
+    if (d.helpId && messages[d.helpId]) diag.help = formatMessage(messages[d.helpId]!, scrubData(d.data));
+    const holdsSecret = (t: string) => secrets.some((secret) => t.includes(secret));
     if (d.fix && options.fix !== false) {
       diag.fix = { range: [p.toHost(d.fix.start), p.toHost(d.fix.end)], text: d.fix.text };
+      if (holdsSecret(d.fix.text)) secretFixes.add(diag.fix);
     }
-    if (d.suggest?.length) {
-      diag.suggestions = d.suggest.map((s) => ({
+    // Suggestions are only ever shown, never applied here: one that would print a secret is dropped.
+    const suggestions = (d.suggest ?? []).filter((s) => !holdsSecret(s.fix.text));
+    if (suggestions.length) {
+      diag.suggestions = suggestions.map((s) => ({
         desc: scrub(s.desc),
         fix: { range: [p.toHost(s.fix.start), p.toHost(s.fix.end)], text: s.fix.text },
       }));
@@ -171,7 +202,7 @@ function lintOnce(text: string, config: Config, options: LintTextOptions): FileR
   const redacted: Record<number, [number, number][]> = {};
   const want = (line: number) => {
     if (line in frameLines || line < 1 || line > index().lineCount) return;
-    const r = redactLine(text, index(), line, redactions);
+    const r = redactLine(text, index(), line, redactions, secrets);
     frameLines[line] = r.text;
     if (r.spans.length) redacted[line] = r.spans;
   };
@@ -201,11 +232,34 @@ function lintOnce(text: string, config: Config, options: LintTextOptions): FileR
   return result;
 }
 
-function redactLine(text: string, index: LineIndex, line: number, redactions: [number, number][]): { text: string; spans: [number, number][] } {
+/** Sorted, non-overlapping, non-empty ranges (overlapping or touching ones merged). */
+export function mergeRanges(ranges: [number, number][]): [number, number][] {
+  const sorted = ranges.filter(([a, b]) => b > a).sort((x, y) => x[0] - y[0] || x[1] - y[1]);
+  const out: [number, number][] = [];
+  for (const [a, b] of sorted) {
+    const last = out[out.length - 1];
+    if (last && a <= last[1]) last[1] = Math.max(last[1], b);
+    else out.push([a, b]);
+  }
+  return out;
+}
+
+function redactLine(
+  text: string,
+  index: LineIndex,
+  line: number,
+  redactions: [number, number][],
+  secrets: string[],
+): { text: string; spans: [number, number][] } {
   const start = index.starts[line - 1]!;
   const raw = index.lineText(line - 1);
   const end = start + raw.length;
-  const hits = redactions.filter(([a, b]) => a < end && b > start).sort((x, y) => x[0] - y[0]);
+  const found = redactions.filter(([a, b]) => a < end && b > start);
+  // The same secret written again elsewhere on the line (PGPASSWORD=… psql postgres://u:…@…).
+  for (const secret of secrets) {
+    for (let i = raw.indexOf(secret); i >= 0; i = raw.indexOf(secret, i + secret.length)) found.push([start + i, start + i + secret.length]);
+  }
+  const hits = mergeRanges(found);
   if (hits.length === 0) return { text: raw, spans: [] };
   let out = "";
   let at = start;

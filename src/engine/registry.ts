@@ -1,6 +1,7 @@
 /** Every rule sqlguard ships, by id. A test checks that each folder of rules/ is listed here. */
 import ambiguousStatementSplit from "../../rules/ambiguous-statement-split/index.js";
 import requireSemicolon from "../../rules/require-semicolon/index.js";
+import noProdConnectionString from "../../rules/no-prod-connection-string/index.js";
 import requireTransaction from "../../rules/require-transaction/index.js";
 import requireWhere from "../../rules/require-where/index.js";
 import syntaxError from "../../rules/syntax-error/index.js";
@@ -10,6 +11,7 @@ import type { Rule } from "./rule.js";
 
 export const rules: readonly Rule[] = [
   requireWhere,
+  noProdConnectionString,
   ambiguousStatementSplit,
   requireSemicolon,
   requireTransaction,

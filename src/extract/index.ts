@@ -8,6 +8,7 @@ import { SqlDocument } from "../sql/document.js";
 import type { TextDocument } from "../engine/rule.js";
 import type { DirectiveComment } from "../engine/directives.js";
 import { commentBody } from "../sql/document.js";
+import { textComments } from "./text-comments.js";
 
 export const SQL_EXTENSIONS = [".sql", ".psql", ".pgsql"] as const;
 
@@ -17,6 +18,33 @@ export function fileKind(filePath: string): FileKind {
   const ext = path.extname(filePath).toLowerCase();
   if ((SQL_EXTENSIONS as readonly string[]).includes(ext)) return "sql";
   return "text";
+}
+
+/**
+ * The text files a directory walk lints, beyond SQL: code (SQL strings, connection strings),
+ * configuration and docs where connection strings get committed. Files named on the command line
+ * are linted whatever their type (text rules only for unknown types); this list is only for walks.
+ */
+export const WALKED_EXTENSIONS: readonly string[] = [
+  ...SQL_EXTENSIONS,
+  // TypeScript / JavaScript
+  ".ts", ".tsx", ".mts", ".cts", ".js", ".jsx", ".mjs", ".cjs",
+  // environment and configuration
+  ".env", ".yml", ".yaml", ".json", ".toml", ".properties", ".ini", ".conf",
+  // shell, containers, docs
+  ".sh", ".bash", ".zsh", ".dockerfile", ".md", ".markdown",
+];
+
+/** Generated lockfiles: JSON/YAML, large, and never hold a connection string. */
+const NOT_WALKED = new Set(["package-lock.json", "npm-shrinkwrap.json", "pnpm-lock.yaml", "composer.lock"]);
+
+/** Whether a directory walk includes this file: `WALKED_EXTENSIONS`, `.env*`, `Dockerfile`, `Dockerfile.*`. */
+export function isWalked(filePath: string): boolean {
+  const base = path.basename(filePath).toLowerCase();
+  if (NOT_WALKED.has(base)) return false;
+  if (base.startsWith(".env")) return true; // .env, .env.production, .env.local, .envrc
+  if (base === "dockerfile" || base.startsWith("dockerfile.") || base === "containerfile") return true;
+  return WALKED_EXTENSIONS.includes(path.extname(base));
 }
 
 export interface SqlPart {
@@ -58,7 +86,7 @@ export function extract(filePath: string, text: string, options: ExtractOptions)
           })),
     };
   }
-  return { sql: [], text: textDoc, comments: () => [] };
+  return { sql: [], text: textDoc, comments: () => textComments(text, options.lineOf, filePath) };
 }
 
 function skipSpace(text: string, i: number): number {

@@ -214,7 +214,9 @@ export function decodeSource(bytes: Uint8Array, requireText: boolean): ReadResul
   }
   const decoded = decodeUtf8(bytes);
   const notices: FileNotice[] = [];
-  if (decoded.invalidUtf8At >= 0) {
+  // Only where it matters (SQL, files named explicitly): a walked config or doc file in another
+  // encoding (Java .properties are often ISO-8859-1) is still scanned, without a warning.
+  if (decoded.invalidUtf8At >= 0 && requireText) {
     notices.push({
       offset: decoded.invalidUtf8At,
       severity: 1,

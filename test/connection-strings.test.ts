@@ -1,0 +1,172 @@
+/**
+ * The connection-string scanner on its own: what the ESLint plugin calls on a string literal
+ * (a string plus the literal's offset), the host policy, and inputs built to be slow.
+ */
+import { suite } from "uvu";
+import * as assert from "uvu/assert";
+import { findConnectionStrings } from "../src/secrets/connection-strings.js";
+import { classifyHost, isPlaceholderHost, isPlaceholderPassword } from "../src/secrets/hosts.js";
+
+const test = suite("connection strings");
+
+const slices = (text: string, base = 0) =>
+  findConnectionStrings(text, base).map((c) => ({
+    form: c.form,
+    text: text.slice(c.start - base, c.end - base),
+    hosts: c.hosts.map((h) => `${h.host}=${text.slice(h.start - base, h.end - base)}:${h.verdict.kind}`),
+    secrets: c.secrets.map((s) => text.slice(s.start - base, s.end - base)),
+    finding: c.finding?.kind ?? null,
+  }));
+
+test("a string plus a base offset: every range is shifted by the offset", () => {
+  const literal = "postgres://app:Pw9@db.prod.acme.com:5432/app";
+  const [c] = findConnectionStrings(literal, 1000);
+  assert.ok(c);
+  assert.is(c!.start, 1000);
+  assert.is(c!.end, 1000 + literal.length);
+  assert.equal(c!.secrets, [{ start: 1000 + literal.indexOf("Pw9"), end: 1000 + literal.indexOf("Pw9") + 3 }]);
+  assert.equal(
+    c!.hosts.map((h) => [h.host, h.start, h.end]),
+    [["db.prod.acme.com", 1000 + literal.indexOf("db."), 1000 + literal.indexOf(":5432")]],
+  );
+  assert.equal(c!.finding, { kind: "production", host: "db.prod.acme.com", reason: 'its name says "prod"' });
+  assert.is(c!.hasPassword, true);
+});
+
+test("hosts and secrets of each form", () => {
+  assert.equal(slices("x postgres://u:p%40ss@%2Fvar%2Frun%2Fpg/db y"), [
+    { form: "uri", text: "postgres://u:p%40ss@%2Fvar%2Frun%2Fpg/db", hosts: ["/var/run/pg=%2Fvar%2Frun%2Fpg:local"], secrets: ["p%40ss"], finding: null },
+  ]);
+  assert.equal(slices("jdbc:postgresql://a.acme.com,b.acme.com:5433/db?user=u&password=pw&sslpassword=kp"), [
+    {
+      form: "jdbc",
+      text: "jdbc:postgresql://a.acme.com,b.acme.com:5433/db?user=u&password=pw&sslpassword=kp",
+      hosts: ["a.acme.com=a.acme.com:remote", "b.acme.com=b.acme.com:remote"],
+      secrets: ["pw", "kp"],
+      finding: "remote",
+    },
+  ]);
+  assert.equal(slices("host=a.acme.com,/tmp port=5432 password='it\\'s'"), [
+    { form: "keyword", text: "host=a.acme.com,/tmp port=5432 password='it\\'s'", hosts: ["a.acme.com=a.acme.com:remote", "/tmp=/tmp:local"], secrets: ["it\\'s"], finding: "remote" },
+  ]);
+  assert.equal(slices("Host=a.acme.com,b.acme.com;Password=\"p;w\";Database=x"), [
+    {
+      form: "ado",
+      text: 'Host=a.acme.com,b.acme.com;Password="p;w";Database=x',
+      hosts: ["a.acme.com=a.acme.com:remote", "b.acme.com=b.acme.com:remote"],
+      secrets: ["p;w"],
+      finding: "remote",
+    },
+  ]);
+  assert.equal(slices("u:pw@tcp([2a00:1450::1]:3306)/db"), [
+    { form: "mysql-dsn", text: "u:pw@tcp([2a00:1450::1]:3306)/db", hosts: ["[2a00:1450::1]=[2a00:1450::1]:remote"], secrets: ["pw"], finding: "remote" },
+  ]);
+});
+
+test("template expressions are not secrets; stand-in passwords are secrets but not real ones", () => {
+  const [t] = findConnectionStrings("postgres://app:${DB_PASSWORD}@db.acme.com/app");
+  assert.equal(t!.secrets, []);
+  assert.is(t!.hasPassword, false);
+  const [p] = findConnectionStrings("postgres://app:password@db.acme.com/app");
+  assert.is(p!.secrets.length, 1, "still redacted");
+  assert.is(p!.hasPassword, false, "but not an inline password");
+});
+
+test("a password with $ or a leading ':' is a secret; only a value that is wholly a template is not", () => {
+  const secretOf = (pw: string) => findConnectionStrings(`postgres://u:${pw}@db.acme.com/x`)[0]!.secrets.length;
+  for (const pw of ["Pa$$w0rd", "$ecret", "hunter$2", ":colon", "pre${X}", "$Mixed"]) assert.is(secretOf(pw), 1, pw);
+  for (const pw of ["${DB_PASSWORD}", "$PGPASSWORD", "{{ .Values.pw }}", "<%= ENV['PW'] %>", "%(password)s", "%DB_PW%", "${A}${B}"]) assert.is(secretOf(pw), 0, pw);
+});
+
+test("every connection string is listed, findings or not (callers may redact them all)", () => {
+  const all = findConnectionStrings("a=postgres://u:LocalPw@localhost/db b=postgres://u:RemotePw@db.acme.com/db");
+  assert.equal(
+    all.map((c) => c.finding?.kind ?? null),
+    [null, "remote"],
+  );
+});
+
+test("host policy", () => {
+  const kind = (h: string, policy = {}) => classifyHost(h, policy).kind;
+  for (const h of ["localhost", "LOCALHOST", "127.0.0.1", "127.255.0.9", "::1", "[::1]", "[0:0:0:0:0:0:0:1]", "0.0.0.0", "[::]", "db", "postgres_1", "x.local", "a.localhost", "svc.test", "pg.example", "db.invalid", "example.com", "db.example.net", "host.docker.internal", "/var/run/postgresql", "@abstract", "192.0.2.1", "198.51.100.7", "203.0.113.9", "[2001:db8::1]"]) {
+    assert.is(kind(h), "local", h);
+  }
+  for (const h of ["${DB_HOST}", "$PGHOST", "{{ host }}", "<host>", "<your-db-host>", "host", "hostname", "HOSTNAME", "your-host", "your-db.example.io", "xxx.rds.amazonaws.com", "ep-xxx-123.us-east-2.aws.neon.tech", "x.x.x.x", "…", "...", "%DB_HOST%", ":host", "[YOUR-HOST]", "<%= ENV['H'] %>"]) {
+    assert.is(kind(h), "placeholder", h);
+  }
+  const production: Record<string, string> = {
+    "shop.cluster-c1.eu-west-1.rds.amazonaws.com": "an Amazon RDS / Aurora database",
+    "shop.postgres.database.azure.com": "an Azure Database for PostgreSQL server",
+    "shop.mysql.database.azure.com": "an Azure Database for MySQL server",
+    "shop.database.windows.net": "an Azure SQL Database server",
+    "/cloudsql/p:r:i": "a Google Cloud SQL instance (Cloud SQL connector socket)",
+    "abc.europe-west1.sql.goog": "a Google Cloud SQL instance",
+    "db.abcdefghijklmnopqrst.supabase.co": "a Supabase database",
+    "aws-0-us-east-1.pooler.supabase.com": "a Supabase database",
+    "ep-x-1.us-east-2.aws.neon.tech": "a Neon database",
+    "dpg-abc.oregon-postgres.render.com": "a Render database",
+    "roundhouse.proxy.rlwy.net": "a Railway database",
+    "postgres.railway.internal": "a Railway database",
+    "ec2-1-2-3-4.compute-1.amazonaws.com": "an Amazon EC2 host (where Heroku Postgres runs)",
+    "db-pg-1-do-user-1.b.db.ondigitalocean.com": "a DigitalOcean managed database",
+    "pg-1-acme.a.aivencloud.com": "an Aiven database",
+    "p.abc.db.postgresbridge.com": "a Crunchy Bridge database",
+    "x1.y2.tsdb.cloud.timescale.com": "a Timescale database",
+    "rajje.db.elephantsql.com": "an ElephantSQL database",
+    "aws.connect.psdb.cloud": "a PlanetScale database",
+    "free-tier.gcp-us-central1.cockroachlabs.cloud": "a CockroachDB Cloud cluster",
+    "cluster0.abcde.mongodb.net": "a MongoDB Atlas cluster",
+  };
+  for (const [h, why] of Object.entries(production)) assert.equal(classifyHost(h), { kind: "production", reason: why }, h);
+  for (const h of ["db.prod.acme.com", "prod-db", "orders_production.acme.io", "db01.prd.acme.com", "live.acme.com", "pgprod3.acme.com", "prod01.acme.com", "k8s-db.prod.svc.cluster.local"]) {
+    assert.is(kind(h), "production", h);
+  }
+  // words that merely contain the letters are not production
+  for (const h of ["products.acme.com", "productivity-db.acme.com", "olive.acme.com", "delivery.acme.com", "db.internal", "10.0.3.7", "db.corp", "8.8.8.8", "[2a00:1450::1]"]) {
+    assert.is(kind(h), "remote", h);
+  }
+  // config globs, the more specific one winning
+  const policy = { prodHosts: ["*.acme.com", "*.prod.corp"], localHosts: ["*.dev.acme.com", "*.corp", "10.0.*"] };
+  assert.is(kind("db.acme.com", policy), "production");
+  assert.is(kind("db.dev.acme.com", policy), "local");
+  assert.is(kind("db.prod.corp", policy), "production");
+  assert.is(kind("db.qa.corp", policy), "local");
+  assert.is(kind("10.0.3.7", policy), "local");
+  assert.is(kind("DB.DEV.ACME.COM", policy), "local");
+  assert.equal(classifyHost("db.acme.com", { prodHosts: ["db.acme.com"], localHosts: ["db.acme.com"] }).kind, "production", "a tie counts as production");
+});
+
+test("placeholders", () => {
+  assert.ok(isPlaceholderHost("${DB_HOST:-localhost}"));
+  assert.not.ok(isPlaceholderHost("db.acme.com"));
+  for (const p of ["password", "PASSWORD", "<password>", "[YOUR-PASSWORD]", "${PGPASSWORD}", "$PGPASSWORD", "****", "xxx", "changeme", "your_password", "{password}"]) {
+    assert.ok(isPlaceholderPassword(p), p);
+  }
+  for (const p of ["hunter2", "S3cr3t!", "p@ss", "Tr0ub4dor&3"]) assert.not.ok(isPlaceholderPassword(p), p);
+});
+
+// The quadratic versions of these took minutes; linear ones take milliseconds to a few hundred
+// (on a loaded machine). The budget separates the two without being flaky.
+test("inputs built to be slow stay linear", () => {
+  const inputs = [
+    "x=1;".repeat(50_000) + "host=a.acme.com;password=b;" + "y=2;".repeat(50_000),
+    "Server=a;".repeat(10_000),
+    "host=a ".repeat(10_000),
+    "postgres://u:p@h.acme.com/db ".repeat(5_000),
+    "postgres://" + "a:".repeat(50_000),
+    "postgres://" + "@".repeat(50_000),
+    "postgres://" + "${".repeat(50_000),
+    "u" + ":p".repeat(50_000) + "@tcp(",
+    "OPTIONS (".repeat(20_000),
+    "CREATE SERVER s " + "OPTIONS (".repeat(20_000),
+    ("word ".repeat(200) + "Server = x\n").repeat(200),
+  ];
+  for (const text of inputs) {
+    const t = performance.now();
+    findConnectionStrings(text);
+    const ms = performance.now() - t;
+    assert.ok(ms < 5000, `${JSON.stringify(text.slice(0, 30))}… took ${ms.toFixed(0)} ms`);
+  }
+});
+
+test.run();
