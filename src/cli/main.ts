@@ -141,7 +141,7 @@ async function run(argv: string[], io: CliIO): Promise<number> {
   } else {
     files = await expandPaths(parsed.positionals, {
       cwd: io.cwd,
-      include: (f) => fileKind(f) === "sql",
+      include: (f) => fileKind(f) !== "text",
       isIgnored: (f) => config.isIgnored(f),
     });
   }
