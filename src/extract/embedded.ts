@@ -819,14 +819,19 @@ function piecesOf(node: Node, ctx: PieceContext, out: Piece[] = [], depth = 0): 
   if (node.type === "Literal") {
     out.push({ kind: "string", start: node.range[0] + 1, end: node.range[1] - 1 });
   } else if (node.type === "TemplateLiteral") {
+    // typescript-estree's template parts include their delimiters (`, ${, }); espree's do not
+    const withDelimiters = node.quasis[0]!.range[0] === node.range[0];
+    const content = (q: TSESTree.TemplateElement): [number, number] =>
+      withDelimiters ? [q.range[0] + 1, q.range[1] - (q.tail ? 1 : 2)] : [q.range[0], q.range[1]];
     node.quasis.forEach((q, i) => {
-      out.push({ kind: "template", start: q.range[0] + 1, end: q.range[1] - (q.tail ? 1 : 2) });
+      const [start, end] = content(q);
+      out.push({ kind: "template", start, end });
       const e = node.expressions[i];
       if (e && !q.tail) {
-        const next = node.quasis[i + 1]!;
+        const next = content(node.quasis[i + 1]!);
         const inline = depth < 8 ? inlineable(e, ctx) : null;
         if (inline) for (const part of inline) piecesOf(part, ctx, out, depth + 1);
-        else out.push({ kind: "expr", start: q.range[1] - 2, end: next.range[0] + 1, exprStart: e.range[0], exprEnd: e.range[1] });
+        else out.push({ kind: "expr", start: end, end: next[0], exprStart: e.range[0], exprEnd: e.range[1] });
       }
     });
   } else if (node.type === "TaggedTemplateExpression") {
