@@ -303,6 +303,11 @@ test("transaction wrappers mark the SQL inside their callbacks", () => {
   const config = new Config({ assumeInTransaction: ["migrations/**"] }, "/", "test");
   const mig = extractCode("await knex.raw('DELETE FROM t WHERE a = 1');", "/migrations/1.ts", { settings: config.embedded, assumeInTransaction: config.assumeInTransaction("/migrations/1.ts") });
   assert.is(mig.parts[0]!.doc.assumeInTransaction, true);
+  // the file directives of SQL scripts, in a code comment
+  const assumed = extracted("// sqlguard-assume-in-transaction -- knex wraps each migration\nawait knex.raw('DELETE FROM t WHERE a = 1');");
+  assert.is(assumed.parts[0]!.doc.assumeInTransaction, true);
+  const opted = extractCode("/* sqlguard-no-transaction */\nawait knex.raw('DELETE FROM t WHERE a = 1');", "/migrations/2.ts", { settings: config.embedded, assumeInTransaction: true });
+  assert.is(opted.parts[0]!.doc.assumeInTransaction, false);
 });
 
 test("a code file that does not parse: one located fatal message, no rule id", () => {

@@ -1045,9 +1045,13 @@ export function extractFromProgram(program: TSESTree.Program, text: string, opti
   walker.dropPieceConsts(program);
 
   const result: CodeSql = { parsed: true, error: null, parts: [], skipped: [], rejectedLiterals: 0, comments: [] };
+  // the file directives of SQL scripts work in code comments too, for every string of the file
+  let fileAssumes = options.assumeInTransaction ?? false;
   for (const c of program.comments ?? []) {
     if (!/^\s*\**\s*sqlguard-/.test(c.value)) continue;
     result.comments.push({ start: c.range[0], end: c.range[1], block: c.type === "Block", text: c.value });
+    if (/^\s*sqlguard-assume-in-transaction\b/.test(c.value)) fileAssumes = true;
+    else if (/^\s*sqlguard-no-transaction\b/.test(c.value)) fileAssumes = false;
   }
   for (const c of walker.nested) {
     result.skipped.push({ start: c.node.range[0], end: c.node.range[1], origin: c.origin, reason: "nested" });
@@ -1075,7 +1079,7 @@ export function extractFromProgram(program: TSESTree.Program, text: string, opti
       continue;
     }
     const inTransaction = c.inTransaction;
-    const doc = new SqlDocument(d.text, { kind: "embedded", psql: false, assumeInTransaction: (options.assumeInTransaction ?? false) || inTransaction });
+    const doc = new SqlDocument(d.text, { kind: "embedded", psql: false, assumeInTransaction: fileAssumes || inTransaction });
     result.parts.push({
       doc,
       toHost: d.toHost,
