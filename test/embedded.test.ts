@@ -168,7 +168,10 @@ test("placeholders: values are $n, identifiers are retried, the position is the 
   const more = extracted("await sql`DELETE FROM t WHERE id IN ${sql(ids)}`;\nawait sql`SELECT * FROM (${inner}) AS x`;\n");
   assert.equal(more.parts.map((p) => p.doc.sql), ["DELETE FROM t WHERE id IN ($1)", "SELECT * FROM (SELECT $1) AS x"]);
   // two interpolations side by side stay two tokens
-  assert.equal(extracted("await sql`SELECT ${a}${b} FROM t`;").parts.length, 0);
+  assert.equal(extracted("await sql`SELECT ${a}${b} FROM t`;").parts.map((p) => p.doc.sql), ['SELECT $1 "${b}" FROM t']);
+  // a clause where the rows of a write are chosen is not read as an alias
+  assert.equal(extracted("await sql`UPDATE t SET a = 1 FROM u ${join}`;\nawait sql`DELETE FROM t USING u ${where}`;").parts, []);
+  assert.equal(extracted("await sql`SELECT * FROM (${query}) ${alias} WHERE x = ${y}`;").parts.map((p) => p.doc.sql), ['SELECT * FROM (SELECT $1) "${alias}" WHERE x = $3']);
   // a placeholder inside a SQL string is just text
   assert.equal(extracted("await sql`SELECT * FROM t WHERE name LIKE '%${q}%'`;").parts.map((p) => p.doc.sql), ["SELECT * FROM t WHERE name LIKE '%$1%'"]);
   // an expression longer than an identifier may be is shortened
@@ -207,6 +210,22 @@ test("fragments are skipped, never reported; WHERE from an interpolation is not 
 });
 
 test("SQL inside an interpolation is read in place: nested tags and conditional clauses", () => {
+  const consts = [
+    "const keyset = after === null ? Prisma.empty : Prisma.sql`AND (start > ${after} OR id > ${id})`;",
+    "const page = dir === 'fwd' ? (cursor ? Prisma.sql`AND id < ${cursor}` : Prisma.empty) : Prisma.empty;",
+    "await prisma.$queryRaw`SELECT * FROM events WHERE trace = ${trace} ${keyset} ${page} LIMIT ${n}`;",
+    "const where = 'WHERE id = $1';",
+    "await pool.query(`DELETE FROM t ${where}`, [id]);",
+    "const base = 'DELETE FROM u';",
+    "await pool.query(base + ' WHERE id = $1', [id]);",
+    "",
+  ].join("\n");
+  assert.equal(extracted(consts).parts.map((p) => p.doc.sql), [
+    "SELECT * FROM events WHERE trace = $1 AND (start > $2 OR id > $3) AND id < $4 LIMIT $5",
+    "DELETE FROM t WHERE id = $1",
+    "DELETE FROM u WHERE id = $1",
+  ]);
+  assert.equal(found(consts), []);
   const code = [
     "await prisma.$queryRaw`",
     "  SELECT * FROM events WHERE trace = ${traceId}",

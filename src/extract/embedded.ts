@@ -449,6 +449,8 @@ class Walker {
   private readonly pending: PendingConst[] = [];
   /** const name → initialiser (a string, template or concatenation). */
   private readonly consts = new Map<string, Node>();
+  /** Every `const name = …` of the file (used only when the name is bound once). */
+  private readonly allConsts = new Map<string, Node>();
   /** const initialiser → start of its declaration (for directives above it). */
   private readonly constDeclarations = new Map<Node, number>();
   /** How many times each name is bound anywhere in the file (a const is used only when once). */
@@ -527,6 +529,7 @@ class Walker {
         for (const name of patternNames(node.id)) this.bind(name);
         const decl = this.parent();
         const init = node.init ? unwrap(node.init) : null;
+        if (decl?.type === "VariableDeclaration" && decl.kind === "const" && node.id.type === "Identifier" && init) this.allConsts.set(node.id.name, init);
         if (decl?.type === "VariableDeclaration" && decl.kind === "const" && node.id.type === "Identifier" && init && isStringish(init)) {
           this.consts.set(node.id.name, init);
           this.constDeclarations.set(init, decl.range[0]);
@@ -688,6 +691,11 @@ class Walker {
     this.candidates.sort((a, b) => a.node.range[0] - b.node.range[0]);
   }
 
+  /** The initialiser of a const bound once in the file. */
+  constInit(name: string): Node | null {
+    return this.bindings.get(name) === 1 ? (this.allConsts.get(name) ?? null) : null;
+  }
+
   /** Consts used inside a `${…}` or a `+` somewhere: pieces, not SQL of their own. */
   dropPieceConsts(program: Node): void {
     const pieceNames = new Set<string>();
@@ -813,6 +821,8 @@ interface PieceContext {
   /** The host is a tagged SQL template (interpolated strings are values, tagged templates are SQL). */
   tagged: boolean;
   isSqlTag(tag: Node): boolean;
+  /** The initialiser of a `const` declared once in the file. */
+  resolve(name: string): Node | null;
 }
 
 function piecesOf(node: Node, ctx: PieceContext, out: Piece[] = [], depth = 0): Piece[] {
@@ -838,7 +848,12 @@ function piecesOf(node: Node, ctx: PieceContext, out: Piece[] = [], depth = 0): 
     piecesOf(node.quasi, ctx, out, depth);
   } else if (node.type === "BinaryExpression" && node.operator === "+") {
     for (const leaf of concatLeaves(node)) {
-      if ((leaf.type === "Literal" && typeof leaf.value === "string") || leaf.type === "TemplateLiteral") piecesOf(leaf, ctx, out, depth);
+      if ((leaf.type === "Literal" && typeof leaf.value === "string") || leaf.type === "TemplateLiteral") {
+        piecesOf(leaf, ctx, out, depth);
+        continue;
+      }
+      const inline = depth < 8 ? inlineable(leaf, ctx) : null;
+      if (inline) for (const part of inline) piecesOf(part, ctx, out, depth + 1);
       else out.push({ kind: "expr", start: leaf.range[0], end: leaf.range[1], exprStart: leaf.range[0], exprEnd: leaf.range[1] });
     }
   }
@@ -848,16 +863,23 @@ function piecesOf(node: Node, ctx: PieceContext, out: Piece[] = [], depth = 0): 
 /**
  * SQL written inside an interpolation, read in place: `${sql`AND x = ${y}`}` in a tagged
  * template, `${cond ? sql`AND a` : Prisma.empty}` (the branch with more SQL: one path the
- * code really runs), and in a plain template `${where ? `WHERE ${where}` : ''}`. Anything
- * else stays a placeholder. Returns the nodes to read (empty: the interpolation adds nothing).
+ * code really runs), a `const` of the file holding such SQL, and in a plain template
+ * `${where ? `WHERE ${where}` : ''}`. Anything else stays a placeholder. Returns the nodes to
+ * read (empty: the interpolation adds nothing).
  */
-function inlineable(expr: Node, ctx: PieceContext): Node[] | null {
-  const e = unwrap(expr);
+function inlineable(expr: Node, ctx: PieceContext, depth = 0): Node[] | null {
+  if (depth > 4) return null;
+  let e = unwrap(expr);
+  if (e.type === "Identifier") {
+    const init = ctx.resolve(e.name);
+    if (!init) return null;
+    e = init;
+  }
   const direct = sqlText(e, ctx);
   if (direct) return direct;
   if (e.type !== "ConditionalExpression") return null;
-  const a = sqlText(unwrap(e.consequent), ctx);
-  const b = sqlText(unwrap(e.alternate), ctx);
+  const a = inlineable(e.consequent, ctx, depth + 1);
+  const b = inlineable(e.alternate, ctx, depth + 1);
   if (!a || !b) return null;
   const size = (nodes: Node[]) => nodes.reduce((n, x) => n + (x.range[1] - x.range[0]), 0);
   return size(b) > size(a) ? b : a;
@@ -984,6 +1006,18 @@ function clauseInterpolation(stmts: RawStmt[], built: Built): boolean {
   );
   if (suspects.size === 0) return false;
   let found = false;
+  const aliases = (n: unknown): void => {
+    if (found || !n || typeof n !== "object") return;
+    if (Array.isArray(n)) {
+      for (const x of n) aliases(x);
+      return;
+    }
+    const o = n as PgNode;
+    if (typeof o.aliasname === "string" && suspects.has(o.aliasname)) found = true;
+    for (const k in o) aliases(o[k]);
+  };
+  // Only where a clause could hide the rows a write touches: the target of an UPDATE/DELETE and
+  // its FROM/USING items. `SELECT * FROM (${q}) ${alias}` is an alias and reads fine.
   const visit = (n: unknown): void => {
     if (found || !n || typeof n !== "object") return;
     if (Array.isArray(n)) {
@@ -991,13 +1025,9 @@ function clauseInterpolation(stmts: RawStmt[], built: Built): boolean {
       return;
     }
     const o = n as PgNode;
-    // a table alias (`FROM t "${where}"`), or a column alias in a SELECT list (`SELECT a "${rest}"`)
-    if (typeof o.aliasname === "string" && suspects.has(o.aliasname)) found = true;
-    if (o.SelectStmt && Array.isArray(o.SelectStmt.targetList)) {
-      for (const t of o.SelectStmt.targetList as PgNode[]) {
-        const name = t.ResTarget?.name;
-        if (typeof name === "string" && suspects.has(name)) found = true;
-      }
+    for (const key of ["UpdateStmt", "DeleteStmt"]) {
+      const body = o[key] as PgNode | undefined;
+      if (body) aliases([body.relation, body.fromClause, body.usingClause]);
     }
     for (const k in o) visit(o[k]);
   };
@@ -1060,7 +1090,11 @@ export function extractFromProgram(program: TSESTree.Program, text: string, opti
   for (const c of walker.candidates) {
     if (seen.has(c.node)) continue;
     seen.add(c.node);
-    const pieces = piecesOf(c.node, { tagged: c.origin === "tag", isSqlTag: (tag) => findPattern(settings.tags, pathOf(tag)) !== null });
+    const pieces = piecesOf(c.node, {
+      tagged: c.origin === "tag",
+      isSqlTag: (tag) => findPattern(settings.tags, pathOf(tag)) !== null,
+      resolve: (name) => walker.constInit(name),
+    });
     if (pieces.length === 0) continue;
     if (c.origin === "literal") {
       // cheap look at the raw text before any parse
