@@ -172,6 +172,10 @@ test("placeholders: values are $n, identifiers are retried, the position is the 
   // a clause where the rows of a write are chosen is not read as an alias
   assert.equal(extracted("await sql`UPDATE t SET a = 1 FROM u ${join}`;\nawait sql`DELETE FROM t USING u ${where}`;").parts, []);
   assert.equal(extracted("await sql`SELECT * FROM (${query}) ${alias} WHERE x = ${y}`;").parts.map((p) => p.doc.sql), ['SELECT * FROM (SELECT $1) "${alias}" WHERE x = $3']);
+  // text glued to a name at the very end may be the name's end or the rest of the statement
+  assert.equal(extracted("await db.query('DELETE FROM logs_' + month);").parts, []);
+  assert.equal(extracted("await db.query(`DELETE FROM p_${i + 1}`);").parts.map((p) => p.doc.sql), ["DELETE FROM p_$1"]);
+  assert.equal(extracted("await db.query(`DELETE FROM logs_${month} WHERE day < $1`, [d]);").parts.map((p) => p.doc.sql), ["DELETE FROM logs_$1 WHERE day < $1"]);
   // a placeholder inside a SQL string is just text
   assert.equal(extracted("await sql`SELECT * FROM t WHERE name LIKE '%${q}%'`;").parts.map((p) => p.doc.sql), ["SELECT * FROM t WHERE name LIKE '%$1%'"]);
   // an expression longer than an identifier may be is shortened

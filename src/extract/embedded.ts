@@ -287,27 +287,43 @@ const WEAK_KEYWORDS = ["vacuum", "analyze", "analyse", "reindex", "cluster", "re
 const STRONG = new Set(STRONG_KEYWORDS);
 const WEAK = new Set(WEAK_KEYWORDS);
 
-const gates = new WeakMap<EmbeddedSettings, RegExp>();
+interface Gate {
+  tags: RegExp;
+  /** A sink call whose first argument is written in place: `query('`, `execute(\``, `query({`. */
+  callsWithString: RegExp;
+  calls: RegExp;
+}
+
+const gates = new WeakMap<EmbeddedSettings, Gate>();
 const KEYWORD_AFTER_QUOTE = new RegExp(`['"\`]\\s*(?:${STRONG_KEYWORDS.join("|")})\\s`, "i");
 const UPPER_KEYWORD_AFTER_QUOTE = new RegExp(`['"\`]\\s*(?:${WEAK_KEYWORDS.map((k) => k.toUpperCase()).join("|")})\\s`);
 
-function gate(settings: EmbeddedSettings): RegExp {
-  let re = gates.get(settings);
-  if (!re) {
-    const names = new Set<string>();
-    for (const p of [...settings.tags, ...settings.functions]) {
-      const last = p.segments[p.segments.length - 1]!.replace(/\(\)$/, "");
-      names.add(last.replace(/[$]/g, "\\$"));
-    }
-    re = new RegExp(`(?<![\\w$])(?:${[...names].join("|")})\\s*[(\`<!]|sqlguard-`);
-    gates.set(settings, re);
+function gate(settings: EmbeddedSettings): Gate {
+  let g = gates.get(settings);
+  if (!g) {
+    const names = (patterns: NamePattern[]) =>
+      [...new Set(patterns.map((p) => p.segments[p.segments.length - 1]!.replace(/\(\)$/, "").replace(/[$]/g, "\\$")))].join("|");
+    const fns = names(settings.functions);
+    g = {
+      tags: new RegExp(`(?<![\\w$])(?:${names(settings.tags)})\\s*[(\`<!]`),
+      callsWithString: new RegExp(`(?<![\\w$])(?:${fns})\\s*(?:<[^<>()]*>)?\\s*\\(\\s*[\`'"{]`),
+      calls: new RegExp(`(?<![\\w$])(?:${fns})\\s*(?:<[^<>()]*>)?\\s*\\(`),
+    };
+    gates.set(settings, g);
   }
-  return re;
+  return g;
 }
 
-/** Whether a file may hold SQL at all (a regular expression, before paying for a parse). */
+/**
+ * Whether a file may hold SQL at all (regular expressions, before paying for a parse): a
+ * directive, a SQL tag, a sink call with a string written in place, or a string that starts
+ * with an SQL keyword (a const a sink reads, or a plain literal).
+ */
 export function mayHoldSql(text: string, settings: EmbeddedSettings = defaultEmbeddedSettings): boolean {
-  return gate(settings).test(text) || (settings.literals && (KEYWORD_AFTER_QUOTE.test(text) || UPPER_KEYWORD_AFTER_QUOTE.test(text)));
+  const g = gate(settings);
+  if (text.includes("sqlguard-") || g.tags.test(text) || g.callsWithString.test(text)) return true;
+  if (!settings.literals && !g.calls.test(text)) return false;
+  return KEYWORD_AFTER_QUOTE.test(text) || (settings.literals && UPPER_KEYWORD_AFTER_QUOTE.test(text));
 }
 
 /** Parses a code file (when it may hold SQL) and extracts its SQL strings. */
@@ -740,6 +756,19 @@ function isStringish(node: Node): boolean {
   return false;
 }
 
+/** An expression that computes a number: a numeric literal, arithmetic, `i++`. */
+function isNumeric(node: Node): boolean {
+  const e = unwrap(node);
+  if (e.type === "Literal") return typeof e.value === "number" || typeof e.value === "bigint";
+  if (e.type === "UpdateExpression") return true;
+  if (e.type === "UnaryExpression") return e.operator === "-" || e.operator === "+" || e.operator === "~";
+  if (e.type === "BinaryExpression") {
+    if (["-", "*", "/", "%", "**", "|", "&", "^", "<<", ">>", ">>>"].includes(e.operator)) return true;
+    return e.operator === "+" && (isNumeric(e.left as Node) || isNumeric(e.right as Node));
+  }
+  return false;
+}
+
 /** The operands of a `+` chain, left to right. */
 function concatLeaves(node: Node): Node[] {
   const out: Node[] = [];
@@ -814,7 +843,7 @@ function patternNames(p: Node | null | undefined, out: string[] = []): string[] 
 type Piece =
   | { kind: "string" | "template"; start: number; end: number }
   /** An interpolation: host range of `${…}` (or of a `+` operand) and of the expression inside. */
-  | { kind: "expr"; start: number; end: number; exprStart: number; exprEnd: number };
+  | { kind: "expr"; start: number; end: number; exprStart: number; exprEnd: number; numeric: boolean };
 
 /** How interpolated expressions read: SQL-tagged templates inline into tagged hosts, strings into plain ones. */
 interface PieceContext {
@@ -841,7 +870,7 @@ function piecesOf(node: Node, ctx: PieceContext, out: Piece[] = [], depth = 0): 
         const next = content(node.quasis[i + 1]!);
         const inline = depth < 8 ? inlineable(e, ctx) : null;
         if (inline) for (const part of inline) piecesOf(part, ctx, out, depth + 1);
-        else out.push({ kind: "expr", start: end, end: next[0], exprStart: e.range[0], exprEnd: e.range[1] });
+        else out.push({ kind: "expr", start: end, end: next[0], exprStart: e.range[0], exprEnd: e.range[1], numeric: isNumeric(e) });
       }
     });
   } else if (node.type === "TaggedTemplateExpression") {
@@ -854,7 +883,7 @@ function piecesOf(node: Node, ctx: PieceContext, out: Piece[] = [], depth = 0): 
       }
       const inline = depth < 8 ? inlineable(leaf, ctx) : null;
       if (inline) for (const part of inline) piecesOf(part, ctx, out, depth + 1);
-      else out.push({ kind: "expr", start: leaf.range[0], end: leaf.range[1], exprStart: leaf.range[0], exprEnd: leaf.range[1] });
+      else out.push({ kind: "expr", start: leaf.range[0], end: leaf.range[1], exprStart: leaf.range[0], exprEnd: leaf.range[1], numeric: isNumeric(leaf) });
     }
   }
   return out;
@@ -908,6 +937,8 @@ interface Slot {
   start: number;
   end: number;
   mode: Mode;
+  /** The expression computes a number (`${n + 1}`): it cannot carry a clause. */
+  numeric: boolean;
   /** For identifiers: the name the parser sees (without quotes). */
   name: string;
 }
@@ -938,7 +969,7 @@ function build(host: string, pieces: Piece[], modes: Mode[], names: string[]): B
       mode === "value" ? `$${n}` : mode === "list" ? `($${n})` : mode === "query" ? `SELECT $${n}` : `"${name.replace(/"/g, '""')}"`;
     const at = out.length;
     out.pushFor(stand, p.start, p.end);
-    slots.push({ start: at, end: at + stand.length, mode, name });
+    slots.push({ start: at, end: at + stand.length, mode, name, numeric: p.numeric });
     previousExpr = true;
   }
   const last = pieces[pieces.length - 1];
@@ -996,7 +1027,7 @@ export function decide(host: string, pieces: Piece[]): Decision {
  */
 function gluedAtEnd(built: Built): boolean {
   const last = built.slots[built.slots.length - 1];
-  if (!last || last.mode !== "value") return false;
+  if (!last || last.mode !== "value" || last.numeric) return false;
   return built.text.slice(last.end).trim() === "" && /[\p{L}\p{N}_$]/u.test(built.text[last.start - 1] ?? "");
 }
 
