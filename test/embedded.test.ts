@@ -98,6 +98,16 @@ test("a const of the same file holding the SQL", () => {
   // one const used by two calls is one string
   const twice = ["const q = 'DELETE FROM t';", "await a.query(q);", "await b.query(q);", ""].join("\n");
   assert.equal(where(twice), ["1:12-1:25"]);
+  // names resolve by scope: the same name in two functions, a module const declared below its use
+  const scoped = [
+    "function a() { const q = 'DELETE FROM one WHERE id = 1'; return pool.query(q); }",
+    "function b() { const q = 'DELETE FROM two'; return pool.query(q); }",
+    "function c() { return pool.query(LATER); }",
+    "function d(LATER: string) { return pool.query(LATER); }",
+    "const LATER = `UPDATE three SET x = 1`;",
+    "",
+  ].join("\n");
+  assert.equal(where(scoped, "src/db.ts", { embedded: { literals: false } }), ["2:27-2:42", "5:16-5:28"]);
   // `let` is not a const
   assert.equal(where("let q = 'DELETE FROM t' + suffix;\nawait pool.query(q);\n"), []);
 });

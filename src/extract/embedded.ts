@@ -366,9 +366,17 @@ export function isTestFile(filePath: string): boolean {
 
 // --- the walk -----------------------------------------------------------------------------------
 
+/** Names bound in one lexical scope: a `const`'s initialiser, or null for any other binding. */
+type Scope = Map<string, Node | null>;
+
+/** Looks a name up from a place in the file (innermost scope first). */
+type Resolver = (name: string) => Node | null;
+
 interface Candidate {
   /** A string Literal, TemplateLiteral, or the top of a `+` chain. */
   node: Node;
+  /** Resolves names (consts) as seen from where the string is used. */
+  resolve: Resolver;
   origin: Origin;
   sink: string;
   inTransaction: boolean;
@@ -379,6 +387,7 @@ interface Candidate {
 
 interface PendingConst {
   name: string;
+  resolve: Resolver;
   call: TSESTree.CallExpression;
   sink: string;
   inTransaction: boolean;
@@ -463,14 +472,12 @@ class Walker {
   readonly candidates: Candidate[] = [];
   readonly nested: Candidate[] = [];
   private readonly pending: PendingConst[] = [];
-  /** const name → initialiser (a string, template or concatenation). */
-  private readonly consts = new Map<string, Node>();
-  /** Every `const name = …` of the file (used only when the name is bound once). */
-  private readonly allConsts = new Map<string, Node>();
+  /** The lexical scopes around the node being visited (Program first). */
+  private readonly scopes: Scope[] = [];
   /** const initialiser → start of its declaration (for directives above it). */
   private readonly constDeclarations = new Map<Node, number>();
-  /** How many times each name is bound anywhere in the file (a const is used only when once). */
-  private readonly bindings = new Map<string, number>();
+  /** Names used as a piece of a bigger string (`${name}`, `… + name`), with where they are used. */
+  private readonly pieceRefs: { name: string; resolve: Resolver }[] = [];
   /** Nodes taken as a sink's string (and the parts of them): not read again as literals. */
   readonly owned = new Set<Node>();
   private readonly parents: Node[] = [];
@@ -482,6 +489,8 @@ class Walker {
   ) {}
 
   walk(node: Node): void {
+    const opens = SCOPE_NODES.has(node.type);
+    if (opens) this.scopes.push(new Map());
     this.enter(node);
     const keys = this.keys[node.type] ?? [];
     this.parents.push(node);
@@ -502,6 +511,22 @@ class Walker {
       }
     }
     this.parents.pop();
+    if (opens) this.scopes.pop();
+  }
+
+  /**
+   * A resolver for names as seen from here. The scopes are shared, not copied, so a const
+   * declared later in an enclosing scope (a module-level const below the function) is found.
+   */
+  private resolver(): Resolver {
+    const chain = [...this.scopes];
+    return (name) => {
+      for (let k = chain.length - 1; k >= 0; k--) {
+        const scope = chain[k]!;
+        if (scope.has(name)) return scope.get(name) ?? null;
+      }
+      return null;
+    };
   }
 
   private visitChild(n: Node): void {
@@ -542,13 +567,21 @@ class Walker {
   private enter(node: Node): void {
     switch (node.type) {
       case "VariableDeclarator": {
-        for (const name of patternNames(node.id)) this.bind(name);
         const decl = this.parent();
         const init = node.init ? unwrap(node.init) : null;
-        if (decl?.type === "VariableDeclaration" && decl.kind === "const" && node.id.type === "Identifier" && init) this.allConsts.set(node.id.name, init);
-        if (decl?.type === "VariableDeclaration" && decl.kind === "const" && node.id.type === "Identifier" && init && isStringish(init)) {
-          this.consts.set(node.id.name, init);
+        if (decl?.type === "VariableDeclaration" && decl.kind === "const" && node.id.type === "Identifier" && init) {
+          this.bind(node.id.name, init);
           this.constDeclarations.set(init, decl.range[0]);
+        } else {
+          for (const name of patternNames(node.id)) this.bind(name, null);
+        }
+        return;
+      }
+      case "Identifier": {
+        const parent = this.parent();
+        if (!parent) return;
+        if ((parent.type === "TemplateLiteral" && (parent.expressions as Node[]).includes(node)) || (parent.type === "BinaryExpression" && parent.operator === "+")) {
+          this.pieceRefs.push({ name: node.name, resolve: this.resolver() });
         }
         return;
       }
@@ -556,19 +589,20 @@ class Walker {
       case "FunctionExpression":
       case "ArrowFunctionExpression":
       case "TSDeclareFunction":
-        if ((node.type === "FunctionDeclaration" || node.type === "FunctionExpression") && node.id) this.bind(node.id.name);
-        for (const p of node.params) for (const name of patternNames(p)) this.bind(name);
+        // a declaration's name belongs to the enclosing scope, its parameters to its own
+        if (node.type === "FunctionDeclaration" && node.id) this.bind(node.id.name, null, 1);
+        for (const p of node.params) for (const name of patternNames(p)) this.bind(name, null);
         return;
       case "ClassDeclaration":
-        if (node.id) this.bind(node.id.name);
+        if (node.id) this.bind(node.id.name, null);
         return;
       case "ImportSpecifier":
       case "ImportDefaultSpecifier":
       case "ImportNamespaceSpecifier":
-        this.bind(node.local.name);
+        this.bind(node.local.name, null);
         return;
       case "CatchClause":
-        if (node.param) for (const name of patternNames(node.param)) this.bind(name);
+        if (node.param) for (const name of patternNames(node.param)) this.bind(name, null);
         return;
       case "TaggedTemplateExpression": {
         const pattern = findPattern(this.settings.tags, pathOf(node.tag));
@@ -576,6 +610,7 @@ class Walker {
         if (!pattern) return;
         const c: Candidate = {
           node: node.quasi,
+          resolve: this.resolver(),
           origin: "tag",
           sink: pattern.text,
           inTransaction: this.inTx > 0,
@@ -603,12 +638,12 @@ class Walker {
         }
         const inTransaction = this.inTx > 0;
         if (arg.type === "Identifier") {
-          this.pending.push({ name: arg.name, call: node, sink: pattern.text, inTransaction, wordy });
+          this.pending.push({ name: arg.name, resolve: this.resolver(), call: node, sink: pattern.text, inTransaction, wordy });
           return;
         }
         if (!isStringish(arg)) return;
         this.own(arg);
-        const c: Candidate = { node: arg, origin: "function", sink: pattern.text, inTransaction, anchors: this.anchorsFor(arg, node), wordy };
+        const c: Candidate = { node: arg, resolve: this.resolver(), origin: "function", sink: pattern.text, inTransaction, anchors: this.anchorsFor(arg, node), wordy };
         (this.inFragmentPosition(node) ? this.nested : this.candidates).push(c);
         return;
       }
@@ -622,8 +657,11 @@ class Walker {
     }
   }
 
-  private bind(name: string): void {
-    this.bindings.set(name, (this.bindings.get(name) ?? 0) + 1);
+  /** Binds a name in the current scope (`up`: that many scopes further out). */
+  private bind(name: string, init: Node | null, up = 0): void {
+    const scope = this.scopes[this.scopes.length - 1 - up] ?? this.scopes[0];
+    // a name bound twice in one scope (var, or a redeclaration) is not a known const
+    if (scope) scope.set(name, scope.has(name) ? null : init);
   }
 
   /** Marks a sink's string and its parts as taken. */
@@ -649,7 +687,7 @@ class Walker {
     if (node.type === "Literal" && !literalUsedAsValue(node, parent)) return;
     if (node.type === "TemplateLiteral" && parent.type === "TSLiteralType") return;
     if (this.inFragmentPosition(node) || this.inMessagePosition(node)) return;
-    this.candidates.push({ node, origin: "literal", sink: "", inTransaction: this.inTx > 0, anchors: this.anchorsFor(node), wordy: false });
+    this.candidates.push({ node, resolve: this.resolver(), origin: "literal", sink: "", inTransaction: this.inTx > 0, anchors: this.anchorsFor(node), wordy: false });
   }
 
   /** An argument (maybe inside an object or array) of console.log, t(), expect(), new Error()…, or JSX. */
@@ -676,12 +714,12 @@ class Walker {
     return false;
   }
 
-  /** After the walk: `pool.query(q)` with `const q = '…'` declared once in this file. */
+  /** After the walk: `pool.query(q)` with `const q = '…'` in scope where the call is. */
   resolveConsts(): void {
     const byNode = new Map<Node, Candidate>();
     for (const p of this.pending) {
-      const init = this.consts.get(p.name);
-      if (!init || this.bindings.get(p.name) !== 1) continue;
+      const init = p.resolve(p.name);
+      if (!init || !isStringish(init)) continue;
       const existing = byNode.get(init);
       if (existing) {
         existing.inTransaction &&= p.inTransaction;
@@ -690,6 +728,7 @@ class Walker {
       const decl = this.constDeclarations.get(init);
       byNode.set(init, {
         node: init,
+        resolve: p.resolve,
         origin: "function",
         sink: p.sink,
         inTransaction: p.inTransaction,
@@ -707,40 +746,36 @@ class Walker {
     this.candidates.sort((a, b) => a.node.range[0] - b.node.range[0]);
   }
 
-  /** The initialiser of a const bound once in the file. */
-  constInit(name: string): Node | null {
-    return this.bindings.get(name) === 1 ? (this.allConsts.get(name) ?? null) : null;
-  }
-
   /** Consts used inside a `${…}` or a `+` somewhere: pieces, not SQL of their own. */
-  dropPieceConsts(program: Node): void {
-    const pieceNames = new Set<string>();
-    const visit = (n: Node, parent: Node | null): void => {
-      if (n.type === "Identifier" && parent) {
-        if ((parent.type === "TemplateLiteral" && (parent.expressions as Node[]).includes(n)) || (parent.type === "BinaryExpression" && parent.operator === "+")) {
-          pieceNames.add(n.name);
-        }
-      }
-      for (const key of this.keys[n.type] ?? []) {
-        const child = (n as unknown as Record<string, unknown>)[key];
-        if (Array.isArray(child)) {
-          for (const c of child) if (c && typeof c === "object" && "type" in c) visit(c as Node, n);
-        } else if (child && typeof child === "object" && "type" in child) visit(child as Node, n);
-      }
-    };
-    if (this.consts.size === 0) return;
-    visit(program, null);
+  dropPieceConsts(): void {
     const pieces = new Set<Node>();
-    for (const name of pieceNames) {
-      const init = this.consts.get(name);
+    for (const ref of this.pieceRefs) {
+      const init = ref.resolve(ref.name);
       if (init) pieces.add(init);
     }
+    if (pieces.size === 0) return;
     for (let k = this.candidates.length - 1; k >= 0; k--) {
       const c = this.candidates[k]!;
       if (c.origin === "literal" && pieces.has(c.node)) this.candidates.splice(k, 1);
     }
   }
 }
+
+/** Nodes that open a lexical scope. */
+const SCOPE_NODES = new Set([
+  "Program",
+  "FunctionDeclaration",
+  "FunctionExpression",
+  "ArrowFunctionExpression",
+  "BlockStatement",
+  "StaticBlock",
+  "ForStatement",
+  "ForInStatement",
+  "ForOfStatement",
+  "SwitchStatement",
+  "CatchClause",
+  "TSModuleBlock",
+]);
 
 function unwrap(node: Node): Node {
   let n = node;
@@ -1103,7 +1138,7 @@ export function extractFromProgram(program: TSESTree.Program, text: string, opti
   const walker = new Walker(options.testFile ? { ...settings, literals: false } : settings, visitorKeys);
   walker.walk(program);
   walker.resolveConsts();
-  walker.dropPieceConsts(program);
+  walker.dropPieceConsts();
 
   const result: CodeSql = { parsed: true, error: null, parts: [], skipped: [], rejectedLiterals: 0, comments: [] };
   // the file directives of SQL scripts work in code comments too, for every string of the file
@@ -1124,7 +1159,7 @@ export function extractFromProgram(program: TSESTree.Program, text: string, opti
     const pieces = piecesOf(c.node, {
       tagged: c.origin === "tag",
       isSqlTag: (tag) => findPattern(settings.tags, pathOf(tag)) !== null,
-      resolve: (name) => walker.constInit(name),
+      resolve: c.resolve,
     });
     if (pieces.length === 0) continue;
     if (c.origin === "literal") {
