@@ -244,8 +244,12 @@ export interface SkippedString {
   start: number;
   end: number;
   origin: Origin;
-  /** fragment: a sink's string that does not parse as complete SQL; empty: nothing but comments. */
-  reason: "fragment" | "empty" | "nested";
+  /**
+   * fragment: a sink's string that does not parse as complete SQL; empty: nothing but comments;
+   * nested: a piece of another SQL string; not-sql: a plain literal that starts with a keyword
+   * but does not parse.
+   */
+  reason: "fragment" | "empty" | "nested" | "not-sql";
 }
 
 export interface CodeComment {
@@ -263,10 +267,8 @@ export interface CodeSql {
   minified?: boolean;
   error: { offset: number; message: string } | null;
   parts: EmbeddedPart[];
-  /** Sink strings that were not linted, and why (for the census). */
+  /** Strings that looked like SQL but were not linted, and why (for the census). */
   skipped: SkippedString[];
-  /** Literals that start with an SQL keyword but are not SQL (for the census). */
-  rejectedLiterals: number;
   /** Code comments that may hold directives (`sqlguard-…`). */
   comments: CodeComment[];
 }
@@ -329,7 +331,7 @@ export function mayHoldSql(text: string, settings: EmbeddedSettings = defaultEmb
 /** Parses a code file (when it may hold SQL) and extracts its SQL strings. */
 export function extractCode(text: string, filePath: string, options: EmbeddedOptions = {}): CodeSql {
   const settings = options.settings ?? defaultEmbeddedSettings;
-  const empty: CodeSql = { parsed: false, error: null, parts: [], skipped: [], rejectedLiterals: 0, comments: [] };
+  const empty: CodeSql = { parsed: false, error: null, parts: [], skipped: [], comments: [] };
   if (!mayHoldSql(text, settings)) return empty;
   if (looksMinified(text)) return { ...empty, minified: true };
   const parsed = parseCode(text, filePath);
@@ -1140,7 +1142,7 @@ export function extractFromProgram(program: TSESTree.Program, text: string, opti
   walker.resolveConsts();
   walker.dropPieceConsts();
 
-  const result: CodeSql = { parsed: true, error: null, parts: [], skipped: [], rejectedLiterals: 0, comments: [] };
+  const result: CodeSql = { parsed: true, error: null, parts: [], skipped: [], comments: [] };
   // the file directives of SQL scripts work in code comments too, for every string of the file
   let fileAssumes = options.assumeInTransaction ?? false;
   for (const c of program.comments ?? []) {
@@ -1170,8 +1172,8 @@ export function extractFromProgram(program: TSESTree.Program, text: string, opti
     }
     const d = decide(text, pieces);
     if (d.kind !== "sql") {
-      if (c.origin === "literal") result.rejectedLiterals++;
-      else result.skipped.push({ start: c.node.range[0], end: c.node.range[1], origin: c.origin, reason: d.kind });
+      const reason = c.origin === "literal" ? "not-sql" : d.kind;
+      result.skipped.push({ start: c.node.range[0], end: c.node.range[1], origin: c.origin, reason });
       continue;
     }
     if (c.wordy && !/\S\s+\S/.test(d.text.trim())) {
