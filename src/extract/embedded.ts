@@ -1025,7 +1025,7 @@ function standInName(host: string, p: Extract<Piece, { kind: "expr" }>): string 
   return wrap(inner);
 }
 
-export type Decision =
+type Decision =
   | { kind: "sql"; text: string; toHost: (offset: number, end?: boolean) => number; stmts: RawStmt[] }
   | { kind: "fragment" | "empty" };
 
@@ -1036,7 +1036,7 @@ export type Decision =
  * placeholder that ends up an implicit alias (`DELETE FROM t ${where}` → `t "${where}"`) shows
  * that the interpolation was a clause: the string is a fragment.
  */
-export function decide(host: string, pieces: Piece[]): Decision {
+function decide(host: string, pieces: Piece[]): Decision {
   const exprs = pieces.filter((p): p is Extract<Piece, { kind: "expr" }> => p.kind === "expr");
   const modes: Mode[] = exprs.map(() => "value");
   const names = exprs.map((p) => standInName(host, p));
