@@ -162,6 +162,8 @@ test("the examples show what the tool is for", () => {
   const r = cli(["examples"]);
   assert.is(r.code, 1);
   assert.match(r.stdout, /examples\/delete-without-where\.sql\n(?:.*\n)*? {2}2:1 {2}error {2}DELETE without WHERE removes every row of orders/);
+  assert.match(r.stdout, /examples\/orders\.ts\n {2}8:21 {2}error {2}UPDATE without WHERE changes every row of orders/);
+  assert.not.match(r.stdout, /orders\.ts[\s\S]*1[0-9]:\d+ {2}error/, "the clean query is clean");
   assert.match(r.stdout, /examples\/config\/database\.yml\n {2}11:8 {2}error {2}PostgreSQL URI with an inline password points at production host shop-prod\.[\s\S]*postgres:\/\/shop_app:\*\*\*\*@shop-prod/);
   assert.not.match(r.stdout, /Tr0ub4dor/);
   assert.match(
@@ -210,6 +212,31 @@ test("require-semicolon is a warning by default: exit 0 unless --max-warnings", 
   assert.is(r.code, 0);
   assert.match(r.stdout, /1:9 {2}warning {2}missing `;` after the last statement/);
   assert.is(cli(["--max-warnings", "0", "a.sql"], { cwd: dir }).code, 1);
+});
+
+test("SQL in TypeScript and JavaScript: walked, located, and a file that does not parse does not stop the run", () => {
+  const dir = tempDir({
+    "src/repo.ts": "export const wipe = () => pool.query(`\n  DELETE FROM carts`);\n",
+    "src/legacy.cjs": "module.exports = (db) => db.none('UPDATE users SET active = false');\n",
+    "src/broken.tsx": "await pool.query('SELECT 1');\nconst x = <div>;\n",
+    "src/clean.mjs": "export const q = (id) => pool.query('DELETE FROM carts WHERE id = $1', [id]);\n",
+    "src/types.d.ts": "export type Q = 'DELETE FROM t';\n",
+    "src/video.ts": Buffer.from([0x47, 0x00, 0x11, 0x10, 0x00, 0x42, 0xf0, 0x25]),
+    "notes.md": "DELETE FROM t;\n",
+  });
+  const r = cli(["-f", "compact", "."], { cwd: dir });
+  assert.is(r.code, 1);
+  assert.is(r.stderr, "");
+  assert.equal(r.stdout.split("\n").filter((l) => l.includes(" - ")), [
+    "src/broken.tsx: line 2, col 12, Error - Parsing error: JSX element 'div' has no corresponding closing tag.",
+    "src/legacy.cjs: line 1, col 35, Error - UPDATE without WHERE changes every row of users (require-where)",
+    "src/repo.ts: line 2, col 3, Error - DELETE without WHERE removes every row of carts (require-where)",
+  ]);
+  // a binary file named .ts is skipped in a walk, and reported when named
+  assert.match(cli(["-f", "compact", "src/video.ts"], { cwd: dir }).stdout, /src\/video\.ts: line 1, col 1, Error - not a text file/);
+  // --stdin with a code file name
+  const stdin = cli(["--stdin", "--stdin-filename", "x.ts", "-f", "compact"], { cwd: dir, input: "await db.query('DELETE FROM t');\n" });
+  assert.is(stdin.stdout, "x.ts: line 1, col 17, Error - DELETE without WHERE removes every row of t (require-where)\n\n1 problem\n");
 });
 
 test.run();

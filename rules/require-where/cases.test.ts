@@ -24,6 +24,17 @@ ruleTester("require-where", {
     { name: "bodies off", code: "CREATE FUNCTION f() RETURNS void LANGUAGE sql AS $$ DELETE FROM t $$;", options: { bodies: false } },
     { name: "joins off", code: "UPDATE t SET a = s.a FROM s WHERE t.flag;", options: { joins: false } },
     { name: "dynamic SQL is not read", code: "DO $$ BEGIN EXECUTE 'DELETE FROM t'; END $$;" },
+    // SQL in TypeScript/JavaScript
+    { name: "TS: a WHERE with a parameter", filename: "case.ts", code: "await pool.query('DELETE FROM orders WHERE id = $1', [id]);" },
+    { name: "TS: the WHERE comes from an interpolation", filename: "case.ts", code: "await sql`DELETE FROM orders ${where}`;" },
+    { name: "TS: drizzle-style builder", filename: "case.ts", code: "return sql`${withSql}update ${table} set ${setSql}${whereSql}${returningSql}`;" },
+    { name: "TS: a WHERE in a value placeholder", filename: "case.ts", code: "await sql`UPDATE t SET a = ${a} WHERE ${cond}`;" },
+    { name: "TS: a label is not SQL", filename: "case.tsx", code: "const label = 'Delete from cart';" },
+    {
+      name: "TS: directive above a multi-line template",
+      filename: "case.ts",
+      code: "// sqlguard-disable-next-line require-where -- nightly reset\nawait sql`\n  UPDATE counters\n  SET n = 0`;",
+    },
   ],
   invalid: [
     {
@@ -132,6 +143,36 @@ ruleTester("require-where", {
       name: "psql script with meta-commands",
       code: "\\set ON_ERROR_STOP on\n\\connect shop\nDELETE FROM :schema.orders;\n",
       errors: [{ message: "DELETE without WHERE removes every row of :schema.orders", line: 3, column: 1 }],
+    },
+    {
+      name: "TS: a tagged template",
+      filename: "case.ts",
+      code: "export async function purge() {\n  await sql`DELETE FROM sessions`;\n}\n",
+      errors: [{ message: "DELETE without WHERE removes every row of sessions", line: 2, column: 13, endLine: 2, endColumn: 33 }],
+    },
+    {
+      name: "TS: pool.query with a multi-line template",
+      filename: "case.mts",
+      code: "await pool.query(`\n  UPDATE accounts\n     SET balance = 0\n`);",
+      errors: [{ message: "UPDATE without WHERE changes every row of accounts", line: 2, column: 3, endLine: 2, endColumn: 18 }],
+    },
+    {
+      name: "JS: $executeRawUnsafe with a const and escapes",
+      filename: "case.cjs",
+      code: "const q = 'SELECT 1;\\n  DELETE FROM \"caf\\u00e9\"';\nprisma.$executeRawUnsafe(q);",
+      errors: [{ message: 'DELETE without WHERE removes every row of "café"', line: 1, column: 25, endLine: 1, endColumn: 48 }],
+    },
+    {
+      name: "TS: a table from an identifier interpolation",
+      filename: "case.ts",
+      code: "await sql`DELETE FROM ${sql(table)}`;",
+      errors: [{ message: 'DELETE without WHERE removes every row of "${sql(table)}"', line: 1, column: 11, endColumn: 36 }],
+    },
+    {
+      name: "TS: an always-true WHERE in a plain string",
+      filename: "case.ts",
+      code: "const q = 'update users set active = false where 1 = 1';",
+      errors: [{ messageId: "alwaysTrue", line: 1, column: 12, endColumn: 24 }],
     },
     {
       name: "help line",

@@ -11,6 +11,7 @@ import picomatch from "picomatch";
 import { ruleById, rules, suggestRule } from "./registry.js";
 import type { Rule, Severity } from "./rule.js";
 import { validate, withDefaults, type JsonSchema } from "./schema.js";
+import { embeddedSchema, resolveEmbedded, type EmbeddedConfig, type EmbeddedSettings } from "../extract/embedded.js";
 
 export class ConfigError extends Error {
   constructor(message: string) {
@@ -32,6 +33,7 @@ export interface UserConfig {
   overrides?: { files: string[]; rules?: Record<string, RuleSetting>; assumeInTransaction?: boolean }[];
   reportUnusedDirectives?: Severity;
   maxFileSize?: number | string;
+  embedded?: EmbeddedConfig;
 }
 
 export const CONFIG_FILES = ["sqlguard.config.json", "sqlguard.config.js", "sqlguard.config.mjs"] as const;
@@ -67,6 +69,7 @@ export const configSchema: JsonSchema = {
     },
     reportUnusedDirectives: { type: "string", enum: ["off", "warn", "error"] },
     maxFileSize: { oneOf: [{ type: "integer", minimum: 1 }, { type: "string" }] },
+    embedded: embeddedSchema,
   },
 };
 
@@ -96,6 +99,8 @@ export class Config {
   readonly maxFileSize: number;
   readonly prodHosts: string[];
   readonly localHosts: string[];
+  /** Which strings in TypeScript/JavaScript files hold SQL. */
+  readonly embedded: EmbeddedSettings;
 
   constructor(
     readonly user: UserConfig,
@@ -135,6 +140,9 @@ export class Config {
     this.maxFileSize = parseSize(user.maxFileSize, where) ?? DEFAULT_MAX_FILE_SIZE;
     this.prodHosts = user.prodHosts ?? [];
     this.localHosts = user.localHosts ?? [];
+    const embedded = resolveEmbedded(user.embedded);
+    if (embedded.errors.length > 0) throw new ConfigError(`${where}: ${embedded.errors[0]}`);
+    this.embedded = embedded.settings;
   }
 
   /** What it takes to build the same config elsewhere (a worker thread): plain data. */

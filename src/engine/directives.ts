@@ -34,6 +34,12 @@ export interface DirectiveComment {
   /** 1-based lines of the comment's start and end. */
   line: number;
   endLine: number;
+  /**
+   * The lines a `disable-next-line` here covers (default: the one line after `endLine`). In code,
+   * a comment above a multi-line SQL template covers all of it; in SQL inside a string, the next
+   * line of the SQL text may sit elsewhere in the host file.
+   */
+  next?: { line: number; untilLine: number };
 }
 
 const DIRECTIVE = /^\s*sqlguard-(disable-next-line|disable-line|disable|enable)(?=\s|$)([\s\S]*)$/;
@@ -76,8 +82,9 @@ export function parseDirectives(comments: DirectiveComment[], problems: Directiv
       }
     }
     if (names.length > 0 && known.length === 0) continue;
-    const line = kind === "disable-next-line" ? c.endLine + 1 : kind === "disable-line" ? c.line : c.line;
-    out.push({ kind, rules: names.length === 0 ? null : known, reason, start: c.start, end: c.end, line, untilLine: line });
+    const line = kind === "disable-next-line" ? (c.next?.line ?? c.endLine + 1) : c.line;
+    const untilLine = kind === "disable-next-line" ? Math.max(line, c.next?.untilLine ?? line) : line;
+    out.push({ kind, rules: names.length === 0 ? null : known, reason, start: c.start, end: c.end, line, untilLine });
   }
   return out;
 }

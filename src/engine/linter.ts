@@ -35,7 +35,10 @@ interface Pending {
   rule: Rule;
   severity: 1 | 2;
   descriptor: ReportDescriptor;
-  toHost: (o: number) => number;
+  /** Document offset → host offset (`end`: for the exclusive end of a range). */
+  toHost: (o: number, end?: boolean) => number;
+  /** SQL inside a code string: a fix is kept only when its text needs no escaping there. */
+  embedded: boolean;
 }
 
 /** Thrown out of a rule: reported as an internal error, and the run exits 2. */
@@ -100,8 +103,10 @@ function lintOnce(text: string, config: Config, options: LintTextOptions): FileR
   const pending: Pending[] = [];
   const internal: string[] = [];
   let comments: () => DirectiveComment[] = () => [];
+  const notices = [...(options.notices ?? [])];
   if (!options.noRules) {
-    const extraction = extract(filePath, text, { assumeInTransaction: config.assumeInTransaction(filePath), lineOf });
+    const extraction = extract(filePath, text, { assumeInTransaction: config.assumeInTransaction(filePath), lineOf, embedded: config.embedded });
+    notices.push(...(extraction.notices ?? []));
     const settings: SharedSettings = { prodHosts: config.prodHosts, localHosts: config.localHosts };
     for (const part of extraction.sql) runSqlRules(settings, part, enabled, displayPath, pending, internal);
     runTextRules(settings, extraction.text, enabled, displayPath, pending, internal);
@@ -110,7 +115,7 @@ function lintOnce(text: string, config: Config, options: LintTextOptions): FileR
 
   // Secrets: every redacted range, in host offsets.
   const ranges: [number, number][] = [];
-  for (const p of pending) for (const r of p.descriptor.redact ?? []) ranges.push([p.toHost(r.start), p.toHost(r.end)]);
+  for (const p of pending) for (const r of p.descriptor.redact ?? []) ranges.push([p.toHost(r.start), p.toHost(r.end, true)]);
   // Longest first, so a secret that contains another is never left half replaced.
   const secrets = [...new Set(ranges.map(([a, b]) => text.slice(a, b)).filter((s) => s.length >= 3))].sort((a, b) => b.length - a.length);
   const redactions = mergeRanges(ranges);
@@ -137,7 +142,13 @@ function lintOnce(text: string, config: Config, options: LintTextOptions): FileR
     const d = p.descriptor;
     const messages = p.rule.messages;
     const start = p.toHost(d.start);
-    const end = Math.max(start, p.toHost(d.end));
+    const end = Math.max(start, p.toHost(d.end, true));
+    const hostRange = (a: number, b: number): [number, number] => {
+      const from = p.toHost(a);
+      return [from, Math.max(from, p.toHost(b, true))];
+    };
+    // a quote, backslash, `$` or line break would have to be escaped in the host string
+    const fits = (text: string) => !p.embedded || !/[\r\n'"`\\$]/.test(text);
     const severity: 1 | 2 = d.atMostWarning ? 1 : p.severity;
     const diag: Diagnostic = {
       ruleId: p.rule.id,
@@ -149,25 +160,25 @@ function lintOnce(text: string, config: Config, options: LintTextOptions): FileR
     };
     if (d.helpId && messages[d.helpId]) diag.help = formatMessage(messages[d.helpId]!, scrubData(d.data));
     const holdsSecret = (t: string) => secrets.some((secret) => t.includes(secret));
-    if (d.fix && options.fix !== false) {
-      diag.fix = { range: [p.toHost(d.fix.start), p.toHost(d.fix.end)], text: d.fix.text };
+    if (d.fix && options.fix !== false && fits(d.fix.text)) {
+      diag.fix = { range: hostRange(d.fix.start, d.fix.end), text: d.fix.text };
       if (holdsSecret(d.fix.text)) secretFixes.add(diag.fix);
     }
     // Suggestions are only ever shown, never applied here: one that would print a secret is dropped.
-    const suggestions = (d.suggest ?? []).filter((s) => !holdsSecret(s.fix.text));
+    const suggestions = (d.suggest ?? []).filter((s) => fits(s.fix.text) && !holdsSecret(s.fix.text));
     if (suggestions.length) {
       diag.suggestions = suggestions.map((s) => ({
         desc: scrub(s.desc),
-        fix: { range: [p.toHost(s.fix.start), p.toHost(s.fix.end)], text: s.fix.text },
+        fix: { range: hostRange(s.fix.start, s.fix.end), text: s.fix.text },
       }));
     }
     if (d.related?.length) {
-      diag.related = d.related.map((r) => ({ message: scrub(r.message), ...locate(p.toHost(r.start), p.toHost(r.end)) }));
+      diag.related = d.related.map((r) => ({ message: scrub(r.message), ...locate(...hostRange(r.start, r.end)) }));
     }
     return diag;
   });
 
-  for (const n of options.notices ?? []) {
+  for (const n of notices) {
     messages.push({ ruleId: null, severity: n.severity, message: n.message, ...locate(n.offset, n.offset), start: n.offset, end: n.offset, ...(n.fatal ? { fatal: true } : {}) });
   }
   for (const m of internal) {
@@ -281,7 +292,7 @@ function makeContext(
   resolved: ResolvedRule,
   doc: Document,
   displayPath: string,
-  toHost: (o: number) => number,
+  toHost: (o: number, end?: boolean) => number,
   pending: Pending[],
 ): RuleContext<unknown> {
   const severity: 1 | 2 = resolved.severity === "error" ? 2 : 1;
@@ -291,7 +302,7 @@ function makeContext(
     filePath: displayPath,
     doc,
     report(descriptor) {
-      pending.push({ rule, severity, descriptor, toHost });
+      pending.push({ rule, severity, descriptor, toHost, embedded: doc.kind === "embedded" });
     },
   };
 }

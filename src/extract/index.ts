@@ -9,6 +9,8 @@ import type { TextDocument } from "../engine/rule.js";
 import type { DirectiveComment } from "../engine/directives.js";
 import { commentBody } from "../sql/document.js";
 import { textComments } from "./text-comments.js";
+import type { FileNotice } from "../engine/linter.js";
+import { CODE_EXTENSIONS, extractCode, type CodeSql, type EmbeddedSettings } from "./embedded.js";
 
 export const SQL_EXTENSIONS = [".sql", ".psql", ".pgsql"] as const;
 
@@ -17,6 +19,7 @@ export type FileKind = "sql" | "code" | "text";
 export function fileKind(filePath: string): FileKind {
   const ext = path.extname(filePath).toLowerCase();
   if ((SQL_EXTENSIONS as readonly string[]).includes(ext)) return "sql";
+  if ((CODE_EXTENSIONS as readonly string[]).includes(ext)) return "code";
   return "text";
 }
 
@@ -49,8 +52,11 @@ export function isWalked(filePath: string): boolean {
 
 export interface SqlPart {
   doc: SqlDocument;
-  /** Maps a document offset to an offset of the host file. */
-  toHost(offset: number): number;
+  /**
+   * Maps a document offset to an offset of the host file; with `end`, the exclusive end of a
+   * range (they differ where an embedded string's pieces join: `'…' + '…'`, `${sql`…`}`).
+   */
+  toHost(offset: number, end?: boolean): number;
 }
 
 export interface Extraction {
@@ -58,12 +64,16 @@ export interface Extraction {
   text: TextDocument;
   /** Comments that may hold directives, in host offsets; complete once every document was read. */
   comments(): DirectiveComment[];
+  /** Problems with the file itself (a code file that does not parse). */
+  notices?: FileNotice[];
 }
 
 export interface ExtractOptions {
   assumeInTransaction: boolean;
   /** 1-based line of a host offset. */
   lineOf(offset: number): number;
+  /** Which strings in code files hold SQL (config `embedded`; default: the built-in lists). */
+  embedded?: EmbeddedSettings;
 }
 
 export function extract(filePath: string, text: string, options: ExtractOptions): Extraction {
@@ -86,7 +96,67 @@ export function extract(filePath: string, text: string, options: ExtractOptions)
           })),
     };
   }
+  if (kind === "code") {
+    const code = extractCode(text, filePath, {
+      ...(options.embedded ? { settings: options.embedded } : {}),
+      assumeInTransaction: options.assumeInTransaction,
+    });
+    const extraction: Extraction = {
+      sql: code.parts.map((p) => ({ doc: p.doc, toHost: p.toHost })),
+      text: textDoc,
+      comments: () => codeDirectiveComments(code, options.lineOf),
+    };
+    if (code.error) extraction.notices = [{ offset: code.error.offset, severity: 2, fatal: true, message: code.error.message }];
+    return extraction;
+  }
   return { sql: [], text: textDoc, comments: () => textComments(text, options.lineOf, filePath) };
+}
+
+/**
+ * Directive comments of a code file: `//` and `/* *\/` comments of the code, and SQL comments
+ * inside its SQL strings, all in host offsets. A `disable-next-line` comment in the code covers
+ * the whole SQL string whose code starts on the next line, however many lines the string spans;
+ * one in SQL covers the next line of the SQL text (which may share the host line when the
+ * string writes its line breaks as `\n`).
+ */
+function codeDirectiveComments(code: CodeSql, lineOf: (offset: number) => number): DirectiveComment[] {
+  const out: DirectiveComment[] = [];
+  for (const c of code.comments) {
+    const line = lineOf(c.start);
+    const endLine = lineOf(Math.max(c.start, c.end - 1));
+    const next = endLine + 1;
+    let until = next;
+    for (const p of code.parts) {
+      if (p.anchors.some((a) => lineOf(a) === next)) until = Math.max(until, lineOf(Math.max(p.start, p.end - 1)));
+    }
+    out.push({ text: c.text, start: c.start, end: c.end, line, endLine, next: { line: next, untilLine: until } });
+  }
+  for (const p of code.parts) {
+    const sql = p.doc.sql;
+    for (const c of p.doc.comments) {
+      if (!sql.startsWith("sqlguard-", skipSpace(sql, c.start + 2))) continue;
+      const start = p.toHost(c.start);
+      const end = Math.max(start, p.toHost(c.end, true));
+      const directive: DirectiveComment = {
+        text: commentBody(sql, c),
+        start,
+        end,
+        line: lineOf(start),
+        endLine: lineOf(Math.max(start, end - 1)),
+      };
+      // the next line of the SQL text, wherever it sits in the host
+      const nl = sql.slice(c.end).search(/\r\n?|\n/);
+      if (nl >= 0) {
+        const from = c.end + nl + (sql.startsWith("\r\n", c.end + nl) ? 2 : 1);
+        const stop = sql.slice(from).search(/[\r\n]/);
+        const to = stop < 0 ? sql.length : from + stop;
+        const first = lineOf(p.toHost(from));
+        directive.next = { line: first, untilLine: Math.max(first, lineOf(Math.max(p.toHost(from), p.toHost(to, true) - 1))) };
+      }
+      out.push(directive);
+    }
+  }
+  return out;
 }
 
 function skipSpace(text: string, i: number): number {
