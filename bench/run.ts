@@ -20,7 +20,7 @@ const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..")
 const shared = path.resolve(root, "../shared");
 const corpus = path.join(shared, "corpus");
 const regress = path.join(corpus, "pg-regress");
-const bin = path.join(root, "dist/src/cli/bin.js");
+const bin = path.join(root, "dist/bundle/bin.js");
 const args = process.argv.slice(2);
 const quick = args.includes("--quick");
 const tsFolder = args.includes("--ts") ? path.resolve(args[args.indexOf("--ts") + 1]!) : null;
@@ -148,7 +148,7 @@ async function parseRatio(): Promise<{ parse: number; lint: number; statements: 
 }
 
 async function main(): Promise<void> {
-  if (!existsSync(bin)) throw new Error("build first: npx tsc -p .");
+  if (!existsSync(bin)) throw new Error("build first: npm run build");
   if (!existsSync(regress)) {
     console.log(`bench: ${regress} is missing; the benchmark needs ../shared/corpus.`);
     return;

@@ -11,7 +11,8 @@ import { loadParser } from "../src/sql/parser.js";
 
 /** The repository root (tests run from dist/test/). */
 export const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
-export const bin = path.join(root, "dist/src/cli/bin.js");
+/** The CLI users run: the bundle (see src/build/bundle.ts). */
+export const bin = path.join(root, "dist/bundle/bin.js");
 
 await loadParser();
 
