@@ -95,6 +95,8 @@ const LIBPQ_KEYS = new Set(
     "oauth_client_id oauth_client_secret oauth_scope sslkeylogfile"
   ).split(" "),
 );
+/** A libpq keyword followed by `=` (only the known keywords: `x = 1` in SQL is everywhere). */
+const LIBPQ_KEY_RE = new RegExp(`(?<![\\w.&?;\\/$\\-])(${[...LIBPQ_KEYS].sort((a, b) => b.length - a.length).join("|")})[ \\t]*=(?![=>~])`, "g");
 const LIBPQ_ANCHORS = new Set(["host", "hostaddr", "dbname", "password", "user", "service"]);
 const ADO_KEYS = new Set(
   (
@@ -164,6 +166,7 @@ class Scanner {
   // ── URIs and JDBC URLs ────────────────────────────────────────────────────────────────────
   uris(): void {
     const text = this.text;
+    if (!text.includes("://")) return; // the common case: no URI at all
     URI_START.lastIndex = 0;
     for (let m; (m = URI_START.exec(text)); ) {
       const start = m.index;
@@ -246,6 +249,7 @@ class Scanner {
   // ── Go MySQL driver DSNs: user:password@tcp(host:3306)/db ─────────────────────────────────
   mysqlDsns(): void {
     const text = this.text;
+    if (!text.includes("@tcp") && !text.includes("@unix")) return;
     const re = /@(tcp6?|unix)\(([^()\s"'`]{0,300})\)/g;
     for (let m; (m = re.exec(text)); ) {
       const at = m.index;
@@ -436,9 +440,10 @@ class Scanner {
   // ── libpq keyword strings: host=… port=… dbname=… user=… password='…' ────────────────────────
   keywordStrings(): void {
     const text = this.text;
-    const re = /(?<![\w.&?;\/$\-])([a-z_]+)[ \t]*=(?![=>~])/g;
+    const re = LIBPQ_KEY_RE;
+    re.lastIndex = 0;
     for (let m; (m = re.exec(text)); ) {
-      if (!LIBPQ_KEYS.has(m[1]!) || this.isCovered(m.index)) continue;
+      if (this.isCovered(m.index)) continue;
       const pairs: LibpqPair[] = [];
       let i = m.index;
       for (;;) {
@@ -475,6 +480,7 @@ class Scanner {
   // ── psql: \connect dbname user host port ─────────────────────────────────────────────────────
   psqlConnect(): void {
     const text = this.text;
+    if (!text.includes("\\c")) return;
     const re = /(^|[\n\r])[ \t]*(\\(?:c|connect))(?=[ \t])([^\n\r]*)/g;
     for (let m; (m = re.exec(text)); ) {
       const cmdStart = m.index + m[1]!.length + m[0].slice(m[1]!.length).indexOf("\\");
