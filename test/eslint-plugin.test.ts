@@ -100,6 +100,9 @@ test("SQL: eslint-disable-next-line, -line, block ranges, and rule settings in c
   ]);
   // all rules
   assert.equal(brief(verify("-- eslint-disable-next-line\nDELETE FROM t", file)), []);
+  // what the ESLint language server's "Disable … for this line" writes in a .sql file (block comment style)
+  assert.equal(brief(verify("BEGIN;\n/** eslint-disable-next-line sqlguard/require-where */\nDELETE FROM t;\nCOMMIT;", file)), []);
+  assert.equal(brief(verify("/** eslint-disable sqlguard/require-where */\nDELETE FROM t;", file)), []);
 });
 
 test("SQL: unused and malformed ESLint directives are reported as ESLint reports them", () => {

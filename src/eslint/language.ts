@@ -123,6 +123,15 @@ export function parseScript(text: string): SqlParseResult {
 /** ESLint's directive comments: `eslint-disable…`, `eslint-enable`, and `eslint` (rule settings). */
 const INLINE_CONFIG = /^\s*(?:eslint-disable-next-line|eslint-disable-line|eslint-disable|eslint-enable|eslint)(?:\s|$)/u;
 
+/**
+ * The directive text of a comment. `/** eslint-disable-next-line … *\/` counts too: it is what the
+ * ESLint language server's "Disable … for this line" quick fix writes in a file whose language
+ * it does not know (`/**` … `*\/`, with the block comment style that SQL can hold).
+ */
+function directiveText(c: CommentNode): string {
+  return c.block && c.value.startsWith("*") ? c.value.slice(1) : c.value;
+}
+
 const commentParser = new ConfigCommentParser();
 
 export class SqlSourceCode extends TextSourceCodeBase<{
@@ -175,14 +184,14 @@ export class SqlSourceCode extends TextSourceCodeBase<{
 
   /** Comments holding ESLint directives or rule settings. */
   getInlineConfigNodes(): CommentNode[] {
-    return (this.#inlineConfig ??= this.comments.filter((c) => INLINE_CONFIG.test(c.value)));
+    return (this.#inlineConfig ??= this.comments.filter((c) => INLINE_CONFIG.test(directiveText(c))));
   }
 
   getDisableDirectives(): { directives: Directive[]; problems: FileProblem[] } {
     const directives: Directive[] = [];
     const problems: FileProblem[] = [];
     for (const comment of this.getInlineConfigNodes()) {
-      const parsed = commentParser.parseDirective(comment.value);
+      const parsed = commentParser.parseDirective(directiveText(comment));
       if (!parsed || parsed.label === "eslint") continue;
       const type = parsed.label.slice("eslint-".length) as Directive["type"];
       if ((type === "disable-line" || type === "disable-next-line") && comment.loc.start.line !== comment.loc.end.line) {
@@ -199,7 +208,7 @@ export class SqlSourceCode extends TextSourceCodeBase<{
     const configs: { config: { rules: RulesConfig }; loc: SourceLocation }[] = [];
     const problems: FileProblem[] = [];
     for (const comment of this.getInlineConfigNodes()) {
-      const parsed = commentParser.parseDirective(comment.value);
+      const parsed = commentParser.parseDirective(directiveText(comment));
       if (!parsed || parsed.label !== "eslint") continue;
       const result = commentParser.parseJSONLikeConfig(parsed.value);
       if (result.ok) configs.push({ config: { rules: result.config as RulesConfig }, loc: comment.loc });

@@ -80,6 +80,8 @@ export interface ExtractOptions {
   lineOf(offset: number): number;
   /** Which strings in code files hold SQL (config `embedded`; default: the built-in lists). */
   embedded?: EmbeddedSettings;
+  /** What the file is, when its name does not say (ESLint hands over code under any name). */
+  kind?: FileKind;
   /** For a SQL file: its document, already built (the ESLint language parses the file itself). */
   doc?: SqlDocument;
   /** For a code file: its tree as ESLint parsed it (ESTree with ranges and comments), so it is not parsed again. */
@@ -87,7 +89,7 @@ export interface ExtractOptions {
 }
 
 export function extract(filePath: string, text: string, options: ExtractOptions): Extraction {
-  const kind = fileKind(filePath);
+  const kind = options.kind ?? fileKind(filePath);
   const textDoc: TextDocument = { kind: "text", text, filePath };
   if (kind === "sql") {
     const doc = options.doc ?? new SqlDocument(text, { kind: "script", assumeInTransaction: options.assumeInTransaction });
