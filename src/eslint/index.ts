@@ -3,7 +3,10 @@
  *
  *   // eslint.config.js
  *   import sqlguard from "sqlguard/eslint";
- *   export default [].concat(sqlguard.configs.recommended);   // or [sqlguard.configs.recommended]
+ *   export default [].concat(sqlguard.configs.recommended);
+ *
+ * (`configs.recommended` is a list of config objects: spread it, concatenate it, or hand it to
+ * `defineConfig`. ESLint refuses it nested as is in the exported array: "Unexpected array".)
  *
  * - rules `sqlguard/<id>`, one for every sqlguard rule, over SQL strings in TypeScript and
  *   JavaScript and over `.sql` files (same implementations, same positions as the CLI);
@@ -46,7 +49,7 @@ export interface SqlguardPlugin extends ESLint.Plugin {
   meta: { name: string; version: string; namespace: string };
   rules: Record<string, ESLintRule.RuleModule>;
   configs: {
-    /** Flat config objects: spread them, concat them, or put the array itself in yours (ESLint flattens it). */
+    /** Flat config objects: spread them, concatenate them, or pass the list to `defineConfig` (which flattens it). */
     recommended: Linter.Config[];
   };
 }
