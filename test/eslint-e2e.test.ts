@@ -153,7 +153,7 @@ test("--fix, --cache, and a config next to other configs", async () => {
   );
 });
 
-test("eslint.config.mjs in a project that is not ESM; lintText as editors call it", async () => {
+test("eslint.config.mjs and .cjs in a project that is not ESM; lintText as editors call it", async () => {
   const files = { ...FILES, "package.json": JSON.stringify({ name: "shop", private: true }) };
   const dir = project("", files);
   writeFileSync(path.join(dir, "eslint.config.mjs"), TWO_LINES);
@@ -166,6 +166,14 @@ test("eslint.config.mjs in a project that is not ESM; lintText as editors call i
   );
   const [ts] = await eslint.lintText("await sql`DELETE FROM drafts`;\n", { filePath: path.join(dir, "src/draft.ts") });
   assert.equal(ts!.messages.map((m) => `${m.line}:${m.column} ${m.ruleId}`), ["1:11 sqlguard/require-where"]);
+  // a CommonJS config cannot require() a module with top-level await, but may export a promise
+  writeFileSync(
+    path.join(dir, "eslint.config.cjs"),
+    'module.exports = import("sqlguard/eslint").then(({ default: sqlguard }) => [].concat(sqlguard.configs.recommended));\n',
+  );
+  const cjs = new ESLint({ cwd: dir, overrideConfigFile: path.join(dir, "eslint.config.cjs") });
+  const [fromCjs] = await cjs.lintText("DELETE FROM drafts;\n", { filePath: path.join(dir, "db/draft.sql") });
+  assert.equal(fromCjs!.messages.map((m) => `${m.line}:${m.column} ${m.ruleId}`), ["1:1 sqlguard/require-where"]);
 });
 
 test.run();

@@ -116,6 +116,11 @@ js.run("require-where (espree, JavaScript)", rule("require-where"), {
   ],
 });
 
+code.run("unbalanced-transaction", rule("unbalanced-transaction"), {
+  valid: [{ code: "await sql`BEGIN; UPDATE t SET a = 1 WHERE id = 1; COMMIT`;", filename: "a.ts" }],
+  invalid: [{ code: "await sql`BEGIN; BEGIN; COMMIT`;", filename: "a.ts", errors: [{ messageId: "nested", line: 1, column: 18, endLine: 1, endColumn: 23 }] }],
+});
+
 code.run("transaction-incompatible-statement", rule("transaction-incompatible-statement"), {
   valid: [{ code: 'await pool.query("CREATE INDEX CONCURRENTLY i ON t (a)");', filename: "a.ts" }],
   invalid: [
