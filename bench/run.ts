@@ -213,7 +213,7 @@ async function main(): Promise<void> {
   if (tsFolder) {
     const e = await eslintBench(tsFolder);
     if (e) {
-      rows.push(["(e) ESLint, " + e.files + " TS files (" + e.withSql + " with SQL)", "eslint + sqlguard plugin", fmt(e.plugin), "", "", `${fmt(e.perFileSql, 2)} ms per file with SQL; ${fmt(e.perFileNoSql, 2)} ms per file without`]);
+      rows.push(["(e) ESLint, " + e.files + " TS files (" + e.withSql + " with SQL)", "eslint + sqlguard plugin", fmt(e.plugin), "", "", `in the sqlguard rules per file: ${fmt(e.rulesSql.mean)} ms with SQL (median ${fmt(e.rulesSql.median)}), ${fmt(e.rulesNoSql.mean)} ms without (median ${fmt(e.rulesNoSql.median)})`]);
       rows.push(["(e)", "eslint alone", fmt(e.alone), "", "", ""]);
       notes.push(describeEslint(e));
       console.log(describeEslint(e));
