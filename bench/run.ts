@@ -1,5 +1,5 @@
 /**
- * `npm run bench [-- --ts <folder>] [--quick]`: measures sqlguard against squawk and postgrestools on
+ * `npm run bench [-- --ts <folder>] [--quick] [--eslint-only]`: measures sqlguard against squawk and postgrestools on
  * the same input, on this machine, and writes bench/RESULTS.md.
  *
  * Workloads: (a) one small file, cold process; (b) all of pg-regress; (c) the whole shared corpus;
@@ -24,6 +24,7 @@ const bin = path.join(root, "dist/bundle/bin.js");
 const args = process.argv.slice(2);
 const quick = args.includes("--quick");
 const tsFolder = args.includes("--ts") ? path.resolve(args[args.indexOf("--ts") + 1]!) : null;
+const eslintOnly = args.includes("--eslint-only");
 const SQUAWK = "squawk-cli@2.66.0";
 const PGTOOLS = "@postgrestools/postgrestools@0.25.7";
 
@@ -149,6 +150,13 @@ async function parseRatio(): Promise<{ parse: number; lint: number; statements: 
 
 async function main(): Promise<void> {
   if (!existsSync(bin)) throw new Error("build first: npm run build");
+  if (eslintOnly) {
+    // just (e), printed (bench/RESULTS.md keeps the full run)
+    if (!tsFolder) throw new Error("--eslint-only needs --ts <folder of TypeScript with embedded SQL>");
+    const e = await eslintBench(tsFolder);
+    console.log(e ? describeEslint(e) : notes.join("\n"));
+    return;
+  }
   if (!existsSync(regress)) {
     console.log(`bench: ${regress} is missing; the benchmark needs ../shared/corpus.`);
     return;
@@ -205,9 +213,10 @@ async function main(): Promise<void> {
   if (tsFolder) {
     const e = await eslintBench(tsFolder);
     if (e) {
-      rows.push(["(e) ESLint, " + e.files + " TS files (" + e.withSql + " with SQL)", "eslint + sqlguard plugin", fmt(e.plugin), "", "", `${fmt(e.perFileSql, 2)} ms per file with SQL; ${fmt(e.perFileNoSql, 2)} ms per file without`]);
+      rows.push(["(e) ESLint, " + e.files + " TS files (" + e.withSql + " with SQL)", "eslint + sqlguard plugin", fmt(e.plugin), "", "", `in the sqlguard rules per file: ${fmt(e.rulesSql.mean)} ms with SQL (median ${fmt(e.rulesSql.median)}), ${fmt(e.rulesNoSql.mean)} ms without (median ${fmt(e.rulesNoSql.median)})`]);
       rows.push(["(e)", "eslint alone", fmt(e.alone), "", "", ""]);
-      console.log(`(e) eslint alone ${fmt(e.alone)} s, with plugin ${fmt(e.plugin)} s: ${fmt(e.perFileSql, 2)} ms/file with SQL, ${fmt(e.perFileNoSql, 2)} ms/file without`);
+      notes.push(describeEslint(e));
+      console.log(describeEslint(e));
     }
   } else notes.push("(e) was not run: pass a folder of TypeScript with embedded SQL: `npm run bench -- --ts <folder>`.");
 
@@ -224,7 +233,20 @@ async function main(): Promise<void> {
   writeResults(machine);
 }
 
-async function eslintBench(folder: string): Promise<{ files: number; withSql: number; alone: number; plugin: number; perFileSql: number; perFileNoSql: number } | null> {
+interface EslintBench {
+  files: number;
+  withSql: number;
+  alone: number;
+  plugin: number;
+  /** Mean wall-clock cost the plugin adds per file, from ESLint alone vs ESLint with the plugin. */
+  perFileSql: number;
+  perFileNoSql: number;
+  /** Time in the plugin's rules per file, as ESLint's own stats measure it: mean and median. */
+  rulesSql: { mean: number; median: number };
+  rulesNoSql: { mean: number; median: number };
+}
+
+async function eslintBench(folder: string): Promise<EslintBench | null> {
   const pluginEntry = path.join(root, "dist/src/eslint/index.js");
   if (!existsSync(pluginEntry)) {
     notes.push("(e) was not run: the ESLint plugin (dist/src/eslint) is not built.");
@@ -232,22 +254,60 @@ async function eslintBench(folder: string): Promise<{ files: number; withSql: nu
   }
   const { ESLint } = await import("eslint");
   const tsParser = await import("@typescript-eslint/parser");
+  const { extractCode } = await import("../src/extract/embedded.js");
   const plugin = (await import(pathToFileUrl(pluginEntry))).default as { configs: { recommended: unknown } };
-  const files = walk(folder, /\.(ts|tsx|mts|cts)$/).filter((f) => !f.endsWith(".d.ts") && statSync(f).size < 1_000_000);
-  const withSql = files.filter((f) => /\b(sql|query|execute|\$queryRaw|\$executeRaw|raw)\b/.test(readFileSync(f, "utf8"))).length;
+  const files = walk(folder, /\.(ts|tsx|mts|cts)$/).filter((f) => !f.endsWith(".d.ts") && !f.includes(`${path.sep}node_modules${path.sep}`) && statSync(f).size < 1_000_000);
+  // "with SQL": the extractor finds a SQL string to lint (what the plugin then parses and checks)
+  const sqlFiles = files.filter((f) => extractCode(readFileSync(f, "utf8"), f).parts.length > 0);
+  const sqlSet = new Set(sqlFiles);
+  const plainFiles = files.filter((f) => !sqlSet.has(f));
   const base = { files: ["**/*.ts", "**/*.tsx", "**/*.mts", "**/*.cts"], languageOptions: { parser: tsParser } };
-  const run = async (overrideConfig: unknown[]) => {
-    const eslint = new ESLint({ cwd: folder, overrideConfigFile: true, overrideConfig: overrideConfig as never, cache: false });
-    const t0 = performance.now();
-    await eslint.lintFiles(files);
-    return (performance.now() - t0) / 1000;
-  };
-  await run([base]); // warm
-  const alone = Math.min(await run([base]), await run([base]));
   const recommended = ([] as unknown[]).concat(plugin.configs.recommended);
-  const withPlugin = Math.min(await run([base, ...recommended]), await run([base, ...recommended]));
-  const extra = Math.max(0, withPlugin - alone) * 1000;
-  return { files: files.length, withSql, alone, plugin: withPlugin, perFileSql: withSql ? extra / withSql : 0, perFileNoSql: 0 };
+  const ruleTimes = new Map<string, number>();
+  const run = async (overrideConfig: unknown[], list: string[], stats = false) => {
+    if (list.length === 0) return 0;
+    const eslint = new ESLint({ cwd: folder, overrideConfigFile: true, overrideConfig: overrideConfig as never, cache: false, stats });
+    const t0 = performance.now();
+    const results = await eslint.lintFiles(list);
+    const wall = (performance.now() - t0) / 1000;
+    for (const r of results) {
+      let ms = 0;
+      for (const pass of r.stats?.times.passes ?? []) for (const [id, t] of Object.entries(pass.rules ?? {})) if (id.startsWith("sqlguard/")) ms += t.total;
+      if (stats) ruleTimes.set(r.filePath, Math.min(ruleTimes.get(r.filePath) ?? Infinity, ms));
+    }
+    return wall;
+  };
+  const best = async (config: unknown[], list: string[], stats = false) => Math.min(await run(config, list, stats), await run(config, list, stats), await run(config, list, stats));
+  await run([base, ...recommended], files); // warm: modules, the WASM, the file cache
+  const aloneSql = await best([base], sqlFiles);
+  const pluginSql = await best([base, ...recommended], sqlFiles, true);
+  const alonePlain = await best([base], plainFiles);
+  const pluginPlain = await best([base, ...recommended], plainFiles, true);
+  const perFile = (extra: number, n: number) => (n ? (Math.max(0, extra) * 1000) / n : 0);
+  const summary = (list: string[]) => {
+    const v = list.map((f) => ruleTimes.get(f) ?? 0).sort((a, b) => a - b);
+    return { mean: v.length ? v.reduce((a, b) => a + b, 0) / v.length : 0, median: v.length ? v[Math.floor(v.length / 2)]! : 0 };
+  };
+  return {
+    files: files.length,
+    withSql: sqlFiles.length,
+    alone: aloneSql + alonePlain,
+    plugin: pluginSql + pluginPlain,
+    perFileSql: perFile(pluginSql - aloneSql, sqlFiles.length),
+    perFileNoSql: perFile(pluginPlain - alonePlain, plainFiles.length),
+    rulesSql: summary(sqlFiles),
+    rulesNoSql: summary(plainFiles),
+  };
+}
+
+/** One line about (e), for the console and the notes. */
+function describeEslint(e: EslintBench): string {
+  return (
+    `(e) ESLint on ${e.files} TypeScript files (${e.withSql} with SQL): ESLint alone ${fmt(e.alone)} s, with the plugin ${fmt(e.plugin)} s. ` +
+    `Added wall time per file: ${fmt(e.perFileSql)} ms with SQL, ${fmt(e.perFileNoSql)} ms without. ` +
+    `Time in the sqlguard rules (ESLint's stats), per file with SQL: mean ${fmt(e.rulesSql.mean)} ms, median ${fmt(e.rulesSql.median)} ms; ` +
+    `without: mean ${fmt(e.rulesNoSql.mean)} ms, median ${fmt(e.rulesNoSql.median)} ms.`
+  );
 }
 
 function pathToFileUrl(p: string): string {

@@ -9,6 +9,7 @@ import { fileURLToPath } from "node:url";
 import { rules } from "../engine/registry.js";
 import type { Rule } from "../engine/rule.js";
 import type { JsonSchema } from "../engine/schema.js";
+import { settingsSchema } from "../eslint/settings.js";
 
 const START = "<!-- generated:start (npm run docs) -->";
 const END = "<!-- generated:end -->";
@@ -46,6 +47,7 @@ export function ruleBlock(rule: Rule): string {
     START,
     `- Default severity: **${rule.defaultSeverity}**`,
     `- Checks: ${rule.appliesTo.map((k) => `${k} documents`).join(", ")}`,
+    `- ESLint: \`sqlguard/${rule.id}\`${rule.defaultSeverity === "off" ? "" : `, on in \`sqlguard.configs.recommended\``} ([editors](../../docs/editors.md))`,
   ];
   if (rule.fixable) lines.push("- Fixable with `--fix`");
   if (rule.hasSuggestions) lines.push("- Offers suggestions (editor quick fixes), never applied automatically");
@@ -65,6 +67,26 @@ export function ruleBlock(rule: Rule): string {
   return lines.join("\n");
 }
 
+/** The `settings.sqlguard` table of docs/editors.md, from the plugin's settings schema. */
+export function settingsBlock(): string {
+  const lines = [START, "| setting | type | description |", "| --- | --- | --- |"];
+  for (const [name, p] of Object.entries(settingsSchema.properties ?? {})) {
+    const type = p.oneOf ? p.oneOf.map(optionType).join(" \\| ") : p.properties ? `{ ${Object.keys(p.properties).join(", ")} }` : optionType(p);
+    lines.push(`| \`${name}\` | ${type} | ${p.description ?? ""} |`);
+    for (const [sub, q] of Object.entries(p.properties ?? {})) lines.push(`| \`${name}.${sub}\` | ${optionType(q)} | ${q.description ?? ""} |`);
+  }
+  lines.push(END);
+  return lines.join("\n");
+}
+
+/** Replaces the generated block of a hand-written file (null when the file has none). */
+function withBlock(actual: string | null, block: string): string | null {
+  if (actual === null) return null;
+  const a = actual.indexOf(START);
+  const b = actual.indexOf(END);
+  return a >= 0 && b > a ? actual.slice(0, a) + block + actual.slice(b + END.length) : actual;
+}
+
 export interface DocFile {
   file: string;
   expected: string;
@@ -82,6 +104,9 @@ export function docFiles(root: string): DocFile[] {
   };
   const rulesMd = path.join(root, "docs/rules.md");
   out.push({ file: rulesMd, expected: rulesTable(), actual: read(rulesMd) });
+  const editors = path.join(root, "docs/editors.md");
+  const editorsText = read(editors);
+  out.push({ file: editors, expected: withBlock(editorsText, settingsBlock()) ?? "", actual: editorsText });
   for (const rule of rules) {
     const file = path.join(root, "rules", rule.id, "README.md");
     const actual = read(file);

@@ -6,9 +6,9 @@
 import { Statement, type SqlDocument } from "../sql/document.js";
 import { LineIndex } from "../sql/text.js";
 import { extract, type SqlPart } from "../extract/index.js";
-import type { Config, ResolvedRule } from "./config.js";
+import type { Config } from "./config.js";
 import { applyDirectives, parseDirectives, type DirectiveComment, type DirectiveProblem } from "./directives.js";
-import { formatMessage, type Document, type ReportDescriptor, type Rule, type RuleContext, type RuleVisitor, type SharedSettings } from "./rule.js";
+import { formatMessage, type Document, type ReportDescriptor, type Rule, type RuleContext, type RuleVisitor, type SharedSettings, type TextDocument } from "./rule.js";
 import type { Diagnostic, EditFix, FileResult, Location } from "./types.js";
 
 /** A problem found while reading the file (e.g. invalid UTF-8), reported with the rule findings. */
@@ -31,7 +31,22 @@ export interface LintTextOptions {
   noRules?: boolean;
 }
 
-interface Pending {
+/** A rule to run over a file's documents: its options and its configured severity. */
+export interface RuleRun {
+  rule: Rule;
+  options: unknown;
+  severity: 1 | 2;
+}
+
+/** The documents of one file, as the extractor builds them. */
+export interface FileDocuments {
+  sql: SqlPart[];
+  /** The text document (the whole file), for text rules; null when none runs. */
+  text: TextDocument | null;
+}
+
+/** What a rule reported, in document offsets, with how to place it in the file. */
+export interface Pending {
   rule: Rule;
   severity: 1 | 2;
   descriptor: ReportDescriptor;
@@ -99,38 +114,20 @@ function lintOnce(text: string, config: Config, options: LintTextOptions): FileR
   const index = () => (lines ??= new LineIndex(text));
   const lineOf = (offset: number) => index().lineOf(offset) + 1;
 
-  const enabled = config.rulesFor(filePath);
-  const pending: Pending[] = [];
-  const internal: string[] = [];
+  let pending: Pending[] = [];
+  let internal: string[] = [];
   let comments: () => DirectiveComment[] = () => [];
   const notices = [...(options.notices ?? [])];
   if (!options.noRules) {
     const extraction = extract(filePath, text, { assumeInTransaction: config.assumeInTransaction(filePath), lineOf, embedded: config.embedded });
     notices.push(...(extraction.notices ?? []));
     const settings: SharedSettings = { prodHosts: config.prodHosts, localHosts: config.localHosts };
-    for (const part of extraction.sql) runSqlRules(settings, part, enabled, displayPath, pending, internal);
-    runTextRules(settings, extraction.text, enabled, displayPath, pending, internal);
+    const runs: RuleRun[] = [...config.rulesFor(filePath).values()].map((r) => ({ rule: r.rule, options: r.options, severity: r.severity === "error" ? 2 : 1 }));
+    ({ pending, internal } = runRules(runs, { sql: extraction.sql, text: extraction.text }, settings, displayPath));
     comments = extraction.comments;
   }
 
-  // Secrets: every redacted range, in host offsets.
-  const ranges: [number, number][] = [];
-  for (const p of pending) for (const r of p.descriptor.redact ?? []) ranges.push([p.toHost(r.start), p.toHost(r.end, true)]);
-  // Longest first, so a secret that contains another is never left half replaced.
-  const secrets = [...new Set(ranges.map(([a, b]) => text.slice(a, b)).filter((s) => s.length >= 3))].sort((a, b) => b.length - a.length);
-  const redactions = mergeRanges(ranges);
-  const scrub = (s: string) => {
-    for (const secret of secrets) s = s.split(secret).join("****");
-    return s;
-  };
-  // A secret reaches a message only through its data (templates are the rule's own words, and
-  // scrubbing them would turn "password" into "****word" when the password is "pass").
-  const scrubData = (data: Record<string, string | number> | undefined) => {
-    if (!data || secrets.length === 0) return data;
-    const out: Record<string, string | number> = {};
-    for (const [k, v] of Object.entries(data)) out[k] = typeof v === "string" ? scrub(v) : scrub(String(v)) === String(v) ? v : "****";
-    return out;
-  };
+  const { findings, secrets, redactions } = resolveFindings(text, pending, { fix: options.fix !== false });
 
   const locate = (start: number, end: number): Location => {
     const a = index().position(start);
@@ -138,43 +135,15 @@ function lintOnce(text: string, config: Config, options: LintTextOptions): FileR
     return { line: a.line, column: a.column, endLine: b.line, endColumn: b.column };
   };
 
-  let messages: Diagnostic[] = pending.map((p) => {
-    const d = p.descriptor;
-    const messages = p.rule.messages;
-    const start = p.toHost(d.start);
-    const end = Math.max(start, p.toHost(d.end, true));
-    const hostRange = (a: number, b: number): [number, number] => {
-      const from = p.toHost(a);
-      return [from, Math.max(from, p.toHost(b, true))];
-    };
-    // a quote, backslash, `$` or line break would have to be escaped in the host string
-    const fits = (text: string) => !p.embedded || !/[\r\n'"`\\$]/.test(text);
-    const severity: 1 | 2 = d.atMostWarning ? 1 : p.severity;
-    const diag: Diagnostic = {
-      ruleId: p.rule.id,
-      severity,
-      message: formatMessage(messages[d.messageId] ?? d.messageId, scrubData(d.data)),
-      ...locate(start, end),
-      start,
-      end,
-    };
-    if (d.helpId && messages[d.helpId]) diag.help = formatMessage(messages[d.helpId]!, scrubData(d.data));
-    const holdsSecret = (t: string) => secrets.some((secret) => t.includes(secret));
-    if (d.fix && options.fix !== false && fits(d.fix.text)) {
-      diag.fix = { range: hostRange(d.fix.start, d.fix.end), text: d.fix.text };
-      if (holdsSecret(d.fix.text)) secretFixes.add(diag.fix);
+  let messages: Diagnostic[] = findings.map((f) => {
+    const diag: Diagnostic = { ruleId: f.rule.id, severity: f.severity, message: f.message, ...locate(f.start, f.end), start: f.start, end: f.end };
+    if (f.help !== undefined) diag.help = f.help;
+    if (f.fix) {
+      diag.fix = f.fix;
+      if (f.fixHoldsSecret) secretFixes.add(f.fix);
     }
-    // Suggestions are only ever shown, never applied here: one that would print a secret is dropped.
-    const suggestions = (d.suggest ?? []).filter((s) => fits(s.fix.text) && !holdsSecret(s.fix.text));
-    if (suggestions.length) {
-      diag.suggestions = suggestions.map((s) => ({
-        desc: scrub(s.desc),
-        fix: { range: hostRange(s.fix.start, s.fix.end), text: s.fix.text },
-      }));
-    }
-    if (d.related?.length) {
-      diag.related = d.related.map((r) => ({ message: scrub(r.message), ...locate(...hostRange(r.start, r.end)) }));
-    }
+    if (f.suggestions) diag.suggestions = f.suggestions;
+    if (f.related) diag.related = f.related.map((r) => ({ message: r.message, ...locate(r.start, r.end) }));
     return diag;
   });
 
@@ -286,18 +255,117 @@ function redactLine(
   return { text: out + text.slice(at, end), spans };
 }
 
+/** A rule's report placed in the file: host offsets, severity capped, secrets already scrubbed. */
+export interface Finding {
+  rule: Rule;
+  /** The configured severity, or 1 for a report that is at most a warning. */
+  severity: 1 | 2;
+  messageId: string;
+  /** The report's data with every secret replaced by `****` (what the message was filled with). */
+  data: Record<string, string | number> | undefined;
+  message: string;
+  help?: string;
+  /** Host offsets of the range. */
+  start: number;
+  end: number;
+  /** Only when fixes were asked for, and the text fits where it goes (no escaping in a code string). */
+  fix?: EditFix;
+  /** The fix's text holds a secret: it may be applied, never shown. */
+  fixHoldsSecret?: boolean;
+  /** Suggestions that fit and hold no secret. */
+  suggestions?: { desc: string; fix: EditFix }[];
+  related?: { message: string; start: number; end: number }[];
+}
+
+export interface ResolveOptions {
+  /** Keep fixes (default true). */
+  fix?: boolean;
+  /** More host ranges holding secrets, beyond those the reports name (the ESLint plugin runs one rule at a time). */
+  redact?: [number, number][];
+}
+
+/**
+ * Places reports in the file: host offsets, messages filled in, severities capped, and every
+ * secret (the `redact` ranges of every report) kept out of messages, help lines and suggestions.
+ */
+export function resolveFindings(
+  text: string,
+  pending: Pending[],
+  options: ResolveOptions = {},
+): { findings: Finding[]; secrets: string[]; redactions: [number, number][] } {
+  // Secrets: every redacted range, in host offsets.
+  const ranges: [number, number][] = [...(options.redact ?? [])];
+  for (const p of pending) for (const r of p.descriptor.redact ?? []) ranges.push([p.toHost(r.start), p.toHost(r.end, true)]);
+  // Longest first, so a secret that contains another is never left half replaced.
+  const secrets = [...new Set(ranges.map(([a, b]) => text.slice(a, b)).filter((s) => s.length >= 3))].sort((a, b) => b.length - a.length);
+  const redactions = mergeRanges(ranges);
+  const scrub = (s: string) => {
+    for (const secret of secrets) s = s.split(secret).join("****");
+    return s;
+  };
+  // A secret reaches a message only through its data (templates are the rule's own words, and
+  // scrubbing them would turn "password" into "****word" when the password is "pass").
+  const scrubData = (data: Record<string, string | number> | undefined) => {
+    if (!data || secrets.length === 0) return data;
+    const out: Record<string, string | number> = {};
+    for (const [k, v] of Object.entries(data)) out[k] = typeof v === "string" ? scrub(v) : scrub(String(v)) === String(v) ? v : "****";
+    return out;
+  };
+  const holdsSecret = (t: string) => secrets.some((secret) => t.includes(secret));
+
+  const findings = pending.map((p) => {
+    const d = p.descriptor;
+    const messages = p.rule.messages;
+    const start = p.toHost(d.start);
+    const end = Math.max(start, p.toHost(d.end, true));
+    const hostRange = (a: number, b: number): [number, number] => {
+      const from = p.toHost(a);
+      return [from, Math.max(from, p.toHost(b, true))];
+    };
+    // a quote, backslash, `$` or line break would have to be escaped in the host string
+    const fits = (text: string) => !p.embedded || !/[\r\n'"`\\$]/.test(text);
+    const data = scrubData(d.data);
+    const f: Finding = {
+      rule: p.rule,
+      severity: d.atMostWarning ? 1 : p.severity,
+      messageId: d.messageId,
+      data,
+      message: formatMessage(messages[d.messageId] ?? d.messageId, data),
+      start,
+      end,
+    };
+    if (d.helpId && messages[d.helpId]) f.help = formatMessage(messages[d.helpId]!, data);
+    if (d.fix && options.fix !== false && fits(d.fix.text)) {
+      f.fix = { range: hostRange(d.fix.start, d.fix.end), text: d.fix.text };
+      if (holdsSecret(d.fix.text)) f.fixHoldsSecret = true;
+    }
+    // Suggestions are only ever shown, never applied here: one that would print a secret is dropped.
+    const suggestions = (d.suggest ?? []).filter((s) => fits(s.fix.text) && !holdsSecret(s.fix.text));
+    if (suggestions.length) {
+      f.suggestions = suggestions.map((s) => ({ desc: scrub(s.desc), fix: { range: hostRange(s.fix.start, s.fix.end), text: s.fix.text } }));
+    }
+    if (d.related?.length) {
+      f.related = d.related.map((r) => {
+        const [a, b] = hostRange(r.start, r.end);
+        return { message: scrub(r.message), start: a, end: b };
+      });
+    }
+    return f;
+  });
+  return { findings, secrets, redactions };
+}
+
 function makeContext(
   settings: SharedSettings,
-  rule: Rule,
-  resolved: ResolvedRule,
+  run: RuleRun,
   doc: Document,
   displayPath: string,
   toHost: (o: number, end?: boolean) => number,
   pending: Pending[],
 ): RuleContext<unknown> {
-  const severity: 1 | 2 = resolved.severity === "error" ? 2 : 1;
+  const { rule, severity } = run;
   return {
-    options: resolved.options,
+    options: run.options,
     settings,
     filePath: displayPath,
     doc,
@@ -307,19 +375,33 @@ function makeContext(
   };
 }
 
-function runSqlRules(settings: SharedSettings, part: SqlPart, enabled: Map<string, ResolvedRule>, displayPath: string, pending: Pending[], internal: string[]): void {
+/**
+ * Runs rules over a file's documents: each rule's listeners over every SQL document (statements
+ * in order, then `end`), and text rules over the text document. The one path the CLI and the
+ * ESLint plugin share. A rule that throws stops for this file and becomes an `internal` message.
+ */
+export function runRules(runs: Iterable<RuleRun>, documents: FileDocuments, settings: SharedSettings, displayPath: string): { pending: Pending[]; internal: string[] } {
+  const pending: Pending[] = [];
+  const internal: string[] = [];
+  const list = [...runs];
+  for (const part of documents.sql) runSqlRules(settings, part, list, displayPath, pending, internal);
+  if (documents.text) runTextRules(settings, documents.text, list, displayPath, pending, internal);
+  return { pending, internal };
+}
+
+function runSqlRules(settings: SharedSettings, part: SqlPart, runs: RuleRun[], displayPath: string, pending: Pending[], internal: string[]): void {
   const doc: SqlDocument = part.doc;
   const visitors: { rule: Rule; v: RuleVisitor }[] = [];
-  for (const resolved of enabled.values()) {
-    const rule = resolved.rule;
+  for (const run of runs) {
+    const rule = run.rule;
     if (!rule.appliesTo.includes(doc.kind)) continue;
-    const v = guard(rule, internal, () => rule.create(makeContext(settings, rule, resolved, doc, displayPath, part.toHost, pending)));
+    const v = guard(rule, internal, () => rule.create(makeContext(settings, run, doc, displayPath, part.toHost, pending)));
     if (v) visitors.push({ rule, v });
   }
   const withStatement = visitors.filter((x) => x.v.statement);
   const withItem = visitors.filter((x) => x.v.item);
   const dead = new Set<Rule>();
-  for (const e of doc.events()) {
+  for (const e of part.events ?? doc.events()) {
     if (e instanceof Statement) {
       for (const { rule, v } of withStatement) {
         if (!dead.has(rule) && guard(rule, internal, () => (v.statement!(e), true)) === null) dead.add(rule);
@@ -333,12 +415,12 @@ function runSqlRules(settings: SharedSettings, part: SqlPart, enabled: Map<strin
   for (const { rule, v } of visitors) if (v.end && !dead.has(rule)) guard(rule, internal, () => (v.end!(), true));
 }
 
-function runTextRules(settings: SharedSettings, doc: Document, enabled: Map<string, ResolvedRule>, displayPath: string, pending: Pending[], internal: string[]): void {
-  for (const resolved of enabled.values()) {
-    const rule = resolved.rule;
+function runTextRules(settings: SharedSettings, doc: TextDocument, runs: RuleRun[], displayPath: string, pending: Pending[], internal: string[]): void {
+  for (const run of runs) {
+    const rule = run.rule;
     if (!rule.appliesTo.includes("text")) continue;
-    const v = guard(rule, internal, () => rule.create(makeContext(settings, rule, resolved, doc, displayPath, (o) => o, pending)));
-    if (v?.text) guard(rule, internal, () => (v.text!(doc as never), true));
+    const v = guard(rule, internal, () => rule.create(makeContext(settings, run, doc, displayPath, (o) => o, pending)));
+    if (v?.text) guard(rule, internal, () => (v.text!(doc), true));
   }
 }
 

@@ -328,15 +328,22 @@ export function mayHoldSql(text: string, settings: EmbeddedSettings = defaultEmb
   return KEYWORD_AFTER_QUOTE.test(text) || (settings.literals && UPPER_KEYWORD_AFTER_QUOTE.test(text));
 }
 
-/** Parses a code file (when it may hold SQL) and extracts its SQL strings. */
-export function extractCode(text: string, filePath: string, options: EmbeddedOptions = {}): CodeSql {
+/**
+ * Parses a code file (when it may hold SQL) and extracts its SQL strings. With `program` (the
+ * tree ESLint already built for the file), nothing is parsed again.
+ */
+export function extractCode(text: string, filePath: string, options: EmbeddedOptions & { program?: TSESTree.Program } = {}): CodeSql {
   const settings = options.settings ?? defaultEmbeddedSettings;
   const empty: CodeSql = { parsed: false, error: null, parts: [], skipped: [], comments: [] };
   if (!mayHoldSql(text, settings)) return empty;
   if (looksMinified(text)) return { ...empty, minified: true };
-  const parsed = parseCode(text, filePath);
-  if (!parsed.ok) return { ...empty, error: { offset: parsed.offset, message: parsed.message } };
-  return extractFromProgram(parsed.program, text, { ...options, testFile: options.testFile ?? isTestFile(filePath) });
+  let program = options.program;
+  if (!program) {
+    const parsed = parseCode(text, filePath);
+    if (!parsed.ok) return { ...empty, error: { offset: parsed.offset, message: parsed.message } };
+    program = parsed.program;
+  }
+  return extractFromProgram(program, text, { ...options, testFile: options.testFile ?? isTestFile(filePath) });
 }
 
 /** Longest line a hand-written source file plausibly has. */

@@ -4,7 +4,8 @@
  * document for text rules. Each SQL document maps its offsets back to the host file.
  */
 import path from "node:path";
-import { SqlDocument } from "../sql/document.js";
+import type { TSESTree } from "@typescript-eslint/typescript-estree";
+import { SqlDocument, type DocumentItem, type Statement } from "../sql/document.js";
 import type { TextDocument } from "../engine/rule.js";
 import type { DirectiveComment } from "../engine/directives.js";
 import { commentBody } from "../sql/document.js";
@@ -57,6 +58,11 @@ export interface SqlPart {
    * range (they differ where an embedded string's pieces join: `'…' + '…'`, `${sql`…`}`).
    */
   toHost(offset: number, end?: boolean): number;
+  /**
+   * The document's events, already produced: the ESLint plugin runs each rule on its own, over
+   * the same parsed statements (default: `doc.events()`, lexed and parsed as rules read them).
+   */
+  events?: readonly (Statement | DocumentItem)[];
 }
 
 export interface Extraction {
@@ -74,13 +80,19 @@ export interface ExtractOptions {
   lineOf(offset: number): number;
   /** Which strings in code files hold SQL (config `embedded`; default: the built-in lists). */
   embedded?: EmbeddedSettings;
+  /** What the file is, when its name does not say (ESLint hands over code under any name). */
+  kind?: FileKind;
+  /** For a SQL file: its document, already built (the ESLint language parses the file itself). */
+  doc?: SqlDocument;
+  /** For a code file: its tree as ESLint parsed it (ESTree with ranges and comments), so it is not parsed again. */
+  program?: TSESTree.Program;
 }
 
 export function extract(filePath: string, text: string, options: ExtractOptions): Extraction {
-  const kind = fileKind(filePath);
+  const kind = options.kind ?? fileKind(filePath);
   const textDoc: TextDocument = { kind: "text", text, filePath };
   if (kind === "sql") {
-    const doc = new SqlDocument(text, { kind: "script", assumeInTransaction: options.assumeInTransaction });
+    const doc = options.doc ?? new SqlDocument(text, { kind: "script", assumeInTransaction: options.assumeInTransaction });
     return {
       sql: [{ doc, toHost: (o) => o }],
       text: textDoc,
@@ -99,6 +111,7 @@ export function extract(filePath: string, text: string, options: ExtractOptions)
   if (kind === "code") {
     const code = extractCode(text, filePath, {
       ...(options.embedded ? { settings: options.embedded } : {}),
+      ...(options.program ? { program: options.program } : {}),
       assumeInTransaction: options.assumeInTransaction,
     });
     const extraction: Extraction = {

@@ -1,0 +1,91 @@
+/**
+ * `sqlguard/eslint`: the ESLint plugin. All a project needs:
+ *
+ *   // eslint.config.js
+ *   import sqlguard from "sqlguard/eslint";
+ *   export default [].concat(sqlguard.configs.recommended);
+ *
+ * (`configs.recommended` is a list of config objects: spread it, concatenate it, or hand it to
+ * `defineConfig`. ESLint refuses it nested as is in the exported array: "Unexpected array".)
+ *
+ * - rules `sqlguard/<id>`, one for every sqlguard rule, over SQL strings in TypeScript and
+ *   JavaScript and over `.sql` files (same implementations, same positions as the CLI);
+ * - the language `sqlguard/sql`, so ESLint (and editors running it) lint `.sql`, `.psql` and
+ *   `.pgsql` files through sqlguard's front-end;
+ * - `configs.recommended`: both, with each rule at its default severity; TypeScript files are
+ *   parsed with @typescript-eslint/parser.
+ *
+ * Project settings (production hosts, files a migration tool wraps in a transaction, which
+ * strings hold SQL) go in `settings.sqlguard`; see docs/editors.md.
+ *
+ * This module is ESM and loads the SQL parser (WASM) before it resolves: ESLint calls a
+ * language's `parse` synchronously.
+ */
+import tsParser from "@typescript-eslint/parser";
+import type { ESLint, Linter, Rule as ESLintRule } from "eslint";
+import { rules } from "../engine/registry.js";
+import type { Rule } from "../engine/rule.js";
+import { CODE_EXTENSIONS } from "../extract/embedded.js";
+import { SQL_EXTENSIONS } from "../extract/index.js";
+import { loadParser } from "../sql/parser.js";
+import { VERSION } from "../version.js";
+import { sqlLanguage } from "./language.js";
+import { eslintRule } from "./rules.js";
+
+await loadParser();
+
+const glob = (extensions: readonly string[]) => extensions.map((e) => `**/*${e}`);
+const TS = [".ts", ".tsx", ".mts", ".cts"];
+const JS = CODE_EXTENSIONS.filter((e) => !TS.includes(e));
+
+/** `sqlguard/<id>` → default severity, for the rules that read what `applies` accepts. */
+function severities(applies: (r: Rule) => boolean): Linter.RulesRecord {
+  const out: Linter.RulesRecord = {};
+  for (const r of rules) if (applies(r) && r.defaultSeverity !== "off") out[`sqlguard/${r.id}`] = r.defaultSeverity;
+  return out;
+}
+
+export interface SqlguardPlugin extends ESLint.Plugin {
+  meta: { name: string; version: string; namespace: string };
+  rules: Record<string, ESLintRule.RuleModule>;
+  configs: {
+    /** Flat config objects: spread them, concatenate them, or pass the list to `defineConfig` (which flattens it). */
+    recommended: Linter.Config[];
+  };
+}
+
+const plugin: SqlguardPlugin = {
+  meta: { name: "sqlguard", version: VERSION, namespace: "sqlguard" },
+  rules: Object.fromEntries(rules.map((r) => [r.id, eslintRule(r)])),
+  languages: { sql: sqlLanguage as unknown as NonNullable<ESLint.Plugin["languages"]>[string] },
+  configs: { recommended: [] },
+};
+
+plugin.configs.recommended.push(
+  { name: "sqlguard/recommended/plugin", plugins: { sqlguard: plugin } },
+  {
+    name: "sqlguard/recommended/typescript",
+    files: glob(TS),
+    languageOptions: { parser: tsParser as Linter.Parser },
+  },
+  {
+    // JSX is common in .js files of React projects; plain JavaScript parses the same with it on
+    name: "sqlguard/recommended/javascript",
+    files: glob(JS),
+    languageOptions: { parserOptions: { ecmaFeatures: { jsx: true } } },
+  },
+  {
+    name: "sqlguard/recommended/code",
+    files: glob(CODE_EXTENSIONS),
+    rules: severities((r) => r.appliesTo.includes("embedded") || r.appliesTo.includes("text")),
+  },
+  {
+    name: "sqlguard/recommended/sql",
+    files: glob(SQL_EXTENSIONS),
+    language: "sqlguard/sql",
+    rules: severities((r) => r.appliesTo.includes("script") || r.appliesTo.includes("text")),
+  },
+);
+
+export default plugin;
+export { plugin };

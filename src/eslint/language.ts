@@ -1,0 +1,239 @@
+/**
+ * `sqlguard/sql`: an ESLint language for `.sql` files. The file goes through sqlguard's own
+ * front-end (the lexer splits it, libpg-query parses each statement once) and the rules of the
+ * plugin read the same `SqlDocument` the CLI builds. ESLint sees a small tree: a `Script` whose
+ * `body` holds `Statement`, `MetaCommand` and `CopyData` nodes (statements inside a function or
+ * DO body are the `body` of theirs), with the comments beside it.
+ *
+ * Statements that do not parse are not a fatal parse error: they are reported by the
+ * `sqlguard/syntax-error` rule like the CLI does, and the other statements are still linted.
+ *
+ * Inline config works as in JavaScript, in SQL comments: `-- eslint-disable-next-line
+ * sqlguard/require-where -- reason`, `/* eslint-disable *\/`, `-- eslint sqlguard/require-semicolon: off`.
+ * The parser (WASM) must be loaded before `parse` runs: the plugin's entry module awaits it.
+ */
+import type { File, FileProblem, Language, OkParseResult, ParseResult, RulesConfig, SourceLocation, TraversalStep } from "@eslint/core";
+import { ConfigCommentParser, Directive, TextSourceCodeBase, VisitNodeStep } from "@eslint/plugin-kit";
+import { commentBody, SqlDocument, Statement, type DocumentItem, type TxState } from "../sql/document.js";
+import { LineIndex } from "../sql/text.js";
+import type { StatementKind } from "../sql/classify.js";
+
+interface BaseNode {
+  type: string;
+  /** Offsets in the file: [start, end). */
+  range: [number, number];
+  loc: SourceLocation;
+}
+
+export interface ScriptNode extends BaseNode {
+  type: "Script";
+  body: (StatementNode | MetaCommandNode | CopyDataNode)[];
+  comments: CommentNode[];
+}
+
+export interface StatementNode extends BaseNode {
+  type: "Statement";
+  /** The parser's node type (`UpdateStmt`, `CreateStmt`…), "" when it does not parse. */
+  nodeType: string;
+  kind: StatementKind | null;
+  /** The transaction it runs in. */
+  tx: TxState;
+  /** Why it does not parse (reported by `sqlguard/syntax-error`). */
+  error: string | null;
+  /** Statements inside its function or DO body. */
+  body: StatementNode[];
+}
+
+export interface MetaCommandNode extends BaseNode {
+  type: "MetaCommand";
+  /** psql meta-command without the backslash (`set`, `connect`…). */
+  command: string;
+  args: string;
+}
+
+export interface CopyDataNode extends BaseNode {
+  type: "CopyData";
+}
+
+export interface CommentNode extends BaseNode {
+  type: "Comment";
+  block: boolean;
+  /** The text inside the delimiters. */
+  value: string;
+}
+
+export type SqlNode = ScriptNode | StatementNode | MetaCommandNode | CopyDataNode | CommentNode;
+
+export const visitorKeys: Record<string, string[]> = {
+  Script: ["body"],
+  Statement: ["body"],
+  MetaCommand: [],
+  CopyData: [],
+  Comment: [],
+};
+
+/** SQL line breaks: LF, CRLF and a lone CR (the positions the CLI prints). */
+const LINE_BREAK = /\r\n|[\r\n]/u;
+
+/** What `parse` hands to `createSourceCode`: the tree, and the document it was built from. */
+export interface SqlParseResult extends OkParseResult<ScriptNode> {
+  doc: SqlDocument;
+  events: (Statement | DocumentItem)[];
+}
+
+/** Lexes and parses a SQL script into its document, its events and ESLint's tree. */
+export function parseScript(text: string): SqlParseResult {
+  const doc = new SqlDocument(text, { kind: "script" });
+  const events = [...doc.events()];
+  const lines = new LineIndex(text);
+  const loc = (start: number, end: number): SourceLocation => {
+    const a = lines.position(start);
+    const b = lines.position(end);
+    return { start: { line: a.line, column: a.column - 1 }, end: { line: b.line, column: b.column - 1 } };
+  };
+  const ast: ScriptNode = { type: "Script", range: [0, text.length], loc: loc(0, text.length), body: [], comments: [] };
+  const nodes = new Map<Statement, StatementNode>();
+  for (const e of events) {
+    if (e instanceof Statement) {
+      const node: StatementNode = {
+        type: "Statement",
+        range: [e.start, e.end],
+        loc: loc(e.start, e.end),
+        nodeType: e.nodeType,
+        kind: e.kind,
+        tx: e.tx,
+        error: e.error?.message ?? null,
+        body: [],
+      };
+      nodes.set(e, node);
+      const parent = e.parent ? nodes.get(e.parent) : undefined;
+      (parent ? parent.body : ast.body).push(node);
+    } else if (e.type === "meta") {
+      ast.body.push({ type: "MetaCommand", range: [e.start, e.end], loc: loc(e.start, e.end), command: e.command, args: e.args });
+    } else {
+      ast.body.push({ type: "CopyData", range: [e.start, e.end], loc: loc(e.start, e.end) });
+    }
+  }
+  for (const c of doc.comments) {
+    ast.comments.push({ type: "Comment", range: [c.start, c.end], loc: loc(c.start, c.end), block: c.block, value: commentBody(text, c) });
+  }
+  return { ok: true, ast, doc, events };
+}
+
+/** ESLint's directive comments: `eslint-disable…`, `eslint-enable`, and `eslint` (rule settings). */
+const INLINE_CONFIG = /^\s*(?:eslint-disable-next-line|eslint-disable-line|eslint-disable|eslint-enable|eslint)(?:\s|$)/u;
+
+/**
+ * The directive text of a comment. `/** eslint-disable-next-line … *\/` counts too: it is what the
+ * ESLint language server's "Disable … for this line" quick fix writes in a file whose language
+ * it does not know (`/**` … `*\/`, with the block comment style that SQL can hold).
+ */
+function directiveText(c: CommentNode): string {
+  return c.block && c.value.startsWith("*") ? c.value.slice(1) : c.value;
+}
+
+const commentParser = new ConfigCommentParser();
+
+export class SqlSourceCode extends TextSourceCodeBase<{
+  LangOptions: Record<string, unknown>;
+  RootNode: ScriptNode;
+  SyntaxElementWithLoc: SqlNode;
+  ConfigNode: CommentNode;
+}> {
+  readonly doc: SqlDocument;
+  /** The document's events in order, parsed once: every rule reads these. */
+  readonly events: readonly (Statement | DocumentItem)[];
+  readonly comments: CommentNode[];
+  readonly visitorKeys = visitorKeys;
+  readonly #parents = new Map<SqlNode, SqlNode>();
+  #inlineConfig: CommentNode[] | null = null;
+
+  constructor(text: string, result: SqlParseResult) {
+    super({ text, ast: result.ast, lineEndingPattern: LINE_BREAK });
+    this.doc = result.doc;
+    this.events = result.events;
+    this.comments = result.ast.comments;
+    const visit = (node: ScriptNode | StatementNode) => {
+      for (const child of node.body) {
+        this.#parents.set(child, node);
+        if (child.type === "Statement") visit(child);
+      }
+    };
+    visit(result.ast);
+  }
+
+  override getParent(node: SqlNode): SqlNode | undefined {
+    return this.#parents.get(node);
+  }
+
+  /** Every comment of the file. */
+  getAllComments(): CommentNode[] {
+    return this.comments;
+  }
+
+  override traverse(): Iterable<TraversalStep> {
+    const steps: TraversalStep[] = [];
+    const visit = (node: SqlNode, parent: SqlNode | undefined) => {
+      steps.push(new VisitNodeStep({ target: node, phase: 1, args: [node, parent] }));
+      if (node.type === "Script" || node.type === "Statement") for (const child of node.body) visit(child, node);
+      steps.push(new VisitNodeStep({ target: node, phase: 2, args: [node, parent] }));
+    };
+    visit(this.ast, undefined);
+    return steps;
+  }
+
+  /** Comments holding ESLint directives or rule settings. */
+  getInlineConfigNodes(): CommentNode[] {
+    return (this.#inlineConfig ??= this.comments.filter((c) => INLINE_CONFIG.test(directiveText(c))));
+  }
+
+  getDisableDirectives(): { directives: Directive[]; problems: FileProblem[] } {
+    const directives: Directive[] = [];
+    const problems: FileProblem[] = [];
+    for (const comment of this.getInlineConfigNodes()) {
+      const parsed = commentParser.parseDirective(directiveText(comment));
+      if (!parsed || parsed.label === "eslint") continue;
+      const type = parsed.label.slice("eslint-".length) as Directive["type"];
+      if ((type === "disable-line" || type === "disable-next-line") && comment.loc.start.line !== comment.loc.end.line) {
+        problems.push({ ruleId: null, message: `${parsed.label} comment should not span multiple lines.`, loc: comment.loc });
+        continue;
+      }
+      directives.push(new Directive({ type, node: comment, value: parsed.value, justification: parsed.justification }));
+    }
+    return { directives, problems };
+  }
+
+  /** `-- eslint sqlguard/require-semicolon: off`: rule settings for this file. */
+  applyInlineConfig(): { configs: { config: { rules: RulesConfig }; loc: SourceLocation }[]; problems: FileProblem[] } {
+    const configs: { config: { rules: RulesConfig }; loc: SourceLocation }[] = [];
+    const problems: FileProblem[] = [];
+    for (const comment of this.getInlineConfigNodes()) {
+      const parsed = commentParser.parseDirective(directiveText(comment));
+      if (!parsed || parsed.label !== "eslint") continue;
+      const result = commentParser.parseJSONLikeConfig(parsed.value);
+      if (result.ok) configs.push({ config: { rules: result.config as RulesConfig }, loc: comment.loc });
+      else problems.push({ ruleId: null, message: result.error.message, loc: comment.loc });
+    }
+    return { configs, problems };
+  }
+}
+
+export const sqlLanguage: Language<{ LangOptions: Record<string, unknown>; Code: SqlSourceCode; RootNode: ScriptNode; Node: SqlNode }> = {
+  fileType: "text",
+  lineStart: 1,
+  columnStart: 0,
+  nodeTypeKey: "type",
+  visitorKeys,
+  defaultLanguageOptions: {},
+  validateLanguageOptions() {
+    // no options of its own; other keys are ignored, as ESLint asks of languages
+  },
+  parse(file: File): ParseResult<ScriptNode> {
+    const text = typeof file.body === "string" ? file.body : new TextDecoder().decode(file.body);
+    return parseScript(text);
+  },
+  createSourceCode(file: File, result: OkParseResult<ScriptNode>): SqlSourceCode {
+    const text = typeof file.body === "string" ? file.body : new TextDecoder().decode(file.body);
+    return new SqlSourceCode(text, result as SqlParseResult);
+  },
+};
