@@ -34,6 +34,23 @@ ruleTester("syntax-error", {
       errors: [{ message: "unterminated quoted string", line: 2, column: 8 }],
     },
     {
+      name: "100,000 nested parentheses: PostgreSQL's parser gives up, and says so plainly",
+      code: `SELECT ${"(".repeat(100_000)}1${")".repeat(100_000)};\nSELECT 2 3;`,
+      errors: [
+        { message: `nested too deeply for PostgreSQL's parser (memory exhausted at or near "(")`, line: 1, column: 10_004, severity: 2 },
+        { message: 'syntax error at or near "3"', line: 2, column: 10 },
+      ],
+    },
+    {
+      name: "a tree too deep to analyse (valid SQL, maybe) is a warning, and the next statement is still linted",
+      code: `DELETE FROM t WHERE ${"NOT ".repeat(2000)}true;\nUPDATE t SET a = ${Array(100_000).fill("1").join(" + ")};\nSELECT 2 3;`,
+      errors: [
+        { message: "nested too deeply to analyse (a syntax tree over 3,000 levels deep): the statement was not linted", line: 1, column: 1, severity: 1 },
+        { message: /^nested too deeply to analyse/, line: 2, column: 1, severity: 1 },
+        { message: 'syntax error at or near "3"', line: 3, column: 10 },
+      ],
+    },
+    {
       name: "unterminated dollar quote",
       code: "DO $$ BEGIN NULL; END;",
       errors: [{ message: "unterminated dollar-quoted string ($$ without closing $$)", line: 1, column: 4 }],

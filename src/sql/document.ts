@@ -54,6 +54,8 @@ export interface StatementError {
   message: string;
   /** Document offset of the error. */
   offset: number;
+  /** Not a mistake in the SQL: too deeply nested for sqlguard to analyse (see `MAX_TREE_DEPTH`). */
+  tooDeep?: true;
 }
 
 export class Statement {
@@ -352,7 +354,7 @@ function parseItem(doc: SqlDocument, item: StatementItem): Statement[] {
   }
   if (!outcome.ok) {
     const s = make(item.start, item.end, parseText, item.start);
-    s.error = { message: outcome.message, offset: item.start + outcome.offset };
+    s.error = { message: outcome.message, offset: item.start + outcome.offset, ...(outcome.tooDeep ? { tooDeep: true as const } : {}) };
     return [s];
   }
   const stmts = outcome.stmts;
