@@ -7,7 +7,7 @@ import { promises as fs, existsSync, lstatSync, readFileSync, statSync } from "n
 import path from "node:path";
 import ignore, { type Ignore } from "ignore";
 import picomatch from "picomatch";
-import { decodeUtf8, looksBinary } from "../sql/text.js";
+import { decodeUtf8, describeBinary, isTextWithStrayNuls, looksBinary } from "../sql/text.js";
 import type { FileNotice } from "../engine/linter.js";
 
 export interface FileEntry {
@@ -210,7 +210,12 @@ export async function readSource(file: string, maxFileSize: number, requireText:
 export function decodeSource(bytes: Uint8Array, requireText: boolean): ReadResult {
   if (looksBinary(bytes)) {
     if (!requireText) return { text: null, notices: [] };
-    return fatal("not a text file (binary content, e.g. NUL bytes); not linted");
+    // A SQL file (or one named explicitly) that is not text is reported, never skipped quietly.
+    if (!isTextWithStrayNuls(bytes)) {
+      const what = describeBinary(bytes);
+      return fatal(what ? `not linted: ${what}` : "not a text file (binary content, e.g. NUL bytes); not linted");
+    }
+    // Text with a stray NUL: linted, and the statement holding it is reported where it is.
   }
   const decoded = decodeUtf8(bytes);
   const notices: FileNotice[] = [];

@@ -336,7 +336,10 @@ function parseItem(doc: SqlDocument, item: StatementItem): Statement[] {
   }
   if (item.nul >= 0) {
     whole.error = {
-      message: "NUL byte inside the statement: PostgreSQL stops reading at it, so the statement was not linted",
+      message:
+        item.nul === item.start
+          ? "NUL byte (a zero byte): psql ignores the rest of this line, so what follows it here never runs"
+          : "NUL byte inside the statement: PostgreSQL stops reading at it, so the statement was not linted",
       offset: item.nul,
     };
     return [whole];

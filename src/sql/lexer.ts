@@ -408,8 +408,17 @@ export function createLexer(text: string, options: LexOptions = {}, comments: Co
     }
 
     if (c === 0) {
-      const s = open(i);
-      if (s.nul < 0) s.nul = i;
+      if (!stmt) {
+        // A NUL between statements: psql drops the rest of its line. Report it there, and do not
+        // let it swallow the statement on the next line.
+        const s = open(i);
+        s.nul = i;
+        lastTokenEnd = lineEnd(i);
+        close("eof", -1);
+        i = lastTokenEnd;
+        continue;
+      }
+      if (stmt.nul < 0) stmt.nul = i;
       lastTokenEnd = i + 1;
       i++;
       continue;
