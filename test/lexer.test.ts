@@ -82,6 +82,92 @@ test("COPY … FROM stdin data runs to \\. and is not SQL", () => {
   assert.ok(stmts(sql)[0]!.copyFromStdin);
 });
 
+test("COPY data: FROM stdout reads the script too, \\COPY in capitals, several COPYs joined with \\;", () => {
+  // PostgreSQL's regression tests: insert.sql, pg-contrib test_decoding/stream.sql, copyselect.sql
+  assert.equal(pieces("copy t from stdout;\n1\tbaz\n\\.\nselect 1;"), ["copy t from stdout", "copy-data:1\tbaz\n\\.", "select 1"]);
+  assert.equal(pieces("\\COPY t FROM STDIN\ntoasted-1\n\\.\nselect 1;"), ["meta:\\COPY t FROM STDIN", "copy-data:toasted-1\n\\.", "select 1"]);
+  assert.equal(pieces("select 0\\; copy a from stdin\\; copy b from stdin\\; select 1;\n1\n\\.\n2\n\\.\nselect 3;"), [
+    "select 0",
+    "copy a from stdin",
+    "copy b from stdin",
+    "select 1",
+    "copy-data:1\n\\.",
+    "copy-data:2\n\\.",
+    "select 3",
+  ]);
+});
+
+test("\\r empties the query buffer: what was typed before it is never sent", () => {
+  assert.equal(pieces("select 1;\n** Remember the rule:\n** it deletes\n\\p\n\\r\ndelete from t where b = 12;"), [
+    "select 1",
+    "meta:\\p",
+    "meta:\\r",
+    "delete from t where b = 12",
+  ]);
+});
+
+test("\\if … \\elif … \\else … \\endif: a branch psql surely skips is not SQL; one that may run is", () => {
+  const sql = [
+    "\\if false",
+    "  not okay;",
+    "\\elif :flag",
+    "  select 'maybe';",
+    "\\else",
+    "  select 'maybe too';",
+    "\\endif",
+    "\\if 1",
+    "  select 'yes';",
+    "\\else",
+    "  \\if true",
+    "    skipped;",
+    "  \\endif",
+    "  \\set x 1",
+    "  also skipped",
+    "\\endif",
+    "select 'after';",
+  ].join("\n");
+  assert.equal(pieces(sql), [
+    "meta:\\if false",
+    "meta:\\elif :flag",
+    "select 'maybe'",
+    "meta:\\else",
+    "select 'maybe too'",
+    "meta:\\endif",
+    "meta:\\if 1",
+    "select 'yes'",
+    "meta:\\else",
+    "meta:\\endif",
+    "select 'after'",
+  ]);
+});
+
+test("\\if inside a statement: the branch that does not run is hidden from the parser, its parentheses too", () => {
+  const sql = "select\n  \\if true\n    42\n  \\else\n    (bogus\n  \\endif\n  forty_two;\nselect \\if false \\\\ (bogus \\else \\\\ 42 \\endif \\\\ forty_two;";
+  const found = stmts(sql);
+  assert.is(found.length, 2);
+  const parsed = found.map((s) => {
+    let out = "";
+    let at = s.start;
+    for (const m of s.masks ?? []) {
+      out += sql.slice(at, m.start) + m.text;
+      at = m.end;
+    }
+    return (out + sql.slice(at, s.end)).replace(/\s+/g, " ");
+  });
+  assert.equal(parsed, ["select 42 forty_two", "select 42 forty_two"]);
+});
+
+test("CREATE SCHEMA … CREATE PROCEDURE … BEGIN ATOMIC: the body's semicolons do not split, a view named begin does not open a body", () => {
+  const sql = [
+    "CREATE SCHEMA s",
+    "  CREATE PROCEDURE p(int) BEGIN ATOMIC SELECT 1; SELECT 2; END",
+    "  CREATE VIEW begin AS SELECT 1 AS one",
+    "  CREATE TABLE t (a int);",
+    "SELECT 3;",
+  ].join("\n");
+  assert.equal(pieces(sql), [sql.slice(0, sql.indexOf(";\nSELECT 3")), "SELECT 3"]);
+});
+
 test("COPY data without \\. runs to the end of the file; COPY TO stdout has none", () => {
   assert.equal(pieces("COPY t FROM STDIN;\r\na\r\nb"), ["COPY t FROM STDIN", "copy-data:a\r\nb"]);
   assert.equal(pieces("COPY t TO stdout;\nselect 1;"), ["COPY t TO stdout", "select 1"]);

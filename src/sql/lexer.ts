@@ -99,9 +99,28 @@ const SENDING_META = new Set([
   "crosstabview",
   "parse",
   "sendpipeline",
-  "r",
-  "reset",
 ]);
+
+/** psql's boolean words (ParseVariableBool): unique prefixes of true/false/yes/no, on/off, 1/0. */
+function psqlBool(value: string): boolean | null {
+  const v = value.toLowerCase();
+  if (v.length === 0) return null;
+  if ("true".startsWith(v) || "yes".startsWith(v) || v === "1" || (v.length >= 2 && "on".startsWith(v))) return true;
+  if ("false".startsWith(v) || "no".startsWith(v) || v === "0" || (v.length >= 2 && "off".startsWith(v))) return false;
+  return null;
+}
+
+/**
+ * One level of psql's `\if … \elif … \else … \endif`. `taken`: whether an earlier branch of
+ * this level surely ran (`yes`), may have run (`maybe`: its condition used a variable), or did not.
+ */
+interface Conditional {
+  /** The branch being read runs (or may run). */
+  active: boolean;
+  taken: "yes" | "maybe" | "no";
+  /** The whole \if sits in a branch that does not run. */
+  dead: boolean;
+}
 
 const C_TAB = 9,
   C_LF = 10,
@@ -203,13 +222,23 @@ export function createLexer(text: string, options: LexOptions = {}, comments: Co
   let beginDepth = 0; // BEGIN … END inside CREATE FUNCTION/PROCEDURE bodies
   let wordIndex = 0;
   let isRoutine = false; // statement starts CREATE [OR REPLACE] FUNCTION|PROCEDURE
+  let isSchema = false; // CREATE SCHEMA … CREATE FUNCTION …: each element may be a routine
+  let createAt = 0; // word index of the CREATE that starts the current (schema element) command
   let isCopy = false;
   let prevWordFrom = false;
   let createWords: string[] = [];
   let setWords: string[] | null = null;
   // Session state that changes lexing.
   let standardStrings = true;
-  let copyPending = false;
+  /** COPY … FROM stdin statements sent whose data has not been read yet (`\\;` can join several). */
+  let copyPending = 0;
+  /** psql conditionals (`\\if`); text in a branch that does not run is read but never sent. */
+  const conditionals: Conditional[] = [];
+  /** Where the text of a branch that does not run began (-1: the text being read runs). */
+  let inactiveFrom = -1;
+  /** The open statement's nesting when that branch began: psql restores it when the branch ends. */
+  let savedDepth = 0;
+  let savedBeginDepth = 0;
 
   const open = (at: number): StatementItem => {
     if (stmt) return stmt;
@@ -231,6 +260,8 @@ export function createLexer(text: string, options: LexOptions = {}, comments: Co
     beginDepth = 0;
     wordIndex = 0;
     isRoutine = false;
+    isSchema = false;
+    createAt = 0;
     isCopy = false;
     prevWordFrom = false;
     createWords = [];
@@ -241,13 +272,15 @@ export function createLexer(text: string, options: LexOptions = {}, comments: Co
   const close = (terminator: StatementItem["terminator"], semicolon: number): void => {
     const s = stmt;
     if (!s) return;
+    stmt = null;
+    // A query completed in a branch that does not run is discarded by psql, never sent.
+    if (inactiveFrom >= 0) return;
     s.end = lastTokenEnd;
     s.terminator = terminator;
     s.semicolon = semicolon;
     items.push(s);
-    if (s.copyFromStdin) copyPending = true;
+    if (s.copyFromStdin) copyPending++;
     if (setWords) applySet(setWords);
-    stmt = null;
   };
 
   const applySet = (words: string[]): void => {
@@ -262,7 +295,8 @@ export function createLexer(text: string, options: LexOptions = {}, comments: Co
 
   const addMask = (start: number, end: number, replacement: string, variable = false): void => {
     const s = stmt;
-    if (!s) return;
+    // Nothing read in a branch that does not run reaches the parser: one mask covers it all.
+    if (!s || inactiveFrom >= 0) return;
     (s.masks ??= []).push({ start, end, text: replacement, variable });
     if (variable) s.hasVariables = true;
   };
@@ -272,8 +306,10 @@ export function createLexer(text: string, options: LexOptions = {}, comments: Co
    * feeds the few keywords that change how the script splits.
    */
   const tok = (start: number, end: number, isWord: boolean): void => {
+    // Text of a branch that does not run is no part of the statement begun before it.
+    if (inactiveFrom >= 0 && stmt !== null && stmt.start < inactiveFrom) return;
     // Most tokens only move the statement's end: nothing below cares about them.
-    if (stmt !== null && wordIndex >= 6 && !isRoutine && !isCopy) {
+    if (stmt !== null && wordIndex >= 6 && !isRoutine && !isCopy && !isSchema) {
       lastTokenEnd = end;
       return;
     }
@@ -294,11 +330,22 @@ export function createLexer(text: string, options: LexOptions = {}, comments: Co
       return;
     }
     const len = end - start;
-    if (createWords.length > 0 && idx < 4 && !isRoutine) {
+    if (isSchema && depth === 0 && beginDepth === 0 && len === 6 && text.slice(start, end).toUpperCase() === "CREATE") {
+      // The next element of CREATE SCHEMA … CREATE …: a routine with a BEGIN ATOMIC body may follow
+      // (PostgreSQL 19's psql tracks this too), and an earlier element's BEGIN no longer counts.
+      createWords = ["CREATE"];
+      createAt = idx;
+      isRoutine = false;
+      return;
+    }
+    if (createWords.length > 0 && idx - createAt < 4 && !isRoutine) {
       const w = text.slice(start, end).toUpperCase();
       if (w === "FUNCTION" || w === "PROCEDURE") isRoutine = true;
       else if (w === "OR" || w === "REPLACE") createWords.push(w);
-      else createWords = [];
+      else {
+        if (idx === 1 && w === "SCHEMA") isSchema = true;
+        createWords = [];
+      }
       return;
     }
     if (isRoutine) {
@@ -314,7 +361,8 @@ export function createLexer(text: string, options: LexOptions = {}, comments: Co
       return;
     }
     if (isCopy && depth === 0) {
-      if (prevWordFrom && len === 5 && text.slice(start, end).toUpperCase() === "STDIN") s.copyFromStdin = true;
+      // FROM STDOUT reads from the client too (the grammar accepts either word).
+      if (prevWordFrom && (len === 5 || len === 6) && /^std(?:in|out)$/i.test(text.slice(start, end))) s.copyFromStdin = true;
       prevWordFrom = len === 4 && text.slice(start, end).toUpperCase() === "FROM";
     }
   };
@@ -338,7 +386,7 @@ export function createLexer(text: string, options: LexOptions = {}, comments: Co
 
   /** Reads COPY data starting at `from` (a line start); returns the offset after it. */
   const copyData = (from: number): number => {
-    copyPending = false;
+    copyPending--;
     let i = from;
     while (i < n) {
       // i is at a line start
@@ -381,6 +429,7 @@ export function createLexer(text: string, options: LexOptions = {}, comments: Co
   for (;;) {
     if (items.length > 0) return;
     if (i >= n) {
+      if (inactiveFrom >= 0) leaveInactive(n);
       if (stmt) close("eof", -1);
       done = true;
       return;
@@ -394,15 +443,15 @@ export function createLexer(text: string, options: LexOptions = {}, comments: Co
       while (i < n) {
         const d = text.charCodeAt(i);
         if (d === C_LF || d === C_CR) {
-          if (lineStart >= 0 && stmt) stmt.blankLines.push(lineStart);
+          if (lineStart >= 0 && stmt && inactiveFrom < 0) stmt.blankLines.push(lineStart);
           i += d === C_CR && text.charCodeAt(i + 1) === C_LF ? 2 : 1;
-          if (copyPending) break;
+          if (copyPending > 0) break;
           lineStart = i;
         } else if (d === C_SPACE || d === C_TAB || d === C_FF || d === C_VT) i++;
         else break;
       }
-      if (copyPending && i > runStart && isLineBreakBefore(text, i)) {
-        i = copyData(i);
+      if (copyPending > 0 && i > runStart && isLineBreakBefore(text, i)) {
+        while (copyPending > 0 && i < n) i = copyData(i);
       }
       continue;
     }
@@ -731,26 +780,104 @@ export function createLexer(text: string, options: LexOptions = {}, comments: Co
     const args = text.slice(j, end).trim();
     const name = command.replace(/[+!]+$/, "");
     const item: MetaItem = { type: "meta", start: at, end, command, args };
+    // Inside a statement, the command and a `\\\\` separator after it are hidden from the parser.
+    const maskEnd = resumeSql >= 0 ? resumeSql : end;
+    const mask = () => addMask(at, maskEnd, text.slice(at, maskEnd).replace(/[^\r\n]/g, " "));
 
-    if (stmt) {
-      if (SENDING_META.has(name)) {
+    if (name === "if" || name === "elif" || name === "else" || name === "endif") {
+      conditional(name, args, item, mask, maskEnd);
+    } else if (inactiveFrom >= 0) {
+      // In a branch that does not run, psql skips other commands: nothing is sent, set or read.
+      return resumeSql >= 0 ? resumeSql : k;
+    } else if (stmt) {
+      if (name === "r" || name === "reset") {
+        // \r empties the query buffer: what was typed so far is never sent.
+        stmt = null;
+        items.push(item);
+      } else if (SENDING_META.has(name)) {
         close("meta", -1);
         items.push(item);
       } else {
         // A command typed in the middle of a statement: psql keeps the query buffer going.
-        addMask(at, end, " ".repeat(end - at));
+        mask();
         items.push(item);
       }
     } else {
       items.push(item);
     }
-    if ((name === "copy") && /\bfrom\s+stdin\b/i.test(args)) copyPending = true;
+    // psql matches \copy in any case; FROM stdin or stdout both read the lines that follow.
+    if (name.toLowerCase() === "copy" && /\bfrom\s+std(?:in|out)\b/i.test(args)) copyPending++;
     if (resumeSql >= 0) return resumeSql;
-    if (copyPending && k < n) {
-      const next = k + (text.charCodeAt(k) === C_CR && text.charCodeAt(k + 1) === C_LF ? 2 : 1);
-      return copyData(next);
+    if (copyPending > 0 && k < n) {
+      let next = k + (text.charCodeAt(k) === C_CR && text.charCodeAt(k + 1) === C_LF ? 2 : 1);
+      while (copyPending > 0 && next < n) next = copyData(next);
+      return next;
     }
     return k;
+  }
+
+  /**
+   * `\if`, `\elif`, `\else`, `\endif`. A condition psql can decide here (a literal true/false,
+   * on/off, yes/no, 1/0; anything else that is not a variable counts as false, as psql does) picks
+   * the branch; one that reads a variable or a backquoted command may go either way, so its
+   * branches are linted as if they ran.
+   */
+  function conditional(name: string, args: string, item: MetaItem, mask: () => void, maskEnd: number): void {
+    const wasActive = inactiveFrom < 0;
+    if (wasActive) {
+      mask();
+      items.push(item);
+    }
+    const truth = (): boolean | null => (/[:`]/.test(args) ? null : psqlBool(args.trim()) ?? false);
+    const top = conditionals[conditionals.length - 1];
+    if (name === "if") {
+      if (!wasActive) conditionals.push({ active: false, taken: "yes", dead: true });
+      else {
+        const t = truth();
+        conditionals.push({ active: t !== false, taken: t === true ? "yes" : t === null ? "maybe" : "no", dead: false });
+      }
+    } else if (!top) {
+      return; // psql: "\elif: no matching \if" — nothing changes
+    } else if (name === "endif") {
+      conditionals.pop();
+    } else if (top.dead || top.taken === "yes") {
+      top.active = false;
+    } else if (name === "else") {
+      top.active = true;
+      top.taken = "yes";
+    } else {
+      const t = truth();
+      top.active = t !== false;
+      if (t === true) top.taken = "yes";
+      else if (t === null) top.taken = "maybe";
+    }
+    const active = conditionals.every((c) => c.active);
+    if (wasActive && !active) {
+      inactiveFrom = maskEnd;
+      savedDepth = depth;
+      savedBeginDepth = beginDepth;
+    }
+    else if (!wasActive && active) {
+      leaveInactive(item.start);
+      mask();
+      items.push(item);
+    }
+  }
+
+  /**
+   * The end of text psql reads but never sends: a statement begun inside it is dropped, and one
+   * begun before it does not see it (psql trims the query buffer back when the branch ends).
+   */
+  function leaveInactive(at: number): void {
+    const from = inactiveFrom;
+    inactiveFrom = -1;
+    if (!stmt) return;
+    if (stmt.start >= from) stmt = null;
+    else {
+      depth = savedDepth;
+      beginDepth = savedBeginDepth;
+      if (at > from) addMask(from, at, text.slice(from, at).replace(/[^\r\n]/g, " "));
+    }
   }
 }
 
