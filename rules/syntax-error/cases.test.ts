@@ -10,6 +10,10 @@ ruleTester("syntax-error", {
     "COPY t FROM stdin;\nnot sql at all (\n\\.\n",
     "CREATE FUNCTION f() RETURNS int LANGUAGE sql BEGIN ATOMIC SELECT 1; SELECT 2; END;",
     "SELECT $body$ ; ' $body$;",
+    {
+      name: "a statement that stops at a psql variable depends on its value: not reported (update.sql, tuplesort.sql)",
+      code: "\\set show_data 'select * from t'\n:show_data;\nEXPLAIN (COSTS OFF) :qry;\nCOMMENT ON LARGE OBJECT :newloid IS 'x';\nSELECT * FROM :\"tab\" :'x';",
+    },
     { name: "SQL inside code is never reported by this rule", code: "const q = sql`AND x = ${y}`;", filename: "a.ts" },
   ],
   invalid: [
@@ -27,6 +31,11 @@ ruleTester("syntax-error", {
         { message: 'syntax error at or near "SELEC"', line: 1, column: 1 },
         { message: "syntax error at end of input", line: 3, column: 12 },
       ],
+    },
+    {
+      name: "a syntax error elsewhere in a statement with psql variables is reported",
+      code: "SELECT :x FROM FROM;",
+      errors: [{ message: 'syntax error at or near "FROM"', line: 1, column: 16 }],
     },
     {
       name: "unterminated quote is located where it opens",

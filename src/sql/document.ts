@@ -357,7 +357,12 @@ function parseItem(doc: SqlDocument, item: StatementItem): Statement[] {
   }
   if (!outcome.ok) {
     const s = make(item.start, item.end, parseText, item.start);
-    s.error = { message: outcome.message, offset: item.start + outcome.offset, ...(outcome.tooDeep ? { tooDeep: true as const } : {}) };
+    const at = item.start + outcome.offset;
+    // psql pastes a variable's value in as text: `:show_data;` or `EXPLAIN :qry;` run whatever
+    // query the variable holds. When the parser stops at a variable, whether the statement is
+    // valid depends on a value we do not know: it is not a syntax error of the file.
+    if (!outcome.tooDeep && item.masks?.some((m) => m.variable && at >= m.start && at <= variableEnd(sql, m.start))) return [s];
+    s.error = { message: outcome.message, offset: at, ...(outcome.tooDeep ? { tooDeep: true as const } : {}) };
     return [s];
   }
   const stmts = outcome.stmts;
@@ -382,6 +387,22 @@ function parseItem(doc: SqlDocument, item: StatementItem): Statement[] {
     setNode(s, raw.stmt);
     return s;
   });
+}
+
+/** End of the psql variable reference starting at `at` (`:name`, `:'name'`, `:"name"`, `:{?name}`). */
+function variableEnd(sql: string, at: number): number {
+  const q = sql[at + 1];
+  if (q === "'" || q === '"') {
+    const close = sql.indexOf(q, at + 2);
+    return close < 0 ? at + 1 : close + 1;
+  }
+  if (q === "{") {
+    const close = sql.indexOf("}", at + 2);
+    return close < 0 ? at + 1 : close + 1;
+  }
+  let j = at + 1;
+  while (j < sql.length && /[\p{L}\p{N}_]/u.test(sql[j]!)) j++;
+  return j;
 }
 
 function setNode(s: Statement, node: PgNode): void {
