@@ -16,6 +16,7 @@ import {
   type StatementItem,
 } from "./lexer.js";
 import { parsePlpgsql, parseSql, type PgNode, type RawStmt } from "./parser.js";
+import { blockRefusal } from "./transaction.js";
 import { Utf8Offsets } from "./text.js";
 
 export type DocumentKind = "script" | "embedded";
@@ -69,8 +70,17 @@ export class Statement {
   tx: TxState = "none";
   /** The transaction state once the statement has run (differs from `tx` only for transaction control). */
   txAfter: TxState = "none";
-  /** For a statement inside an explicit block: the statement that opened it (BEGIN, or COMMIT AND CHAIN). */
+  /**
+   * For a statement inside an explicit block: the statement that opened it (BEGIN, COMMIT AND
+   * CHAIN, or the first statement psql sent with AUTOCOMMIT off: see `implicitBegin`).
+   */
   block: Statement | null = null;
+  /**
+   * psql sent BEGIN just before this statement: `\set AUTOCOMMIT off` makes it open a transaction
+   * before any statement run with none open (except transaction commands and the statements
+   * PostgreSQL refuses in a block). The block lasts until a COMMIT or ROLLBACK.
+   */
+  implicitBegin = false;
   /** For a top-level transaction-control statement: what it does here. */
   txControl: TxControl | null = null;
   error: StatementError | null = null;
@@ -189,6 +199,7 @@ export class SqlDocument {
     let index = 0;
     for (const item of lexScript(this.sql, { psql: this.psql, variables: this.psql }, this.comments)) {
       if (item.type !== "statement") {
+        tracker.meta(item);
         yield item;
         continue;
       }
@@ -233,12 +244,32 @@ export function parseDocument(sql: string, options: DocumentOptions = {}): Parse
 export class TransactionTracker {
   private state: TxState;
   private opener: Statement | null = null;
+  /** psql's AUTOCOMMIT variable (`\set AUTOCOMMIT off`). */
+  private autocommit = true;
 
   constructor(assumed: boolean) {
     this.state = assumed ? "assumed" : "none";
   }
 
+  /** psql commands that change how statements are sent: `\set AUTOCOMMIT off|on`, `\unset AUTOCOMMIT`. */
+  meta(item: DocumentItem): void {
+    if (item.type !== "meta") return;
+    if (item.command === "unset" && item.args.trim() === "AUTOCOMMIT") this.autocommit = true;
+    if (item.command !== "set") return;
+    const m = /^AUTOCOMMIT(?:\s+(.*))?$/.exec(item.args.trim());
+    if (!m) return;
+    const value = (m[1] ?? "").trim().replace(/^'(.*)'$/, "$1").toLowerCase();
+    if (/^(?:on|true|yes|1|t|tr|tru|y|ye)$/.test(value)) this.autocommit = true;
+    else if (/^(?:off|of|false|no|0|f|fa|fal|fals|n)$/.test(value)) this.autocommit = false;
+  }
+
   assign(s: Statement): void {
+    if (!this.autocommit && this.state === "none" && s.node && !txAction(s.node) && !blockRefusal(s.node, { postgresVersion: 99 })) {
+      // AUTOCOMMIT off: psql sends BEGIN first, and the block stays open until COMMIT or ROLLBACK.
+      s.implicitBegin = true;
+      this.state = "explicit";
+      this.opener = s;
+    }
     s.tx = this.state;
     s.block = this.state === "explicit" ? this.opener : null;
     const action = s.node ? txAction(s.node) : null;
