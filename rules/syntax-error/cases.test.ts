@@ -38,6 +38,29 @@ ruleTester("syntax-error", {
       errors: [{ message: 'syntax error at or near "FROM"', line: 1, column: 16 }],
     },
     {
+      name: "a template marker says the file is a template (supabase-auth's Go templates)",
+      code: 'ALTER TABLE {{ index .Options "Namespace" }}.users ADD COLUMN x int;\nCREATE INDEX i ON "{{ index .Options "Namespace" }}".identities (user_id);',
+      errors: [
+        {
+          message:
+            'syntax error at or near "{": the statement holds a template marker ({{ index .Options "Namespace" }}), so this file is a template that is rendered into SQL before it runs',
+          line: 1,
+          column: 13,
+          help: /^lint the rendered SQL instead, or list the template files in the config's ignores/,
+        },
+        { message: /^syntax error at or near "Namespace": the statement holds a template marker/, line: 2, column: 39 },
+      ],
+    },
+    {
+      name: "SQL for another database says so (drizzle's SQLite and MySQL migrations, ClickHouse schemas)",
+      code: "PRAGMA foreign_keys=OFF;\nCREATE TABLE `users` (id int);\nCREATE TABLE t (a int) ENGINE = MergeTree() ORDER BY a;",
+      errors: [
+        { message: 'syntax error at or near "PRAGMA" (PRAGMA is SQLite)', line: 1, column: 1, help: "if this file is written for another database, list it in the config's ignores" },
+        { message: 'syntax error at or near "`" (backquotes quote names in MySQL and SQLite; PostgreSQL uses double quotes)', line: 2, column: 14 },
+        { message: 'syntax error at or near "ENGINE" (ENGINE = … is MySQL or ClickHouse)', line: 3, column: 24 },
+      ],
+    },
+    {
       name: "unterminated quote is located where it opens",
       code: "SELECT 1;\nSELECT 'abc\nSELECT 2;",
       errors: [{ message: "unterminated quoted string", line: 2, column: 8 }],
