@@ -232,6 +232,36 @@ test("unterminated string, quoted identifier, dollar quote, block comment: locat
   }
 });
 
+test("recovery after an unterminated quote keeps one mistake one finding", () => {
+  // a mistyped closing tag: the statement goes on to its ;
+  const mistyped = "CREATE FUNCTION f() RETURNS int AS $BODY$\nBEGIN\n  RETURN 1;\nEND;\n$body$ LANGUAGE plpgsql;\nDELETE FROM t;";
+  const a = stmts(mistyped);
+  assert.equal(a.map((x) => mistyped.slice(x.start, x.end)), [mistyped.slice(0, mistyped.indexOf(";\nDELETE")), "DELETE FROM t"]);
+  assert.is(a[0]!.lexError?.message, "unterminated dollar-quoted string ($BODY$ without closing $BODY$); the $body$ that ends the body does not close it");
+  // no closing delimiter at all: lexing resumes at the next line that starts a statement, not at the body's BEGIN/END
+  const missing = "CREATE FUNCTION f() RETURNS trigger AS $$\nBEGIN\n  UPDATE x SET a = 1;\n  RETURN NEW;\nEND;\n\nCREATE TRIGGER t AFTER INSERT ON x EXECUTE FUNCTION f();";
+  const b = stmts(missing);
+  assert.equal(b.map((x) => missing.slice(x.start, x.end)), [missing.slice(0, missing.indexOf("\n\nCREATE TRIGGER")), "CREATE TRIGGER t AFTER INSERT ON x EXECUTE FUNCTION f()"]);
+  assert.is(b[0]!.lexError?.offset, missing.indexOf("$$"));
+  // PostgreSQL nests block comments; the */ the author meant ends the comment
+  const nested = "/* see /* the old version */\nDELETE FROM t;\nSELECT /* a /* b */ 1;\nSELECT 2;";
+  const c = lex(nested);
+  assert.equal(c.statements.map((x) => nested.slice(x.start, x.end)), ["/* see /* the old version */", "DELETE FROM t", "SELECT /* a /* b */ 1", "SELECT 2"]);
+  assert.match(c.statements[0]!.lexError!.message, /^unterminated block comment: PostgreSQL nests \/\* \*\/ comments/);
+  assert.is(c.statements[2]!.lexError?.offset, nested.indexOf("/* a"));
+  assert.is(c.statements[1]!.lexError, null);
+});
+
+test("hostile input stays linear: thousands of unterminated comments and dollar quotes", () => {
+  const lines = [(_: number) => "/* /* */\n", (i: number) => `SELECT $a${i}$ x;\n`, (_: number) => "select 'x\n"];
+  for (const line of lines) {
+    const many = Array.from({ length: 20_000 }, (_, i) => line(i)).join("");
+    const started = performance.now();
+    lex(many);
+    assert.ok(performance.now() - started < 2000, `${JSON.stringify(line(0))} × 20,000 took ${Math.round(performance.now() - started)} ms`);
+  }
+});
+
 test("NUL bytes are found", () => {
   const [s] = stmts("select 1\u0000; select 2;");
   assert.is(s!.nul, 8);

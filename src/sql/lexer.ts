@@ -384,6 +384,149 @@ export function createLexer(text: string, options: LexOptions = {}, comments: Co
     return eol;
   };
 
+  /**
+   * A dollar quote that never closes. Where lexing goes on is a guess, made to keep one mistake
+   * one finding: at a different delimiter that ends a body (`$$;`, `$$ LANGUAGE …`: a mistyped
+   * tag, or `$BODY$` closed by `$body$`) the statement simply goes on; otherwise at the next line
+   * that starts a statement in column 1 (`CREATE …`, `UPDATE …`, a psql command), not at the body's
+   * BEGIN or END; otherwise at the end of the opening line.
+   */
+  const unterminatedDollar = (start: number, tag: string): number => {
+    const what = `dollar-quoted string (${tag} without closing ${tag})`;
+    const index = dollarIndex();
+    const e = firstAtOrAfter(index.endings, start + tag.length);
+    if (e >= 0) {
+      const at = index.endings[e]!;
+      const other = index.endingTags[e]!;
+      const s = open(start);
+      if (!s.lexError) s.lexError = { offset: start, message: `unterminated ${what}; the ${other} that ends the body does not close it` };
+      symbolOrToken(start, at + other.length);
+      return at + other.length;
+    }
+    const eol = lineEnd(start);
+    const lineAfter = eol < n ? eol + (text.charCodeAt(eol) === C_CR && text.charCodeAt(eol + 1) === C_LF ? 2 : 1) : n;
+    const l = firstAtOrAfter(index.statementLines, lineAfter);
+    if (l < 0) return unterminated(start, what);
+    const resume = index.statementLines[l]!;
+    const s = open(start);
+    if (!s.lexError) s.lexError = { offset: start, message: `unterminated ${what}` };
+    // The statement stops at the end of the last line before the one lexing resumes at.
+    let end = resume;
+    while (end > start && isSpace(text.charCodeAt(end - 1))) end--;
+    lastTokenEnd = Math.max(end, start + tag.length);
+    close("eof", -1);
+    return resume;
+  };
+
+  /**
+   * Where dollar quotes can close, built once the first one fails to (so a file of many
+   * unterminated quotes is not scanned to its end for each): every `$tag$` delimiter by tag, the
+   * delimiters that look like the end of a body (followed by `;`, `LANGUAGE` or the end of the
+   * line), and the lines that start a statement in column 1.
+   */
+  let dollars: { byTag: Map<string, number[]>; endings: number[]; endingTags: string[]; statementLines: number[] } | null = null;
+
+  function dollarIndex(): NonNullable<typeof dollars> {
+    if (dollars) return dollars;
+    const byTag = new Map<string, number[]>();
+    const endings: number[] = [];
+    const endingTags: string[] = [];
+    // every `$` may start a delimiter (PostgreSQL rescans from the last `$` of a failed match)
+    for (let p = text.indexOf("$"); p >= 0; p = text.indexOf("$", p + 1)) {
+      let q = p + 1;
+      if (q < n && isIdentStart(text.charCodeAt(q)) && text.charCodeAt(q) !== C_DOLLAR) {
+        q++;
+        while (q < n) {
+          const e = text.charCodeAt(q);
+          if ((isIdentStart(e) || isDigit(e)) && e !== C_DOLLAR) q++;
+          else break;
+        }
+      }
+      if (text.charCodeAt(q) !== C_DOLLAR) continue;
+      const tag = text.slice(p, q + 1);
+      let list = byTag.get(tag);
+      if (!list) byTag.set(tag, (list = []));
+      list.push(p);
+      let r = q + 1;
+      while (r < n && (text.charCodeAt(r) === C_SPACE || text.charCodeAt(r) === C_TAB)) r++;
+      const after = text.charCodeAt(r);
+      if (r >= n || after === C_SEMI || after === C_LF || after === C_CR || /^language\b/i.test(text.slice(r, r + 9))) {
+        endings.push(p);
+        endingTags.push(tag);
+      }
+    }
+    const statementLines: number[] = [];
+    const statementLine = /^(?:\\|(?:select|insert|update|delete|merge|with|create|alter|drop|grant|revoke|comment|truncate|copy|do|call|vacuum|analyze|reindex|cluster|lock|refresh|commit|rollback|savepoint|release|explain|set|reset|show|values|table)\b)/i;
+    for (let p = 0; p < n; ) {
+      if (statementLine.test(text.slice(p, p + 10))) statementLines.push(p);
+      const nl = lineEnd(p);
+      p = nl >= n ? n : nl + (text.charCodeAt(nl) === C_CR && text.charCodeAt(nl + 1) === C_LF ? 2 : 1);
+    }
+    return (dollars = { byTag, endings, endingTags, statementLines });
+  }
+
+  /** Offset of the `tag` that closes a dollar quote whose text starts at `from`, or -1. */
+  function dollarClose(tag: string, from: number): number {
+    if (!dollars) return text.indexOf(tag, from);
+    const list = dollars.byTag.get(tag);
+    if (!list) return -1;
+    const k = firstAtOrAfter(list, from);
+    return k < 0 ? -1 : list[k]!;
+  }
+
+  // A block-comment scan that reached the end of the text still open, kept so that later comments
+  // in that stretch are answered without scanning to the end again (a file of `/* /* */` lines
+  // would otherwise take quadratic time): the offset and the depth after every `/*` and `*/`,
+  // and for each the next one that goes below it (where a comment opened there would close).
+  let openPos: number[] | null = null;
+  let openNextLower: Int32Array | null = null;
+
+  /** Offset just past the block comment opening at `start` (comments nest), or -1 if it never closes. */
+  function blockCommentEnd(start: number): number {
+    if (openPos && start >= openPos[0]!) {
+      let lo = 0;
+      let hi = openPos.length - 1;
+      while (lo < hi) {
+        const mid = (lo + hi) >> 1;
+        if (openPos[mid]! < start) lo = mid + 1;
+        else hi = mid;
+      }
+      if (openPos[lo] === start) {
+        const j = openNextLower![lo]!;
+        return j < 0 ? -1 : openPos[j]! + 2;
+      }
+    }
+    const pos: number[] = [start];
+    const depths: number[] = [1];
+    let nest = 1;
+    let k = start + 2;
+    while (k < n && nest > 0) {
+      const d = text.charCodeAt(k);
+      if (d === C_SLASH && text.charCodeAt(k + 1) === C_STAR) {
+        pos.push(k);
+        depths.push(++nest);
+        k += 2;
+      } else if (d === C_STAR && text.charCodeAt(k + 1) === C_SLASH) {
+        pos.push(k);
+        depths.push(--nest);
+        k += 2;
+      } else k++;
+    }
+    if (nest === 0) return k;
+    // Next strictly lower depth for every event, right to left with a stack.
+    const next = new Int32Array(pos.length).fill(-1);
+    const stack: number[] = [];
+    for (let e = pos.length - 1; e >= 0; e--) {
+      // A comment opened by the /* at e (depth d) closes at the first later event whose depth is d - 1.
+      while (stack.length > 0 && depths[stack[stack.length - 1]!]! >= depths[e]!) stack.pop();
+      if (stack.length > 0) next[e] = stack[stack.length - 1]!;
+      stack.push(e);
+    }
+    openPos = pos;
+    openNextLower = next;
+    return -1;
+  }
+
   /** Reads COPY data starting at `from` (a line start); returns the offset after it. */
   const copyData = (from: number): number => {
     copyPending--;
@@ -482,19 +625,26 @@ export function createLexer(text: string, options: LexOptions = {}, comments: Co
     }
     if (c === C_SLASH && text.charCodeAt(i + 1) === C_STAR) {
       const start = i;
-      let nest = 1;
-      i += 2;
-      while (i < n && nest > 0) {
-        const d = text.charCodeAt(i);
-        if (d === C_SLASH && text.charCodeAt(i + 1) === C_STAR) {
-          nest++;
-          i += 2;
-        } else if (d === C_STAR && text.charCodeAt(i + 1) === C_SLASH) {
-          nest--;
-          i += 2;
-        } else i++;
-      }
-      if (nest > 0) {
+      const commentEnd = blockCommentEnd(start);
+      i = commentEnd < 0 ? n : commentEnd;
+      if (commentEnd < 0) {
+        // PostgreSQL nests block comments: `/* a /* b */` is still open. When a `*/` follows, the
+        // author most likely meant it to close the comment (other databases and most editors do).
+        const firstClose = text.indexOf("*/", start + 2);
+        if (firstClose >= 0) {
+          const end = firstClose + 2;
+          const message = "unterminated block comment: PostgreSQL nests /* */ comments, so the */ that follows only closes a /* written inside this one";
+          if (stmt) {
+            if (!stmt.lexError) stmt.lexError = { offset: start, message };
+          } else {
+            open(start).lexError = { offset: start, message };
+            lastTokenEnd = end;
+            close("eof", -1);
+          }
+          comments.push({ start, end, block: true });
+          i = end;
+          continue;
+        }
         i = unterminated(start, "block comment (/* without */)");
         comments.push({ start, end: i, block: true });
         continue;
@@ -634,9 +784,9 @@ export function createLexer(text: string, options: LexOptions = {}, comments: Co
       }
       if (text.charCodeAt(j) === C_DOLLAR) {
         const tag = text.slice(i, j + 1);
-        const close = text.indexOf(tag, j + 1);
+        const close = dollarClose(tag, j + 1);
         if (close < 0) {
-          i = unterminated(i, `dollar-quoted string (${tag} without closing ${tag})`);
+          i = unterminatedDollar(i, tag);
           continue;
         }
         const end = close + tag.length;
@@ -879,6 +1029,18 @@ export function createLexer(text: string, options: LexOptions = {}, comments: Co
       if (at > from) addMask(from, at, text.slice(from, at).replace(/[^\r\n]/g, " "));
     }
   }
+}
+
+/** Index of the first element of a sorted list that is at least `x`, or -1. */
+function firstAtOrAfter(list: number[], x: number): number {
+  let lo = 0;
+  let hi = list.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (list[mid]! < x) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo < list.length ? lo : -1;
 }
 
 function isLineBreakBefore(text: string, i: number): boolean {
