@@ -93,7 +93,7 @@ test("--staged skips symlinks and submodules, and does not read a blob over --ma
   const r = run(["--staged", "-f", "compact", "--max-file-size", "1kb"], dir);
   assert.is(r.code, 1);
   assert.equal(files(r.stdout), ["big.sql"]);
-  assert.match(r.stdout, /big\.sql: line 1, col 1, Error - over the --max-file-size limit; not linted/);
+  assert.match(r.stdout, /big\.sql: line 1, col 1, Error - file is 3 KB, over the limit of 1 KB \(raise it with --max-file-size\); not linted/);
 });
 
 test("a plain git pre-commit hook running `sqlguard --staged` blocks a bad commit, including `git commit -a`", () => {

@@ -13,8 +13,8 @@ import { FORMATS, reporters } from "../report/index.js";
 import { expandPaths, readStdin, UsageError } from "../sources/files.js";
 import { changedSince, stagedFiles } from "../sources/git.js";
 import { init } from "./init.js";
-import { lintFiles, type LintFilesOptions, type SourceFile } from "./lint-files.js";
-import { DEFAULT_CACHE_LOCATION, ResultCache } from "./cache.js";
+import { lintFiles, type LintedFile, type LintFilesOptions, type SourceFile } from "./lint-files.js";
+import { contentHash, DEFAULT_CACHE_LOCATION, ResultCache } from "./cache.js";
 import type { Concurrency } from "./pool.js";
 import { rules } from "../engine/registry.js";
 import { VERSION } from "../version.js";
@@ -179,15 +179,33 @@ async function run(argv: string[], io: CliIO): Promise<number> {
   } else {
     files = await expandPaths(parsed.positionals, { cwd: io.cwd, include, isIgnored });
   }
+  // --fix writes each file as soon as its result is ready and lets go of the fixed text.
+  // A file that cannot be written gets an error of its own; the other files are still fixed.
+  const writeFix = opts.fix
+    ? async (r: LintedFile) => {
+        if (r.output === undefined) return;
+        try {
+          await writeAtomically(r.filePath, r.output);
+        } catch (e) {
+          r.messages.unshift({
+            ruleId: null,
+            severity: 2,
+            message: `${(e as Error).message}; the file was left as it was (the problems listed are those its fixes would leave)`,
+            line: 1,
+            column: 1,
+            endLine: 1,
+            endColumn: 1,
+            start: 0,
+            end: 0,
+          });
+          r.errorCount++;
+        }
+        delete r.output;
+      }
+    : undefined;
   const results: FileResult[] = opts.cache
-    ? await lintWithCache(files, config, lintOptions, path.resolve(io.cwd, opts["cache-location"] ?? DEFAULT_CACHE_LOCATION))
-    : await lintFiles(files, config, lintOptions);
-
-  if (opts.fix) {
-    for (const r of results) {
-      if (r.output !== undefined) await writeAtomically(r.filePath, r.output);
-    }
-  }
+    ? await lintWithCache(files, config, lintOptions, path.resolve(io.cwd, opts["cache-location"] ?? DEFAULT_CACHE_LOCATION), writeFix)
+    : await lintFiles(files, config, lintOptions, writeFix);
 
   if (opts.quiet) {
     for (const r of results) {
@@ -224,42 +242,69 @@ function wantsColor(io: CliIO): boolean {
   return io.isTTY;
 }
 
-/** Lints only what changed since the cached run; files whose bytes match reuse their result. */
-async function lintWithCache(files: SourceFile[], config: Config, options: LintFilesOptions & { concurrency: Concurrency }, location: string): Promise<FileResult[]> {
+/**
+ * Lints only what changed since the cached run; files whose bytes match reuse their result.
+ * Files are read one at a time to be hashed and let go: a cold cache over a big tree never holds
+ * every file's bytes. What is linted is hashed again as it is read, so a file that changes in
+ * between is remembered with the content its result belongs to.
+ */
+async function lintWithCache(
+  files: SourceFile[],
+  config: Config,
+  options: LintFilesOptions & { concurrency: Concurrency },
+  location: string,
+  onResult?: (r: LintedFile, file: SourceFile) => Promise<void>,
+): Promise<FileResult[]> {
   const cache = await ResultCache.open(location, config, { maxFileSize: options.maxFileSize });
   const results: FileResult[] = new Array(files.length);
-  const todo: { i: number; hash: string | null }[] = [];
+  const todo: number[] = [];
   for (let i = 0; i < files.length; i++) {
     const f = files[i]!;
-    let bytes = f.bytes;
-    if (!bytes && !options.fix) {
-      try {
-        bytes = await fs.readFile(f.path);
-      } catch {
-        bytes = undefined; // let the linter report why it cannot be read
+    let hash: string | null = null;
+    if (!options.fix) {
+      if (f.bytes) hash = contentHash(f.bytes);
+      else {
+        try {
+          // over the size limit: not read here; the linter reports it
+          if ((await fs.stat(f.path)).size <= options.maxFileSize) hash = contentHash(await fs.readFile(f.path));
+        } catch {
+          hash = null; // let the linter report why it cannot be read
+        }
       }
     }
-    const hash = bytes && !options.fix ? ResultCache.contentHash(bytes) : null;
     const hit = hash ? cache.get(f.path, hash) : null;
     if (hit) results[i] = hit;
-    else {
-      if (bytes && !options.fix && bytes.length <= options.maxFileSize) f.bytes = bytes;
-      todo.push({ i, hash });
-    }
+    else todo.push(i);
   }
-  const linted = await lintFiles(todo.map((t) => files[t.i]!), config, options);
-  todo.forEach((t, k) => {
-    results[t.i] = linted[k]!;
-    if (t.hash) cache.set(files[t.i]!.path, t.hash, linted[k]!);
-  });
+  const linted = await lintFiles(
+    todo.map((i) => files[i]!),
+    config,
+    { ...options, hash: !options.fix },
+    async (r, file) => {
+      if (r.contentHash) cache.set(file.path, r.contentHash, r);
+      delete r.contentHash;
+      await onResult?.(r, file);
+    },
+  );
+  todo.forEach((i, k) => (results[i] = linted[k]!));
   await cache.save();
   return results;
 }
 
-/** Writes through a temporary file and a rename, so a crash never leaves half a file. */
-async function writeAtomically(file: string, text: string): Promise<void> {
-  const tmp = path.join(path.dirname(file), `.${path.basename(file)}.sqlguard-${process.pid}.tmp`);
-  const mode = (await fs.stat(file)).mode;
-  await fs.writeFile(tmp, text, { mode });
-  await fs.rename(tmp, file);
+/**
+ * Writes through a temporary file in the same folder and a rename, so a crash or a full disk never
+ * leaves half a file: the original stays until the rename. When writing fails, the temporary file
+ * is removed and the error names the file.
+ */
+export async function writeAtomically(file: string, text: string): Promise<void> {
+  const tmp = path.join(path.dirname(file), `.${path.basename(file)}.sqlguard-${process.pid}-${Math.random().toString(36).slice(2, 8)}.tmp`);
+  try {
+    const mode = (await fs.stat(file)).mode;
+    await fs.writeFile(tmp, text, { mode, flag: "wx" });
+    await fs.rename(tmp, file);
+  } catch (e) {
+    await fs.rm(tmp, { force: true }).catch(() => undefined);
+    const code = (e as NodeJS.ErrnoException).code;
+    throw new Error(`could not write the fixes (${code ?? (e as Error).message})`);
+  }
 }

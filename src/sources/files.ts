@@ -185,15 +185,16 @@ export interface ReadResult {
   bom?: boolean;
 }
 
-/** Reads a file as text. Never throws: what cannot be read becomes a notice. */
-export async function readSource(file: string, maxFileSize: number, requireText: boolean): Promise<ReadResult> {
+/**
+ * Reads a file as text. Never throws: what cannot be read becomes a notice. `onBytes` sees the
+ * bytes read (to hash exactly what was linted, for --cache).
+ */
+export async function readSource(file: string, maxFileSize: number, requireText: boolean, onBytes?: (bytes: Uint8Array) => void): Promise<ReadResult> {
   let bytes: Uint8Array;
   try {
     const st = await fs.stat(file);
     if (!st.isFile()) return fatal(`not a regular file; not linted`);
-    if (st.size > maxFileSize) {
-      return fatal(`file is ${mb(st.size)}, over the limit of ${mb(maxFileSize)} (raise it with --max-file-size); not linted`);
-    }
+    if (st.size > maxFileSize) return overLimit(st.size, maxFileSize);
     bytes = await fs.readFile(file);
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
@@ -204,6 +205,7 @@ export async function readSource(file: string, maxFileSize: number, requireText:
     if (code === "EISDIR") return fatal("is a folder; not linted");
     return fatal(`cannot read the file (${code ?? (e as Error).message}); not linted`);
   }
+  onBytes?.(bytes);
   return decodeSource(bytes, requireText);
 }
 
@@ -229,6 +231,11 @@ export function decodeSource(bytes: Uint8Array, requireText: boolean): ReadResul
     });
   }
   return { text: decoded.text, notices, bom: decoded.bom };
+}
+
+/** A file (or staged blob) over `--max-file-size`: reported, never read. */
+export function overLimit(size: number, maxFileSize: number): ReadResult {
+  return fatal(`file is ${mb(size)}, over the limit of ${mb(maxFileSize)} (raise it with --max-file-size); not linted`);
 }
 
 function fatal(message: string): ReadResult {
