@@ -64,5 +64,5 @@ export default defineRule({
 /** End of the token at `i`, so the underline covers the word the parser stopped at. */
 function tokenEnd(sql: string, i: number): number {
   const m = /^(?:[\p{L}\p{N}_$]+|\S)/u.exec(sql.slice(i, i + 100));
-  return i + (m ? m[0].length : 1);
+  return i + (m ? m[0].length : 0); // at a line break or a space: an empty range, not the break
 }

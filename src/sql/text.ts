@@ -53,11 +53,19 @@ export class LineIndex {
     return lo;
   }
 
-  /** 1-based line and column of an offset (clamped into the text). */
+  /**
+   * 1-based line and column of an offset (clamped into the text). An offset between the CR and
+   * the LF of a CRLF line break is the end of its line, never a column past it.
+   */
   position(offset: number): Position {
     const o = Math.max(0, Math.min(offset, this.text.length));
     const line = this.lineOf(o);
-    return { line: line + 1, column: o - this.starts[line]! + 1 };
+    const start = this.starts[line]!;
+    const next = this.starts[line + 1];
+    if (next !== undefined && o === next - 1 && o > start && this.text.charCodeAt(o) === 10 && this.text.charCodeAt(o - 1) === 13) {
+      return { line: line + 1, column: o - start };
+    }
+    return { line: line + 1, column: o - start + 1 };
   }
 
   /** Offset of a 1-based line and column. */
