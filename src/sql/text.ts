@@ -228,7 +228,8 @@ export function isTextWithStrayNuls(bytes: Uint8Array): boolean {
     if (c === 0) nul++;
     else if (c < 8 || (c > 13 && c < 32 && c !== 27)) control++;
   }
-  return nul > 0 && nul <= Math.max(3, n / 100) && control <= Math.max(3, n / 100) && firstInvalidUtf8(bytes.subarray(0, n)) < 0;
+  const allowed = Math.max(1, Math.floor(n / 100));
+  return nul > 0 && nul <= allowed && control <= allowed && firstInvalidUtf8(bytes.subarray(0, n)) < 0;
 }
 
 export interface DecodedText {
