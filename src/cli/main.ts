@@ -11,7 +11,7 @@ import type { FileResult } from "../engine/types.js";
 import { isWalked } from "../extract/index.js";
 import { FORMATS, reporters } from "../report/index.js";
 import { expandPaths, readStdin, UsageError } from "../sources/files.js";
-import { changedSince, stagedFiles } from "../sources/git.js";
+import { bySize, changedSince, readStagedBlobs, stagedFiles, type StagedFile } from "../sources/git.js";
 import { init } from "./init.js";
 import { lintFiles, type LintedFile, type LintFilesOptions, type SourceFile } from "./lint-files.js";
 import { contentHash, DEFAULT_CACHE_LOCATION, ResultCache } from "./cache.js";
@@ -64,6 +64,9 @@ Options:
 Rules: ${rules.map((r) => r.id).join(", ")}
 Docs:  https://github.com/sqlguard/sqlguard#readme
 `;
+
+/** How much staged content is read from git at once. */
+const STAGED_READ_BUDGET = 64 * 1024 * 1024;
 
 export async function main(argv: string[], io: CliIO): Promise<number> {
   try {
@@ -169,11 +172,12 @@ async function run(argv: string[], io: CliIO): Promise<number> {
   const include = isWalked;
   const isIgnored = (f: string) => config.isIgnored(f);
   let files: SourceFile[];
+  let staged: StagedFile[] | null = null;
   if (opts.stdin) {
     const name = opts["stdin-filename"] ?? "stdin.sql";
     files = [{ path: path.resolve(io.cwd, name), explicit: true, bytes: await (io.readStdin ?? readStdin)() }];
   } else if (opts.staged) {
-    files = await stagedFiles({ cwd: io.cwd, env: io.env, pathspecs: parsed.positionals, include, isIgnored, maxFileSize });
+    files = staged = await stagedFiles({ cwd: io.cwd, env: io.env, pathspecs: parsed.positionals, include, isIgnored, maxFileSize });
   } else if (opts["changed-since"] !== undefined) {
     files = await changedSince(opts["changed-since"], { cwd: io.cwd, env: io.env, pathspecs: parsed.positionals, include, isIgnored });
   } else {
@@ -203,9 +207,20 @@ async function run(argv: string[], io: CliIO): Promise<number> {
         delete r.output;
       }
     : undefined;
-  const results: FileResult[] = opts.cache
-    ? await lintWithCache(files, config, lintOptions, path.resolve(io.cwd, opts["cache-location"] ?? DEFAULT_CACHE_LOCATION), writeFix)
-    : await lintFiles(files, config, lintOptions, writeFix);
+  const lintSome = (some: SourceFile[]) =>
+    opts.cache
+      ? lintWithCache(some, config, lintOptions, path.resolve(io.cwd, opts["cache-location"] ?? DEFAULT_CACHE_LOCATION), writeFix)
+      : lintFiles(some, config, lintOptions, writeFix);
+  let results: FileResult[];
+  if (staged) {
+    // Staged content is read from git a few dozen megabytes at a time, and let go once linted.
+    results = [];
+    for (const group of bySize(staged, STAGED_READ_BUDGET)) {
+      await readStagedBlobs(group, { cwd: io.cwd, env: io.env, maxFileSize });
+      results.push(...(await lintSome(group)));
+      for (const f of group) delete f.bytes;
+    }
+  } else results = await lintSome(files);
 
   if (opts.quiet) {
     for (const r of results) {
