@@ -164,4 +164,15 @@ test("one run over every kind of hostile file: located messages, the rest still 
   rmSync(dir, { recursive: true, force: true });
 });
 
+test("a FIFO named on the command line is reported, not read (reading it would wait forever)", () => {
+  const dir = tempDir({ "good.sql": "DELETE FROM good;\n" });
+  if (spawnSync("mkfifo", [path.join(dir, "pipe.sql")]).status !== 0) return; // no mkfifo here
+  const r = spawnSync(process.execPath, [bin, "-f", "compact", "pipe.sql", "good.sql", "."], { cwd: dir, encoding: "utf8", timeout: 30_000 });
+  assert.is(r.stderr, "");
+  assert.is(r.status, 1);
+  assert.match(r.stdout, /^pipe\.sql: line 1, col 1, Error - not a regular file; not linted$/m);
+  assert.match(r.stdout, /^good\.sql: line 1, col 1, Error - DELETE without WHERE removes every row of good \(require-where\)$/m);
+  rmSync(dir, { recursive: true, force: true });
+});
+
 test.run();

@@ -51,7 +51,9 @@ export async function expandPaths(patterns: string[], options: ExpandOptions): P
       await walk(abs, gitignoresAbove(abs), options, (f) => add(f, false));
       continue;
     }
-    if (stat?.isFile() || (!stat && lstatSyncSafe(abs))) {
+    // A file, a broken link, or something that is neither file nor folder (a FIFO, a device):
+    // named explicitly, it is reported on its own rather than mistaken for a missing path.
+    if ((stat && !stat.isDirectory()) || (!stat && lstatSyncSafe(abs))) {
       if (!options.isIgnored(abs)) add(abs, true);
       continue;
     }
