@@ -10,7 +10,7 @@
  * As root, permissions do not stop reads: the run then goes through `setpriv` as nobody, so the
  * unreadable file really is unreadable.
  */
-import { spawnSync } from "node:child_process";
+import { spawn, spawnSync } from "node:child_process";
 import { chmodSync, existsSync, mkdirSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { suite } from "uvu";
@@ -172,6 +172,18 @@ test("a FIFO named on the command line is reported, not read (reading it would w
   assert.is(r.status, 1);
   assert.match(r.stdout, /^pipe\.sql: line 1, col 1, Error - not a regular file; not linted$/m);
   assert.match(r.stdout, /^good\.sql: line 1, col 1, Error - DELETE without WHERE removes every row of good \(require-where\)$/m);
+  rmSync(dir, { recursive: true, force: true });
+});
+
+test("output piped into a reader that stops early (sqlguard … | head): a quiet stop, no stack trace", async () => {
+  const dir = tempDir({ "many.sql": "DELETE FROM t;\n".repeat(20_000) });
+  const child = spawn(process.execPath, [bin, "many.sql"], { cwd: dir, stdio: ["ignore", "pipe", "pipe"], env: { ...process.env, NO_COLOR: "1" } });
+  let stderr = "";
+  child.stderr.on("data", (d) => (stderr += d));
+  child.stdout.once("data", () => child.stdout.destroy());
+  const code = await new Promise<number | null>((resolve) => child.on("close", (c) => resolve(c)));
+  assert.is(stderr, "");
+  assert.ok(code === 0 || code === 1, `exit code ${code}`);
   rmSync(dir, { recursive: true, force: true });
 });
 

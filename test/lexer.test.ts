@@ -252,6 +252,22 @@ test("recovery after an unterminated quote keeps one mistake one finding", () =>
   assert.is(c.statements[1]!.lexError, null);
 });
 
+test("an apostrophe that unbalances the quotes is found where it is, and what follows is lexed right", () => {
+  const sql = "SELECT 1;\nUPDATE people SET name = 'O'Brien' WHERE id = 7;\nUPDATE t SET a = 'x' WHERE id = 1;\n-- note\nDELETE FROM t;\nSELECT 'ok';\n";
+  const { statements, comments } = lex(sql);
+  assert.equal(statements.map((x) => sql.slice(x.start, x.end)), [
+    "SELECT 1",
+    "UPDATE people SET name = 'O'Brien' WHERE id = 7",
+    "UPDATE t SET a = 'x' WHERE id = 1",
+    "DELETE FROM t",
+    "SELECT 'ok'",
+  ]);
+  assert.is(statements[1]!.lexError?.offset, sql.indexOf("' WHERE id = 7"));
+  assert.match(statements[1]!.lexError!.message, /^unterminated quoted string: the string that opens here runs on past the ; that ends its line/);
+  assert.equal(comments.map((c) => sql.slice(c.start, c.end)), ["-- note"], "each comment once");
+  assert.is(statements.filter((x) => x.lexError).length, 1);
+});
+
 test("hostile input stays linear: thousands of unterminated comments and dollar quotes", () => {
   const lines = [(_: number) => "/* /* */\n", (i: number) => `SELECT $a${i}$ x;\n`, (_: number) => "select 'x\n"];
   for (const line of lines) {

@@ -236,6 +236,16 @@ export function createLexer(text: string, options: LexOptions = {}, comments: Co
   const conditionals: Conditional[] = [];
   /** Where the text of a branch that does not run began (-1: the text being read runs). */
   let inactiveFrom = -1;
+  /**
+   * The first string of the open statement that runs on past a `;` at the end of a line: where an
+   * unbalanced quote (`'O'Brien'`) most likely is, if the statement ends with a quote that never
+   * closes. Kept with what had been handed out then, so lexing can go back to that `;` safely.
+   */
+  let runaway: { quote: number; semicolon: number; handed: number } | null = null;
+  /** Items handed out by `next()` so far. */
+  let handedTotal = 0;
+  /** Characters lexed twice after going back to a runaway string's `;` (bounded: never quadratic). */
+  let relexed = 0;
   /** The open statement's nesting when that branch began: psql restores it when the branch ends. */
   let savedDepth = 0;
   let savedBeginDepth = 0;
@@ -262,6 +272,7 @@ export function createLexer(text: string, options: LexOptions = {}, comments: Co
     isRoutine = false;
     isSchema = false;
     createAt = 0;
+    runaway = null;
     isCopy = false;
     prevWordFrom = false;
     createWords = [];
@@ -273,6 +284,7 @@ export function createLexer(text: string, options: LexOptions = {}, comments: Co
     const s = stmt;
     if (!s) return;
     stmt = null;
+    runaway = null;
     // A query completed in a branch that does not run is discarded by psql, never sent.
     if (inactiveFrom >= 0) return;
     s.end = lastTokenEnd;
@@ -369,8 +381,42 @@ export function createLexer(text: string, options: LexOptions = {}, comments: Co
   const word = (start: number, end: number): void => tok(start, end, true);
   const symbolOrToken = (start: number, end: number): void => tok(start, end, false);
 
+  /** Notes a string of the open statement that runs on past a `;` ending a line (see `runaway`). */
+  const noteRunaway = (start: number, end: number): void => {
+    if (runaway !== null || end - start < 4) return;
+    for (let k = start + 1; k < end - 1; k++) {
+      if (text.charCodeAt(k) !== C_SEMI) continue;
+      let e = k + 1;
+      while (e < end && (text.charCodeAt(e) === C_SPACE || text.charCodeAt(e) === C_TAB)) e++;
+      const d = text.charCodeAt(e);
+      if (d === C_LF || d === C_CR) {
+        runaway = { quote: start, semicolon: k, handed: handedTotal };
+        return;
+      }
+    }
+  };
+
   /** Ends an unterminated construct: the statement stops at the end of the opening line. */
   const unterminated = (start: number, what: string): number => {
+    const r = runaway;
+    if (what === "quoted string" && stmt && r && r.quote < start && r.handed === handedTotal && relexed + (start - r.semicolon) <= 2 * n + 1_000_000) {
+      relexed += start - r.semicolon;
+      // The quotes stopped pairing up at an earlier string that ran on past a `;` ending its line:
+      // report it there, end the statement at that `;`, and lex again from after it. Nothing read
+      // since was handed out, so only comments and the statement's own notes need undoing.
+      const s = stmt;
+      s.lexError = {
+        offset: r.quote,
+        message:
+          "unterminated quoted string: the string that opens here runs on past the ; that ends its line, and from there on every quote pairs with the wrong one (an apostrophe inside a string is written twice: 'O''Brien')",
+      };
+      s.blankLines = s.blankLines.filter((b) => b < r.semicolon);
+      if (s.masks) s.masks = s.masks.filter((m) => m.end <= r.semicolon);
+      while (comments.length > 0 && comments[comments.length - 1]!.start > r.semicolon) comments.pop();
+      lastTokenEnd = r.semicolon;
+      close("semicolon", r.semicolon);
+      return r.semicolon + 1;
+    }
     const s = open(start);
     if (!s.lexError) s.lexError = { offset: start, message: `unterminated ${what}` };
     let eol = start;
@@ -559,7 +605,10 @@ export function createLexer(text: string, options: LexOptions = {}, comments: Co
 
   return function next(): ScriptItem | null {
     for (;;) {
-      if (handed < items.length) return items[handed++]!;
+      if (handed < items.length) {
+        handedTotal++;
+        return items[handed++]!;
+      }
       items.length = 0;
       handed = 0;
       if (done) return null;
@@ -686,6 +735,7 @@ export function createLexer(text: string, options: LexOptions = {}, comments: Co
       }
       if (!standardStrings) legacyEscapes(i, end);
       symbolOrToken(i, end);
+      noteRunaway(i, end);
       i = end;
       continue;
     }
