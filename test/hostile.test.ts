@@ -76,6 +76,7 @@ test("one run over every kind of hostile file: located messages, the rest still 
     "long-line.sql": `SELECT ${columns} FROM wide; DELETE FROM after_long_line;\n`,
     "broken.ts": "export const q = sql`DELETE FROM t`;\nconst = ;;\n",
     "binary.ts": bytes(2048, 11),
+    "deep.ts": `export const a = ${"[\n".repeat(20_000)}1${"]\n".repeat(20_000)};\nconst q = sql\`DELETE FROM t\`;\n`,
     "unreadable.sql": "DELETE FROM secret;\n",
     "code.ts": "export const remove = () => sql`DELETE FROM from_code`;\n",
   });
@@ -150,6 +151,7 @@ test("one run over every kind of hostile file: located messages, the rest still 
   assert.ok(linted("long-line.sql", "after_long_line", 1).column > 1_000_000);
   // code: a file that does not parse is reported where it breaks; binary named .ts is skipped
   at("broken.ts", /^Parsing error: /, 2);
+  at("deep.ts", /^Parsing error: nested too deeply for the TypeScript parser \(it ran out of stack\); the file was not linted$/, 1);
   linted("code.ts", "from_code", 1);
   // a walked .ts that is not text is skipped quietly: .ts is also the extension of MPEG transport
   // stream video (named on the command line, it is reported like a .sql file)
