@@ -75,17 +75,25 @@ const between = fc.oneof(
 
 interface Script {
   text: string;
-  /** The statements as generated, in order. */
+  /** The statements as generated, in order (those psql never sends left out). */
   statements: string[];
   /** Ranges of strings and comments. */
   opaque: [number, number][];
+  /** Text psql reads but never sends: a `\if false` branch, a buffer emptied by `\r`. */
+  skipped: [number, number][];
 }
 
 const script: fc.Arbitrary<Script> = fc
   .array(
     fc.tuple(
       fc.array(between, { maxLength: 3 }),
-      fc.oneof({ weight: 5, arbitrary: statement.map((s) => ({ kind: "stmt" as const, s })) }, fc.constant({ kind: "copy" as const, s: [] as Piece[] })),
+      fc.oneof(
+        { weight: 5, arbitrary: statement.map((s) => ({ kind: "stmt" as const, s })) },
+        fc.constant({ kind: "copy" as const, s: [] as Piece[] }),
+        statement.map((s) => ({ kind: "if-false" as const, s })),
+        statement.map((s) => ({ kind: "if-else" as const, s })),
+        statement.map((s) => ({ kind: "reset" as const, s })),
+      ),
       fc.constantFrom(";", ";", " ;", ";;", "\\g"),
     ),
     { maxLength: 8 },
@@ -94,6 +102,7 @@ const script: fc.Arbitrary<Script> = fc
     let text = "";
     const statements: string[] = [];
     const ranges: [number, number][] = [];
+    const skipped: [number, number][] = [];
     const add = (p: Piece) => {
       if (p.opaque) ranges.push([text.length, text.length + p.text.length]);
       text += p.text;
@@ -101,6 +110,29 @@ const script: fc.Arbitrary<Script> = fc
     for (const [before, item, end] of parts) {
       if (text !== "" && !/[\r\n]$/.test(text)) text += "\n"; // psql commands and COPY end their line
       for (const p of before) add(p);
+      if (item.kind === "if-false" || item.kind === "reset") {
+        // never sent: a branch psql skips, or a buffer \r empties (the statement may not even end)
+        text += item.kind === "if-false" ? "\\if false\n" : "";
+        const from = text.length;
+        for (const p of item.s) add(p);
+        if (item.kind === "if-false") text += end === "\\g" ? " \\g\n" : end;
+        skipped.push([from, text.length]);
+        text += item.kind === "if-false" ? "\n\\endif\n" : " \\r\n";
+        continue;
+      }
+      if (item.kind === "if-else") {
+        // \if true: the first branch runs, the \else branch never does
+        text += "\\if true\n";
+        const start = text.length;
+        for (const p of item.s) add(p);
+        statements.push(text.slice(start));
+        text += ";\n\\else\n";
+        const from = text.length;
+        text += "DELETE FROM never_sent;";
+        skipped.push([from, text.length]);
+        text += "\n\\endif\n";
+        continue;
+      }
       if (item.kind === "copy") {
         statements.push("COPY t (a, b) FROM stdin");
         // the data holds what would confuse a splitter: quotes, semicolons, comment starts
@@ -112,7 +144,7 @@ const script: fc.Arbitrary<Script> = fc
       statements.push(text.slice(start));
       text += end === "\\g" ? " \\g\n" : end;
     }
-    return { text, statements, opaque: ranges };
+    return { text, statements, opaque: ranges, skipped };
   });
 
 test("the splitter finds exactly the statements written, and its pieces and the gaps between them make the input", () => {
@@ -132,7 +164,8 @@ test("the splitter finds exactly the statements written, and its pieces and the 
         const gap = s.text.slice(at, it.start);
         // a gap holds no SQL: only whitespace, comments, semicolons and psql's \\ and \; separators
         for (let i = 0; i < gap.length; i++) {
-          if (!/[\s;\\]/.test(gap[i]!) && !inComment(at + i)) assert.unreachable(`SQL outside every item at ${at + i}: ${JSON.stringify(gap)}`);
+          const skippedHere = s.skipped.some(([a, z]) => at + i >= a && at + i < z);
+          if (!/[\s;\\]/.test(gap[i]!) && !inComment(at + i) && !skippedHere) assert.unreachable(`SQL outside every item at ${at + i}: ${JSON.stringify(gap)}`);
         }
         rebuilt += gap + s.text.slice(it.start, it.end);
         at = it.end;
