@@ -65,6 +65,9 @@ Rules: ${rules.map((r) => r.id).join(", ")}
 Docs:  https://github.com/sqlguard/sqlguard#readme
 `;
 
+/** Results whose --fix could not be written (never remembered by --cache). */
+const failedWrites = new WeakSet<FileResult>();
+
 /** How much staged content is read from git at once. */
 const STAGED_READ_BUDGET = 64 * 1024 * 1024;
 
@@ -191,6 +194,7 @@ async function run(argv: string[], io: CliIO): Promise<number> {
         try {
           await writeAtomically(r.filePath, r.output);
         } catch (e) {
+          failedWrites.add(r);
           r.messages.unshift({
             ruleId: null,
             severity: 2,
@@ -276,29 +280,31 @@ async function lintWithCache(
   for (let i = 0; i < files.length; i++) {
     const f = files[i]!;
     let hash: string | null = null;
-    if (!options.fix) {
-      if (f.bytes) hash = contentHash(f.bytes);
-      else {
-        try {
-          // over the size limit: not read here; the linter reports it
-          if ((await fs.stat(f.path)).size <= options.maxFileSize) hash = contentHash(await fs.readFile(f.path));
-        } catch {
-          hash = null; // let the linter report why it cannot be read
-        }
+    if (f.bytes) hash = contentHash(f.bytes);
+    else {
+      try {
+        // over the size limit: not read here; the linter reports it
+        if ((await fs.stat(f.path)).size <= options.maxFileSize) hash = contentHash(await fs.readFile(f.path));
+      } catch {
+        hash = null; // let the linter report why it cannot be read
       }
     }
     const hit = hash ? cache.get(f.path, hash) : null;
-    if (hit) results[i] = hit;
+    // With --fix, only a clean remembered result is reused: anything else may have a fix to apply.
+    if (hit && !(options.fix && hit.messages.length > 0)) results[i] = hit;
     else todo.push(i);
   }
   const linted = await lintFiles(
     todo.map((i) => files[i]!),
     config,
-    { ...options, hash: !options.fix },
+    { ...options, hash: true },
     async (r, file) => {
-      if (r.contentHash) cache.set(file.path, r.contentHash, r);
+      // A fixed file is remembered with the text written (its result is that text's), and only
+      // if the write succeeded; an unfixed one with the bytes that were linted.
+      const hash = r.output !== undefined ? contentHash(Buffer.from(r.output)) : r.contentHash;
       delete r.contentHash;
       await onResult?.(r, file);
+      if (hash && !failedWrites.has(r)) cache.set(file.path, hash, r);
     },
   );
   todo.forEach((i, k) => (results[i] = linted[k]!));
