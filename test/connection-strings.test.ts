@@ -94,12 +94,25 @@ test("host policy", () => {
   for (const h of ["${DB_HOST}", "$PGHOST", "{{ host }}", "<host>", "<your-db-host>", "host", "hostname", "HOSTNAME", "your-host", "your-db.example.io", "xxx.rds.amazonaws.com", "ep-xxx-123.us-east-2.aws.neon.tech", "x.x.x.x", "…", "...", "%DB_HOST%", ":host", "[YOUR-HOST]", "<%= ENV['H'] %>"]) {
     assert.is(kind(h), "placeholder", h);
   }
+  // names made for local development that resolve to 127.0.0.1 (drizzle-orm's CI and .env.example)
+  for (const h of ["db.localtest.me", "localtest.me", "app.lvh.me", "localho.st", "127.0.0.1.nip.io", "pg.127-0-0-1.sslip.io"]) {
+    assert.equal(classifyHost(h), { kind: "local", reason: "a name that resolves to this machine (127.0.0.1)" }, h);
+  }
+  assert.is(kind("10.0.0.7.nip.io"), "remote");
+  // managed-database names no endpoint can have are examples (slonik's README, graphile-worker's docs,
+  // Google's documented placeholders in slonik's tests)
+  for (const h of ["mydb.us-east-1.rds.amazonaws.com", "DETAILS.FROM.AMAZON.rds.amazonaws.com", "/cloudsql/project-id:region-id1:cloudsqlinstance-name"]) {
+    assert.equal(classifyHost(h), { kind: "placeholder", reason: "an example name (no such endpoint can exist)" }, h);
+  }
   const production: Record<string, string> = {
+    "mydb.c9akciq32.us-east-1.rds.amazonaws.com": "an Amazon RDS / Aurora database",
+    "shop.cluster-ro-c1.us-gov-west-1.rds.amazonaws.com.cn": "an Amazon RDS / Aurora database",
+    "/cloudsql/acme-prod:northamerica-northeast1:shop": "a Google Cloud SQL instance (Cloud SQL connector socket)",
     "shop.cluster-c1.eu-west-1.rds.amazonaws.com": "an Amazon RDS / Aurora database",
     "shop.postgres.database.azure.com": "an Azure Database for PostgreSQL server",
     "shop.mysql.database.azure.com": "an Azure Database for MySQL server",
     "shop.database.windows.net": "an Azure SQL Database server",
-    "/cloudsql/p:r:i": "a Google Cloud SQL instance (Cloud SQL connector socket)",
+    "/cloudsql/acme:us-central1:db": "a Google Cloud SQL instance (Cloud SQL connector socket)",
     "abc.europe-west1.sql.goog": "a Google Cloud SQL instance",
     "db.abcdefghijklmnopqrst.supabase.co": "a Supabase database",
     "aws-0-us-east-1.pooler.supabase.com": "a Supabase database",
@@ -139,10 +152,10 @@ test("host policy", () => {
 test("placeholders", () => {
   assert.ok(isPlaceholderHost("${DB_HOST:-localhost}"));
   assert.not.ok(isPlaceholderHost("db.acme.com"));
-  for (const p of ["password", "PASSWORD", "<password>", "[YOUR-PASSWORD]", "${PGPASSWORD}", "$PGPASSWORD", "****", "xxx", "changeme", "your_password", "{password}"]) {
+  for (const p of ["password", "PASSWORD", "<password>", "[YOUR-PASSWORD]", "${PGPASSWORD}", "$PGPASSWORD", "****", "xxx", "changeme", "your_password", "{password}", "secret1", "secret2", "pw", "password123", "dummy"]) {
     assert.ok(isPlaceholderPassword(p), p);
   }
-  for (const p of ["hunter2", "S3cr3t!", "p@ss", "Tr0ub4dor&3"]) assert.not.ok(isPlaceholderPassword(p), p);
+  for (const p of ["hunter2", "S3cr3t!", "p@ss", "Tr0ub4dor&3", "Pw9", "secret12345", "pwned"]) assert.not.ok(isPlaceholderPassword(p), p);
 });
 
 // The quadratic versions of these took minutes; linear ones take milliseconds to a few hundred

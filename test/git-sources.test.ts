@@ -4,6 +4,7 @@ import { suite } from "uvu";
 import * as assert from "uvu/assert";
 import { bin, cli, tempDir } from "./helpers.js";
 import { commitAll, git, gitEnv, repo, write } from "./git.js";
+import { bySize } from "../src/sources/git.js";
 
 const test = suite("git sources: --staged and --changed-since");
 
@@ -93,7 +94,7 @@ test("--staged skips symlinks and submodules, and does not read a blob over --ma
   const r = run(["--staged", "-f", "compact", "--max-file-size", "1kb"], dir);
   assert.is(r.code, 1);
   assert.equal(files(r.stdout), ["big.sql"]);
-  assert.match(r.stdout, /big\.sql: line 1, col 1, Error - over the --max-file-size limit; not linted/);
+  assert.match(r.stdout, /big\.sql: line 1, col 1, Error - file is 3 KB, over the limit of 1 KB \(raise it with --max-file-size\); not linted/);
 });
 
 test("a plain git pre-commit hook running `sqlguard --staged` blocks a bad commit, including `git commit -a`", () => {
@@ -165,6 +166,13 @@ test("--changed-since: unknown ref, outside a repository, conflicting flags are 
   const empty = repo({ "a.sql": "SELECT 1;\n" });
   assert.match(run(["--changed-since", "main"], empty).stderr, /unknown git ref "main"/);
   rmSync(empty, { recursive: true, force: true });
+});
+
+test("staged content is read in groups of bounded size, in order, one file at least per group", () => {
+  const sizes = (groups: { size: number }[][]) => groups.map((g) => g.map((f) => f.size));
+  assert.equal(sizes(bySize([{ size: 40 }, { size: 30 }, { size: 50 }, { size: 200 }, { size: 10 }], 100)), [[40, 30], [50], [200], [10]]);
+  assert.equal(sizes(bySize([], 100)), []);
+  assert.equal(sizes(bySize([{ size: NaN }, { size: 5 }], 10)), [[NaN, 5]]);
 });
 
 test.run();

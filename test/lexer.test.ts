@@ -82,6 +82,92 @@ test("COPY … FROM stdin data runs to \\. and is not SQL", () => {
   assert.ok(stmts(sql)[0]!.copyFromStdin);
 });
 
+test("COPY data: FROM stdout reads the script too, \\COPY in capitals, several COPYs joined with \\;", () => {
+  // PostgreSQL's regression tests: insert.sql, pg-contrib test_decoding/stream.sql, copyselect.sql
+  assert.equal(pieces("copy t from stdout;\n1\tbaz\n\\.\nselect 1;"), ["copy t from stdout", "copy-data:1\tbaz\n\\.", "select 1"]);
+  assert.equal(pieces("\\COPY t FROM STDIN\ntoasted-1\n\\.\nselect 1;"), ["meta:\\COPY t FROM STDIN", "copy-data:toasted-1\n\\.", "select 1"]);
+  assert.equal(pieces("select 0\\; copy a from stdin\\; copy b from stdin\\; select 1;\n1\n\\.\n2\n\\.\nselect 3;"), [
+    "select 0",
+    "copy a from stdin",
+    "copy b from stdin",
+    "select 1",
+    "copy-data:1\n\\.",
+    "copy-data:2\n\\.",
+    "select 3",
+  ]);
+});
+
+test("\\r empties the query buffer: what was typed before it is never sent", () => {
+  assert.equal(pieces("select 1;\n** Remember the rule:\n** it deletes\n\\p\n\\r\ndelete from t where b = 12;"), [
+    "select 1",
+    "meta:\\p",
+    "meta:\\r",
+    "delete from t where b = 12",
+  ]);
+});
+
+test("\\if … \\elif … \\else … \\endif: a branch psql surely skips is not SQL; one that may run is", () => {
+  const sql = [
+    "\\if false",
+    "  not okay;",
+    "\\elif :flag",
+    "  select 'maybe';",
+    "\\else",
+    "  select 'maybe too';",
+    "\\endif",
+    "\\if 1",
+    "  select 'yes';",
+    "\\else",
+    "  \\if true",
+    "    skipped;",
+    "  \\endif",
+    "  \\set x 1",
+    "  also skipped",
+    "\\endif",
+    "select 'after';",
+  ].join("\n");
+  assert.equal(pieces(sql), [
+    "meta:\\if false",
+    "meta:\\elif :flag",
+    "select 'maybe'",
+    "meta:\\else",
+    "select 'maybe too'",
+    "meta:\\endif",
+    "meta:\\if 1",
+    "select 'yes'",
+    "meta:\\else",
+    "meta:\\endif",
+    "select 'after'",
+  ]);
+});
+
+test("\\if inside a statement: the branch that does not run is hidden from the parser, its parentheses too", () => {
+  const sql = "select\n  \\if true\n    42\n  \\else\n    (bogus\n  \\endif\n  forty_two;\nselect \\if false \\\\ (bogus \\else \\\\ 42 \\endif \\\\ forty_two;";
+  const found = stmts(sql);
+  assert.is(found.length, 2);
+  const parsed = found.map((s) => {
+    let out = "";
+    let at = s.start;
+    for (const m of s.masks ?? []) {
+      out += sql.slice(at, m.start) + m.text;
+      at = m.end;
+    }
+    return (out + sql.slice(at, s.end)).replace(/\s+/g, " ");
+  });
+  assert.equal(parsed, ["select 42 forty_two", "select 42 forty_two"]);
+});
+
+test("CREATE SCHEMA … CREATE PROCEDURE … BEGIN ATOMIC: the body's semicolons do not split, a view named begin does not open a body", () => {
+  const sql = [
+    "CREATE SCHEMA s",
+    "  CREATE PROCEDURE p(int) BEGIN ATOMIC SELECT 1; SELECT 2; END",
+    "  CREATE VIEW begin AS SELECT 1 AS one",
+    "  CREATE TABLE t (a int);",
+    "SELECT 3;",
+  ].join("\n");
+  assert.equal(pieces(sql), [sql.slice(0, sql.indexOf(";\nSELECT 3")), "SELECT 3"]);
+});
+
 test("COPY data without \\. runs to the end of the file; COPY TO stdout has none", () => {
   assert.equal(pieces("COPY t FROM STDIN;\r\na\r\nb"), ["COPY t FROM STDIN", "copy-data:a\r\nb"]);
   assert.equal(pieces("COPY t TO stdout;\nselect 1;"), ["COPY t TO stdout", "select 1"]);
@@ -143,6 +229,52 @@ test("unterminated string, quoted identifier, dollar quote, block comment: locat
     assert.is(s[0]!.lexError?.message, message);
     assert.is(s[0]!.lexError?.offset, offset);
     assert.is(sql.slice(s[1]!.start, s[1]!.end), "select 2", `recovers after ${message}`);
+  }
+});
+
+test("recovery after an unterminated quote keeps one mistake one finding", () => {
+  // a mistyped closing tag: the statement goes on to its ;
+  const mistyped = "CREATE FUNCTION f() RETURNS int AS $BODY$\nBEGIN\n  RETURN 1;\nEND;\n$body$ LANGUAGE plpgsql;\nDELETE FROM t;";
+  const a = stmts(mistyped);
+  assert.equal(a.map((x) => mistyped.slice(x.start, x.end)), [mistyped.slice(0, mistyped.indexOf(";\nDELETE")), "DELETE FROM t"]);
+  assert.is(a[0]!.lexError?.message, "unterminated dollar-quoted string ($BODY$ without closing $BODY$); the $body$ that ends the body does not close it");
+  // no closing delimiter at all: lexing resumes at the next line that starts a statement, not at the body's BEGIN/END
+  const missing = "CREATE FUNCTION f() RETURNS trigger AS $$\nBEGIN\n  UPDATE x SET a = 1;\n  RETURN NEW;\nEND;\n\nCREATE TRIGGER t AFTER INSERT ON x EXECUTE FUNCTION f();";
+  const b = stmts(missing);
+  assert.equal(b.map((x) => missing.slice(x.start, x.end)), [missing.slice(0, missing.indexOf("\n\nCREATE TRIGGER")), "CREATE TRIGGER t AFTER INSERT ON x EXECUTE FUNCTION f()"]);
+  assert.is(b[0]!.lexError?.offset, missing.indexOf("$$"));
+  // PostgreSQL nests block comments; the */ the author meant ends the comment
+  const nested = "/* see /* the old version */\nDELETE FROM t;\nSELECT /* a /* b */ 1;\nSELECT 2;";
+  const c = lex(nested);
+  assert.equal(c.statements.map((x) => nested.slice(x.start, x.end)), ["/* see /* the old version */", "DELETE FROM t", "SELECT /* a /* b */ 1", "SELECT 2"]);
+  assert.match(c.statements[0]!.lexError!.message, /^unterminated block comment: PostgreSQL nests \/\* \*\/ comments/);
+  assert.is(c.statements[2]!.lexError?.offset, nested.indexOf("/* a"));
+  assert.is(c.statements[1]!.lexError, null);
+});
+
+test("an apostrophe that unbalances the quotes is found where it is, and what follows is lexed right", () => {
+  const sql = "SELECT 1;\nUPDATE people SET name = 'O'Brien' WHERE id = 7;\nUPDATE t SET a = 'x' WHERE id = 1;\n-- note\nDELETE FROM t;\nSELECT 'ok';\n";
+  const { statements, comments } = lex(sql);
+  assert.equal(statements.map((x) => sql.slice(x.start, x.end)), [
+    "SELECT 1",
+    "UPDATE people SET name = 'O'Brien' WHERE id = 7",
+    "UPDATE t SET a = 'x' WHERE id = 1",
+    "DELETE FROM t",
+    "SELECT 'ok'",
+  ]);
+  assert.is(statements[1]!.lexError?.offset, sql.indexOf("' WHERE id = 7"));
+  assert.match(statements[1]!.lexError!.message, /^unterminated quoted string: the string that opens here runs on past the ; that ends its line/);
+  assert.equal(comments.map((c) => sql.slice(c.start, c.end)), ["-- note"], "each comment once");
+  assert.is(statements.filter((x) => x.lexError).length, 1);
+});
+
+test("hostile input stays linear: thousands of unterminated comments and dollar quotes", () => {
+  const lines = [(_: number) => "/* /* */\n", (i: number) => `SELECT $a${i}$ x;\n`, (_: number) => "select 'x\n"];
+  for (const line of lines) {
+    const many = Array.from({ length: 20_000 }, (_, i) => line(i)).join("");
+    const started = performance.now();
+    lex(many);
+    assert.ok(performance.now() - started < 2000, `${JSON.stringify(line(0))} × 20,000 took ${Math.round(performance.now() - started)} ms`);
   }
 });
 

@@ -39,6 +39,14 @@ test("--cache reuses results for unchanged files and notices changes, config and
   // a config change drops the cache
   writeFileSync(path.join(dir, "sqlguard.config.json"), '{ "rules": { "require-where": "warn" } }');
   assert.match(cli(["--cache", "-f", "compact", "."], { cwd: dir }).stdout, /Warning - DELETE without WHERE/);
+  // --fix --cache: the fixed file is remembered as written; a remembered result with something
+  // to fix is linted and fixed again
+  writeFileSync(path.join(dir, "c.sql"), "SELECT 3");
+  assert.is(cli(["--cache", "-f", "compact", "c.sql"], { cwd: dir }).code, 0);
+  assert.is(cli(["--cache", "--fix", "-f", "compact", "c.sql"], { cwd: dir }).code, 0);
+  assert.is(readFileSync(path.join(dir, "c.sql"), "utf8"), "SELECT 3;");
+  const remembered = JSON.parse(readFileSync(cacheFile, "utf8")).files[path.join(dir, "c.sql")];
+  assert.equal(remembered.result.messages, [], "the result of the fixed text");
   // --cache-location
   const other = cli(["--cache", "--cache-location", "tmp/cache.json", "."], { cwd: dir });
   assert.is(other.code, 0);

@@ -1,6 +1,6 @@
 import { suite } from "uvu";
 import * as assert from "uvu/assert";
-import { LineIndex, Utf8Offsets, codePointToUtf16, decodeUtf8, firstInvalidUtf8, looksBinary } from "../src/sql/text.js";
+import { LineIndex, Utf8Offsets, codePointToUtf16, decodeUtf8, describeBinary, firstInvalidUtf8, isTextWithStrayNuls, looksBinary } from "../src/sql/text.js";
 
 const test = suite("text positions");
 
@@ -48,6 +48,20 @@ test("invalid UTF-8 is located; a BOM is noticed", () => {
 test("binary content", () => {
   assert.ok(looksBinary(Buffer.from([0x50, 0x4b, 0x03, 0x04, 0x00, 0x01])));
   assert.not.ok(looksBinary(Buffer.from("select 1;\n")));
+});
+
+
+test("what a file that is not UTF-8 text is, and text with a stray NUL", () => {
+    const utf16le = Buffer.from("\ufeffSELECT 1;\n", "utf16le");
+  assert.match(describeBinary(utf16le) ?? "", /^text encoded as UTF-16 \(little-endian\)/);
+  assert.match(describeBinary(Buffer.from("SELECT 1;\nSELECT 2;\n", "utf16le")) ?? "", /UTF-16 \(little-endian\)/, "no BOM");
+  assert.match(describeBinary(Buffer.from("PGDMP\x01\x0e\x00", "latin1")) ?? "", /pg_dump archive/);
+  assert.match(describeBinary(Buffer.from([0x1f, 0x8b, 8, 0, 0, 0])) ?? "", /gzip/);
+  assert.is(describeBinary(Buffer.from([0x00, 0x01, 0x02, 0x03, 0xff, 0x00])), null);
+  assert.ok(isTextWithStrayNuls(Buffer.from("SELECT 1;\nDELETE FROM t;\x00\n")));
+  assert.not.ok(isTextWithStrayNuls(Buffer.from("SELECT 1;\n")), "no NUL: nothing stray");
+  assert.not.ok(isTextWithStrayNuls(Buffer.from([0x00, 0x01, 0x02, 0x03, 0xff, 0x00])));
+  assert.not.ok(isTextWithStrayNuls(utf16le));
 });
 
 test.run();

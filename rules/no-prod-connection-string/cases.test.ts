@@ -4,6 +4,23 @@ import { ruleTester } from "../../test/rule-tester.js";
 ruleTester("no-prod-connection-string", {
   valid: [
     { name: "local host localhost", filename: ".env", code: "DATABASE_URL=postgres://app:Pw123456@localhost:5432/app\n" },
+    // Seen in the census code bases (docs/accuracy.md): each was an error before.
+    { name: "localtest.me resolves to 127.0.0.1 (drizzle-orm's .env.example)", filename: ".env.example", code: "NEON_HTTP_CONNECTION_STRING=postgres://postgres:postgres@db.localtest.me:5432/postgres\n" },
+    {
+      name: "an RDS name with no instance identifier is an example (slonik's README)",
+      filename: "README.md",
+      code: '```ts\nconst pool = await createPool("postgres://iam_user@mydb.us-east-1.rds.amazonaws.com:5432/mydb?sslmode=require");\n```\n',
+    },
+    {
+      name: "an RDS name with no region is an example (graphile-worker's docs)",
+      filename: "connection-string.md",
+      code: 'graphile-worker -c \\\n  "postgres://user:pass@DETAILS.FROM.AMAZON.rds.amazonaws.com:5432/dbname?ssl=true"\n',
+    },
+    {
+      name: "a Cloud SQL socket with Google's placeholder names (slonik's parseDsn tests)",
+      filename: "parseDsn.test.ts",
+      code: 'test("postgresql://db_user:db_password@%2Fcloudsql%2Fproject-id%3Aregion-id1%3Acloudsqlinstance-name/database-name", testParse);\n',
+    },
     { name: "local host 127.0.0.1", filename: ".env", code: "DATABASE_URL=postgres://app:Pw123456@127.0.0.1:5432/app\n" },
     { name: "local host 127.10.0.7", filename: ".env", code: "DATABASE_URL=postgres://app:Pw123456@127.10.0.7:5432/app\n" },
     { name: "local host [::1]", filename: ".env", code: "DATABASE_URL=postgres://app:Pw123456@[::1]:5432/app\n" },
@@ -58,6 +75,15 @@ ruleTester("no-prod-connection-string", {
     { name: "suppressed by a trailing directive in YAML", filename: "config.yml", code: "url: postgres://app:Pw123456@db.internal/app # sqlguard-disable-line no-prod-connection-string\n" },
   ],
   invalid: [
+    {
+      name: "a test comparing URLs with dummy passwords on an internal host: a warning at most (trigger.dev's runOpsDbTopology.test.ts)",
+      filename: "topology.test.ts",
+      code: 'sameDatabaseTarget("postgresql://user:secret1@db.internal:5432/trigger", "postgresql://master:pw@rds-writer.internal:5432/pgtrigger");\n',
+      errors: [
+        { messageId: "remote", message: "PostgreSQL URI points at db.internal, which is not a local or development host", line: 1, column: 21, severity: 1 },
+        { messageId: "remote", message: "PostgreSQL URI points at rds-writer.internal, which is not a local or development host", line: 1, column: 75, severity: 1 },
+      ],
+    },
     {
       name: "postgres:// URI with a password, RDS host",
       filename: ".env",

@@ -13,6 +13,9 @@ interface Write {
   /** Where the statement's `;` ends (or its end without one). */
   after: number;
   verb: string;
+  /** A statement that ends without `;` (the suggested COMMIT needs one before it). */
+  noSemicolon: boolean;
+  /** Kept for the first write only: a lone data fix is judged by its statement. */
   stmt: Statement | null;
   /** In code: the implicit transaction (one per run of statements between transaction commands). */
   group: number;
@@ -85,7 +88,10 @@ export default defineRule<Options>({
         end: top.end,
         after: top.semicolon >= 0 ? top.semicolon + 1 : top.end,
         verb,
-        stmt: stmt === top ? top : null,
+        noSemicolon: top.semicolon < 0,
+        // Only the first write's statement is ever read; holding every statement (and its
+        // syntax tree) would make memory grow with the file.
+        stmt: stmt === top && outside.length === 0 ? top : null,
         group,
       });
     };
@@ -109,7 +115,7 @@ export default defineRule<Options>({
         items = true;
         // psql's \copy … from loads rows: a write like COPY FROM.
         if (item.type === "meta" && item.command.toLowerCase() === "copy" && /\bfrom\b/i.test(item.args) && state === "none") {
-          outside.push({ start: item.start, end: item.end, after: item.end, verb: "\\copy", stmt: null, group });
+          outside.push({ start: item.start, end: item.end, after: item.end, verb: "\\copy", noSemicolon: false, stmt: null, group });
         }
       },
       end() {
@@ -137,7 +143,7 @@ export default defineRule<Options>({
             const last = outside[outside.length - 1]!;
             const nl = /\r\n/.test(doc.sql) ? "\r\n" : "\n";
             const body = doc.sql.slice(first.start, last.after);
-            const semi = last.after === last.end && last.stmt?.semicolon === -1 ? ";" : "";
+            const semi = last.noSemicolon ? ";" : "";
             suggest.push({
               desc: "Wrap the writes in BEGIN; … COMMIT;",
               fix: { start: first.start, end: last.after, text: `BEGIN;${nl}${body}${semi}${nl}COMMIT;` },

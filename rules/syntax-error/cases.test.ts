@@ -10,6 +10,10 @@ ruleTester("syntax-error", {
     "COPY t FROM stdin;\nnot sql at all (\n\\.\n",
     "CREATE FUNCTION f() RETURNS int LANGUAGE sql BEGIN ATOMIC SELECT 1; SELECT 2; END;",
     "SELECT $body$ ; ' $body$;",
+    {
+      name: "a statement that stops at a psql variable depends on its value: not reported (update.sql, tuplesort.sql)",
+      code: "\\set show_data 'select * from t'\n:show_data;\nEXPLAIN (COSTS OFF) :qry;\nCOMMENT ON LARGE OBJECT :newloid IS 'x';\nSELECT * FROM :\"tab\" :'x';",
+    },
     { name: "SQL inside code is never reported by this rule", code: "const q = sql`AND x = ${y}`;", filename: "a.ts" },
   ],
   invalid: [
@@ -29,9 +33,54 @@ ruleTester("syntax-error", {
       ],
     },
     {
+      name: "a syntax error elsewhere in a statement with psql variables is reported",
+      code: "SELECT :x FROM FROM;",
+      errors: [{ message: 'syntax error at or near "FROM"', line: 1, column: 16 }],
+    },
+    {
+      name: "a template marker says the file is a template (supabase-auth's Go templates)",
+      code: 'ALTER TABLE {{ index .Options "Namespace" }}.users ADD COLUMN x int;\nCREATE INDEX i ON "{{ index .Options "Namespace" }}".identities (user_id);',
+      errors: [
+        {
+          message:
+            'syntax error at or near "{": the statement holds a template marker ({{ index .Options "Namespace" }}), so this file is a template that is rendered into SQL before it runs',
+          line: 1,
+          column: 13,
+          help: /^lint the rendered SQL instead, or list the template files in the config's ignores/,
+        },
+        { message: /^syntax error at or near "Namespace": the statement holds a template marker/, line: 2, column: 39 },
+      ],
+    },
+    {
+      name: "SQL for another database says so (drizzle's SQLite and MySQL migrations, ClickHouse schemas)",
+      code: "PRAGMA foreign_keys=OFF;\nCREATE TABLE `users` (id int);\nCREATE TABLE t (a int) ENGINE = MergeTree() ORDER BY a;",
+      errors: [
+        { message: 'syntax error at or near "PRAGMA" (PRAGMA is SQLite)', line: 1, column: 1, help: "if this file is written for another database, list it in the config's ignores" },
+        { message: 'syntax error at or near "`" (backquotes quote names in MySQL and SQLite; PostgreSQL uses double quotes)', line: 2, column: 14 },
+        { message: 'syntax error at or near "ENGINE" (ENGINE = … is MySQL or ClickHouse)', line: 3, column: 24 },
+      ],
+    },
+    {
       name: "unterminated quote is located where it opens",
       code: "SELECT 1;\nSELECT 'abc\nSELECT 2;",
       errors: [{ message: "unterminated quoted string", line: 2, column: 8 }],
+    },
+    {
+      name: "100,000 nested parentheses: PostgreSQL's parser gives up, and says so plainly",
+      code: `SELECT ${"(".repeat(100_000)}1${")".repeat(100_000)};\nSELECT 2 3;`,
+      errors: [
+        { message: `nested too deeply for PostgreSQL's parser (memory exhausted at or near "(")`, line: 1, column: 10_004, severity: 2 },
+        { message: 'syntax error at or near "3"', line: 2, column: 10 },
+      ],
+    },
+    {
+      name: "a tree too deep to analyse (valid SQL, maybe) is a warning, and the next statement is still linted",
+      code: `DELETE FROM t WHERE ${"NOT ".repeat(2000)}true;\nUPDATE t SET a = ${Array(100_000).fill("1").join(" + ")};\nSELECT 2 3;`,
+      errors: [
+        { message: "nested too deeply to analyse (a syntax tree over 3,000 levels deep): the statement was not linted", line: 1, column: 1, severity: 1 },
+        { message: /^nested too deeply to analyse/, line: 2, column: 1, severity: 1 },
+        { message: 'syntax error at or near "3"', line: 3, column: 10 },
+      ],
     },
     {
       name: "unterminated dollar quote",

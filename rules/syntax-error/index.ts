@@ -1,5 +1,20 @@
 import { defineRule } from "../../src/engine/rule.js";
 
+/** A template marker of Go templates, Jinja, Mustache, Handlebars… (`{{ .Schema }}`, `{% if %}`). */
+const TEMPLATE_MARKER = /\{\{[\s\S]{0,200}?\}\}|\{%[\s\S]{0,200}?%\}/;
+
+/**
+ * Words at which PostgreSQL stops in SQL written for another database: a hint that the file is
+ * not for PostgreSQL at all (a linter for PostgreSQL has nothing to say about it).
+ */
+const OTHER_DIALECT: Record<string, string> = {
+  "`": "backquotes quote names in MySQL and SQLite; PostgreSQL uses double quotes",
+  PRAGMA: "PRAGMA is SQLite",
+  AUTO_INCREMENT: "AUTO_INCREMENT is MySQL (PostgreSQL has identity columns)",
+  ENGINE: "ENGINE = … is MySQL or ClickHouse",
+  CODEC: "CODEC is ClickHouse",
+};
+
 export default defineRule({
   id: "syntax-error",
   description: "SQL that PostgreSQL cannot parse",
@@ -7,6 +22,11 @@ export default defineRule({
   appliesTo: ["script"],
   messages: {
     error: "{{message}}",
+    template:
+      "{{message}}: the statement holds a template marker ({{marker}}), so this file is a template that is rendered into SQL before it runs",
+    templateHelp: "lint the rendered SQL instead, or list the template files in the config's ignores (or turn syntax-error off for them in an override)",
+    dialect: "{{message}} ({{why}})",
+    dialectHelp: "if this file is written for another database, list it in the config's ignores",
   },
   create(context) {
     const doc = context.doc;
@@ -17,7 +37,25 @@ export default defineRule({
         if (!error || stmt.parent) return;
         const start = Math.max(stmt.start, Math.min(error.offset, doc.sql.length));
         const end = start < stmt.end ? Math.min(tokenEnd(doc.sql, start), stmt.end) : start;
-        context.report({ messageId: "error", data: { message: error.message }, start, end });
+        const range = { start, end };
+        // A statement too deep to analyse may be valid: say so, but do not fail the run for it.
+        if (error.tooDeep) {
+          context.report({ messageId: "error", data: { message: error.message }, ...range, atMostWarning: true });
+          return;
+        }
+        const marker = TEMPLATE_MARKER.exec(stmt.text)?.[0];
+        if (marker) {
+          const shown = marker.length > 40 ? `${marker.slice(0, 37)}…` : marker;
+          context.report({ messageId: "template", data: { message: error.message, marker: shown.replace(/\s+/g, " ") }, ...range, helpId: "templateHelp" });
+          return;
+        }
+        const near = /at or near "(.*)"$/.exec(error.message)?.[1];
+        const why = near === undefined ? undefined : OTHER_DIALECT[near] ?? OTHER_DIALECT[near.toUpperCase()];
+        if (why) {
+          context.report({ messageId: "dialect", data: { message: error.message, why }, ...range, helpId: "dialectHelp" });
+          return;
+        }
+        context.report({ messageId: "error", data: { message: error.message }, ...range });
       },
     };
   },
@@ -26,5 +64,5 @@ export default defineRule({
 /** End of the token at `i`, so the underline covers the word the parser stopped at. */
 function tokenEnd(sql: string, i: number): number {
   const m = /^(?:[\p{L}\p{N}_$]+|\S)/u.exec(sql.slice(i, i + 100));
-  return i + (m ? m[0].length : 1);
+  return i + (m ? m[0].length : 0); // at a line break or a space: an empty range, not the break
 }

@@ -70,6 +70,7 @@ ruleTester("transaction-incompatible-statement", {
     },
     "BEGIN;\nLOCK TABLE t IN ACCESS EXCLUSIVE MODE;\nSET LOCAL lock_timeout = '1s';\nSET TRANSACTION ISOLATION LEVEL SERIALIZABLE;\nSET CONSTRAINTS ALL DEFERRED;\nDECLARE c CURSOR FOR SELECT 1;\nCOMMIT;",
     { name: "a wrapped file may LOCK and SET LOCAL", code: "LOCK TABLE t;\nSET LOCAL lock_timeout = '1s';", assumeInTransaction: true },
+    { name: "AUTOCOMMIT off: psql opens a block before LOCK", code: "\\set AUTOCOMMIT off\nLOCK TABLE t;\nCOMMIT;" },
     "DECLARE c CURSOR WITH HOLD FOR SELECT 1;",
     "SET lock_timeout = '1s';",
     { name: "value used after its transaction committed", code: "BEGIN;\nALTER TYPE mood ADD VALUE 'happy';\nCOMMIT;\nUPDATE surveys SET mood = 'happy' WHERE id = 1;" },
@@ -185,11 +186,45 @@ ruleTester("transaction-incompatible-statement", {
       ],
     },
     {
-      name: "LOCK and DECLARE need a block",
-      code: "LOCK TABLE t IN SHARE MODE;\nDECLARE c CURSOR FOR SELECT 1;",
+      name: "LOCK and DECLARE need a block (in a script that manages its own transactions)",
+      code: "LOCK TABLE t IN SHARE MODE;\nDECLARE c CURSOR FOR SELECT 1;\nBEGIN;\nCOMMIT;",
       errors: [
-        { messageId: "needsBlock", message: "LOCK TABLE outside a transaction block: PostgreSQL refuses it (it can only be used in transaction blocks)", line: 1, column: 1, endColumn: 27 },
-        { messageId: "needsBlock", message: /^DECLARE CURSOR \(without WITH HOLD\) outside/, line: 2, column: 1 },
+        { messageId: "needsBlock", message: "LOCK TABLE outside a transaction block: PostgreSQL refuses it (it can only be used in transaction blocks)", line: 1, column: 1, endColumn: 27, severity: 2 },
+        { messageId: "needsBlock", message: /^DECLARE CURSOR \(without WITH HOLD\) outside/, line: 2, column: 1, severity: 2 },
+      ],
+    },
+    {
+      name: "LOCK in a file with no transaction command at all: a migration tool may wrap it (graphile-worker's 000011.sql), a warning",
+      code: "--! breaking-change\nlock table jobs;\nalter table jobs alter column attempts type int2;",
+      errors: [
+        {
+          messageId: "needsBlockUnknown",
+          message:
+            "LOCK TABLE outside a transaction block, unless the migration tool runs this file in one: PostgreSQL refuses it outside (it can only be used in transaction blocks)",
+          line: 2,
+          column: 1,
+          endColumn: 16,
+          severity: 1,
+          help: /^nothing in this file opens or closes a transaction: if a migration tool runs it in one, list it in the config's assumeInTransaction/,
+        },
+      ],
+    },
+    {
+      name: "a file marked -- sqlguard-no-transaction surely runs outside a block: LOCK is an error",
+      code: "-- sqlguard-no-transaction\nLOCK TABLE t;",
+      errors: [{ messageId: "needsBlock", line: 2, column: 1, severity: 2 }],
+    },
+    {
+      name: "with \\set AUTOCOMMIT off, psql opens the block: a statement psql refuses to wrap is named with where the block began",
+      code: "\\set AUTOCOMMIT off\nINSERT INTO t VALUES (1);\nVACUUM t;\nCOMMIT;\nVACUUM t;",
+      errors: [
+        {
+          messageId: "inBlock",
+          message: "VACUUM cannot run inside a transaction block, and here it runs in the block opened by psql before the statement on line 2 (AUTOCOMMIT is off)",
+          line: 3,
+          column: 1,
+          related: ["2:1-2:25 the block was opened here"],
+        },
       ],
     },
     {

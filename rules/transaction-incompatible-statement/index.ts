@@ -33,6 +33,10 @@ export default defineRule<Options>({
     assumedHelp: "move it to a migration of its own marked -- sqlguard-no-transaction, and have the runner apply that one outside a transaction",
     implicitHelp: "send it as a query of its own (in a migration: a migration of its own)",
     needsBlock: "{{command}} outside a transaction block: PostgreSQL refuses it (it can only be used in transaction blocks)",
+    needsBlockUnknown:
+      "{{command}} outside a transaction block, unless the migration tool runs this file in one: PostgreSQL refuses it outside (it can only be used in transaction blocks)",
+    needsUnknownHelp:
+      "nothing in this file opens or closes a transaction: if a migration tool runs it in one, list it in the config's assumeInTransaction (or add -- sqlguard-assume-in-transaction); otherwise put it inside BEGIN … COMMIT",
     noEffect: "{{command}} outside a transaction block has no effect: PostgreSQL only warns, and the setting is gone before the next statement",
     needsHelp: "put it inside BEGIN … COMMIT together with the statements it is meant for",
     newEnumValue:
@@ -77,6 +81,10 @@ export default defineRule<Options>({
     /** Refused statements with no block, in code: they fail if the string holds several statements. */
     const implicit: { stmt: Statement; refusal: BlockRefusal; file: boolean }[] = [];
     let topLevel = 0;
+    /** The script opens or closes transactions itself (so a statement outside one surely is). */
+    let managesTransactions = doc.transactionDirective === "no-transaction";
+    /** LOCK / DECLARE CURSOR outside a block, judged at the end: by then we know the above. */
+    const needing: { start: number; end: number; command: string }[] = [];
     // Enum values added in the transaction now open, and the enum types it created.
     let added: AddedValue[] = [];
     let created = new Set<string>();
@@ -88,6 +96,7 @@ export default defineRule<Options>({
         if (stmt.parent || !stmt.node) return;
         topLevel++;
         const c = stmt.txControl;
+        if (c || stmt.implicitBegin) managesTransactions = true;
         if (c && c.effect !== "savepoint" && c.effect !== "none" && c.effect !== "nested") {
           added = [];
           created = new Set();
@@ -102,7 +111,10 @@ export default defineRule<Options>({
             const opener = stmt.block;
             context.report({
               messageId: "inBlock",
-              data: { ...data, where: opener ? ` by ${opener.txControl?.keyword ?? "BEGIN"}${at(opener)}` : "" },
+              data: {
+                ...data,
+                where: !opener ? "" : opener.implicitBegin ? ` by psql before the statement${at(opener)} (AUTOCOMMIT is off)` : ` by ${opener.txControl?.keyword ?? "BEGIN"}${at(opener)}`,
+              },
               ...range,
               helpId: "blockHelp",
               ...(opener ? { related: [{ message: "the block was opened here", start: opener.start, end: opener.end }] } : {}),
@@ -117,13 +129,25 @@ export default defineRule<Options>({
         }
         if (stmt.tx === "none" && script) {
           const need = blockNeed(stmt.node);
-          if (need?.outside === "error") context.report({ messageId: "needsBlock", data: { command: need.command }, ...range, helpId: "needsHelp" });
+          if (need?.outside === "error") needing.push({ ...range, command: need.command });
           else if (need) context.report({ messageId: "noEffect", data: { command: need.command }, ...range, helpId: "needsHelp", atMostWarning: true });
         }
         noteSlot(stmt.node, slotless);
         if (newEnumValues) checkEnumValues(stmt);
       },
       end() {
+        // A file with no transaction command at all may be one a migration tool wraps (graphile-worker,
+        // Flyway, Rails…): without config saying so, a LOCK there is only suspicious, not surely wrong.
+        for (const n of needing) {
+          context.report({
+            messageId: managesTransactions ? "needsBlock" : "needsBlockUnknown",
+            data: { command: n.command },
+            start: n.start,
+            end: n.end,
+            helpId: managesTransactions ? "needsHelp" : "needsUnknownHelp",
+            ...(managesTransactions ? {} : { atMostWarning: true }),
+          });
+        }
         if (topLevel < 2) return;
         for (const { stmt, refusal, file } of implicit) {
           context.report({

@@ -10,6 +10,10 @@ ruleTester("unbalanced-transaction", {
     "BEGIN;\nUPDATE t SET a = 1 WHERE id = 1;\nCOMMIT;",
     "CREATE TABLE users (id bigint);",
     { name: "ROLLBACK closes the block", code: "BEGIN;\nCREATE TABLE users (id bigint);\nROLLBACK;" },
+    {
+      name: "\\set AUTOCOMMIT off: psql opens a block before each statement run outside one, so COMMIT and ROLLBACK close something (psql.sql)",
+      code: "\\set AUTOCOMMIT off\nINSERT INTO t VALUES (1);\nCOMMIT;\nSELECT * FROM t;\nCOMMIT;\nINSERT INTO t VALUES (2);\nROLLBACK;\n\\set AUTOCOMMIT on",
+    },
     { name: "END and ABORT close it", code: "BEGIN WORK; SELECT 1; END; START TRANSACTION; SELECT 2; ABORT TRANSACTION;" },
     { name: "one block after another", code: "BEGIN;\nSELECT 1;\nCOMMIT;\nBEGIN;\nSELECT 2;\nCOMMIT;" },
     {
@@ -34,6 +38,25 @@ ruleTester("unbalanced-transaction", {
     { name: "psql meta-commands between", code: "BEGIN;\n\\set x 1\nSELECT :x;\nCOMMIT;" },
   ],
   invalid: [
+    {
+      name: "\\set AUTOCOMMIT off and no COMMIT: the session's end rolls the work back",
+      code: "\\set AUTOCOMMIT off\nUPDATE t SET a = 2 WHERE a = 1;\n",
+      errors: [
+        {
+          messageId: "unclosedImplicit",
+          message:
+            "with AUTOCOMMIT off, psql opened a transaction before this statement that is never committed: when the script ends, the session closes and everything from here on is rolled back",
+          line: 2,
+          column: 1,
+          related: ["3:1-3:1 the script ends here with the transaction still open"],
+        },
+      ],
+    },
+    {
+      name: "\\set AUTOCOMMIT on again: a COMMIT after it has nothing to commit",
+      code: "\\set AUTOCOMMIT off\nINSERT INTO t VALUES (1);\nROLLBACK;\n\\set AUTOCOMMIT on\nCOMMIT;",
+      errors: [{ messageId: "stray", line: 5, column: 1 }],
+    },
     {
       code: "BEGIN;\nCREATE TABLE users (id bigint);\n",
       errors: [

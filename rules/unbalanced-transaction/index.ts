@@ -12,6 +12,8 @@ export default defineRule({
   messages: {
     unclosed:
       "{{keyword}} opens a transaction that is never closed: its changes are rolled back when the session ends, and until then it holds its locks",
+    unclosedImplicit:
+      "with AUTOCOMMIT off, psql opened a transaction before this statement that is never committed: when the script ends, the session closes and everything from here on is rolled back",
     unclosedHelp: "end the block with COMMIT; (or ROLLBACK; for a dry run)",
     nested:
       "{{keyword}} inside the transaction block opened{{where}}: PostgreSQL ignores it with a warning, so the next COMMIT or ROLLBACK ends the outer block as well",
@@ -36,7 +38,11 @@ export default defineRule({
     let lines: LineIndex | null = null;
     const lineOf = (offset: number) => (lines ??= new LineIndex(doc.sql)).lineOf(offset) + 1;
     const where = (s: Statement | null) =>
-      s ? ` by ${s.txControl?.keyword ?? "BEGIN"}${script ? ` on line ${lineOf(s.start)}` : " earlier in this string"}` : "";
+      s
+        ? s.implicitBegin
+          ? ` by psql before the statement on line ${lineOf(s.start)} (AUTOCOMMIT is off)`
+          : ` by ${s.txControl?.keyword ?? "BEGIN"}${script ? ` on line ${lineOf(s.start)}` : " earlier in this string"}`
+        : "";
     const by = assumedBy(doc);
     let last: Statement | null = null;
     let openedBy: Statement | null = null;
@@ -92,7 +98,7 @@ export default defineRule({
           }
         }
         if (stmt.txAfter === "explicit") {
-          if (c && (c.effect === "opens" || c.effect === "chains")) openedBy = stmt;
+          if ((c && (c.effect === "opens" || c.effect === "chains")) || stmt.implicitBegin) openedBy = stmt;
         } else openedBy = null;
       },
       end() {
@@ -106,7 +112,7 @@ export default defineRule({
           return { desc, fix: { start: sql.length, end: sql.length, text: `${endsWithBreak ? "" : nl}${word};${nl}` } };
         };
         context.report({
-          messageId: "unclosed",
+          messageId: openedBy.implicitBegin ? "unclosedImplicit" : "unclosed",
           data: { keyword: openedBy.txControl?.keyword ?? "BEGIN" },
           start: openedBy.start,
           end: openedBy.end,

@@ -22,6 +22,15 @@ process.stdout.on("error", (e: NodeJS.ErrnoException) => {
 
 const { main } = await import("./main.js");
 
+// `sqlguard … | head`: the reader went away. Stop quietly, as other command-line tools do,
+// instead of dying with a stack trace.
+for (const stream of [process.stdout, process.stderr]) {
+  stream.on("error", (e: NodeJS.ErrnoException) => {
+    if (e.code === "EPIPE") process.exit(process.exitCode ?? 0);
+    throw e;
+  });
+}
+
 const code = await main(argv, {
   cwd: process.cwd(),
   stdout: (s) => void process.stdout.write(s),

@@ -43,7 +43,7 @@ export class ResultCache {
   }
 
   static contentHash(bytes: Uint8Array): string {
-    return hash(bytes);
+    return contentHash(bytes);
   }
 
   get(filePath: string, contentHash: string): FileResult | null {
@@ -53,7 +53,7 @@ export class ResultCache {
 
   set(filePath: string, contentHash: string, result: FileResult): void {
     if (result.messages.some((m) => m.internal || m.fatal)) return; // never remember a failure
-    const { output: _output, ...kept } = result;
+    const { output: _output, contentHash: _hash, ...kept } = result as FileResult & { contentHash?: string };
     this.data.files[filePath] = { hash: contentHash, result: kept };
     this.dirty = true;
   }
@@ -66,6 +66,11 @@ export class ResultCache {
     await fs.writeFile(tmp, JSON.stringify(this.data));
     await fs.rename(tmp, this.file);
   }
+}
+
+/** The hash a file's bytes are remembered by. */
+export function contentHash(bytes: Uint8Array): string {
+  return hash(bytes);
 }
 
 function hash(data: string | Uint8Array): string {

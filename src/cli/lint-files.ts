@@ -8,8 +8,9 @@ import type { Config } from "../engine/config.js";
 import { lintText } from "../engine/linter.js";
 import type { FileResult } from "../engine/types.js";
 import { fileKind } from "../extract/index.js";
-import { decodeSource, readSource, type ReadResult } from "../sources/files.js";
+import { decodeSource, overLimit, readSource, type ReadResult } from "../sources/files.js";
 import { loadParser } from "../sql/parser.js";
+import { contentHash } from "./cache.js";
 import { lintInParallel, threadCount, type Concurrency } from "./pool.js";
 
 export interface SourceFile {
@@ -27,32 +28,63 @@ export interface LintFilesOptions {
   cwd: string;
   fix: boolean;
   maxFileSize: number;
+  /** Return the hash of the exact bytes linted in `contentHash` (for --cache). */
+  hash?: boolean;
 }
 
-export async function lintFiles(files: SourceFile[], config: Config, options: LintFilesOptions & { concurrency?: Concurrency }): Promise<FileResult[]> {
+/** A result, and the hash of the bytes it is the result of (when asked for). */
+export type LintedFile = FileResult & { contentHash?: string };
+
+/**
+ * Lints files, in order, on one thread or several. `onResult` sees each result as soon as it is
+ * ready (--fix writes the file there and drops the fixed text, so a run never holds the text of
+ * every file it fixed); the run waits for every `onResult` before it returns.
+ */
+export async function lintFiles(
+  files: SourceFile[],
+  config: Config,
+  options: LintFilesOptions & { concurrency?: Concurrency },
+  onResult?: (result: LintedFile, file: SourceFile) => Promise<void>,
+): Promise<LintedFile[]> {
   const threads = threadCount(files, options.concurrency ?? "auto");
-  if (threads > 1) return lintInParallel(files, config, options, threads, lintFile);
-  const results: FileResult[] = [];
-  for (const file of files) results.push(await lintFile(file, config, options));
+  const { concurrency: _concurrency, ...perFile } = options;
+  if (threads > 1) {
+    const settled: Promise<void>[] = [];
+    const results = await lintInParallel(files, config, perFile, threads, lintFile, (i, r) => {
+      if (onResult) settled.push(onResult(r, files[i]!));
+    });
+    await Promise.all(settled);
+    return results;
+  }
+  const results: LintedFile[] = [];
+  for (const file of files) {
+    const r = await lintFile(file, config, perFile);
+    if (onResult) await onResult(r, file);
+    results.push(r);
+  }
   return results;
 }
 
-export async function lintFile(file: SourceFile, config: Config, options: LintFilesOptions): Promise<FileResult> {
+export async function lintFile(file: SourceFile, config: Config, options: LintFilesOptions): Promise<LintedFile> {
   const requireText = fileKind(file.path) === "sql" || file.explicit;
   let read: ReadResult;
+  let hash: string | undefined;
   if (file.bytes || file.size !== undefined) {
     const size = file.bytes?.length ?? file.size!;
-    read =
-      !file.bytes || size > options.maxFileSize
-        ? { text: null, notices: [{ offset: 0, severity: 2, fatal: true, message: "over the --max-file-size limit; not linted" }] }
-        : decodeSource(file.bytes, requireText);
+    read = !file.bytes || size > options.maxFileSize ? overLimit(size, options.maxFileSize) : decodeSource(file.bytes, requireText);
+    if (options.hash && file.bytes) hash = contentHash(file.bytes);
   } else {
-    read = await readSource(file.path, options.maxFileSize, requireText);
+    read = await readSource(file.path, options.maxFileSize, requireText, options.hash ? (bytes) => (hash = contentHash(bytes)) : undefined);
   }
   const displayPath = path.relative(options.cwd, file.path).split(path.sep).join("/") || file.path;
-  if (read.text === null) return lintText("", config, { filePath: file.path, displayPath, notices: read.notices, noRules: true });
-  if (fileKind(file.path) !== "text") await loadParser();
-  const result = lintText(read.text, config, { filePath: file.path, displayPath, notices: read.notices, fix: options.fix && !file.bytes });
-  if (result.output !== undefined && read.bom) result.output = "\ufeff" + result.output;
+  let result: LintedFile;
+  if (read.text === null) result = lintText("", config, { filePath: file.path, displayPath, notices: read.notices, noRules: true });
+  else {
+    if (fileKind(file.path) !== "text") await loadParser();
+    result = lintText(read.text, config, { filePath: file.path, displayPath, notices: read.notices, fix: options.fix && !file.bytes });
+    if (result.output !== undefined && read.bom) result.output = "\ufeff" + result.output;
+  }
+  if (hash !== undefined) result.contentHash = hash;
   return result;
 }
+

@@ -11,10 +11,10 @@ import type { FileResult } from "../engine/types.js";
 import { isWalked } from "../extract/index.js";
 import { FORMATS, reporters } from "../report/index.js";
 import { expandPaths, readStdin, UsageError } from "../sources/files.js";
-import { changedSince, stagedFiles } from "../sources/git.js";
+import { bySize, changedSince, readStagedBlobs, stagedFiles, type StagedFile } from "../sources/git.js";
 import { init } from "./init.js";
-import { lintFiles, type LintFilesOptions, type SourceFile } from "./lint-files.js";
-import { DEFAULT_CACHE_LOCATION, ResultCache } from "./cache.js";
+import { lintFiles, type LintedFile, type LintFilesOptions, type SourceFile } from "./lint-files.js";
+import { contentHash, DEFAULT_CACHE_LOCATION, ResultCache } from "./cache.js";
 import type { Concurrency } from "./pool.js";
 import { rules } from "../engine/registry.js";
 import { VERSION } from "../version.js";
@@ -64,6 +64,12 @@ Options:
 Rules: ${rules.map((r) => r.id).join(", ")}
 Docs:  https://github.com/sqlguard/sqlguard#readme
 `;
+
+/** Results whose --fix could not be written (never remembered by --cache). */
+const failedWrites = new WeakSet<FileResult>();
+
+/** How much staged content is read from git at once. */
+const STAGED_READ_BUDGET = 64 * 1024 * 1024;
 
 export async function main(argv: string[], io: CliIO): Promise<number> {
   try {
@@ -169,25 +175,56 @@ async function run(argv: string[], io: CliIO): Promise<number> {
   const include = isWalked;
   const isIgnored = (f: string) => config.isIgnored(f);
   let files: SourceFile[];
+  let staged: StagedFile[] | null = null;
   if (opts.stdin) {
     const name = opts["stdin-filename"] ?? "stdin.sql";
     files = [{ path: path.resolve(io.cwd, name), explicit: true, bytes: await (io.readStdin ?? readStdin)() }];
   } else if (opts.staged) {
-    files = await stagedFiles({ cwd: io.cwd, env: io.env, pathspecs: parsed.positionals, include, isIgnored, maxFileSize });
+    files = staged = await stagedFiles({ cwd: io.cwd, env: io.env, pathspecs: parsed.positionals, include, isIgnored, maxFileSize });
   } else if (opts["changed-since"] !== undefined) {
     files = await changedSince(opts["changed-since"], { cwd: io.cwd, env: io.env, pathspecs: parsed.positionals, include, isIgnored });
   } else {
     files = await expandPaths(parsed.positionals, { cwd: io.cwd, include, isIgnored });
   }
-  const results: FileResult[] = opts.cache
-    ? await lintWithCache(files, config, lintOptions, path.resolve(io.cwd, opts["cache-location"] ?? DEFAULT_CACHE_LOCATION))
-    : await lintFiles(files, config, lintOptions);
-
-  if (opts.fix) {
-    for (const r of results) {
-      if (r.output !== undefined) await writeAtomically(r.filePath, r.output);
+  // --fix writes each file as soon as its result is ready and lets go of the fixed text.
+  // A file that cannot be written gets an error of its own; the other files are still fixed.
+  const writeFix = opts.fix
+    ? async (r: LintedFile) => {
+        if (r.output === undefined) return;
+        try {
+          await writeAtomically(r.filePath, r.output);
+        } catch (e) {
+          failedWrites.add(r);
+          r.messages.unshift({
+            ruleId: null,
+            severity: 2,
+            message: `${(e as Error).message}; the file was left as it was (the problems listed are those its fixes would leave)`,
+            line: 1,
+            column: 1,
+            endLine: 1,
+            endColumn: 1,
+            start: 0,
+            end: 0,
+          });
+          r.errorCount++;
+        }
+        delete r.output;
+      }
+    : undefined;
+  const lintSome = (some: SourceFile[]) =>
+    opts.cache
+      ? lintWithCache(some, config, lintOptions, path.resolve(io.cwd, opts["cache-location"] ?? DEFAULT_CACHE_LOCATION), writeFix)
+      : lintFiles(some, config, lintOptions, writeFix);
+  let results: FileResult[];
+  if (staged) {
+    // Staged content is read from git a few dozen megabytes at a time, and let go once linted.
+    results = [];
+    for (const group of bySize(staged, STAGED_READ_BUDGET)) {
+      await readStagedBlobs(group, { cwd: io.cwd, env: io.env, maxFileSize });
+      results.push(...(await lintSome(group)));
+      for (const f of group) delete f.bytes;
     }
-  }
+  } else results = await lintSome(files);
 
   if (opts.quiet) {
     for (const r of results) {
@@ -224,42 +261,71 @@ function wantsColor(io: CliIO): boolean {
   return io.isTTY;
 }
 
-/** Lints only what changed since the cached run; files whose bytes match reuse their result. */
-async function lintWithCache(files: SourceFile[], config: Config, options: LintFilesOptions & { concurrency: Concurrency }, location: string): Promise<FileResult[]> {
+/**
+ * Lints only what changed since the cached run; files whose bytes match reuse their result.
+ * Files are read one at a time to be hashed and let go: a cold cache over a big tree never holds
+ * every file's bytes. What is linted is hashed again as it is read, so a file that changes in
+ * between is remembered with the content its result belongs to.
+ */
+async function lintWithCache(
+  files: SourceFile[],
+  config: Config,
+  options: LintFilesOptions & { concurrency: Concurrency },
+  location: string,
+  onResult?: (r: LintedFile, file: SourceFile) => Promise<void>,
+): Promise<FileResult[]> {
   const cache = await ResultCache.open(location, config, { maxFileSize: options.maxFileSize });
   const results: FileResult[] = new Array(files.length);
-  const todo: { i: number; hash: string | null }[] = [];
+  const todo: number[] = [];
   for (let i = 0; i < files.length; i++) {
     const f = files[i]!;
-    let bytes = f.bytes;
-    if (!bytes && !options.fix) {
+    let hash: string | null = null;
+    if (f.bytes) hash = contentHash(f.bytes);
+    else {
       try {
-        bytes = await fs.readFile(f.path);
+        // over the size limit: not read here; the linter reports it
+        if ((await fs.stat(f.path)).size <= options.maxFileSize) hash = contentHash(await fs.readFile(f.path));
       } catch {
-        bytes = undefined; // let the linter report why it cannot be read
+        hash = null; // let the linter report why it cannot be read
       }
     }
-    const hash = bytes && !options.fix ? ResultCache.contentHash(bytes) : null;
     const hit = hash ? cache.get(f.path, hash) : null;
-    if (hit) results[i] = hit;
-    else {
-      if (bytes && !options.fix && bytes.length <= options.maxFileSize) f.bytes = bytes;
-      todo.push({ i, hash });
-    }
+    // With --fix, only a clean remembered result is reused: anything else may have a fix to apply.
+    if (hit && !(options.fix && hit.messages.length > 0)) results[i] = hit;
+    else todo.push(i);
   }
-  const linted = await lintFiles(todo.map((t) => files[t.i]!), config, options);
-  todo.forEach((t, k) => {
-    results[t.i] = linted[k]!;
-    if (t.hash) cache.set(files[t.i]!.path, t.hash, linted[k]!);
-  });
+  const linted = await lintFiles(
+    todo.map((i) => files[i]!),
+    config,
+    { ...options, hash: true },
+    async (r, file) => {
+      // A fixed file is remembered with the text written (its result is that text's), and only
+      // if the write succeeded; an unfixed one with the bytes that were linted.
+      const hash = r.output !== undefined ? contentHash(Buffer.from(r.output)) : r.contentHash;
+      delete r.contentHash;
+      await onResult?.(r, file);
+      if (hash && !failedWrites.has(r)) cache.set(file.path, hash, r);
+    },
+  );
+  todo.forEach((i, k) => (results[i] = linted[k]!));
   await cache.save();
   return results;
 }
 
-/** Writes through a temporary file and a rename, so a crash never leaves half a file. */
-async function writeAtomically(file: string, text: string): Promise<void> {
-  const tmp = path.join(path.dirname(file), `.${path.basename(file)}.sqlguard-${process.pid}.tmp`);
-  const mode = (await fs.stat(file)).mode;
-  await fs.writeFile(tmp, text, { mode });
-  await fs.rename(tmp, file);
+/**
+ * Writes through a temporary file in the same folder and a rename, so a crash or a full disk never
+ * leaves half a file: the original stays until the rename. When writing fails, the temporary file
+ * is removed and the error names the file.
+ */
+export async function writeAtomically(file: string, text: string): Promise<void> {
+  const tmp = path.join(path.dirname(file), `.${path.basename(file)}.sqlguard-${process.pid}-${Math.random().toString(36).slice(2, 8)}.tmp`);
+  try {
+    const mode = (await fs.stat(file)).mode;
+    await fs.writeFile(tmp, text, { mode, flag: "wx" });
+    await fs.rename(tmp, file);
+  } catch (e) {
+    await fs.rm(tmp, { force: true }).catch(() => undefined);
+    const code = (e as NodeJS.ErrnoException).code;
+    throw new Error(`could not write the fixes (${code ?? (e as Error).message})`);
+  }
 }

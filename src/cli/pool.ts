@@ -40,6 +40,8 @@ export async function lintInParallel(
   options: LintFilesOptions,
   threads: number,
   lintFile: (file: SourceFile, config: Config, options: LintFilesOptions) => Promise<FileResult>,
+  /** Called as each result arrives (in completion order). */
+  settled?: (index: number, result: FileResult) => void,
 ): Promise<FileResult[]> {
   const results: FileResult[] = new Array(files.length);
   const order = files.map((f, i) => ({ i, size: sizeOf(f) })).sort((a, b) => b.size - a.size || a.i - b.i);
@@ -66,6 +68,7 @@ export async function lintInParallel(
           if (msg === "ready") return feed();
           if (msg.error !== undefined) return reject(new Error(msg.error));
           results[msg.index] = msg.result!;
+          settled?.(msg.index, msg.result!);
           feed();
         });
         worker.on("error", reject);
@@ -80,6 +83,7 @@ export async function lintInParallel(
   const local = (async () => {
     for (let i = take(); i >= 0; i = take()) {
       results[i] = await lintFile(files[i]!, config, options);
+      settled?.(i, results[i]!);
       // let worker messages through between files
       await new Promise((r) => setImmediate(r));
     }

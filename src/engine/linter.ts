@@ -186,7 +186,8 @@ function lintOnce(text: string, config: Config, options: LintTextOptions): FileR
     frameLines[line] = r.text;
     if (r.spans.length) redacted[line] = r.spans;
   };
-  for (const m of messages) {
+  // A file that could not be read as text has no lines to show.
+  for (const m of options.noRules ? [] : messages) {
     want(m.line - 1); // a line of context on each side
     want(m.line);
     want(m.line + 1);

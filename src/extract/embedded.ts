@@ -212,10 +212,14 @@ export function parseCode(text: string, filePath: string): CodeParse {
   } catch (e) {
     const err = e as { message?: string; location?: { start?: { offset?: number } } };
     const offset = err.location?.start?.offset;
+    // The TypeScript parser recurses: thousands of nested brackets or `+` terms exhaust the stack.
+    const deep = e instanceof RangeError || /maximum call stack size exceeded/i.test(String(err.message));
     return {
       ok: false,
       offset: typeof offset === "number" ? Math.max(0, Math.min(offset, text.length)) : 0,
-      message: `Parsing error: ${String(err.message ?? e).split("\n")[0]}`,
+      message: deep
+        ? "Parsing error: nested too deeply for the TypeScript parser (it ran out of stack); the file was not linted"
+        : `Parsing error: ${String(err.message ?? e).split("\n")[0]}`,
     };
   }
 }

@@ -122,7 +122,13 @@ export function isPlaceholderHost(host: string): boolean {
   return labels.some((l) => PLACEHOLDER_LABEL.test(l) || l.split(/[-_]/).some((t) => /^x{3,}$/i.test(t)));
 }
 
-const PLACEHOLDER_PASSWORD = /^(?:password|passwd|pass|pwd|secret|changeme|change[-_]?me|mypassword|my[-_]password|your[-_]?password|yourpassword|your[-_]?pass|\*+|x+|\.+|…|redacted|hidden|placeholder)$/i;
+/**
+ * Stand-in passwords: the word itself, with a number at most (`secret1`, `password123`, `pw`, as
+ * in tests that compare two URLs), or a masked value. Only whether a finding needs a password
+ * depends on this: every password is redacted from the output all the same.
+ */
+const PLACEHOLDER_PASSWORD =
+  /^(?:(?:password|passwd|pass|pwd|secret|changeme|change[-_]?me|mypassword|my[-_]password|your[-_]?password|yourpassword|your[-_]?pass|dummy|fake)\d{0,3}|pw|\*+|x+|\.+|…|redacted|hidden|placeholder)$/i;
 
 /**
  * Whether a password is a stand-in rather than a secret: a template (`${DB_PASSWORD}`), `<password>`,
@@ -175,7 +181,33 @@ function localReason(h: string): string | null {
   for (const tld of ["test", "example", "invalid"]) if (h.endsWith(`.${tld}`) || h === tld) return `a reserved .${tld} name`;
   if (/(^|\.)example\.(com|net|org)$/.test(h)) return "a reserved example domain";
   if (/(^|\.)(docker|containers|minikube)\.internal$/.test(h)) return "the container host";
+  // Public names whose DNS answers 127.0.0.1 for every subdomain, made for local development.
+  if (/(^|\.)(localtest\.me|lvh\.me|localho\.st|vcap\.me)$/.test(h)) return "a name that resolves to this machine (127.0.0.1)";
+  const embedded = /(?:^|\.)(\d{1,3})[.-](\d{1,3})[.-](\d{1,3})[.-](\d{1,3})\.(?:nip\.io|sslip\.io)$/.exec(h);
+  if (embedded && embedded[1] === "127") return "a name that resolves to this machine (127.0.0.1)";
   return null;
+}
+
+/** AWS regions as they appear in endpoints: `us-east-1`, `eu-central-2`, `us-gov-west-1`, `cn-north-1`. */
+const AWS_REGION = /^[a-z]{2}(?:-gov|-iso[a-z]?)?-[a-z]+-\d{1,2}$/;
+/** Google Cloud regions: `us-central1`, `europe-west4`, `northamerica-northeast1`. */
+const GCP_REGION = /^(?:us|europe|asia|australia|northamerica|southamerica|me|africa)-[a-z]+\d{1,2}$/;
+
+/**
+ * A managed-database name that cannot exist, so it is an illustration: an RDS endpoint is always
+ * `name.identifier.region.rds.amazonaws.com` (docs write `mydb.us-east-1.rds.amazonaws.com` or
+ * `DETAILS.FROM.AMAZON.rds.amazonaws.com`), and a Cloud SQL instance is `project:region:instance`
+ * with a real region (Google's docs write `project-id:region-id1:instance-name`).
+ */
+function impossibleManagedHost(h: string): boolean {
+  const rds = /^(.*)\.rds\.amazonaws\.com(?:\.cn)?$/.exec(h);
+  if (rds) {
+    const labels = rds[1]!.split(".");
+    return labels.length < 3 || !AWS_REGION.test(labels[labels.length - 1]!);
+  }
+  const cloudsql = /^\/cloudsql\/([^:/]+):([^:/]+):([^:/]+)/.exec(h);
+  if (cloudsql) return !GCP_REGION.test(cloudsql[2]!);
+  return false;
 }
 
 interface Compiled {
@@ -212,6 +244,7 @@ export function classifyHost(rawHost: string, policy: HostPolicy = {}): HostVerd
   const host = rawHost.trim();
   if (host === "" || isPlaceholderHost(host)) return { kind: "placeholder", reason: "a placeholder" };
   const h = host.toLowerCase().replace(/\.$/, "");
+  if (impossibleManagedHost(h)) return { kind: "placeholder", reason: "an example name (no such endpoint can exist)" };
   const bare = h.replace(/^\[|\]$/g, "");
 
   const c = compile(policy);

@@ -7,7 +7,7 @@ import { promises as fs, existsSync, lstatSync, readFileSync, statSync } from "n
 import path from "node:path";
 import ignore, { type Ignore } from "ignore";
 import picomatch from "picomatch";
-import { decodeUtf8, looksBinary } from "../sql/text.js";
+import { decodeUtf8, describeBinary, isTextWithStrayNuls, looksBinary } from "../sql/text.js";
 import type { FileNotice } from "../engine/linter.js";
 
 export interface FileEntry {
@@ -51,7 +51,9 @@ export async function expandPaths(patterns: string[], options: ExpandOptions): P
       await walk(abs, gitignoresAbove(abs), options, (f) => add(f, false));
       continue;
     }
-    if (stat?.isFile() || (!stat && lstatSyncSafe(abs))) {
+    // A file, a broken link, or something that is neither file nor folder (a FIFO, a device):
+    // named explicitly, it is reported on its own rather than mistaken for a missing path.
+    if ((stat && !stat.isDirectory()) || (!stat && lstatSyncSafe(abs))) {
       if (!options.isIgnored(abs)) add(abs, true);
       continue;
     }
@@ -185,15 +187,16 @@ export interface ReadResult {
   bom?: boolean;
 }
 
-/** Reads a file as text. Never throws: what cannot be read becomes a notice. */
-export async function readSource(file: string, maxFileSize: number, requireText: boolean): Promise<ReadResult> {
+/**
+ * Reads a file as text. Never throws: what cannot be read becomes a notice. `onBytes` sees the
+ * bytes read (to hash exactly what was linted, for --cache).
+ */
+export async function readSource(file: string, maxFileSize: number, requireText: boolean, onBytes?: (bytes: Uint8Array) => void): Promise<ReadResult> {
   let bytes: Uint8Array;
   try {
     const st = await fs.stat(file);
     if (!st.isFile()) return fatal(`not a regular file; not linted`);
-    if (st.size > maxFileSize) {
-      return fatal(`file is ${mb(st.size)}, over the limit of ${mb(maxFileSize)} (raise it with --max-file-size); not linted`);
-    }
+    if (st.size > maxFileSize) return overLimit(st.size, maxFileSize);
     bytes = await fs.readFile(file);
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
@@ -204,13 +207,19 @@ export async function readSource(file: string, maxFileSize: number, requireText:
     if (code === "EISDIR") return fatal("is a folder; not linted");
     return fatal(`cannot read the file (${code ?? (e as Error).message}); not linted`);
   }
+  onBytes?.(bytes);
   return decodeSource(bytes, requireText);
 }
 
 export function decodeSource(bytes: Uint8Array, requireText: boolean): ReadResult {
   if (looksBinary(bytes)) {
     if (!requireText) return { text: null, notices: [] };
-    return fatal("not a text file (binary content, e.g. NUL bytes); not linted");
+    // A SQL file (or one named explicitly) that is not text is reported, never skipped quietly.
+    if (!isTextWithStrayNuls(bytes)) {
+      const what = describeBinary(bytes);
+      return fatal(what ? `not linted: ${what}` : "not a text file (binary content, e.g. NUL bytes); not linted");
+    }
+    // Text with a stray NUL: linted, and the statement holding it is reported where it is.
   }
   const decoded = decodeUtf8(bytes);
   const notices: FileNotice[] = [];
@@ -224,6 +233,11 @@ export function decodeSource(bytes: Uint8Array, requireText: boolean): ReadResul
     });
   }
   return { text: decoded.text, notices, bom: decoded.bom };
+}
+
+/** A file (or staged blob) over `--max-file-size`: reported, never read. */
+export function overLimit(size: number, maxFileSize: number): ReadResult {
+  return fatal(`file is ${mb(size)}, over the limit of ${mb(maxFileSize)} (raise it with --max-file-size); not linted`);
 }
 
 function fatal(message: string): ReadResult {

@@ -37,9 +37,14 @@ export interface GitFile {
 export interface StagedFile {
   path: string;
   explicit: boolean;
-  /** The staged content; absent when the blob is over `maxFileSize` (then `size` says how big it is). */
+  /**
+   * The staged content, once `readStagedBlobs` has read it; never read when the blob is over
+   * `maxFileSize` (then `size` says how big it is).
+   */
   bytes?: Uint8Array;
   size: number;
+  /** The staged blob. */
+  blob: string;
 }
 
 interface GitRun {
@@ -139,9 +144,9 @@ async function hasCommit(rev: string, cwd: string, env: NodeJS.ProcessEnv): Prom
 }
 
 /**
- * The staged files with their staged content. Compares the index with HEAD (or with the empty
- * tree in a repository with no commit yet); deleted files have nothing to lint; a renamed file
- * is linted under its new name. Blobs over `maxFileSize` are not read.
+ * The staged files, with the size of their staged content (read it with `readStagedBlobs`, a few
+ * at a time). Compares the index with HEAD (or with the empty tree in a repository with no commit
+ * yet); deleted files have nothing to lint; a renamed file is linted under its new name.
  */
 export async function stagedFiles(options: GitOptions & { maxFileSize: number }): Promise<StagedFile[]> {
   const { cwd, env } = options;
@@ -167,17 +172,37 @@ export async function stagedFiles(options: GitOptions & { maxFileSize: number })
 
   // Sizes first, so a huge staged blob is reported without being read.
   const check = (await gitOk(["cat-file", "--batch-check"], cwd, env, chosen.map((f) => `${f.blob}\n`).join(""))).toString("utf8").split("\n");
-  const sizes = chosen.map((_, i) => Number(check[i]?.split(" ")[2] ?? NaN));
-  const wanted = chosen.filter((_, i) => sizes[i]! <= options.maxFileSize);
-  const contents = wanted.length ? parseBatch(await gitOk(["cat-file", "--batch"], cwd, env, wanted.map((f) => `${f.blob}\n`).join(""))) : [];
-  const byBlob = new Map<string, Uint8Array>();
-  wanted.forEach((f, i) => byBlob.set(f.blob!, contents[i]!));
-  return chosen.map((f, i) => {
-    const file: StagedFile = { path: f.path, explicit: f.explicit, size: sizes[i]! };
-    const bytes = byBlob.get(f.blob!);
-    if (bytes) file.bytes = bytes;
-    return file;
-  });
+  return chosen.map((f, i) => ({ path: f.path, explicit: f.explicit, size: Number(check[i]?.split(" ")[2] ?? NaN), blob: f.blob! }));
+}
+
+/**
+ * Reads the staged content of these files (those within `maxFileSize`) into `bytes`, with one
+ * `git cat-file --batch`. The caller reads a few megabytes' worth at a time and lets them go once
+ * linted, so a huge commit is never held in memory whole.
+ */
+export async function readStagedBlobs(files: StagedFile[], options: { cwd: string; env: NodeJS.ProcessEnv; maxFileSize: number }): Promise<void> {
+  const wanted = files.filter((f) => f.size <= options.maxFileSize && !f.bytes);
+  if (wanted.length === 0) return;
+  const contents = parseBatch(await gitOk(["cat-file", "--batch"], options.cwd, options.env, wanted.map((f) => `${f.blob}\n`).join("")));
+  wanted.forEach((f, i) => (f.bytes = contents[i]!));
+}
+
+/** Consecutive groups of files whose sizes add up to about `budget` bytes (at least one file each). */
+export function bySize<T extends { size: number }>(files: T[], budget: number): T[][] {
+  const out: T[][] = [];
+  let group: T[] = [];
+  let total = 0;
+  for (const f of files) {
+    if (group.length > 0 && total + f.size > budget) {
+      out.push(group);
+      group = [];
+      total = 0;
+    }
+    group.push(f);
+    total += Number.isFinite(f.size) ? f.size : 0;
+  }
+  if (group.length > 0) out.push(group);
+  return out;
 }
 
 /** Parses `git cat-file --batch`: `<id> <type> <size>\n<content>\n` per object. */

@@ -16,6 +16,7 @@ import {
   type StatementItem,
 } from "./lexer.js";
 import { parsePlpgsql, parseSql, type PgNode, type RawStmt } from "./parser.js";
+import { blockRefusal } from "./transaction.js";
 import { Utf8Offsets } from "./text.js";
 
 export type DocumentKind = "script" | "embedded";
@@ -54,6 +55,8 @@ export interface StatementError {
   message: string;
   /** Document offset of the error. */
   offset: number;
+  /** Not a mistake in the SQL: too deeply nested for sqlguard to analyse (see `MAX_TREE_DEPTH`). */
+  tooDeep?: true;
 }
 
 export class Statement {
@@ -67,8 +70,17 @@ export class Statement {
   tx: TxState = "none";
   /** The transaction state once the statement has run (differs from `tx` only for transaction control). */
   txAfter: TxState = "none";
-  /** For a statement inside an explicit block: the statement that opened it (BEGIN, or COMMIT AND CHAIN). */
+  /**
+   * For a statement inside an explicit block: the statement that opened it (BEGIN, COMMIT AND
+   * CHAIN, or the first statement psql sent with AUTOCOMMIT off: see `implicitBegin`).
+   */
   block: Statement | null = null;
+  /**
+   * psql sent BEGIN just before this statement: `\set AUTOCOMMIT off` makes it open a transaction
+   * before any statement run with none open (except transaction commands and the statements
+   * PostgreSQL refuses in a block). The block lasts until a COMMIT or ROLLBACK.
+   */
+  implicitBegin = false;
   /** For a top-level transaction-control statement: what it does here. */
   txControl: TxControl | null = null;
   error: StatementError | null = null;
@@ -187,6 +199,7 @@ export class SqlDocument {
     let index = 0;
     for (const item of lexScript(this.sql, { psql: this.psql, variables: this.psql }, this.comments)) {
       if (item.type !== "statement") {
+        tracker.meta(item);
         yield item;
         continue;
       }
@@ -231,12 +244,32 @@ export function parseDocument(sql: string, options: DocumentOptions = {}): Parse
 export class TransactionTracker {
   private state: TxState;
   private opener: Statement | null = null;
+  /** psql's AUTOCOMMIT variable (`\set AUTOCOMMIT off`). */
+  private autocommit = true;
 
   constructor(assumed: boolean) {
     this.state = assumed ? "assumed" : "none";
   }
 
+  /** psql commands that change how statements are sent: `\set AUTOCOMMIT off|on`, `\unset AUTOCOMMIT`. */
+  meta(item: DocumentItem): void {
+    if (item.type !== "meta") return;
+    if (item.command === "unset" && item.args.trim() === "AUTOCOMMIT") this.autocommit = true;
+    if (item.command !== "set") return;
+    const m = /^AUTOCOMMIT(?:\s+(.*))?$/.exec(item.args.trim());
+    if (!m) return;
+    const value = (m[1] ?? "").trim().replace(/^'(.*)'$/, "$1").toLowerCase();
+    if (/^(?:on|true|yes|1|t|tr|tru|y|ye)$/.test(value)) this.autocommit = true;
+    else if (/^(?:off|of|false|no|0|f|fa|fal|fals|n)$/.test(value)) this.autocommit = false;
+  }
+
   assign(s: Statement): void {
+    if (!this.autocommit && this.state === "none" && s.node && !txAction(s.node) && !blockRefusal(s.node, { postgresVersion: 99 })) {
+      // AUTOCOMMIT off: psql sends BEGIN first, and the block stays open until COMMIT or ROLLBACK.
+      s.implicitBegin = true;
+      this.state = "explicit";
+      this.opener = s;
+    }
     s.tx = this.state;
     s.block = this.state === "explicit" ? this.opener : null;
     const action = s.node ? txAction(s.node) : null;
@@ -334,7 +367,10 @@ function parseItem(doc: SqlDocument, item: StatementItem): Statement[] {
   }
   if (item.nul >= 0) {
     whole.error = {
-      message: "NUL byte inside the statement: PostgreSQL stops reading at it, so the statement was not linted",
+      message:
+        item.nul === item.start
+          ? "NUL byte (a zero byte): psql ignores the rest of this line, so what follows it here never runs"
+          : "NUL byte inside the statement: PostgreSQL stops reading at it, so the statement was not linted",
       offset: item.nul,
     };
     return [whole];
@@ -352,7 +388,12 @@ function parseItem(doc: SqlDocument, item: StatementItem): Statement[] {
   }
   if (!outcome.ok) {
     const s = make(item.start, item.end, parseText, item.start);
-    s.error = { message: outcome.message, offset: item.start + outcome.offset };
+    const at = item.start + outcome.offset;
+    // psql pastes a variable's value in as text: `:show_data;` or `EXPLAIN :qry;` run whatever
+    // query the variable holds. When the parser stops at a variable, whether the statement is
+    // valid depends on a value we do not know: it is not a syntax error of the file.
+    if (!outcome.tooDeep && item.masks?.some((m) => m.variable && at >= m.start && at <= variableEnd(sql, m.start))) return [s];
+    s.error = { message: outcome.message, offset: at, ...(outcome.tooDeep ? { tooDeep: true as const } : {}) };
     return [s];
   }
   const stmts = outcome.stmts;
@@ -377,6 +418,22 @@ function parseItem(doc: SqlDocument, item: StatementItem): Statement[] {
     setNode(s, raw.stmt);
     return s;
   });
+}
+
+/** End of the psql variable reference starting at `at` (`:name`, `:'name'`, `:"name"`, `:{?name}`). */
+function variableEnd(sql: string, at: number): number {
+  const q = sql[at + 1];
+  if (q === "'" || q === '"') {
+    const close = sql.indexOf(q, at + 2);
+    return close < 0 ? at + 1 : close + 1;
+  }
+  if (q === "{") {
+    const close = sql.indexOf("}", at + 2);
+    return close < 0 ? at + 1 : close + 1;
+  }
+  let j = at + 1;
+  while (j < sql.length && /[\p{L}\p{N}_]/u.test(sql[j]!)) j++;
+  return j;
 }
 
 function setNode(s: Statement, node: PgNode): void {

@@ -99,9 +99,28 @@ const SENDING_META = new Set([
   "crosstabview",
   "parse",
   "sendpipeline",
-  "r",
-  "reset",
 ]);
+
+/** psql's boolean words (ParseVariableBool): unique prefixes of true/false/yes/no, on/off, 1/0. */
+function psqlBool(value: string): boolean | null {
+  const v = value.toLowerCase();
+  if (v.length === 0) return null;
+  if ("true".startsWith(v) || "yes".startsWith(v) || v === "1" || (v.length >= 2 && "on".startsWith(v))) return true;
+  if ("false".startsWith(v) || "no".startsWith(v) || v === "0" || (v.length >= 2 && "off".startsWith(v))) return false;
+  return null;
+}
+
+/**
+ * One level of psql's `\if … \elif … \else … \endif`. `taken`: whether an earlier branch of
+ * this level surely ran (`yes`), may have run (`maybe`: its condition used a variable), or did not.
+ */
+interface Conditional {
+  /** The branch being read runs (or may run). */
+  active: boolean;
+  taken: "yes" | "maybe" | "no";
+  /** The whole \if sits in a branch that does not run. */
+  dead: boolean;
+}
 
 const C_TAB = 9,
   C_LF = 10,
@@ -203,13 +222,33 @@ export function createLexer(text: string, options: LexOptions = {}, comments: Co
   let beginDepth = 0; // BEGIN … END inside CREATE FUNCTION/PROCEDURE bodies
   let wordIndex = 0;
   let isRoutine = false; // statement starts CREATE [OR REPLACE] FUNCTION|PROCEDURE
+  let isSchema = false; // CREATE SCHEMA … CREATE FUNCTION …: each element may be a routine
+  let createAt = 0; // word index of the CREATE that starts the current (schema element) command
   let isCopy = false;
   let prevWordFrom = false;
   let createWords: string[] = [];
   let setWords: string[] | null = null;
   // Session state that changes lexing.
   let standardStrings = true;
-  let copyPending = false;
+  /** COPY … FROM stdin statements sent whose data has not been read yet (`\\;` can join several). */
+  let copyPending = 0;
+  /** psql conditionals (`\\if`); text in a branch that does not run is read but never sent. */
+  const conditionals: Conditional[] = [];
+  /** Where the text of a branch that does not run began (-1: the text being read runs). */
+  let inactiveFrom = -1;
+  /**
+   * The first string of the open statement that runs on past a `;` at the end of a line: where an
+   * unbalanced quote (`'O'Brien'`) most likely is, if the statement ends with a quote that never
+   * closes. Kept with what had been handed out then, so lexing can go back to that `;` safely.
+   */
+  let runaway: { quote: number; semicolon: number; handed: number } | null = null;
+  /** Items handed out by `next()` so far. */
+  let handedTotal = 0;
+  /** Characters lexed twice after going back to a runaway string's `;` (bounded: never quadratic). */
+  let relexed = 0;
+  /** The open statement's nesting when that branch began: psql restores it when the branch ends. */
+  let savedDepth = 0;
+  let savedBeginDepth = 0;
 
   const open = (at: number): StatementItem => {
     if (stmt) return stmt;
@@ -231,6 +270,9 @@ export function createLexer(text: string, options: LexOptions = {}, comments: Co
     beginDepth = 0;
     wordIndex = 0;
     isRoutine = false;
+    isSchema = false;
+    createAt = 0;
+    runaway = null;
     isCopy = false;
     prevWordFrom = false;
     createWords = [];
@@ -241,13 +283,16 @@ export function createLexer(text: string, options: LexOptions = {}, comments: Co
   const close = (terminator: StatementItem["terminator"], semicolon: number): void => {
     const s = stmt;
     if (!s) return;
+    stmt = null;
+    runaway = null;
+    // A query completed in a branch that does not run is discarded by psql, never sent.
+    if (inactiveFrom >= 0) return;
     s.end = lastTokenEnd;
     s.terminator = terminator;
     s.semicolon = semicolon;
     items.push(s);
-    if (s.copyFromStdin) copyPending = true;
+    if (s.copyFromStdin) copyPending++;
     if (setWords) applySet(setWords);
-    stmt = null;
   };
 
   const applySet = (words: string[]): void => {
@@ -262,7 +307,8 @@ export function createLexer(text: string, options: LexOptions = {}, comments: Co
 
   const addMask = (start: number, end: number, replacement: string, variable = false): void => {
     const s = stmt;
-    if (!s) return;
+    // Nothing read in a branch that does not run reaches the parser: one mask covers it all.
+    if (!s || inactiveFrom >= 0) return;
     (s.masks ??= []).push({ start, end, text: replacement, variable });
     if (variable) s.hasVariables = true;
   };
@@ -272,8 +318,10 @@ export function createLexer(text: string, options: LexOptions = {}, comments: Co
    * feeds the few keywords that change how the script splits.
    */
   const tok = (start: number, end: number, isWord: boolean): void => {
+    // Text of a branch that does not run is no part of the statement begun before it.
+    if (inactiveFrom >= 0 && stmt !== null && stmt.start < inactiveFrom) return;
     // Most tokens only move the statement's end: nothing below cares about them.
-    if (stmt !== null && wordIndex >= 6 && !isRoutine && !isCopy) {
+    if (stmt !== null && wordIndex >= 6 && !isRoutine && !isCopy && !isSchema) {
       lastTokenEnd = end;
       return;
     }
@@ -294,11 +342,22 @@ export function createLexer(text: string, options: LexOptions = {}, comments: Co
       return;
     }
     const len = end - start;
-    if (createWords.length > 0 && idx < 4 && !isRoutine) {
+    if (isSchema && depth === 0 && beginDepth === 0 && len === 6 && text.slice(start, end).toUpperCase() === "CREATE") {
+      // The next element of CREATE SCHEMA … CREATE …: a routine with a BEGIN ATOMIC body may follow
+      // (PostgreSQL 19's psql tracks this too), and an earlier element's BEGIN no longer counts.
+      createWords = ["CREATE"];
+      createAt = idx;
+      isRoutine = false;
+      return;
+    }
+    if (createWords.length > 0 && idx - createAt < 4 && !isRoutine) {
       const w = text.slice(start, end).toUpperCase();
       if (w === "FUNCTION" || w === "PROCEDURE") isRoutine = true;
       else if (w === "OR" || w === "REPLACE") createWords.push(w);
-      else createWords = [];
+      else {
+        if (idx === 1 && w === "SCHEMA") isSchema = true;
+        createWords = [];
+      }
       return;
     }
     if (isRoutine) {
@@ -314,15 +373,50 @@ export function createLexer(text: string, options: LexOptions = {}, comments: Co
       return;
     }
     if (isCopy && depth === 0) {
-      if (prevWordFrom && len === 5 && text.slice(start, end).toUpperCase() === "STDIN") s.copyFromStdin = true;
+      // FROM STDOUT reads from the client too (the grammar accepts either word).
+      if (prevWordFrom && (len === 5 || len === 6) && /^std(?:in|out)$/i.test(text.slice(start, end))) s.copyFromStdin = true;
       prevWordFrom = len === 4 && text.slice(start, end).toUpperCase() === "FROM";
     }
   };
   const word = (start: number, end: number): void => tok(start, end, true);
   const symbolOrToken = (start: number, end: number): void => tok(start, end, false);
 
+  /** Notes a string of the open statement that runs on past a `;` ending a line (see `runaway`). */
+  const noteRunaway = (start: number, end: number): void => {
+    if (runaway !== null || end - start < 4) return;
+    for (let k = start + 1; k < end - 1; k++) {
+      if (text.charCodeAt(k) !== C_SEMI) continue;
+      let e = k + 1;
+      while (e < end && (text.charCodeAt(e) === C_SPACE || text.charCodeAt(e) === C_TAB)) e++;
+      const d = text.charCodeAt(e);
+      if (d === C_LF || d === C_CR) {
+        runaway = { quote: start, semicolon: k, handed: handedTotal };
+        return;
+      }
+    }
+  };
+
   /** Ends an unterminated construct: the statement stops at the end of the opening line. */
   const unterminated = (start: number, what: string): number => {
+    const r = runaway;
+    if (what === "quoted string" && stmt && r && r.quote < start && r.handed === handedTotal && relexed + (start - r.semicolon) <= 2 * n + 1_000_000) {
+      relexed += start - r.semicolon;
+      // The quotes stopped pairing up at an earlier string that ran on past a `;` ending its line:
+      // report it there, end the statement at that `;`, and lex again from after it. Nothing read
+      // since was handed out, so only comments and the statement's own notes need undoing.
+      const s = stmt;
+      s.lexError = {
+        offset: r.quote,
+        message:
+          "unterminated quoted string: the string that opens here runs on past the ; that ends its line, and from there on every quote pairs with the wrong one (an apostrophe inside a string is written twice: 'O''Brien')",
+      };
+      s.blankLines = s.blankLines.filter((b) => b < r.semicolon);
+      if (s.masks) s.masks = s.masks.filter((m) => m.end <= r.semicolon);
+      while (comments.length > 0 && comments[comments.length - 1]!.start > r.semicolon) comments.pop();
+      lastTokenEnd = r.semicolon;
+      close("semicolon", r.semicolon);
+      return r.semicolon + 1;
+    }
     const s = open(start);
     if (!s.lexError) s.lexError = { offset: start, message: `unterminated ${what}` };
     let eol = start;
@@ -336,9 +430,152 @@ export function createLexer(text: string, options: LexOptions = {}, comments: Co
     return eol;
   };
 
+  /**
+   * A dollar quote that never closes. Where lexing goes on is a guess, made to keep one mistake
+   * one finding: at a different delimiter that ends a body (`$$;`, `$$ LANGUAGE …`: a mistyped
+   * tag, or `$BODY$` closed by `$body$`) the statement simply goes on; otherwise at the next line
+   * that starts a statement in column 1 (`CREATE …`, `UPDATE …`, a psql command), not at the body's
+   * BEGIN or END; otherwise at the end of the opening line.
+   */
+  const unterminatedDollar = (start: number, tag: string): number => {
+    const what = `dollar-quoted string (${tag} without closing ${tag})`;
+    const index = dollarIndex();
+    const e = firstAtOrAfter(index.endings, start + tag.length);
+    if (e >= 0) {
+      const at = index.endings[e]!;
+      const other = index.endingTags[e]!;
+      const s = open(start);
+      if (!s.lexError) s.lexError = { offset: start, message: `unterminated ${what}; the ${other} that ends the body does not close it` };
+      symbolOrToken(start, at + other.length);
+      return at + other.length;
+    }
+    const eol = lineEnd(start);
+    const lineAfter = eol < n ? eol + (text.charCodeAt(eol) === C_CR && text.charCodeAt(eol + 1) === C_LF ? 2 : 1) : n;
+    const l = firstAtOrAfter(index.statementLines, lineAfter);
+    if (l < 0) return unterminated(start, what);
+    const resume = index.statementLines[l]!;
+    const s = open(start);
+    if (!s.lexError) s.lexError = { offset: start, message: `unterminated ${what}` };
+    // The statement stops at the end of the last line before the one lexing resumes at.
+    let end = resume;
+    while (end > start && isSpace(text.charCodeAt(end - 1))) end--;
+    lastTokenEnd = Math.max(end, start + tag.length);
+    close("eof", -1);
+    return resume;
+  };
+
+  /**
+   * Where dollar quotes can close, built once the first one fails to (so a file of many
+   * unterminated quotes is not scanned to its end for each): every `$tag$` delimiter by tag, the
+   * delimiters that look like the end of a body (followed by `;`, `LANGUAGE` or the end of the
+   * line), and the lines that start a statement in column 1.
+   */
+  let dollars: { byTag: Map<string, number[]>; endings: number[]; endingTags: string[]; statementLines: number[] } | null = null;
+
+  function dollarIndex(): NonNullable<typeof dollars> {
+    if (dollars) return dollars;
+    const byTag = new Map<string, number[]>();
+    const endings: number[] = [];
+    const endingTags: string[] = [];
+    // every `$` may start a delimiter (PostgreSQL rescans from the last `$` of a failed match)
+    for (let p = text.indexOf("$"); p >= 0; p = text.indexOf("$", p + 1)) {
+      let q = p + 1;
+      if (q < n && isIdentStart(text.charCodeAt(q)) && text.charCodeAt(q) !== C_DOLLAR) {
+        q++;
+        while (q < n) {
+          const e = text.charCodeAt(q);
+          if ((isIdentStart(e) || isDigit(e)) && e !== C_DOLLAR) q++;
+          else break;
+        }
+      }
+      if (text.charCodeAt(q) !== C_DOLLAR) continue;
+      const tag = text.slice(p, q + 1);
+      let list = byTag.get(tag);
+      if (!list) byTag.set(tag, (list = []));
+      list.push(p);
+      let r = q + 1;
+      while (r < n && (text.charCodeAt(r) === C_SPACE || text.charCodeAt(r) === C_TAB)) r++;
+      const after = text.charCodeAt(r);
+      if (r >= n || after === C_SEMI || after === C_LF || after === C_CR || /^language\b/i.test(text.slice(r, r + 9))) {
+        endings.push(p);
+        endingTags.push(tag);
+      }
+    }
+    const statementLines: number[] = [];
+    const statementLine = /^(?:\\|(?:select|insert|update|delete|merge|with|create|alter|drop|grant|revoke|comment|truncate|copy|do|call|vacuum|analyze|reindex|cluster|lock|refresh|commit|rollback|savepoint|release|explain|set|reset|show|values|table)\b)/i;
+    for (let p = 0; p < n; ) {
+      if (statementLine.test(text.slice(p, p + 10))) statementLines.push(p);
+      const nl = lineEnd(p);
+      p = nl >= n ? n : nl + (text.charCodeAt(nl) === C_CR && text.charCodeAt(nl + 1) === C_LF ? 2 : 1);
+    }
+    return (dollars = { byTag, endings, endingTags, statementLines });
+  }
+
+  /** Offset of the `tag` that closes a dollar quote whose text starts at `from`, or -1. */
+  function dollarClose(tag: string, from: number): number {
+    if (!dollars) return text.indexOf(tag, from);
+    const list = dollars.byTag.get(tag);
+    if (!list) return -1;
+    const k = firstAtOrAfter(list, from);
+    return k < 0 ? -1 : list[k]!;
+  }
+
+  // A block-comment scan that reached the end of the text still open, kept so that later comments
+  // in that stretch are answered without scanning to the end again (a file of `/* /* */` lines
+  // would otherwise take quadratic time): the offset and the depth after every `/*` and `*/`,
+  // and for each the next one that goes below it (where a comment opened there would close).
+  let openPos: number[] | null = null;
+  let openNextLower: Int32Array | null = null;
+
+  /** Offset just past the block comment opening at `start` (comments nest), or -1 if it never closes. */
+  function blockCommentEnd(start: number): number {
+    if (openPos && start >= openPos[0]!) {
+      let lo = 0;
+      let hi = openPos.length - 1;
+      while (lo < hi) {
+        const mid = (lo + hi) >> 1;
+        if (openPos[mid]! < start) lo = mid + 1;
+        else hi = mid;
+      }
+      if (openPos[lo] === start) {
+        const j = openNextLower![lo]!;
+        return j < 0 ? -1 : openPos[j]! + 2;
+      }
+    }
+    const pos: number[] = [start];
+    const depths: number[] = [1];
+    let nest = 1;
+    let k = start + 2;
+    while (k < n && nest > 0) {
+      const d = text.charCodeAt(k);
+      if (d === C_SLASH && text.charCodeAt(k + 1) === C_STAR) {
+        pos.push(k);
+        depths.push(++nest);
+        k += 2;
+      } else if (d === C_STAR && text.charCodeAt(k + 1) === C_SLASH) {
+        pos.push(k);
+        depths.push(--nest);
+        k += 2;
+      } else k++;
+    }
+    if (nest === 0) return k;
+    // Next strictly lower depth for every event, right to left with a stack.
+    const next = new Int32Array(pos.length).fill(-1);
+    const stack: number[] = [];
+    for (let e = pos.length - 1; e >= 0; e--) {
+      // A comment opened by the /* at e (depth d) closes at the first later event whose depth is d - 1.
+      while (stack.length > 0 && depths[stack[stack.length - 1]!]! >= depths[e]!) stack.pop();
+      if (stack.length > 0) next[e] = stack[stack.length - 1]!;
+      stack.push(e);
+    }
+    openPos = pos;
+    openNextLower = next;
+    return -1;
+  }
+
   /** Reads COPY data starting at `from` (a line start); returns the offset after it. */
   const copyData = (from: number): number => {
-    copyPending = false;
+    copyPending--;
     let i = from;
     while (i < n) {
       // i is at a line start
@@ -368,7 +605,10 @@ export function createLexer(text: string, options: LexOptions = {}, comments: Co
 
   return function next(): ScriptItem | null {
     for (;;) {
-      if (handed < items.length) return items[handed++]!;
+      if (handed < items.length) {
+        handedTotal++;
+        return items[handed++]!;
+      }
       items.length = 0;
       handed = 0;
       if (done) return null;
@@ -381,6 +621,7 @@ export function createLexer(text: string, options: LexOptions = {}, comments: Co
   for (;;) {
     if (items.length > 0) return;
     if (i >= n) {
+      if (inactiveFrom >= 0) leaveInactive(n);
       if (stmt) close("eof", -1);
       done = true;
       return;
@@ -394,22 +635,31 @@ export function createLexer(text: string, options: LexOptions = {}, comments: Co
       while (i < n) {
         const d = text.charCodeAt(i);
         if (d === C_LF || d === C_CR) {
-          if (lineStart >= 0 && stmt) stmt.blankLines.push(lineStart);
+          if (lineStart >= 0 && stmt && inactiveFrom < 0) stmt.blankLines.push(lineStart);
           i += d === C_CR && text.charCodeAt(i + 1) === C_LF ? 2 : 1;
-          if (copyPending) break;
+          if (copyPending > 0) break;
           lineStart = i;
         } else if (d === C_SPACE || d === C_TAB || d === C_FF || d === C_VT) i++;
         else break;
       }
-      if (copyPending && i > runStart && isLineBreakBefore(text, i)) {
-        i = copyData(i);
+      if (copyPending > 0 && i > runStart && isLineBreakBefore(text, i)) {
+        while (copyPending > 0 && i < n) i = copyData(i);
       }
       continue;
     }
 
     if (c === 0) {
-      const s = open(i);
-      if (s.nul < 0) s.nul = i;
+      if (!stmt) {
+        // A NUL between statements: psql drops the rest of its line. Report it there, and do not
+        // let it swallow the statement on the next line.
+        const s = open(i);
+        s.nul = i;
+        lastTokenEnd = lineEnd(i);
+        close("eof", -1);
+        i = lastTokenEnd;
+        continue;
+      }
+      if (stmt.nul < 0) stmt.nul = i;
       lastTokenEnd = i + 1;
       i++;
       continue;
@@ -424,19 +674,26 @@ export function createLexer(text: string, options: LexOptions = {}, comments: Co
     }
     if (c === C_SLASH && text.charCodeAt(i + 1) === C_STAR) {
       const start = i;
-      let nest = 1;
-      i += 2;
-      while (i < n && nest > 0) {
-        const d = text.charCodeAt(i);
-        if (d === C_SLASH && text.charCodeAt(i + 1) === C_STAR) {
-          nest++;
-          i += 2;
-        } else if (d === C_STAR && text.charCodeAt(i + 1) === C_SLASH) {
-          nest--;
-          i += 2;
-        } else i++;
-      }
-      if (nest > 0) {
+      const commentEnd = blockCommentEnd(start);
+      i = commentEnd < 0 ? n : commentEnd;
+      if (commentEnd < 0) {
+        // PostgreSQL nests block comments: `/* a /* b */` is still open. When a `*/` follows, the
+        // author most likely meant it to close the comment (other databases and most editors do).
+        const firstClose = text.indexOf("*/", start + 2);
+        if (firstClose >= 0) {
+          const end = firstClose + 2;
+          const message = "unterminated block comment: PostgreSQL nests /* */ comments, so the */ that follows only closes a /* written inside this one";
+          if (stmt) {
+            if (!stmt.lexError) stmt.lexError = { offset: start, message };
+          } else {
+            open(start).lexError = { offset: start, message };
+            lastTokenEnd = end;
+            close("eof", -1);
+          }
+          comments.push({ start, end, block: true });
+          i = end;
+          continue;
+        }
         i = unterminated(start, "block comment (/* without */)");
         comments.push({ start, end: i, block: true });
         continue;
@@ -478,6 +735,7 @@ export function createLexer(text: string, options: LexOptions = {}, comments: Co
       }
       if (!standardStrings) legacyEscapes(i, end);
       symbolOrToken(i, end);
+      noteRunaway(i, end);
       i = end;
       continue;
     }
@@ -576,9 +834,9 @@ export function createLexer(text: string, options: LexOptions = {}, comments: Co
       }
       if (text.charCodeAt(j) === C_DOLLAR) {
         const tag = text.slice(i, j + 1);
-        const close = text.indexOf(tag, j + 1);
+        const close = dollarClose(tag, j + 1);
         if (close < 0) {
-          i = unterminated(i, `dollar-quoted string (${tag} without closing ${tag})`);
+          i = unterminatedDollar(i, tag);
           continue;
         }
         const end = close + tag.length;
@@ -722,27 +980,117 @@ export function createLexer(text: string, options: LexOptions = {}, comments: Co
     const args = text.slice(j, end).trim();
     const name = command.replace(/[+!]+$/, "");
     const item: MetaItem = { type: "meta", start: at, end, command, args };
+    // Inside a statement, the command and a `\\\\` separator after it are hidden from the parser.
+    const maskEnd = resumeSql >= 0 ? resumeSql : end;
+    const mask = () => addMask(at, maskEnd, text.slice(at, maskEnd).replace(/[^\r\n]/g, " "));
 
-    if (stmt) {
-      if (SENDING_META.has(name)) {
+    if (name === "if" || name === "elif" || name === "else" || name === "endif") {
+      conditional(name, args, item, mask, maskEnd);
+    } else if (inactiveFrom >= 0) {
+      // In a branch that does not run, psql skips other commands: nothing is sent, set or read.
+      return resumeSql >= 0 ? resumeSql : k;
+    } else if (stmt) {
+      if (name === "r" || name === "reset") {
+        // \r empties the query buffer: what was typed so far is never sent.
+        stmt = null;
+        items.push(item);
+      } else if (SENDING_META.has(name)) {
         close("meta", -1);
         items.push(item);
       } else {
         // A command typed in the middle of a statement: psql keeps the query buffer going.
-        addMask(at, end, " ".repeat(end - at));
+        mask();
         items.push(item);
       }
     } else {
       items.push(item);
     }
-    if ((name === "copy") && /\bfrom\s+stdin\b/i.test(args)) copyPending = true;
+    // psql matches \copy in any case; FROM stdin or stdout both read the lines that follow.
+    if (name.toLowerCase() === "copy" && /\bfrom\s+std(?:in|out)\b/i.test(args)) copyPending++;
     if (resumeSql >= 0) return resumeSql;
-    if (copyPending && k < n) {
-      const next = k + (text.charCodeAt(k) === C_CR && text.charCodeAt(k + 1) === C_LF ? 2 : 1);
-      return copyData(next);
+    if (copyPending > 0 && k < n) {
+      let next = k + (text.charCodeAt(k) === C_CR && text.charCodeAt(k + 1) === C_LF ? 2 : 1);
+      while (copyPending > 0 && next < n) next = copyData(next);
+      return next;
     }
     return k;
   }
+
+  /**
+   * `\if`, `\elif`, `\else`, `\endif`. A condition psql can decide here (a literal true/false,
+   * on/off, yes/no, 1/0; anything else that is not a variable counts as false, as psql does) picks
+   * the branch; one that reads a variable or a backquoted command may go either way, so its
+   * branches are linted as if they ran.
+   */
+  function conditional(name: string, args: string, item: MetaItem, mask: () => void, maskEnd: number): void {
+    const wasActive = inactiveFrom < 0;
+    if (wasActive) {
+      mask();
+      items.push(item);
+    }
+    const truth = (): boolean | null => (/[:`]/.test(args) ? null : psqlBool(args.trim()) ?? false);
+    const top = conditionals[conditionals.length - 1];
+    if (name === "if") {
+      if (!wasActive) conditionals.push({ active: false, taken: "yes", dead: true });
+      else {
+        const t = truth();
+        conditionals.push({ active: t !== false, taken: t === true ? "yes" : t === null ? "maybe" : "no", dead: false });
+      }
+    } else if (!top) {
+      return; // psql: "\elif: no matching \if" — nothing changes
+    } else if (name === "endif") {
+      conditionals.pop();
+    } else if (top.dead || top.taken === "yes") {
+      top.active = false;
+    } else if (name === "else") {
+      top.active = true;
+      top.taken = "yes";
+    } else {
+      const t = truth();
+      top.active = t !== false;
+      if (t === true) top.taken = "yes";
+      else if (t === null) top.taken = "maybe";
+    }
+    const active = conditionals.every((c) => c.active);
+    if (wasActive && !active) {
+      inactiveFrom = maskEnd;
+      savedDepth = depth;
+      savedBeginDepth = beginDepth;
+    }
+    else if (!wasActive && active) {
+      leaveInactive(item.start);
+      mask();
+      items.push(item);
+    }
+  }
+
+  /**
+   * The end of text psql reads but never sends: a statement begun inside it is dropped, and one
+   * begun before it does not see it (psql trims the query buffer back when the branch ends).
+   */
+  function leaveInactive(at: number): void {
+    const from = inactiveFrom;
+    inactiveFrom = -1;
+    if (!stmt) return;
+    if (stmt.start >= from) stmt = null;
+    else {
+      depth = savedDepth;
+      beginDepth = savedBeginDepth;
+      if (at > from) addMask(from, at, text.slice(from, at).replace(/[^\r\n]/g, " "));
+    }
+  }
+}
+
+/** Index of the first element of a sorted list that is at least `x`, or -1. */
+function firstAtOrAfter(list: number[], x: number): number {
+  let lo = 0;
+  let hi = list.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (list[mid]! < x) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo < list.length ? lo : -1;
 }
 
 function isLineBreakBefore(text: string, i: number): boolean {

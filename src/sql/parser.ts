@@ -41,24 +41,80 @@ export interface RawStmt {
 
 export type ParseOutcome =
   | { ok: true; stmts: RawStmt[] }
-  | { ok: false; message: string; /** UTF-16 offset in the parsed text */ offset: number };
+  | {
+      ok: false;
+      message: string;
+      /** UTF-16 offset in the parsed text */
+      offset: number;
+      /**
+       * The text may well be valid SQL, but its tree is too deep to analyse (see
+       * `MAX_TREE_DEPTH`): a limit of sqlguard's, not a mistake in the SQL.
+       */
+      tooDeep?: true;
+    };
+
+/**
+ * How deeply nested (in JSON objects and arrays) a syntax tree may be for the rules to read it.
+ * Rules walk trees recursively, with a few stack frames per level; past a few thousand levels
+ * the stack runs out. Real SQL stays far below: about 1,000 `NOT`s or nested function calls,
+ * 1,500 terms of `a || b || …` or joins, 3,000 `UNION ALL`s or 400 nested subqueries fit.
+ * Deeper trees are reported (a warning: the SQL may be valid), not linted.
+ */
+export const MAX_TREE_DEPTH = 3000;
 
 /** Parses SQL text. Empty or comment-only text gives no statements. Never throws on bad SQL. */
 export function parseSql(text: string): ParseOutcome {
   if (text.length === 0) return { ok: true, stmts: [] };
+  let stmts: RawStmt[];
   try {
     const result = module().parseSync(text) as { stmts?: RawStmt[] };
-    return { ok: true, stmts: result.stmts ?? [] };
+    stmts = result.stmts ?? [];
   } catch (e) {
     const err = e as { message?: string; sqlDetails?: { cursorPosition?: number } };
+    const raw = err.message ?? String(e);
+    if (e instanceof RangeError || /maximum call stack size exceeded/i.test(raw)) {
+      // The WebAssembly stack overflowed while the tree was built (100,000 terms of `1 + 1 + …`).
+      return { ok: false, message: TOO_DEEP, offset: 0, tooDeep: true };
+    }
     const cursor = err.sqlDetails?.cursorPosition;
     const offset = typeof cursor === "number" && cursor >= 0 ? codePointToUtf16(text, cursor) : 0;
-    return { ok: false, message: cleanMessage(err.message ?? String(e)), offset };
+    return { ok: false, message: cleanMessage(raw), offset };
   }
+  // Every few levels of nesting take at least one character: only long texts can be too deep.
+  if (text.length > MAX_TREE_DEPTH / 8 && deeperThan(stmts, MAX_TREE_DEPTH)) {
+    return { ok: false, message: TOO_DEEP, offset: 0, tooDeep: true };
+  }
+  return { ok: true, stmts };
+}
+
+const TOO_DEEP = `nested too deeply to analyse (a syntax tree over ${MAX_TREE_DEPTH.toLocaleString("en-US")} levels deep): the statement was not linted`;
+
+/** Whether a JSON value nests objects and arrays more than `limit` levels deep (no recursion). */
+export function deeperThan(value: unknown, limit: number): boolean {
+  const stack: unknown[] = [value];
+  const depths: number[] = [1];
+  while (stack.length > 0) {
+    const v = stack.pop()!;
+    const d = depths.pop()!;
+    if (d > limit) return true;
+    if (Array.isArray(v)) {
+      for (const x of v) if (x !== null && typeof x === "object") (stack.push(x), depths.push(d + 1));
+    } else {
+      for (const k in v as Record<string, unknown>) {
+        const x = (v as Record<string, unknown>)[k];
+        if (x !== null && typeof x === "object") (stack.push(x), depths.push(d + 1));
+      }
+    }
+  }
+  return false;
 }
 
 function cleanMessage(m: string): string {
-  return m.replace(/\s+/g, " ").trim();
+  const message = m.replace(/\s+/g, " ").trim();
+  // PostgreSQL's own parser gives up on deep nesting (100,000 parentheses) with bison's bare
+  // "memory exhausted": say what happened.
+  if (/^memory exhausted\b/.test(message)) return `nested too deeply for PostgreSQL's parser (${message})`;
+  return message;
 }
 
 export interface PlpgsqlExpr {

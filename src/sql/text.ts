@@ -53,11 +53,19 @@ export class LineIndex {
     return lo;
   }
 
-  /** 1-based line and column of an offset (clamped into the text). */
+  /**
+   * 1-based line and column of an offset (clamped into the text). An offset between the CR and
+   * the LF of a CRLF line break is the end of its line, never a column past it.
+   */
   position(offset: number): Position {
     const o = Math.max(0, Math.min(offset, this.text.length));
     const line = this.lineOf(o);
-    return { line: line + 1, column: o - this.starts[line]! + 1 };
+    const start = this.starts[line]!;
+    const next = this.starts[line + 1];
+    if (next !== undefined && o === next - 1 && o > start && this.text.charCodeAt(o) === 10 && this.text.charCodeAt(o - 1) === 13) {
+      return { line: line + 1, column: o - start };
+    }
+    return { line: line + 1, column: o - start + 1 };
   }
 
   /** Offset of a 1-based line and column. */
@@ -166,6 +174,62 @@ export function looksBinary(bytes: Uint8Array): boolean {
     if (b < 8 || (b > 13 && b < 32 && b !== 27)) control++;
   }
   return control / n > 0.1;
+}
+
+/**
+ * What a file that is not UTF-8 text is, when that can be told from its first bytes: a UTF-16
+ * text (SSMS and PowerShell save SQL that way), a pg_dump archive, a compressed file. Null when
+ * it is nothing recognisable.
+ */
+export function describeBinary(bytes: Uint8Array): string | null {
+  const b = bytes;
+  const starts = (...sig: number[]) => sig.every((x, i) => b[i] === x);
+  if (starts(0xff, 0xfe) || starts(0xfe, 0xff) || utf16Pattern(b)) {
+    const le = starts(0xff, 0xfe) || (!starts(0xfe, 0xff) && utf16Pattern(b) === "le");
+    return `text encoded as UTF-16 (${le ? "little" : "big"}-endian), which psql and PostgreSQL do not read: save it as UTF-8 (e.g. iconv -f UTF-16 -t UTF-8)`;
+  }
+  if (starts(0x50, 0x47, 0x44, 0x4d, 0x50)) {
+    return "a pg_dump archive (custom format), not SQL text: restore it with pg_restore, or dump with --format=plain to lint the SQL";
+  }
+  if (starts(0x1f, 0x8b)) return "a gzip-compressed file: decompress it to lint the SQL";
+  if (starts(0x28, 0xb5, 0x2f, 0xfd)) return "a zstd-compressed file: decompress it to lint the SQL";
+  if (starts(0x50, 0x4b, 0x03, 0x04)) return "a zip archive";
+  if (starts(0x53, 0x51, 0x4c, 0x69, 0x74, 0x65, 0x20, 0x66, 0x6f, 0x72, 0x6d, 0x61, 0x74)) return "an SQLite database file, not SQL text";
+  return null;
+}
+
+/** NUL bytes in every other position: ASCII text saved as UTF-16 without a BOM. */
+function utf16Pattern(b: Uint8Array): "le" | "be" | null {
+  const n = Math.min(b.length, 4096) & ~1;
+  if (n < 8) return null;
+  let even = 0;
+  let odd = 0;
+  for (let i = 0; i < n; i += 2) {
+    if (b[i] === 0) even++;
+    if (b[i + 1] === 0) odd++;
+  }
+  const pairs = n / 2;
+  if (odd > pairs * 0.6 && even < pairs * 0.05) return "le";
+  if (even > pairs * 0.6 && odd < pairs * 0.05) return "be";
+  return null;
+}
+
+/**
+ * Text with a few stray NUL bytes (a bad copy-paste, a tool that padded a file): worth linting,
+ * with each NUL reported where it stands, rather than calling the whole file binary. True when
+ * NULs are rare and the rest has no more control characters than text does.
+ */
+export function isTextWithStrayNuls(bytes: Uint8Array): boolean {
+  const n = Math.min(bytes.length, 65536);
+  let nul = 0;
+  let control = 0;
+  for (let i = 0; i < n; i++) {
+    const c = bytes[i]!;
+    if (c === 0) nul++;
+    else if (c < 8 || (c > 13 && c < 32 && c !== 27)) control++;
+  }
+  const allowed = Math.max(1, Math.floor(n / 100));
+  return nul > 0 && nul <= allowed && control <= allowed && firstInvalidUtf8(bytes.subarray(0, n)) < 0;
 }
 
 export interface DecodedText {
