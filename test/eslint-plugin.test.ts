@@ -177,16 +177,16 @@ test("no message, suggestion or fix carries a password, in code or in SQL", () =
   const ts = [
     'const a = "postgres://admin:hunter22@orders.cluster-abc.eu-west-1.rds.amazonaws.com/app";',
     "// postgres://root:s3cretpw@prod-db.c1.us-east-1.rds.amazonaws.com/app",
-    "await db.query(\"UPDATE t SET a = 1 WHERE 'host=x.rds.amazonaws.com password=Passw0rd!x' <> '' OR true\");",
+    "await db.query(\"UPDATE t SET a = 1 WHERE 'host=x1.c9akciq32xyz.eu-west-1.rds.amazonaws.com password=Passw0rd!x' <> '' OR true\");",
     "const b = `Server=sql1.database.windows.net;Database=app;User Id=sa;Password=hunter22;`;",
   ].join("\n");
   const sql = [
-    "CREATE SERVER prod FOREIGN DATA WRAPPER postgres_fdw OPTIONS (host 'db.prod.rds.amazonaws.com', dbname 'app');",
+    "CREATE SERVER prod FOREIGN DATA WRAPPER postgres_fdw OPTIONS (host 'db.prod.c9akciq32xyz.eu-west-1.rds.amazonaws.com', dbname 'app');",
     "CREATE USER MAPPING FOR app SERVER prod OPTIONS (user 'app', password 'hunter22');",
-    "UPDATE t SET a = 1 WHERE 'host=x.rds.amazonaws.com password=Passw0rd!x' <> '' OR true;",
-    "SELECT dblink_connect('postgres://u:s3cretpw@x.rds.amazonaws.com/db');",
+    "UPDATE t SET a = 1 WHERE 'host=x1.c9akciq32xyz.eu-west-1.rds.amazonaws.com password=Passw0rd!x' <> '' OR true;",
+    "SELECT dblink_connect('postgres://u:s3cretpw@x1.c9akciq32xyz.eu-west-1.rds.amazonaws.com/db');",
     "BEGIN;",
-    "UPDATE t SET note = 'password=hunter22 host=x.rds.amazonaws.com' WHERE id = 1;",
+    "UPDATE t SET note = 'password=hunter22 host=x1.c9akciq32xyz.eu-west-1.rds.amazonaws.com' WHERE id = 1;",
   ].join("\n");
   for (const [code, file] of [
     [ts, "src/db.ts"],

@@ -173,9 +173,9 @@ code.run("no-prod-connection-string", rule("no-prod-connection-string"), {
     },
     {
       name: "JSX text",
-      code: 'const el = <code>postgres://u:pw12345@db.rds.amazonaws.com/x</code>;',
+      code: 'const el = <code>postgres://u:pw12345@db.c9akciq32xyz.us-east-1.rds.amazonaws.com/x</code>;',
       filename: "a.tsx",
-      errors: [{ messageId: "productionPassword", line: 1, column: 18, endLine: 1, endColumn: 61 }],
+      errors: [{ messageId: "productionPassword", line: 1, column: 18, endLine: 1, endColumn: 84 }],
     },
     {
       name: "settings.sqlguard.prodHosts",
@@ -323,15 +323,15 @@ sql.run("no-prod-connection-string", rule("no-prod-connection-string"), {
   valid: ["SELECT dblink_connect('postgres://app:app@localhost/app');"],
   invalid: [
     {
-      code: "SELECT dblink_connect('postgres://u:pw12345@x.rds.amazonaws.com/db');",
+      code: "SELECT dblink_connect('postgres://u:pw12345@x1.c9akciq32xyz.eu-west-1.rds.amazonaws.com/db');",
       filename: "m.sql",
       errors: [
         {
-          message: "PostgreSQL URI with an inline password points at production host x.rds.amazonaws.com (an Amazon RDS / Aurora database)",
+          message: "PostgreSQL URI with an inline password points at production host x1.c9akciq32xyz.eu-west-1.rds.amazonaws.com (an Amazon RDS / Aurora database)",
           line: 1,
           column: 24,
           endLine: 1,
-          endColumn: 67,
+          endColumn: 91,
         },
       ],
     },
