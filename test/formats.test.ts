@@ -185,4 +185,11 @@ test("the new formats read only the results: messages and frame lines, never the
   assert.match(github([result], { cwd: "/", color: false }), /^::error file=/);
 });
 
+test("every format the CLI offers has a reporter, and no reporter is unreachable", async () => {
+  const { reporters, FORMATS } = await import("../src/report/index.js");
+  const { loadReporter } = await import("../src/report/load.js");
+  assert.equal(Object.keys(reporters).sort(), [...FORMATS].sort());
+  for (const f of FORMATS) assert.is(await loadReporter(f), reporters[f]);
+});
+
 test.run();

@@ -23,7 +23,7 @@ await build({
   format: "esm",
   platform: "node",
   target: "node20.19",
-  external: ["libpg-query", "typescript", "@typescript-eslint/*", "eslint", "@eslint/*"],
+  external: ["libpg-query", "typescript", "@typescript-eslint/*", "eslint", "@eslint/*", "picomatch", "ignore"],
   // CommonJS dependencies (ignore, picomatch) call require() for Node built-ins.
   banner: { js: 'import { createRequire as __sqlguardRequire } from "node:module"; const require = __sqlguardRequire(import.meta.url);' },
   logLevel: "warning",

@@ -14,12 +14,6 @@ const argv = process.argv.slice(2);
 if (!(argv[0] === "init" || argv.some((a) => a === "-h" || a === "--help" || a === "-v" || a === "--version"))) {
   import("../sql/parser.js").then((m) => m.loadParser()).catch(() => undefined);
 }
-// A reader that stops early (`sqlguard | head`) closes the pipe: stop quietly, like other CLIs.
-process.stdout.on("error", (e: NodeJS.ErrnoException) => {
-  if (e.code === "EPIPE") process.exit(process.exitCode ?? 0);
-  throw e;
-});
-
 const { main } = await import("./main.js");
 
 // `sqlguard … | head`: the reader went away. Stop quietly, as other command-line tools do,

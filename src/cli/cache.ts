@@ -17,7 +17,7 @@ interface CacheData {
   files: Record<string, { hash: string; result: FileResult }>;
 }
 
-export const DEFAULT_CACHE_LOCATION = ".sqlguardcache";
+export { DEFAULT_CACHE_LOCATION } from "./cache-location.js";
 
 export class ResultCache {
   private data: CacheData;

@@ -9,12 +9,11 @@ import { parseArgs } from "node:util";
 import { ConfigError, loadConfig, parseRuleFlag, parseSize, type Config, type RuleSetting } from "../engine/config.js";
 import type { FileResult } from "../engine/types.js";
 import { isWalked } from "../extract/index.js";
-import { FORMATS, reporters } from "../report/index.js";
+import { FORMATS, loadReporter } from "../report/load.js";
 import { expandPaths, readStdin, UsageError } from "../sources/files.js";
-import { bySize, changedSince, readStagedBlobs, stagedFiles, type StagedFile } from "../sources/git.js";
-import { init } from "./init.js";
+import type { StagedFile } from "../sources/git.js";
 import { lintFiles, type LintedFile, type LintFilesOptions, type SourceFile } from "./lint-files.js";
-import { contentHash, DEFAULT_CACHE_LOCATION, ResultCache } from "./cache.js";
+import { DEFAULT_CACHE_LOCATION } from "./cache-location.js";
 import type { Concurrency } from "./pool.js";
 import { rules } from "../engine/registry.js";
 import { VERSION } from "../version.js";
@@ -73,7 +72,7 @@ const STAGED_READ_BUDGET = 64 * 1024 * 1024;
 
 export async function main(argv: string[], io: CliIO): Promise<number> {
   try {
-    if (argv[0] === "init") return await init(argv.slice(1), io);
+    if (argv[0] === "init") return await (await import("./init.js")).init(argv.slice(1), io);
     return await run(argv, io);
   } catch (e) {
     if (e instanceof UsageError) {
@@ -133,7 +132,7 @@ async function run(argv: string[], io: CliIO): Promise<number> {
     return 0;
   }
   const format = opts.format ?? "stylish";
-  const reporter = reporters[format];
+  const reporter = await loadReporter(format);
   if (!reporter) throw new UsageError(`unknown format "${format}" (choose one of: ${FORMATS.join(", ")})`);
   let maxWarnings = -1;
   if (opts["max-warnings"] !== undefined) {
@@ -180,8 +179,10 @@ async function run(argv: string[], io: CliIO): Promise<number> {
     const name = opts["stdin-filename"] ?? "stdin.sql";
     files = [{ path: path.resolve(io.cwd, name), explicit: true, bytes: await (io.readStdin ?? readStdin)() }];
   } else if (opts.staged) {
+    const { stagedFiles } = await import("../sources/git.js");
     files = staged = await stagedFiles({ cwd: io.cwd, env: io.env, pathspecs: parsed.positionals, include, isIgnored, maxFileSize });
   } else if (opts["changed-since"] !== undefined) {
+    const { changedSince } = await import("../sources/git.js");
     files = await changedSince(opts["changed-since"], { cwd: io.cwd, env: io.env, pathspecs: parsed.positionals, include, isIgnored });
   } else {
     files = await expandPaths(parsed.positionals, { cwd: io.cwd, include, isIgnored });
@@ -219,6 +220,7 @@ async function run(argv: string[], io: CliIO): Promise<number> {
   if (staged) {
     // Staged content is read from git a few dozen megabytes at a time, and let go once linted.
     results = [];
+    const { bySize, readStagedBlobs } = await import("../sources/git.js");
     for (const group of bySize(staged, STAGED_READ_BUDGET)) {
       await readStagedBlobs(group, { cwd: io.cwd, env: io.env, maxFileSize });
       results.push(...(await lintSome(group)));
@@ -274,6 +276,7 @@ async function lintWithCache(
   location: string,
   onResult?: (r: LintedFile, file: SourceFile) => Promise<void>,
 ): Promise<FileResult[]> {
+  const { contentHash, ResultCache } = await import("./cache.js");
   const cache = await ResultCache.open(location, config, { maxFileSize: options.maxFileSize });
   const results: FileResult[] = new Array(files.length);
   const todo: number[] = [];

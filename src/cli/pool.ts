@@ -6,7 +6,6 @@
  */
 import { availableParallelism } from "node:os";
 import { statSync } from "node:fs";
-import { Worker } from "node:worker_threads";
 import type { Config } from "../engine/config.js";
 import type { FileResult } from "../engine/types.js";
 import type { LintFilesOptions, SourceFile } from "./lint-files.js";
@@ -48,6 +47,7 @@ export async function lintInParallel(
   let next = 0;
   const take = (): number => (next < order.length ? order[next++]!.i : -1);
 
+  const { Worker } = await import("node:worker_threads"); // only runs that use threads pay for it
   const workers: Promise<void>[] = [];
   for (let w = 0; w < threads - 1; w++) {
     workers.push(

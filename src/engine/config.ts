@@ -6,12 +6,11 @@
 import { existsSync, readFileSync } from "node:fs";
 import path from "node:path";
 import { pathToFileURL } from "node:url";
-import ignore, { type Ignore } from "ignore";
-import picomatch from "picomatch";
 import { ruleById, rules, suggestRule } from "./registry.js";
 import type { Rule, Severity } from "./rule.js";
 import { validate, withDefaults, type JsonSchema } from "./schema.js";
 import { embeddedSchema, resolveEmbedded, type EmbeddedConfig, type EmbeddedSettings } from "../extract/embedded.js";
+import { ignore, picomatch, type Ignore } from "../util/lazy-deps.js";
 
 export class ConfigError extends Error {
   constructor(message: string) {
@@ -92,7 +91,7 @@ export class Config {
   /** Rules enabled for files no override matches. */
   private readonly base: Map<string, ResolvedRule>;
   private readonly overrides: { match: (p: string) => boolean; rules: Map<string, ResolvedRule | null>; assume?: boolean }[];
-  private readonly ignorer: Ignore;
+  private readonly ignorer: Ignore | null;
   private readonly assumeMatch: ((p: string) => boolean) | null;
   private readonly cache = new Map<string, Map<string, ResolvedRule>>();
   readonly reportUnusedDirectives: Severity;
@@ -134,7 +133,7 @@ export class Config {
       if (o.assumeInTransaction !== undefined) entry.assume = o.assumeInTransaction;
       return entry;
     });
-    this.ignorer = ignore().add(user.ignores ?? []);
+    this.ignorer = user.ignores?.length ? ignore().add(user.ignores) : null;
     this.assumeMatch = user.assumeInTransaction?.length ? picomatch(user.assumeInTransaction, { dot: true }) : null;
     this.reportUnusedDirectives = user.reportUnusedDirectives ?? "warn";
     this.maxFileSize = parseSize(user.maxFileSize, where) ?? DEFAULT_MAX_FILE_SIZE;
@@ -183,7 +182,7 @@ export class Config {
 
   isIgnored(file: string): boolean {
     const rel = this.relative(file);
-    return rel !== null && this.ignorer.ignores(rel);
+    return rel !== null && this.ignorer !== null && this.ignorer.ignores(rel);
   }
 
   /** Whether a migration tool wraps this file in a transaction (config `assumeInTransaction`). */

@@ -16,4 +16,4 @@ export type Reporter = (results: FileResult[], context: ReportContext) => string
 
 export const reporters: Record<string, Reporter> = { stylish, json, sarif, github, compact };
 
-export const FORMATS = Object.keys(reporters);
+export { FORMATS } from "./load.js";

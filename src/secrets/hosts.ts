@@ -3,7 +3,7 @@
  * database, or some other machine? Pure functions of the host text and the config's
  * `prodHosts` / `localHosts` globs; no DNS, no I/O.
  */
-import picomatch from "picomatch";
+import { picomatch } from "../util/lazy-deps.js";
 
 /** The config's host globs (`prodHosts`, `localHosts`); both optional. */
 export interface HostPolicy {

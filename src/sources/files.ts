@@ -5,10 +5,9 @@
  */
 import { promises as fs, existsSync, lstatSync, readFileSync, statSync } from "node:fs";
 import path from "node:path";
-import ignore, { type Ignore } from "ignore";
-import picomatch from "picomatch";
 import { decodeUtf8, describeBinary, isTextWithStrayNuls, looksBinary } from "../sql/text.js";
 import type { FileNotice } from "../engine/linter.js";
+import { ignore, picomatch, type Ignore } from "../util/lazy-deps.js";
 
 export interface FileEntry {
   /** Absolute path. */

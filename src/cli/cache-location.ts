@@ -1,0 +1,2 @@
+/** Where --cache keeps its file unless --cache-location says otherwise (like ESLint's .eslintcache). */
+export const DEFAULT_CACHE_LOCATION = ".sqlguardcache";
