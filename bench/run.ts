@@ -119,33 +119,11 @@ function generateScript(file: string, statements: number): number {
   return text.length;
 }
 
-async function parseRatio(): Promise<{ parse: number; lint: number; statements: number }> {
-  const { loadParser, parseSql } = await import("../src/sql/parser.js");
-  const { SqlDocument } = await import("../src/sql/document.js");
-  const { Statement } = await import("../src/sql/document.js");
-  const { lintText } = await import("../src/engine/linter.js");
-  const { Config } = await import("../src/engine/config.js");
-  await loadParser();
-  const files = walk(regress, /\.sql$/);
-  const texts = files.map((f) => readFileSync(f, "utf8"));
-  // The exact texts the linter hands the parser.
-  const pieces: string[] = [];
-  for (const t of texts) {
-    for (const e of new SqlDocument(t, { bodies: false }).events()) if (e instanceof Statement) pieces.push(e.parseText);
-  }
-  const config = new Config({}, root, "bench");
-  const measure = (f: () => void) => {
-    const t0 = performance.now();
-    f();
-    return (performance.now() - t0) / 1000;
-  };
-  let parse = Infinity;
-  let lint = Infinity;
-  for (let rep = 0; rep < 3; rep++) {
-    parse = Math.min(parse, measure(() => pieces.forEach((p) => parseSql(p))));
-    lint = Math.min(lint, measure(() => texts.forEach((t, i) => lintText(t, config, { filePath: files[i]! }))));
-  }
-  return { parse, lint, statements: pieces.length };
+/** Lint against raw parse time, in a child process (bench/ratio.ts says how it is measured). */
+function parseRatio(): { parse: number; lint: number; statements: number } {
+  const out = execFileSync(process.execPath, ["--single-threaded", path.join(root, "dist/bench/ratio.js"), regress], { cwd: root, encoding: "utf8", maxBuffer: 1 << 26 });
+  const r = JSON.parse(out.trim().split("\n").pop()!) as { statements: number; parseMs: number; lintMs: number };
+  return { parse: r.parseMs / 1000, lint: r.lintMs / 1000, statements: r.statements };
 }
 
 async function main(): Promise<void> {
@@ -221,7 +199,7 @@ async function main(): Promise<void> {
   } else notes.push("(e) was not run: pass a folder of TypeScript with embedded SQL: `npm run bench -- --ts <folder>`.");
 
   // lint time against the raw parse time of the same statements (in process, one thread, warm)
-  const ratio = await parseRatio();
+  const ratio = parseRatio();
   notes.push(
     `Lint time against raw parse time (pg-regress, ${ratio.statements.toLocaleString("en")} statements, in process, one thread, warm): parse ${fmt(ratio.parse)} s, lint ${fmt(ratio.lint)} s, ratio ${fmt(ratio.lint / ratio.parse)}.`,
   );

@@ -399,21 +399,25 @@ function runSqlRules(settings: SharedSettings, part: SqlPart, runs: RuleRun[], d
     const v = guard(rule, internal, () => rule.create(makeContext(settings, run, doc, displayPath, part.toHost, pending)));
     if (v) visitors.push({ rule, v });
   }
-  const withStatement = visitors.filter((x) => x.v.statement);
-  const withItem = visitors.filter((x) => x.v.item);
-  const dead = new Set<Rule>();
+  // The hot loop: every statement to every rule. No closure per call; a rule that throws is
+  // reported once and sits out the rest of the file.
+  const live = visitors.map((x) => ({ ...x, dead: false }));
+  const withStatement = live.filter((x) => x.v.statement);
+  const withItem = live.filter((x) => x.v.item);
   for (const e of part.events ?? doc.events()) {
-    if (e instanceof Statement) {
-      for (const { rule, v } of withStatement) {
-        if (!dead.has(rule) && guard(rule, internal, () => (v.statement!(e), true)) === null) dead.add(rule);
-      }
-    } else {
-      for (const { rule, v } of withItem) {
-        if (!dead.has(rule) && guard(rule, internal, () => (v.item!(e), true)) === null) dead.add(rule);
+    const isStatement = e instanceof Statement;
+    for (const x of isStatement ? withStatement : withItem) {
+      if (x.dead) continue;
+      try {
+        if (isStatement) x.v.statement!(e);
+        else x.v.item!(e);
+      } catch (err) {
+        x.dead = true;
+        internal.push(internalMessage(x.rule, err));
       }
     }
   }
-  for (const { rule, v } of visitors) if (v.end && !dead.has(rule)) guard(rule, internal, () => (v.end!(), true));
+  for (const x of live) if (x.v.end && !x.dead) guard(x.rule, internal, () => (x.v.end!(), true));
 }
 
 function runTextRules(settings: SharedSettings, doc: TextDocument, runs: RuleRun[], displayPath: string, pending: Pending[], internal: string[]): void {
@@ -430,8 +434,12 @@ function guard<T>(rule: Rule, internal: string[], fn: () => T): T | null {
   try {
     return fn();
   } catch (e) {
-    const err = e as Error;
-    internal.push(`internal error in rule ${rule.id}: ${err?.message ?? String(e)} — please report this at https://github.com/sqlguard/sqlguard/issues`);
+    internal.push(internalMessage(rule, e));
     return null;
   }
+}
+
+function internalMessage(rule: Rule, e: unknown): string {
+  const err = e as Error;
+  return `internal error in rule ${rule.id}: ${err?.message ?? String(e)} — please report this at https://github.com/sqlguard/sqlguard/issues`;
 }

@@ -80,8 +80,10 @@ export function parseSql(text: string): ParseOutcome {
     const offset = typeof cursor === "number" && cursor >= 0 ? codePointToUtf16(text, cursor) : 0;
     return { ok: false, message: cleanMessage(raw), offset };
   }
-  // Every few levels of nesting take at least one character: only long texts can be too deep.
-  if (text.length > MAX_TREE_DEPTH / 8 && deeperThan(stmts, MAX_TREE_DEPTH)) {
+  // A level of nesting takes at least half a character (the densest SQL found: chained prefix
+  // operators, `-+-+-+1`, two levels per character), so only long texts can be too deep, and
+  // the walk that checks is skipped for every ordinary statement.
+  if (text.length > MAX_TREE_DEPTH / 2.5 && deeperThan(stmts, MAX_TREE_DEPTH)) {
     return { ok: false, message: TOO_DEEP, offset: 0, tooDeep: true };
   }
   return { ok: true, stmts };

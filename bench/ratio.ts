@@ -1,0 +1,66 @@
+/**
+ * Lint time against the raw parse time of the same statements, in one process, one thread
+ * (`node --single-threaded`, so garbage collection and compilation stay on the measured
+ * thread and repeated runs agree), warm, best of several interleaved runs.
+ *
+ * Raw parse: libpg-query's `parseSync`, called directly, on exactly the texts sqlguard's front
+ * end hands the parser: every top-level statement and every statement inside a function or DO
+ * body. Lint: `lintText` with the default rules on the same files. Prints JSON.
+ * Usage: node --single-threaded dist/bench/ratio.js <folder of .sql files>
+ */
+import { readdirSync, readFileSync, statSync } from "node:fs";
+import path from "node:path";
+import { setFlagsFromString } from "node:v8";
+
+setFlagsFromString("--liftoff-only"); // as the CLI does
+
+const { loadParser } = await import("../src/sql/parser.js");
+const { SqlDocument, Statement } = await import("../src/sql/document.js");
+const { lintText } = await import("../src/engine/linter.js");
+const { Config } = await import("../src/engine/config.js");
+const pg = await import("libpg-query");
+await loadParser();
+await pg.loadModule();
+
+function walk(dir: string, out: string[] = []): string[] {
+  for (const name of readdirSync(dir).sort()) {
+    const p = path.join(dir, name);
+    if (statSync(p).isDirectory()) walk(p, out);
+    else if (name.endsWith(".sql")) out.push(p);
+  }
+  return out;
+}
+
+const files = walk(path.resolve(process.argv[2] ?? "."));
+const texts = files.map((f) => readFileSync(f, "utf8"));
+const pieces: string[] = [];
+for (const t of texts) {
+  let last = "";
+  for (const e of new SqlDocument(t).events()) {
+    // statements the lexer gave up on (unterminated quotes, NUL bytes) never reach the parser
+    if (!(e instanceof Statement) || e.parseText === last || (e.error && /^unterminated|NUL byte/.test(e.error.message))) continue;
+    pieces.push((last = e.parseText));
+  }
+}
+const config = new Config({}, process.cwd(), "bench");
+const rawParse = () => {
+  for (const p of pieces) {
+    try {
+      pg.parseSync(p);
+    } catch {
+      // a statement that does not parse costs its time all the same
+    }
+  }
+};
+const lint = () => texts.forEach((t, i) => lintText(t, config, { filePath: files[i]! }));
+let raw = Infinity;
+let linted = Infinity;
+for (let rep = 0; rep < 6; rep++) {
+  let t0 = performance.now();
+  rawParse();
+  raw = Math.min(raw, performance.now() - t0);
+  t0 = performance.now();
+  lint();
+  linted = Math.min(linted, performance.now() - t0);
+}
+console.log(JSON.stringify({ files: files.length, statements: pieces.length, parseMs: raw, lintMs: linted, ratio: linted / raw }));
