@@ -24,6 +24,12 @@ interface Write {
 /** A lone write of these kinds in a data-fix script is worth a BEGIN: check the row count, then COMMIT. */
 const DATA_FIX = new Set(["UpdateStmt", "DeleteStmt", "MergeStmt"]);
 const MAX_RELATED = 20;
+/**
+ * A suggestion replaces the text from the first write to the last (one edit inserts BEGIN
+ * before and COMMIT after): past this size it would copy a whole generated script into every
+ * output and into memory, so it is left out.
+ */
+const SUGGEST_MAX = 256 * 1024;
 
 export default defineRule<Options>({
   id: "require-transaction",
@@ -66,7 +72,18 @@ export default defineRule<Options>({
     if (doc.assumeInTransaction || doc.transactionDirective === "no-transaction") return {};
     const { minWrites, dataFixes } = context.options;
     const script = doc.kind === "script";
-    const outside: Write[] = [];
+    // Only what the report needs is kept, whatever the number of writes: the first ones (the
+    // report and its related locations), the last one, and counts.
+    const head: Write[] = [];
+    let last: Write | null = null;
+    let count = 0;
+    const perGroup = new Map<number, number>();
+    const push = (w: Write) => {
+      if (head.length <= MAX_RELATED) head.push(w);
+      last = w;
+      count++;
+      perGroup.set(w.group, (perGroup.get(w.group) ?? 0) + 1);
+    };
     let writesInside = 0;
     let control = false;
     let items = false;
@@ -83,7 +100,7 @@ export default defineRule<Options>({
         return;
       }
       const verb = (/^[A-Za-z]+/.exec(top.text)?.[0] ?? "statement").toUpperCase();
-      outside.push({
+      push({
         start: top.start,
         end: top.end,
         after: top.semicolon >= 0 ? top.semicolon + 1 : top.end,
@@ -91,7 +108,7 @@ export default defineRule<Options>({
         noSemicolon: top.semicolon < 0,
         // Only the first write's statement is ever read; holding every statement (and its
         // syntax tree) would make memory grow with the file.
-        stmt: stmt === top && outside.length === 0 ? top : null,
+        stmt: stmt === top && count === 0 ? top : null,
         group,
       });
     };
@@ -115,53 +132,51 @@ export default defineRule<Options>({
         items = true;
         // psql's \copy … from loads rows: a write like COPY FROM.
         if (item.type === "meta" && item.command.toLowerCase() === "copy" && /\bfrom\b/i.test(item.args) && state === "none") {
-          outside.push({ start: item.start, end: item.end, after: item.end, verb: "\\copy", noSemicolon: false, stmt: null, group });
+          push({ start: item.start, end: item.end, after: item.end, verb: "\\copy", noSemicolon: false, stmt: null, group });
         }
       },
       end() {
-        if (outside.length === 0) return;
-        const first = outside[0]!;
+        const first = head[0];
+        const final = last as Write | null;
+        if (!first || !final) return;
         if (!script) {
           // One string of several statements runs as one implicit transaction; only
           // transaction commands inside it split it into several.
-          const groups = new Set(outside.map((w) => w.group));
-          if (outside.length < minWrites || groups.size < 2) return;
-          const lastGroup = outside[outside.length - 1]!.group;
-          const applied = outside.filter((w) => w.group !== lastGroup).length;
+          if (count < minWrites || perGroup.size < 2) return;
+          const applied = count - (perGroup.get(final.group) ?? 0);
           context.report({
             messageId: "severalCode",
-            data: { count: outside.length, groups: groups.size, applied },
+            data: { count, groups: perGroup.size, applied },
             start: first.start,
             end: first.end,
-            related: related(outside),
+            related: related(head, count),
           });
           return;
         }
-        if (outside.length >= minWrites) {
+        if (count >= minWrites) {
           const suggest: Suggestion[] = [];
-          if (!control && !items && writesInside === 0) {
-            const last = outside[outside.length - 1]!;
+          if (!control && !items && writesInside === 0 && final.after - first.start <= SUGGEST_MAX) {
             const nl = /\r\n/.test(doc.sql) ? "\r\n" : "\n";
-            const body = doc.sql.slice(first.start, last.after);
-            const semi = last.noSemicolon ? ";" : "";
+            const body = doc.sql.slice(first.start, final.after);
+            const semi = final.noSemicolon ? ";" : "";
             suggest.push({
               desc: "Wrap the writes in BEGIN; … COMMIT;",
-              fix: { start: first.start, end: last.after, text: `BEGIN;${nl}${body}${semi}${nl}COMMIT;` },
+              fix: { start: first.start, end: final.after, text: `BEGIN;${nl}${body}${semi}${nl}COMMIT;` },
             });
           }
           context.report({
             messageId: "several",
-            data: { count: outside.length, applied: outside.length - 1 },
+            data: { count, applied: count - 1 },
             start: first.start,
             end: first.end,
             helpId: "help",
-            related: related(outside),
+            related: related(head, count),
             ...(suggest.length ? { suggest } : {}),
           });
           return;
         }
         const lone = first.stmt;
-        if (dataFixes && outside.length === 1 && writesInside === 0 && lone && DATA_FIX.has(lone.nodeType)) {
+        if (dataFixes && count === 1 && writesInside === 0 && lone && DATA_FIX.has(lone.nodeType)) {
           context.report({ messageId: "lone", data: { verb: first.verb }, start: first.start, end: first.end, helpId: "loneHelp" });
         }
       },
@@ -169,9 +184,9 @@ export default defineRule<Options>({
   },
 });
 
-function related(writes: Write[]): Related[] {
-  const out: Related[] = writes.slice(1, MAX_RELATED + 1).map((w, i) => ({
-    message: `write ${i + 2} of ${writes.length} (${w.verb}), also outside a transaction`,
+function related(head: Write[], count: number): Related[] {
+  const out: Related[] = head.slice(1, MAX_RELATED + 1).map((w, i) => ({
+    message: `write ${i + 2} of ${count} (${w.verb}), also outside a transaction`,
     start: w.start,
     end: w.end,
   }));
