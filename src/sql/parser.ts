@@ -2,6 +2,7 @@
  * The PostgreSQL parser (libpg-query, compiled to WASM). Loaded lazily and once: a run that
  * meets no SQL never pays for it. After `loadParser()` resolves, every call is synchronous.
  */
+import { createRequire } from "node:module";
 import { codePointToUtf16 } from "./text.js";
 
 type PgQuery = typeof import("libpg-query");
@@ -11,10 +12,13 @@ let loading: Promise<void> | null = null;
 
 export function loadParser(): Promise<void> {
   if (pg) return Promise.resolve();
-  loading ??= import("libpg-query").then(async (m) => {
+  // Required as the CommonJS module it is: through import() Node would first scan its source
+  // to find its exports, a cost paid on every start.
+  loading ??= (async () => {
+    const m = createRequire(import.meta.url)("libpg-query") as PgQuery;
     await m.loadModule();
     pg = m;
-  });
+  })();
   return loading;
 }
 
