@@ -80,9 +80,9 @@ export default defineRule<Options>({
     return {
       statement(stmt) {
         // Statements inside function bodies are in quotes: no blank line of theirs is recorded.
-        if (stmt.parent !== null || stmt.error || !stmt.node) return;
+        if (stmt.parent !== null || stmt.error || !stmt.parsed) return;
         const lines = stmt.blankLines.filter((o) => o > stmt.start && o < stmt.end);
-        if (lines.length > 0) check(stmt, gapsOf(doc.sql, lines));
+        if (lines.length > 0 && stmt.node) check(stmt, gapsOf(doc.sql, lines));
       },
     };
 

@@ -115,7 +115,7 @@ export default defineRule<Options>({
 
     return {
       statement(stmt) {
-        if (!stmt.node) return;
+        if (!stmt.parsed) return;
         const top = stmt.parent ?? stmt;
         if (!stmt.parent) {
           state = stmt.txAfter;
@@ -125,7 +125,7 @@ export default defineRule<Options>({
           }
         }
         if (stmt.kind !== "write" && stmt.kind !== "ddl") return;
-        if (!stmt.parent && blockRefusal(stmt.node, { postgresVersion: 99 })) return; // cannot be in a block anyway
+        if (!stmt.parent && !stmt.plain && blockRefusal(stmt.node, { postgresVersion: 99 })) return; // cannot be in a block anyway
         add(stmt, top);
       },
       item(item) {

@@ -53,7 +53,7 @@ export default defineRule<Options>({
     const ignored = ignoreTables.map(globToRegExp);
     return {
       statement(stmt) {
-        if (!stmt.node || (stmt.parent && !bodies)) return;
+        if (stmt.plain || !stmt.node || (stmt.parent && !bodies)) return;
         for (const target of dmlTargets(stmt.node)) {
           const scope = target.scope;
           if (scope.kind === "some") continue;

@@ -93,7 +93,7 @@ export default defineRule<Options>({
 
     return {
       statement(stmt) {
-        if (stmt.parent || !stmt.node) return;
+        if (stmt.parent || !stmt.parsed) return;
         topLevel++;
         const c = stmt.txControl;
         if (c || stmt.implicitBegin) managesTransactions = true;
@@ -102,7 +102,7 @@ export default defineRule<Options>({
           created = new Set();
         }
         const range = { start: stmt.start, end: stmt.end };
-        const refusal = blockRefusal(stmt.node, { postgresVersion });
+        const refusal = stmt.plain ? null : blockRefusal(stmt.node, { postgresVersion });
         if (refusal && refusal.subscriptionSlot !== undefined && slotless.has(refusal.subscriptionSlot)) {
           // its slot was detached earlier: PostgreSQL accepts it in a block
         } else if (refusal) {
@@ -128,11 +128,11 @@ export default defineRule<Options>({
           }
         }
         if (stmt.tx === "none" && script) {
-          const need = blockNeed(stmt.node);
+          const need = stmt.plain ? null : blockNeed(stmt.node);
           if (need?.outside === "error") needing.push({ ...range, command: need.command });
           else if (need) context.report({ messageId: "noEffect", data: { command: need.command }, ...range, helpId: "needsHelp", atMostWarning: true });
         }
-        noteSlot(stmt.node, slotless);
+        if (!stmt.plain) noteSlot(stmt.node!, slotless);
         if (newEnumValues) checkEnumValues(stmt);
       },
       end() {
@@ -163,7 +163,9 @@ export default defineRule<Options>({
 
     function checkEnumValues(stmt: Statement): void {
       if (stmt.tx === "none" || stmt.txAfter === "none") return;
-      const node = stmt.node!;
+      if (stmt.plain && added.length === 0) return;
+      const node = stmt.node;
+      if (!node) return;
       const body = nodeBody(node);
       if ("CreateEnumStmt" in node) {
         created.add(typeName(body.typeName));

@@ -15,7 +15,7 @@ import {
   type MetaItem,
   type StatementItem,
 } from "./lexer.js";
-import { parsePlpgsql, parseSql, type PgNode, type RawStmt } from "./parser.js";
+import { acceptsSql, MAX_TREE_DEPTH, parsePlpgsql, parseSql, type PgNode, type RawStmt } from "./parser.js";
 import { blockRefusal } from "./transaction.js";
 import { Utf8Offsets } from "./text.js";
 
@@ -62,7 +62,17 @@ export interface StatementError {
 export class Statement {
   /** Index among the document's top-level statements (-1 for statements inside a body). */
   index = -1;
-  node: PgNode | null = null;
+  private tree: PgNode | null = null;
+  /** Accepted by the parser, tree not built yet (a plain statement: see `plain`). */
+  private deferred = false;
+  /**
+   * The statement is one of the common shapes no rule needs a tree for (a SELECT that selects into
+   * nothing, an INSERT with no WITH, a CREATE TABLE that is not AS, an EXPLAIN that does not run
+   * its query): it is known to touch no rows through UPDATE or DELETE, control no transaction, and
+   * be neither refused by nor need a transaction block. The parser checked it without building
+   * its tree; `nodeType` and `kind` come from its keywords, and `node` builds the tree on first use.
+   */
+  plain = false;
   /** `UpdateStmt`, `CreateStmt`… ("" when the statement did not parse). */
   nodeType = "";
   kind: StatementKind | null = null;
@@ -104,6 +114,35 @@ export class Statement {
     /** Maps an index of `parseText` to a document offset. */
     private readonly mapIndex: (index: number) => number,
   ) {}
+
+  /** The syntax tree (`{ UpdateStmt: {...} }`); null when the statement did not parse. */
+  get node(): PgNode | null {
+    if (this.deferred) {
+      this.deferred = false;
+      const outcome = parseSql(this.parseText);
+      this.tree = outcome.ok && outcome.stmts.length === 1 ? outcome.stmts[0]!.stmt : null;
+    }
+    return this.tree;
+  }
+
+  set node(node: PgNode | null) {
+    this.tree = node;
+    this.deferred = false;
+  }
+
+  /** The parser accepted the statement (its tree may not be built yet). */
+  get parsed(): boolean {
+    return this.deferred || this.tree !== null;
+  }
+
+  /** Marks a statement the parser accepted whose tree is built only if asked for. */
+  defer(shape: PlainShape): void {
+    this.tree = null;
+    this.deferred = true;
+    this.plain = true;
+    this.nodeType = shape.nodeType;
+    this.kind = shape.kind;
+  }
 
   get text(): string {
     return this.doc.sql.slice(this.start, this.end);
@@ -207,7 +246,7 @@ export class SqlDocument {
         s.index = index++;
         tracker.assign(s);
         yield s;
-        if (this.bodies && s.node) {
+        if (this.bodies && !s.plain && s.node) {
           for (const inner of bodyStatements(this, s)) yield inner;
         }
       }
@@ -264,7 +303,7 @@ export class TransactionTracker {
   }
 
   assign(s: Statement): void {
-    if (!this.autocommit && this.state === "none" && s.node && !txAction(s.node) && !blockRefusal(s.node, { postgresVersion: 99 })) {
+    if (!this.autocommit && this.state === "none" && (s.plain || (s.node && !txAction(s.node) && !blockRefusal(s.node, { postgresVersion: 99 })))) {
       // AUTOCOMMIT off: psql sends BEGIN first, and the block stays open until COMMIT or ROLLBACK.
       s.implicitBegin = true;
       this.state = "explicit";
@@ -272,7 +311,7 @@ export class TransactionTracker {
     }
     s.tx = this.state;
     s.block = this.state === "explicit" ? this.opener : null;
-    const action = s.node ? txAction(s.node) : null;
+    const action = !s.plain && s.node ? txAction(s.node) : null;
     if (action) {
       const effect = this.effectOf(action);
       s.txControl = { action, effect, keyword: txKeyword(s, action) };
@@ -376,6 +415,12 @@ function parseItem(doc: SqlDocument, item: StatementItem): Statement[] {
     return [whole];
   }
 
+  const shape = plainShape(parseText);
+  if (shape && acceptsSql(parseText)) {
+    const s = make(item.start, item.end, parseText, item.start);
+    s.defer(shape);
+    return [s];
+  }
   let outcome = parseSql(parseText);
   if (!outcome.ok && item.hasVariables) {
     // `arr[1:n]` is a slice, not a psql variable: try again as plain SQL.
@@ -434,6 +479,54 @@ function variableEnd(sql: string, at: number): number {
   let j = at + 1;
   while (j < sql.length && /[\p{L}\p{N}_]/u.test(sql[j]!)) j++;
   return j;
+}
+
+export interface PlainShape {
+  nodeType: string;
+  kind: StatementKind;
+}
+
+/**
+ * Shapes of statement whose tree no rule reads, told from their text: the leading keywords, and no
+ * word that could change what the statement does. A word in a string or a comment only makes a
+ * statement not plain (parsed in full), never the other way round. Only short texts (no tree deep
+ * enough to need `MAX_TREE_DEPTH`'s check) and single statements (no `;`) qualify.
+ */
+const PLAIN: { head: RegExp; unless?: RegExp; shape: PlainShape }[] = [
+  // SELECT … INTO creates a table; a data-modifying WITH would have to come first
+  { head: /^select\b/i, unless: /\binto\b/i, shape: { nodeType: "SelectStmt", kind: "read" } },
+  // a WITH inside may hold an UPDATE or DELETE
+  { head: /^insert\b/i, unless: /\b(?:with|update|delete|merge)\b/i, shape: { nodeType: "InsertStmt", kind: "write" } },
+  // CREATE TABLE … AS is a CreateTableAsStmt
+  {
+    head: /^create\s+(?:(?:global|local)\s+)?(?:(?:temp|temporary|unlogged)\s+)?table\b/i,
+    unless: /\bas\b/i,
+    shape: { nodeType: "CreateStmt", kind: "ddl" },
+  },
+  // EXPLAIN ANALYZE runs the statement
+  { head: /^explain\b/i, unless: /\banaly[sz]e\b/i, shape: { nodeType: "ExplainStmt", kind: "read" } },
+  // RENAME, SET SCHEMA and ALL IN TABLESPACE are other statements; DETACH … CONCURRENTLY is refused in a block
+  { head: /^alter\s+table\b/i, unless: /\b(?:rename|schema|tablespace|concurrently|depends)\b/i, shape: { nodeType: "AlterTableStmt", kind: "ddl" } },
+  // DROP DATABASE, TABLESPACE, SUBSCRIPTION, ROLE, OWNED… are other statements; DROP INDEX CONCURRENTLY is refused in a block
+  {
+    head: /^drop\s+(?:table|view|materialized\s+view|index|sequence|type|domain|function|procedure|routine|aggregate|schema|extension|trigger|rule|policy|collation|statistics)\b/i,
+    unless: /\bconcurrently\b/i,
+    shape: { nodeType: "DropStmt", kind: "ddl" },
+  },
+  // SET LOCAL and SET TRANSACTION need a block; SET CONSTRAINTS is another statement
+  { head: /^set\b/i, unless: /\b(?:local|transaction|constraints|characteristics)\b/i, shape: { nodeType: "VariableSetStmt", kind: "utility" } },
+  // CREATE INDEX CONCURRENTLY is refused in a block
+  { head: /^create\s+(?:unique\s+)?index\b/i, unless: /\bconcurrently\b/i, shape: { nodeType: "IndexStmt", kind: "ddl" } },
+  { head: /^create\s+(?:or\s+replace\s+)?(?:(?:temp|temporary)\s+)?(?:recursive\s+)?view\b/i, shape: { nodeType: "ViewStmt", kind: "ddl" } },
+  { head: /^create\s+(?:or\s+replace\s+)?(?:constraint\s+)?trigger\b/i, shape: { nodeType: "CreateTrigStmt", kind: "ddl" } },
+];
+
+const PLAIN_MAX_LENGTH = Math.floor(MAX_TREE_DEPTH / 2.5);
+
+export function plainShape(text: string): PlainShape | null {
+  if (text.length > PLAIN_MAX_LENGTH || text.includes(";")) return null;
+  for (const p of PLAIN) if (p.head.test(text)) return p.unless?.test(text) ? null : p.shape;
+  return null;
 }
 
 function setNode(s: Statement, node: PgNode): void {

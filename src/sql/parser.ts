@@ -123,6 +123,94 @@ function cleanMessage(m: string): string {
   return message;
 }
 
+/**
+ * Whether PostgreSQL's parser accepts `text`, without building its syntax tree. Most of a parse's
+ * cost is the tree: libpg-query writes it as JSON and JavaScript reads it back. Its normalize call
+ * runs the same parser and returns only the text with constants replaced by `$1`, `$2`…, about
+ * half the cost. Used for statements whose tree no rule reads (see `plainShape` in document.ts).
+ *
+ * `true` only when the parser accepted the text. libpg-query hands some of the parser's errors
+ * back as if they were the result ("cannot use multiple ORDER BY clauses…"), so the result must
+ * be the text itself with constants replaced; anything else, and any doubt, gives `false`: the
+ * caller then parses in full, which also yields the error message and position.
+ */
+export function acceptsSql(text: string): boolean {
+  let out: string;
+  try {
+    out = module().normalizeSync(text);
+  } catch {
+    return false;
+  }
+  return isNormalizedFrom(text, out);
+}
+
+/** `out` is `input` with some tokens (constants) replaced by `$N`. */
+export function isNormalizedFrom(input: string, out: string): boolean {
+  const n = input.length;
+  const m = out.length;
+  let i = 0;
+  let j = 0;
+  while (j < m) {
+    const c = out.charCodeAt(j);
+    if (c !== 36 || !isDigit(out.charCodeAt(j + 1))) {
+      if (i >= n || input.charCodeAt(i) !== c) return false;
+      i++;
+      j++;
+      continue;
+    }
+    // `$` and digits: a parameter the input already had, or a placeholder for a constant.
+    let e = j + 2;
+    while (e < m && isDigit(out.charCodeAt(e))) e++;
+    const param = out.slice(j, e);
+    j = e;
+    if (input.startsWith(param, i) && !isDigit(input.charCodeAt(i + param.length))) {
+      i += param.length;
+      continue;
+    }
+    if (j === m) {
+      // the placeholder ends the text: what is left of the input is one constant
+      const k = skipLiteral(input, i);
+      return k > i ? k === n : i < n && !/\s/.test(input.slice(i));
+    }
+    const next = out.charCodeAt(j);
+    const from = i;
+    i = skipLiteral(input, i); // a string constant may hold the character that follows it
+    while (i < n && input.charCodeAt(i) !== next) i++;
+    if (i === from || i === n) return false;
+  }
+  return i === n;
+}
+
+/** Index just past the quoted literal at `i` (`'…'`, `E'…'`, `B'…'`, `U&'…'`, `$tag$…$tag$`), or `i`. */
+function skipLiteral(s: string, i: number): number {
+  let k = i;
+  const c = s.charCodeAt(k) | 0x20;
+  const escapes = c === 0x65; // e
+  if ((c === 0x65 || c === 0x62 || c === 0x78 || c === 0x6e) && s.charCodeAt(k + 1) === 39) k++;
+  else if (c === 0x75 && s.charCodeAt(k + 1) === 38 && s.charCodeAt(k + 2) === 39) k += 2;
+  if (s.charCodeAt(k) === 39) {
+    for (k++; k < s.length; k++) {
+      const d = s.charCodeAt(k);
+      if (d === 92 && escapes) k++;
+      else if (d === 39) {
+        if (s.charCodeAt(k + 1) !== 39) return k + 1;
+        k++;
+      }
+    }
+    return s.length;
+  }
+  const tag = /^\$(?:[A-Za-z_][A-Za-z0-9_]*)?\$/.exec(s.slice(i, i + 64))?.[0];
+  if (tag) {
+    const end = s.indexOf(tag, i + tag.length);
+    return end < 0 ? s.length : end + tag.length;
+  }
+  return i;
+}
+
+function isDigit(c: number): boolean {
+  return c >= 48 && c <= 57;
+}
+
 export interface PlpgsqlExpr {
   query: string;
 }
