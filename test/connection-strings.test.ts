@@ -2,9 +2,10 @@
  * The connection-string scanner on its own: what the ESLint plugin calls on a string literal
  * (a string plus the literal's offset), the host policy, and inputs built to be slow.
  */
+import fc from "fast-check";
 import { suite } from "uvu";
 import * as assert from "uvu/assert";
-import { findConnectionStrings } from "../src/secrets/connection-strings.js";
+import { findConnectionStrings, LIBPQ_KEYS, nextAdoHint, nextLibpqKey, type KeyMatch } from "../src/secrets/connection-strings.js";
 import { classifyHost, isPlaceholderHost, isPlaceholderPassword } from "../src/secrets/hosts.js";
 
 const test = suite("connection strings");
@@ -180,6 +181,38 @@ test("inputs built to be slow stay linear", () => {
     const ms = performance.now() - t;
     assert.ok(ms < 5000, `${JSON.stringify(text.slice(0, 30))}… took ${ms.toFixed(0)} ms`);
   }
+});
+
+// The scanners start from each `=` and look back; these regular expressions say what they must find.
+const LIBPQ_ORACLE = new RegExp(
+  `(?<![\\w.&?;\\/$\\-])(${[...LIBPQ_KEYS].sort((a, b) => b.length - a.length).join("|")})[ \\t]*=(?![=>~])`,
+  "g",
+);
+const ADO_ORACLE = /(?:host|server|data[ \t]*source|address|addr|password|pwd)[ \t]*=[^;\n]{0,300};|;[ \t]*(?:host|server|data[ \t]*source|address|addr|password|pwd)[ \t]*=/gi;
+
+function oracle(re: RegExp, text: string, from: number): KeyMatch | null {
+  re.lastIndex = from;
+  const m = re.exec(text);
+  return m ? { index: m.index, end: m.index + m[0].length } : null;
+}
+
+test("the = scanners find what the regular expressions would, from any position", () => {
+  const token = fc.oneof(
+    { weight: 4, arbitrary: fc.constantFrom("host", "Host", "hostaddr", "localhost", "port", "dbname", "user", "password", "Password", "pwd", "PWD", "sslmode", "fallback_application_name", "data", "Data", "source", "server", "address", "addr", "ess") },
+    { weight: 5, arbitrary: fc.constantFrom(" ", "\t", "=", "=", "==", "=>", "=~", ";", ";", "\n", "\r") },
+    { weight: 2, arbitrary: fc.constantFrom("x", "_", "1", ".", "&", "?", "/", "$", "-", "'", "a".repeat(290)) },
+  );
+  const key = fc.constantFrom("host", "HOST", "hostaddr", "localhost", "password", "pwd", "Data  source", "datasource", "server", "user", "dbname", "sslmode");
+  const pair = fc.tuple(key, fc.constantFrom("", " ", "\t "), fc.constantFrom("=", "==", "=>"), fc.constantFrom("x", "'a b'", "", "a".repeat(299)), fc.constantFrom(";", " ", "; ", "\n", ""));
+  const text = fc.array(fc.oneof(token, pair.map((p) => p.join(""))), { maxLength: 16 }).map((parts) => parts.join(""));
+  fc.assert(
+    fc.property(text, fc.nat(), (t, f) => {
+      const from = t.length === 0 ? 0 : f % (t.length + 1);
+      assert.equal(nextLibpqKey(t, from), oracle(LIBPQ_ORACLE, t, from), JSON.stringify([t, from]));
+      assert.equal(nextAdoHint(t, from), oracle(ADO_ORACLE, t, from), JSON.stringify([t, from]));
+    }),
+    { numRuns: 3000 },
+  );
 });
 
 test.run();

@@ -85,7 +85,7 @@ export function findConnectionStrings(text: string, baseOffset = 0, policy: Host
 const URI_START =
   /(?<![A-Za-z0-9+.\-])(jdbc:[a-z][a-z0-9]*(?::[a-z][a-z0-9]*)*|postgres(?:ql)?|pg|pgsql|postgis|mysql|mysqlx|mariadb|mongodb|rediss?|sqlserver|mssql|cockroachdb|redshift|timescale)((?:\+[a-z0-9_]+)?):\/\//gi;
 const SECRET_KEY = /^(?:password|passwd|pwd|pass|sslpassword|secret|client_secret|oauth_client_secret|token|access_token|auth_token|api_?key)$/i;
-const LIBPQ_KEYS = new Set(
+export const LIBPQ_KEYS = new Set(
   (
     "host hostaddr port dbname user password passfile require_auth channel_binding connect_timeout client_encoding " +
     "options application_name fallback_application_name keepalives keepalives_idle keepalives_interval keepalives_count " +
@@ -95,8 +95,86 @@ const LIBPQ_KEYS = new Set(
     "oauth_client_id oauth_client_secret oauth_scope sslkeylogfile"
   ).split(" "),
 );
-/** A libpq keyword followed by `=` (only the known keywords: `x = 1` in SQL is everywhere). */
-const LIBPQ_KEY_RE = new RegExp(`(?<![\\w.&?;\\/$\\-])(${[...LIBPQ_KEYS].sort((a, b) => b.length - a.length).join("|")})[ \\t]*=(?![=>~])`, "g");
+const LIBPQ_KEY_MAX = Math.max(...[...LIBPQ_KEYS].map((k) => k.length));
+
+/** A match of a scanner below: where it starts, and the index just past it. */
+export interface KeyMatch {
+  index: number;
+  end: number;
+}
+
+/*
+ * The two scanners below find what a regular expression would, but start from each `=` sign and
+ * look back, instead of trying a pattern at every position of the text: SQL and code are full of
+ * `=`, yet most characters are not one, and a text rule runs on every file.
+ */
+
+/**
+ * The next libpq keyword followed by `=` (not `==`, `=>`, `=~`) at or after `from`: only the known
+ * keywords (`x = 1` in SQL is everywhere), a whole word, not after `.&?;/$-` (URL query strings,
+ * shell variables). `end` is just past the `=`.
+ */
+export function nextLibpqKey(text: string, from: number): KeyMatch | null {
+  for (let eq = text.indexOf("=", from); eq >= 0; eq = text.indexOf("=", eq + 1)) {
+    const after = text.charCodeAt(eq + 1);
+    if (after === 61 || after === 62 || after === 126) continue;
+    let e = eq;
+    while (e > from && isBlank(text.charCodeAt(e - 1))) e--;
+    let k = e;
+    while (k > from && e - k <= LIBPQ_KEY_MAX && isWordCode(text.charCodeAt(k - 1))) k--;
+    if (k === e || e - k > LIBPQ_KEY_MAX) continue;
+    const before = k > 0 ? text.charCodeAt(k - 1) : 32;
+    // the word must start here: not in the middle of a longer one, nor after . & ? ; / $ -
+    if (isWordCode(before) || before === 46 || before === 38 || before === 63 || before === 59 || before === 47 || before === 36 || before === 45) continue;
+    if (LIBPQ_KEYS.has(text.slice(k, e))) return { index: k, end: eq + 1 };
+  }
+  return null;
+}
+
+/**
+ * The next hint of an ADO.NET / ODBC string at or after `from`: a host, server, data source,
+ * address or password key (also as the end of a longer word) and `=`, either after a `;` (the
+ * match starts at the `;` and ends past the `=`), or followed by a `;` within 300 characters on
+ * its line (the match ends past that `;`).
+ */
+export function nextAdoHint(text: string, from: number): KeyMatch | null {
+  for (let eq = text.indexOf("=", from); eq >= 0; eq = text.indexOf("=", eq + 1)) {
+    let e = eq;
+    while (e > from && isBlank(text.charCodeAt(e - 1))) e--;
+    const k = adoKeyStart(text, e, from);
+    if (k < 0) continue;
+    let semi = k;
+    while (semi > from && isBlank(text.charCodeAt(semi - 1))) semi--;
+    if (semi > from && text.charCodeAt(semi - 1) === 59) return { index: semi - 1, end: eq + 1 };
+    for (let j = eq + 1; j < text.length && j <= eq + 301; j++) {
+      const c = text.charCodeAt(j);
+      if (c === 59) return { index: k, end: j + 1 };
+      if (c === 10) break;
+    }
+  }
+  return null;
+}
+
+const ADO_HINT_KEYS = ["password", "address", "server", "host", "addr", "pwd"];
+
+/** Start of the ADO hint key (`host`, `data source`…) ending at `e`, not before `from`; -1 if none. */
+function adoKeyStart(text: string, e: number, from: number): number {
+  const tail = text.slice(Math.max(from, e - 8), e).toLowerCase();
+  for (const key of ADO_HINT_KEYS) if (tail.endsWith(key)) return e - key.length;
+  if (!tail.endsWith("source")) return -1;
+  let d = e - 6;
+  while (d > from && isBlank(text.charCodeAt(d - 1))) d--;
+  return d - 4 >= from && text.slice(d - 4, d).toLowerCase() === "data" ? d - 4 : -1;
+}
+
+function isBlank(c: number): boolean {
+  return c === 32 || c === 9;
+}
+
+function isWordCode(c: number): boolean {
+  return (c >= 97 && c <= 122) || (c >= 65 && c <= 90) || (c >= 48 && c <= 57) || c === 95;
+}
+
 const LIBPQ_ANCHORS = new Set(["host", "hostaddr", "dbname", "password", "user", "service"]);
 const ADO_KEYS = new Set(
   (
@@ -375,9 +453,10 @@ class Scanner {
   // ── ADO.NET / ODBC: Host=…;Port=…;Password=…  Server=tcp:x,1433;User Id=…;Password=… ──────────
   adoStrings(): void {
     const text = this.text;
-    const hint = /(?:host|server|data[ \t]*source|address|addr|password|pwd)[ \t]*=[^;\n]{0,300};|;[ \t]*(?:host|server|data[ \t]*source|address|addr|password|pwd)[ \t]*=/gi;
     let doneUntil = -1;
-    for (let h; (h = hint.exec(text)); ) {
+    let next = 0; // where the next hint is looked for
+    for (let h; (h = nextAdoHint(text, next)); ) {
+      next = h.end;
       if (h.index < doneUntil) continue;
       // Key starts are looked for in a window around the hint (within its line), so a long
       // minified line stays linear.
@@ -387,7 +466,7 @@ class Scanner {
       while (lineEnd < text.length && lineEnd - h.index < 8000 && text[lineEnd] !== "\n" && text[lineEnd] !== "\r") lineEnd++;
       const until = Math.min(lineEnd, h.index + 2000);
       doneUntil = until;
-      hint.lastIndex = until;
+      next = until;
       const keyStart = /(?<![A-Za-z0-9_.$@\-\/\\])[A-Za-z][A-Za-z0-9_]*/g;
       keyStart.lastIndex = from;
       for (let k; (k = keyStart.exec(text)) && k.index < until; ) {
@@ -398,7 +477,7 @@ class Scanner {
         if (!ADO_KEYS.has(run.pairs[0]!.key)) continue;
         keyStart.lastIndex = run.end;
         doneUntil = Math.max(doneUntil, run.end);
-        hint.lastIndex = Math.max(hint.lastIndex, run.end);
+        next = Math.max(next, run.end);
         const norm = run.pairs.map((p) => p.key);
         const known = norm.filter((key) => ADO_KEYS.has(key)).length;
         const hasHost = norm.some((key) => ADO_HOST_KEYS.has(key));
@@ -440,9 +519,8 @@ class Scanner {
   // ── libpq keyword strings: host=… port=… dbname=… user=… password='…' ────────────────────────
   keywordStrings(): void {
     const text = this.text;
-    const re = LIBPQ_KEY_RE;
-    re.lastIndex = 0;
-    for (let m; (m = re.exec(text)); ) {
+    for (let m, from = 0; (m = nextLibpqKey(text, from)); ) {
+      from = m.end;
       if (this.isCovered(m.index)) continue;
       const pairs: LibpqPair[] = [];
       let i = m.index;
@@ -456,7 +534,7 @@ class Scanner {
         i = ws.lastIndex;
       }
       if (pairs.length === 0) continue;
-      re.lastIndex = pairs[pairs.length - 1]!.end;
+      from = pairs[pairs.length - 1]!.end;
       if (pairs.length < 2 || !pairs.some((p) => LIBPQ_ANCHORS.has(p.key))) continue;
       const hosts: HostMention[] = [];
       const secrets: Range[] = [];
