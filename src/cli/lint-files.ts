@@ -10,7 +10,6 @@ import type { FileResult } from "../engine/types.js";
 import { fileKind } from "../extract/index.js";
 import { decodeSource, overLimit, readSource, type ReadResult } from "../sources/files.js";
 import { loadParser } from "../sql/parser.js";
-import { contentHash } from "./cache.js";
 import { lintInParallel, threadCount, type Concurrency } from "./pool.js";
 
 export interface SourceFile {
@@ -69,12 +68,14 @@ export async function lintFile(file: SourceFile, config: Config, options: LintFi
   const requireText = fileKind(file.path) === "sql" || file.explicit;
   let read: ReadResult;
   let hash: string | undefined;
+  // node:crypto is loaded only by runs that hash (--cache): every other run starts faster.
+  const contentHash = options.hash ? (await import("./cache.js")).contentHash : null;
   if (file.bytes || file.size !== undefined) {
     const size = file.bytes?.length ?? file.size!;
     read = !file.bytes || size > options.maxFileSize ? overLimit(size, options.maxFileSize) : decodeSource(file.bytes, requireText);
-    if (options.hash && file.bytes) hash = contentHash(file.bytes);
+    if (contentHash && file.bytes) hash = contentHash(file.bytes);
   } else {
-    read = await readSource(file.path, options.maxFileSize, requireText, options.hash ? (bytes) => (hash = contentHash(bytes)) : undefined);
+    read = await readSource(file.path, options.maxFileSize, requireText, contentHash ? (bytes) => (hash = contentHash(bytes)) : undefined);
   }
   const displayPath = path.relative(options.cwd, file.path).split(path.sep).join("/") || file.path;
   let result: LintedFile;
