@@ -173,4 +173,17 @@ test("isNormalizedFrom: the text with constants replaced, nothing else", () => {
   assert.ok(!isNormalizedFrom("SELECT x", "SELECT $1x"));
 });
 
+test("bodies: DO blocks always read; function bodies only when they hold an UPDATE or DELETE", () => {
+  const sql = [
+    "CREATE FUNCTION a() RETURNS int LANGUAGE sql AS $$ SELECT 1 $$;",
+    "CREATE FUNCTION b() RETURNS void LANGUAGE plpgsql AS $$ BEGIN DELETE FROM t; END $$;",
+    "DO $$ BEGIN INSERT INTO t VALUES (1); END $$;",
+  ].join("\n");
+  const { nested } = parseDocument(sql);
+  assert.equal(
+    nested.map((s) => `${s.parent!.index}:${s.nodeType}`),
+    ["1:DeleteStmt", "2:InsertStmt"],
+  );
+});
+
 test.run();

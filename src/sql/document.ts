@@ -176,7 +176,10 @@ export interface DocumentOptions {
   psql?: boolean;
   /** The file runs inside a transaction its migration tool opens (config `assumeInTransaction`). */
   assumeInTransaction?: boolean;
-  /** Parse function and DO bodies for the statements inside them (default: true). */
+  /**
+   * Parse DO blocks, and function bodies that hold an UPDATE or DELETE, for the statements inside
+   * them (default: true).
+   */
   bodies?: boolean;
 }
 
@@ -230,7 +233,8 @@ export class SqlDocument {
 
   /**
    * Lexes and parses the document: yields every top-level statement (followed by the statements
-   * inside its function or DO body, which have `parent` set), and every meta-command and COPY
+   * inside its DO block or function body, which have `parent` set: see `bodyStatements`), and
+   * every meta-command and COPY
    * data block. The parser must be loaded.
    */
   *events(): Generator<Statement | DocumentItem> {
@@ -608,7 +612,12 @@ function defElems(list: unknown): PgNode[] {
   return Array.isArray(list) ? (list as PgNode[]).map((d) => (d.DefElem ?? {}) as PgNode) : [];
 }
 
-/** Statements inside the string body of a function, procedure or DO block. */
+const FUNCTION_BODY_WORTH_READING = /\b(?:update|delete)\b/i;
+
+/**
+ * Statements inside the string body of a DO block, or of a function or procedure whose body holds
+ * an UPDATE or DELETE.
+ */
 function bodyStatements(doc: SqlDocument, s: Statement): Statement[] {
   const type = s.nodeType;
   if (type !== "CreateFunctionStmt" && type !== "DoStmt") return [];
@@ -621,6 +630,10 @@ function bodyStatements(doc: SqlDocument, s: Statement): Statement[] {
   const from = s.offsetOf(as.location) - s.start;
   const lit = literalAt(s.parseText, Math.max(0, from));
   if (!lit || lit.content.trim() === "") return out;
+  // A function's statements run when it is called, not here: the rules look inside only for the
+  // UPDATE and DELETE require-where checks (the CREATE itself is the write require-transaction
+  // counts). A body with neither word is not parsed. DO blocks run here: every statement counts.
+  if (type === "CreateFunctionStmt" && !FUNCTION_BODY_WORTH_READING.test(lit.content)) return out;
   const mapIndex = (i: number) => s.offsetOfIndex(lit.map(i));
 
   if (language === "sql") {
