@@ -15,7 +15,7 @@ import path from "node:path";
 import { fileURLToPath } from "node:url";
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
-const bin = path.join(root, "dist/bundle/bin.js");
+const bin = path.join(root, "dist/bundle/bin.cjs");
 const dir = path.resolve(process.argv[2] ?? path.join(root, "../shared/corpus"));
 
 interface Message {

@@ -12,7 +12,7 @@ import { loadParser } from "../src/sql/parser.js";
 /** The repository root (tests run from dist/test/). */
 export const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
 /** The CLI users run: the bundle (see src/build/bundle.ts). */
-export const bin = path.join(root, "dist/bundle/bin.js");
+export const bin = path.join(root, "dist/bundle/bin.cjs");
 
 await loadParser();
 

@@ -1,9 +1,10 @@
 /**
  * Bundles the CLI (run after tsc: `npm run build`). Node 20's ES module loader pays a few
  * milliseconds per module, and the CLI has some sixty: loading them one by one cost more than
- * everything else a one-file run does. The bundle is two entry points, the CLI and its worker
- * thread, sharing chunks; the parser (WASM), TypeScript and ESLint stay outside, loaded from
- * node_modules when needed. The library API, the ESLint plugin and the tests use dist/src.
+ * everything else a one-file run does. The CLI is one CommonJS file (Node loads CommonJS faster
+ * than an ES module: about 15 ms of a one-file run), its worker thread one ES module; the parser
+ * (WASM), TypeScript and ESLint stay outside, loaded from node_modules when needed. The library
+ * API, the ESLint plugin and the tests use dist/src.
  */
 import { rmSync } from "node:fs";
 import path from "node:path";
@@ -14,20 +15,35 @@ const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../../.
 
 rmSync(path.join(root, "dist/bundle"), { recursive: true, force: true }); // no stale chunks
 
-await build({
+const common = {
   absWorkingDir: root,
-  entryPoints: { bin: "dist/src/cli/bin.js", worker: "dist/src/cli/worker.js" },
-  outdir: "dist/bundle",
   bundle: true,
-  splitting: true,
-  format: "esm",
-  platform: "node",
+  platform: "node" as const,
   target: "node20.19",
   external: ["libpg-query", "typescript", "@typescript-eslint/*", "eslint", "@eslint/*", "picomatch", "ignore"],
-  // CommonJS dependencies (ignore, picomatch) call require() for Node built-ins.
-  banner: { js: 'import { createRequire as __sqlguardRequire } from "node:module"; const require = __sqlguardRequire(import.meta.url);' },
-  logLevel: "warning",
-  legalComments: "none",
+  logLevel: "warning" as const,
+  legalComments: "none" as const,
   minifyWhitespace: true,
   minifySyntax: true,
+};
+
+// The CLI. Its modules find package.json, node_modules and the worker from import.meta.url:
+// in CommonJS that is the bundle's own file.
+await build({
+  ...common,
+  entryPoints: ["dist/src/cli/bin.js"],
+  outfile: "dist/bundle/bin.cjs",
+  format: "cjs",
+  define: { "import.meta.url": "__sqlguardUrl" },
+  banner: { js: 'const __sqlguardUrl = require("node:url").pathToFileURL(__filename).href;' },
+});
+
+// The worker thread (runs with three or more cores), next to the CLI: the pool starts ./worker.js.
+await build({
+  ...common,
+  entryPoints: ["dist/src/cli/worker.js"],
+  outfile: "dist/bundle/worker.js",
+  format: "esm",
+  // CommonJS dependencies (ignore, picomatch) call require() for Node built-ins.
+  banner: { js: 'import { createRequire as __sqlguardRequire } from "node:module"; const require = __sqlguardRequire(import.meta.url);' },
 });
