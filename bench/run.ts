@@ -20,7 +20,7 @@ const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..")
 const shared = path.resolve(root, "../shared");
 const corpus = path.join(shared, "corpus");
 const regress = path.join(corpus, "pg-regress");
-const bin = path.join(root, "dist/bundle/bin.js");
+const bin = path.join(root, "dist/bundle/bin.cjs");
 const args = process.argv.slice(2);
 const quick = args.includes("--quick");
 const tsFolder = args.includes("--ts") ? path.resolve(args[args.indexOf("--ts") + 1]!) : null;
@@ -61,6 +61,17 @@ function repeat(n: number, f: () => Run): Run {
   return median(Array.from({ length: n }, f));
 }
 
+/**
+ * Runs the commands in turn, `n` rounds, and gives each one's median: tools compared are measured
+ * interleaved, so a slow spell of a shared machine does not fall on one of them only.
+ */
+function interleaved(n: number, fs: (() => Run)[]): Run[] {
+  for (const f of fs) f(); // warm the file cache
+  const runs: Run[][] = fs.map(() => []);
+  for (let i = 0; i < n; i++) fs.forEach((f, k) => runs[k]!.push(f()));
+  return runs.map(median);
+}
+
 function walk(dir: string, ext: RegExp, out: string[] = []): string[] {
   for (const e of readdirSync(dir, { withFileTypes: true })) {
     const p = path.join(dir, e.name);
@@ -80,6 +91,12 @@ function installPeers(): string {
 const fmt = (n: number, d = 2) => n.toFixed(d);
 const rows: string[][] = [];
 const notes: string[] = [];
+/** The issue's targets: what, the figure measured, and whether it is met. */
+const targets: [string, string, boolean][] = [];
+function target(what: string, measured: string, met: boolean): void {
+  targets.push([what, measured, met]);
+  console.log(`target ${met ? "met    " : "NOT met"}  ${what}: ${measured}`);
+}
 function row(workload: string, tool: string, r: Run, extra = ""): void {
   rows.push([workload, tool, fmt(r.wall), fmt(r.cpu), fmt(r.rss, 0), extra]);
   console.log(`${workload.padEnd(34)} ${tool.padEnd(16)} wall ${fmt(r.wall).padStart(6)} s  cpu ${fmt(r.cpu).padStart(6)} s  rss ${fmt(r.rss, 0).padStart(6)} MB ${extra}`);
@@ -146,27 +163,35 @@ async function main(): Promise<void> {
   const squawk = path.join(peers, "node_modules/.bin/squawk");
   const pgt = path.join(peers, "node_modules/.bin/postgrestools");
   const small = path.join(root, "examples/delete-without-where.sql");
-  const n = quick ? 3 : 10;
+  const n = quick ? 3 : 15;
 
   // (a) one small file, cold process
-  const aSql = repeat(n, () => timeIt("node", [bin, small]));
-  const aSquawk = repeat(n, () => timeIt(squawk, [small]));
-  const aPgt = repeat(n, () => timeIt(pgt, ["check", "--disable-db", small]));
+  const [aSql, aSquawk, aPgt] = interleaved(n, [
+    () => timeIt("node", [bin, small]),
+    () => timeIt(squawk, [small]),
+    () => timeIt(pgt, ["check", "--disable-db", small]),
+  ]) as [Run, Run, Run];
   row("(a) one small file", "sqlguard", aSql, `${fmt(aSql.wall / aSquawk.wall)}× squawk`);
   row("(a) one small file", "squawk", aSquawk);
   row("(a) one small file", "postgrestools", aPgt);
+  target("(a) one small file: ≤ 2× squawk's launcher (aim 1.5×)", `${fmt(aSql.wall / aSquawk.wall)}× (${fmt(aSql.wall)} s against ${fmt(aSquawk.wall)} s)`, aSql.wall <= 2 * aSquawk.wall);
 
   // (b) all of pg-regress
   const regressFiles = walk(regress, /\.sql$/);
   const m = quick ? 1 : 3;
-  const bSql = repeat(m, () => timeIt("node", [bin, "--format", "json", regress]));
-  const bSql1 = repeat(m, () => timeIt("node", [bin, "--concurrency", "off", "--format", "json", regress]));
-  const bSquawk = repeat(m, () => timeIt(squawk, regressFiles));
-  const bPgt = repeat(m, () => timeIt(pgt, ["check", "--disable-db", "--files-max-size=100000000", regress]));
+  const [bSql, bSql1, bSquawk, bPgt] = interleaved(m, [
+    () => timeIt("node", [bin, "--format", "json", regress]),
+    () => timeIt("node", [bin, "--concurrency", "off", "--format", "json", regress]),
+    () => timeIt(squawk, regressFiles),
+    () => timeIt(pgt, ["check", "--disable-db", "--files-max-size=100000000", regress]),
+  ]) as [Run, Run, Run, Run];
   row("(b) pg-regress (247 files, 5.1 MB)", "sqlguard", bSql, `${fmt(bSql.wall / bSquawk.wall)}× squawk wall, ${fmt(bSql.wall / bPgt.wall)}× postgrestools wall, ${fmt(bSql.rss / bSquawk.rss)}× squawk RSS`);
   row("(b) pg-regress", "sqlguard 1 thread", bSql1);
   row("(b) pg-regress", "squawk", bSquawk);
   row("(b) pg-regress", "postgrestools", bPgt, "stops at a file's first syntax error");
+  target("(b) pg-regress: wall ≤ 0.5× squawk's", `${fmt(bSql.wall / bSquawk.wall)}×`, bSql.wall <= 0.5 * bSquawk.wall);
+  target("(b) pg-regress: wall ≤ 1.0× postgrestools'", `${fmt(bSql.wall / bPgt.wall)}×`, bSql.wall <= bPgt.wall);
+  target("(b) pg-regress: peak RSS ≤ 0.25× squawk's", `${fmt(bSql.rss / bSquawk.rss)}× (${fmt(bSql.rss, 0)} MB)`, bSql.rss <= 0.25 * bSquawk.rss);
 
   // (c) the whole corpus
   const cSql = repeat(m, () => timeIt("node", [bin, "--format", "json", corpus]));
@@ -180,12 +205,24 @@ async function main(): Promise<void> {
   // (d) generated scripts: memory must not grow with the file
   const gen = mkdtempSync(path.join(os.tmpdir(), "sqlguard-bench-gen-"));
   const sizes = quick ? [50_000, 400_000] : [50_000, 100_000, 200_000, 400_000];
+  const dRuns: { bytes: number; rss: number }[] = [];
   for (const count of sizes) {
     const file = path.join(gen, `script-${count}.sql`);
     const bytes = generateScript(file, count);
     const r = timeIt("node", [bin, "--format", "json", file]);
+    dRuns.push({ bytes: bytes / 2 ** 20, rss: r.rss });
     row(`(d) ${count.toLocaleString("en")} statements, ${fmt(bytes / 2 ** 20, 1)} MB`, "sqlguard", r, `${fmt((count / r.wall) / 1000, 0)}k statements/s`);
   }
+  // A file is held whole, as bytes and then as text (both at once while it is decoded): 2 MB of
+  // memory per MB of file is the text itself; anything kept per statement would show above that.
+  const first = dRuns[0]!;
+  const last = dRuns[dRuns.length - 1]!;
+  const slope = (last.rss - first.rss) / (last.bytes - first.bytes);
+  target(
+    "(d) memory flat in file size",
+    `peak RSS ${fmt(first.rss, 0)} MB → ${fmt(last.rss, 0)} MB from ${fmt(first.bytes, 1)} to ${fmt(last.bytes, 1)} MB of SQL: ${fmt(slope, 1)} MB per MB of input, of which 2 are the file's bytes and text`,
+    slope <= 2.5,
+  );
 
   // (e) the ESLint plugin against ESLint alone
   if (tsFolder) {
@@ -195,6 +232,8 @@ async function main(): Promise<void> {
       rows.push(["(e)", "eslint alone", fmt(e.alone), "", "", ""]);
       notes.push(describeEslint(e));
       console.log(describeEslint(e));
+      target("(e) ESLint plugin: ≤ 5 ms per file with SQL", `${fmt(e.perFileSql)} ms added wall time per file, ${fmt(e.rulesSql.mean)} ms mean in the rules`, Math.max(e.perFileSql, e.rulesSql.mean) <= 5);
+      target("(e) ESLint plugin: ≈ 0 per file without SQL", `${fmt(e.perFileNoSql)} ms added wall time per file, ${fmt(e.rulesNoSql.mean)} ms mean in the rules`, Math.max(e.perFileNoSql, e.rulesNoSql.mean) <= 0.5);
     }
   } else notes.push("(e) was not run: pass a folder of TypeScript with embedded SQL: `npm run bench -- --ts <folder>`.");
 
@@ -204,6 +243,7 @@ async function main(): Promise<void> {
     `Lint time against raw parse time (pg-regress, ${ratio.statements.toLocaleString("en")} statements, in process, one thread, warm): parse ${fmt(ratio.parse)} s, lint ${fmt(ratio.lint)} s, ratio ${fmt(ratio.lint / ratio.parse)}.`,
   );
   console.log(notes[notes.length - 1]);
+  target("lint time ≤ 1.15× the raw libpg-query parse time (pg-regress)", `${fmt(ratio.lint / ratio.parse)}×`, ratio.lint <= 1.15 * ratio.parse);
 
   rmSync(gen, { recursive: true, force: true });
   rmSync(tmpCache, { recursive: true, force: true });
@@ -309,6 +349,12 @@ function writeResults(machine: string): void {
     ...table,
     "",
     ...notes.map((n) => `- ${n}`),
+    "",
+    "## Targets",
+    "",
+    "| target | measured | met |",
+    "| --- | --- | --- |",
+    ...targets.map(([what, measured, met]) => `| ${what} | ${measured} | ${met ? "yes" : "**no**"} |`),
     "",
   ].join("\n");
   mkdirSync(path.join(root, "bench"), { recursive: true });
