@@ -1,6 +1,6 @@
 import { suite } from "uvu";
 import * as assert from "uvu/assert";
-import { parseDocument, plainShape } from "../src/sql/document.js";
+import { isDirectiveComment, parseDocument, plainShape, SqlDocument } from "../src/sql/document.js";
 import { isNormalizedFrom, parseSql } from "../src/sql/parser.js";
 import { brief, lint } from "./helpers.js";
 
@@ -184,6 +184,31 @@ test("bodies: DO blocks always read; function bodies only when they hold an UPDA
     nested.map((s) => `${s.parent!.index}:${s.nodeType}`),
     ["1:DeleteStmt", "2:InsertStmt"],
   );
+});
+
+test("a long script's comments are not all kept: directives and the current statement's still work", () => {
+  const filler = Array.from({ length: 2000 }, (_, i) => `-- note ${i}\nSELECT ${i};`).join("\n");
+  const sql = [
+    "-- sqlguard-disable require-where -- whole file is a reviewed backfill",
+    filler,
+    "UPDATE orders /* which */ SET is_deleted = true -- all of them?",
+    "",
+    "WHERE id IN (1, 2, 3);",
+    "DELETE FROM t;",
+  ].join("\n");
+  const messages = lint(sql).messages.filter((m) => m.ruleId !== "require-transaction");
+  assert.equal(
+    messages.map((m) => `${m.ruleId}: ${m.message}`),
+    ["ambiguous-statement-split: a client that splits on blank lines would run `UPDATE orders SET is_deleted = true` — every row of orders"],
+  );
+  // the document the CLI reads holds the directive and recent comments only
+  const doc = new SqlDocument(sql, { comments: "directives" });
+  for (const _ of doc.events());
+  assert.ok(doc.comments.length < 600, String(doc.comments.length));
+  assert.ok(doc.comments.some((c) => isDirectiveComment(sql, c)));
+  const all = new SqlDocument(sql);
+  for (const _ of all.events());
+  assert.is(all.comments.length, 2003);
 });
 
 test.run();

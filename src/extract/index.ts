@@ -8,7 +8,7 @@ import type { TSESTree } from "@typescript-eslint/typescript-estree";
 import { SqlDocument, type DocumentItem, type Statement } from "../sql/document.js";
 import type { TextDocument } from "../engine/rule.js";
 import type { DirectiveComment } from "../engine/directives.js";
-import { commentBody } from "../sql/document.js";
+import { commentBody, isDirectiveComment } from "../sql/document.js";
 import { textComments } from "./text-comments.js";
 import type { FileNotice } from "../engine/linter.js";
 import { CODE_EXTENSIONS, extractCode, type CodeSql, type EmbeddedSettings } from "./embedded.js";
@@ -92,13 +92,13 @@ export function extract(filePath: string, text: string, options: ExtractOptions)
   const kind = options.kind ?? fileKind(filePath);
   const textDoc: TextDocument = { kind: "text", text, filePath };
   if (kind === "sql") {
-    const doc = options.doc ?? new SqlDocument(text, { kind: "script", assumeInTransaction: options.assumeInTransaction });
+    const doc = options.doc ?? new SqlDocument(text, { kind: "script", assumeInTransaction: options.assumeInTransaction, comments: "directives" });
     return {
       sql: [{ doc, toHost: (o) => o }],
       text: textDoc,
       comments: () =>
         doc.comments
-          .filter((c) => text.startsWith("sqlguard-", skipSpace(text, c.start + 2)))
+          .filter((c) => isDirectiveComment(text, c))
           .map((c) => ({
             text: commentBody(text, c),
             start: c.start,
@@ -147,7 +147,7 @@ function codeDirectiveComments(code: CodeSql, lineOf: (offset: number) => number
   for (const p of code.parts) {
     const sql = p.doc.sql;
     for (const c of p.doc.comments) {
-      if (!sql.startsWith("sqlguard-", skipSpace(sql, c.start + 2))) continue;
+      if (!isDirectiveComment(sql, c)) continue;
       const start = p.toHost(c.start);
       const end = Math.max(start, p.toHost(c.end, true));
       const directive: DirectiveComment = {
@@ -170,9 +170,4 @@ function codeDirectiveComments(code: CodeSql, lineOf: (offset: number) => number
     }
   }
   return out;
-}
-
-function skipSpace(text: string, i: number): number {
-  while (i < text.length && (text[i] === " " || text[i] === "\t" || text[i] === "\n" || text[i] === "\r")) i++;
-  return i;
 }

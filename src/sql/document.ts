@@ -181,6 +181,12 @@ export interface DocumentOptions {
    * them (default: true).
    */
   bodies?: boolean;
+  /**
+   * `all` (default): `comments` keeps every comment. `directives`: only `sqlguard-` directives,
+   * and the comments of the statement being read (what rules look at), so memory stays flat
+   * however many comments a script holds.
+   */
+  comments?: "all" | "directives";
 }
 
 const FILE_DIRECTIVE = /sqlguard-(?:assume-in-transaction|no-transaction)\b/;
@@ -202,8 +208,12 @@ export class SqlDocument {
   readonly assumeInTransaction: boolean;
   /** The directive that set `assumeInTransaction`, if one did. */
   readonly transactionDirective: "assume-in-transaction" | "no-transaction" | null = null;
-  /** Comments met so far (all of them once `events()` is exhausted). */
+  /**
+   * Comments met so far: all of them once `events()` is exhausted, or with `comments:
+   * "directives"`, the `sqlguard-` directives and the comments from the current statement on.
+   */
   readonly comments: Comment[] = [];
+  private readonly keepAllComments: boolean;
 
   constructor(
     /** The SQL text every offset refers to (the whole file for a script). */
@@ -213,6 +223,7 @@ export class SqlDocument {
     this.kind = options.kind ?? "script";
     this.psql = options.psql ?? this.kind === "script";
     this.bodies = options.bodies ?? true;
+    this.keepAllComments = options.comments !== "directives";
     let assume = options.assumeInTransaction ?? false;
     if (FILE_DIRECTIVE.test(sql)) {
       // File directives apply to the whole file wherever they stand: read the comments first.
@@ -240,7 +251,12 @@ export class SqlDocument {
   *events(): Generator<Statement | DocumentItem> {
     const tracker = new TransactionTracker(this.assumeInTransaction);
     let index = 0;
+    let compactAt = 256;
     for (const item of lexScript(this.sql, { psql: this.psql, variables: this.psql }, this.comments)) {
+      if (!this.keepAllComments && this.comments.length >= compactAt) {
+        this.dropCommentsBefore(item.start);
+        compactAt = 2 * this.comments.length + 256;
+      }
       if (item.type !== "statement") {
         tracker.meta(item);
         yield item;
@@ -256,6 +272,24 @@ export class SqlDocument {
       }
     }
   }
+
+  /**
+   * Drops the comments that end before `offset`, but for directives (in place: the lexer appends
+   * to this same array). A long script's comments would otherwise all stay in memory.
+   */
+  private dropCommentsBefore(offset: number): void {
+    const cs = this.comments;
+    let w = 0;
+    for (const c of cs) if (c.end > offset || isDirectiveComment(this.sql, c)) cs[w++] = c;
+    cs.length = w;
+  }
+}
+
+/** A `sqlguard-…` directive: a comment whose text starts with `sqlguard-`. */
+export function isDirectiveComment(sql: string, c: Comment): boolean {
+  let i = c.start + 2;
+  while (i < c.end && (sql[i] === " " || sql[i] === "\t" || sql[i] === "\n" || sql[i] === "\r")) i++;
+  return sql.startsWith("sqlguard-", i);
 }
 
 /** A whole document in memory: for the ESLint language and tests. */
