@@ -146,6 +146,7 @@ test("plain statements: checked without a tree, typed as a full parse types them
     "INSERT INTO t VALUES (1) ON CONFLICT (id) DO UPDATE SET a = 2",
     "CREATE TABLE t AS SELECT 1",
     "EXPLAIN ANALYZE DELETE FROM t",
+    'EXPLAIN (U&"analyz\\0065") DELETE FROM t',
     "SELECT 1; SELECT 2",
   ]) {
     assert.is(plainShape(sql), null, sql);
@@ -209,6 +210,16 @@ test("a long script's comments are not all kept: directives and the current stat
   const all = new SqlDocument(sql);
   for (const _ of all.events());
   assert.is(all.comments.length, 2003);
+});
+
+test("comments of a statement that holds a psql meta-command survive the trimming", () => {
+  const notes = Array.from({ length: 300 }, (_, i) => `-- c${i}`).join("\n");
+  const sql = `EXPLAIN\n\nDELETE\n${notes}\nFROM t\n\\echo hi\n;\n`;
+  const messages = lint(sql).messages.filter((m) => m.ruleId === "ambiguous-statement-split");
+  assert.equal(
+    messages.map((m) => m.message),
+    ["a client that splits on blank lines would run `DELETE FROM t` — every row of t"],
+  );
 });
 
 test.run();

@@ -253,7 +253,9 @@ export class SqlDocument {
     let index = 0;
     let compactAt = 256;
     for (const item of lexScript(this.sql, { psql: this.psql, variables: this.psql }, this.comments)) {
-      if (!this.keepAllComments && this.comments.length >= compactAt) {
+      // At a statement only: a meta-command inside a statement is handed out before the statement,
+      // whose comments from its start on must stay.
+      if (!this.keepAllComments && item.type === "statement" && this.comments.length >= compactAt) {
         this.dropCommentsBefore(item.start);
         compactAt = 2 * this.comments.length + 256;
       }
@@ -541,8 +543,9 @@ const PLAIN: { head: RegExp; unless?: RegExp; shape: PlainShape }[] = [
     unless: /\bas\b/i,
     shape: { nodeType: "CreateStmt", kind: "ddl" },
   },
-  // EXPLAIN ANALYZE runs the statement
-  { head: /^explain\b/i, unless: /\banaly[sz]e\b/i, shape: { nodeType: "ExplainStmt", kind: "read" } },
+  // EXPLAIN ANALYZE runs the statement; an option may also be spelt as a quoted identifier with
+  // Unicode escapes (U&"analyz\0065")
+  { head: /^explain\b/i, unless: /\banaly[sz]e\b|u&"/i, shape: { nodeType: "ExplainStmt", kind: "read" } },
   // RENAME, SET SCHEMA and ALL IN TABLESPACE are other statements; DETACH … CONCURRENTLY is refused in a block
   { head: /^alter\s+table\b/i, unless: /\b(?:rename|schema|tablespace|concurrently|depends)\b/i, shape: { nodeType: "AlterTableStmt", kind: "ddl" } },
   // DROP DATABASE, TABLESPACE, SUBSCRIPTION, ROLE, OWNED… are other statements; DROP INDEX CONCURRENTLY is refused in a block
