@@ -755,18 +755,9 @@ export function createLexer(text: string, options: LexOptions = {}, comments: Co
       const next = text.charCodeAt(i + 1);
       if (next === C_QUOTE) {
         const lower = c | 0x20;
-        if (lower === 101 /* e */) {
-          const end = scanQuoted(text, i + 2, C_QUOTE, true);
-          if (end < 0) {
-            i = unterminated(i, "quoted string");
-            continue;
-          }
-          symbolOrToken(i, end);
-          i = end;
-          continue;
-        }
-        if (lower === 98 /* b */ || lower === 120 /* x */ || lower === 110 /* n */) {
-          const end = scanQuoted(text, i + 2, C_QUOTE, !standardStrings);
+        // E'' always reads backslash escapes; B'', X'' and N'' only without standard_conforming_strings
+        if (lower === 101 /* e */ || lower === 98 /* b */ || lower === 120 /* x */ || lower === 110 /* n */) {
+          const end = scanQuoted(text, i + 2, C_QUOTE, lower === 101 || !standardStrings);
           if (end < 0) {
             i = unterminated(i, "quoted string");
             continue;
