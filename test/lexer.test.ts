@@ -278,9 +278,25 @@ test("hostile input stays linear: thousands of unterminated comments and dollar 
   }
 });
 
-test("NUL bytes are found", () => {
+test("NUL bytes are found, also inside strings, comments and dollar quotes", () => {
   const [s] = stmts("select 1\u0000; select 2;");
   assert.is(s!.nul, 8);
+  for (const sql of ["select 'a\u0000b';", "select 1 -- a\u0000b\n, 2;", "select 1 /* a\u0000b */, 2;", "select $$a\u0000b$$;", 'select "a\u0000b";']) {
+    assert.is(stmts(sql)[0]!.nul, sql.indexOf("\u0000"), JSON.stringify(sql));
+  }
+});
+
+test("CR, CRLF and LF files split alike, also after an unterminated dollar quote", () => {
+  const lines = ["DO $x$ BEGIN", "PERFORM 1;", "CREATE TABLE a (id int);", "-- note", "DROP TABLE b;", "SELECT 1;"];
+  const shape = (nl: string) => {
+    const sql = lines.join(nl);
+    const r = lex(sql);
+    return [...r.statements.map((it) => sql.slice(it.start, it.end).split(nl).join("\n")), ...r.comments.map((c) => sql.slice(c.start, c.end))];
+  };
+  const lf = shape("\n");
+  assert.equal(lf, ["DO $x$ BEGIN\nPERFORM 1;", "CREATE TABLE a (id int)", "DROP TABLE b", "SELECT 1", "-- note"]);
+  assert.equal(shape("\r"), lf);
+  assert.equal(shape("\r\n"), lf);
 });
 
 test("a BOM is not part of the first statement", () => {

@@ -203,17 +203,28 @@ export function createLexer(text: string, options: LexOptions = {}, comments: Co
   const variables = options.variables ?? psql;
   const n = text.length;
   const items: ScriptItem[] = []; // completed, not yet yielded
-  let nextCR = text.indexOf("\r"); // -1: none from here on
-  /** Offset of the line break ending the line that holds `from` (or the end of the text). */
+  const hasCR = text.includes("\r");
+  const hasNul = text.includes("\0");
+  /**
+   * Offset of the line break ending the line that holds `from` (or the end of the text). Lexing
+   * does not always move forward (recovery from a runaway string, the dollar-quote index), so
+   * nothing is cached: without a CR in the text, a search for LF; with one, a scan.
+   */
   const lineEnd = (from: number): number => {
-    let e = text.indexOf("\n", from);
-    if (e < 0) e = n;
-    if (nextCR >= 0) {
-      if (nextCR < from) nextCR = text.indexOf("\r", from);
-      if (nextCR >= 0 && nextCR < e) e = nextCR;
+    if (!hasCR) {
+      const e = text.indexOf("\n", from);
+      return e < 0 ? n : e;
+    }
+    let e = from;
+    while (e < n) {
+      const c = text.charCodeAt(e);
+      if (c === C_LF || c === C_CR) break;
+      e++;
     }
     return e;
   };
+  /** Offset of the next line's start, for `eol` a line break (CRLF counts as one) or the end. */
+  const afterBreak = (eol: number): number => (eol >= n ? n : eol + (text.charCodeAt(eol) === C_CR && text.charCodeAt(eol + 1) === C_LF ? 2 : 1));
 
   // State of the statement being read.
   let stmt = null as StatementItem | null;
@@ -290,6 +301,12 @@ export function createLexer(text: string, options: LexOptions = {}, comments: Co
     s.end = lastTokenEnd;
     s.terminator = terminator;
     s.semicolon = semicolon;
+    // A NUL inside a string, comment or dollar quote: the scanners step over it, but the parser
+    // would stop reading there just the same.
+    if (s.nul < 0 && hasNul) {
+      const z = text.indexOf("\0", s.start);
+      if (z >= 0 && z < s.end) s.nul = z;
+    }
     items.push(s);
     if (s.copyFromStdin) copyPending++;
     if (setWords) applySet(setWords);
@@ -419,12 +436,7 @@ export function createLexer(text: string, options: LexOptions = {}, comments: Co
     }
     const s = open(start);
     if (!s.lexError) s.lexError = { offset: start, message: `unterminated ${what}` };
-    let eol = start;
-    while (eol < n) {
-      const c = text.charCodeAt(eol);
-      if (c === C_LF || c === C_CR) break;
-      eol++;
-    }
+    const eol = lineEnd(start);
     lastTokenEnd = eol;
     close("eof", -1);
     return eol;
@@ -450,7 +462,7 @@ export function createLexer(text: string, options: LexOptions = {}, comments: Co
       return at + other.length;
     }
     const eol = lineEnd(start);
-    const lineAfter = eol < n ? eol + (text.charCodeAt(eol) === C_CR && text.charCodeAt(eol + 1) === C_LF ? 2 : 1) : n;
+    const lineAfter = afterBreak(eol);
     const l = firstAtOrAfter(index.statementLines, lineAfter);
     if (l < 0) return unterminated(start, what);
     const resume = index.statementLines[l]!;
@@ -505,8 +517,7 @@ export function createLexer(text: string, options: LexOptions = {}, comments: Co
     const statementLine = /^(?:\\|(?:select|insert|update|delete|merge|with|create|alter|drop|grant|revoke|comment|truncate|copy|do|call|vacuum|analyze|reindex|cluster|lock|refresh|commit|rollback|savepoint|release|explain|set|reset|show|values|table)\b)/i;
     for (let p = 0; p < n; ) {
       if (statementLine.test(text.slice(p, p + 10))) statementLines.push(p);
-      const nl = lineEnd(p);
-      p = nl >= n ? n : nl + (text.charCodeAt(nl) === C_CR && text.charCodeAt(nl + 1) === C_LF ? 2 : 1);
+      p = afterBreak(lineEnd(p));
     }
     return (dollars = { byTag, endings, endingTags, statementLines });
   }
@@ -579,15 +590,9 @@ export function createLexer(text: string, options: LexOptions = {}, comments: Co
     let i = from;
     while (i < n) {
       // i is at a line start
-      let eol = i;
-      while (eol < n) {
-        const c = text.charCodeAt(eol);
-        if (c === C_LF || c === C_CR) break;
-        eol++;
-      }
+      const eol = lineEnd(i);
       const line = text.slice(i, eol);
-      let next = eol;
-      if (next < n) next += text.charCodeAt(next) === C_CR && text.charCodeAt(next + 1) === C_LF ? 2 : 1;
+      const next = afterBreak(eol);
       if (line === "\\.") {
         items.push({ type: "copy-data", start: from, end: eol, terminated: true });
         return next;
@@ -1000,7 +1005,7 @@ export function createLexer(text: string, options: LexOptions = {}, comments: Co
     if (name.toLowerCase() === "copy" && /\bfrom\s+std(?:in|out)\b/i.test(args)) copyPending++;
     if (resumeSql >= 0) return resumeSql;
     if (copyPending > 0 && k < n) {
-      let next = k + (text.charCodeAt(k) === C_CR && text.charCodeAt(k + 1) === C_LF ? 2 : 1);
+      let next = afterBreak(k);
       while (copyPending > 0 && next < n) next = copyData(next);
       return next;
     }
