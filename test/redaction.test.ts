@@ -173,6 +173,30 @@ test("the real CLI, every format: stdout, stderr and --output-file", () => {
   assertNoSecret(s.stdout + s.stderr, "cli --stdin");
 });
 
+test("a password nobody reports is kept out too: local hosts, the rule turned off, quoted in another rule's message", () => {
+  const cases: { text: string; secret: string; config?: object }[] = [
+    // local hosts are not findings, but a frame around another finding shows their lines
+    { text: "L=postgres://u:Lx1-sock@/db?host=/var/run/postgresql\nDELETE FROM t;\nN=postgres://u:Lx2-local@localhost/db\n", secret: "Lx1-sock" },
+    { text: "L=postgres://u:Lx1-sock@/db?host=/var/run/postgresql\nDELETE FROM t;\nN=postgres://u:Lx2-local@localhost/db\n", secret: "Lx2-local" },
+    // another rule quotes the statement that holds it
+    { text: "UPDATE t SET c = 'postgres://u:Lx3-quoted@localhost/x'\n\nWHERE id = 1;\n", secret: "Lx3-quoted" },
+    // the rule is off (a folder of fixtures), the host is production
+    {
+      text: "SELECT dblink('host=db.prod.acme.com user=a password=Lx4-off dbname=x','select 1'); DELETE FROM t;\n",
+      secret: "Lx4-off",
+      config: { rules: { "no-prod-connection-string": "off" } },
+    },
+  ];
+  for (const c of cases) {
+    const result = lintText(c.text, new Config(c.config ?? {}, root, "test"), { filePath: path.join(root, "x.sql"), displayPath: "x.sql" });
+    assert.ok(result.messages.length > 0, c.text);
+    for (const [format, reporter] of Object.entries(reporters)) {
+      const out = reporter([result], { cwd: root, color: false });
+      assert.not.ok(out.includes(c.secret), `${format}: "${c.secret}" printed:\n${out}`);
+    }
+  }
+});
+
 test("engine: secrets reach messages only through data, so a short password never mangles the rule's words", () => {
   // "pass" is inside the word "password" of the message template
   const r = lint("A=postgres://u:pass@db.acme.com/x B=mysql://u:Hunter22@db.acme.com/y\n", { filePath: ".env" });

@@ -4,7 +4,6 @@
  * secrets; this rule turns findings into reports and hands every secret to the engine to redact.
  */
 import { defineRule } from "../../src/engine/rule.js";
-import { findConnectionStrings } from "../../src/secrets/connection-strings.js";
 
 export interface Options {
   remoteWithoutPassword: boolean;
@@ -42,7 +41,7 @@ export default defineRule<Options>({
     const { remoteWithoutPassword } = context.options;
     return {
       text(doc) {
-        for (const c of findConnectionStrings(doc.text, 0, context.settings)) {
+        for (const c of doc.connectionStrings(context.settings)) {
           const f = c.finding;
           if (!f) continue;
           const data = { form: c.label, host: f.host, reason: f.reason };

@@ -116,7 +116,8 @@ function lintOnce(text: string, config: Config, options: LintTextOptions): FileR
 
   let pending: Pending[] = [];
   let internal: string[] = [];
-  let comments: () => DirectiveComment[] = () => [];
+  let comments: DirectiveComment[] = [];
+  let redact: [number, number][] = [];
   const notices = [...(options.notices ?? [])];
   if (!options.noRules) {
     const extraction = extract(filePath, text, { assumeInTransaction: config.assumeInTransaction(filePath), lineOf, embedded: config.embedded });
@@ -124,10 +125,13 @@ function lintOnce(text: string, config: Config, options: LintTextOptions): FileR
     const settings: SharedSettings = { prodHosts: config.prodHosts, localHosts: config.localHosts };
     const runs: RuleRun[] = [...config.rulesFor(filePath).values()].map((r) => ({ rule: r.rule, options: r.options, severity: r.severity === "error" ? 2 : 1 }));
     ({ pending, internal } = runRules(runs, { sql: extraction.sql, text: extraction.text }, settings, displayPath));
-    comments = extraction.comments;
+    comments = extraction.comments();
+    // Whatever is shown of the file (messages, code frames) keeps every password out, also those
+    // of connection strings nobody reports (a local host, the rule turned off).
+    if (pending.length > 0 || notices.length > 0 || internal.length > 0 || comments.length > 0) redact = secretRanges(extraction.text, settings);
   }
 
-  const { findings, secrets, redactions } = resolveFindings(text, pending, { fix: options.fix !== false });
+  const { findings, secrets, redactions } = resolveFindings(text, pending, { fix: options.fix !== false, redact });
 
   const locate = (start: number, end: number): Location => {
     const a = index().position(start);
@@ -156,7 +160,7 @@ function lintOnce(text: string, config: Config, options: LintTextOptions): FileR
 
   // Inline directives.
   const problems: DirectiveProblem[] = [];
-  const directives = parseDirectives(comments(), problems);
+  const directives = parseDirectives(comments, problems);
   const { kept, unused } = applyDirectives(messages, directives);
   messages = kept;
   if (config.reportUnusedDirectives !== "off") {
@@ -285,6 +289,11 @@ export interface ResolveOptions {
   redact?: [number, number][];
 }
 
+/** Ranges of every secret (connection-string password) in a text document. */
+export function secretRanges(doc: TextDocument, policy: SharedSettings): [number, number][] {
+  return doc.connectionStrings(policy).flatMap((c) => c.secrets.map((r): [number, number] => [r.start, r.end]));
+}
+
 /**
  * Places reports in the file: host offsets, messages filled in, severities capped, and every
  * secret (the `redact` ranges of every report) kept out of messages, help lines and suggestions.
@@ -295,10 +304,26 @@ export function resolveFindings(
   options: ResolveOptions = {},
 ): { findings: Finding[]; secrets: string[]; redactions: [number, number][] } {
   // Secrets: every redacted range, in host offsets.
-  const ranges: [number, number][] = [...(options.redact ?? [])];
-  for (const p of pending) for (const r of p.descriptor.redact ?? []) ranges.push([p.toHost(r.start), p.toHost(r.end, true)]);
+  const reported: [number, number][] = [];
+  for (const p of pending) for (const r of p.descriptor.redact ?? []) reported.push([p.toHost(r.start), p.toHost(r.end, true)]);
+  const extra = options.redact ?? [];
+  const ranges = [...extra, ...reported];
+  // Where a secret's text shows up outside its place (quoted in a message), it is replaced too:
+  // always for the secrets of findings; for the others (a local database's password) only when
+  // the text is found nowhere else in the file, so a dev password such as `shop` does not turn
+  // every `shop_app` and `shop-prod` of the output into `****_app`. Their place is redacted either way.
+  const distinctive = (t: string) => {
+    let n = 0;
+    for (let i = text.indexOf(t); i >= 0; i = text.indexOf(t, i + 1)) n++;
+    return n <= ranges.filter(([a, b]) => b - a === t.length && text.startsWith(t, a)).length;
+  };
+  const texts = new Set(reported.map(([a, b]) => text.slice(a, b)));
+  for (const [a, b] of extra) {
+    const t = text.slice(a, b);
+    if (!texts.has(t) && t.length >= 3 && distinctive(t)) texts.add(t);
+  }
   // Longest first, so a secret that contains another is never left half replaced.
-  const secrets = [...new Set(ranges.map(([a, b]) => text.slice(a, b)).filter((s) => s.length >= 3))].sort((a, b) => b.length - a.length);
+  const secrets = [...texts].filter((s) => s.length >= 3).sort((a, b) => b.length - a.length);
   const redactions = mergeRanges(ranges);
   const scrub = (s: string) => {
     for (const secret of secrets) s = s.split(secret).join("****");

@@ -3,6 +3,7 @@
  * plus a pure `check` that reads a parsed document and reports. Rules do no I/O, never look up
  * config and never pick a severity; the engine does all of that.
  */
+import { findConnectionStrings, type ConnectionString, type HostPolicy } from "../secrets/connection-strings.js";
 import type { DocumentItem, SqlDocument, Statement } from "../sql/document.js";
 import type { JsonSchema } from "./schema.js";
 
@@ -15,10 +16,23 @@ export interface TextDocument {
   text: string;
   filePath: string;
   /**
-   * For code files, the string literals and template parts (ranges in `text`): text rules may
-   * limit themselves to them. Absent for plain text files.
+   * Every connection string in the text, found once per document: the rule that reports them
+   * and the engine, which keeps every password out of its output (reported or not), share it.
    */
-  strings?: { start: number; end: number; value: string }[];
+  connectionStrings(policy: HostPolicy): ConnectionString[];
+}
+
+export function textDocument(text: string, filePath: string): TextDocument {
+  let found: { policy: HostPolicy; list: ConnectionString[] } | null = null;
+  return {
+    kind: "text",
+    text,
+    filePath,
+    connectionStrings(policy) {
+      if (found?.policy !== policy) found = { policy, list: findConnectionStrings(text, 0, policy) };
+      return found.list;
+    },
+  };
 }
 
 export type Document = SqlDocument | TextDocument;

@@ -18,11 +18,10 @@ import path from "node:path";
 import type { Rule as ESLintRule, SourceCode as JsSourceCode } from "eslint";
 import type { TSESTree } from "@typescript-eslint/typescript-estree";
 import { applyDirectives, parseDirectives, type Directive } from "../engine/directives.js";
-import { resolveFindings, runRules, type Finding, type FileDocuments } from "../engine/linter.js";
-import { docsUrl, type Rule, type TextDocument } from "../engine/rule.js";
+import { resolveFindings, runRules, secretRanges, type Finding, type FileDocuments } from "../engine/linter.js";
+import { docsUrl, textDocument, type Rule, type TextDocument } from "../engine/rule.js";
 import { withDefaults } from "../engine/schema.js";
 import { extract, type SqlPart } from "../extract/index.js";
-import { findConnectionStrings } from "../secrets/connection-strings.js";
 import { SqlDocument } from "../sql/document.js";
 import { SqlSourceCode } from "./language.js";
 import { resolveSettings, type ResolvedSettings } from "./settings.js";
@@ -74,7 +73,7 @@ function displayPathOf(context: Context): string {
 }
 
 function common(context: Context, text: string, settings: ResolvedSettings, locOf: (o: number) => { line: number; column: number }) {
-  const textDoc: TextDocument = { kind: "text", text, filePath: displayPathOf(context) };
+  const textDoc = textDocument(text, displayPathOf(context));
   return {
     text,
     displayPath: textDoc.filePath,
@@ -82,7 +81,7 @@ function common(context: Context, text: string, settings: ResolvedSettings, locO
     textDoc,
     lineOf: (o: number) => locOf(o).line,
     locOf,
-    secrets: lazy(() => findConnectionStrings(text, 0, settings.shared).flatMap((c) => c.secrets.map((r): Range => [r.start, r.end]))),
+    secrets: lazy(() => secretRanges(textDoc, settings.shared)),
   };
 }
 

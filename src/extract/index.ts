@@ -6,7 +6,7 @@
 import path from "node:path";
 import type { TSESTree } from "@typescript-eslint/typescript-estree";
 import { SqlDocument, type DocumentItem, type Statement } from "../sql/document.js";
-import type { TextDocument } from "../engine/rule.js";
+import { textDocument, type TextDocument } from "../engine/rule.js";
 import type { DirectiveComment } from "../engine/directives.js";
 import { commentBody, isDirectiveComment } from "../sql/document.js";
 import { textComments } from "./text-comments.js";
@@ -90,7 +90,7 @@ export interface ExtractOptions {
 
 export function extract(filePath: string, text: string, options: ExtractOptions): Extraction {
   const kind = options.kind ?? fileKind(filePath);
-  const textDoc: TextDocument = { kind: "text", text, filePath };
+  const textDoc = textDocument(text, filePath);
   if (kind === "sql") {
     const doc = options.doc ?? new SqlDocument(text, { kind: "script", assumeInTransaction: options.assumeInTransaction, comments: "directives" });
     return {
