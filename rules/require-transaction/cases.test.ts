@@ -111,6 +111,10 @@ test("suggests wrapping the writes in BEGIN; … COMMIT; when the script has no 
   const fixed = applyFixes(sql, [s.fix]);
   assert.is(fixed, "SET search_path = app;\nBEGIN;\nINSERT INTO a VALUES (1);\nINSERT INTO a VALUES (2);\nCOMMIT;\n");
   assert.equal(lint(fixed).messages, []);
+  // the file's own line breaks, CR-only too
+  const cr = "INSERT INTO a VALUES (1);\rINSERT INTO a VALUES (2);\r";
+  const crFix = lint(cr).messages.find((x) => x.ruleId === "require-transaction")!.suggestions![0]!.fix;
+  assert.is(applyFixes(cr, [crFix]), "BEGIN;\rINSERT INTO a VALUES (1);\rINSERT INTO a VALUES (2);\rCOMMIT;\r");
   const withBlock = lint("BEGIN; INSERT INTO a VALUES (1); COMMIT;\nINSERT INTO a VALUES (2);\nINSERT INTO a VALUES (3);").messages[0]!;
   assert.is(withBlock.suggestions, undefined, "no blind wrapping where the script already manages transactions");
 });

@@ -1,6 +1,6 @@
 import { defineRule, type Related, type Suggestion } from "../../src/engine/rule.js";
 import type { Statement } from "../../src/sql/document.js";
-import { blockRefusal } from "../../src/sql/transaction.js";
+import { blockRefusal, lineBreak } from "../../src/sql/transaction.js";
 
 export interface Options {
   minWrites: number;
@@ -105,7 +105,7 @@ export default defineRule<Options>({
         end: top.end,
         after: top.semicolon >= 0 ? top.semicolon + 1 : top.end,
         verb,
-        noSemicolon: top.semicolon < 0,
+        noSemicolon: top.terminator === "eof",
         // Only the first write's statement is ever read; holding every statement (and its
         // syntax tree) would make memory grow with the file.
         stmt: stmt === top && count === 0 ? top : null,
@@ -156,7 +156,7 @@ export default defineRule<Options>({
         if (count >= minWrites) {
           const suggest: Suggestion[] = [];
           if (!control && !items && writesInside === 0 && final.after - first.start <= SUGGEST_MAX) {
-            const nl = /\r\n/.test(doc.sql) ? "\r\n" : "\n";
+            const nl = lineBreak(doc.sql);
             const body = doc.sql.slice(first.start, final.after);
             const semi = final.noSemicolon ? ";" : "";
             suggest.push({

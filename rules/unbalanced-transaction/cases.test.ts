@@ -231,6 +231,8 @@ const fixed = (sql: string, which: number) => {
 };
 
 test("suggests COMMIT; (or ROLLBACK;) at the end, keeping the file's line breaks", () => {
+  // a statement psql sent with \g is terminated: COMMIT goes after the \g, not before it
+  assert.equal(fixed("BEGIN;\nSELECT 1\n\\g\n", 0), { desc: "Add COMMIT; at the end of the script", text: "BEGIN;\nSELECT 1\n\\g\nCOMMIT;\n" });
   assert.equal(fixed("BEGIN;\nCREATE TABLE users (id bigint);\n", 0), {
     desc: "Add COMMIT; at the end of the script",
     text: "BEGIN;\nCREATE TABLE users (id bigint);\nCOMMIT;\n",

@@ -107,7 +107,8 @@ export default defineRule({
         const sql = doc.sql;
         const nl = lineBreak(sql);
         const suggest = (word: string, desc: string): Suggestion => {
-          if (last!.semicolon < 0) return { desc, fix: { start: last!.end, end: last!.end, text: `;${nl}${word};` } };
+          // unterminated at the end of the file (one sent by psql's \g is terminated)
+          if (last!.terminator === "eof") return { desc, fix: { start: last!.end, end: last!.end, text: `;${nl}${word};` } };
           const endsWithBreak = /[\r\n]$/.test(sql);
           return { desc, fix: { start: sql.length, end: sql.length, text: `${endsWithBreak ? "" : nl}${word};${nl}` } };
         };
