@@ -125,7 +125,7 @@ export default defineRule<Options>({
           }
         }
         if (stmt.kind !== "write" && stmt.kind !== "ddl") return;
-        if (!stmt.parent && !stmt.plain && blockRefusal(stmt.node, { postgresVersion: 99 })) return; // cannot be in a block anyway
+        if (!stmt.parent && blockRefusal(stmt, { postgresVersion: 99 })) return; // cannot be in a block anyway
         add(stmt, top);
       },
       item(item) {

@@ -53,6 +53,7 @@ export default defineRule<Options>({
     const ignored = ignoreTables.map(globToRegExp);
     return {
       statement(stmt) {
+        // a plain statement holds no UPDATE or DELETE (see plainShape): its tree is not needed
         if (stmt.plain || !stmt.node || (stmt.parent && !bodies)) return;
         for (const target of dmlTargets(stmt.node)) {
           const scope = target.scope;

@@ -102,7 +102,7 @@ export default defineRule<Options>({
           created = new Set();
         }
         const range = { start: stmt.start, end: stmt.end };
-        const refusal = stmt.plain ? null : blockRefusal(stmt.node, { postgresVersion });
+        const refusal = blockRefusal(stmt, { postgresVersion });
         if (refusal && refusal.subscriptionSlot !== undefined && slotless.has(refusal.subscriptionSlot)) {
           // its slot was detached earlier: PostgreSQL accepts it in a block
         } else if (refusal) {
@@ -128,11 +128,11 @@ export default defineRule<Options>({
           }
         }
         if (stmt.tx === "none" && script) {
-          const need = stmt.plain ? null : blockNeed(stmt.node);
+          const need = blockNeed(stmt);
           if (need?.outside === "error") needing.push({ ...range, command: need.command });
           else if (need) context.report({ messageId: "noEffect", data: { command: need.command }, ...range, helpId: "needsHelp", atMostWarning: true });
         }
-        if (!stmt.plain) noteSlot(stmt.node!, slotless);
+        noteSlot(stmt, slotless);
         if (newEnumValues) checkEnumValues(stmt);
       },
       end() {
@@ -163,20 +163,20 @@ export default defineRule<Options>({
 
     function checkEnumValues(stmt: Statement): void {
       if (stmt.tx === "none" || stmt.txAfter === "none") return;
-      if (stmt.plain && added.length === 0) return;
-      const node = stmt.node;
-      if (!node) return;
-      const body = nodeBody(node);
-      if ("CreateEnumStmt" in node) {
-        created.add(typeName(body.typeName));
+      // the node type is known without the tree; the tree is read only where it is needed
+      if (stmt.nodeType === "CreateEnumStmt") {
+        created.add(typeName(nodeBody(stmt.node).typeName));
         return;
       }
-      if ("AlterEnumStmt" in node) {
+      if (stmt.nodeType === "AlterEnumStmt") {
+        const body = nodeBody(stmt.node);
         const type = typeName(body.typeName);
         if (typeof body.newVal === "string" && !body.oldVal && !created.has(type)) added.push({ type, value: body.newVal, stmt });
         return;
       }
       if (added.length === 0) return;
+      const node = stmt.node;
+      if (!node) return;
       const used = new Map<string, number>();
       walk(node, (t, b) => {
         if (t !== "A_Const") return;
@@ -221,9 +221,9 @@ function typeName(list: unknown): string {
 }
 
 /** `ALTER SUBSCRIPTION s SET (slot_name = NONE)`: a later DROP SUBSCRIPTION s may run in a block. */
-function noteSlot(node: PgNode, slotless: Set<string>): void {
-  if (!("AlterSubscriptionStmt" in node)) return;
-  const b = nodeBody(node);
+function noteSlot(stmt: Statement, slotless: Set<string>): void {
+  if (stmt.nodeType !== "AlterSubscriptionStmt") return;
+  const b = nodeBody(stmt.node);
   for (const o of (b.options as PgNode[] | undefined) ?? []) {
     const d = (o.DefElem ?? {}) as PgNode;
     const v = nodeBody(d.arg as PgNode | undefined).sval;

@@ -268,7 +268,7 @@ export class SqlDocument {
         s.index = index++;
         tracker.assign(s);
         yield s;
-        if (this.bodies && !s.plain && s.node) {
+        if (this.bodies && s.parsed) {
           for (const inner of bodyStatements(this, s)) yield inner;
         }
       }
@@ -343,7 +343,8 @@ export class TransactionTracker {
   }
 
   assign(s: Statement): void {
-    if (!this.autocommit && this.state === "none" && (s.plain || (s.node && !txAction(s.node) && !blockRefusal(s.node, { postgresVersion: 99 })))) {
+    const action = s.plain || !s.node ? null : txAction(s.node);
+    if (!this.autocommit && this.state === "none" && s.parsed && !action && !blockRefusal(s, { postgresVersion: 99 })) {
       // AUTOCOMMIT off: psql sends BEGIN first, and the block stays open until COMMIT or ROLLBACK.
       s.implicitBegin = true;
       this.state = "explicit";
@@ -351,7 +352,6 @@ export class TransactionTracker {
     }
     s.tx = this.state;
     s.block = this.state === "explicit" ? this.opener : null;
-    const action = !s.plain && s.node ? txAction(s.node) : null;
     if (action) {
       const effect = this.effectOf(action);
       s.txControl = { action, effect, keyword: txKeyword(s, action) };

@@ -7,6 +7,7 @@
  * pages named in `page` (https://www.postgresql.org/docs/18/<page>.html).
  */
 import { nodeBody, nodeType } from "./classify.js";
+import type { Statement } from "./document.js";
 import type { PgNode } from "./parser.js";
 
 export interface BlockRefusal {
@@ -54,7 +55,10 @@ function option(list: unknown, name: string): PgNode | undefined {
 }
 
 /** Why PostgreSQL refuses this statement inside a transaction block, or null if it does not. */
-export function blockRefusal(node: PgNode | null, options: RefusalOptions): BlockRefusal | null {
+export function blockRefusal(stmt: Statement, options: RefusalOptions): BlockRefusal | null {
+  // a plain statement is, by its shape, none of these (and its tree need not be built to say so)
+  if (stmt.plain) return null;
+  const node = stmt.node;
   if (!node) return null;
   const type = nodeType(node);
   const b = nodeBody(node);
@@ -150,7 +154,9 @@ export interface BlockNeed {
 const CURSOR_OPT_HOLD = 0x20;
 
 /** Statements that only make sense inside a transaction block. */
-export function blockNeed(node: PgNode | null): BlockNeed | null {
+export function blockNeed(stmt: Statement): BlockNeed | null {
+  if (stmt.plain) return null;
+  const node = stmt.node;
   if (!node) return null;
   const type = nodeType(node);
   const b = nodeBody(node);
