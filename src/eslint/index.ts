@@ -25,8 +25,7 @@ import tsParser from "@typescript-eslint/parser";
 import type { ESLint, Linter, Rule as ESLintRule } from "eslint";
 import { rules } from "../engine/registry.js";
 import type { Rule } from "../engine/rule.js";
-import { CODE_EXTENSIONS } from "../extract/embedded.js";
-import { SQL_EXTENSIONS } from "../extract/index.js";
+import { CODE_EXTENSIONS, JS_EXTENSIONS, SQL_EXTENSIONS, TS_EXTENSIONS } from "../extract/extensions.js";
 import { loadParser } from "../sql/parser.js";
 import { VERSION } from "../version.js";
 import { sqlLanguage } from "./language.js";
@@ -35,8 +34,8 @@ import { eslintRule } from "./rules.js";
 await loadParser();
 
 const glob = (extensions: readonly string[]) => extensions.map((e) => `**/*${e}`);
-const TS = [".ts", ".tsx", ".mts", ".cts"];
-const JS = CODE_EXTENSIONS.filter((e) => !TS.includes(e));
+const TS = TS_EXTENSIONS;
+const JS = JS_EXTENSIONS;
 
 /** `sqlguard/<id>` → default severity, for the rules that read what `applies` accepts. */
 function severities(applies: (r: Rule) => boolean): Linter.RulesRecord {

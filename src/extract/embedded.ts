@@ -23,11 +23,12 @@ import { SqlDocument } from "../sql/document.js";
 import { parseSql, type PgNode, type RawStmt } from "../sql/parser.js";
 import type { JsonSchema } from "../engine/schema.js";
 import { CookedText, cookInto } from "./cook.js";
+import { CODE_EXTENSIONS } from "./extensions.js";
 
 type Node = TSESTree.Node;
 type Estree = typeof import("@typescript-eslint/typescript-estree");
 
-export const CODE_EXTENSIONS = [".ts", ".tsx", ".mts", ".cts", ".js", ".jsx", ".mjs", ".cjs"] as const;
+export { CODE_EXTENSIONS } from "./extensions.js";
 
 // --- settings ---------------------------------------------------------------------------------
 

@@ -11,9 +11,10 @@ import type { DirectiveComment } from "../engine/directives.js";
 import { commentBody, isDirectiveComment } from "../sql/document.js";
 import { textComments } from "./text-comments.js";
 import type { FileNotice } from "../engine/linter.js";
-import { CODE_EXTENSIONS, extractCode, type CodeSql, type EmbeddedSettings } from "./embedded.js";
+import { extractCode, type CodeSql, type EmbeddedSettings } from "./embedded.js";
+import { CODE_EXTENSIONS, SQL_EXTENSIONS } from "./extensions.js";
 
-export const SQL_EXTENSIONS = [".sql", ".psql", ".pgsql"] as const;
+export { SQL_EXTENSIONS } from "./extensions.js";
 
 export type FileKind = "sql" | "code" | "text";
 
@@ -31,8 +32,7 @@ export function fileKind(filePath: string): FileKind {
  */
 export const WALKED_EXTENSIONS: readonly string[] = [
   ...SQL_EXTENSIONS,
-  // TypeScript / JavaScript
-  ".ts", ".tsx", ".mts", ".cts", ".js", ".jsx", ".mjs", ".cjs",
+  ...CODE_EXTENSIONS,
   // environment and configuration
   ".env", ".yml", ".yaml", ".json", ".toml", ".properties", ".ini", ".conf",
   // shell, containers, docs

@@ -8,8 +8,9 @@
  */
 import path from "node:path";
 import type { DirectiveComment } from "../engine/directives.js";
+import { CODE_EXTENSIONS } from "./extensions.js";
 
-const CODE = new Set([".ts", ".tsx", ".mts", ".cts", ".js", ".jsx", ".mjs", ".cjs"]);
+const CODE = new Set<string>(CODE_EXTENSIONS);
 
 /** The comment markers of a file type ("" for none). */
 function markers(filePath: string): string[] {
