@@ -9,6 +9,7 @@ import path from "node:path";
 import type { Config } from "../engine/config.js";
 import type { FileResult } from "../engine/types.js";
 import { rules } from "../engine/registry.js";
+import { writeFileAtomically } from "../util/write.js";
 import { VERSION } from "../version.js";
 
 interface CacheData {
@@ -17,7 +18,6 @@ interface CacheData {
   files: Record<string, { hash: string; result: FileResult }>;
 }
 
-export { DEFAULT_CACHE_LOCATION } from "./cache-location.js";
 
 export class ResultCache {
   private data: CacheData;
@@ -42,10 +42,6 @@ export class ResultCache {
     return new ResultCache(file, key, data);
   }
 
-  static contentHash(bytes: Uint8Array): string {
-    return contentHash(bytes);
-  }
-
   get(filePath: string, contentHash: string): FileResult | null {
     const e = this.data.files[filePath];
     return e && e.hash === contentHash ? { ...e.result, filePath } : null;
@@ -62,9 +58,7 @@ export class ResultCache {
   async save(): Promise<void> {
     if (!this.dirty) return;
     await fs.mkdir(path.dirname(this.file), { recursive: true });
-    const tmp = `${this.file}.${process.pid}.tmp`;
-    await fs.writeFile(tmp, JSON.stringify(this.data));
-    await fs.rename(tmp, this.file);
+    await writeFileAtomically(this.file, JSON.stringify(this.data));
   }
 }
 

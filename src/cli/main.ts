@@ -16,6 +16,7 @@ import { lintFiles, type LintedFile, type LintFilesOptions, type SourceFile } fr
 import { DEFAULT_CACHE_LOCATION } from "./cache-location.js";
 import type { Concurrency } from "./pool.js";
 import { rules } from "../engine/registry.js";
+import { writeFileAtomically } from "../util/write.js";
 import { VERSION } from "../version.js";
 
 export interface CliIO {
@@ -321,13 +322,9 @@ async function lintWithCache(
  * is removed and the error names the file.
  */
 export async function writeAtomically(file: string, text: string): Promise<void> {
-  const tmp = path.join(path.dirname(file), `.${path.basename(file)}.sqlguard-${process.pid}-${Math.random().toString(36).slice(2, 8)}.tmp`);
   try {
-    const mode = (await fs.stat(file)).mode;
-    await fs.writeFile(tmp, text, { mode, flag: "wx" });
-    await fs.rename(tmp, file);
+    await writeFileAtomically(file, text, (await fs.stat(file)).mode);
   } catch (e) {
-    await fs.rm(tmp, { force: true }).catch(() => undefined);
     const code = (e as NodeJS.ErrnoException).code;
     throw new Error(`could not write the fixes (${code ?? (e as Error).message})`);
   }
