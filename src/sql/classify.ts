@@ -36,6 +36,11 @@ const UTILITY = new Set([
 
 const READ = new Set(["SelectStmt", "VariableShowStmt", "DeclareCursorStmt", "FetchStmt"]);
 
+/** The option list of a statement (`WITH (…)`, `OPTIONS`, a DO's arguments) as DefElem bodies. */
+export function defElems(list: unknown): PgNode[] {
+  return Array.isArray(list) ? (list as PgNode[]).map((d) => (d.DefElem ?? {}) as PgNode) : [];
+}
+
 /** The node type of a statement node: `{ UpdateStmt: {...} }` → `"UpdateStmt"`. */
 export function nodeType(node: PgNode | null | undefined): string {
   if (!node) return "";

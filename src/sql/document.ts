@@ -4,7 +4,7 @@
  * state. AST locations are UTF-8 byte offsets of the text the parser saw; `offsetOf` turns
  * them into offsets of the document (and the engine maps those to the host file).
  */
-import { classify, nodeBody, nodeType, txAction, walk, type StatementKind, type TxAction } from "./classify.js";
+import { classify, defElems, nodeBody, nodeType, txAction, walk, type StatementKind, type TxAction } from "./classify.js";
 import {
   lex,
   lexScript,
@@ -15,7 +15,7 @@ import {
   type MetaItem,
   type StatementItem,
 } from "./lexer.js";
-import { acceptsSql, MAX_TREE_DEPTH, parsePlpgsql, parseSql, type PgNode, type RawStmt } from "./parser.js";
+import { acceptsSql, MAY_BE_TOO_DEEP, parsePlpgsql, parseSql, type PgNode, type RawStmt } from "./parser.js";
 import { blockRefusal } from "./transaction.js";
 import { Utf8Offsets } from "./text.js";
 
@@ -562,10 +562,8 @@ const PLAIN: { head: RegExp; unless?: RegExp; shape: PlainShape }[] = [
   { head: /^create\s+(?:or\s+replace\s+)?(?:constraint\s+)?trigger\b/i, shape: { nodeType: "CreateTrigStmt", kind: "ddl" } },
 ];
 
-const PLAIN_MAX_LENGTH = Math.floor(MAX_TREE_DEPTH / 2.5);
-
 export function plainShape(text: string): PlainShape | null {
-  if (text.length > PLAIN_MAX_LENGTH || text.includes(";")) return null;
+  if (text.length > MAY_BE_TOO_DEEP || text.includes(";")) return null;
   for (const p of PLAIN) if (p.head.test(text)) return p.unless?.test(text) ? null : p.shape;
   return null;
 }
@@ -643,10 +641,6 @@ function literalAt(text: string, from: number): Literal | null {
     };
   }
   return null;
-}
-
-function defElems(list: unknown): PgNode[] {
-  return Array.isArray(list) ? (list as PgNode[]).map((d) => (d.DefElem ?? {}) as PgNode) : [];
 }
 
 const FUNCTION_BODY_WORTH_READING = /\b(?:update|delete)\b/i;

@@ -66,6 +66,9 @@ export type ParseOutcome =
  */
 export const MAX_TREE_DEPTH = 3000;
 
+/** Texts up to this length cannot hold a tree over `MAX_TREE_DEPTH` (see `parseSql`). */
+export const MAY_BE_TOO_DEEP = Math.floor(MAX_TREE_DEPTH / 2.5);
+
 /** Parses SQL text. Empty or comment-only text gives no statements. Never throws on bad SQL. */
 export function parseSql(text: string): ParseOutcome {
   if (text.length === 0) return { ok: true, stmts: [] };
@@ -87,7 +90,7 @@ export function parseSql(text: string): ParseOutcome {
   // A level of nesting takes at least half a character (the densest SQL found: chained prefix
   // operators, `-+-+-+1`, two levels per character), so only long texts can be too deep, and
   // the walk that checks is skipped for every ordinary statement.
-  if (text.length > MAX_TREE_DEPTH / 2.5 && deeperThan(stmts, MAX_TREE_DEPTH)) {
+  if (text.length > MAY_BE_TOO_DEEP && deeperThan(stmts, MAX_TREE_DEPTH)) {
     return { ok: false, message: TOO_DEEP, offset: 0, tooDeep: true };
   }
   return { ok: true, stmts };

@@ -6,7 +6,7 @@
  * `SET CONSTRAINTS`, which do nothing outside one). Checked against the PostgreSQL 18 reference
  * pages named in `page` (https://www.postgresql.org/docs/18/<page>.html).
  */
-import { nodeBody, nodeType } from "./classify.js";
+import { defElems, nodeBody, nodeType } from "./classify.js";
 import type { Statement } from "./document.js";
 import type { PgNode } from "./parser.js";
 
@@ -25,10 +25,6 @@ export interface BlockRefusal {
 export interface RefusalOptions {
   /** The oldest PostgreSQL major version the SQL must run on (ALTER TYPE … ADD VALUE: refused before 12). */
   postgresVersion: number;
-}
-
-function defElems(list: unknown): PgNode[] {
-  return Array.isArray(list) ? (list as PgNode[]).map((d) => (d.DefElem ?? {}) as PgNode) : [];
 }
 
 /** The boolean value of a DefElem (`WITH (connect = false)`, `(CONCURRENTLY)`); absent → `true`. */
