@@ -304,6 +304,8 @@ test("directives in code: //, /* */, and -- inside the SQL string", () => {
     "11:3-11:16 require-where DELETE without WHERE removes every row of c",
     "16:19-16:32 require-where DELETE without WHERE removes every row of f",
   ]);
+  // a JSDoc-style block comment is a directive too
+  assert.equal(found("/** sqlguard-disable-next-line require-where -- reviewed */\nawait pool.query('DELETE FROM users');\n"), []);
   // an unused directive in code is reported like one in SQL
   assert.equal(found("// sqlguard-disable-next-line require-where\nawait pool.query('SELECT 1');\n"), [
     "1:1-1:44 - unused sqlguard-disable-next-line directive (no require-where problem to suppress here)",

@@ -1158,10 +1158,12 @@ export function extractFromProgram(program: TSESTree.Program, text: string, opti
   // the file directives of SQL scripts work in code comments too, for every string of the file
   let fileAssumes = options.assumeInTransaction ?? false;
   for (const c of program.comments ?? []) {
-    if (!/^\s*\**\s*sqlguard-/.test(c.value)) continue;
-    result.comments.push({ start: c.range[0], end: c.range[1], block: c.type === "Block", text: c.value });
-    if (/^\s*sqlguard-assume-in-transaction\b/.test(c.value)) fileAssumes = true;
-    else if (/^\s*sqlguard-no-transaction\b/.test(c.value)) fileAssumes = false;
+    // a JSDoc-style `/** sqlguard-… */` is read like `/* sqlguard-… */`, as in .sql files
+    const text = c.type === "Block" && c.value.startsWith("*") ? c.value.slice(1) : c.value;
+    if (!/^\s*sqlguard-/.test(text)) continue;
+    result.comments.push({ start: c.range[0], end: c.range[1], block: c.type === "Block", text });
+    if (/^\s*sqlguard-assume-in-transaction\b/.test(text)) fileAssumes = true;
+    else if (/^\s*sqlguard-no-transaction\b/.test(text)) fileAssumes = false;
   }
   for (const c of walker.nested) {
     result.skipped.push({ start: c.node.range[0], end: c.node.range[1], origin: c.origin, reason: "nested" });
