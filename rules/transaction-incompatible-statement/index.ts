@@ -2,8 +2,8 @@ import { defineRule } from "../../src/engine/rule.js";
 import { nodeBody, walk } from "../../src/sql/classify.js";
 import type { Statement } from "../../src/sql/document.js";
 import type { PgNode } from "../../src/sql/parser.js";
-import { LineIndex } from "../../src/sql/text.js";
-import { assumedBy, blockNeed, blockRefusal, type BlockRefusal } from "../../src/sql/transaction.js";
+import { scanQuoted } from "../../src/sql/lexer.js";
+import { assumedBy, blockNeed, blockRefusal, byStatement, openedHere, type BlockRefusal } from "../../src/sql/transaction.js";
 
 export interface Options {
   postgresVersion: number;
@@ -72,9 +72,6 @@ export default defineRule<Options>({
     if (doc.kind === "text") return {};
     const { postgresVersion, newEnumValues, implicitTransaction } = context.options;
     const script = doc.kind === "script";
-    let lines: LineIndex | null = null;
-    const lineOf = (offset: number) => (lines ??= new LineIndex(doc.sql)).lineOf(offset) + 1;
-    const at = (s: Statement) => (script ? ` on line ${lineOf(s.start)}` : " earlier in this string");
     const by = assumedBy(doc);
     /** Subscriptions whose slot was detached earlier in the script (`SET (slot_name = NONE)`). */
     const slotless = new Set<string>();
@@ -113,11 +110,11 @@ export default defineRule<Options>({
               messageId: "inBlock",
               data: {
                 ...data,
-                where: !opener ? "" : opener.implicitBegin ? ` by psql before the statement${at(opener)} (AUTOCOMMIT is off)` : ` by ${opener.txControl?.keyword ?? "BEGIN"}${at(opener)}`,
+                where: byStatement(opener),
               },
               ...range,
               helpId: "blockHelp",
-              ...(opener ? { related: [{ message: "the block was opened here", start: opener.start, end: opener.end }] } : {}),
+              ...openedHere(opener),
             });
           } else if (stmt.tx === "assumed" && implicitTransaction && script) {
             implicit.push({ stmt, refusal, file: true });
@@ -190,7 +187,7 @@ export default defineRule<Options>({
         const end = loc < 0 ? stmt.end : stmt.offsetOfIndex(literalEnd(stmt.parseText, stmt.indexOf(loc)));
         context.report({
           messageId: "newEnumValue",
-          data: { value: a.value, type: a.type, where: at(a.stmt) },
+          data: { value: a.value, type: a.type, where: a.stmt.doc.kind === "script" ? ` on line ${a.stmt.doc.lineOf(a.stmt.start)}` : " earlier in this string" },
           start,
           end,
           helpId: "newEnumHelp",
@@ -203,17 +200,11 @@ export default defineRule<Options>({
 
 /** Index just past the string literal starting at `i` (`'…'`, `E'…'`), or past the token. */
 function literalEnd(text: string, i: number): number {
-  let k = i;
-  if (/[eE]/.test(text[k] ?? "") && text[k + 1] === "'") k++;
+  const escapes = /[eE]/.test(text[i] ?? "") && text[i + 1] === "'";
+  const k = escapes ? i + 1 : i;
   if (text[k] !== "'") return Math.max(i + 1, i + (/^\S+/.exec(text.slice(i))?.[0].length ?? 1));
-  for (k = k + 1; k < text.length; k++) {
-    if (text[k] === "\\" && /[eE]/.test(text[i] ?? "")) k++;
-    else if (text[k] === "'") {
-      if (text[k + 1] === "'") k++;
-      else return k + 1;
-    }
-  }
-  return text.length;
+  const end = scanQuoted(text, k + 1, 39, escapes);
+  return end < 0 ? text.length : end;
 }
 
 function typeName(list: unknown): string {

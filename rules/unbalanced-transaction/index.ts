@@ -1,7 +1,6 @@
 import { defineRule, type Suggestion } from "../../src/engine/rule.js";
 import type { Statement } from "../../src/sql/document.js";
-import { LineIndex } from "../../src/sql/text.js";
-import { assumedBy, lineBreak } from "../../src/sql/transaction.js";
+import { assumedBy, byStatement, lineBreak, openedHere } from "../../src/sql/transaction.js";
 
 export default defineRule({
   id: "unbalanced-transaction",
@@ -35,14 +34,6 @@ export default defineRule({
     // In code, a block may span several strings (`query("BEGIN")` … `query("COMMIT")`): only what is
     // wrong within one string is reported there.
     const script = doc.kind === "script";
-    let lines: LineIndex | null = null;
-    const lineOf = (offset: number) => (lines ??= new LineIndex(doc.sql)).lineOf(offset) + 1;
-    const where = (s: Statement | null) =>
-      s
-        ? s.implicitBegin
-          ? ` by psql before the statement on line ${lineOf(s.start)} (AUTOCOMMIT is off)`
-          : ` by ${s.txControl?.keyword ?? "BEGIN"}${script ? ` on line ${lineOf(s.start)}` : " earlier in this string"}`
-        : "";
     const by = assumedBy(doc);
     let last: Statement | null = null;
     let openedBy: Statement | null = null;
@@ -63,9 +54,9 @@ export default defineRule({
                 const opener = stmt.block;
                 context.report({
                   messageId: "nested",
-                  data: { keyword, where: where(opener) },
+                  data: { keyword, where: byStatement(opener) },
                   ...range,
-                  ...(opener ? { related: [{ message: "the block was opened here", start: opener.start, end: opener.end }] } : {}),
+                  ...openedHere(opener),
                 });
               } else {
                 context.report({ messageId: "nestedAssumed", data: { keyword, by }, ...range, helpId: "assumedHelp" });
@@ -86,7 +77,7 @@ export default defineRule({
               if (c.action === "chain" || c.action === "savepoint") {
                 context.report({ messageId: "strayRefused", data: { keyword }, ...range });
               } else {
-                const after = lastClose ? ` (the last one closed${where(lastClose).replace(/^ by /, " with ")})` : "";
+                const after = lastClose ? ` (the last one closed${byStatement(lastClose).replace(/^ by /, " with ")})` : "";
                 context.report({ messageId: rollback ? "strayRollback" : "stray", data: { keyword, after }, ...range });
               }
               break;

@@ -17,7 +17,7 @@ import {
 } from "./lexer.js";
 import { acceptsSql, MAY_BE_TOO_DEEP, parsePlpgsql, parseSql, type PgNode, type RawStmt } from "./parser.js";
 import { blockRefusal } from "./transaction.js";
-import { Utf8Offsets } from "./text.js";
+import { LineIndex, Utf8Offsets } from "./text.js";
 
 export type DocumentKind = "script" | "embedded";
 
@@ -214,6 +214,7 @@ export class SqlDocument {
    */
   readonly comments: Comment[] = [];
   private readonly keepAllComments: boolean;
+  private lines: LineIndex | null = null;
 
   constructor(
     /** The SQL text every offset refers to (the whole file for a script). */
@@ -273,6 +274,11 @@ export class SqlDocument {
         }
       }
     }
+  }
+
+  /** The 1-based line of a document offset, for messages ("opened by BEGIN on line 3"). */
+  lineOf(offset: number): number {
+    return (this.lines ??= new LineIndex(this.sql)).lineOf(offset) + 1;
   }
 
   /**

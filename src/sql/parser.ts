@@ -3,6 +3,7 @@
  * meets no SQL never pays for it. After `loadParser()` resolves, every call is synchronous.
  */
 import { createRequire } from "node:module";
+import { scanQuoted } from "./lexer.js";
 import { codePointToUtf16 } from "./text.js";
 
 type PgQuery = typeof import("libpg-query");
@@ -192,15 +193,8 @@ function skipLiteral(s: string, i: number): number {
   if ((c === 0x65 || c === 0x62 || c === 0x78 || c === 0x6e) && s.charCodeAt(k + 1) === 39) k++;
   else if (c === 0x75 && s.charCodeAt(k + 1) === 38 && s.charCodeAt(k + 2) === 39) k += 2;
   if (s.charCodeAt(k) === 39) {
-    for (k++; k < s.length; k++) {
-      const d = s.charCodeAt(k);
-      if (d === 92 && escapes) k++;
-      else if (d === 39) {
-        if (s.charCodeAt(k + 1) !== 39) return k + 1;
-        k++;
-      }
-    }
-    return s.length;
+    const end = scanQuoted(s, k + 1, 39, escapes);
+    return end < 0 ? s.length : end;
   }
   const tag = /^\$(?:[A-Za-z_][A-Za-z0-9_]*)?\$/.exec(s.slice(i, i + 64))?.[0];
   if (tag) {

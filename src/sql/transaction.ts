@@ -171,6 +171,22 @@ export function blockNeed(stmt: Statement): BlockNeed | null {
   }
 }
 
+/**
+ * A transaction statement (or the one psql sends) named with where it stands, for messages:
+ * ` by BEGIN on line 3`, ` by psql before the statement on line 3 (AUTOCOMMIT is off)`, or in a
+ * string of code ` by BEGIN earlier in this string`; "" for none.
+ */
+export function byStatement(s: Statement | null): string {
+  if (!s) return "";
+  const at = s.doc.kind === "script" ? ` on line ${s.doc.lineOf(s.start)}` : " earlier in this string";
+  return s.implicitBegin ? ` by psql before the statement${at} (AUTOCOMMIT is off)` : ` by ${s.txControl?.keyword ?? "BEGIN"}${at}`;
+}
+
+/** The related location pointing at the statement that opened a block (none when unknown). */
+export function openedHere(opener: Statement | null): { related?: { message: string; start: number; end: number }[] } {
+  return opener ? { related: [{ message: "the block was opened here", start: opener.start, end: opener.end }] } : {};
+}
+
 /** The transaction an `assumed` statement runs in, named for messages ("inside {{by}}"). */
 export function assumedBy(doc: { kind: string; transactionDirective: string | null }): string {
   if (doc.kind === "embedded") return "the transaction the code opens around this SQL";
