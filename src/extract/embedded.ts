@@ -1195,7 +1195,7 @@ export function extractFromProgram(program: TSESTree.Program, text: string, opti
       continue;
     }
     const inTransaction = c.inTransaction;
-    const doc = new SqlDocument(d.text, { kind: "embedded", psql: false, assumeInTransaction: fileAssumes || inTransaction });
+    const doc = new SqlDocument(d.text, { kind: "embedded", psql: false, assumeInTransaction: fileAssumes || inTransaction, parsed: d.stmts });
     result.parts.push({
       doc,
       toHost: d.toHost,

@@ -187,6 +187,12 @@ export interface DocumentOptions {
    * however many comments a script holds.
    */
   comments?: "all" | "directives";
+  /**
+   * libpg-query's parse of the whole text, when the caller has it already (the code extractor
+   * parses each string to tell SQL from fragments). When it is one statement, the statement the
+   * lexer finds there takes this tree instead of being parsed again.
+   */
+  parsed?: RawStmt[];
 }
 
 const FILE_DIRECTIVE = /sqlguard-(?:assume-in-transaction|no-transaction)\b/;
@@ -204,6 +210,8 @@ export class SqlDocument {
   readonly kind: DocumentKind;
   readonly psql: boolean;
   readonly bodies: boolean;
+  /** The whole text as the caller parsed it, when it is one statement (see `DocumentOptions.parsed`). */
+  readonly parsed: RawStmt | null;
   /** The migration tool wraps this document in a transaction (config, or a file directive). */
   readonly assumeInTransaction: boolean;
   /** The directive that set `assumeInTransaction`, if one did. */
@@ -224,6 +232,7 @@ export class SqlDocument {
     this.kind = options.kind ?? "script";
     this.psql = options.psql ?? this.kind === "script";
     this.bodies = options.bodies ?? true;
+    this.parsed = options.parsed?.length === 1 ? options.parsed[0]! : null;
     this.keepAllComments = options.comments !== "directives";
     let assume = options.assumeInTransaction ?? false;
     if (FILE_DIRECTIVE.test(sql)) {
@@ -446,6 +455,20 @@ function parseItem(doc: SqlDocument, item: StatementItem): Statement[] {
   };
   const whole = make(item.start, item.end, parseText, item.start);
 
+  // The caller parsed the whole text, one statement: this item, if it is all there is but trivia.
+  if (
+    doc.parsed &&
+    !item.masks &&
+    !item.lexError &&
+    item.nul < 0 &&
+    skipTrivia(sql, 0, sql.length) === item.start &&
+    skipTrivia(sql, item.semicolon >= 0 ? item.semicolon + 1 : item.end, sql.length) === sql.length
+  ) {
+    const s = make(item.start, item.end, sql, 0);
+    setNode(s, doc.parsed.stmt);
+    return [s];
+  }
+
   if (item.lexError) {
     whole.error = { message: item.lexError.message, offset: item.lexError.offset };
     return [whole];
@@ -664,7 +687,8 @@ function bodyStatements(doc: SqlDocument, s: Statement): Statement[] {
   const language = String(nodeBody(opts.find((d) => d.defname === "language")?.arg).sval ?? (type === "DoStmt" ? "plpgsql" : "sql")).toLowerCase();
   const as = opts.find((d) => d.defname === "as");
   if (!as || body.sql_body) return out; // BEGIN ATOMIC bodies are already in the AST
-  const from = s.offsetOf(as.location) - s.start;
+  // an index of the parse text (which may begin before the statement)
+  const from = typeof as.location === "number" && as.location >= 0 ? s.indexOf(as.location) : s.start - s.offsetOfIndex(0);
   const lit = literalAt(s.parseText, Math.max(0, from));
   if (!lit || lit.content.trim() === "") return out;
   // A function's statements run when it is called, not here: the rules look inside only for the
