@@ -9,9 +9,10 @@
  * with the default rules on the same files. Prints JSON.
  * Usage: node --single-threaded dist/bench/ratio.js <folder of .sql files>
  */
-import { readdirSync, readFileSync, statSync } from "node:fs";
+import { readFileSync } from "node:fs";
 import path from "node:path";
 import { setFlagsFromString } from "node:v8";
+import { filesUnder } from "./files.js";
 
 setFlagsFromString("--liftoff-only"); // as the CLI does
 
@@ -23,16 +24,7 @@ const pg = await import("libpg-query");
 await loadParser();
 await pg.loadModule();
 
-function walk(dir: string, out: string[] = []): string[] {
-  for (const name of readdirSync(dir).sort()) {
-    const p = path.join(dir, name);
-    if (statSync(p).isDirectory()) walk(p, out);
-    else if (name.endsWith(".sql")) out.push(p);
-  }
-  return out;
-}
-
-const files = walk(path.resolve(process.argv[2] ?? "."));
+const files = filesUnder(path.resolve(process.argv[2] ?? "."), /\.sql$/);
 const texts = files.map((f) => readFileSync(f, "utf8"));
 const pieces: string[] = [];
 for (const t of texts) {

@@ -11,10 +11,11 @@
  * Wall, CPU (user + system) and peak RSS come from GNU time (`/usr/bin/time`).
  */
 import { execFileSync, spawnSync } from "node:child_process";
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { fileURLToPath } from "node:url";
+import { fileURLToPath, pathToFileURL } from "node:url";
+import { filesUnder } from "./files.js";
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
 const shared = path.resolve(root, "../shared");
@@ -70,15 +71,6 @@ function interleaved(n: number, fs: (() => Run)[]): Run[] {
   const runs: Run[][] = fs.map(() => []);
   for (let i = 0; i < n; i++) fs.forEach((f, k) => runs[k]!.push(f()));
   return runs.map(median);
-}
-
-function walk(dir: string, ext: RegExp, out: string[] = []): string[] {
-  for (const e of readdirSync(dir, { withFileTypes: true })) {
-    const p = path.join(dir, e.name);
-    if (e.isDirectory()) walk(p, ext, out);
-    else if (ext.test(e.name)) out.push(p);
-  }
-  return out.sort();
 }
 
 function installPeers(): string {
@@ -177,7 +169,7 @@ async function main(): Promise<void> {
   target("(a) one small file: ≤ 2× squawk's launcher (aim 1.5×)", `${fmt(aSql.wall / aSquawk.wall)}× (${fmt(aSql.wall)} s against ${fmt(aSquawk.wall)} s)`, aSql.wall <= 2 * aSquawk.wall);
 
   // (b) all of pg-regress
-  const regressFiles = walk(regress, /\.sql$/);
+  const regressFiles = filesUnder(regress, /\.sql$/);
   const m = quick ? 1 : 3;
   const [bSql, bSql1, bSquawk, bPgt] = interleaved(m, [
     () => timeIt("node", [bin, "--format", "json", regress]),
@@ -289,8 +281,8 @@ async function eslintBench(folder: string): Promise<EslintBench | null> {
   const { ESLint } = await import("eslint");
   const tsParser = await import("@typescript-eslint/parser");
   const { extractCode } = await import("../src/extract/embedded.js");
-  const plugin = (await import(pathToFileUrl(pluginEntry))).default as { configs: { recommended: unknown } };
-  const files = walk(folder, /\.(ts|tsx|mts|cts)$/).filter((f) => !f.endsWith(".d.ts") && !f.includes(`${path.sep}node_modules${path.sep}`) && statSync(f).size < 1_000_000);
+  const plugin = (await import(pathToFileURL(pluginEntry).href)).default as { configs: { recommended: unknown } };
+  const files = filesUnder(folder, /\.(ts|tsx|mts|cts)$/).filter((f) => !f.endsWith(".d.ts") && !f.includes(`${path.sep}node_modules${path.sep}`) && statSync(f).size < 1_000_000);
   // "with SQL": the extractor finds a SQL string to lint (what the plugin then parses and checks)
   const sqlFiles = files.filter((f) => extractCode(readFileSync(f, "utf8"), f).parts.length > 0);
   const sqlSet = new Set(sqlFiles);
@@ -342,10 +334,6 @@ function describeEslint(e: EslintBench): string {
     `Time in the sqlguard rules (ESLint's stats), per file with SQL: mean ${fmt(e.rulesSql.mean)} ms, median ${fmt(e.rulesSql.median)} ms; ` +
     `without: mean ${fmt(e.rulesNoSql.mean)} ms, median ${fmt(e.rulesNoSql.median)} ms.`
   );
-}
-
-function pathToFileUrl(p: string): string {
-  return new URL(`file://${p}`).href;
 }
 
 function writeResults(machine: string): void {
