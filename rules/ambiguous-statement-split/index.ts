@@ -81,8 +81,7 @@ export default defineRule<Options>({
       statement(stmt) {
         // Statements inside function bodies are in quotes: no blank line of theirs is recorded.
         if (stmt.parent !== null || stmt.error || !stmt.parsed) return;
-        const lines = stmt.blankLines.filter((o) => o > stmt.start && o < stmt.end);
-        if (lines.length > 0 && stmt.node) check(stmt, gapsOf(doc.sql, lines));
+        if (stmt.blankLines.length > 0 && stmt.node) check(stmt, gapsOf(doc.sql, stmt.blankLines));
       },
     };
 
@@ -169,7 +168,7 @@ export default defineRule<Options>({
           if (!best || c.danger > best.danger) best = c;
         }
         if (!best && !(reportIncomplete && allIncomplete)) continue;
-        if (fix === undefined) fix = blankLineFix(stmt, gaps);
+        if (fix === undefined) fix = blankLineFix(stmt, gaps, wholeKey);
         const common = {
           start: gap.start,
           end: gap.end,
@@ -197,7 +196,7 @@ export default defineRule<Options>({
  * One edit that removes every blank line of the statement, or null when the statement without
  * them would not parse to the same AST (positions aside): a fix must never change what runs.
  */
-export function blankLineFix(stmt: Statement, gaps: Gap[]): Fix | null {
+export function blankLineFix(stmt: Statement, gaps: Gap[], wholeKey?: string): Fix | null {
   if (gaps.length === 0 || !stmt.node) return null;
   const sql = stmt.doc.sql;
   const base = stmt.offsetOfIndex(0);
@@ -211,7 +210,7 @@ export function blankLineFix(stmt: Statement, gaps: Gap[]): Fix | null {
   }
   parseText += stmt.parseText.slice(at - base, stmt.end - base);
   const outcome = parseSql(parseText);
-  if (!outcome.ok || outcome.stmts.length !== 1 || astKey(outcome.stmts[0]!.stmt) !== astKey(stmt.node)) return null;
+  if (!outcome.ok || outcome.stmts.length !== 1 || astKey(outcome.stmts[0]!.stmt) !== (wholeKey ?? astKey(stmt.node))) return null;
   return { start: gaps[0]!.start, end: gaps[gaps.length - 1]!.next, text: kept };
 }
 

@@ -8,6 +8,7 @@ import { classify, defElems, nodeBody, nodeType, txAction, walk, type StatementK
 import {
   lex,
   lexScript,
+  psqlBool,
   scanQuoted,
   type Comment,
   type CopyDataItem,
@@ -352,9 +353,8 @@ export class TransactionTracker {
     if (item.command !== "set") return;
     const m = /^AUTOCOMMIT(?:\s+(.*))?$/.exec(item.args.trim());
     if (!m) return;
-    const value = (m[1] ?? "").trim().replace(/^'(.*)'$/, "$1").toLowerCase();
-    if (/^(?:on|true|yes|1|t|tr|tru|y|ye)$/.test(value)) this.autocommit = true;
-    else if (/^(?:off|of|false|no|0|f|fa|fal|fals|n)$/.test(value)) this.autocommit = false;
+    const value = psqlBool((m[1] ?? "").trim().replace(/^'(.*)'$/, "$1"));
+    if (value !== null) this.autocommit = value;
   }
 
   assign(s: Statement): void {
@@ -447,7 +447,8 @@ function parseItem(doc: SqlDocument, item: StatementItem): Statement[] {
   let parseText = applyMasks(sql, item.start, item.end, item.masks, true);
   const make = (start: number, end: number, text: string, base: number): Statement => {
     const s = new Statement(doc, start, end, text, identity(base));
-    s.blankLines = item.blankLines;
+    // the lexer notes blank lines up to the `;`: only those inside the statement's tokens count
+    s.blankLines = item.blankLines.length === 0 ? item.blankLines : item.blankLines.filter((o) => o > start && o < end);
     s.semicolon = item.semicolon;
     s.terminator = item.terminator;
     s.copyFromStdin = item.copyFromStdin;
@@ -506,7 +507,7 @@ function parseItem(doc: SqlDocument, item: StatementItem): Statement[] {
     // psql pastes a variable's value in as text: `:show_data;` or `EXPLAIN :qry;` run whatever
     // query the variable holds. When the parser stops at a variable, whether the statement is
     // valid depends on a value we do not know: it is not a syntax error of the file.
-    if (!outcome.tooDeep && item.masks?.some((m) => m.variable && at >= m.start && at <= variableEnd(sql, m.start))) return [s];
+    if (!outcome.tooDeep && item.masks?.some((m) => m.variable && at >= m.start && at <= m.refEnd)) return [s];
     s.error = { message: outcome.message, offset: at, ...(outcome.tooDeep ? { tooDeep: true as const } : {}) };
     return [s];
   }
@@ -523,7 +524,6 @@ function parseItem(doc: SqlDocument, item: StatementItem): Statement[] {
     const b = raw.stmt_len === undefined ? parseText.length : utf8.toUtf16((raw.stmt_location ?? 0) + raw.stmt_len);
     while (a < b && /\s/.test(parseText[a]!)) a++;
     const s = make(item.start + a, item.start + b, parseText, item.start);
-    s.blankLines = item.blankLines.filter((o) => o > s.start && o < s.end);
     if (k < stmts.length - 1) {
       // The parser split at a `;` inside our item: the statement is terminated, offset unknown.
       s.semicolon = -1;
@@ -535,21 +535,6 @@ function parseItem(doc: SqlDocument, item: StatementItem): Statement[] {
 }
 
 /** End of the psql variable reference starting at `at` (`:name`, `:'name'`, `:"name"`, `:{?name}`). */
-function variableEnd(sql: string, at: number): number {
-  const q = sql[at + 1];
-  if (q === "'" || q === '"') {
-    const close = sql.indexOf(q, at + 2);
-    return close < 0 ? at + 1 : close + 1;
-  }
-  if (q === "{") {
-    const close = sql.indexOf("}", at + 2);
-    return close < 0 ? at + 1 : close + 1;
-  }
-  let j = at + 1;
-  while (j < sql.length && /[\p{L}\p{N}_]/u.test(sql[j]!)) j++;
-  return j;
-}
-
 export interface PlainShape {
   nodeType: string;
   kind: StatementKind;

@@ -16,6 +16,8 @@ export interface Mask {
   text: string;
   /** A psql variable substitution (the parser retries without these). */
   variable: boolean;
+  /** For a variable: the end of the whole reference (`:name`, `:'name'`, `:{?name}`). */
+  refEnd: number;
 }
 
 export interface LexError {
@@ -101,8 +103,11 @@ const SENDING_META = new Set([
   "sendpipeline",
 ]);
 
-/** psql's boolean words (ParseVariableBool): unique prefixes of true/false/yes/no, on/off, 1/0. */
-function psqlBool(value: string): boolean | null {
+/**
+ * psql's boolean words (ParseVariableBool): unique prefixes of true/false/yes/no, on/off, 1/0,
+ * for `\if` and for variables such as AUTOCOMMIT; null for anything else.
+ */
+export function psqlBool(value: string): boolean | null {
   const v = value.toLowerCase();
   if (v.length === 0) return null;
   if ("true".startsWith(v) || "yes".startsWith(v) || v === "1" || (v.length >= 2 && "on".startsWith(v))) return true;
@@ -322,11 +327,11 @@ export function createLexer(text: string, options: LexOptions = {}, comments: Co
     }
   };
 
-  const addMask = (start: number, end: number, replacement: string, variable = false): void => {
+  const addMask = (start: number, end: number, replacement: string, variable = false, refEnd = end): void => {
     const s = stmt;
     // Nothing read in a branch that does not run reaches the parser: one mask covers it all.
     if (!s || inactiveFrom >= 0) return;
-    (s.masks ??= []).push({ start, end, text: replacement, variable });
+    (s.masks ??= []).push({ start, end, text: replacement, variable, refEnd });
     if (variable) s.hasVariables = true;
   };
 
@@ -915,7 +920,7 @@ export function createLexer(text: string, options: LexOptions = {}, comments: Co
       while (j < n && isVarChar(text.charCodeAt(j))) j++;
       if (j === at + 2 || text.charCodeAt(j) !== d) return -1;
       symbolOrToken(at, j + 1);
-      addMask(at, at + 1, " ", true);
+      addMask(at, at + 1, " ", true, j + 1);
       return j + 1;
     }
     if (d === C_LBRACE && text.charCodeAt(at + 2) === C_QMARK) {
@@ -930,7 +935,7 @@ export function createLexer(text: string, options: LexOptions = {}, comments: Co
     let j = at + 1;
     while (j < n && isVarChar(text.charCodeAt(j))) j++;
     word(at, j);
-    addMask(at, at + 1, "_", true);
+    addMask(at, at + 1, "_", true, j);
     return j;
   }
 
