@@ -9,7 +9,7 @@ import { extract, type SqlPart } from "../extract/index.js";
 import type { Config } from "./config.js";
 import { applyDirectives, parseDirectives, type DirectiveComment, type DirectiveProblem } from "./directives.js";
 import { formatMessage, type Document, type ReportDescriptor, type Rule, type RuleContext, type RuleVisitor, type SharedSettings, type TextDocument } from "./rule.js";
-import type { Diagnostic, EditFix, FileResult, Location } from "./types.js";
+import { MASK, type Diagnostic, type EditFix, type FileResult, type Location } from "./types.js";
 
 /** A problem found while reading the file (e.g. invalid UTF-8), reported with the rule findings. */
 export interface FileNotice {
@@ -253,7 +253,7 @@ function redactLine(
     const from = Math.max(a, start);
     if (from < at) continue;
     const to = Math.min(b, end);
-    out += text.slice(at, from) + "****";
+    out += text.slice(at, from) + MASK;
     spans.push([from - start + 1, to - start + 1]);
     at = to;
   }
@@ -326,7 +326,7 @@ export function resolveFindings(
   const secrets = [...texts].filter((s) => s.length >= 3).sort((a, b) => b.length - a.length);
   const redactions = mergeRanges(ranges);
   const scrub = (s: string) => {
-    for (const secret of secrets) s = s.split(secret).join("****");
+    for (const secret of secrets) s = s.split(secret).join(MASK);
     return s;
   };
   // A secret reaches a message only through its data (templates are the rule's own words, and
@@ -334,7 +334,7 @@ export function resolveFindings(
   const scrubData = (data: Record<string, string | number> | undefined) => {
     if (!data || secrets.length === 0) return data;
     const out: Record<string, string | number> = {};
-    for (const [k, v] of Object.entries(data)) out[k] = typeof v === "string" ? scrub(v) : scrub(String(v)) === String(v) ? v : "****";
+    for (const [k, v] of Object.entries(data)) out[k] = typeof v === "string" ? scrub(v) : scrub(String(v)) === String(v) ? v : MASK;
     return out;
   };
   const holdsSecret = (t: string) => secrets.some((secret) => t.includes(secret));

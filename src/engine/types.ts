@@ -1,5 +1,8 @@
 /** What the engine produces for a file: ESLint's result shape, plus help, related locations and frames. */
 
+/** What a secret is replaced with in every output (messages, code frames). */
+export const MASK = "****";
+
 export interface Location {
   line: number;
   column: number;

@@ -2,7 +2,7 @@
  * `--format stylish` (the default): problems grouped by file, each with a code frame, a caret
  * under the range and the help line; a summary at the end. Colour only when asked for.
  */
-import type { Diagnostic, FileResult } from "../engine/types.js";
+import { MASK, type Diagnostic, type FileResult } from "../engine/types.js";
 import type { ReportContext } from "./index.js";
 import { displayPath } from "./paths.js";
 
@@ -70,10 +70,13 @@ function problem(m: Diagnostic, r: FileResult, p: Paint): string[] {
   return lines;
 }
 
+/** Control characters (but tab and line feed) are shown as spaces: a frame never moves the terminal. */
+const printable = (s: string) => s.replace(/[\u0000-\u0008\u000b-\u001f\u007f]/g, " ");
+
 /** Length of the original line, given the redacted text and the spans `****` replaced. */
 function originalLength(text: string, spans: [number, number][] | undefined): number {
   let n = text.length;
-  for (const [a, b] of spans ?? []) n += b - a - 4;
+  for (const [a, b] of spans ?? []) n += b - a - MASK.length;
   return n;
 }
 
@@ -81,15 +84,15 @@ function originalLength(text: string, spans: [number, number][] | undefined): nu
 function shiftColumn(column: number, spans: [number, number][]): number {
   let c = column;
   for (const [a, b] of spans) {
-    if (column >= b) c += 4 - (b - a);
-    else if (column > a) c = c - (column - a) + Math.min(4, column - a);
+    if (column >= b) c += MASK.length - (b - a);
+    else if (column > a) c = c - (column - a) + Math.min(MASK.length, column - a);
   }
   return c;
 }
 
 /** A line shown around the marked one, clipped and dimmed. */
 function context(text: string, line: number, width: number, p: Paint): string {
-  const shown = (text.length > MAX_FRAME ? text.slice(0, MAX_FRAME) + "…" : text).replace(/[\u0000-\u0008\u000b-\u001f\u007f]/g, " ");
+  const shown = printable(text.length > MAX_FRAME ? text.slice(0, MAX_FRAME) + "…" : text);
   return `    ${p.dim(`${String(line).padStart(width)} |`)} ${p.dim(shown)}`.trimEnd();
 }
 
@@ -106,7 +109,7 @@ function frame(text: string, line: number, column: number, endColumn: number, sp
     col -= shift;
     endCol = Math.min(endCol - shift, shown.length + 1);
   }
-  shown = shown.replace(/[\u0000-\u0008\u000b-\u001f\u007f]/g, " ");
+  shown = printable(shown);
   const gutter = String(line).padStart(gutterWidth);
   const pad = " ".repeat(gutter.length);
   const prefix = shown.slice(0, Math.max(0, col - 1)).replace(/[^\t]/g, " ");
