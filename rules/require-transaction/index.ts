@@ -85,7 +85,6 @@ export default defineRule<Options>({
       perGroup.set(w.group, (perGroup.get(w.group) ?? 0) + 1);
     };
     let writesInside = 0;
-    let control = false;
     let items = false;
     let group = 0;
     let state: "none" | "explicit" | "assumed" = "none";
@@ -119,10 +118,7 @@ export default defineRule<Options>({
         const top = stmt.parent ?? stmt;
         if (!stmt.parent) {
           state = stmt.txAfter;
-          if (stmt.txControl) {
-            control = true;
-            group++;
-          }
+          if (stmt.txControl) group++;
         }
         if (stmt.kind !== "write" && stmt.kind !== "ddl") return;
         if (!stmt.parent && blockRefusal(stmt, { postgresVersion: 99 })) return; // cannot be in a block anyway
@@ -155,7 +151,7 @@ export default defineRule<Options>({
         }
         if (count >= minWrites) {
           const suggest: Suggestion[] = [];
-          if (!control && !items && writesInside === 0 && final.after - first.start <= SUGGEST_MAX) {
+          if (group === 0 && !items && writesInside === 0 && final.after - first.start <= SUGGEST_MAX) {
             const nl = lineBreak(doc.sql);
             const body = doc.sql.slice(first.start, final.after);
             const semi = final.noSemicolon ? ";" : "";
