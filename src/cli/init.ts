@@ -90,6 +90,15 @@ function readPackageJson(file: string): PackageJson {
   return { file, data: data as Record<string, unknown>, indent, eol: text.includes("\r\n") ? "\r\n" : "\n" };
 }
 
+/** Adds devDependencies to package.json (re-read now: a step before may have changed it), sorted. */
+function addDevDependencies(file: string, entries: string[][]): void {
+  const fresh = readPackageJson(file);
+  const dev = { ...((fresh.data.devDependencies as Record<string, string> | undefined) ?? {}) };
+  for (const [name, range] of entries) dev[name!] = range!;
+  fresh.data.devDependencies = Object.fromEntries(Object.entries(dev).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
+  writeJson(fresh);
+}
+
 function writeJson(pkg: PackageJson): void {
   const text = JSON.stringify(pkg.data, null, pkg.indent) + "\n";
   writeFileSync(pkg.file, pkg.eol === "\n" ? text : text.replace(/\n/g, pkg.eol));
@@ -290,13 +299,7 @@ async function run(io: CliIO, dryRun: boolean, noInstallFlag: boolean): Promise<
       steps.push({
         done: `package.json: added devDependencies ${specs.join(", ")} (run \`${pm} install\` to install them)`,
         would: `add devDependencies ${specs.join(", ")} to package.json`,
-        apply: async () => {
-          const fresh = readPackageJson(pkg.file);
-          const dev = { ...((fresh.data.devDependencies as Record<string, string> | undefined) ?? {}) };
-          for (const [name, range] of missing) dev[name!] = range!;
-          fresh.data.devDependencies = Object.fromEntries(Object.entries(dev).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
-          writeJson(fresh);
-        },
+        apply: async () => addDevDependencies(pkg.file, missing),
       });
     } else {
       const command = installOverride ?? addCommand(pm, specs).map(shellQuote).join(" ");
@@ -311,15 +314,9 @@ async function run(io: CliIO, dryRun: boolean, noInstallFlag: boolean): Promise<
             );
           }
           // A package manager records what it installed; a replacement command may not.
-          const fresh = readPackageJson(pkg.file);
-          const now = deps(fresh.data);
+          const now = deps(readPackageJson(pkg.file).data);
           const left = missing.filter(([name]) => !now.has(name!));
-          if (left.length > 0) {
-            const dev = { ...((fresh.data.devDependencies as Record<string, string> | undefined) ?? {}) };
-            for (const [name, range] of left) dev[name!] = range!;
-            fresh.data.devDependencies = Object.fromEntries(Object.entries(dev).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
-            writeJson(fresh);
-          }
+          if (left.length > 0) addDevDependencies(pkg.file, left);
         },
       });
     }
