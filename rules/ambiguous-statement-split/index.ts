@@ -138,9 +138,9 @@ export default defineRule<Options>({
             }
           }
           if (best && danger <= best.danger) continue;
-          const loc = raw.stmt_location ?? 0;
-          const a = skipTrivia(doc, start + utf8.toUtf16(loc), end);
-          const b = raw.stmt_len === undefined ? end : start + utf8.toUtf16(loc + raw.stmt_len);
+          const [from, to] = utf8.statementRange(raw);
+          const a = skipTrivia(doc, start + from, end);
+          const b = start + to;
           const keys = [astKey(raw.stmt)];
           if (messageId === "write") keys.push(`effect:${e.effect}`);
           best = { kind: "complete", messageId, danger, effect: e.effect, quote: written(doc, a, Math.max(a, b), QUOTE_MAX), keys };

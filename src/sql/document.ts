@@ -520,8 +520,9 @@ function parseItem(doc: SqlDocument, item: StatementItem): Statement[] {
   // Our splitter kept together what the parser sees as several statements: split by its ranges.
   const utf8 = new Utf8Offsets(parseText);
   return stmts.map((raw, k) => {
-    let a = utf8.toUtf16(raw.stmt_location ?? 0);
-    const b = raw.stmt_len === undefined ? parseText.length : utf8.toUtf16((raw.stmt_location ?? 0) + raw.stmt_len);
+    const range = utf8.statementRange(raw);
+    let a = range[0];
+    const b = range[1];
     while (a < b && /\s/.test(parseText[a]!)) a++;
     const s = make(item.start + a, item.start + b, parseText, item.start);
     if (k < stmts.length - 1) {
@@ -726,8 +727,9 @@ function addBodyStatements(
 ): void {
   const utf8 = new Utf8Offsets(text);
   for (const raw of stmts) {
-    let a = utf8.toUtf16(raw.stmt_location ?? 0);
-    const b = raw.stmt_len === undefined ? text.length : utf8.toUtf16((raw.stmt_location ?? 0) + raw.stmt_len);
+    const range = utf8.statementRange(raw);
+    let a = range[0];
+    const b = range[1];
     a = skipTrivia(text, a, b);
     let e = b;
     while (e > a && /\s/.test(text[e - 1]!)) e--;

@@ -127,6 +127,15 @@ export class Utf8Offsets {
     this.byteAt = table;
   }
 
+  /**
+   * The UTF-16 range of a statement the parser found in this text: its `stmt_location` and
+   * `stmt_len` are bytes, and a statement without a length runs to the end.
+   */
+  statementRange(raw: { stmt_location?: number; stmt_len?: number }): [number, number] {
+    const loc = raw.stmt_location ?? 0;
+    return [this.toUtf16(loc), raw.stmt_len === undefined ? this.s.length : this.toUtf16(loc + raw.stmt_len)];
+  }
+
   /** UTF-16 index of a UTF-8 byte offset (the first index at or after it). */
   toUtf16(byteOffset: number): number {
     const t = this.byteAt;
