@@ -6,7 +6,7 @@
  * `SET CONSTRAINTS`, which do nothing outside one). Checked against the PostgreSQL 18 reference
  * pages named in `page` (https://www.postgresql.org/docs/18/<page>.html).
  */
-import { defElems, nodeBody, nodeType } from "./classify.js";
+import { defElems, nodeBody } from "./classify.js";
 import type { Statement } from "./document.js";
 import type { PgNode } from "./parser.js";
 
@@ -50,14 +50,20 @@ function option(list: unknown, name: string): PgNode | undefined {
   return defElems(list).find((d) => d.defname === name);
 }
 
+/**
+ * The node type and fields of a statement, or null: it did not parse, or it is plain, which by
+ * its shape is none of the statements below (so its tree need not be built to say so).
+ */
+function treeOf(stmt: Statement): { type: string; b: PgNode } | null {
+  if (stmt.plain || !stmt.node) return null;
+  return { type: stmt.nodeType, b: nodeBody(stmt.node) };
+}
+
 /** Why PostgreSQL refuses this statement inside a transaction block, or null if it does not. */
 export function blockRefusal(stmt: Statement, options: RefusalOptions): BlockRefusal | null {
-  // a plain statement is, by its shape, none of these (and its tree need not be built to say so)
-  if (stmt.plain) return null;
-  const node = stmt.node;
-  if (!node) return null;
-  const type = nodeType(node);
-  const b = nodeBody(node);
+  const tree = treeOf(stmt);
+  if (!tree) return null;
+  const { type, b } = tree;
   switch (type) {
     case "IndexStmt":
       return b.concurrent ? { command: "CREATE INDEX CONCURRENTLY", page: "sql-createindex" } : null;
@@ -151,11 +157,9 @@ const CURSOR_OPT_HOLD = 0x20;
 
 /** Statements that only make sense inside a transaction block. */
 export function blockNeed(stmt: Statement): BlockNeed | null {
-  if (stmt.plain) return null;
-  const node = stmt.node;
-  if (!node) return null;
-  const type = nodeType(node);
-  const b = nodeBody(node);
+  const tree = treeOf(stmt);
+  if (!tree) return null;
+  const { type, b } = tree;
   switch (type) {
     case "LockStmt":
       return { command: "LOCK TABLE", outside: "error", page: "sql-lock" };
