@@ -164,6 +164,9 @@ test("--format github prints workflow commands with GitHub's escaping", () => {
     ].join("\n"),
   );
   assert.is(cli(["-f", "github", "."], { cwd: tempDir({ "ok.sql": "SELECT 1;" }) }).stdout, "");
+  // run in a subfolder of the checkout (a monorepo package): paths stay relative to the workspace
+  const sub = cli(["-f", "github", "--rule", "require-transaction:off", "we:ird,name.sql"], { cwd: path.join(dir, "db"), env: { GITHUB_WORKSPACE: dir } });
+  assert.match(sub.stdout, /^::error file=db\/we%3Aird%2Cname\.sql,line=3,/m);
 });
 
 test("the new formats read only the results: messages and frame lines, never the file", () => {

@@ -238,7 +238,8 @@ async function run(argv: string[], io: CliIO): Promise<number> {
   }
 
   const color = opts["no-color"] ? false : opts.color ? true : wantsColor(io);
-  const text = reporter(results, { cwd: io.cwd, color: opts["output-file"] ? false : color });
+  const workspace = io.env.GITHUB_WORKSPACE ? path.resolve(io.cwd, io.env.GITHUB_WORKSPACE) : undefined;
+  const text = reporter(results, { cwd: io.cwd, color: opts["output-file"] ? false : color, ...(workspace ? { workspace } : {}) });
   if (opts["output-file"]) {
     const out = path.resolve(io.cwd, opts["output-file"]);
     await fs.mkdir(path.dirname(out), { recursive: true });

@@ -7,7 +7,8 @@
  * Escaping follows GitHub's workflow-command rules (as @actions/core does): in the message `%`,
  * CR and LF become `%25`, `%0D`, `%0A`; in property values `:` and `,` also become `%3A`, `%2C`.
  * Columns are only given for a range on one line (GitHub ignores them across lines). Paths are
- * relative to the working folder: run sqlguard from the repository root (as a workflow does).
+ * relative to GitHub's workspace ($GITHUB_WORKSPACE, the checkout), so annotations land on the
+ * right files when sqlguard runs in a subfolder (a package of a monorepo); else to the working folder.
  *
  * It reads only the results, whose messages already have secrets replaced.
  */
@@ -26,7 +27,7 @@ export function escapeProperty(s: string): string {
 export function github(results: FileResult[], context: ReportContext): string {
   const lines: string[] = [];
   for (const r of results) {
-    const file = displayPath(r.filePath, context.cwd);
+    const file = displayPath(r.filePath, context.workspace ?? context.cwd);
     for (const m of r.messages) {
       const props: [string, string | number][] =
         m.endLine === m.line

@@ -11,6 +11,11 @@ export interface ReportContext {
   /** Paths are shown relative to this folder. */
   cwd: string;
   color: boolean;
+  /**
+   * For `--format github`: the folder GitHub's paths are relative to (the workspace, the
+   * repository's checkout: $GITHUB_WORKSPACE in Actions). Defaults to `cwd`.
+   */
+  workspace?: string;
 }
 
 export type Reporter = (results: FileResult[], context: ReportContext) => string;
