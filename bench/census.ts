@@ -78,7 +78,7 @@ async function census(folder: string): Promise<Tally> {
       if (p.origin === "literal") show("literal", p.start, p.end);
       t.found[p.origin]++;
       t.linted[p.origin]++;
-      for (const e of p.doc.events()) if ("nodeType" in e && !e.parent) t.statements++;
+      for (const e of p.doc.events()) if ("nodeType" in e) t.statements++;
     }
     for (const s of code.skipped) {
       show(s.reason, s.start, s.end);
@@ -89,7 +89,7 @@ async function census(folder: string): Promise<Tally> {
       if (s.origin !== "literal") t.found[s.origin]++;
     }
     if (code.parts.length === 0) continue;
-    const result = lintText(text, config, { filePath: f.path, displayPath: rel });
+    const result = lintText(text, config, { filePath: f.path });
     for (const m of result.messages) {
       const id = m.ruleId ?? "(file)";
       t.findings[id] = (t.findings[id] ?? 0) + 1;

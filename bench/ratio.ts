@@ -31,7 +31,7 @@ for (const t of texts) {
   let last = "";
   for (const e of new SqlDocument(t).events()) {
     // statements the lexer gave up on (unterminated quotes, NUL bytes) never reach the parser
-    if (!(e instanceof Statement) || e.parent || e.parseText === last || (e.error && /^unterminated|NUL byte/.test(e.error.message))) continue;
+    if (!(e instanceof Statement) || e.parseText === last || (e.error && /^unterminated|NUL byte/.test(e.error.message))) continue;
     pieces.push((last = e.parseText));
   }
 }

@@ -1,6 +1,6 @@
 import { suite } from "uvu";
 import * as assert from "uvu/assert";
-import { isDirectiveComment, parseDocument, plainShape, SqlDocument } from "../src/sql/document.js";
+import { isDirectiveComment, isPlain, parseDocument, plainShape, SqlDocument } from "../src/sql/document.js";
 import { isNormalizedFrom, parseSql } from "../src/sql/parser.js";
 import { brief, lint } from "./helpers.js";
 
@@ -134,7 +134,7 @@ test("plain statements: checked without a tree, typed as a full parse types them
     assert.ok(full.ok, sql);
     const tree = full.ok ? full.stmts[0]!.stmt : null;
     const type = Object.keys(tree!)[0];
-    if (plainShape(sql)) assert.ok(s.plain, `plain: ${sql}`);
+    if (plainShape(sql)) assert.ok(isPlain(s), `plain: ${sql}`);
     assert.is(s.nodeType, type, sql);
     assert.ok(s.parsed, sql);
     assert.equal(s.node, tree, sql);
@@ -161,7 +161,7 @@ test("plain path: errors the parser raises from its grammar actions are still sy
     statements.map((s) => s.error?.message ?? null),
     ["cannot use multiple ORDER BY clauses with WITHIN GROUP", "column number must be in range from 1 to 32767", 'syntax error at or near "WHERE"'],
   );
-  assert.ok(statements.every((s) => !s.plain && !s.parsed));
+  assert.ok(statements.every((s) => !isPlain(s) && !s.parsed));
 });
 
 test("isNormalizedFrom: the text with constants replaced, nothing else", () => {
@@ -174,7 +174,7 @@ test("isNormalizedFrom: the text with constants replaced, nothing else", () => {
   assert.ok(!isNormalizedFrom("SELECT x", "SELECT $1x"));
 });
 
-test("bodies: DO blocks always read; function bodies only when they hold an UPDATE or DELETE", () => {
+test("bodies: the statements of DO blocks and function bodies are their statement's body, in order", () => {
   const sql = [
     "CREATE FUNCTION a() RETURNS int LANGUAGE sql AS $$ SELECT 1 $$;",
     "CREATE FUNCTION b() RETURNS void LANGUAGE plpgsql AS $$ BEGIN DELETE FROM t; END $$;",
@@ -183,7 +183,7 @@ test("bodies: DO blocks always read; function bodies only when they hold an UPDA
   const { nested } = parseDocument(sql);
   assert.equal(
     nested.map((s) => `${s.parent!.index}:${s.nodeType}`),
-    ["1:DeleteStmt", "2:InsertStmt"],
+    ["0:SelectStmt", "1:DeleteStmt", "2:InsertStmt"],
   );
 });
 

@@ -50,7 +50,7 @@ export function tempDir(files: Record<string, string | Buffer> = {}): string {
 /** Lints text as a file of the given name with a config (default: the defaults). */
 export function lint(text: string, options: { filePath?: string; config?: UserConfig; fix?: boolean } = {}): FileResult {
   const config = new Config(options.config ?? {}, root, "test");
-  return lintText(text, config, { filePath: path.join(root, options.filePath ?? "test.sql"), displayPath: options.filePath ?? "test.sql", fix: options.fix ?? false });
+  return lintText(text, config, { filePath: path.join(root, options.filePath ?? "test.sql"), fix: options.fix ?? false });
 }
 
 /** `line:column-endLine:endColumn rule message` lines, for compact assertions. */

@@ -198,7 +198,7 @@ const config = new Config({ rules: { "require-transaction": ["warn", { dataFixes
 
 /** Every reported position lies inside the file, ranges run forwards, fixes stay inside. */
 function checkPositions(text: string, filePath: string): void {
-  const result = lintText(text, config, { filePath, displayPath: filePath, fix: false });
+  const result = lintText(text, config, { filePath, fix: false });
   const index = new LineIndex(text);
   const inside = (line: number, column: number, what: string) => {
     assert.ok(line >= 1 && line <= index.lineCount, `${what}: line ${line} of ${index.lineCount}`);

@@ -53,7 +53,7 @@ export function ruleTester(ruleId: string, cases: { valid: (string | ValidCase)[
     const user = { rules: ruleSettings, ...(c.assumeInTransaction ? { assumeInTransaction: ["**"] } : {}), ...c.settings };
     const config = new Config(user, root, "test");
     const filePath = path.join(root, c.filename ?? "case.sql");
-    const result = lintText(c.code, config, { filePath, displayPath: c.filename ?? "case.sql", fix });
+    const result = lintText(c.code, config, { filePath, fix });
     if (ruleId !== "syntax-error" && !c.syntaxErrors) {
       const syntax = result.messages.filter((m) => m.ruleId === "syntax-error");
       assert.equal(syntax.map((m) => `${m.line}:${m.column} ${m.message}`), [], "the case should parse");

@@ -1,4 +1,4 @@
-import { defineRule, type Fix } from "../../src/engine/rule.js";
+import { defineRule, options, type Fix } from "../../src/engine/rule.js";
 import { Statement, type SqlDocument } from "../../src/sql/document.js";
 import { parseSql } from "../../src/sql/parser.js";
 import { Utf8Offsets } from "../../src/sql/text.js";
@@ -47,7 +47,7 @@ const GLUED_BUDGET = 1_000_000;
 const QUOTE_MAX = 80;
 const RELATED = "the statement starts here";
 
-export default defineRule<Options>({
+export default defineRule({
   id: "ambiguous-statement-split",
   description: "A blank line inside a statement: clients that split on blank lines (DBeaver's default) run only part of it",
   defaultSeverity: "error",
@@ -61,7 +61,7 @@ export default defineRule<Options>({
     incomplete: "a client that splits on blank lines would cut this statement here; each part fails on its own, so nothing runs",
     help: "remove the blank line, or run the file as a script",
   },
-  schema: {
+  schema: options<Options>({
     type: "object",
     additionalProperties: false,
     properties: {
@@ -72,15 +72,14 @@ export default defineRule<Options>({
           "Also report blank lines where every part fails on its own (Prisma's blank line before `CONSTRAINT … PRIMARY KEY`), as warnings: harmless, but the client shows a syntax error.",
       },
     },
-  },
+  }),
   create(context) {
     const { reportIncomplete } = context.options;
     const doc = context.doc as SqlDocument;
 
     return {
       statement(stmt) {
-        // Statements inside function bodies are in quotes: no blank line of theirs is recorded.
-        if (stmt.parent !== null || stmt.error || !stmt.parsed) return;
+        if (stmt.error || !stmt.parsed) return;
         if (stmt.blankLines.length > 0 && stmt.node) check(stmt, gapsOf(doc.sql, stmt.blankLines));
       },
     };
@@ -172,7 +171,7 @@ export default defineRule<Options>({
         const common = {
           start: gap.start,
           end: gap.end,
-          helpId: "help",
+          helpId: "help" as const,
           related: [{ message: RELATED, start: stmt.start, end: firstTokenEnd(doc.sql, stmt) }],
           ...(fix ? { fix } : {}),
         };

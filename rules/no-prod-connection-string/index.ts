@@ -3,13 +3,13 @@
  * ESLint plugin calls on string literals too. The scanner finds the strings, their hosts and their
  * secrets; this rule turns findings into reports and hands every secret to the engine to redact.
  */
-import { defineRule } from "../../src/engine/rule.js";
+import { defineRule, options } from "../../src/engine/rule.js";
 
 export interface Options {
   remoteWithoutPassword: boolean;
 }
 
-export default defineRule<Options>({
+export default defineRule({
   id: "no-prod-connection-string",
   description: "Connection strings to production (or any non-local) databases committed to the repository; passwords are never printed",
   defaultSeverity: "error",
@@ -25,7 +25,7 @@ export default defineRule<Options>({
     helpRemote:
       "move it to an environment variable or a secret store and read it at run time; if {{host}} is a development host, add it to localHosts in the sqlguard config",
   },
-  schema: {
+  schema: options<Options>({
     type: "object",
     additionalProperties: false,
     properties: {
@@ -36,7 +36,7 @@ export default defineRule<Options>({
           "Warn about a connection string without an inline password whose host is neither local nor known to be production (an internal or unknown host). Production hosts and inline passwords are reported either way.",
       },
     },
-  },
+  }),
   create(context) {
     const { remoteWithoutPassword } = context.options;
     return {

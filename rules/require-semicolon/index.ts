@@ -16,7 +16,7 @@ export default defineRule({
     let last: Statement | null = null;
     return {
       statement(stmt) {
-        if (stmt.parent === null) last = stmt;
+        last = stmt;
       },
       end() {
         // A statement sent by `\g`, `\gexec`… is terminated; one that did not lex or parse is

@@ -1,4 +1,4 @@
-import { defineRule, type Related, type Suggestion } from "../../src/engine/rule.js";
+import { defineRule, options, type Related, type Suggestion } from "../../src/engine/rule.js";
 import type { Statement } from "../../src/sql/document.js";
 import { blockRefusal, lineBreak } from "../../src/sql/transaction.js";
 
@@ -31,7 +31,7 @@ const MAX_RELATED = 20;
  */
 const SUGGEST_MAX = 256 * 1024;
 
-export default defineRule<Options>({
+export default defineRule({
   id: "require-transaction",
   description: "Writes (DML and DDL) that run outside a transaction, where a failure leaves the script half-applied",
   defaultSeverity: "warn",
@@ -46,7 +46,7 @@ export default defineRule<Options>({
     help: "wrap the writes in BEGIN; … COMMIT; — or, if a migration tool runs this file in a transaction, list it in the config's assumeInTransaction (or add -- sqlguard-assume-in-transaction)",
     loneHelp: "run it as BEGIN; … (check the row count) … COMMIT; or ROLLBACK;",
   },
-  schema: {
+  schema: options<Options>({
     type: "object",
     additionalProperties: false,
     properties: {
@@ -64,7 +64,7 @@ export default defineRule<Options>({
           "Also report a script whose only write is one `UPDATE`, `DELETE` or `MERGE` outside a transaction block (a data fix), where `BEGIN` lets you check the row count before committing. Scripts only: SQL in code is sent statement by statement, in autocommit, as is normal.",
       },
     },
-  },
+  }),
   create(context) {
     const doc = context.doc;
     if (doc.kind === "text") return {};
@@ -88,41 +88,37 @@ export default defineRule<Options>({
     let items = false;
     let group = 0;
     let state: "none" | "explicit" | "assumed" = "none";
-    /** The top-level statement whose body is being read (a DO block or function counts once). */
-    let counted: Statement | null = null;
-
-    const add = (stmt: Statement, top: Statement) => {
-      if (counted === top) return;
-      counted = top;
-      if (top.tx !== "none") {
+    const add = (stmt: Statement, holdsWrite: boolean) => {
+      if (stmt.tx !== "none") {
         writesInside++;
         return;
       }
-      const verb = (/^[A-Za-z]+/.exec(top.text)?.[0] ?? "statement").toUpperCase();
+      const verb = (/^[A-Za-z]+/.exec(stmt.text)?.[0] ?? "statement").toUpperCase();
       push({
-        start: top.start,
-        end: top.end,
-        after: top.semicolon >= 0 ? top.semicolon + 1 : top.end,
+        start: stmt.start,
+        end: stmt.end,
+        after: stmt.semicolon >= 0 ? stmt.semicolon + 1 : stmt.end,
         verb,
-        noSemicolon: top.terminator === "eof",
+        noSemicolon: stmt.terminator === "eof",
         // Only the first write's statement is ever read; holding every statement (and its
-        // syntax tree) would make memory grow with the file.
-        stmt: stmt === top && count === 0 ? top : null,
+        // syntax tree) would make memory grow with the file. A DO block is judged as a whole.
+        stmt: !holdsWrite && count === 0 ? stmt : null,
         group,
       });
     };
+    const writes = (s: Statement) => s.kind === "write" || s.kind === "ddl";
 
     return {
       statement(stmt) {
         if (!stmt.parsed) return;
-        const top = stmt.parent ?? stmt;
-        if (!stmt.parent) {
-          state = stmt.txAfter;
-          if (stmt.txControl) group++;
+        state = stmt.txAfter;
+        if (stmt.txControl) group++;
+        if (writes(stmt)) {
+          if (!blockRefusal(stmt, { postgresVersion: 99 })) add(stmt, false); // else it cannot be in a block anyway
+        } else if (stmt.nodeType === "DoStmt" && stmt.body.some(writes)) {
+          // a DO block runs its statements here: one that writes makes the block a write
+          add(stmt, true);
         }
-        if (stmt.kind !== "write" && stmt.kind !== "ddl") return;
-        if (!stmt.parent && blockRefusal(stmt, { postgresVersion: 99 })) return; // cannot be in a block anyway
-        add(stmt, top);
       },
       item(item) {
         items = true;

@@ -1,5 +1,6 @@
-import { conditionText, dmlTargets, excerpt, verbRange } from "../../src/sql/effects.js";
-import { defineRule } from "../../src/engine/rule.js";
+import { conditionText, dmlTarget, excerpt, verbRange } from "../../src/sql/effects.js";
+import { defineRule, options, type NodeContext } from "../../src/engine/rule.js";
+import type { PgNode } from "../../src/sql/parser.js";
 
 export interface Options {
   alwaysTrue: boolean;
@@ -8,7 +9,7 @@ export interface Options {
   ignoreTables: string[];
 }
 
-export default defineRule<Options>({
+export default defineRule({
   id: "require-where",
   description: "UPDATE and DELETE must say which rows they touch",
   defaultSeverity: "error",
@@ -20,7 +21,7 @@ export default defineRule<Options>({
       "{{verb}} … {{clause}} {{from}}: the WHERE never links {{table}} to {{from}}, so it {{effect}} every row of {{table}}",
     help: "add a WHERE that names the rows; if every row is meant, say why: -- sqlguard-disable-next-line require-where -- <reason>",
   },
-  schema: {
+  schema: options<Options>({
     type: "object",
     additionalProperties: false,
     properties: {
@@ -47,37 +48,40 @@ export default defineRule<Options>({
         description: "Tables (as written, `schema.table` or `table`; `*` wildcards) that may be emptied or rewritten whole.",
       },
     },
-  },
+  }),
   create(context) {
     const { alwaysTrue, joins, bodies, ignoreTables } = context.options;
     const ignored = ignoreTables.map(globToRegExp);
+    const check = (type: "UpdateStmt" | "DeleteStmt", node: PgNode, at: NodeContext) => {
+      if (at.body && !bodies) return;
+      const target = dmlTarget(type, node, at.via);
+      const scope = target.scope;
+      if (scope.kind === "some") return;
+      if (scope.kind === "always-true" && !alwaysTrue) return;
+      if (scope.kind === "no-join" && !joins) return;
+      if (ignored.some((re) => re.test(target.table) || re.test(target.table.split(".").pop()!))) return;
+      const stmt = at.stmt;
+      const { written, ...range } = verbRange(stmt, target);
+      const data = {
+        verb: target.verb,
+        table: written,
+        effect: target.verb === "DELETE" ? "removes" : "changes",
+      };
+      if (scope.kind === "all") {
+        context.report({ messageId: "missing", data, ...range, helpId: "help" });
+      } else if (scope.kind === "always-true") {
+        const condition = excerpt(conditionText(stmt, scope.condition), 40) || "…";
+        context.report({ messageId: "alwaysTrue", data: { ...data, condition }, ...range, helpId: "help" });
+      } else {
+        const clause = target.verb === "UPDATE" ? "FROM" : "USING";
+        context.report({ messageId: "noJoin", data: { ...data, clause, from: scope.from }, ...range, helpId: "help" });
+      }
+    };
+    // every UPDATE and DELETE that runs: at top level, in WITH queries, EXPLAIN ANALYZE, PREPARE,
+    // BEGIN ATOMIC bodies, and inside DO blocks and function bodies
     return {
-      statement(stmt) {
-        // a plain statement holds no UPDATE or DELETE (see plainShape): its tree is not needed
-        if (stmt.plain || !stmt.node || (stmt.parent && !bodies)) return;
-        for (const target of dmlTargets(stmt.node)) {
-          const scope = target.scope;
-          if (scope.kind === "some") continue;
-          if (scope.kind === "always-true" && !alwaysTrue) continue;
-          if (scope.kind === "no-join" && !joins) continue;
-          if (ignored.some((re) => re.test(target.table) || re.test(target.table.split(".").pop()!))) continue;
-          const { written, ...range } = verbRange(stmt, target);
-          const data = {
-            verb: target.verb,
-            table: written,
-            effect: target.verb === "DELETE" ? "removes" : "changes",
-          };
-          if (scope.kind === "all") {
-            context.report({ messageId: "missing", data, ...range, helpId: "help" });
-          } else if (scope.kind === "always-true") {
-            const condition = excerpt(conditionText(stmt, scope.condition), 40) || "…";
-            context.report({ messageId: "alwaysTrue", data: { ...data, condition }, ...range, helpId: "help" });
-          } else {
-            const clause = target.verb === "UPDATE" ? "FROM" : "USING";
-            context.report({ messageId: "noJoin", data: { ...data, clause, from: scope.from }, ...range, helpId: "help" });
-          }
-        }
-      },
+      UpdateStmt: (node, at) => check("UpdateStmt", node, at),
+      DeleteStmt: (node, at) => check("DeleteStmt", node, at),
     };
   },
 });

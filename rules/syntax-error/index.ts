@@ -34,7 +34,7 @@ export default defineRule({
     return {
       statement(stmt) {
         const error = stmt.error;
-        if (!error || stmt.parent) return;
+        if (!error) return;
         const start = Math.max(stmt.start, Math.min(error.offset, doc.sql.length));
         const end = start < stmt.end ? Math.min(tokenEnd(doc.sql, start), stmt.end) : start;
         const range = { start, end };

@@ -1,4 +1,4 @@
-import { defineRule } from "../../src/engine/rule.js";
+import { defineRule, options } from "../../src/engine/rule.js";
 import { nodeBody, walk } from "../../src/sql/classify.js";
 import type { Statement } from "../../src/sql/document.js";
 import type { PgNode } from "../../src/sql/parser.js";
@@ -17,7 +17,7 @@ interface AddedValue {
   stmt: Statement;
 }
 
-export default defineRule<Options>({
+export default defineRule({
   id: "transaction-incompatible-statement",
   description: "Statements PostgreSQL refuses inside a transaction block (or that need one) where they run",
   defaultSeverity: "error",
@@ -43,7 +43,7 @@ export default defineRule<Options>({
       "'{{value}}' was added to {{type}} by ALTER TYPE … ADD VALUE{{where}} in this same transaction: PostgreSQL refuses to use it before that transaction commits (unsafe use of new value)",
     newEnumHelp: "commit the ALTER TYPE … ADD VALUE first (a separate migration), then use the value",
   },
-  schema: {
+  schema: options<Options>({
     type: "object",
     additionalProperties: false,
     properties: {
@@ -66,7 +66,7 @@ export default defineRule<Options>({
           "For files the migration tool wraps: the tool sends the whole file as one query (Prisma Migrate, golang-migrate) instead of opening a transaction with `BEGIN` (graphile-worker, node-pg-migrate, Flyway, Rails). PostgreSQL runs several statements sent together as one implicit transaction, but a file of a single statement outside any, so a lone `CREATE INDEX CONCURRENTLY` is fine there.",
       },
     },
-  },
+  }),
   create(context) {
     const doc = context.doc;
     if (doc.kind === "text") return {};
@@ -90,7 +90,7 @@ export default defineRule<Options>({
 
     return {
       statement(stmt) {
-        if (stmt.parent || !stmt.parsed) return;
+        if (!stmt.parsed) return;
         topLevel++;
         const c = stmt.txControl;
         if (c || stmt.implicitBegin) managesTransactions = true;

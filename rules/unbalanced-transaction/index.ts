@@ -41,7 +41,6 @@ export default defineRule({
 
     return {
       statement(stmt) {
-        if (stmt.parent) return;
         last = stmt;
         const c = stmt.txControl;
         if (c) {

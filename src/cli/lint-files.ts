@@ -3,7 +3,6 @@
  * blob or standard input), lints it, and returns the results in the order given. The one place
  * the CLI turns files into results, so every source (paths, git index, stdin) shares it.
  */
-import path from "node:path";
 import type { Config } from "../engine/config.js";
 import { lintText } from "../engine/linter.js";
 import type { FileResult } from "../engine/types.js";
@@ -77,12 +76,11 @@ export async function lintFile(file: SourceFile, config: Config, options: LintFi
   } else {
     read = await readSource(file.path, options.maxFileSize, requireText, contentHash ? (bytes) => (hash = contentHash(bytes)) : undefined);
   }
-  const displayPath = path.relative(options.cwd, file.path).split(path.sep).join("/") || file.path;
   let result: LintedFile;
-  if (read.text === null) result = lintText("", config, { filePath: file.path, displayPath, notices: read.notices, noRules: true });
+  if (read.text === null) result = lintText("", config, { filePath: file.path, notices: read.notices, noRules: true });
   else {
     if (fileKind(file.path) !== "text") await loadParser();
-    result = lintText(read.text, config, { filePath: file.path, displayPath, notices: read.notices, fix: options.fix && !file.bytes });
+    result = lintText(read.text, config, { filePath: file.path, notices: read.notices, fix: options.fix && !file.bytes });
     if (result.output !== undefined && read.bom) result.output = "\ufeff" + result.output;
   }
   if (hash !== undefined) result.contentHash = hash;

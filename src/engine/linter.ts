@@ -3,61 +3,27 @@
  * assigns severities, redacts secrets, and returns diagnostics sorted by position.
  * It works on text already read; all file I/O lives in the sources and the CLI.
  */
-import { Statement, type SqlDocument } from "../sql/document.js";
 import { LineIndex } from "../sql/text.js";
-import { extract, type SqlPart } from "../extract/index.js";
+import { extract } from "../extract/index.js";
 import type { Config } from "./config.js";
 import { applyDirectives, parseDirectives, type DirectiveComment, type DirectiveProblem } from "./directives.js";
-import { formatMessage, type Document, type ReportDescriptor, type Rule, type RuleContext, type RuleVisitor, type SharedSettings, type TextDocument } from "./rule.js";
-import { MASK, type Diagnostic, type EditFix, type FileResult, type Location } from "./types.js";
+import { formatMessage, type Rule, type SharedSettings, type TextDocument } from "./rule.js";
+import { runRules, type Pending, type RuleRun } from "./run-rules.js";
 
-/** A problem found while reading the file (e.g. invalid UTF-8), reported with the rule findings. */
-export interface FileNotice {
-  offset: number;
-  message: string;
-  severity: 1 | 2;
-  fatal?: boolean;
-}
+export { runRules, type FileDocuments, type Pending, type RuleRun, type SqlPart } from "./run-rules.js";
+import { MASK, type Diagnostic, type EditFix, type FileNotice, type FileResult, type Location } from "./types.js";
+
+export type { FileNotice } from "./types.js";
 
 export interface LintTextOptions {
   /** Path used for config lookups and shown in output (absolute or relative to cwd). */
   filePath: string;
-  /** Path shown to rules (relative, `/` separators). */
-  displayPath?: string;
   notices?: FileNotice[];
   /** Compute fixes and return the fixed text in `output`. */
   fix?: boolean;
   /** Only report the notices (the file could not be read as text). */
   noRules?: boolean;
 }
-
-/** A rule to run over a file's documents: its options and its configured severity. */
-export interface RuleRun {
-  rule: Rule;
-  options: unknown;
-  severity: 1 | 2;
-}
-
-/** The documents of one file, as the extractor builds them. */
-export interface FileDocuments {
-  sql: SqlPart[];
-  /** The text document (the whole file), for text rules; null when none runs. */
-  text: TextDocument | null;
-}
-
-/** What a rule reported, in document offsets, with how to place it in the file. */
-export interface Pending {
-  rule: Rule;
-  severity: 1 | 2;
-  descriptor: ReportDescriptor;
-  /** Document offset → host offset (`end`: for the exclusive end of a range). */
-  toHost: (o: number, end?: boolean) => number;
-  /** SQL inside a code string: a fix is kept only when its text needs no escaping there. */
-  embedded: boolean;
-}
-
-/** Thrown out of a rule: reported as an internal error, and the run exits 2. */
-export class InternalRuleError extends Error {}
 
 /**
  * Fixes whose replacement text holds a secret: kept only long enough to be applied with --fix,
@@ -109,7 +75,6 @@ export function applyFixes(text: string, fixes: EditFix[]): string {
 
 function lintOnce(text: string, config: Config, options: LintTextOptions): FileResult {
   const filePath = options.filePath;
-  const displayPath = options.displayPath ?? filePath;
   let lines: LineIndex | null = null;
   const index = () => (lines ??= new LineIndex(text));
   const lineOf = (offset: number) => index().lineOf(offset) + 1;
@@ -124,7 +89,7 @@ function lintOnce(text: string, config: Config, options: LintTextOptions): FileR
     notices.push(...(extraction.notices ?? []));
     const settings: SharedSettings = { prodHosts: config.prodHosts, localHosts: config.localHosts };
     const runs: RuleRun[] = [...config.rulesFor(filePath).values()].map((r) => ({ rule: r.rule, options: r.options, severity: r.severity === "error" ? 2 : 1 }));
-    ({ pending, internal } = runRules(runs, { sql: extraction.sql, text: extraction.text }, settings, displayPath));
+    ({ pending, internal } = runRules(runs, { sql: extraction.sql, text: extraction.text }, settings));
     comments = extraction.comments();
     // Whatever is shown of the file (messages, code frames) keeps every password out, also those
     // of connection strings nobody reports (a local host, the rule turned off).
@@ -379,92 +344,4 @@ export function resolveFindings(
     return f;
   });
   return { findings, secrets, redactions };
-}
-
-function makeContext(
-  settings: SharedSettings,
-  run: RuleRun,
-  doc: Document,
-  displayPath: string,
-  toHost: (o: number, end?: boolean) => number,
-  pending: Pending[],
-): RuleContext<unknown> {
-  const { rule, severity } = run;
-  return {
-    options: run.options,
-    settings,
-    filePath: displayPath,
-    doc,
-    report(descriptor) {
-      pending.push({ rule, severity, descriptor, toHost, embedded: doc.kind === "embedded" });
-    },
-  };
-}
-
-/**
- * Runs rules over a file's documents: each rule's listeners over every SQL document (statements
- * in order, then `end`), and text rules over the text document. The one path the CLI and the
- * ESLint plugin share. A rule that throws stops for this file and becomes an `internal` message.
- */
-export function runRules(runs: Iterable<RuleRun>, documents: FileDocuments, settings: SharedSettings, displayPath: string): { pending: Pending[]; internal: string[] } {
-  const pending: Pending[] = [];
-  const internal: string[] = [];
-  const list = [...runs];
-  for (const part of documents.sql) runSqlRules(settings, part, list, displayPath, pending, internal);
-  if (documents.text) runTextRules(settings, documents.text, list, displayPath, pending, internal);
-  return { pending, internal };
-}
-
-function runSqlRules(settings: SharedSettings, part: SqlPart, runs: RuleRun[], displayPath: string, pending: Pending[], internal: string[]): void {
-  const doc: SqlDocument = part.doc;
-  const visitors: { rule: Rule; v: RuleVisitor }[] = [];
-  for (const run of runs) {
-    const rule = run.rule;
-    if (!rule.appliesTo.includes(doc.kind)) continue;
-    const v = guard(rule, internal, () => rule.create(makeContext(settings, run, doc, displayPath, part.toHost, pending)));
-    if (v) visitors.push({ rule, v });
-  }
-  // The hot loop: every statement to every rule. No closure per call; a rule that throws is
-  // reported once and sits out the rest of the file.
-  const live = visitors.map((x) => ({ ...x, dead: false }));
-  const withStatement = live.filter((x) => x.v.statement);
-  const withItem = live.filter((x) => x.v.item);
-  for (const e of part.events ?? doc.events()) {
-    const isStatement = e instanceof Statement;
-    for (const x of isStatement ? withStatement : withItem) {
-      if (x.dead) continue;
-      try {
-        if (isStatement) x.v.statement!(e);
-        else x.v.item!(e);
-      } catch (err) {
-        x.dead = true;
-        internal.push(internalMessage(x.rule, err));
-      }
-    }
-  }
-  for (const x of live) if (x.v.end && !x.dead) guard(x.rule, internal, () => (x.v.end!(), true));
-}
-
-function runTextRules(settings: SharedSettings, doc: TextDocument, runs: RuleRun[], displayPath: string, pending: Pending[], internal: string[]): void {
-  for (const run of runs) {
-    const rule = run.rule;
-    if (!rule.appliesTo.includes("text")) continue;
-    const v = guard(rule, internal, () => rule.create(makeContext(settings, run, doc, displayPath, (o) => o, pending)));
-    if (v?.text) guard(rule, internal, () => (v.text!(doc), true));
-  }
-}
-
-/** Runs rule code; a throw becomes an internal-error message instead of a crash. */
-function guard<T>(rule: Rule, internal: string[], fn: () => T): T | null {
-  try {
-    return fn();
-  } catch (e) {
-    internal.push(internalMessage(rule, e));
-    return null;
-  }
-}
-
-function internalMessage(rule: Rule, e: unknown): string {
-  const err = e as Error;
-  return `internal error in rule ${rule.id}: ${err?.message ?? String(e)} — please report this at https://github.com/sqlguard/sqlguard/issues`;
 }

@@ -1,40 +1,27 @@
 /**
- * The shape of a rule: metadata (id, description, default severity, messages, option schema)
- * plus a pure `check` that reads a parsed document and reports. Rules do no I/O, never look up
- * config and never pick a severity; the engine does all of that.
+ * The rule API: what a rule is (metadata, messages, an option schema) and what it listens to.
+ * A rule's `create` returns listeners, as ESLint rules return node selectors:
+ *
+ *   - statement kinds by their parser names (`UpdateStmt(node, at)`, `TruncateStmt`, `IndexStmt`…),
+ *     called for every such statement that runs: at top level, in WITH queries, in EXPLAIN ANALYZE,
+ *     PREPARE and BEGIN ATOMIC bodies, and inside DO blocks and function bodies;
+ *   - `statement(stmt)`: every top-level statement of a SQL document, parsed or not, in order;
+ *   - `transaction(stmt)`: every top-level transaction-control statement (`stmt.txControl` is set);
+ *   - `item(item)`: psql meta-commands and COPY data; `end()`: the end of the document;
+ *   - `text(doc)`: a text document (the whole file).
+ *
+ * The front-end builds exactly what the enabled rules listen for. Rules are pure: no I/O, no config
+ * lookup, no severity; the engine applies directives, severities and masking.
  */
-import { findConnectionStrings, type ConnectionString, type HostPolicy } from "../secrets/connection-strings.js";
+import type { TextDocument } from "../secrets/text-document.js";
 import type { DocumentItem, SqlDocument, Statement } from "../sql/document.js";
+import type { NodeOf, StatementType, Via } from "../sql/statements.js";
 import type { JsonSchema } from "./schema.js";
+
+export type { TextDocument } from "../secrets/text-document.js";
 
 export type Severity = "off" | "warn" | "error";
 export type DocumentKind = "script" | "embedded" | "text";
-
-/** A text document: the whole file as text, for rules that look at any file (secrets). */
-export interface TextDocument {
-  kind: "text";
-  text: string;
-  filePath: string;
-  /**
-   * Every connection string in the text, found once per document: the rule that reports them
-   * and the engine, which keeps every password out of its output (reported or not), share it.
-   */
-  connectionStrings(policy: HostPolicy): ConnectionString[];
-}
-
-export function textDocument(text: string, filePath: string): TextDocument {
-  let found: { policy: HostPolicy; list: ConnectionString[] } | null = null;
-  return {
-    kind: "text",
-    text,
-    filePath,
-    connectionStrings(policy) {
-      if (found?.policy !== policy) found = { policy, list: findConnectionStrings(text, 0, policy) };
-      return found.list;
-    },
-  };
-}
-
 export type Document = SqlDocument | TextDocument;
 
 /** An edit in document offsets. */
@@ -56,14 +43,14 @@ export interface Related {
   end: number;
 }
 
-export interface ReportDescriptor {
-  messageId: string;
+export interface ReportDescriptor<M extends string = string> {
+  messageId: M;
   data?: Record<string, string | number>;
   /** Document offsets of the range to underline. */
   start: number;
   end: number;
   /** A message id for the help line (filled with the same data). */
-  helpId?: string;
+  helpId?: M;
   fix?: Fix;
   suggest?: Suggestion[];
   related?: Related[];
@@ -81,49 +68,74 @@ export interface SharedSettings {
   readonly localHosts: readonly string[];
 }
 
-export interface RuleContext<O> {
+export interface RuleContext<O = unknown, M extends string = string> {
   readonly options: O;
   readonly settings: SharedSettings;
-  /** Path of the file, relative to the working directory, with `/` separators. */
-  readonly filePath: string;
   /** The document being checked. */
   readonly doc: Document;
-  report(descriptor: ReportDescriptor): void;
+  report(descriptor: ReportDescriptor<M>): void;
 }
 
-/**
- * What a rule listens to. For SQL documents the engine calls `statement` for every statement
- * in order (top level, then the statements inside its function or DO body, which have
- * `parent` set), `item` for psql meta-commands and COPY data, then `end`. For text documents
- * it calls `text`. Each statement is parsed once and shared by every rule.
- */
-export interface RuleVisitor {
+/** Where a statement node a rule listens for was met. */
+export interface NodeContext {
+  /** The statement that holds the node: a top-level statement, or one inside a DO block or function body. */
+  stmt: Statement;
+  /** Where the node sits in that statement. */
+  via: Via;
+  /** For a statement inside a body: the top-level DO or CREATE FUNCTION/PROCEDURE holding it; else null. */
+  body: Statement | null;
+}
+
+export type NodeListeners = {
+  [K in StatementType]?: (node: NodeOf<K>, at: NodeContext) => void;
+};
+
+export interface RuleListeners extends NodeListeners {
   statement?(stmt: Statement): void;
+  transaction?(stmt: Statement): void;
   item?(item: DocumentItem): void;
   end?(): void;
   text?(doc: TextDocument): void;
 }
 
-export interface RuleDefinition<O = Record<string, unknown>> {
+/** A rule's option schema, carrying the options type it describes (see `options`). */
+export interface OptionsSchema<O> extends JsonSchema {
+  /** Never set: only carries the type. */
+  readonly __options?: O;
+}
+
+/** Declares a rule's option schema and the type of the options it validates (defaults filled in). */
+export function options<O>(schema: JsonSchema): OptionsSchema<O> {
+  return schema as OptionsSchema<O>;
+}
+
+export interface RuleDefinition<O = Record<string, never>, M extends string = string> {
   id: string;
   /** One line, used in docs, --help, SARIF and ESLint meta. */
   description: string;
   defaultSeverity: Severity;
   /** Which documents the rule reads. */
   appliesTo: readonly DocumentKind[];
-  messages: Record<string, string>;
-  /** JSON schema of the options object (the second element of `[severity, options]`). */
-  schema?: JsonSchema;
+  /** Message templates by id (`{{name}}` placeholders); report and help ids are checked against them. */
+  messages: Record<M, string>;
+  /** The options object (the second element of `[severity, options]`): see `options()`. */
+  schema?: OptionsSchema<O>;
   /** The fix is only applied with --fix. */
   fixable?: boolean;
   hasSuggestions?: boolean;
   /** Called once per document; returns the listeners. Pure: no I/O, no config lookup. */
-  create(context: RuleContext<O>): RuleVisitor;
+  create(context: RuleContext<O, M>): RuleListeners;
 }
 
-export type Rule = RuleDefinition<any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+// The erased form the engine handles: any options, any message ids.
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export type Rule = RuleDefinition<any, string>;
 
-export function defineRule<O = Record<string, unknown>>(rule: RuleDefinition<O>): RuleDefinition<O> {
+/**
+ * Defines a rule. The message ids come from `messages` and the options type from `schema`
+ * (declared with `options<Options>(…)`): a report naming an unknown message id does not compile.
+ */
+export function defineRule<O = Record<string, never>, const M extends string = string>(rule: RuleDefinition<O, M>): RuleDefinition<O, M> {
   return rule;
 }
 

@@ -50,3 +50,11 @@ export interface FileResult {
   /** The fixed text, when fixing was asked for and something changed. */
   output?: string;
 }
+
+/** A problem found while reading the file (e.g. invalid UTF-8), reported with the rule findings. */
+export interface FileNotice {
+  offset: number;
+  message: string;
+  severity: 1 | 2;
+  fatal?: boolean;
+}

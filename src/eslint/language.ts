@@ -92,23 +92,19 @@ export function parseScript(text: string): SqlParseResult {
     return { start: { line: a.line, column: a.column - 1 }, end: { line: b.line, column: b.column - 1 } };
   };
   const ast: ScriptNode = { type: "Script", range: [0, text.length], loc: loc(0, text.length), body: [], comments: [] };
-  const nodes = new Map<Statement, StatementNode>();
+  const statementNode = (e: Statement): StatementNode => ({
+    type: "Statement",
+    range: [e.start, e.end],
+    loc: loc(e.start, e.end),
+    nodeType: e.nodeType,
+    kind: e.kind,
+    tx: e.tx,
+    error: e.error?.message ?? null,
+    body: e.body.map(statementNode),
+  });
   for (const e of events) {
-    if (e instanceof Statement) {
-      const node: StatementNode = {
-        type: "Statement",
-        range: [e.start, e.end],
-        loc: loc(e.start, e.end),
-        nodeType: e.nodeType,
-        kind: e.kind,
-        tx: e.tx,
-        error: e.error?.message ?? null,
-        body: [],
-      };
-      nodes.set(e, node);
-      const parent = e.parent ? nodes.get(e.parent) : undefined;
-      (parent ? parent.body : ast.body).push(node);
-    } else if (e.type === "meta") {
+    if (e instanceof Statement) ast.body.push(statementNode(e));
+    else if (e.type === "meta") {
       ast.body.push({ type: "MetaCommand", range: [e.start, e.end], loc: loc(e.start, e.end), command: e.command, args: e.args });
     } else {
       ast.body.push({ type: "CopyData", range: [e.start, e.end], loc: loc(e.start, e.end) });

@@ -19,7 +19,8 @@ import type { Rule as ESLintRule, SourceCode as JsSourceCode } from "eslint";
 import type { TSESTree } from "@typescript-eslint/typescript-estree";
 import { applyDirectives, parseDirectives, type Directive } from "../engine/directives.js";
 import { resolveFindings, runRules, secretRanges, type Finding, type FileDocuments } from "../engine/linter.js";
-import { docsUrl, textDocument, type Rule, type TextDocument } from "../engine/rule.js";
+import { docsUrl, type Rule } from "../engine/rule.js";
+import { textDocument, type TextDocument } from "../secrets/text-document.js";
 import { withDefaults } from "../engine/schema.js";
 import { extract, type SqlPart } from "../extract/index.js";
 import { SqlDocument } from "../sql/document.js";
@@ -147,7 +148,7 @@ function fileState(context: Context, settings: ResolvedSettings): FileState | nu
 /** Runs one rule over the file's documents; returns what ESLint should report. */
 function findingsFor(rule: Rule, options: unknown, state: FileState): Finding[] {
   const run = (documents: FileDocuments): Finding[] => {
-    const { pending, internal } = runRules([{ rule, options, severity: 2 }], documents, state.settings.shared, state.displayPath);
+    const { pending, internal } = runRules([{ rule, options, severity: 2 }], documents, state.settings.shared);
     if (internal.length > 0) throw new Error(internal[0]);
     return pending.length === 0 ? [] : resolveFindings(state.text, pending, { redact: state.secrets() }).findings;
   };

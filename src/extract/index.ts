@@ -5,12 +5,15 @@
  */
 import path from "node:path";
 import type { TSESTree } from "@typescript-eslint/typescript-estree";
-import { SqlDocument, type DocumentItem, type Statement } from "../sql/document.js";
-import { textDocument, type TextDocument } from "../engine/rule.js";
+import { SqlDocument } from "../sql/document.js";
+import { textDocument, type TextDocument } from "../secrets/text-document.js";
 import type { DirectiveComment } from "../engine/directives.js";
 import { commentBody, isDirectiveComment } from "../sql/document.js";
 import { textComments } from "./text-comments.js";
-import type { FileNotice } from "../engine/linter.js";
+import type { FileNotice } from "../engine/types.js";
+import type { SqlPart } from "../engine/run-rules.js";
+
+export type { SqlPart } from "../engine/run-rules.js";
 import { extractCode, type CodeSql, type EmbeddedSettings } from "./embedded.js";
 import { CODE_EXTENSIONS, SQL_EXTENSIONS } from "./extensions.js";
 
@@ -49,20 +52,6 @@ export function isWalked(filePath: string): boolean {
   if (base.startsWith(".env")) return true; // .env, .env.production, .env.local, .envrc
   if (base === "dockerfile" || base.startsWith("dockerfile.") || base === "containerfile") return true;
   return WALKED_EXTENSIONS.includes(path.extname(base));
-}
-
-export interface SqlPart {
-  doc: SqlDocument;
-  /**
-   * Maps a document offset to an offset of the host file; with `end`, the exclusive end of a
-   * range (they differ where an embedded string's pieces join: `'…' + '…'`, `${sql`…`}`).
-   */
-  toHost(offset: number, end?: boolean): number;
-  /**
-   * The document's events, already produced: the ESLint plugin runs each rule on its own, over
-   * the same parsed statements (default: `doc.events()`, lexed and parsed as rules read them).
-   */
-  events?: readonly (Statement | DocumentItem)[];
 }
 
 export interface Extraction {

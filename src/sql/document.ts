@@ -60,20 +60,29 @@ export interface StatementError {
   tooDeep?: true;
 }
 
+/**
+ * Statements of one of the common shapes the parser checked without building a tree (a SELECT that
+ * selects into nothing, an INSERT with no WITH, a CREATE TABLE that is not AS, an EXPLAIN that does
+ * not run its query…): known to touch no rows through UPDATE or DELETE, to control no transaction,
+ * and to be neither refused by nor need a transaction block. `nodeType` and `kind` come from their
+ * keywords, and `node` builds the tree on first use. The front-end's business: rules never ask.
+ */
+const PLAIN_STATEMENTS = new WeakSet<Statement>();
+
+/** Whether the statement is a plain one (see `PLAIN_STATEMENTS`): for the front-end's own shortcuts. */
+export function isPlain(s: Statement): boolean {
+  return PLAIN_STATEMENTS.has(s);
+}
+
 export class Statement {
   /** Index among the document's top-level statements (-1 for statements inside a body). */
   index = -1;
   private tree: PgNode | null = null;
-  /** Accepted by the parser, tree not built yet (a plain statement: see `plain`). */
+  /** Accepted by the parser, tree not built yet (a plain statement: see `isPlain`). */
   private deferred = false;
-  /**
-   * The statement is one of the common shapes no rule needs a tree for (a SELECT that selects into
-   * nothing, an INSERT with no WITH, a CREATE TABLE that is not AS, an EXPLAIN that does not run
-   * its query): it is known to touch no rows through UPDATE or DELETE, control no transaction, and
-   * be neither refused by nor need a transaction block. The parser checked it without building
-   * its tree; `nodeType` and `kind` come from its keywords, and `node` builds the tree on first use.
-   */
-  plain = false;
+  /** The statements of its DO block or function body, once read (see `body`). */
+  private inner: Statement[] | null = null;
+  private source: BodySource | null | undefined = undefined;
   /** `UpdateStmt`, `CreateStmt`… ("" when the statement did not parse). */
   nodeType = "";
   kind: StatementKind | null = null;
@@ -95,7 +104,7 @@ export class Statement {
   /** For a top-level transaction-control statement: what it does here. */
   txControl: TxControl | null = null;
   error: StatementError | null = null;
-  /** For a statement inside a function body or DO block: the statement that holds it. */
+  /** For a statement inside a function body or DO block: the top-level statement that holds it. */
   parent: Statement | null = null;
   blankLines: number[] = [];
   semicolon = -1;
@@ -140,17 +149,29 @@ export class Statement {
   defer(shape: PlainShape): void {
     this.tree = null;
     this.deferred = true;
-    this.plain = true;
+    PLAIN_STATEMENTS.add(this);
     this.nodeType = shape.nodeType;
     this.kind = shape.kind;
   }
 
-  get text(): string {
-    return this.doc.sql.slice(this.start, this.end);
+  /**
+   * The statements inside a DO block or the string body of a function or procedure (SQL or
+   * PL/pgSQL), read on first use: each has `parent` set to this statement, and runs in this
+   * statement's transaction. Empty for other statements and for bodies that do not parse (the
+   * server reports those when the function is created). BEGIN ATOMIC bodies are part of the tree.
+   */
+  /** The string body of a DO block or function, and its language (null for other statements). */
+  get bodySource(): BodySource | null {
+    if (this.source === undefined) this.source = this.parent === null ? bodySource(this) : null;
+    return this.source;
   }
 
-  get nested(): boolean {
-    return this.parent !== null;
+  get body(): readonly Statement[] {
+    return (this.inner ??= this.parent === null && this.parsed ? bodyStatements(this.doc, this) : []);
+  }
+
+  get text(): string {
+    return this.doc.sql.slice(this.start, this.end);
   }
 
   /** Document offset of an AST location (a UTF-8 byte offset); the statement start when unknown. */
@@ -177,11 +198,6 @@ export interface DocumentOptions {
   psql?: boolean;
   /** The file runs inside a transaction its migration tool opens (config `assumeInTransaction`). */
   assumeInTransaction?: boolean;
-  /**
-   * Parse DO blocks, and function bodies that hold an UPDATE or DELETE, for the statements inside
-   * them (default: true).
-   */
-  bodies?: boolean;
   /**
    * `all` (default): `comments` keeps every comment. `directives`: only `sqlguard-` directives,
    * and the comments of the statement being read (what rules look at), so memory stays flat
@@ -210,7 +226,6 @@ export type DocumentItem = MetaItem | CopyDataItem;
 export class SqlDocument {
   readonly kind: DocumentKind;
   readonly psql: boolean;
-  readonly bodies: boolean;
   /** The whole text as the caller parsed it, when it is one statement (see `DocumentOptions.parsed`). */
   readonly parsed: RawStmt | null;
   /** The migration tool wraps this document in a transaction (config, or a file directive). */
@@ -232,7 +247,6 @@ export class SqlDocument {
   ) {
     this.kind = options.kind ?? "script";
     this.psql = options.psql ?? this.kind === "script";
-    this.bodies = options.bodies ?? true;
     this.parsed = options.parsed?.length === 1 ? options.parsed[0]! : null;
     this.keepAllComments = options.comments !== "directives";
     let assume = options.assumeInTransaction ?? false;
@@ -254,12 +268,13 @@ export class SqlDocument {
   }
 
   /**
-   * Lexes and parses the document: yields every top-level statement (followed by the statements
-   * inside its DO block or function body, which have `parent` set: see `bodyStatements`), and
-   * every meta-command and COPY
-   * data block. The parser must be loaded.
+   * Lexes and parses the document: yields every top-level statement (the statements inside a DO
+   * block or function body are its `body`), and every meta-command and COPY data block. The parser
+   * must be loaded. `trees`: the statement types whose syntax trees the caller will read (the rules'
+   * subscriptions); other statements of the common plain shapes are only checked, their trees built
+   * if asked for later.
    */
-  *events(): Generator<Statement | DocumentItem> {
+  *events(trees?: ReadonlySet<string>): Generator<Statement | DocumentItem> {
     const tracker = new TransactionTracker(this.assumeInTransaction);
     let index = 0;
     let compactAt = 256;
@@ -275,13 +290,10 @@ export class SqlDocument {
         yield item;
         continue;
       }
-      for (const s of parseItem(this, item)) {
+      for (const s of parseItem(this, item, trees)) {
         s.index = index++;
         tracker.assign(s);
         yield s;
-        if (this.bodies && s.parsed) {
-          for (const inner of bodyStatements(this, s)) yield inner;
-        }
       }
     }
   }
@@ -314,6 +326,7 @@ export function isDirectiveComment(sql: string, c: Comment): boolean {
 export interface ParsedDocument {
   doc: SqlDocument;
   statements: Statement[];
+  /** The statements of every DO block and function body, in order. */
   nested: Statement[];
   items: DocumentItem[];
 }
@@ -322,8 +335,10 @@ export function parseDocument(sql: string, options: DocumentOptions = {}): Parse
   const doc = new SqlDocument(sql, options);
   const out: ParsedDocument = { doc, statements: [], nested: [], items: [] };
   for (const e of doc.events()) {
-    if (e instanceof Statement) (e.parent ? out.nested : out.statements).push(e);
-    else out.items.push(e);
+    if (e instanceof Statement) {
+      out.statements.push(e);
+      out.nested.push(...e.body);
+    } else out.items.push(e);
   }
   out.items.sort((a, b) => a.start - b.start);
   return out;
@@ -358,7 +373,7 @@ export class TransactionTracker {
   }
 
   assign(s: Statement): void {
-    const action = s.plain || !s.node ? null : txAction(s.node);
+    const action = isPlain(s) || !s.node ? null : txAction(s.node);
     if (!this.autocommit && this.state === "none" && s.parsed && !action && !blockRefusal(s, { postgresVersion: 99 })) {
       // AUTOCOMMIT off: psql sends BEGIN first, and the block stays open until COMMIT or ROLLBACK.
       s.implicitBegin = true;
@@ -441,7 +456,7 @@ function applyMasks(sql: string, start: number, end: number, masks: Mask[] | nul
   return out + sql.slice(at, end);
 }
 
-function parseItem(doc: SqlDocument, item: StatementItem): Statement[] {
+function parseItem(doc: SqlDocument, item: StatementItem, trees: ReadonlySet<string> | undefined): Statement[] {
   const sql = doc.sql;
   const identity = (base: number) => (i: number) => base + i;
   let parseText = applyMasks(sql, item.start, item.end, item.masks, true);
@@ -486,7 +501,7 @@ function parseItem(doc: SqlDocument, item: StatementItem): Statement[] {
   }
 
   const shape = plainShape(parseText);
-  if (shape && acceptsSql(parseText)) {
+  if (shape && !trees?.has(shape.nodeType) && acceptsSql(parseText)) {
     const s = make(item.start, item.end, parseText, item.start);
     s.defer(shape);
     return [s];
@@ -591,7 +606,7 @@ function setNode(s: Statement, node: PgNode): void {
 
 // --- statements inside function bodies and DO blocks ---
 
-interface Literal {
+export interface Literal {
   /** Index (in the statement's parse text) of the opening quote and just past the closing one. */
   open: number;
   close: number;
@@ -658,29 +673,37 @@ function literalAt(text: string, from: number): Literal | null {
   return null;
 }
 
-const FUNCTION_BODY_WORTH_READING = /\b(?:update|delete)\b/i;
+/** The string body of a DO block or of a function or procedure, and its language. */
+export interface BodySource {
+  literal: Literal;
+  language: string;
+}
 
-/**
- * Statements inside the string body of a DO block, or of a function or procedure whose body holds
- * an UPDATE or DELETE.
- */
-function bodyStatements(doc: SqlDocument, s: Statement): Statement[] {
+/** The string body of a DO block or function (null for other statements and BEGIN ATOMIC bodies). */
+export function bodySource(s: Statement): BodySource | null {
   const type = s.nodeType;
-  if (type !== "CreateFunctionStmt" && type !== "DoStmt") return [];
-  const out: Statement[] = [];
+  if ((type !== "CreateFunctionStmt" && type !== "DoStmt") || !s.parsed) return null;
   const body = nodeBody(s.node);
   const opts = defElems(type === "DoStmt" ? body.args : body.options);
   const language = String(nodeBody(opts.find((d) => d.defname === "language")?.arg).sval ?? (type === "DoStmt" ? "plpgsql" : "sql")).toLowerCase();
   const as = opts.find((d) => d.defname === "as");
-  if (!as || body.sql_body) return out; // BEGIN ATOMIC bodies are already in the AST
+  if (!as || body.sql_body) return null; // BEGIN ATOMIC bodies are already in the AST
   // an index of the parse text (which may begin before the statement)
   const from = typeof as.location === "number" && as.location >= 0 ? s.indexOf(as.location) : s.start - s.offsetOfIndex(0);
-  const lit = literalAt(s.parseText, Math.max(0, from));
-  if (!lit || lit.content.trim() === "") return out;
-  // A function's statements run when it is called, not here: the rules look inside only for the
-  // UPDATE and DELETE require-where checks (the CREATE itself is the write require-transaction
-  // counts). A body with neither word is not parsed. DO blocks run here: every statement counts.
-  if (type === "CreateFunctionStmt" && !FUNCTION_BODY_WORTH_READING.test(lit.content)) return out;
+  const literal = literalAt(s.parseText, Math.max(0, from));
+  if (!literal || literal.content.trim() === "") return null;
+  return { literal, language };
+}
+
+/**
+ * Statements inside the string body of a DO block, or of a function or procedure (SQL or PL/pgSQL).
+ * A function's statements run when it is called, not here; a DO block's run here.
+ */
+function bodyStatements(doc: SqlDocument, s: Statement): Statement[] {
+  const out: Statement[] = [];
+  const source = s.bodySource;
+  if (!source) return out;
+  const { literal: lit, language } = source;
   const mapIndex = (i: number) => s.offsetOfIndex(lit.map(i));
 
   if (language === "sql") {

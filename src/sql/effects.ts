@@ -3,6 +3,7 @@
  * and ambiguous-statement-split (say what a cut-off chunk would do).
  */
 import { nodeBody, nodeType, relationName } from "./classify.js";
+import { executedNodes, type Via } from "./statements.js";
 import type { Statement } from "./document.js";
 import type { PgNode } from "./parser.js";
 
@@ -26,75 +27,33 @@ export interface DmlTarget {
   relationLocation: number;
   scope: RowScope;
   /** Where it sits: top level, a WITH query, a BEGIN ATOMIC body, EXPLAIN ANALYZE, PREPARE. */
-  via: "statement" | "cte" | "body" | "explain" | "prepare";
+  via: Via;
 }
 
 /**
  * Every UPDATE and DELETE a statement runs: the statement itself, data-modifying CTEs, BEGIN
- * ATOMIC bodies, EXPLAIN ANALYZE and PREPARE. Rule actions (CREATE RULE) and plain EXPLAIN
- * (not executed) are left out.
+ * ATOMIC bodies, EXPLAIN ANALYZE and PREPARE (see `executedNodes`).
  */
 export function dmlTargets(node: PgNode | null): DmlTarget[] {
   const out: DmlTarget[] = [];
-  if (node) visit(node, "statement", out);
+  for (const n of executedNodes(node)) {
+    if (n.type === "UpdateStmt" || n.type === "DeleteStmt") out.push(dmlTarget(n.type, n.body, n.via));
+  }
   return out;
 }
 
-function visit(node: PgNode, via: DmlTarget["via"], out: DmlTarget[]): void {
-  const type = nodeType(node);
-  const body = nodeBody(node);
-  if (type === "UpdateStmt" || type === "DeleteStmt") {
-    const verb = type === "UpdateStmt" ? "UPDATE" : "DELETE";
-    const rv = body.relation as PgNode | undefined;
-    out.push({
-      verb,
-      table: relationName(rv),
-      body,
-      relationLocation: typeof rv?.location === "number" ? rv.location : -1,
-      scope: rowScope(body, verb),
-      via,
-    });
-  }
-  if (type === "ExplainStmt") {
-    const analyze = (body.options as PgNode[] | undefined)?.some((o) => nodeBody(o).defname === "analyze");
-    if (analyze && body.query) visit(body.query as PgNode, "explain", out);
-    return;
-  }
-  if (type === "PrepareStmt" && body.query) {
-    visit(body.query as PgNode, "prepare", out);
-    return;
-  }
-  if (type === "CreateFunctionStmt" && body.sql_body) {
-    forEachNode(body.sql_body, (n) => visit(n, "body", out));
-    return;
-  }
-  const ctes = (body.withClause as PgNode | undefined)?.ctes as PgNode[] | undefined;
-  for (const c of ctes ?? []) {
-    const q = nodeBody(c).ctequery as PgNode | undefined;
-    if (q) visit(q, "cte", out);
-  }
-  // INSERT … SELECT with its own WITH clause
-  if (type === "InsertStmt" && body.selectStmt) visitCtesOnly(body.selectStmt as PgNode, out);
-}
-
-function visitCtesOnly(node: PgNode, out: DmlTarget[]): void {
-  const ctes = (nodeBody(node).withClause as PgNode | undefined)?.ctes as PgNode[] | undefined;
-  for (const c of ctes ?? []) {
-    const q = nodeBody(c).ctequery as PgNode | undefined;
-    if (q) visit(q, "cte", out);
-  }
-}
-
-/** Statement nodes inside a BEGIN ATOMIC body (nested Lists). */
-function forEachNode(value: unknown, fn: (n: PgNode) => void): void {
-  if (!value || typeof value !== "object") return;
-  if (Array.isArray(value)) {
-    for (const v of value) forEachNode(v, fn);
-    return;
-  }
-  const t = nodeType(value as PgNode);
-  if (t === "List") forEachNode(nodeBody(value as PgNode).items, fn);
-  else if (t.endsWith("Stmt")) fn(value as PgNode);
+/** What an UPDATE or DELETE (its node's fields) touches. */
+export function dmlTarget(type: "UpdateStmt" | "DeleteStmt", body: PgNode, via: Via): DmlTarget {
+  const verb = type === "UpdateStmt" ? "UPDATE" : "DELETE";
+  const rv = body.relation as PgNode | undefined;
+  return {
+    verb,
+    table: relationName(rv),
+    body,
+    relationLocation: typeof rv?.location === "number" ? rv.location : -1,
+    scope: rowScope(body, verb),
+    via,
+  };
 }
 
 function rowScope(body: PgNode, verb: "UPDATE" | "DELETE"): RowScope {

@@ -7,7 +7,7 @@
  * pages named in `page` (https://www.postgresql.org/docs/18/<page>.html).
  */
 import { defElems, nodeBody } from "./classify.js";
-import type { Statement } from "./document.js";
+import { isPlain, type Statement } from "./document.js";
 import type { PgNode } from "./parser.js";
 
 export interface BlockRefusal {
@@ -55,7 +55,7 @@ function option(list: unknown, name: string): PgNode | undefined {
  * its shape is none of the statements below (so its tree need not be built to say so).
  */
 function treeOf(stmt: Statement): { type: string; b: PgNode } | null {
-  if (stmt.plain || !stmt.node) return null;
+  if (isPlain(stmt) || !stmt.node) return null;
   return { type: stmt.nodeType, b: nodeBody(stmt.node) };
 }
 

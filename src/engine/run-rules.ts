@@ -1,0 +1,182 @@
+/**
+ * Runs rules over a file's documents: the one place listeners are called. For each SQL document it
+ * works out from the listeners of the rules that read it what the front-end must build (the trees
+ * of which statement types, which DO and function bodies), then hands every rule what it subscribed
+ * to, in document order. A rule that throws is reported once and sits out the rest of the file.
+ */
+import { isPlain, Statement, type DocumentItem, type SqlDocument } from "../sql/document.js";
+import { executedNodes, statementWords } from "../sql/statements.js";
+import type { TextDocument } from "../secrets/text-document.js";
+import type { NodeContext, ReportDescriptor, Rule, RuleContext, RuleListeners, SharedSettings } from "./rule.js";
+
+/** A rule to run over a file's documents: its options and its configured severity. */
+export interface RuleRun {
+  rule: Rule;
+  options: unknown;
+  severity: 1 | 2;
+}
+
+/** A SQL document of a file, and how its offsets map to the file's. */
+export interface SqlPart {
+  doc: SqlDocument;
+  /**
+   * Maps a document offset to an offset of the host file; with `end`, the exclusive end of a
+   * range (they differ where an embedded string's pieces join: `'…' + '…'`, `${sql`…`}`).
+   */
+  toHost(offset: number, end?: boolean): number;
+  /**
+   * The document's events, already produced (the ESLint plugin runs each rule on its own over the
+   * same parsed statements); default: `doc.events()`, lexed and parsed as the rules read them.
+   */
+  events?: readonly (Statement | DocumentItem)[];
+}
+
+/** The documents of one file, as the extractor builds them. */
+export interface FileDocuments {
+  sql: SqlPart[];
+  /** The text document (the whole file), for text rules; null when none runs. */
+  text: TextDocument | null;
+}
+
+/** What a rule reported, in document offsets, with how to place it in the file. */
+export interface Pending {
+  rule: Rule;
+  severity: 1 | 2;
+  descriptor: ReportDescriptor;
+  /** Document offset → host offset (`end`: for the exclusive end of a range). */
+  toHost: (o: number, end?: boolean) => number;
+  /** SQL inside a code string: a fix is kept only when its text needs no escaping there. */
+  embedded: boolean;
+}
+
+const EVENTS = new Set(["statement", "transaction", "item", "end", "text"]);
+
+/** The statement types a set of listeners subscribes to. */
+export function subscribedTypes(listeners: RuleListeners): string[] {
+  return Object.keys(listeners).filter((k) => !EVENTS.has(k) && typeof (listeners as Record<string, unknown>)[k] === "function");
+}
+
+export function runRules(runs: Iterable<RuleRun>, documents: FileDocuments, settings: SharedSettings): { pending: Pending[]; internal: string[] } {
+  const pending: Pending[] = [];
+  const internal: string[] = [];
+  const list = [...runs];
+  for (const part of documents.sql) runSqlRules(settings, part, list, pending, internal);
+  if (documents.text) runTextRules(settings, documents.text, list, pending, internal);
+  return { pending, internal };
+}
+
+interface Live {
+  rule: Rule;
+  listeners: RuleListeners;
+  dead: boolean;
+}
+
+type NodeListener = (node: unknown, at: NodeContext) => void;
+
+function runSqlRules(settings: SharedSettings, part: SqlPart, runs: RuleRun[], pending: Pending[], internal: string[]): void {
+  const doc = part.doc;
+  const live: Live[] = [];
+  for (const run of runs) {
+    const rule = run.rule;
+    if (!rule.appliesTo.includes(doc.kind)) continue;
+    const context: RuleContext<unknown> = {
+      options: run.options,
+      settings,
+      doc,
+      report(descriptor) {
+        pending.push({ rule, severity: run.severity, descriptor, toHost: part.toHost, embedded: doc.kind === "embedded" });
+      },
+    };
+    const listeners = guard(rule, internal, () => rule.create(context));
+    if (listeners) live.push({ rule, listeners, dead: false });
+  }
+  if (live.length === 0) return;
+
+  const onStatement = live.filter((x) => x.listeners.statement);
+  const onTransaction = live.filter((x) => x.listeners.transaction);
+  const onItem = live.filter((x) => x.listeners.item);
+  // statement type → the rules listening for it
+  const byType = new Map<string, { x: Live; fn: NodeListener }[]>();
+  for (const x of live) {
+    for (const type of subscribedTypes(x.listeners)) {
+      const fn = (x.listeners as Record<string, NodeListener>)[type]!;
+      let list = byType.get(type);
+      if (!list) byType.set(type, (list = []));
+      list.push({ x, fn });
+    }
+  }
+  // A DO block or function body is read only when it may hold a statement some rule listens for.
+  const bodyWords = byType.size > 0 ? statementWords(byType.keys()) : undefined;
+  const trees = new Set(byType.keys());
+
+  const call = (x: Live, fn: () => void) => {
+    if (x.dead) return;
+    try {
+      fn();
+    } catch (err) {
+      x.dead = true;
+      internal.push(internalMessage(x.rule, err));
+    }
+  };
+  const dispatch = (stmt: Statement, body: Statement | null) => {
+    // a plain statement runs no other statement: its own type decides whether its tree is needed
+    if (isPlain(stmt) && !byType.has(stmt.nodeType)) return;
+    const node = stmt.node;
+    if (!node) return;
+    for (const n of executedNodes(node)) {
+      const listeners = byType.get(n.type);
+      if (!listeners) continue;
+      const at: NodeContext = { stmt, via: n.via, body };
+      for (const { x, fn } of listeners) call(x, () => fn(n.body, at));
+    }
+  };
+
+  // The hot loop: every event to the rules that listen for it.
+  for (const e of part.events ?? doc.events(trees)) {
+    if (!(e instanceof Statement)) {
+      for (const x of onItem) call(x, () => x.listeners.item!(e));
+      continue;
+    }
+    for (const x of onStatement) call(x, () => x.listeners.statement!(e));
+    if (e.txControl) for (const x of onTransaction) call(x, () => x.listeners.transaction!(e));
+    if (byType.size === 0) continue;
+    dispatch(e, null);
+    if (bodyWords !== undefined) {
+      const source = e.bodySource;
+      if (source && (bodyWords === null || bodyWords.test(source.literal.content))) for (const inner of e.body) dispatch(inner, e);
+    }
+  }
+  for (const x of live) if (x.listeners.end) call(x, () => x.listeners.end!());
+}
+
+function runTextRules(settings: SharedSettings, doc: TextDocument, runs: RuleRun[], pending: Pending[], internal: string[]): void {
+  for (const run of runs) {
+    const rule = run.rule;
+    if (!rule.appliesTo.includes("text")) continue;
+    const context: RuleContext<unknown> = {
+      options: run.options,
+      settings,
+      doc,
+      report(descriptor) {
+        pending.push({ rule, severity: run.severity, descriptor, toHost: (o) => o, embedded: false });
+      },
+    };
+    const listeners = guard(rule, internal, () => rule.create(context));
+    if (listeners?.text) guard(rule, internal, () => (listeners.text!(doc), true));
+  }
+}
+
+/** Runs rule code; a throw becomes an internal-error message instead of a crash. */
+function guard<T>(rule: Rule, internal: string[], fn: () => T): T | null {
+  try {
+    return fn();
+  } catch (e) {
+    internal.push(internalMessage(rule, e));
+    return null;
+  }
+}
+
+function internalMessage(rule: Rule, e: unknown): string {
+  const err = e as Error;
+  return `internal error in rule ${rule.id}: ${err?.message ?? String(e)} — please report this at https://github.com/sqlguard/sqlguard/issues`;
+}
