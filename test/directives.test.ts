@@ -21,6 +21,13 @@ test("disable-line, block comments, several rules, no rule = all", () => {
   assert.equal(lint("-- sqlguard-disable-next-line sqlguard/require-where\nDELETE FROM t;").messages, [], "ESLint-style ids work too");
 });
 
+test("the same directive words in every document kind: a JSDoc-style block works in SQL as in code", () => {
+  assert.equal(lint("/** sqlguard-disable-next-line require-where -- what editors write */\nDELETE FROM t;").messages, []);
+  const code = "/** sqlguard-disable-next-line require-where */\nawait sql`DELETE FROM t`;";
+  assert.equal(lint(code, { filePath: "repo.ts" }).messages, []);
+  assert.equal(lint("/** sqlguard-assume-in-transaction */\nCREATE TABLE a (id int);\nCREATE TABLE b (id int);").messages, [], "file directives too");
+});
+
 test("disable … enable ranges", () => {
   const sql = ["-- sqlguard-disable require-where", "DELETE FROM a;", "DELETE FROM b;", "-- sqlguard-enable require-where", "DELETE FROM c;"].join("\n");
   assert.equal(brief(lint(sql, { config: only }).messages), ["5:1-5:14 require-where DELETE without WHERE removes every row of c"]);

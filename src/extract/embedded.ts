@@ -22,6 +22,7 @@ import type { TSESTree } from "@typescript-eslint/typescript-estree";
 import { SqlDocument } from "../sql/document.js";
 import { parseSql, type PgNode, type RawStmt } from "../sql/parser.js";
 import type { JsonSchema } from "../engine/schema.js";
+import { directiveText, fileTransactionDirective, isDirective } from "../directives/words.js";
 import { CookedText, cookInto } from "./cook.js";
 import { CODE_EXTENSIONS } from "./extensions.js";
 
@@ -1158,12 +1159,11 @@ export function extractFromProgram(program: TSESTree.Program, text: string, opti
   // the file directives of SQL scripts work in code comments too, for every string of the file
   let fileAssumes = options.assumeInTransaction ?? false;
   for (const c of program.comments ?? []) {
-    // a JSDoc-style `/** sqlguard-… */` is read like `/* sqlguard-… */`, as in .sql files
-    const text = c.type === "Block" && c.value.startsWith("*") ? c.value.slice(1) : c.value;
-    if (!/^\s*sqlguard-/.test(text)) continue;
+    const text = directiveText(c.value, c.type === "Block");
+    if (!isDirective(text)) continue;
     result.comments.push({ start: c.range[0], end: c.range[1], block: c.type === "Block", text });
-    if (/^\s*sqlguard-assume-in-transaction\b/.test(text)) fileAssumes = true;
-    else if (/^\s*sqlguard-no-transaction\b/.test(text)) fileAssumes = false;
+    const file = fileTransactionDirective(text);
+    if (file) fileAssumes = file === "assume-in-transaction";
   }
   for (const c of walker.nested) {
     result.skipped.push({ start: c.node.range[0], end: c.node.range[1], origin: c.origin, reason: "nested" });

@@ -9,6 +9,7 @@ import { SqlDocument } from "../sql/document.js";
 import { textDocument, type TextDocument } from "../secrets/text-document.js";
 import type { DirectiveComment } from "../engine/directives.js";
 import { commentBody, isDirectiveComment } from "../sql/document.js";
+import { directiveText } from "../directives/words.js";
 import { textComments } from "./text-comments.js";
 import type { FileNotice } from "../engine/types.js";
 import type { SqlPart } from "../engine/run-rules.js";
@@ -89,7 +90,7 @@ export function extract(filePath: string, text: string, options: ExtractOptions)
         doc.comments
           .filter((c) => isDirectiveComment(text, c))
           .map((c) => ({
-            text: commentBody(text, c),
+            text: directiveText(commentBody(text, c), c.block),
             start: c.start,
             end: c.end,
             line: options.lineOf(c.start),
@@ -140,7 +141,7 @@ function codeDirectiveComments(code: CodeSql, lineOf: (offset: number) => number
       const start = p.toHost(c.start);
       const end = Math.max(start, p.toHost(c.end, true));
       const directive: DirectiveComment = {
-        text: commentBody(sql, c),
+        text: directiveText(commentBody(sql, c), c.block),
         start,
         end,
         line: lineOf(start),

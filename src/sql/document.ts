@@ -19,6 +19,7 @@ import {
 import { acceptsSql, MAY_BE_TOO_DEEP, parsePlpgsql, parseSql, type PgNode, type RawStmt } from "./parser.js";
 import { blockRefusal } from "./transaction.js";
 import { LineIndex, Utf8Offsets } from "./text.js";
+import { directiveText, fileTransactionDirective, isDirective } from "../directives/words.js";
 
 export type DocumentKind = "script" | "embedded";
 
@@ -213,8 +214,6 @@ export interface DocumentOptions {
 }
 
 const FILE_DIRECTIVE = /sqlguard-(?:assume-in-transaction|no-transaction)\b/;
-const ASSUME_TX = /^\s*sqlguard-assume-in-transaction\b/;
-const NO_TX = /^\s*sqlguard-no-transaction\b/;
 
 /** Anything a document yields besides statements. */
 export type DocumentItem = MetaItem | CopyDataItem;
@@ -254,13 +253,10 @@ export class SqlDocument {
       // File directives apply to the whole file wherever they stand: read the comments first.
       const { comments } = lex(sql, { psql: this.psql });
       for (const c of comments) {
-        const body = commentBody(sql, c);
-        if (ASSUME_TX.test(body)) {
-          assume = true;
-          this.transactionDirective = "assume-in-transaction";
-        } else if (NO_TX.test(body)) {
-          assume = false;
-          this.transactionDirective = "no-transaction";
+        const directive = fileTransactionDirective(directiveText(commentBody(sql, c), c.block));
+        if (directive) {
+          assume = directive === "assume-in-transaction";
+          this.transactionDirective = directive;
         }
       }
     }
@@ -315,11 +311,9 @@ export class SqlDocument {
   }
 }
 
-/** A `sqlguard-…` directive: a comment whose text starts with `sqlguard-`. */
+/** A comment holding a `sqlguard-…` directive. */
 export function isDirectiveComment(sql: string, c: Comment): boolean {
-  let i = c.start + 2;
-  while (i < c.end && (sql[i] === " " || sql[i] === "\t" || sql[i] === "\n" || sql[i] === "\r")) i++;
-  return sql.startsWith("sqlguard-", i);
+  return isDirective(directiveText(commentBody(sql, c), c.block));
 }
 
 /** A whole document in memory: for the ESLint language and tests. */
