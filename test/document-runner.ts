@@ -8,6 +8,7 @@ import { formatMessage } from "../src/engine/rule.js";
 import { runRules } from "../src/engine/run-rules.js";
 import { rules } from "../src/engine/registry.js";
 import { withDefaults } from "../src/engine/schema.js";
+import { DEFAULT_POSTGRES_VERSION } from "../src/engine/config.js";
 import { SqlDocument, type DocumentOptions } from "../src/sql/document.js";
 import { LineIndex } from "../src/sql/text.js";
 
@@ -18,7 +19,7 @@ export function runRule(ruleId: string, sql: string, docOptions: DocumentOptions
   const { pending, internal } = runRules(
     [{ rule, options: withDefaults(rule.schema, options), severity: 2 }],
     { sql: [{ doc, toHost: (o) => o }], text: null },
-    { prodHosts: [], localHosts: [] },
+    { prodHosts: [], localHosts: [], postgresVersion: DEFAULT_POSTGRES_VERSION },
   );
   if (internal.length > 0) throw new Error(internal.join("\n"));
   const lines = new LineIndex(sql);

@@ -6,7 +6,7 @@ import { scanQuoted } from "../../src/sql/lexer.js";
 import { assumedBy, blockNeed, blockRefusal, byStatement, openedHere, type BlockRefusal } from "../../src/sql/transaction.js";
 
 export interface Options {
-  postgresVersion: number;
+  postgresVersion?: number;
   newEnumValues: boolean;
   implicitTransaction: boolean;
 }
@@ -50,9 +50,8 @@ export default defineRule({
       postgresVersion: {
         type: "integer",
         minimum: 9,
-        default: 14,
         description:
-          "Oldest PostgreSQL major version the SQL must run on. Below 12, `ALTER TYPE … ADD VALUE` inside a block is reported too (PostgreSQL 11 and older refuse it).",
+          "Oldest PostgreSQL major version the SQL must run on (default: the config's `postgresVersion`). Below 12, `ALTER TYPE … ADD VALUE` inside a block is reported too (PostgreSQL 11 and older refuse it).",
       },
       newEnumValues: {
         type: "boolean",
@@ -70,7 +69,8 @@ export default defineRule({
   create(context) {
     const doc = context.doc;
     if (doc.kind === "text") return {};
-    const { postgresVersion, newEnumValues, implicitTransaction } = context.options;
+    const { newEnumValues, implicitTransaction } = context.options;
+    const postgresVersion = context.options.postgresVersion ?? context.settings.postgresVersion;
     const script = doc.kind === "script";
     const by = assumedBy(doc);
     /** Subscriptions whose slot was detached earlier in the script (`SET (slot_name = NONE)`). */

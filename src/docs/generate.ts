@@ -58,9 +58,9 @@ export function ruleBlock(rule: Rule): string {
   } else {
     lines.push("| option | type | default | description |", "| --- | --- | --- | --- |");
     for (const [name, p] of props) {
-      lines.push(`| \`${name}\` | ${optionType(p)} | \`${JSON.stringify(p.default)}\` | ${p.description ?? ""} |`);
+      lines.push(`| \`${name}\` | ${optionType(p)} | ${p.default === undefined ? "see description" : `\`${JSON.stringify(p.default)}\``} | ${p.description ?? ""} |`);
     }
-    const example = Object.fromEntries(props.map(([k, p]) => [k, p.default]));
+    const example = Object.fromEntries(props.filter(([, p]) => p.default !== undefined).map(([k, p]) => [k, p.default]));
     lines.push("", "```json", JSON.stringify({ rules: { [rule.id]: [rule.defaultSeverity === "off" ? "warn" : rule.defaultSeverity, example] } }, null, 2), "```");
   }
   lines.push(END);

@@ -29,6 +29,7 @@ export interface UserConfig {
   assumeInTransaction?: string[];
   prodHosts?: string[];
   localHosts?: string[];
+  postgresVersion?: number;
   overrides?: { files: string[]; rules?: Record<string, RuleSetting>; assumeInTransaction?: boolean }[];
   reportUnusedDirectives?: Severity;
   maxFileSize?: number | string;
@@ -36,6 +37,12 @@ export interface UserConfig {
 }
 
 export const CONFIG_FILES = ["sqlguard.config.json", "sqlguard.config.js", "sqlguard.config.mjs"] as const;
+
+/**
+ * The oldest PostgreSQL major version the project still supports (https://www.postgresql.org/support/versioning/):
+ * 14 stopped receiving fixes on 2026-11-12.
+ */
+export const DEFAULT_POSTGRES_VERSION = 15;
 
 const stringList: JsonSchema = { type: "array", items: { type: "string" } };
 
@@ -53,6 +60,12 @@ export const configSchema: JsonSchema = {
     },
     prodHosts: { ...stringList, description: "Host globs that always count as production." },
     localHosts: { ...stringList, description: "Host globs that never count as production." },
+    postgresVersion: {
+      type: "integer",
+      minimum: 9,
+      maximum: 99,
+      description: `Oldest PostgreSQL major version the SQL must run on (default ${DEFAULT_POSTGRES_VERSION}, the oldest the PostgreSQL project still supports): what is safe depends on it.`,
+    },
     overrides: {
       type: "array",
       items: {
@@ -98,6 +111,7 @@ export class Config {
   readonly maxFileSize: number;
   readonly prodHosts: string[];
   readonly localHosts: string[];
+  readonly postgresVersion: number;
   /** Which strings in TypeScript/JavaScript files hold SQL. */
   readonly embedded: EmbeddedSettings;
 
@@ -139,6 +153,7 @@ export class Config {
     this.maxFileSize = parseSize(user.maxFileSize, where) ?? DEFAULT_MAX_FILE_SIZE;
     this.prodHosts = user.prodHosts ?? [];
     this.localHosts = user.localHosts ?? [];
+    this.postgresVersion = user.postgresVersion ?? DEFAULT_POSTGRES_VERSION;
     const embedded = resolveEmbedded(user.embedded);
     if (embedded.errors.length > 0) throw new ConfigError(`${where}: ${embedded.errors[0]}`);
     this.embedded = embedded.settings;

@@ -87,7 +87,7 @@ function lintOnce(text: string, config: Config, options: LintTextOptions): FileR
   if (!options.noRules) {
     const extraction = extract(filePath, text, { assumeInTransaction: config.assumeInTransaction(filePath), lineOf, embedded: config.embedded });
     notices.push(...(extraction.notices ?? []));
-    const settings: SharedSettings = { prodHosts: config.prodHosts, localHosts: config.localHosts };
+    const settings: SharedSettings = { prodHosts: config.prodHosts, localHosts: config.localHosts, postgresVersion: config.postgresVersion };
     const runs: RuleRun[] = [...config.rulesFor(filePath).values()].map((r) => ({ rule: r.rule, options: r.options, severity: r.severity === "error" ? 2 : 1 }));
     ({ pending, internal } = runRules(runs, { sql: extraction.sql, text: extraction.text }, settings));
     comments = extraction.comments();

@@ -66,6 +66,8 @@ export interface SharedSettings {
   readonly prodHosts: readonly string[];
   /** Host globs that never count as production (config `localHosts`). */
   readonly localHosts: readonly string[];
+  /** The oldest PostgreSQL major version the SQL must run on (config `postgresVersion`). */
+  readonly postgresVersion: number;
 }
 
 export interface RuleContext<O = unknown, M extends string = string> {
@@ -123,6 +125,11 @@ export interface RuleDefinition<O = Record<string, never>, M extends string = st
   /** The fix is only applied with --fix. */
   fixable?: boolean;
   hasSuggestions?: boolean;
+  /**
+   * A migration-safety rule (locks, rewrites, schema changes on a live database): on at its default
+   * severity in files detected as migrations, off elsewhere unless the config turns it on.
+   */
+  migration?: boolean;
   /** Called once per document; returns the listeners. Pure: no I/O, no config lookup. */
   create(context: RuleContext<O, M>): RuleListeners;
 }

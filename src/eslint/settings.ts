@@ -6,7 +6,7 @@
  */
 import path from "node:path";
 import picomatch from "picomatch";
-import { configSchema } from "../engine/config.js";
+import { configSchema, DEFAULT_POSTGRES_VERSION } from "../engine/config.js";
 import type { SharedSettings } from "../engine/rule.js";
 import { validate, type JsonSchema } from "../engine/schema.js";
 import { embeddedSchema, resolveEmbedded, type EmbeddedConfig, type EmbeddedSettings } from "../extract/embedded.js";
@@ -14,6 +14,7 @@ import { embeddedSchema, resolveEmbedded, type EmbeddedConfig, type EmbeddedSett
 export interface PluginSettings {
   prodHosts?: string[];
   localHosts?: string[];
+  postgresVersion?: number;
   /** Globs (relative to ESLint's working directory), or true/false for the files a config object matches. */
   assumeInTransaction?: string[] | boolean;
   embedded?: EmbeddedConfig;
@@ -27,6 +28,7 @@ export const settingsSchema: JsonSchema = {
   properties: {
     prodHosts: cli.prodHosts!,
     localHosts: cli.localHosts!,
+    postgresVersion: cli.postgresVersion!,
     assumeInTransaction: {
       description:
         "Files a migration tool runs inside a transaction of its own: globs relative to ESLint's working directory, or `true` in a config object whose `files` select them.",
@@ -93,7 +95,7 @@ function build(user: PluginSettings): ResolvedSettings {
   const assume = user.assumeInTransaction;
   const match = Array.isArray(assume) && assume.length > 0 ? picomatch(assume, { dot: true }) : null;
   return {
-    shared: { prodHosts: user.prodHosts ?? [], localHosts: user.localHosts ?? [] },
+    shared: { prodHosts: user.prodHosts ?? [], localHosts: user.localHosts ?? [], postgresVersion: user.postgresVersion ?? DEFAULT_POSTGRES_VERSION },
     embedded: embedded.settings,
     assumeInTransaction(file, cwd) {
       if (typeof assume === "boolean") return assume;
