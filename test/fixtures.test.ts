@@ -2,7 +2,8 @@
  * Ruff-style fixtures: every file in rules/<id>/fixtures/ is linted with that rule (and
  * syntax-error) at its default settings, and its findings compared to the snapshot beside it
  * (`<file>.snap`), so adding a rule never rewrites another rule's snapshots.
- * UPDATE_SNAPSHOTS=1 rewrites them.
+ * UPDATE_SNAPSHOTS=1 rewrites them. A missing snapshot is written on a developer's machine (for a
+ * new fixture) and fails in CI (CI=true), where nobody would read what was written.
  */
 import { existsSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
@@ -12,6 +13,11 @@ import { rules } from "../src/engine/registry.js";
 import { brief, lint, root } from "./helpers.js";
 
 const test = suite("fixtures");
+
+function isCI(): boolean {
+  const ci = process.env.CI;
+  return ci !== undefined && ci !== "" && ci !== "0" && ci !== "false";
+}
 
 for (const id of readdirSync(path.join(root, "rules"))) {
   const dir = path.join(root, "rules", id, "fixtures");
@@ -25,6 +31,7 @@ for (const id of readdirSync(path.join(root, "rules"))) {
       const result = lint(readFileSync(file, "utf8"), { filePath: rel, config: { rules: only, reportUnusedDirectives: "off" } });
       const actual = brief(result.messages).join("\n") + "\n";
       const snap = `${file}.snap`;
+      if (!existsSync(snap) && isCI()) assert.unreachable(`${rel}.snap is missing: run the tests locally to write it, read it, and commit it`);
       if (process.env.UPDATE_SNAPSHOTS || !existsSync(snap)) writeFileSync(snap, actual);
       assert.fixture(actual, readFileSync(snap, "utf8"));
     });

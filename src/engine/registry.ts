@@ -1,24 +1,8 @@
-/** Every rule sqlguard ships, by id. A test checks that each folder of rules/ is listed here. */
-import ambiguousStatementSplit from "../../rules/ambiguous-statement-split/index.js";
-import requireSemicolon from "../../rules/require-semicolon/index.js";
-import noProdConnectionString from "../../rules/no-prod-connection-string/index.js";
-import requireTransaction from "../../rules/require-transaction/index.js";
-import requireWhere from "../../rules/require-where/index.js";
-import syntaxError from "../../rules/syntax-error/index.js";
-import transactionIncompatibleStatement from "../../rules/transaction-incompatible-statement/index.js";
-import unbalancedTransaction from "../../rules/unbalanced-transaction/index.js";
+/** Every rule sqlguard ships, by id (assembled in rules/index.ts). */
+import { builtinRules } from "../../rules/index.js";
 import type { Rule } from "./rule.js";
 
-export const rules: readonly Rule[] = [
-  requireWhere,
-  noProdConnectionString,
-  ambiguousStatementSplit,
-  requireSemicolon,
-  requireTransaction,
-  unbalancedTransaction,
-  transactionIncompatibleStatement,
-  syntaxError,
-];
+export const rules: readonly Rule[] = builtinRules;
 
 export const ruleById: ReadonlyMap<string, Rule> = new Map(rules.map((r) => [r.id, r]));
 
