@@ -49,7 +49,7 @@ export class ResultCache {
 
   set(filePath: string, contentHash: string, result: FileResult): void {
     if (result.messages.some((m) => m.internal || m.fatal)) return; // never remember a failure
-    const { output: _output, contentHash: _hash, ...kept } = result as FileResult & { contentHash?: string };
+    const { output: _output, contentHash: _hash, fixed: _fixed, ...kept } = result as FileResult & { contentHash?: string; fixed?: Uint8Array };
     this.data.files[filePath] = { hash: contentHash, result: kept };
     this.dirty = true;
   }

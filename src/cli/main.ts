@@ -192,9 +192,9 @@ async function run(argv: string[], io: CliIO): Promise<number> {
   // A file that cannot be written gets an error of its own; the other files are still fixed.
   const writeFix = opts.fix
     ? async (r: LintedFile) => {
-        if (r.output === undefined) return;
+        if (r.fixed === undefined) return;
         try {
-          await writeAtomically(r.filePath, r.output);
+          await writeAtomically(r.filePath, r.fixed);
         } catch (e) {
           failedWrites.add(r);
           r.messages.unshift({
@@ -210,7 +210,7 @@ async function run(argv: string[], io: CliIO): Promise<number> {
           });
           r.errorCount++;
         }
-        delete r.output;
+        delete r.fixed;
       }
     : undefined;
   const lintSome = (some: SourceFile[]) =>
@@ -306,7 +306,7 @@ async function lintWithCache(
     async (r, file) => {
       // A fixed file is remembered with the text written (its result is that text's), and only
       // if the write succeeded; an unfixed one with the bytes that were linted.
-      const hash = r.output !== undefined ? contentHash(Buffer.from(r.output)) : r.contentHash;
+      const hash = r.fixed !== undefined ? contentHash(r.fixed) : r.contentHash;
       delete r.contentHash;
       await onResult?.(r, file);
       if (hash && !failedWrites.has(r)) cache.set(file.path, hash, r);
@@ -322,7 +322,7 @@ async function lintWithCache(
  * leaves half a file: the original stays until the rename. When writing fails, the temporary file
  * is removed and the error names the file.
  */
-export async function writeAtomically(file: string, text: string): Promise<void> {
+export async function writeAtomically(file: string, text: string | Uint8Array): Promise<void> {
   try {
     await writeFileAtomically(file, text, (await fs.stat(file)).mode);
   } catch (e) {
