@@ -49,7 +49,7 @@ export class ResultCache {
 
   set(filePath: string, contentHash: string, result: FileResult): void {
     if (result.messages.some((m) => m.internal || m.fatal)) return; // never remember a failure
-    const { output: _output, contentHash: _hash, fixed: _fixed, ...kept } = result as FileResult & { contentHash?: string; fixed?: Uint8Array };
+    const { output: _output, contentHash: _hash, fixed: _fixed, stamp: _stamp, ...kept } = result as FileResult & { contentHash?: string; fixed?: Uint8Array; stamp?: unknown };
     this.data.files[filePath] = { hash: contentHash, result: kept };
     this.dirty = true;
   }

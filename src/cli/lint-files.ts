@@ -11,6 +11,7 @@ import { fileKind } from "../extract/index.js";
 import { decodeSource, overLimit, readSource, type ReadResult } from "../sources/files.js";
 import { loadParser } from "../sql/parser.js";
 import { LineIndex } from "../sql/text.js";
+import { stampOf, type ReadStamp } from "../util/write.js";
 import { ByteFixer } from "./fix-bytes.js";
 import { lintInParallel, threadCount, type Concurrency } from "./pool.js";
 
@@ -37,7 +38,7 @@ export interface LintFilesOptions {
  * A result, the hash of the bytes it is the result of (when asked for), and with --fix the bytes
  * to write (the file as read, with only the fixes' edits changed; see fix-bytes.ts).
  */
-export type LintedFile = FileResult & { contentHash?: string; fixed?: Uint8Array };
+export type LintedFile = FileResult & { contentHash?: string; fixed?: Uint8Array; stamp?: ReadStamp };
 
 /**
  * Lints files, in order, on one thread or several. `onResult` sees each result as soon as it is
@@ -75,6 +76,7 @@ export async function lintFile(file: SourceFile, config: Config, options: LintFi
   let hash: string | undefined;
   /** The bytes read from disk, kept with --fix: the fixed file is made from them. */
   let original: Uint8Array | undefined;
+  let stamp: ReadStamp | undefined;
   // node:crypto is loaded only by runs that hash (--cache): every other run starts faster.
   const contentHash = options.hash ? (await import("./cache.js")).contentHash : null;
   if (file.bytes || file.size !== undefined) {
@@ -88,9 +90,12 @@ export async function lintFile(file: SourceFile, config: Config, options: LintFi
       options.maxFileSize,
       requireText,
       wantBytes
-        ? (bytes) => {
+        ? (bytes, st) => {
             if (contentHash) hash = contentHash(bytes);
-            if (options.fix) original = bytes;
+            if (options.fix) {
+              original = bytes;
+              stamp = stampOf(st);
+            }
           }
         : undefined,
     );
@@ -106,7 +111,10 @@ export async function lintFile(file: SourceFile, config: Config, options: LintFi
     delete result.output; // the text; what is written is `fixed`, made from the bytes
     if (fixer) {
       const fixed = fixer.output();
-      if (fixed) result.fixed = fixed;
+      if (fixed) {
+        result.fixed = fixed;
+        if (stamp) result.stamp = stamp;
+      }
       if (fixer.refusal) addError(result, fixer.text, fixer.refusal.offset, fixer.refusal.message);
     }
   }

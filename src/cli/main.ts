@@ -16,7 +16,7 @@ import { lintFiles, type LintedFile, type LintFilesOptions, type SourceFile } fr
 import { DEFAULT_CACHE_LOCATION } from "./cache-location.js";
 import type { Concurrency } from "./pool.js";
 import { rules } from "../engine/registry.js";
-import { writeFileAtomically } from "../util/write.js";
+import { replaceFileContent, WriteRefused, type ReadStamp } from "../util/write.js";
 import { VERSION } from "../version.js";
 
 export interface CliIO {
@@ -194,7 +194,7 @@ async function run(argv: string[], io: CliIO): Promise<number> {
     ? async (r: LintedFile) => {
         if (r.fixed === undefined) return;
         try {
-          await writeAtomically(r.filePath, r.fixed);
+          await writeAtomically(r.filePath, r.fixed, r.stamp);
         } catch (e) {
           failedWrites.add(r);
           r.messages.unshift({
@@ -211,6 +211,7 @@ async function run(argv: string[], io: CliIO): Promise<number> {
           r.errorCount++;
         }
         delete r.fixed;
+        delete r.stamp;
       }
     : undefined;
   const lintSome = (some: SourceFile[]) =>
@@ -318,14 +319,15 @@ async function lintWithCache(
 }
 
 /**
- * Writes through a temporary file in the same folder and a rename, so a crash or a full disk never
- * leaves half a file: the original stays until the rename. When writing fails, the temporary file
- * is removed and the error names the file.
+ * Writes a fixed file back (see `replaceFileContent`: through links, keeping mode and owner,
+ * never a read-only file, never one that changed since it was read). The error says what could
+ * not be written, file or folder.
  */
-export async function writeAtomically(file: string, text: string | Uint8Array): Promise<void> {
+export async function writeAtomically(file: string, data: string | Uint8Array, stamp?: ReadStamp): Promise<void> {
   try {
-    await writeFileAtomically(file, text, (await fs.stat(file)).mode);
+    await replaceFileContent(file, typeof data === "string" ? Buffer.from(data) : data, stamp);
   } catch (e) {
+    if (e instanceof WriteRefused) throw new Error(`could not write the fixes: ${e.message}`);
     const code = (e as NodeJS.ErrnoException).code;
     throw new Error(`could not write the fixes (${code ?? (e as Error).message})`);
   }

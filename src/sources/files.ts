@@ -3,7 +3,7 @@
  * way git does: each applies below its own folder) and the config's `ignores`; read a file's
  * bytes into text, reporting what cannot be linted instead of failing the run.
  */
-import { promises as fs, existsSync, lstatSync, readFileSync, statSync } from "node:fs";
+import { promises as fs, existsSync, lstatSync, readFileSync, statSync, type Stats } from "node:fs";
 import path from "node:path";
 import { decodeUtf8, describeBinary, isTextWithStrayNuls, looksBinary } from "../sql/text.js";
 import type { FileNotice } from "../engine/linter.js";
@@ -190,10 +190,16 @@ export interface ReadResult {
  * Reads a file as text. Never throws: what cannot be read becomes a notice. `onBytes` sees the
  * bytes read (to hash exactly what was linted, for --cache).
  */
-export async function readSource(file: string, maxFileSize: number, requireText: boolean, onBytes?: (bytes: Uint8Array) => void): Promise<ReadResult> {
+export async function readSource(
+  file: string,
+  maxFileSize: number,
+  requireText: boolean,
+  onBytes?: (bytes: Uint8Array, stat: Stats) => void,
+): Promise<ReadResult> {
   let bytes: Uint8Array;
+  let st: Stats;
   try {
-    const st = await fs.stat(file);
+    st = await fs.stat(file);
     if (!st.isFile()) return fatal(`not a regular file; not linted`);
     if (st.size > maxFileSize) return overLimit(st.size, maxFileSize);
     bytes = await fs.readFile(file);
@@ -206,7 +212,7 @@ export async function readSource(file: string, maxFileSize: number, requireText:
     if (code === "EISDIR") return fatal("is a folder; not linted");
     return fatal(`cannot read the file (${code ?? (e as Error).message}); not linted`);
   }
-  onBytes?.(bytes);
+  onBytes?.(bytes, st);
   return decodeSource(bytes, requireText);
 }
 
