@@ -214,10 +214,16 @@ async function run(argv: string[], io: CliIO): Promise<number> {
         delete r.stamp;
       }
     : undefined;
+  // A folder given with a trailing slash holds the cache file, even before it exists (as in ESLint).
+  const cacheLocation = opts["cache-location"] ?? DEFAULT_CACHE_LOCATION;
+  const cacheFile = path.resolve(io.cwd, cacheLocation) + (/[\\/]$/.test(cacheLocation) ? path.sep : "");
+  const said = new Set<string>();
+  const warn = (s: string) => {
+    if (!said.has(s)) io.stderr(`sqlguard: ${s}\n`);
+    said.add(s);
+  };
   const lintSome = (some: SourceFile[]) =>
-    opts.cache
-      ? lintWithCache(some, config, lintOptions, path.resolve(io.cwd, opts["cache-location"] ?? DEFAULT_CACHE_LOCATION), writeFix)
-      : lintFiles(some, config, lintOptions, writeFix);
+    opts.cache ? lintWithCache(some, config, lintOptions, cacheFile, warn, writeFix) : lintFiles(some, config, lintOptions, writeFix);
   let results: FileResult[];
   if (staged) {
     // Staged content is read from git a few dozen megabytes at a time, and let go once linted.
@@ -277,6 +283,7 @@ async function lintWithCache(
   config: Config,
   options: LintFilesOptions & { concurrency: Concurrency },
   location: string,
+  warn: (message: string) => void,
   onResult?: (r: LintedFile, file: SourceFile) => Promise<void>,
 ): Promise<FileResult[]> {
   const { contentHash, ResultCache } = await import("./cache.js");
@@ -289,8 +296,9 @@ async function lintWithCache(
     if (f.bytes) hash = contentHash(f.bytes);
     else {
       try {
-        // over the size limit: not read here; the linter reports it
-        if ((await fs.stat(f.path)).size <= options.maxFileSize) hash = contentHash(await fs.readFile(f.path));
+        // over the size limit, or not a regular file (a FIFO would block): not read here; the linter reports it
+        const st = await fs.stat(f.path);
+        if (st.isFile() && st.size <= options.maxFileSize) hash = contentHash(await fs.readFile(f.path));
       } catch {
         hash = null; // let the linter report why it cannot be read
       }
@@ -315,6 +323,7 @@ async function lintWithCache(
   );
   todo.forEach((i, k) => (results[i] = linted[k]!));
   await cache.save();
+  for (const w of cache.warnings) warn(`warning: ${w}`);
   return results;
 }
 
