@@ -52,7 +52,7 @@ Options:
                              (committed, uncommitted and new files; deleted ones are skipped)
       --fix                  apply the fixes rules offer and write the files back
       --max-warnings <n>     exit 1 when there are more than n warnings
-      --max-file-size <size> skip larger files with a message (default: 32MB)
+      --max-file-size <size> skip larger files with a message (default: 32MB; 0: no limit)
       --cache                only lint files whose content changed since the last --cache run
       --cache-location <f>   where the cache lives (default: .sqlguardcache)
       --concurrency <n>      threads: a number, auto (default: more only for big inputs) or off
@@ -151,7 +151,8 @@ async function run(argv: string[], io: CliIO): Promise<number> {
   const cliRules: Record<string, RuleSetting> = {};
   for (const r of opts.rule ?? []) {
     const [id, setting] = parseRuleFlag(r);
-    cliRules[id] = setting;
+    // defineProperty: `--rule __proto__:warn` is a key (an unknown rule), not the object's prototype
+    Object.defineProperty(cliRules, id, { value: setting, enumerable: true, writable: true, configurable: true });
   }
   const config = await loadConfig({ cwd: io.cwd, ...(opts.config ? { configFile: opts.config } : {}), cliRules });
   let maxFileSize = config.maxFileSize;

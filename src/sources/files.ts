@@ -242,15 +242,20 @@ export function decodeSource(bytes: Uint8Array, requireText: boolean): ReadResul
 
 /** A file (or staged blob) over `--max-file-size`: reported, never read. */
 export function overLimit(size: number, maxFileSize: number): ReadResult {
-  return fatal(`file is ${mb(size)}, over the limit of ${mb(maxFileSize)} (raise it with --max-file-size); not linted`);
+  let [a, b] = [sizeText(size), sizeText(maxFileSize)];
+  // rounded the same ("2 KB, over the limit of 2 KB"): say it in bytes
+  if (a === b) [a, b] = [`${size} bytes`, `${maxFileSize} bytes`];
+  return fatal(`file is ${a}, over the limit of ${b} (raise it with --max-file-size, 0 for no limit); not linted`);
 }
 
 function fatal(message: string): ReadResult {
   return { text: null, notices: [{ offset: 0, severity: 2, message, fatal: true }] };
 }
 
-function mb(n: number): string {
-  return n >= 1024 * 1024 ? `${(n / 1024 / 1024).toFixed(1)} MB` : `${Math.ceil(n / 1024)} KB`;
+function sizeText(n: number): string {
+  if (n < 1024) return `${n} byte${n === 1 ? "" : "s"}`;
+  if (n < 1024 * 1024) return `${+(n / 1024).toFixed(1)} KB`;
+  return `${+(n / 1024 / 1024).toFixed(1)} MB`;
 }
 
 /** Reads all of standard input. */
