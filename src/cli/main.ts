@@ -16,6 +16,7 @@ import { lintFiles, type LintedFile, type LintFilesOptions, type SourceFile } fr
 import { DEFAULT_CACHE_LOCATION } from "./cache-location.js";
 import type { Concurrency } from "./pool.js";
 import { rules } from "../engine/registry.js";
+import { fsPath } from "../util/file-names.js";
 import { replaceFileContent, WriteRefused, type ReadStamp } from "../util/write.js";
 import { VERSION } from "../version.js";
 
@@ -298,8 +299,8 @@ async function lintWithCache(
     else {
       try {
         // over the size limit, or not a regular file (a FIFO would block): not read here; the linter reports it
-        const st = await fs.stat(f.path);
-        if (st.isFile() && st.size <= options.maxFileSize) hash = contentHash(await fs.readFile(f.path));
+        const st = await fs.stat(fsPath(f.path));
+        if (st.isFile() && st.size <= options.maxFileSize) hash = contentHash(await fs.readFile(fsPath(f.path)));
       } catch {
         hash = null; // let the linter report why it cannot be read
       }

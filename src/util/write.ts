@@ -1,5 +1,6 @@
 import { constants, promises as fs, type Stats } from "node:fs";
 import path from "node:path";
+import { decodeName, fsPath, quotePath } from "./file-names.js";
 
 /**
  * Writes a file through a temporary file next to it and a rename, so a reader (or a crash) sees
@@ -53,8 +54,8 @@ export async function replaceFileContent(file: string, data: Uint8Array, stamp?:
   let target: string;
   let st: Stats;
   try {
-    target = await fs.realpath(file);
-    st = await fs.stat(target);
+    target = decodeName(await fs.realpath(fsPath(file), { encoding: "buffer" }));
+    st = await fs.stat(fsPath(target));
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
     if (code === "ENOENT") throw new WriteRefused("the file is gone (deleted or moved while it was being fixed)");
@@ -63,7 +64,7 @@ export async function replaceFileContent(file: string, data: Uint8Array, stamp?:
   if (!st.isFile()) throw new WriteRefused("not a regular file");
   if (stamp && (st.size !== stamp.size || st.mtimeMs !== stamp.mtimeMs || st.ino !== stamp.ino)) {
     // Already what it would be (the same file fixed under two names, through a link): done.
-    if (st.size === data.length && Buffer.from(data).equals(await fs.readFile(target).catch(() => Buffer.alloc(0)))) return;
+    if (st.size === data.length && Buffer.from(data).equals(await fs.readFile(fsPath(target)).catch(() => Buffer.alloc(0)))) return;
     throw new WriteRefused("the file changed while it was being fixed; run sqlguard --fix again");
   }
   const mode = st.mode & 0o7777;
@@ -71,7 +72,7 @@ export async function replaceFileContent(file: string, data: Uint8Array, stamp?:
   const readOnly = `the file is read-only (mode ${octal(mode)}); --fix leaves write-protected files alone (chmod u+w to let it fix this one)`;
   if (root && (mode & 0o222) === 0) throw new WriteRefused(readOnly);
   try {
-    await fs.access(target, constants.W_OK);
+    await fs.access(fsPath(target), constants.W_OK);
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
     if (code === "EROFS") throw new WriteRefused("the file is on a read-only file system");
@@ -84,9 +85,9 @@ export async function replaceFileContent(file: string, data: Uint8Array, stamp?:
   const tmp = tempName(target);
   let handle: fs.FileHandle;
   try {
-    handle = await fs.open(tmp, "wx", 0o600);
+    handle = await fs.open(fsPath(tmp), "wx", 0o600);
   } catch (e) {
-    throw new WriteRefused(describe(e, `in folder ${dir}`, " (--fix writes a temporary file beside the file, then renames it over the file)"));
+    throw new WriteRefused(describe(e, `in folder ${quotePath(dir)}`, " (--fix writes a temporary file beside the file, then renames it over the file)"));
   }
   let inPlace = false;
   try {
@@ -105,13 +106,13 @@ export async function replaceFileContent(file: string, data: Uint8Array, stamp?:
     } finally {
       await handle.close();
     }
-    if (!inPlace) await fs.rename(tmp, target);
+    if (!inPlace) await fs.rename(fsPath(tmp), fsPath(target));
   } catch (e) {
-    await fs.rm(tmp, { force: true }).catch(() => undefined);
+    await fs.rm(fsPath(tmp), { force: true }).catch(() => undefined);
     throw new WriteRefused(describe(e, "the file"));
   }
   if (inPlace) {
-    await fs.rm(tmp, { force: true }).catch(() => undefined);
+    await fs.rm(fsPath(tmp), { force: true }).catch(() => undefined);
     await writeInPlace(target, data);
   }
 }
@@ -120,7 +121,7 @@ export async function replaceFileContent(file: string, data: Uint8Array, stamp?:
 async function writeInPlace(target: string, data: Uint8Array): Promise<void> {
   let handle: fs.FileHandle;
   try {
-    handle = await fs.open(target, "r+");
+    handle = await fs.open(fsPath(target), "r+");
   } catch (e) {
     throw new WriteRefused(describe(e, "the file"));
   }
