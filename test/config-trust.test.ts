@@ -90,6 +90,9 @@ test("maxFileSize: 0 and \"0\" both mean no limit; sizes are said so they differ
   assert.is(none.stdout, "");
   const cli0 = await runMain(["-f", "compact", "--max-file-size", "0", "big.sql"], dir);
   assert.is(cli0.code, 0, cli0.stdout);
+  const lots = await runMain(["--max-file-size", "lots", "big.sql"], dir);
+  assert.is(lots.code, 2);
+  assert.match(lots.stderr, /^sqlguard: --max-file-size: expected a number of bytes or a size like "20MB", 0 for no limit \(got "lots"\)/);
   // 200 bytes over a 100-byte limit: in bytes, not "1 KB, over the limit of 1 KB"
   const small = await runMain(["-f", "compact", "--max-file-size", "100", "big.sql"], dir);
   assert.match(small.stdout, "big.sql: line 1, col 1, Error - file is 200 bytes, over the limit of 100 bytes (raise it with --max-file-size, 0 for no limit); not linted");

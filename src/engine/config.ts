@@ -285,15 +285,17 @@ function resolve(rule: Rule, severity: "warn" | "error", options: unknown, where
  */
 function parseSize(value: number | string | undefined, where: string): number | null {
   if (value === undefined) return null;
+  // in a config file the key is named; on the command line `where` is the option itself
+  const name = where.startsWith("--") ? where : `${where}: maxFileSize`;
   let bytes: number;
   if (typeof value === "number") bytes = value;
   else {
     const m = /^\s*(\d+(?:\.\d+)?)\s*(b|kb|k|mb|m|gb|g)?\s*$/i.exec(value);
-    if (!m) throw new ConfigError(`${where}: maxFileSize: expected a number of bytes or a size like "20MB", 0 for no limit (got ${show(value)})`);
+    if (!m) throw new ConfigError(`${name}: expected a number of bytes or a size like "20MB", 0 for no limit (got ${show(value)})`);
     const unit = (m[2] ?? "b").toLowerCase()[0];
     const mult = unit === "k" ? 1024 : unit === "m" ? 1024 ** 2 : unit === "g" ? 1024 ** 3 : 1;
     bytes = Math.round(Number(m[1]) * mult);
-    if (bytes === 0 && Number(m[1]) > 0) throw new ConfigError(`${where}: maxFileSize: ${show(value)} is less than a byte (0 means no limit)`);
+    if (bytes === 0 && Number(m[1]) > 0) throw new ConfigError(`${name}: ${show(value)} is less than a byte (0 means no limit)`);
   }
   return bytes === 0 ? Number.POSITIVE_INFINITY : bytes;
 }
