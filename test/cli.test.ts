@@ -133,7 +133,7 @@ test("--max-file-size", () => {
   const dir = tempDir({ "big.sql": "SELECT 1;\n".repeat(200) });
   const r = cli(["-f", "compact", "--max-file-size", "1kb", "big.sql"], { cwd: dir });
   assert.is(r.code, 1);
-  assert.match(r.stdout, /big\.sql: line 1, col 1, Error - file is 2 KB, over the limit of 1 KB \(raise it with --max-file-size\); not linted/);
+  assert.match(r.stdout, /big\.sql: line 1, col 1, Error - file is 2 KB, over the limit of 1 KB \(raise it with --max-file-size, 0 for no limit\); not linted/);
 });
 
 test("colour only when asked: NO_COLOR, FORCE_COLOR, --color", () => {

@@ -9,6 +9,9 @@ import type { FileResult } from "../engine/types.js";
 import { fileKind } from "../extract/index.js";
 import { decodeSource, overLimit, readSource, type ReadResult } from "../sources/files.js";
 import { loadParser } from "../sql/parser.js";
+import { LineIndex } from "../sql/text.js";
+import { stampOf, type ReadStamp } from "../util/write.js";
+import { ByteFixer } from "./fix-bytes.js";
 import { lintInParallel, threadCount, type Concurrency } from "./pool.js";
 
 export interface SourceFile {
@@ -30,8 +33,11 @@ export interface LintFilesOptions {
   hash?: boolean;
 }
 
-/** A result, and the hash of the bytes it is the result of (when asked for). */
-export type LintedFile = FileResult & { contentHash?: string };
+/**
+ * A result, the hash of the bytes it is the result of (when asked for), and with --fix the bytes
+ * to write (the file as read, with only the fixes' edits changed; see fix-bytes.ts).
+ */
+export type LintedFile = FileResult & { contentHash?: string; fixed?: Uint8Array; stamp?: ReadStamp };
 
 /**
  * Lints files, in order, on one thread or several. `onResult` sees each result as soon as it is
@@ -67,6 +73,9 @@ export async function lintFile(file: SourceFile, config: Config, options: LintFi
   const requireText = fileKind(file.path) === "sql" || file.explicit;
   let read: ReadResult;
   let hash: string | undefined;
+  /** The bytes read from disk, kept with --fix: the fixed file is made from them. */
+  let original: Uint8Array | undefined;
+  let stamp: ReadStamp | undefined;
   // node:crypto is loaded only by runs that hash (--cache): every other run starts faster.
   const contentHash = options.hash ? (await import("./cache.js")).contentHash : null;
   if (file.bytes || file.size !== undefined) {
@@ -74,16 +83,49 @@ export async function lintFile(file: SourceFile, config: Config, options: LintFi
     read = !file.bytes || size > options.maxFileSize ? overLimit(size, options.maxFileSize) : decodeSource(file.bytes, requireText);
     if (contentHash && file.bytes) hash = contentHash(file.bytes);
   } else {
-    read = await readSource(file.path, options.maxFileSize, requireText, contentHash ? (bytes) => (hash = contentHash(bytes)) : undefined);
+    const wantBytes = contentHash !== null || options.fix;
+    read = await readSource(
+      file.path,
+      options.maxFileSize,
+      requireText,
+      wantBytes
+        ? (bytes, st) => {
+            if (contentHash) hash = contentHash(bytes);
+            if (options.fix) {
+              original = bytes;
+              stamp = stampOf(st);
+            }
+          }
+        : undefined,
+    );
   }
   let result: LintedFile;
   if (read.text === null) result = lintText("", config, { filePath: file.path, notices: read.notices, noRules: true });
   else {
     if (fileKind(file.path) !== "text") await loadParser();
-    result = lintText(read.text, config, { filePath: file.path, notices: read.notices, fix: options.fix && !file.bytes });
-    if (result.output !== undefined && read.bom) result.output = "\ufeff" + result.output;
+    // Only a file read from disk is fixed (staged blobs and standard input are not written back).
+    const fixer = options.fix && !file.bytes && original ? new ByteFixer(original, read.text) : null;
+    result = lintText(read.text, config, { filePath: file.path, notices: read.notices, fix: fixer !== null, ...(fixer ? { applyFixes: fixer.apply } : {}) });
+    delete result.output; // the text; what is written is `fixed`, made from the bytes
+    if (fixer) {
+      const fixed = fixer.output();
+      if (fixed) {
+        result.fixed = fixed;
+        if (stamp) result.stamp = stamp;
+      }
+      if (fixer.refusal) addError(result, fixer.text, fixer.refusal.offset, fixer.refusal.message);
+    }
   }
   if (hash !== undefined) result.contentHash = hash;
   return result;
 }
 
+
+/** Adds an error of sqlguard's own (no rule) at `offset` of `text`, the text the result is for. */
+function addError(result: FileResult, text: string, offset: number, message: string): void {
+  const at = new LineIndex(text).position(offset);
+  const m = { ruleId: null, severity: 2 as const, message, line: at.line, column: at.column, endLine: at.line, endColumn: at.column, start: offset, end: offset };
+  const i = result.messages.findIndex((x) => x.start > offset);
+  result.messages.splice(i < 0 ? result.messages.length : i, 0, m);
+  result.errorCount++;
+}

@@ -16,7 +16,8 @@ import { lintFiles, type LintedFile, type LintFilesOptions, type SourceFile } fr
 import { DEFAULT_CACHE_LOCATION } from "./cache-location.js";
 import type { Concurrency } from "./pool.js";
 import { rules } from "../engine/registry.js";
-import { writeFileAtomically } from "../util/write.js";
+import { fsPath } from "../util/file-names.js";
+import { replaceFileContent, WriteRefused, type ReadStamp } from "../util/write.js";
 import { VERSION } from "../version.js";
 
 export interface CliIO {
@@ -52,7 +53,7 @@ Options:
                              (committed, uncommitted and new files; deleted ones are skipped)
       --fix                  apply the fixes rules offer and write the files back
       --max-warnings <n>     exit 1 when there are more than n warnings
-      --max-file-size <size> skip larger files with a message (default: 32MB)
+      --max-file-size <size> skip larger files with a message (default: 32MB; 0: no limit)
       --cache                only lint files whose content changed since the last --cache run
       --cache-location <f>   where the cache lives (default: .sqlguardcache)
       --concurrency <n>      threads: a number, auto (default: more only for big inputs) or off
@@ -151,7 +152,8 @@ async function run(argv: string[], io: CliIO): Promise<number> {
   const cliRules: Record<string, RuleSetting> = {};
   for (const r of opts.rule ?? []) {
     const [id, setting] = parseRuleFlag(r);
-    cliRules[id] = setting;
+    // defineProperty: `--rule __proto__:warn` is a key (an unknown rule), not the object's prototype
+    Object.defineProperty(cliRules, id, { value: setting, enumerable: true, writable: true, configurable: true });
   }
   const config = await loadConfig({ cwd: io.cwd, ...(opts.config ? { configFile: opts.config } : {}), cliRules });
   let maxFileSize = config.maxFileSize;
@@ -192,9 +194,9 @@ async function run(argv: string[], io: CliIO): Promise<number> {
   // A file that cannot be written gets an error of its own; the other files are still fixed.
   const writeFix = opts.fix
     ? async (r: LintedFile) => {
-        if (r.output === undefined) return;
+        if (r.fixed === undefined) return;
         try {
-          await writeAtomically(r.filePath, r.output);
+          await writeAtomically(r.filePath, r.fixed, r.stamp);
         } catch (e) {
           failedWrites.add(r);
           r.messages.unshift({
@@ -210,13 +212,20 @@ async function run(argv: string[], io: CliIO): Promise<number> {
           });
           r.errorCount++;
         }
-        delete r.output;
+        delete r.fixed;
+        delete r.stamp;
       }
     : undefined;
+  // A folder given with a trailing slash holds the cache file, even before it exists (as in ESLint).
+  const cacheLocation = opts["cache-location"] ?? DEFAULT_CACHE_LOCATION;
+  const cacheFile = path.resolve(io.cwd, cacheLocation) + (/[\\/]$/.test(cacheLocation) ? path.sep : "");
+  const said = new Set<string>();
+  const warn = (s: string) => {
+    if (!said.has(s)) io.stderr(`sqlguard: ${s}\n`);
+    said.add(s);
+  };
   const lintSome = (some: SourceFile[]) =>
-    opts.cache
-      ? lintWithCache(some, config, lintOptions, path.resolve(io.cwd, opts["cache-location"] ?? DEFAULT_CACHE_LOCATION), writeFix)
-      : lintFiles(some, config, lintOptions, writeFix);
+    opts.cache ? lintWithCache(some, config, lintOptions, cacheFile, warn, writeFix) : lintFiles(some, config, lintOptions, writeFix);
   let results: FileResult[];
   if (staged) {
     // Staged content is read from git a few dozen megabytes at a time, and let go once linted.
@@ -276,6 +285,7 @@ async function lintWithCache(
   config: Config,
   options: LintFilesOptions & { concurrency: Concurrency },
   location: string,
+  warn: (message: string) => void,
   onResult?: (r: LintedFile, file: SourceFile) => Promise<void>,
 ): Promise<FileResult[]> {
   const { contentHash, ResultCache } = await import("./cache.js");
@@ -288,8 +298,9 @@ async function lintWithCache(
     if (f.bytes) hash = contentHash(f.bytes);
     else {
       try {
-        // over the size limit: not read here; the linter reports it
-        if ((await fs.stat(f.path)).size <= options.maxFileSize) hash = contentHash(await fs.readFile(f.path));
+        // over the size limit, or not a regular file (a FIFO would block): not read here; the linter reports it
+        const st = await fs.stat(fsPath(f.path));
+        if (st.isFile() && st.size <= options.maxFileSize) hash = contentHash(await fs.readFile(fsPath(f.path)));
       } catch {
         hash = null; // let the linter report why it cannot be read
       }
@@ -306,7 +317,7 @@ async function lintWithCache(
     async (r, file) => {
       // A fixed file is remembered with the text written (its result is that text's), and only
       // if the write succeeded; an unfixed one with the bytes that were linted.
-      const hash = r.output !== undefined ? contentHash(Buffer.from(r.output)) : r.contentHash;
+      const hash = r.fixed !== undefined ? contentHash(r.fixed) : r.contentHash;
       delete r.contentHash;
       await onResult?.(r, file);
       if (hash && !failedWrites.has(r)) cache.set(file.path, hash, r);
@@ -314,18 +325,20 @@ async function lintWithCache(
   );
   todo.forEach((i, k) => (results[i] = linted[k]!));
   await cache.save();
+  for (const w of cache.warnings) warn(`warning: ${w}`);
   return results;
 }
 
 /**
- * Writes through a temporary file in the same folder and a rename, so a crash or a full disk never
- * leaves half a file: the original stays until the rename. When writing fails, the temporary file
- * is removed and the error names the file.
+ * Writes a fixed file back (see `replaceFileContent`: through links, keeping mode and owner,
+ * never a read-only file, never one that changed since it was read). The error says what could
+ * not be written, file or folder.
  */
-export async function writeAtomically(file: string, text: string): Promise<void> {
+export async function writeAtomically(file: string, data: string | Uint8Array, stamp?: ReadStamp): Promise<void> {
   try {
-    await writeFileAtomically(file, text, (await fs.stat(file)).mode);
+    await replaceFileContent(file, typeof data === "string" ? Buffer.from(data) : data, stamp);
   } catch (e) {
+    if (e instanceof WriteRefused) throw new Error(`could not write the fixes: ${e.message}`);
     const code = (e as NodeJS.ErrnoException).code;
     throw new Error(`could not write the fixes (${code ?? (e as Error).message})`);
   }

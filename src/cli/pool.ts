@@ -8,6 +8,7 @@ import { availableParallelism } from "node:os";
 import { statSync } from "node:fs";
 import type { Config } from "../engine/config.js";
 import type { FileResult } from "../engine/types.js";
+import { fsPath } from "../util/file-names.js";
 import type { LintFilesOptions, SourceFile } from "./lint-files.js";
 
 /** Below this much input, one thread finishes before a worker would have started. */
@@ -30,7 +31,7 @@ export function threadCount(files: SourceFile[], concurrency: Concurrency): numb
 function sizeOf(f: SourceFile): number {
   if (f.bytes) return f.bytes.length;
   try {
-    return statSync(f.path).size;
+    return statSync(fsPath(f.path)).size;
   } catch {
     return 0;
   }

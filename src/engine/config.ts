@@ -8,7 +8,7 @@ import path from "node:path";
 import { pathToFileURL } from "node:url";
 import { ruleById, rules, suggestRule } from "./registry.js";
 import type { Rule, Severity } from "./rule.js";
-import { validate, withDefaults, type JsonSchema } from "./schema.js";
+import { show, validate, withDefaults, type JsonSchema } from "./schema.js";
 import { embeddedSchema, resolveEmbedded, type EmbeddedConfig, type EmbeddedSettings } from "../extract/embedded.js";
 import { ignore, picomatch, type Ignore } from "../util/lazy-deps.js";
 
@@ -44,7 +44,8 @@ export const CONFIG_FILES = ["sqlguard.config.json", "sqlguard.config.js", "sqlg
  */
 export const DEFAULT_POSTGRES_VERSION = 15;
 
-const stringList: JsonSchema = { type: "array", items: { type: "string" } };
+/** Globs and host patterns: an empty one means nothing (and the glob library throws on it). */
+const patternList: JsonSchema = { type: "array", items: { type: "string", minLength: 1 } };
 
 /** The config file's schema (rule settings are checked against each rule's own schema). */
 export const configSchema: JsonSchema = {
@@ -53,13 +54,13 @@ export const configSchema: JsonSchema = {
   properties: {
     $schema: { type: "string" },
     rules: { type: "object", description: "Rule id → severity, or [severity, options]." },
-    ignores: { ...stringList, description: "Paths not to lint, in .gitignore syntax, relative to the config file." },
+    ignores: { ...patternList, description: "Paths not to lint, in .gitignore syntax, relative to the config file." },
     assumeInTransaction: {
-      ...stringList,
+      ...patternList,
       description: "Globs of files a migration tool runs inside a transaction of its own.",
     },
-    prodHosts: { ...stringList, description: "Host globs that always count as production." },
-    localHosts: { ...stringList, description: "Host globs that never count as production." },
+    prodHosts: { ...patternList, description: "Host globs that always count as production." },
+    localHosts: { ...patternList, description: "Host globs that never count as production." },
     postgresVersion: {
       type: "integer",
       minimum: 9,
@@ -73,14 +74,17 @@ export const configSchema: JsonSchema = {
         additionalProperties: false,
         required: ["files"],
         properties: {
-          files: { ...stringList, minItems: 1 },
+          files: { ...patternList, minItems: 1 },
           rules: { type: "object" },
           assumeInTransaction: { type: "boolean" },
         },
       },
     },
     reportUnusedDirectives: { type: "string", enum: ["off", "warn", "error"] },
-    maxFileSize: { oneOf: [{ type: "integer", minimum: 1 }, { type: "string" }] },
+    maxFileSize: {
+      oneOf: [{ type: "integer", minimum: 0 }, { type: "string" }],
+      description: 'Larger files are reported and not read: bytes, or a size such as "20MB"; 0 means no limit.',
+    },
     embedded: embeddedSchema,
   },
 };
@@ -139,7 +143,7 @@ export class Config {
       }
       // command-line rules win over everything in the file
       for (const [id, setting] of Object.entries(cliRules)) m.set(id, resolveSetting(id, setting, "--rule", ""));
-      const match = picomatch(o.files, { dot: true });
+      const match = globs(o.files, where, `overrides[${i}].files`);
       const entry: { match: (p: string) => boolean; rules: Map<string, ResolvedRule | null>; assume?: boolean } = {
         match: (p) => match(p),
         rules: m,
@@ -148,7 +152,7 @@ export class Config {
       return entry;
     });
     this.ignorer = user.ignores?.length ? ignore().add(user.ignores) : null;
-    this.assumeMatch = user.assumeInTransaction?.length ? picomatch(user.assumeInTransaction, { dot: true }) : null;
+    this.assumeMatch = user.assumeInTransaction?.length ? globs(user.assumeInTransaction, where, "assumeInTransaction") : null;
     this.reportUnusedDirectives = user.reportUnusedDirectives ?? "warn";
     this.maxFileSize = parseSize(user.maxFileSize, where) ?? DEFAULT_MAX_FILE_SIZE;
     this.prodHosts = user.prodHosts ?? [];
@@ -210,8 +214,26 @@ export class Config {
   }
 }
 
+/** Compiles globs; one the glob library rejects (a 70,000-character pattern) is a config error naming it. */
+function globs(patterns: string[], where: string, key: string): (p: string) => boolean {
+  for (let i = 0; i < patterns.length; i++) {
+    try {
+      picomatch(patterns[i]!, { dot: true });
+    } catch (e) {
+      throw new ConfigError(`${where}: ${key}[${i}]: not a usable glob (${(e as Error).message})`);
+    }
+  }
+  return picomatch(patterns, { dot: true });
+}
+
 function checkConfig(user: unknown, where: string): void {
-  const errors = validate(configSchema, user);
+  let errors: string[];
+  try {
+    errors = validate(configSchema, user);
+  } catch (e) {
+    // a JS config's getter that throws, a Proxy…: still the config's fault, said as such
+    throw new ConfigError(`${where}: cannot be read: ${(e as Error)?.message ?? String(e)}`);
+  }
   if (errors.length > 0) {
     throw new ConfigError(`${where}: ${errors[0]!.replace(/^value: /, "")}${hintFor(errors[0]!)}`);
   }
@@ -232,7 +254,17 @@ function applySettings(target: Map<string, ResolvedRule>, settings: Record<strin
   }
 }
 
-const SEVERITIES: Record<string, Severity> = { off: "off", warn: "warn", error: "error", "0": "off", "1": "warn", "2": "error" };
+const SEVERITIES = new Map<unknown, Severity>([
+  ["off", "off"],
+  ["warn", "warn"],
+  ["error", "error"],
+  [0, "off"],
+  [1, "warn"],
+  [2, "error"],
+  ["0", "off"],
+  ["1", "warn"],
+  ["2", "error"],
+]);
 
 function resolveSetting(id: string, setting: RuleSetting, where: string, at: string): ResolvedRule | null {
   const name = at ? `${at}.${id}` : id;
@@ -242,9 +274,9 @@ function resolveSetting(id: string, setting: RuleSetting, where: string, at: str
     throw new ConfigError(`${where}: ${name}: unknown rule "${id}"${hint ? ` (did you mean "${hint}"?)` : ""}`);
   }
   const [sev, options] = Array.isArray(setting) ? setting : [setting, undefined];
-  const severity = SEVERITIES[String(sev)];
+  const severity = SEVERITIES.get(sev);
   if (!severity) {
-    throw new ConfigError(`${where}: ${name}: severity must be "off", "warn" or "error" (got ${JSON.stringify(sev)})`);
+    throw new ConfigError(`${where}: ${name}: severity must be "off", "warn" or "error" (got ${show(sev)})`);
   }
   if (Array.isArray(setting) && setting.length > 2) {
     throw new ConfigError(`${where}: ${name}: expected [severity, options], got ${setting.length} elements`);
@@ -262,14 +294,25 @@ function resolve(rule: Rule, severity: "warn" | "error", options: unknown, where
   return { rule, severity, options: withDefaults(rule.schema, options) };
 }
 
+/**
+ * A size limit in bytes: a number, or `"20MB"`, `"512kb"`, `"100"`. `0` (in any form) means no
+ * limit, as a file of any size is linted by ESLint; `Infinity` is returned for it.
+ */
 function parseSize(value: number | string | undefined, where: string): number | null {
   if (value === undefined) return null;
-  if (typeof value === "number") return value;
-  const m = /^\s*(\d+(?:\.\d+)?)\s*(b|kb|k|mb|m|gb|g)?\s*$/i.exec(value);
-  if (!m) throw new ConfigError(`${where}: maxFileSize: expected a number of bytes or a size like "20MB" (got ${JSON.stringify(value)})`);
-  const unit = (m[2] ?? "b").toLowerCase()[0];
-  const mult = unit === "k" ? 1024 : unit === "m" ? 1024 ** 2 : unit === "g" ? 1024 ** 3 : 1;
-  return Math.round(Number(m[1]) * mult);
+  // in a config file the key is named; on the command line `where` is the option itself
+  const name = where.startsWith("--") ? where : `${where}: maxFileSize`;
+  let bytes: number;
+  if (typeof value === "number") bytes = value;
+  else {
+    const m = /^\s*(\d+(?:\.\d+)?)\s*(b|kb|k|mb|m|gb|g)?\s*$/i.exec(value);
+    if (!m) throw new ConfigError(`${name}: expected a number of bytes or a size like "20MB", 0 for no limit (got ${show(value)})`);
+    const unit = (m[2] ?? "b").toLowerCase()[0];
+    const mult = unit === "k" ? 1024 : unit === "m" ? 1024 ** 2 : unit === "g" ? 1024 ** 3 : 1;
+    bytes = Math.round(Number(m[1]) * mult);
+    if (bytes === 0 && Number(m[1]) > 0) throw new ConfigError(`${name}: ${show(value)} is less than a byte (0 means no limit)`);
+  }
+  return bytes === 0 ? Number.POSITIVE_INFINITY : bytes;
 }
 
 export { parseSize };
@@ -285,8 +328,8 @@ export function findConfigFile(cwd: string): { file: string; packageJson: boolea
     const pkg = path.join(dir, "package.json");
     if (existsSync(pkg)) {
       try {
-        const json = JSON.parse(readFileSync(pkg, "utf8")) as Record<string, unknown>;
-        if (json && typeof json === "object" && "sqlguard" in json) return { file: pkg, packageJson: true };
+        const json = JSON.parse(withoutBom(readFileSync(pkg, "utf8"))) as Record<string, unknown>;
+        if (json && typeof json === "object" && Object.hasOwn(json, "sqlguard")) return { file: pkg, packageJson: true };
       } catch {
         // a broken package.json that is not ours to judge
       }
@@ -325,7 +368,7 @@ async function readConfigFile(file: string, packageJson: boolean): Promise<UserC
   if (file.endsWith(".json")) {
     let text: string;
     try {
-      text = readFileSync(file, "utf8");
+      text = withoutBom(readFileSync(file, "utf8"));
     } catch (e) {
       throw new ConfigError(`${name}: cannot read it (${(e as NodeJS.ErrnoException).code ?? String(e)})`);
     }
@@ -336,7 +379,7 @@ async function readConfigFile(file: string, packageJson: boolean): Promise<UserC
       throw new ConfigError(`${name}: not valid JSON: ${jsonErrorWhere(text, e as Error)}`);
     }
     if (packageJson) {
-      const cfg = (json as Record<string, unknown>).sqlguard;
+      const cfg = json && typeof json === "object" && Object.hasOwn(json, "sqlguard") ? (json as Record<string, unknown>).sqlguard : undefined;
       if (cfg === undefined) throw new ConfigError(`${name}: has no "sqlguard" key`);
       return cfg as UserConfig;
     }
@@ -351,6 +394,11 @@ async function readConfigFile(file: string, packageJson: boolean): Promise<UserC
     if (e instanceof ConfigError) throw e;
     throw new ConfigError(`${name}: failed to load: ${(e as Error).message}`);
   }
+}
+
+/** Editors save JSON with a UTF-8 BOM now and then; JSON.parse rejects it. */
+function withoutBom(text: string): string {
+  return text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
 }
 
 function jsonErrorWhere(text: string, e: Error): string {

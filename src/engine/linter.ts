@@ -23,6 +23,11 @@ export interface LintTextOptions {
   fix?: boolean;
   /** Only report the notices (the file could not be read as text). */
   noRules?: boolean;
+  /**
+   * Applies one pass of fixes (default `applyFixes`). The CLI passes one that also follows each
+   * edit back to the file's bytes; returning the text unchanged ends the fixing there.
+   */
+  applyFixes?: (text: string, fixes: EditFix[]) => string;
 }
 
 /**
@@ -40,7 +45,7 @@ export function lintText(text: string, config: Config, options: LintTextOptions)
   for (let pass = 0; pass < 10; pass++) {
     const fixes = result.messages.filter((m) => m.fix).map((m) => m.fix!);
     if (fixes.length === 0) break;
-    const next = applyFixes(current, fixes);
+    const next = (options.applyFixes ?? applyFixes)(current, fixes);
     if (next === current) break;
     current = next;
     result = lintOnce(current, config, options);

@@ -14,7 +14,8 @@
  */
 import type { FileResult } from "../engine/types.js";
 import type { ReportContext } from "./index.js";
-import { displayPath } from "./paths.js";
+import { hasEscapedBytes } from "../util/file-names.js";
+import { displayPath, plainPath } from "./paths.js";
 
 export function escapeData(s: string): string {
   return s.replace(/%/g, "%25").replace(/\r/g, "%0D").replace(/\n/g, "%0A");
@@ -24,10 +25,20 @@ export function escapeProperty(s: string): string {
   return escapeData(s).replace(/:/g, "%3A").replace(/,/g, "%2C");
 }
 
+/**
+ * The file as GitHub must read it to put the annotation on it: the real name (property escaping
+ * carries CR and LF); a name with another control character or bytes that are not UTF-8, which
+ * no annotation can point at anyway, is quoted as git shows it.
+ */
+function annotationPath(file: string, base: string): string {
+  const plain = plainPath(file, base);
+  return /[\u0000-\u0009\u000b\u000c\u000e-\u001f\u007f]/.test(plain) || hasEscapedBytes(plain) ? displayPath(file, base) : plain;
+}
+
 export function github(results: FileResult[], context: ReportContext): string {
   const lines: string[] = [];
   for (const r of results) {
-    const file = displayPath(r.filePath, context.workspace ?? context.cwd);
+    const file = annotationPath(r.filePath, context.workspace ?? context.cwd);
     for (const m of r.messages) {
       const props: [string, string | number][] =
         m.endLine === m.line

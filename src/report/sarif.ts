@@ -23,6 +23,7 @@ import { pathToFileURL } from "node:url";
 import { rules } from "../engine/registry.js";
 import { docsUrl, type Rule } from "../engine/rule.js";
 import type { Diagnostic, FileResult } from "../engine/types.js";
+import { encodeSegment, hasEscapedBytes } from "../util/file-names.js";
 import { VERSION } from "../version.js";
 import type { ReportContext } from "./index.js";
 
@@ -108,15 +109,17 @@ export function sarifRules(): Descriptor[] {
 
 /** A relative reference for a path below `cwd` (percent-encoded per segment), else null. */
 function relativeUri(file: string, cwd: string): string | null {
-  if (!path.isAbsolute(file)) return file.split(/[\\/]/).map(encodeURIComponent).join("/");
+  if (!path.isAbsolute(file)) return file.split(/[\\/]/).map(encodeSegment).join("/");
   const rel = path.relative(cwd, file);
   if (rel === "" || rel.startsWith("..") || path.isAbsolute(rel)) return null;
-  return rel.split(path.sep).map(encodeURIComponent).join("/");
+  return rel.split(path.sep).map(encodeSegment).join("/");
 }
 
 function artifactLocation(file: string, cwd: string): { uri: string; uriBaseId?: string } {
   const rel = relativeUri(file, cwd);
-  return rel !== null ? { uri: rel, uriBaseId: SRCROOT } : { uri: pathToFileURL(file).href };
+  if (rel !== null) return { uri: rel, uriBaseId: SRCROOT };
+  // a name with bytes that are not UTF-8 (POSIX only): each byte percent-encoded as itself
+  return { uri: hasEscapedBytes(file) ? "file://" + file.split("/").map(encodeSegment).join("/") : pathToFileURL(file).href };
 }
 
 function normalize(line: string | undefined): string {

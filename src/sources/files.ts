@@ -3,10 +3,11 @@
  * way git does: each applies below its own folder) and the config's `ignores`; read a file's
  * bytes into text, reporting what cannot be linted instead of failing the run.
  */
-import { promises as fs, existsSync, lstatSync, readFileSync, statSync } from "node:fs";
+import { promises as fs, existsSync, lstatSync, readFileSync, statSync, type Stats } from "node:fs";
 import path from "node:path";
 import { decodeUtf8, describeBinary, isTextWithStrayNuls, looksBinary } from "../sql/text.js";
 import type { FileNotice } from "../engine/linter.js";
+import { decodeName, fsPath } from "../util/file-names.js";
 import { ignore, picomatch, type Ignore } from "../util/lazy-deps.js";
 
 export interface FileEntry {
@@ -41,7 +42,7 @@ export async function expandPaths(patterns: string[], options: ExpandOptions): P
     const abs = path.resolve(cwd, pattern);
     let stat: import("node:fs").Stats | null = null;
     try {
-      stat = statSync(abs);
+      stat = statSync(fsPath(abs));
     } catch {
       stat = null;
     }
@@ -62,7 +63,7 @@ export async function expandPaths(patterns: string[], options: ExpandOptions): P
       const baseAbs = path.resolve(cwd, base);
       const match = picomatch(posix, { dot: false });
       let found = 0;
-      if (existsSync(baseAbs) && statSync(baseAbs).isDirectory()) {
+      if (existsSync(fsPath(baseAbs)) && statSync(fsPath(baseAbs)).isDirectory()) {
         await walk(baseAbs, gitignoresAbove(baseAbs), { ...options, include: () => true }, (f) => {
           const rel = path.relative(cwd, f).split(path.sep).join("/");
           if (match(rel) || match(f.split(path.sep).join("/"))) {
@@ -81,7 +82,7 @@ export async function expandPaths(patterns: string[], options: ExpandOptions): P
 
 function lstatSyncSafe(p: string): boolean {
   try {
-    return lstatSync(p).isSymbolicLink();
+    return lstatSync(fsPath(p)).isSymbolicLink();
   } catch {
     return false;
   }
@@ -107,7 +108,7 @@ interface IgnoreLayer {
 function gitignoresAbove(dir: string): IgnoreLayer[] {
   let root: string | null = null;
   for (let probe = dir; ; probe = path.dirname(probe)) {
-    if (existsSync(path.join(probe, ".git"))) {
+    if (existsSync(fsPath(path.join(probe, ".git")))) {
       root = probe;
       break;
     }
@@ -128,7 +129,7 @@ function gitignoresAbove(dir: string): IgnoreLayer[] {
 function readGitignore(dir: string): IgnoreLayer | null {
   const file = path.join(dir, ".gitignore");
   try {
-    const text = readFileSync(file, "utf8");
+    const text = readFileSync(fsPath(file), "utf8");
     return { dir, ig: ignore().add(text) };
   } catch {
     return null;
@@ -147,20 +148,22 @@ function ignoredBy(layers: IgnoreLayer[], file: string, isDir: boolean): boolean
 async function walk(dir: string, above: IgnoreLayer[], options: ExpandOptions, found: (file: string) => void): Promise<void> {
   const own = readGitignore(dir);
   const layers = own ? [...above, own] : above;
-  let entries: import("node:fs").Dirent[];
+  let dirents: import("node:fs").Dirent<Buffer>[];
   try {
-    entries = await fs.readdir(dir, { withFileTypes: true });
+    // names as bytes: one that is not UTF-8 is kept exactly (see util/file-names.ts)
+    dirents = await fs.readdir(fsPath(dir), { withFileTypes: true, encoding: "buffer" });
   } catch {
     return; // an unreadable folder: nothing to lint inside
   }
+  const entries = dirents.map((d) => ({ d, name: decodeName(d.name) }));
   entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
-  for (const e of entries) {
-    const p = path.join(dir, e.name);
+  for (const { d: e, name } of entries) {
+    const p = path.join(dir, name);
     let isDir = e.isDirectory();
     let isFile = e.isFile();
     if (e.isSymbolicLink()) {
       try {
-        const st = statSync(p);
+        const st = statSync(fsPath(p));
         isDir = false; // do not follow linked folders (no cycles)
         isFile = st.isFile();
       } catch {
@@ -168,7 +171,7 @@ async function walk(dir: string, above: IgnoreLayer[], options: ExpandOptions, f
       }
     }
     if (isDir) {
-      if (ALWAYS_SKIPPED.has(e.name)) continue;
+      if (ALWAYS_SKIPPED.has(name)) continue;
       if (ignoredBy(layers, p, true) || options.isIgnored(p)) continue;
       await walk(p, layers, options, found);
     } else if (isFile) {
@@ -190,13 +193,19 @@ export interface ReadResult {
  * Reads a file as text. Never throws: what cannot be read becomes a notice. `onBytes` sees the
  * bytes read (to hash exactly what was linted, for --cache).
  */
-export async function readSource(file: string, maxFileSize: number, requireText: boolean, onBytes?: (bytes: Uint8Array) => void): Promise<ReadResult> {
+export async function readSource(
+  file: string,
+  maxFileSize: number,
+  requireText: boolean,
+  onBytes?: (bytes: Uint8Array, stat: Stats) => void,
+): Promise<ReadResult> {
   let bytes: Uint8Array;
+  let st: Stats;
   try {
-    const st = await fs.stat(file);
+    st = await fs.stat(fsPath(file));
     if (!st.isFile()) return fatal(`not a regular file; not linted`);
     if (st.size > maxFileSize) return overLimit(st.size, maxFileSize);
-    bytes = await fs.readFile(file);
+    bytes = await fs.readFile(fsPath(file));
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
     if (code === "ENOENT") {
@@ -206,7 +215,7 @@ export async function readSource(file: string, maxFileSize: number, requireText:
     if (code === "EISDIR") return fatal("is a folder; not linted");
     return fatal(`cannot read the file (${code ?? (e as Error).message}); not linted`);
   }
-  onBytes?.(bytes);
+  onBytes?.(bytes, st);
   return decodeSource(bytes, requireText);
 }
 
@@ -236,15 +245,20 @@ export function decodeSource(bytes: Uint8Array, requireText: boolean): ReadResul
 
 /** A file (or staged blob) over `--max-file-size`: reported, never read. */
 export function overLimit(size: number, maxFileSize: number): ReadResult {
-  return fatal(`file is ${mb(size)}, over the limit of ${mb(maxFileSize)} (raise it with --max-file-size); not linted`);
+  let [a, b] = [sizeText(size), sizeText(maxFileSize)];
+  // rounded the same ("2 KB, over the limit of 2 KB"): say it in bytes
+  if (a === b) [a, b] = [`${size} bytes`, `${maxFileSize} bytes`];
+  return fatal(`file is ${a}, over the limit of ${b} (raise it with --max-file-size, 0 for no limit); not linted`);
 }
 
 function fatal(message: string): ReadResult {
   return { text: null, notices: [{ offset: 0, severity: 2, message, fatal: true }] };
 }
 
-function mb(n: number): string {
-  return n >= 1024 * 1024 ? `${(n / 1024 / 1024).toFixed(1)} MB` : `${Math.ceil(n / 1024)} KB`;
+function sizeText(n: number): string {
+  if (n < 1024) return `${n} byte${n === 1 ? "" : "s"}`;
+  if (n < 1024 * 1024) return `${+(n / 1024).toFixed(1)} KB`;
+  return `${+(n / 1024 / 1024).toFixed(1)} MB`;
 }
 
 /** Reads all of standard input. */

@@ -1,8 +1,8 @@
 /**
  * Git sources: the staged content of the staged files (`--staged`, what `git commit` will
  * record) and the files changed since the merge base with a ref (`--changed-since REF`, for
- * pull-request CI). Real git in child processes; every list is read with `-z`, so names with
- * spaces, quotes, newlines or non-ASCII characters arrive intact.
+ * pull-request CI). Real git in child processes; every list is read with `-z`, as bytes, so names
+ * with spaces, quotes, newlines, non-ASCII characters or bytes that are not UTF-8 arrive intact.
  *
  * Git runs with the caller's environment on purpose: inside a hook, git sets GIT_INDEX_FILE
  * (e.g. the temporary index of `git commit -a` or `git commit <paths>`), and reading that index
@@ -11,6 +11,7 @@
 import { spawn } from "node:child_process";
 import { lstatSync } from "node:fs";
 import path from "node:path";
+import { decodeName, fsPath } from "../util/file-names.js";
 import { UsageError } from "./files.js";
 
 export interface GitOptions {
@@ -90,7 +91,8 @@ export async function repoRoot(cwd: string, env: NodeJS.ProcessEnv, what: string
     const why = /not a git repository/i.test(r.stderr) ? `${cwd} is not inside a git repository` : firstLine(r.stderr);
     throw new UsageError(`${what} needs a git repository: ${why}`);
   }
-  return path.resolve(r.stdout.toString("utf8").replace(/\n$/, ""));
+  const out = r.stdout[r.stdout.length - 1] === 10 ? r.stdout.subarray(0, -1) : r.stdout;
+  return path.resolve(decodeName(out));
 }
 
 interface RawEntry {
@@ -106,17 +108,32 @@ interface RawEntry {
  * renames and copies; the second is where the file is now).
  */
 function parseRaw(out: Buffer): RawEntry[] {
-  const parts = out.toString("utf8").split("\0");
+  const parts = splitNul(out);
   const entries: RawEntry[] = [];
   for (let i = 0; i < parts.length; ) {
-    const head = parts[i++]!;
+    const head = parts[i++]!.toString("latin1");
     if (!head.startsWith(":")) continue;
     const [, newMode = "", , newBlob = "", status = ""] = head.slice(1).split(" ");
-    let file = parts[i++] ?? "";
+    let file = parts[i++];
     if (status.startsWith("R") || status.startsWith("C")) file = parts[i++] ?? file;
-    entries.push({ status: status[0] ?? "", newMode, newBlob, path: file });
+    entries.push({ status: status[0] ?? "", newMode, newBlob, path: decodeName(file ?? Buffer.alloc(0)) });
   }
   return entries;
+}
+
+/**
+ * The fields of a `-z` listing, as bytes: names are decoded with `decodeName`, so one that is
+ * not UTF-8 (`lat\xe9.sql`) keeps its bytes and can still be opened.
+ */
+function splitNul(out: Buffer): Buffer[] {
+  const parts: Buffer[] = [];
+  let at = 0;
+  for (let nul = out.indexOf(0, at); nul >= 0; nul = out.indexOf(0, at)) {
+    parts.push(out.subarray(at, nul));
+    at = nul + 1;
+  }
+  if (at < out.length) parts.push(out.subarray(at));
+  return parts;
 }
 
 /** Entries that exist after the change and are regular files (no deletions, symlinks, submodules, conflicts). */
@@ -228,12 +245,18 @@ export async function changedSince(ref: string, options: GitOptions): Promise<Gi
   const { cwd, env } = options;
   const root = await repoRoot(cwd, env, "--changed-since");
   if (ref.startsWith("-") || ref.trim() === "") throw new UsageError(`--changed-since needs a git ref such as origin/main (got "${ref}")`);
+  // HEAD first: in a repository (or on a branch) with no commit yet, `HEAD` itself is no ref
+  // git knows, and "unknown git ref" would send the user looking for a typo.
+  if (!(await hasCommit("HEAD", cwd, env))) {
+    throw new UsageError(
+      `--changed-since: there is no commit on this branch yet, so nothing has changed since ${JSON.stringify(ref)}; lint the files themselves (sqlguard .) or --staged`,
+    );
+  }
   if (!(await hasCommit(ref, cwd, env))) {
     throw new UsageError(
       `--changed-since: unknown git ref "${ref}" (in CI, fetch it first, e.g. \`git fetch origin main\`, or check out with full history: actions/checkout with fetch-depth: 0)`,
     );
   }
-  if (!(await hasCommit("HEAD", cwd, env))) throw new UsageError("--changed-since: this repository has no commit yet");
   const mb = await runGit(["merge-base", ref, "HEAD"], cwd, env);
   if (mb.code !== 0) {
     throw new UsageError(
@@ -249,7 +272,7 @@ export async function changedSince(ref: string, options: GitOptions): Promise<Gi
   const paths = new Set<string>();
   for (const e of parseRaw(raw)) if (isLintable(e)) paths.add(e.path);
   const untracked = await gitOk(["ls-files", "--others", "--exclude-standard", "--full-name", "-z", ...specs(options)], cwd, env);
-  for (const p of untracked.toString("utf8").split("\0")) if (p) paths.add(p);
+  for (const p of splitNul(untracked)) if (p.length) paths.add(decodeName(p));
 
   const pick = selector(options);
   const files: GitFile[] = [];
@@ -264,7 +287,7 @@ export async function changedSince(ref: string, options: GitOptions): Promise<Gi
 
 function isRegularFile(p: string): boolean {
   try {
-    return lstatSync(p).isFile();
+    return lstatSync(fsPath(p)).isFile();
   } catch {
     return false;
   }
