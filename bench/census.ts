@@ -15,6 +15,7 @@ import { extractCode } from "../src/extract/embedded.js";
 import { expandPaths } from "../src/sources/files.js";
 import { decodeUtf8, LineIndex, looksBinary } from "../src/sql/text.js";
 import { loadParser } from "../src/sql/parser.js";
+import { builtin } from "../rules/index.js";
 
 interface Tally {
   folder: string;
@@ -36,7 +37,7 @@ interface Tally {
 
 async function census(folder: string): Promise<Tally> {
   const started = Date.now();
-  const config = new Config({}, folder, "defaults");
+  const config = new Config({}, folder, "defaults", builtin);
   const files = await expandPaths([folder], { cwd: folder, include: (f) => fileKind(f) === "code", isIgnored: () => false });
   const t: Tally = {
     folder,

@@ -13,6 +13,7 @@ import { readFileSync } from "node:fs";
 import path from "node:path";
 import { setFlagsFromString } from "node:v8";
 import { filesUnder } from "./files.js";
+import { builtin } from "../rules/index.js";
 
 setFlagsFromString("--liftoff-only"); // as the CLI does
 
@@ -35,7 +36,7 @@ for (const t of texts) {
     pieces.push((last = e.parseText));
   }
 }
-const config = new Config({}, process.cwd(), "bench");
+const config = new Config({}, process.cwd(), "bench", builtin);
 const rawParse = () => {
   for (const p of pieces) {
     try {

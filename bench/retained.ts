@@ -6,6 +6,7 @@
  * Usage: node --expose-gc dist/bench/retained.js <file.sql>
  */
 import { readFileSync } from "node:fs";
+import { builtin } from "../rules/index.js";
 
 const gc = (globalThis as { gc?: () => void }).gc;
 if (!gc) throw new Error("run with node --expose-gc");
@@ -35,5 +36,5 @@ SqlDocument.prototype.events = function* (this: InstanceType<typeof SqlDocument>
     }
   }
 };
-lintText(text, new Config({}, process.cwd(), "bench"), { filePath: file });
+lintText(text, new Config({}, process.cwd(), "bench", builtin), { filePath: file });
 console.log(JSON.stringify({ textMB: Buffer.byteLength(text) / 2 ** 20, samples }));

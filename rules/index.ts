@@ -4,6 +4,7 @@
  * adds a line to each list below.
  */
 import type { Rule } from "../src/engine/rule.js";
+import { RuleSet } from "../src/engine/rule-set.js";
 import ambiguousStatementSplit from "./ambiguous-statement-split/index.js";
 import noProdConnectionString from "./no-prod-connection-string/index.js";
 import requireSemicolon from "./require-semicolon/index.js";
@@ -23,3 +24,6 @@ export const builtinRules: readonly Rule[] = [
   transactionIncompatibleStatement,
   syntaxError,
 ];
+
+/** The built-in rules as the engine takes them. */
+export const builtin = new RuleSet(builtinRules);

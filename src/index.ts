@@ -6,6 +6,11 @@
  *   const config = await loadConfig({ cwd: process.cwd() });
  *   const result = lintText("DELETE FROM orders;", config, { filePath: "x.sql" });
  */
+import { builtin, builtinRules } from "../rules/index.js";
+import { loadConfig as loadProjectConfig, type Config, type LoadConfigOptions } from "./engine/config.js";
+import type { Rule } from "./engine/rule.js";
+import type { RuleSet } from "./engine/rule-set.js";
+
 export { loadParser, parseSql } from "./sql/parser.js";
 export { lex, lexScript } from "./sql/lexer.js";
 export type { LexResult, ScriptItem, StatementItem, MetaItem, CopyDataItem, Comment } from "./sql/lexer.js";
@@ -13,9 +18,19 @@ export { SqlDocument, Statement, parseDocument } from "./sql/document.js";
 export type { DocumentOptions, ParsedDocument, TxState } from "./sql/document.js";
 export { lintText, applyFixes } from "./engine/linter.js";
 export type { LintTextOptions, FileNotice } from "./engine/linter.js";
-export { Config, ConfigError, loadConfig } from "./engine/config.js";
+export { Config, ConfigError } from "./engine/config.js";
 export type { UserConfig, RuleSetting } from "./engine/config.js";
-export { rules, ruleById } from "./engine/registry.js";
+export { RuleSet } from "./engine/rule-set.js";
+
+/** Every rule sqlguard ships, and the same as a rule set (what `Config` takes). */
+export const rules = builtinRules;
+export { builtin };
+export const ruleById: ReadonlyMap<string, Rule> = new Map(builtinRules.map((r) => [r.id, r]));
+
+/** Finds and reads the project's config (see `LoadConfigOptions`); the rules are sqlguard's own unless given. */
+export function loadConfig(options: Omit<LoadConfigOptions, "ruleSet"> & { ruleSet?: RuleSet }): Promise<Config> {
+  return loadProjectConfig({ ruleSet: builtin, ...options });
+}
 export { defineRule, docsUrl, options } from "./engine/rule.js";
 export type { RuleDefinition, RuleContext, RuleListeners, NodeContext, ReportDescriptor, TextDocument } from "./engine/rule.js";
 export type { StatementType, NodeOf } from "./sql/statements.js";

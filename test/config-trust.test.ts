@@ -10,12 +10,13 @@ import * as assert from "uvu/assert";
 import { Config, ConfigError, loadConfig } from "../src/engine/config.js";
 import { tempDir } from "./helpers.js";
 import { runMain } from "./in-process.js";
+import { builtin } from "../rules/index.js";
 
 const test = suite("config-trust");
 
 function error(user: unknown): string {
   try {
-    new Config(user as never, "/tmp", "/tmp/sqlguard.config.json");
+    new Config(user as never, "/tmp", "/tmp/sqlguard.config.json", builtin);
   } catch (e) {
     assert.instance(e, ConfigError, String((e as Error)?.stack));
     return (e as Error).message;
@@ -71,17 +72,17 @@ test("keys named like Object.prototype's members are unknown at every level", ()
 
 test("a config file with a UTF-8 BOM is read; package.json too", async () => {
   const dir = tempDir({ "sqlguard.config.json": '\ufeff{ "rules": { "require-where": "warn" } }', "a.sql": "DELETE FROM t;\n" });
-  const c = await loadConfig({ cwd: dir });
+  const c = await loadConfig({ ruleSet: builtin, cwd: dir });
   assert.is(c.rulesFor(path.join(dir, "a.sql")).get("require-where")?.severity, "warn");
   const pkg = tempDir({ "package.json": '\ufeff{ "name": "x", "sqlguard": { "rules": { "require-where": "off" } } }' });
-  const p = await loadConfig({ cwd: pkg });
+  const p = await loadConfig({ ruleSet: builtin, cwd: pkg });
   assert.is(p.source, path.join(pkg, "package.json"));
   assert.not.ok(p.rulesFor(path.join(pkg, "a.sql")).has("require-where"));
 });
 
 test("maxFileSize: 0 and \"0\" both mean no limit; sizes are said so they differ", async () => {
-  for (const v of [0, "0", "0MB", "0 kb"]) assert.is(new Config({ maxFileSize: v }, "/p", "x").maxFileSize, Number.POSITIVE_INFINITY, String(v));
-  assert.is(new Config({ maxFileSize: "1kb" }, "/p", "x").maxFileSize, 1024);
+  for (const v of [0, "0", "0MB", "0 kb"]) assert.is(new Config({ maxFileSize: v }, "/p", "x", builtin).maxFileSize, Number.POSITIVE_INFINITY, String(v));
+  assert.is(new Config({ maxFileSize: "1kb" }, "/p", "x", builtin).maxFileSize, 1024);
   assert.match(error({ maxFileSize: -1 }), /maxFileSize: must be ≥ 0/);
   assert.match(error({ maxFileSize: "0.0001kb" }), /maxFileSize: "0\.0001kb" is less than a byte \(0 means no limit\)/);
   const dir = tempDir({ "big.sql": "SELECT 1;\n".repeat(20), "sqlguard.config.json": '{ "maxFileSize": 0 }' });

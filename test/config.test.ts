@@ -4,12 +4,13 @@ import { suite } from "uvu";
 import * as assert from "uvu/assert";
 import { Config, ConfigError, loadConfig, parseRuleFlag } from "../src/engine/config.js";
 import { cli, tempDir } from "./helpers.js";
+import { builtin } from "../rules/index.js";
 
 const test = suite("config");
 
 const bad = (user: unknown, pattern: RegExp) => {
   try {
-    new Config(user as never, "/tmp", "/tmp/sqlguard.config.json");
+    new Config(user as never, "/tmp", "/tmp/sqlguard.config.json", builtin);
   } catch (e) {
     assert.instance(e, ConfigError);
     assert.match((e as Error).message, pattern);
@@ -31,7 +32,7 @@ test("unknown keys, rules, severities and options are errors naming them", () =>
 });
 
 test("severities, numbers like ESLint, options with defaults", () => {
-  const c = new Config({ rules: { "require-where": ["warn", { joins: false }], "syntax-error": 0 } }, "/p", "x");
+  const c = new Config({ rules: { "require-where": ["warn", { joins: false }], "syntax-error": 0 } }, "/p", "x", builtin);
   const rules = c.rulesFor("/p/a.sql");
   assert.is(rules.get("require-where")?.severity, "warn");
   assert.equal(rules.get("require-where")?.options, { alwaysTrue: true, joins: false, bodies: true, ignoreTables: [] });
@@ -47,6 +48,7 @@ test("overrides, ignores and assumeInTransaction are relative to the config fold
     },
     "/p",
     "x",
+    builtin,
   );
   assert.ok(c.isIgnored("/p/vendor/x.sql"));
   assert.ok(c.isIgnored("/p/db/a.gen.sql"));
@@ -67,22 +69,22 @@ test("--rule values", () => {
 
 test("found upwards: json, mjs, package.json; --config; broken JSON is located", async () => {
   const dir = tempDir({ "sqlguard.config.json": '{ "rules": { "require-where": "warn" } }', "sub/deeper/x.sql": "" });
-  const c = await loadConfig({ cwd: path.join(dir, "sub/deeper") });
+  const c = await loadConfig({ ruleSet: builtin, cwd: path.join(dir, "sub/deeper") });
   assert.is(c.source, path.join(dir, "sqlguard.config.json"));
   assert.is(c.rulesFor(path.join(dir, "x.sql")).get("require-where")?.severity, "warn");
 
   const mjs = tempDir({ "sqlguard.config.mjs": 'export default { rules: { "require-where": "off" } };' });
-  assert.not.ok((await loadConfig({ cwd: mjs })).rulesFor(path.join(mjs, "a.sql")).has("require-where"));
+  assert.not.ok((await loadConfig({ ruleSet: builtin, cwd: mjs })).rulesFor(path.join(mjs, "a.sql")).has("require-where"));
 
   const pkg = tempDir({ "package.json": JSON.stringify({ name: "x", sqlguard: { rules: { "require-where": "warn" } } }) });
-  assert.is((await loadConfig({ cwd: pkg })).rulesFor(path.join(pkg, "a.sql")).get("require-where")?.severity, "warn");
+  assert.is((await loadConfig({ ruleSet: builtin, cwd: pkg })).rulesFor(path.join(pkg, "a.sql")).get("require-where")?.severity, "warn");
 
   const other = tempDir({ "custom.json": '{ "rules": { "require-where": "off" } }' });
-  assert.not.ok((await loadConfig({ cwd: other, configFile: "custom.json" })).rulesFor(path.join(other, "a.sql")).has("require-where"));
+  assert.not.ok((await loadConfig({ ruleSet: builtin, cwd: other, configFile: "custom.json" })).rulesFor(path.join(other, "a.sql")).has("require-where"));
 
   const broken = tempDir({ "sqlguard.config.json": '{\n  "rules": {,}\n}' });
   try {
-    await loadConfig({ cwd: broken });
+    await loadConfig({ ruleSet: builtin, cwd: broken });
     assert.unreachable();
   } catch (e) {
     assert.match((e as Error).message, /sqlguard\.config\.json: not valid JSON: .* at line 2, column 13/);

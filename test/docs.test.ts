@@ -3,7 +3,7 @@ import path from "node:path";
 import { suite } from "uvu";
 import * as assert from "uvu/assert";
 import { docFiles } from "../src/docs/generate.js";
-import { rules } from "../src/engine/registry.js";
+import { builtinRules as rules } from "../rules/index.js";
 import { docsUrl } from "../src/engine/rule.js";
 import { root } from "./helpers.js";
 

@@ -6,7 +6,7 @@
 import "./helpers.js"; // loads the parser
 import { formatMessage } from "../src/engine/rule.js";
 import { runRules } from "../src/engine/run-rules.js";
-import { rules } from "../src/engine/registry.js";
+import { builtinRules as rules } from "../rules/index.js";
 import { withDefaults } from "../src/engine/schema.js";
 import { DEFAULT_POSTGRES_VERSION } from "../src/engine/config.js";
 import { SqlDocument, type DocumentOptions } from "../src/sql/document.js";

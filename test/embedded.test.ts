@@ -8,6 +8,7 @@ import { Config, ConfigError, type UserConfig } from "../src/engine/config.js";
 import { extractCode, isTestFile, looksMinified, resolveEmbedded, type CodeSql } from "../src/extract/embedded.js";
 import { fileKind } from "../src/extract/index.js";
 import { brief, lint } from "./helpers.js";
+import { builtin } from "../rules/index.js";
 
 /** Findings of a code file, as `line:col-endLine:endCol rule message`. */
 function found(code: string, options: { file?: string; config?: UserConfig } = {}): string[] {
@@ -22,7 +23,7 @@ function where(code: string, file = "src/db.ts", config?: UserConfig): string[] 
 }
 
 function extracted(code: string, file = "src/db.ts", config: UserConfig = {}): CodeSql {
-  const settings = new Config(config, "/", "test").embedded;
+  const settings = new Config(config, "/", "test", builtin).embedded;
   return extractCode(code, file, { settings });
 }
 
@@ -133,10 +134,10 @@ test("configurable tags and functions; '!' removes a default; bad names are conf
     where(code, "src/db.ts", { ...config, embedded: { ...config.embedded, literals: false } }),
     ["1:13-1:26", "2:12-2:25", "3:15-3:28"],
   );
-  assert.throws(() => new Config({ embedded: { tags: ["not a name"] } }, "/", "test"), (e: unknown) => e instanceof ConfigError && /embedded\.tags\[0\]: "not a name" is not a name/.test((e as Error).message));
-  assert.throws(() => new Config({ embedded: { functions: ["!nope"] } }, "/", "test"), /"!nope" removes nothing \(the defaults are: query, execute/);
-  assert.throws(() => new Config({ embedded: { tag: ["x"] } } as unknown as UserConfig, "/", "test"), /embedded\.tag: unknown option \(known: tags, functions, transactions, literals\)/);
-  assert.throws(() => new Config({ embedded: { literals: "yes" } } as unknown as UserConfig, "/", "test"), /embedded\.literals: must be true or false/);
+  assert.throws(() => new Config({ embedded: { tags: ["not a name"] } }, "/", "test", builtin), (e: unknown) => e instanceof ConfigError && /embedded\.tags\[0\]: "not a name" is not a name/.test((e as Error).message));
+  assert.throws(() => new Config({ embedded: { functions: ["!nope"] } }, "/", "test", builtin), /"!nope" removes nothing \(the defaults are: query, execute/);
+  assert.throws(() => new Config({ embedded: { tag: ["x"] } } as unknown as UserConfig, "/", "test", builtin), /embedded\.tag: unknown option \(known: tags, functions, transactions, literals\)/);
+  assert.throws(() => new Config({ embedded: { literals: "yes" } } as unknown as UserConfig, "/", "test", builtin), /embedded\.literals: must be true or false/);
   assert.equal(resolveEmbedded({ tags: ["sql"] }).settings.tags.filter((t) => t.text === "sql").length, 1, "no duplicates");
 });
 
@@ -335,7 +336,7 @@ test("transaction wrappers mark the SQL inside their callbacks", () => {
   const custom = extracted("await withTx(async (c) => c.query('DELETE FROM t WHERE id = 1'));", "src/db.ts", { embedded: { transactions: ["withTx"] } });
   assert.is(custom.parts[0]!.doc.assumeInTransaction, true);
   // a file the config says runs in a transaction
-  const config = new Config({ assumeInTransaction: ["migrations/**"] }, "/", "test");
+  const config = new Config({ assumeInTransaction: ["migrations/**"] }, "/", "test", builtin);
   const mig = extractCode("await knex.raw('DELETE FROM t WHERE a = 1');", "/migrations/1.ts", { settings: config.embedded, assumeInTransaction: config.assumeInTransaction("/migrations/1.ts") });
   assert.is(mig.parts[0]!.doc.assumeInTransaction, true);
   // the file directives of SQL scripts, in a code comment

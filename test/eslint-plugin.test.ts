@@ -8,7 +8,7 @@ import path from "node:path";
 import { Linter } from "eslint";
 import { suite } from "uvu";
 import * as assert from "uvu/assert";
-import { rules } from "../src/engine/registry.js";
+import { builtinRules as rules } from "../rules/index.js";
 import { docsUrl } from "../src/engine/rule.js";
 import { withDefaults } from "../src/engine/schema.js";
 import plugin from "../src/eslint/index.js";

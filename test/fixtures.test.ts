@@ -9,7 +9,7 @@ import { existsSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { suite } from "uvu";
 import * as assert from "uvu/assert";
-import { rules } from "../src/engine/registry.js";
+import { builtinRules as rules } from "../rules/index.js";
 import { brief, lint, root } from "./helpers.js";
 
 const test = suite("fixtures");

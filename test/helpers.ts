@@ -8,6 +8,7 @@ import { Config, type UserConfig } from "../src/engine/config.js";
 import { lintText } from "../src/engine/linter.js";
 import type { Diagnostic, FileResult } from "../src/engine/types.js";
 import { loadParser } from "../src/sql/parser.js";
+import { builtin } from "../rules/index.js";
 
 /** The repository root (tests run from dist/test/). */
 export const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
@@ -49,7 +50,7 @@ export function tempDir(files: Record<string, string | Buffer> = {}): string {
 
 /** Lints text as a file of the given name with a config (default: the defaults). */
 export function lint(text: string, options: { filePath?: string; config?: UserConfig; fix?: boolean } = {}): FileResult {
-  const config = new Config(options.config ?? {}, root, "test");
+  const config = new Config(options.config ?? {}, root, "test", builtin);
   return lintText(text, config, { filePath: path.join(root, options.filePath ?? "test.sql"), fix: options.fix ?? false });
 }
 

@@ -12,6 +12,7 @@ import { lintText } from "../src/engine/linter.js";
 import { lex } from "../src/sql/lexer.js";
 import { LineIndex } from "../src/sql/text.js";
 import { root } from "./helpers.js";
+import { builtin } from "../rules/index.js";
 
 const test = suite("properties");
 const RUNS = Number(process.env.SQLGUARD_PROPERTY_RUNS) || 150;
@@ -194,7 +195,7 @@ test("blank lines recorded in a statement are blank and outside strings and comm
   );
 });
 
-const config = new Config({ rules: { "require-transaction": ["warn", { dataFixes: true }], "ambiguous-statement-split": ["error", { reportIncomplete: true }] } }, root, "test");
+const config = new Config({ rules: { "require-transaction": ["warn", { dataFixes: true }], "ambiguous-statement-split": ["error", { reportIncomplete: true }] } }, root, "test", builtin);
 
 /** Every reported position lies inside the file, ranges run forwards, fixes stay inside. */
 function checkPositions(text: string, filePath: string): void {

@@ -12,6 +12,7 @@ import { lintText, mergeRanges } from "../src/engine/linter.js";
 import type { FileResult } from "../src/engine/types.js";
 import { reporters } from "../src/report/index.js";
 import { brief, cli, lint, tempDir } from "./helpers.js";
+import { builtin, builtinRules } from "../rules/index.js";
 
 const test = suite("redaction");
 
@@ -124,7 +125,7 @@ function assertNoSecret(output: string, where: string): void {
 }
 
 const root = tempDir(Object.fromEntries(FORMS.map((f) => [f.file, f.text])));
-const config = new Config({}, root, "test");
+const config = new Config({}, root, "test", builtin);
 const results: FileResult[] = FORMS.map((f) => lintText(f.text, config, { filePath: path.join(root, f.file) }));
 
 test("every form is found and reported (the test below is not vacuous)", () => {
@@ -137,21 +138,21 @@ test("every form is found and reported (the test below is not vacuous)", () => {
 for (const [format, reporter] of Object.entries(reporters)) {
   test(`--format ${format}: no password of any form, in colour or not`, () => {
     for (const color of [false, true]) {
-      const all = reporter(results, { cwd: root, color });
+      const all = reporter(results, { cwd: root, color, rules: builtinRules });
       assertNoSecret(all, `${format}${color ? " (colour)" : ""}`);
       assert.ok(all.length > 0);
       // and one file at a time, so a reporter that prints per-file text is covered the same way
-      FORMS.forEach((f, i) => assertNoSecret(reporter([results[i]!], { cwd: root, color }), `${format}, ${f.name}`));
+      FORMS.forEach((f, i) => assertNoSecret(reporter([results[i]!], { cwd: root, color, rules: builtinRules }), `${format}, ${f.name}`));
     }
   });
 }
 
 test("stylish: the password is ****, the caret still underlines the whole connection string", () => {
-  const out = reporters.stylish!([results[0]!], { cwd: root, color: false });
+  const out = reporters.stylish!([results[0]!], { cwd: root, color: false, rules: builtinRules });
   assert.match(out, /1 \| DATABASE_URL=postgres:\/\/app:\*\*\*\*@db\.prod\.acme\.com:5432\/app\n\s+\| {14}\^{45}\n/);
-  const twice = reporters.stylish!([results[FORMS.findIndex((f) => f.file === "ad.sh")]!], { cwd: root, color: false });
+  const twice = reporters.stylish!([results[FORMS.findIndex((f) => f.file === "ad.sh")]!], { cwd: root, color: false, rules: builtinRules });
   assert.match(twice, /1 \| PGPASSWORD=\*\*\*\* psql postgres:\/\/app:\*\*\*\*@db\.prod\.acme\.com\/app -c 'SELECT 1'\n\s+\| {22}\^{40}\n/);
-  const overlap = reporters.stylish!([results[FORMS.findIndex((f) => f.file === "af.env")]!], { cwd: root, color: false });
+  const overlap = reporters.stylish!([results[FORMS.findIndex((f) => f.file === "af.env")]!], { cwd: root, color: false, rules: builtinRules });
   assert.match(overlap, /1 \| A=postgres:\/\/a:\*\*\*\*@db\.prod\.acme\.com\/a B=postgres:\/\/b:\*\*\*\*@db2\.prod\.acme\.com\/b\n/);
 });
 
@@ -188,10 +189,10 @@ test("a password nobody reports is kept out too: local hosts, the rule turned of
     },
   ];
   for (const c of cases) {
-    const result = lintText(c.text, new Config(c.config ?? {}, root, "test"), { filePath: path.join(root, "x.sql") });
+    const result = lintText(c.text, new Config(c.config ?? {}, root, "test", builtin), { filePath: path.join(root, "x.sql") });
     assert.ok(result.messages.length > 0, c.text);
     for (const [format, reporter] of Object.entries(reporters)) {
-      const out = reporter([result], { cwd: root, color: false });
+      const out = reporter([result], { cwd: root, color: false, rules: builtinRules });
       assert.not.ok(out.includes(c.secret), `${format}: "${c.secret}" printed:\n${out}`);
     }
   }

@@ -7,7 +7,7 @@ import { suite } from "uvu";
 import * as assert from "uvu/assert";
 import { Config, type RuleSetting } from "../src/engine/config.js";
 import { lintText } from "../src/engine/linter.js";
-import { rules } from "../src/engine/registry.js";
+import { builtin, builtinRules as rules } from "../rules/index.js";
 import { root } from "./helpers.js";
 
 export interface ValidCase {
@@ -51,7 +51,7 @@ export function ruleTester(ruleId: string, cases: { valid: (string | ValidCase)[
     for (const r of rules) ruleSettings[r.id] = r.id === ruleId ? (c.options === undefined ? "error" : ["error", c.options]) : "off";
     if (ruleId !== "syntax-error") ruleSettings["syntax-error"] = "error";
     const user = { rules: ruleSettings, ...(c.assumeInTransaction ? { assumeInTransaction: ["**"] } : {}), ...c.settings };
-    const config = new Config(user, root, "test");
+    const config = new Config(user, root, "test", builtin);
     const filePath = path.join(root, c.filename ?? "case.sql");
     const result = lintText(c.code, config, { filePath, fix });
     if (ruleId !== "syntax-error" && !c.syntaxErrors) {

@@ -8,7 +8,6 @@ import { constants, promises as fs } from "node:fs";
 import path from "node:path";
 import type { Config } from "../engine/config.js";
 import type { FileResult } from "../engine/types.js";
-import { ruleById, rules } from "../engine/registry.js";
 import { writeFileAtomically } from "../util/write.js";
 import { VERSION } from "../version.js";
 import { DEFAULT_CACHE_LOCATION } from "./cache-location.js";
@@ -30,11 +29,13 @@ export class ResultCache {
     data: unknown,
     /** Said once on standard error: why the cache is not used, or was not written. */
     readonly warnings: string[],
+    /** The rule ids a remembered message may name. */
+    ruleIds: ReadonlySet<string> = new Set(),
   ) {
     if (!isObject(data) || data.version !== VERSION || data.key !== key || !isObject(data.files)) return;
     // Entry by entry: one damaged entry is a miss for its file, never a failed run.
     for (const [name, entry] of Object.entries(data.files)) {
-      if (isObject(entry) && typeof entry.hash === "string" && isResult(entry.result)) this.files.set(name, { hash: entry.hash, result: entry.result });
+      if (isObject(entry) && typeof entry.hash === "string" && isResult(entry.result, ruleIds)) this.files.set(name, { hash: entry.hash, result: entry.result });
     }
   }
 
@@ -44,7 +45,7 @@ export class ResultCache {
    * never read, which could block forever, nor replaced: the run goes on without a cache.
    */
   static async open(location: string, config: Config, extra: unknown): Promise<ResultCache> {
-    const key = hash(JSON.stringify([config.serialize(), rules.map((r) => r.id), extra]));
+    const key = hash(JSON.stringify([config.serialize(), config.ruleSet.rules.map((r) => r.id), extra]));
     let file = location;
     for (let tries = 0; ; tries++) {
       let handle: fs.FileHandle;
@@ -76,7 +77,7 @@ export class ResultCache {
           data = null; // damaged: start afresh
         }
         // a linked cache file stays a link: write its target
-        return new ResultCache(await fs.realpath(file).catch(() => file), key, data, []);
+        return new ResultCache(await fs.realpath(file).catch(() => file), key, data, [], new Set(config.ruleSet.rules.map((r) => r.id)));
       } finally {
         await handle.close();
       }
@@ -126,9 +127,9 @@ function isFix(v: unknown): boolean {
   return isObject(v) && Array.isArray(v.range) && v.range.length === 2 && isInt(v.range[0]) && isInt(v.range[1]) && isString(v.text);
 }
 
-function isMessage(v: unknown): boolean {
+function isMessage(v: unknown, ruleIds: ReadonlySet<string>): boolean {
   if (!isObject(v) || !isLocation(v) || !isString(v.message) || !isInt(v.start) || !isInt(v.end)) return false;
-  if (!(v.ruleId === null || (isString(v.ruleId) && ruleById.has(v.ruleId)))) return false;
+  if (!(v.ruleId === null || (isString(v.ruleId) && ruleIds.has(v.ruleId)))) return false;
   if (v.severity !== 1 && v.severity !== 2) return false;
   return (
     optional(v.help, isString) &&
@@ -141,8 +142,8 @@ function isMessage(v: unknown): boolean {
 }
 
 /** A remembered result as the reporters and the exit code need it: every field of the right type, counts that add up. */
-function isResult(v: unknown): v is FileResult {
-  if (!isObject(v) || !Array.isArray(v.messages) || !v.messages.every(isMessage)) return false;
+function isResult(v: unknown, ruleIds: ReadonlySet<string>): v is FileResult {
+  if (!isObject(v) || !Array.isArray(v.messages) || !v.messages.every((m) => isMessage(m, ruleIds))) return false;
   const messages = v.messages as FileResult["messages"];
   const errors = messages.filter((m) => m.severity === 2);
   const warnings = messages.length - errors.length;

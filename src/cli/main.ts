@@ -15,7 +15,7 @@ import type { StagedFile } from "../sources/git.js";
 import { lintFiles, type LintedFile, type LintFilesOptions, type SourceFile } from "./lint-files.js";
 import { DEFAULT_CACHE_LOCATION } from "./cache-location.js";
 import type { Concurrency } from "./pool.js";
-import { rules } from "../engine/registry.js";
+import { builtin, builtinRules as rules } from "../../rules/index.js";
 import { fsPath } from "../util/file-names.js";
 import { replaceFileContent, WriteRefused, type ReadStamp } from "../util/write.js";
 import { VERSION } from "../version.js";
@@ -155,7 +155,7 @@ async function run(argv: string[], io: CliIO): Promise<number> {
     // defineProperty: `--rule __proto__:warn` is a key (an unknown rule), not the object's prototype
     Object.defineProperty(cliRules, id, { value: setting, enumerable: true, writable: true, configurable: true });
   }
-  const config = await loadConfig({ cwd: io.cwd, ...(opts.config ? { configFile: opts.config } : {}), cliRules });
+  const config = await loadConfig({ cwd: io.cwd, ruleSet: builtin, ...(opts.config ? { configFile: opts.config } : {}), cliRules });
   let maxFileSize = config.maxFileSize;
   if (opts["max-file-size"] !== undefined) {
     try {
@@ -248,7 +248,7 @@ async function run(argv: string[], io: CliIO): Promise<number> {
 
   const color = opts["no-color"] ? false : opts.color ? true : wantsColor(io);
   const workspace = io.env.GITHUB_WORKSPACE ? path.resolve(io.cwd, io.env.GITHUB_WORKSPACE) : undefined;
-  const text = reporter(results, { cwd: io.cwd, color: opts["output-file"] ? false : color, ...(workspace ? { workspace } : {}) });
+  const text = reporter(results, { cwd: io.cwd, color: opts["output-file"] ? false : color, rules, ...(workspace ? { workspace } : {}) });
   if (opts["output-file"]) {
     const out = path.resolve(io.cwd, opts["output-file"]);
     await fs.mkdir(path.dirname(out), { recursive: true });

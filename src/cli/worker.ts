@@ -6,6 +6,7 @@ import { parentPort, workerData } from "node:worker_threads";
 import { Config, type SerializedConfig } from "../engine/config.js";
 import { lintFile, type LintFilesOptions, type SourceFile } from "./lint-files.js";
 import { loadParser } from "../sql/parser.js";
+import { builtin } from "../../rules/index.js";
 
 interface Init {
   config: SerializedConfig;
@@ -14,7 +15,7 @@ interface Init {
 
 const init = workerData as Init;
 void loadParser(); // compile the parser while the first file is sent over
-const config = Config.deserialize(init.config);
+const config = Config.deserialize(init.config, builtin);
 const port = parentPort!;
 
 port.on("message", async (msg: { index: number; file: SourceFile } | "stop") => {

@@ -6,7 +6,7 @@
 import { existsSync, readFileSync } from "node:fs";
 import path from "node:path";
 import { pathToFileURL } from "node:url";
-import { ruleById, rules, suggestRule } from "./registry.js";
+import type { RuleSet } from "./rule-set.js";
 import type { Rule, Severity } from "./rule.js";
 import { show, validate, withDefaults, type JsonSchema } from "./schema.js";
 import { embeddedSchema, resolveEmbedded, type EmbeddedConfig, type EmbeddedSettings } from "../extract/embedded.js";
@@ -125,24 +125,26 @@ export class Config {
     readonly baseDir: string,
     /** Where it came from (a path, or "defaults"). */
     readonly source: string,
+    /** The rules there are (the built-in set: rules/index.ts). */
+    readonly ruleSet: RuleSet,
     /** --rule settings, applied over the file's. */
     readonly cliRules: Record<string, RuleSetting> = {},
   ) {
     const where = source === "defaults" ? "--rule" : path.basename(source);
     checkConfig(user, where);
     this.base = new Map();
-    for (const rule of rules) {
+    for (const rule of ruleSet.rules) {
       if (rule.defaultSeverity !== "off") this.base.set(rule.id, resolve(rule, rule.defaultSeverity, undefined, where));
     }
-    applySettings(this.base, user.rules ?? {}, where, "rules");
-    applySettings(this.base, cliRules, "--rule", "");
+    applySettings(ruleSet, this.base, user.rules ?? {}, where, "rules");
+    applySettings(ruleSet, this.base, cliRules, "--rule", "");
     this.overrides = (user.overrides ?? []).map((o, i) => {
       const m = new Map<string, ResolvedRule | null>();
       for (const [id, setting] of Object.entries(o.rules ?? {})) {
-        m.set(id, resolveSetting(id, setting, where, `overrides[${i}].rules`));
+        m.set(id, resolveSetting(ruleSet, id, setting, where, `overrides[${i}].rules`));
       }
       // command-line rules win over everything in the file
-      for (const [id, setting] of Object.entries(cliRules)) m.set(id, resolveSetting(id, setting, "--rule", ""));
+      for (const [id, setting] of Object.entries(cliRules)) m.set(id, resolveSetting(ruleSet, id, setting, "--rule", ""));
       const match = globs(o.files, where, `overrides[${i}].files`);
       const entry: { match: (p: string) => boolean; rules: Map<string, ResolvedRule | null>; assume?: boolean } = {
         match: (p) => match(p),
@@ -168,8 +170,8 @@ export class Config {
     return { user: this.user, baseDir: this.baseDir, source: this.source, cliRules: this.cliRules };
   }
 
-  static deserialize(s: SerializedConfig): Config {
-    return new Config(s.user, s.baseDir, s.source, s.cliRules);
+  static deserialize(s: SerializedConfig, ruleSet: RuleSet): Config {
+    return new Config(s.user, s.baseDir, s.source, ruleSet, s.cliRules);
   }
 
   /** The path of a file relative to the config folder, with `/` (null when outside it). */
@@ -246,9 +248,9 @@ function hintFor(error: string): string {
   return ` — the config knows: ${known.join(", ")}`;
 }
 
-function applySettings(target: Map<string, ResolvedRule>, settings: Record<string, RuleSetting>, where: string, at: string): void {
+function applySettings(ruleSet: RuleSet, target: Map<string, ResolvedRule>, settings: Record<string, RuleSetting>, where: string, at: string): void {
   for (const [id, setting] of Object.entries(settings)) {
-    const r = resolveSetting(id, setting, where, at);
+    const r = resolveSetting(ruleSet, id, setting, where, at);
     if (r === null) target.delete(id);
     else target.set(id, r);
   }
@@ -266,11 +268,11 @@ const SEVERITIES = new Map<unknown, Severity>([
   ["2", "error"],
 ]);
 
-function resolveSetting(id: string, setting: RuleSetting, where: string, at: string): ResolvedRule | null {
+function resolveSetting(ruleSet: RuleSet, id: string, setting: RuleSetting, where: string, at: string): ResolvedRule | null {
   const name = at ? `${at}.${id}` : id;
-  const rule = ruleById.get(id);
+  const rule = ruleSet.get(id);
   if (!rule) {
-    const hint = suggestRule(id);
+    const hint = ruleSet.suggest(id);
     throw new ConfigError(`${where}: ${name}: unknown rule "${id}"${hint ? ` (did you mean "${hint}"?)` : ""}`);
   }
   const [sev, options] = Array.isArray(setting) ? setting : [setting, undefined];
@@ -342,6 +344,8 @@ export function findConfigFile(cwd: string): { file: string; packageJson: boolea
 
 export interface LoadConfigOptions {
   cwd: string;
+  /** The rules there are (the built-in set: rules/index.ts). */
+  ruleSet: RuleSet;
   /** --config FILE */
   configFile?: string;
   /** --rule id:severity */
@@ -358,9 +362,9 @@ export async function loadConfig(options: LoadConfigOptions): Promise<Config> {
   } else {
     found = findConfigFile(options.cwd);
   }
-  if (!found) return new Config({}, path.resolve(options.cwd), "defaults", cliRules);
+  if (!found) return new Config({}, path.resolve(options.cwd), "defaults", options.ruleSet, cliRules);
   const user = await readConfigFile(found.file, found.packageJson);
-  return new Config(user, path.dirname(found.file), found.file, cliRules);
+  return new Config(user, path.dirname(found.file), found.file, options.ruleSet, cliRules);
 }
 
 async function readConfigFile(file: string, packageJson: boolean): Promise<UserConfig> {

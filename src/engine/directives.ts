@@ -8,7 +8,7 @@
  * No rule list means every rule. Text after ` -- ` is the reason (kept for reviewers).
  * A directive that suppresses nothing, or names an unknown rule, is reported.
  */
-import { ruleById, suggestRule } from "./registry.js";
+import type { RuleSet } from "./rule-set.js";
 
 export type DirectiveKind = "disable" | "enable" | "disable-line" | "disable-next-line";
 
@@ -50,7 +50,7 @@ export interface DirectiveProblem {
   message: string;
 }
 
-export function parseDirectives(comments: DirectiveComment[], problems: DirectiveProblem[]): Directive[] {
+export function parseDirectives(comments: DirectiveComment[], problems: DirectiveProblem[], ruleSet: RuleSet): Directive[] {
   const out: Directive[] = [];
   for (const c of comments) {
     const m = DIRECTIVE.exec(c.text);
@@ -71,9 +71,9 @@ export function parseDirectives(comments: DirectiveComment[], problems: Directiv
     for (const name of names) {
       // ESLint-style ids (sqlguard/require-where) are accepted too
       const id = name.replace(/^sqlguard\//, "");
-      if (ruleById.has(id)) known.push(id);
+      if (ruleSet.has(id)) known.push(id);
       else {
-        const hint = suggestRule(id);
+        const hint = ruleSet.suggest(id);
         problems.push({
           start: c.start,
           end: c.end,

@@ -130,7 +130,7 @@ function lintOnce(text: string, config: Config, options: LintTextOptions): FileR
 
   // Inline directives.
   const problems: DirectiveProblem[] = [];
-  const directives = parseDirectives(comments, problems);
+  const directives = parseDirectives(comments, problems, config.ruleSet);
   const { kept, unused } = applyDirectives(messages, directives);
   messages = kept;
   if (config.reportUnusedDirectives !== "off") {

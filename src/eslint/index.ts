@@ -23,7 +23,7 @@
  */
 import tsParser from "@typescript-eslint/parser";
 import type { ESLint, Linter, Rule as ESLintRule } from "eslint";
-import { rules } from "../engine/registry.js";
+import { builtinRules as rules } from "../../rules/index.js";
 import type { Rule } from "../engine/rule.js";
 import { CODE_EXTENSIONS, JS_EXTENSIONS, SQL_EXTENSIONS, TS_EXTENSIONS } from "../extract/extensions.js";
 import { loadParser } from "../sql/parser.js";

@@ -24,6 +24,7 @@ import { textDocument, type TextDocument } from "../secrets/text-document.js";
 import { withDefaults } from "../engine/schema.js";
 import { extract, type SqlPart } from "../extract/index.js";
 import { SqlDocument } from "../sql/document.js";
+import { builtin } from "../../rules/index.js";
 import { SqlSourceCode } from "./language.js";
 import { resolveSettings, type ResolvedSettings } from "./settings.js";
 
@@ -98,7 +99,7 @@ function sqlFileState(context: Context, sourceCode: SqlSourceCode, settings: Res
   }
   const extraction = extract(context.filename, base.text, { kind: "sql", doc, lineOf: base.lineOf, assumeInTransaction: assume });
   const sql: SqlPart[] = [{ doc, toHost: (o) => o, events }];
-  return { ...base, sql: () => sql, directives: lazy(() => parseDirectives(extraction.comments(), [])) };
+  return { ...base, sql: () => sql, directives: lazy(() => parseDirectives(extraction.comments(), [], builtin)) };
 }
 
 function codeFileState(context: Context, sourceCode: JsSourceCode, settings: ResolvedSettings): FileState {
@@ -116,7 +117,7 @@ function codeFileState(context: Context, sourceCode: JsSourceCode, settings: Res
   const sql = lazy(() => extraction().sql.map((p): SqlPart => ({ ...p, events: [...p.doc.events()] })));
   const directives = lazy(() => {
     sql(); // the comments of the SQL strings are known once their documents were read
-    return parseDirectives(extraction().comments(), []);
+    return parseDirectives(extraction().comments(), [], builtin);
   });
   const comments = lazy(() => sourceCode.getAllComments().map((c) => c.range as Range));
   const inText = (start: number, end: number): boolean => {

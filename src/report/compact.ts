@@ -1,6 +1,6 @@
 /** `--format compact`: one line per problem, as ESLint's compact formatter prints it. */
 import type { FileResult } from "../engine/types.js";
-import type { ReportContext } from "./index.js";
+import type { ReportContext } from "./types.js";
 import { displayPath } from "./paths.js";
 
 export function compact(results: FileResult[], context: ReportContext): string {

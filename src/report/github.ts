@@ -13,7 +13,7 @@
  * It reads only the results, whose messages already have secrets replaced.
  */
 import type { FileResult } from "../engine/types.js";
-import type { ReportContext } from "./index.js";
+import type { ReportContext } from "./types.js";
 import { hasEscapedBytes } from "../util/file-names.js";
 import { displayPath, plainPath } from "./paths.js";
 

@@ -3,7 +3,7 @@
  * read ours. Only these fields are printed (never file contents).
  */
 import type { Diagnostic, FileResult } from "../engine/types.js";
-import type { ReportContext } from "./index.js";
+import type { ReportContext } from "./types.js";
 
 export function json(results: FileResult[], _context: ReportContext): string {
   return JSON.stringify(

@@ -4,7 +4,7 @@
  * one list of formats: `--help`, the CLI's check of `--format`, and `reporters` (which the
  * redaction test runs every format through) all come from it.
  */
-import type { Reporter } from "./index.js";
+import type { Reporter } from "./types.js";
 
 const LOADERS = {
   stylish: async () => (await import("./stylish.js")).stylish,

@@ -20,12 +20,11 @@
 import { createHash } from "node:crypto";
 import path from "node:path";
 import { pathToFileURL } from "node:url";
-import { rules } from "../engine/registry.js";
 import { docsUrl, type Rule } from "../engine/rule.js";
 import type { Diagnostic, FileResult } from "../engine/types.js";
 import { encodeSegment, hasEscapedBytes } from "../util/file-names.js";
 import { VERSION } from "../version.js";
-import type { ReportContext } from "./index.js";
+import type { ReportContext } from "./types.js";
 
 export const SARIF_SCHEMA = "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json";
 const INFORMATION_URI = "https://github.com/sqlguard/sqlguard";
@@ -88,8 +87,8 @@ function ownDescriptor(id: string, short: string, full: string, level: Level): D
   };
 }
 
-/** The driver's rule list: every shipped rule, then sqlguard's own two descriptors. */
-export function sarifRules(): Descriptor[] {
+/** The driver's rule list: every rule of the run's set, then sqlguard's own two descriptors. */
+export function sarifRules(rules: readonly Rule[]): Descriptor[] {
   return [
     ...rules.map(ruleDescriptor),
     ownDescriptor(
@@ -131,7 +130,7 @@ function level(m: Diagnostic): Level {
 }
 
 export function sarif(results: FileResult[], context: ReportContext): string {
-  const descriptors = sarifRules();
+  const descriptors = sarifRules(context.rules);
   const index = new Map(descriptors.map((d, i) => [d.id, i]));
   const out: Record<string, unknown>[] = [];
   const notifications: Record<string, unknown>[] = [];

@@ -3,7 +3,7 @@
  * under the range and the help line; a summary at the end. Colour only when asked for.
  */
 import { MASK, type Diagnostic, type FileResult } from "../engine/types.js";
-import type { ReportContext } from "./index.js";
+import type { ReportContext } from "./types.js";
 import { displayPath } from "./paths.js";
 
 const MAX_FRAME = 120;

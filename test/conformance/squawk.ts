@@ -11,6 +11,7 @@ import { Config, type RuleSetting } from "../../src/engine/config.js";
 import { lintText } from "../../src/engine/linter.js";
 import type { Diagnostic } from "../../src/engine/types.js";
 import { loadParser } from "../../src/sql/parser.js";
+import { builtin } from "../../rules/index.js";
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../../..");
 const casesDir = process.env.SQUAWK_RULE_CASES ?? path.resolve(root, "../shared/peers/squawk/rule-cases");
@@ -73,7 +74,7 @@ async function main(): Promise<number> {
         for (const other of ["require-where", "syntax-error", "require-transaction", "unbalanced-transaction", "transaction-incompatible-statement"]) {
           if (other !== map.rule) rules[other] = "off";
         }
-        const config = new Config({ rules, ...(c.assume_in_transaction ? { assumeInTransaction: ["**"] } : {}) }, root, "conformance");
+        const config = new Config({ rules, ...(c.assume_in_transaction ? { assumeInTransaction: ["**"] } : {}) }, root, "conformance", builtin);
         return lintText(sql, config, { filePath: path.join(root, "case.sql") }).messages.filter((m) => m.ruleId === map.rule && map.matches(m));
       };
       const found = run();
