@@ -25,7 +25,7 @@ import path from "node:path";
 import { parseArgs } from "node:util";
 import { repoRoot, runGit } from "../sources/git.js";
 import { UsageError } from "../sources/files.js";
-import type { CliIO } from "./main.js";
+import type { CliIO } from "./types.js";
 
 /** Versions known to work together on Node 20 (lint-staged 17 needs Node 22). */
 export const HUSKY_RANGE = "^9.1.7";

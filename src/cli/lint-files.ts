@@ -11,33 +11,11 @@ import { decodeSource, overLimit, readSource, type ReadResult } from "../sources
 import { loadParser } from "../sql/parser.js";
 import { LineIndex } from "../sql/text.js";
 import { stampOf, type ReadStamp } from "../util/write.js";
+import type { LintedFile, LintFilesOptions, SourceFile } from "./types.js";
+
+export type { LintedFile, LintFilesOptions, SourceFile } from "./types.js";
 import { ByteFixer } from "./fix-bytes.js";
 import { lintInParallel, threadCount, type Concurrency } from "./pool.js";
-
-export interface SourceFile {
-  /** Absolute path (for a staged blob: where it will be in the working tree). */
-  path: string;
-  /** Named on the command line: always linted, and reported when it is not text. */
-  explicit: boolean;
-  /** Content already in hand (git index, stdin); read from disk when absent. */
-  bytes?: Uint8Array;
-  /** Size of content that is not on disk and was not read because it is over the limit (a staged blob). */
-  size?: number;
-}
-
-export interface LintFilesOptions {
-  cwd: string;
-  fix: boolean;
-  maxFileSize: number;
-  /** Return the hash of the exact bytes linted in `contentHash` (for --cache). */
-  hash?: boolean;
-}
-
-/**
- * A result, the hash of the bytes it is the result of (when asked for), and with --fix the bytes
- * to write (the file as read, with only the fixes' edits changed; see fix-bytes.ts).
- */
-export type LintedFile = FileResult & { contentHash?: string; fixed?: Uint8Array; stamp?: ReadStamp };
 
 /**
  * Lints files, in order, on one thread or several. `onResult` sees each result as soon as it is

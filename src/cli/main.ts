@@ -12,7 +12,9 @@ import { isWalked } from "../extract/index.js";
 import { FORMATS, loadReporter } from "../report/load.js";
 import { expandPaths, readStdin, UsageError } from "../sources/files.js";
 import type { StagedFile } from "../sources/git.js";
-import { lintFiles, type LintedFile, type LintFilesOptions, type SourceFile } from "./lint-files.js";
+import { lintFiles } from "./lint-files.js";
+import type { CliIO, LintedFile, LintFilesOptions, SourceFile } from "./types.js";
+
 import { DEFAULT_CACHE_LOCATION } from "./cache-location.js";
 import type { Concurrency } from "./pool.js";
 import { builtin, builtinRules as rules } from "../../rules/index.js";
@@ -20,15 +22,7 @@ import { fsPath } from "../util/file-names.js";
 import { replaceFileContent, WriteRefused, type ReadStamp } from "../util/write.js";
 import { VERSION } from "../version.js";
 
-export interface CliIO {
-  cwd: string;
-  stdout: (s: string) => void;
-  stderr: (s: string) => void;
-  /** Whether stdout is a terminal (colour). */
-  isTTY: boolean;
-  env: NodeJS.ProcessEnv;
-  readStdin?: () => Promise<Uint8Array>;
-}
+export type { CliIO } from "./types.js";
 
 const HELP = `sqlguard ${VERSION} — a linter for PostgreSQL scripts and the SQL in your code
 

@@ -9,7 +9,7 @@ import { statSync } from "node:fs";
 import type { Config } from "../engine/config.js";
 import type { FileResult } from "../engine/types.js";
 import { fsPath } from "../util/file-names.js";
-import type { LintFilesOptions, SourceFile } from "./lint-files.js";
+import type { LintFilesOptions, SourceFile } from "./types.js";
 
 /** Below this much input, one thread finishes before a worker would have started. */
 const BYTES_PER_EXTRA_THREAD = 1_500_000;

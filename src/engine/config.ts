@@ -11,6 +11,7 @@ import type { Rule, Severity } from "./rule.js";
 import { show, validate, withDefaults, type JsonSchema } from "./schema.js";
 import { embeddedSchema, resolveEmbedded, type EmbeddedConfig, type EmbeddedSettings } from "../extract/embedded.js";
 import { ignore, picomatch, type Ignore } from "../util/lazy-deps.js";
+import { relativeWithin } from "../util/paths.js";
 
 export class ConfigError extends Error {
   constructor(message: string) {
@@ -176,9 +177,7 @@ export class Config {
 
   /** The path of a file relative to the config folder, with `/` (null when outside it). */
   relative(file: string): string | null {
-    const rel = path.relative(this.baseDir, path.resolve(file));
-    if (rel === "" || rel.startsWith("..") || path.isAbsolute(rel)) return null;
-    return rel.split(path.sep).join("/");
+    return relativeWithin(this.baseDir, file);
   }
 
   /** The rules that apply to a file, with severities and options. */

@@ -17,7 +17,7 @@ import {
   type StatementItem,
 } from "./lexer.js";
 import { acceptsSql, MAY_BE_TOO_DEEP, parsePlpgsql, parseSql, type PgNode, type RawStmt } from "./parser.js";
-import { blockRefusal } from "./transaction.js";
+import { refusalOf } from "./block-rules.js";
 import { LineIndex, Utf8Offsets } from "./text.js";
 import { directiveText, fileTransactionDirective, isDirective } from "../directives/words.js";
 
@@ -367,8 +367,10 @@ export class TransactionTracker {
   }
 
   assign(s: Statement): void {
-    const action = isPlain(s) || !s.node ? null : txAction(s.node);
-    if (!this.autocommit && this.state === "none" && s.parsed && !action && !blockRefusal(s, { postgresVersion: 99 })) {
+    const tree = isPlain(s) ? null : s.node;
+    const action = tree ? txAction(tree) : null;
+    const refused = tree !== null && refusalOf(s.nodeType, nodeBody(tree), { postgresVersion: 99 }) !== null;
+    if (!this.autocommit && this.state === "none" && s.parsed && !action && !refused) {
       // AUTOCOMMIT off: psql sends BEGIN first, and the block stays open until COMMIT or ROLLBACK.
       s.implicitBegin = true;
       this.state = "explicit";
