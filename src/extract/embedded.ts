@@ -19,6 +19,7 @@
  */
 import { createRequire } from "node:module";
 import type { TSESTree } from "@typescript-eslint/typescript-estree";
+import { forEachObject } from "../sql/classify.js";
 import { SqlDocument } from "../sql/document.js";
 import { parseSql, type PgNode, type RawStmt } from "../sql/parser.js";
 import type { JsonSchema } from "../engine/schema.js";
@@ -502,30 +503,60 @@ class Walker {
     private readonly keys: VisitorKeys,
   ) {}
 
-  walk(node: Node): void {
-    const opens = SCOPE_NODES.has(node.type);
-    if (opens) this.scopes.push(new Map());
-    this.enter(node);
-    const keys = this.keys[node.type] ?? [];
-    this.parents.push(node);
-    if (node.type === "CallExpression" && findPattern(this.settings.transactions, pathOf(node.callee))) {
-      this.visitChild(node.callee);
-      for (const a of node.arguments) {
-        const wraps = a.type === "ArrowFunctionExpression" || a.type === "FunctionExpression" || a.type === "ArrayExpression";
-        if (wraps) this.inTx++;
-        this.visitChild(a);
-        if (wraps) this.inTx--;
-      }
-    } else {
-      for (const key of keys) {
-        const child = (node as unknown as Record<string, unknown>)[key];
-        if (Array.isArray(child)) {
-          for (const c of child) if (c && typeof c === "object" && "type" in c) this.visitChild(c as Node);
-        } else if (child && typeof child === "object" && "type" in child) this.visitChild(child as Node);
-      }
+  /**
+   * Visits the tree depth first. Iterative: the tree ESLint hands over may come from a parser
+   * that nests deeper than this thread's stack would allow for recursion (5,000 nested brackets).
+   */
+  walk(root: Node): void {
+    interface Frame {
+      node: Node;
+      opens: boolean;
+      children: Node[];
+      /** Children that are the callbacks of a transaction wrapper. */
+      wrapped: Set<Node> | null;
+      next: number;
+      /** This node is such a callback: leaving it leaves the transaction. */
+      inTx: boolean;
     }
-    this.parents.pop();
-    if (opens) this.scopes.pop();
+    const stack: Frame[] = [];
+    const push = (node: Node, inTx: boolean) => {
+      if (inTx) this.inTx++;
+      const opens = SCOPE_NODES.has(node.type);
+      if (opens) this.scopes.push(new Map());
+      this.enter(node);
+      this.parents.push(node);
+      const children: Node[] = [];
+      let wrapped: Set<Node> | null = null;
+      if (node.type === "CallExpression" && findPattern(this.settings.transactions, pathOf(node.callee))) {
+        children.push(node.callee);
+        wrapped = new Set();
+        for (const a of node.arguments) {
+          if (a.type === "ArrowFunctionExpression" || a.type === "FunctionExpression" || a.type === "ArrayExpression") wrapped.add(a);
+          children.push(a);
+        }
+      } else {
+        for (const key of this.keys[node.type] ?? []) {
+          const child = (node as unknown as Record<string, unknown>)[key];
+          if (Array.isArray(child)) {
+            for (const c of child) if (c && typeof c === "object" && "type" in c) children.push(c as Node);
+          } else if (child && typeof child === "object" && "type" in child) children.push(child as Node);
+        }
+      }
+      stack.push({ node, opens, children, wrapped, next: 0, inTx });
+    };
+    push(root, false);
+    while (stack.length > 0) {
+      const top = stack[stack.length - 1]!;
+      if (top.next < top.children.length) {
+        const child = top.children[top.next++]!;
+        push(child, top.wrapped?.has(child) ?? false);
+        continue;
+      }
+      stack.pop();
+      this.parents.pop();
+      if (top.opens) this.scopes.pop();
+      if (top.inTx) this.inTx--;
+    }
   }
 
   /**
@@ -541,10 +572,6 @@ class Walker {
       }
       return null;
     };
-  }
-
-  private visitChild(n: Node): void {
-    this.walk(n);
   }
 
   private parent(k = 0): Node | undefined {
@@ -690,13 +717,14 @@ class Walker {
   private maybeLiteral(node: Node): void {
     if (!this.settings.literals || this.owned.has(node)) return;
     if (node.type === "Literal" && typeof node.value !== "string") return;
+    const parent = this.parent();
+    if (!parent) return;
+    // part of a bigger concatenation: the top of the chain is the candidate (checked first, so
+    // that only the top looks at the whole chain: `a + b + … + z` stays linear)
+    if (parent.type === "BinaryExpression" && parent.operator === "+") return;
     if (node.type === "BinaryExpression") {
       if (node.operator !== "+" || !isStringish(node)) return;
     }
-    const parent = this.parent();
-    if (!parent) return;
-    // part of a bigger concatenation: the top of the chain is the candidate
-    if (parent.type === "BinaryExpression" && parent.operator === "+") return;
     if (parent.type === "TaggedTemplateExpression") return;
     if (node.type === "Literal" && !literalUsedAsValue(node, parent)) return;
     if (node.type === "TemplateLiteral" && parent.type === "TSLiteralType") return;
@@ -756,7 +784,7 @@ class Walker {
       const c = this.candidates[k]!;
       if (c.origin === "literal" && this.owned.has(c.node)) this.candidates.splice(k, 1);
     }
-    this.candidates.push(...byNode.values());
+    for (const c of byNode.values()) this.candidates.push(c);
     this.candidates.sort((a, b) => a.node.range[0] - b.node.range[0]);
   }
 
@@ -806,14 +834,15 @@ function isStringish(node: Node): boolean {
 }
 
 /** An expression that computes a number: a numeric literal, arithmetic, `i++`. */
-function isNumeric(node: Node): boolean {
+function isNumeric(node: Node, depth = 0): boolean {
+  if (depth > 32) return false; // ((a as any) + (b as any)) + …: deeper is not worth a stack
   const e = unwrap(node);
   if (e.type === "Literal") return typeof e.value === "number" || typeof e.value === "bigint";
   if (e.type === "UpdateExpression") return true;
   if (e.type === "UnaryExpression") return e.operator === "-" || e.operator === "+" || e.operator === "~";
   if (e.type === "BinaryExpression") {
     if (["-", "*", "/", "%", "**", "|", "&", "^", "<<", ">>", ">>>"].includes(e.operator)) return true;
-    return e.operator === "+" && (isNumeric(e.left as Node) || isNumeric(e.right as Node));
+    return e.operator === "+" && (isNumeric(e.left as Node, depth + 1) || isNumeric(e.right as Node, depth + 1));
   }
   return false;
 }
@@ -860,29 +889,37 @@ function literalUsedAsValue(node: TSESTree.Literal, parent: Node): boolean {
   }
 }
 
-function patternNames(p: Node | null | undefined, out: string[] = []): string[] {
-  if (!p) return out;
-  switch (p.type) {
-    case "Identifier":
-      out.push(p.name);
-      break;
-    case "ObjectPattern":
-      for (const prop of p.properties) patternNames(prop.type === "RestElement" ? prop.argument : (prop.value as Node), out);
-      break;
-    case "ArrayPattern":
-      for (const e of p.elements) patternNames(e as Node | null, out);
-      break;
-    case "RestElement":
-      patternNames(p.argument, out);
-      break;
-    case "AssignmentPattern":
-      patternNames(p.left, out);
-      break;
-    case "TSParameterProperty":
-      patternNames(p.parameter, out);
-      break;
-    default:
-      break;
+function patternNames(pattern: Node | null | undefined, out: string[] = []): string[] {
+  // destructuring inside destructuring…: a stack, not recursion
+  const stack: (Node | null | undefined)[] = [pattern];
+  while (stack.length > 0) {
+    const p = stack.pop();
+    if (!p) continue;
+    switch (p.type) {
+      case "Identifier":
+        out.push(p.name);
+        break;
+      case "ObjectPattern":
+        for (let i = p.properties.length - 1; i >= 0; i--) {
+          const prop = p.properties[i]!;
+          stack.push(prop.type === "RestElement" ? prop.argument : (prop.value as Node));
+        }
+        break;
+      case "ArrayPattern":
+        for (let i = p.elements.length - 1; i >= 0; i--) stack.push(p.elements[i] as Node | null);
+        break;
+      case "RestElement":
+        stack.push(p.argument);
+        break;
+      case "AssignmentPattern":
+        stack.push(p.left);
+        break;
+      case "TSParameterProperty":
+        stack.push(p.parameter);
+        break;
+      default:
+        break;
+    }
   }
   return out;
 }
@@ -1086,32 +1123,22 @@ function clauseInterpolation(stmts: RawStmt[], built: Built): boolean {
   );
   if (suspects.size === 0) return false;
   let found = false;
-  const aliases = (n: unknown): void => {
-    if (found || !n || typeof n !== "object") return;
-    if (Array.isArray(n)) {
-      for (const x of n) aliases(x);
-      return;
-    }
-    const o = n as PgNode;
-    if (typeof o.aliasname === "string" && suspects.has(o.aliasname)) found = true;
-    for (const k in o) aliases(o[k]);
-  };
+  const aliases = (value: unknown) =>
+    forEachObject(value, (o) => {
+      if (found) return false;
+      if (typeof o.aliasname === "string" && suspects.has(o.aliasname)) found = true;
+    });
   // Only where a clause could hide the rows a write touches: the target of an UPDATE/DELETE and
   // its FROM/USING items. `SELECT * FROM (${q}) ${alias}` is an alias and reads fine.
-  const visit = (n: unknown): void => {
-    if (found || !n || typeof n !== "object") return;
-    if (Array.isArray(n)) {
-      for (const x of n) visit(x);
-      return;
-    }
-    const o = n as PgNode;
-    for (const key of ["UpdateStmt", "DeleteStmt"]) {
-      const body = o[key] as PgNode | undefined;
-      if (body) aliases([body.relation, body.fromClause, body.usingClause]);
-    }
-    for (const k in o) visit(o[k]);
-  };
-  for (const s of stmts) visit(s.stmt);
+  for (const s of stmts) {
+    forEachObject(s.stmt, (o) => {
+      if (found) return false;
+      for (const key of ["UpdateStmt", "DeleteStmt"]) {
+        const body = o[key] as PgNode | undefined;
+        if (body) aliases([body.relation, body.fromClause, body.usingClause]);
+      }
+    });
+  }
   return found;
 }
 
