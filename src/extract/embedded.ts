@@ -1092,6 +1092,9 @@ function decide(host: string, pieces: Piece[]): Decision {
   for (let round = 0; round <= 3 * exprs.length; round++) {
     const built = build(host, pieces, modes, names);
     const outcome = parseSql(built.text);
+    // Too deeply nested to read (or for PostgreSQL to parse), whatever the interpolations are:
+    // SQL all the same, reported as such (syntax-error), never skipped as a fragment.
+    if (!outcome.ok && (outcome.tooDeep || outcome.parserLimit)) return { kind: "sql", text: built.text, toHost: built.toHost, stmts: [] };
     if (outcome.ok) {
       if (outcome.stmts.length === 0) return { kind: "empty" };
       if (clauseInterpolation(outcome.stmts, built) || gluedAtEnd(built)) return { kind: "fragment" };
