@@ -269,8 +269,8 @@ export interface CodeComment {
 export interface CodeSql {
   /** Whether the file was parsed (false: no mention of SQL, minified, or a parse error). */
   parsed: boolean;
-  /** Not parsed because it is minified or bundled code (a line of thousands of characters). */
-  minified?: boolean;
+  /** Not parsed because it is minified, bundled or generated code (see `minifiedCode`). */
+  minified?: MinifiedCode;
   error: { offset: number; message: string } | null;
   parts: EmbeddedPart[];
   /** Strings that looked like SQL but were not linted, and why (for the census). */
@@ -342,7 +342,8 @@ export function extractCode(text: string, filePath: string, options: EmbeddedOpt
   const settings = options.settings ?? defaultEmbeddedSettings;
   const empty: CodeSql = { parsed: false, error: null, parts: [], skipped: [], comments: [] };
   if (!mayHoldSql(text, settings)) return empty;
-  if (looksMinified(text)) return { ...empty, minified: true };
+  const minified = minifiedCode(text);
+  if (minified) return { ...empty, minified };
   let program = options.program;
   if (!program) {
     const parsed = parseCode(text, filePath);
@@ -352,23 +353,125 @@ export function extractCode(text: string, filePath: string, options: EmbeddedOpt
   return extractFromProgram(program, text, { ...options, testFile: options.testFile ?? isTestFile(filePath) });
 }
 
-/** Longest line a hand-written source file plausibly has. */
-const MINIFIED_LINE = 5000;
+/** A line with more code than this (strings and comments left out) is not written by hand. */
+const LONG_CODE_LINE = 1000;
+/** Below this much code on long lines, a file is parsed whatever its shape. */
+const MIN_MINIFIED_CODE = 5000;
+
+export interface MinifiedCode {
+  /** Offset of the start of the longest line of code. */
+  offset: number;
+  /** Characters of code on that line (outside strings and comments). */
+  chars: number;
+}
 
 /**
- * Minified bundles (`.yarn/releases/yarn-4.x.cjs`, `dist/*.min.js`) are not where SQL is
- * written, and parsing one costs seconds (typescript-estree converts every node): skipped.
+ * Whether a file is minified, bundled or generated code (`.yarn/releases/yarn-4.x.cjs`,
+ * `dist/*.min.js`, a table of numbers on one line): at least half of its code, and 5,000
+ * characters of it, stands on lines with over 1,000 characters of code each. Code, not text: the
+ * contents of strings, templates and comments do not count, so a file with a long string on one
+ * line (a base64 image, an inlined SVG or SQL) is hand-written code and is read like any other.
+ * Such files are not where SQL is written, and parsing a bundle costs seconds (typescript-estree
+ * converts every node): the caller skips them, and says so.
  */
-export function looksMinified(text: string): boolean {
-  if (text.length < MINIFIED_LINE) return false;
-  let from = 0;
-  for (;;) {
-    const nl = text.indexOf("\n", from);
-    const end = nl < 0 ? text.length : nl;
-    if (end - from > MINIFIED_LINE) return true;
-    if (nl < 0) return false;
-    from = nl + 1;
+export function minifiedCode(text: string): MinifiedCode | null {
+  // Cheap first: a file with no line over 1,000 characters has no long line of code.
+  if (text.length < MIN_MINIFIED_CODE || !hasLongLine(text, LONG_CODE_LINE)) return null;
+  let total = 0;
+  let onLong = 0;
+  let best: MinifiedCode | null = null;
+  let lineStart = 0;
+  let lineCode = 0;
+  const endLine = (next: number) => {
+    total += lineCode;
+    if (lineCode > LONG_CODE_LINE) {
+      onLong += lineCode;
+      if (!best || lineCode > best.chars) best = { offset: lineStart, chars: lineCode };
+    }
+    lineStart = next;
+    lineCode = 0;
+  };
+  // A small JavaScript lexer: enough to tell code from the insides of strings, templates
+  // (`${…}` is code again, to its matching brace) and comments. Regular expressions are read as
+  // code; a quote inside one can at worst make this undercount, and the file is then parsed.
+  type Mode = "code" | "'" | '"' | "`" | "//" | "/*";
+  let mode: Mode = "code";
+  /** For each `${` open: the brace depth inside it. */
+  const templates: number[] = [];
+  const n = text.length;
+  for (let i = 0; i < n; i++) {
+    const c = text.charCodeAt(i);
+    // a line ends at \n, \r\n or a lone \r (as editors count lines)
+    if (c === 10 /* \n */ || (c === 13 /* \r */ && text.charCodeAt(i + 1) !== 10)) {
+      if (mode === "//" || mode === "'" || mode === '"') mode = "code"; // a string cannot span a raw line break
+      endLine(i + 1);
+      continue;
+    }
+    switch (mode) {
+      case "code": {
+        lineCode++;
+        if (c === 39 /* ' */) mode = "'";
+        else if (c === 34 /* " */) mode = '"';
+        else if (c === 96 /* ` */) mode = "`";
+        else if (c === 47 /* / */ && text.charCodeAt(i + 1) === 47) mode = "//";
+        else if (c === 47 && text.charCodeAt(i + 1) === 42 /* * */) mode = "/*";
+        else if (c === 123 /* { */ && templates.length > 0) templates[templates.length - 1]!++;
+        else if (c === 125 /* } */ && templates.length > 0) {
+          if (templates[templates.length - 1] === 0) {
+            templates.pop();
+            mode = "`";
+          } else templates[templates.length - 1]!--;
+        }
+        break;
+      }
+      case "'":
+      case '"':
+        if (c === 92 /* \ */) i++;
+        else if (c === mode.charCodeAt(0)) {
+          mode = "code";
+          lineCode++;
+        }
+        break;
+      case "`":
+        if (c === 92) i++;
+        else if (c === 96) {
+          mode = "code";
+          lineCode++;
+        } else if (c === 36 /* $ */ && text.charCodeAt(i + 1) === 123) {
+          templates.push(0);
+          mode = "code";
+          lineCode += 2;
+          i++;
+        }
+        break;
+      case "//":
+        break;
+      case "/*":
+        if (c === 42 && text.charCodeAt(i + 1) === 47) {
+          mode = "code";
+          i++;
+        }
+        break;
+    }
   }
+  endLine(n);
+  return onLong >= MIN_MINIFIED_CODE && 2 * onLong >= total ? best : null;
+}
+
+/** Whether any line (ended by \n or \r) is longer than `limit` characters. */
+function hasLongLine(text: string, limit: number): boolean {
+  let run = 0;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 10 || c === 13) run = 0;
+    else if (++run > limit) return true;
+  }
+  return false;
+}
+
+/** Whether a file is minified or generated code, which is not read for SQL (see `minifiedCode`). */
+export function looksMinified(text: string): boolean {
+  return minifiedCode(text) !== null;
 }
 
 /**
