@@ -1,4 +1,5 @@
 import { defineRule } from "../../src/engine/rule.js";
+import { isNestingError } from "../../src/sql/document.js";
 
 /** A template marker of Go templates, Jinja, Mustache, Handlebars… (`{{ .Schema }}`, `{% if %}`). */
 const TEMPLATE_MARKER = /\{\{[\s\S]{0,200}?\}\}|\{%[\s\S]{0,200}?%\}/;
@@ -19,7 +20,8 @@ export default defineRule({
   id: "syntax-error",
   description: "SQL that PostgreSQL cannot parse",
   defaultSeverity: "error",
-  appliesTo: ["script"],
+  // In code, only SQL nested too deeply to read is reported: a string that does not parse is a fragment.
+  appliesTo: ["script", "embedded"],
   messages: {
     error: "{{message}}",
     template:
@@ -30,11 +32,14 @@ export default defineRule({
   },
   create(context) {
     const doc = context.doc;
-    if (doc.kind !== "script") return {};
+    if (doc.kind !== "script" && doc.kind !== "embedded") return {};
     return {
       statement(stmt) {
         const error = stmt.error;
-        if (!error || stmt.parent) return;
+        if (!error) return;
+        // In a function body or a DO block, and in code, only nesting is reported: other mistakes
+        // there are the server's to report, or a fragment's.
+        if ((stmt.parent || doc.kind === "embedded") && !isNestingError(error)) return;
         const start = Math.max(stmt.start, Math.min(error.offset, doc.sql.length));
         const end = start < stmt.end ? Math.min(tokenEnd(doc.sql, start), stmt.end) : start;
         const range = { start, end };
