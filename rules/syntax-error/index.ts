@@ -1,4 +1,5 @@
 import { defineRule } from "../../src/engine/rule.js";
+import { isNestingError } from "../../src/sql/document.js";
 
 /** A template marker of Go templates, Jinja, Mustache, Handlebars… (`{{ .Schema }}`, `{% if %}`). */
 const TEMPLATE_MARKER = /\{\{[\s\S]{0,200}?\}\}|\{%[\s\S]{0,200}?%\}/;
@@ -19,7 +20,8 @@ export default defineRule({
   id: "syntax-error",
   description: "SQL that PostgreSQL cannot parse",
   defaultSeverity: "error",
-  appliesTo: ["script"],
+  // In code, only SQL nested too deeply to read is reported: a string that does not parse is a fragment.
+  appliesTo: ["script", "embedded"],
   messages: {
     error: "{{message}}",
     template:
@@ -30,11 +32,13 @@ export default defineRule({
   },
   create(context) {
     const doc = context.doc;
-    if (doc.kind !== "script") return {};
+    if (doc.kind !== "script" && doc.kind !== "embedded") return {};
     return {
       statement(stmt) {
         const error = stmt.error;
         if (!error) return;
+        // In code, only nesting is reported: other mistakes there are a fragment's.
+        if (doc.kind === "embedded" && !isNestingError(error)) return;
         const start = Math.max(stmt.start, Math.min(error.offset, doc.sql.length));
         const end = start < stmt.end ? Math.min(tokenEnd(doc.sql, start), stmt.end) : start;
         const range = { start, end };
@@ -56,6 +60,15 @@ export default defineRule({
           return;
         }
         context.report({ messageId: "error", data: { message: error.message }, ...range });
+      },
+      // A body too deep to analyse is reported where it was read for a rule; other mistakes in a
+      // body are the server's to report when the function is created.
+      bodyStatement(stmt) {
+        const error = stmt.error;
+        if (!error || !isNestingError(error)) return;
+        const start = Math.max(stmt.start, Math.min(error.offset, doc.sql.length));
+        const end = start < stmt.end ? Math.min(tokenEnd(doc.sql, start), stmt.end) : start;
+        context.report({ messageId: "error", data: { message: error.message }, start, end, ...(error.tooDeep ? { atMostWarning: true } : {}) });
       },
     };
   },

@@ -8,7 +8,7 @@ import { lintText } from "../engine/linter.js";
 import type { FileResult } from "../engine/types.js";
 import { fileKind } from "../extract/index.js";
 import { decodeSource, overLimit, readSource, type ReadResult } from "../sources/files.js";
-import { loadParser } from "../sql/parser.js";
+import { isStackOverflow, loadParser } from "../sql/parser.js";
 import { LineIndex } from "../sql/text.js";
 import { stampOf, type ReadStamp } from "../util/write.js";
 import type { LintedFile, LintFilesOptions, SourceFile } from "./types.js";
@@ -32,9 +32,17 @@ export async function lintFiles(
   const { concurrency: _concurrency, ...perFile } = options;
   if (threads > 1) {
     const settled: Promise<void>[] = [];
-    const results = await lintInParallel(files, config, perFile, threads, lintFile, (i, r) => {
-      if (onResult) settled.push(onResult(r, files[i]!));
-    });
+    const results = await lintInParallel(
+      files,
+      config,
+      perFile,
+      threads,
+      lintFile,
+      (i, r) => {
+        if (onResult) settled.push(onResult(r, files[i]!));
+      },
+      failedFile,
+    );
     await Promise.all(settled);
     return results;
   }
@@ -47,7 +55,42 @@ export async function lintFiles(
   return results;
 }
 
+/**
+ * Lints one file. Never throws: whatever goes wrong while reading, extracting or linting this file
+ * becomes a message on it, and the other files of the run keep their results (see `failedFile`).
+ */
 export async function lintFile(file: SourceFile, config: Config, options: LintFilesOptions): Promise<LintedFile> {
+  try {
+    return await lintFileOrThrow(file, config, options);
+  } catch (e) {
+    return failedFile(file, e);
+  }
+}
+
+/**
+ * The result of a file whose linting failed unexpectedly. Running out of stack is a limit of the
+ * input (nesting too deep for some walk), not a bug to report: an error on the file, exit 1. Any
+ * other failure is a bug in sqlguard: an internal error on the file (exit 2), with the other
+ * files' results reported all the same. Never remembered by --cache (the message is fatal).
+ */
+export function failedFile(file: SourceFile, e: unknown): LintedFile {
+  const deep = isStackOverflow(e);
+  const reason = String((e as Error)?.message ?? e).split("\n")[0];
+  const message = deep
+    ? "nested too deeply to analyse (sqlguard ran out of stack); the file was not linted"
+    : `internal error while linting this file: ${reason}; the file was not linted — please report this at https://github.com/sqlguard/sqlguard/issues`;
+  return {
+    filePath: file.path,
+    messages: [{ ruleId: null, severity: 2, message, line: 1, column: 1, endLine: 1, endColumn: 1, start: 0, end: 0, fatal: true, ...(deep ? {} : { internal: true }) }],
+    errorCount: 1,
+    warningCount: 0,
+    fixableErrorCount: 0,
+    fixableWarningCount: 0,
+    lines: {},
+  };
+}
+
+async function lintFileOrThrow(file: SourceFile, config: Config, options: LintFilesOptions): Promise<LintedFile> {
   const requireText = fileKind(file.path) === "sql" || file.explicit;
   let read: ReadResult;
   let hash: string | undefined;

@@ -49,7 +49,7 @@ export interface Pending {
   embedded: boolean;
 }
 
-const EVENTS = new Set(["statement", "transaction", "item", "end", "text"]);
+const EVENTS = new Set(["statement", "bodyStatement", "transaction", "item", "end", "text"]);
 
 /** The statement types a set of listeners subscribes to. */
 export function subscribedTypes(listeners: RuleListeners): string[] {
@@ -93,6 +93,7 @@ function runSqlRules(settings: SharedSettings, part: SqlPart, runs: RuleRun[], p
   if (live.length === 0) return;
 
   const onStatement = live.filter((x) => x.listeners.statement);
+  const onBodyStatement = live.filter((x) => x.listeners.bodyStatement);
   const onTransaction = live.filter((x) => x.listeners.transaction);
   const onItem = live.filter((x) => x.listeners.item);
   // statement type → the rules listening for it
@@ -139,12 +140,15 @@ function runSqlRules(settings: SharedSettings, part: SqlPart, runs: RuleRun[], p
     }
     for (const x of onStatement) call(x, () => x.listeners.statement!(e));
     if (e.txControl) for (const x of onTransaction) call(x, () => x.listeners.transaction!(e));
-    if (byType.size === 0) continue;
-    dispatch(e, null);
-    if (bodyWords !== undefined) {
-      const source = e.bodySource;
-      if (source && (bodyWords === null || bodyWords.test(source.literal.content))) for (const inner of e.body) dispatch(inner, e);
+    if (byType.size > 0) {
+      dispatch(e, null);
+      if (bodyWords !== undefined) {
+        const source = e.bodySource;
+        if (source && (bodyWords === null || bodyWords.test(source.literal.content))) for (const inner of e.body) dispatch(inner, e);
+      }
     }
+    // the body, if a rule above had it read
+    if (onBodyStatement.length > 0 && e.bodyRead) for (const inner of e.body) for (const x of onBodyStatement) call(x, () => x.listeners.bodyStatement!(inner));
   }
   for (const x of live) if (x.listeners.end) call(x, () => x.listeners.end!());
 }

@@ -110,6 +110,17 @@ export function extract(filePath: string, text: string, options: ExtractOptions)
       comments: () => codeDirectiveComments(code, options.lineOf),
     };
     if (code.error) extraction.notices = [{ offset: code.error.offset, severity: 2, fatal: true, message: code.error.message }];
+    if (code.minified) {
+      // Said, not skipped quietly: the file may have been meant to be read (see docs/embedded-sql.md).
+      const chars = code.minified.chars.toLocaleString("en-US");
+      extraction.notices = [
+        {
+          offset: code.minified.offset,
+          severity: 1,
+          message: `minified or generated code (${chars} characters of code on this line): its strings were not read for SQL; list the file in the config's ignores to skip it`,
+        },
+      ];
+    }
     return extraction;
   }
   return { sql: [], text: textDoc, comments: () => textComments(text, options.lineOf, filePath) };

@@ -16,7 +16,7 @@ import {
   type MetaItem,
   type StatementItem,
 } from "./lexer.js";
-import { acceptsSql, MAY_BE_TOO_DEEP, parsePlpgsql, parseSql, type PgNode, type RawStmt } from "./parser.js";
+import { acceptsSql, isStackOverflow, MAY_BE_TOO_DEEP, parsePlpgsql, parseSql, type PgNode, type RawStmt } from "./parser.js";
 import { refusalOf } from "./block-rules.js";
 import { LineIndex, Utf8Offsets } from "./text.js";
 import { directiveText, fileTransactionDirective, isDirective } from "../directives/words.js";
@@ -59,6 +59,17 @@ export interface StatementError {
   offset: number;
   /** Not a mistake in the SQL: too deeply nested for sqlguard to analyse (see `MAX_TREE_DEPTH`). */
   tooDeep?: true;
+  /** Too deeply nested for PostgreSQL's own parser ("memory exhausted"): it refuses it too. */
+  parserLimit?: true;
+}
+
+/**
+ * The only errors a statement inside a function body or DO block carries: its nesting is too
+ * deep to analyse, or too deep for PostgreSQL. Other mistakes in a body are the server's to
+ * report when the function is created; these are reported (a body is never skipped silently).
+ */
+export function isNestingError(error: StatementError | null): boolean {
+  return !!error && (error.tooDeep === true || error.parserLimit === true);
 }
 
 /**
@@ -167,8 +178,13 @@ export class Statement {
     return this.source;
   }
 
+  /** Whether `body` was read already (by a rule, or for one). */
+  get bodyRead(): boolean {
+    return this.inner !== null;
+  }
+
   get body(): readonly Statement[] {
-    return (this.inner ??= this.parent === null && this.parsed ? bodyStatements(this.doc, this) : []);
+    return (this.inner ??= this.parent === null && this.parsed ? safeBodyStatements(this.doc, this) : []);
   }
 
   get text(): string {
@@ -286,7 +302,7 @@ export class SqlDocument {
         yield item;
         continue;
       }
-      for (const s of parseItem(this, item, trees)) {
+      for (const s of parseStatementItem(this, item, trees)) {
         s.index = index++;
         tracker.assign(s);
         yield s;
@@ -452,6 +468,24 @@ function applyMasks(sql: string, start: number, end: number, masks: Mask[] | nul
   return out + sql.slice(at, end);
 }
 
+/**
+ * `parseItem`, with one statement's input limits kept to that statement: should anything run out
+ * of stack on it (every walk is meant not to), the statement is reported as too deep to analyse
+ * and the next one is read as usual.
+ */
+function parseStatementItem(doc: SqlDocument, item: StatementItem, trees: ReadonlySet<string> | undefined): Statement[] {
+  try {
+    return parseItem(doc, item, trees);
+  } catch (e) {
+    if (!isStackOverflow(e)) throw e;
+    const s = new Statement(doc, item.start, item.end, doc.sql.slice(item.start, item.end), (i) => item.start + i);
+    s.error = { message: TOO_DEEP_STATEMENT, offset: item.start, tooDeep: true };
+    return [s];
+  }
+}
+
+const TOO_DEEP_STATEMENT = "nested too deeply to analyse (sqlguard ran out of stack): the statement was not linted";
+
 function parseItem(doc: SqlDocument, item: StatementItem, trees: ReadonlySet<string> | undefined): Statement[] {
   const sql = doc.sql;
   const identity = (base: number) => (i: number) => base + i;
@@ -519,7 +553,7 @@ function parseItem(doc: SqlDocument, item: StatementItem, trees: ReadonlySet<str
     // query the variable holds. When the parser stops at a variable, whether the statement is
     // valid depends on a value we do not know: it is not a syntax error of the file.
     if (!outcome.tooDeep && item.masks?.some((m) => m.variable && at >= m.start && at <= m.refEnd)) return [s];
-    s.error = { message: outcome.message, offset: at, ...(outcome.tooDeep ? { tooDeep: true as const } : {}) };
+    s.error = { message: outcome.message, offset: at, ...(outcome.tooDeep ? { tooDeep: true as const } : {}), ...(outcome.parserLimit ? { parserLimit: true as const } : {}) };
     return [s];
   }
   const stmts = outcome.stmts;
@@ -691,9 +725,27 @@ export function bodySource(s: Statement): BodySource | null {
   return { literal, language };
 }
 
+/** `bodyStatements`, with a body that runs out of stack reported on the body instead of lost. */
+function safeBodyStatements(doc: SqlDocument, s: Statement): Statement[] {
+  try {
+    return bodyStatements(doc, s);
+  } catch (e) {
+    if (!isStackOverflow(e)) throw e;
+    const inner = new Statement(doc, s.start, s.end, s.parseText, (i) => s.offsetOfIndex(i));
+    inner.parent = s;
+    inner.error = { message: "nested too deeply to analyse (sqlguard ran out of stack): the body was not linted", offset: s.start, tooDeep: true };
+    inner.tx = inner.txAfter = s.tx;
+    inner.block = s.block;
+    return [inner];
+  }
+}
+
 /**
  * Statements inside the string body of a DO block, or of a function or procedure (SQL or PL/pgSQL).
- * A function's statements run when it is called, not here; a DO block's run here.
+ * A function's statements run when it is called, not here; a DO block's run here. A body, or a
+ * statement in it, too deeply nested to analyse (or for PostgreSQL to parse) becomes a statement
+ * carrying that error where it stands, so it is reported as at top level; other mistakes in a body
+ * are left to the server.
  */
 function bodyStatements(doc: SqlDocument, s: Statement): Statement[] {
   const out: Statement[] = [];
@@ -701,11 +753,29 @@ function bodyStatements(doc: SqlDocument, s: Statement): Statement[] {
   if (!source) return out;
   const { literal: lit, language } = source;
   const mapIndex = (i: number) => s.offsetOfIndex(lit.map(i));
+  /** A statement of the body that could not be read for its nesting, from `a` to `b` of `text`. */
+  const tooDeep = (text: string, a: number, b: number, map: (i: number) => number, error: Omit<StatementError, "offset">, at: number) => {
+    const start = skipTrivia(text, a, b);
+    let end = b;
+    while (end > start && /\s/.test(text[end - 1]!)) end--;
+    const inner = new Statement(doc, map(start), map(end), text, map);
+    inner.parent = s;
+    inner.error = { ...error, offset: map(Math.max(start, Math.min(at, end))) };
+    out.push(inner);
+  };
+  const nestingError = (outcome: { message: string; tooDeep?: true; parserLimit?: true }) =>
+    outcome.tooDeep || outcome.parserLimit
+      ? { message: outcome.message, ...(outcome.tooDeep ? { tooDeep: true as const } : {}), ...(outcome.parserLimit ? { parserLimit: true as const } : {}) }
+      : null;
 
   if (language === "sql") {
     const outcome = parseSql(lit.content);
-    if (!outcome.ok) return out; // the server reports it when the function is created
-    addBodyStatements(doc, s, lit.content, outcome.stmts, mapIndex, out);
+    if (outcome.ok) addBodyStatements(doc, s, lit.content, outcome.stmts, mapIndex, out);
+    else {
+      // other mistakes: the server reports them when the function is created
+      const error = nestingError(outcome);
+      if (error) tooDeep(lit.content, 0, lit.content.length, mapIndex, error, outcome.offset);
+    }
   } else if (language === "plpgsql") {
     // The body may use psql-style variables its runner substitutes (graphile-worker does).
     // It is handed over dollar-quoted whatever its quoting was, so line numbers match `content`.
@@ -713,21 +783,30 @@ function bodyStatements(doc: SqlDocument, s: Statement): Statement[] {
     let tag = "$sqlguard$";
     while (content.includes(tag)) tag = tag.replace(/\$$/, "_$");
     const source = s.parseText.slice(0, lit.open) + tag + content + tag + s.parseText.slice(lit.close);
-    const tree = parsePlpgsql(source);
-    if (!tree) return out;
-    const lineStarts = [0];
-    for (let k = 0; k < content.length; k++) if (content[k] === "\n") lineStarts.push(k + 1);
-    walk(tree, (t, b) => {
-      if (t !== "PLpgSQL_stmt_execsql") return;
-      const query = String((b.sqlstmt as PgNode | undefined)?.PLpgSQL_expr?.query ?? "");
-      const line = Number(b.lineno ?? 0);
-      if (!query || line < 1) return;
-      const at = content.indexOf(query, lineStarts[line - 1] ?? 0);
-      if (at < 0) return; // the text was rewritten (SELECT … INTO …): positions cannot be exact
-      const outcome = parseSql(query);
-      if (!outcome.ok) return;
-      addBodyStatements(doc, s, query, outcome.stmts, (i) => mapIndex(at + i), out);
-    });
+    const parsed = parsePlpgsql(source);
+    if (!parsed.ok) {
+      // PL/pgSQL gives no position: the error stands at the start of the body
+      const error = nestingError(parsed);
+      if (error) tooDeep(lit.content, 0, lit.content.length, mapIndex, error, 0);
+    } else {
+      const lineStarts = [0];
+      for (let k = 0; k < content.length; k++) if (content[k] === "\n") lineStarts.push(k + 1);
+      walk(parsed.tree, (t, b) => {
+        if (t !== "PLpgSQL_stmt_execsql") return;
+        const query = String((b.sqlstmt as PgNode | undefined)?.PLpgSQL_expr?.query ?? "");
+        const line = Number(b.lineno ?? 0);
+        if (!query || line < 1) return;
+        const at = content.indexOf(query, lineStarts[line - 1] ?? 0);
+        if (at < 0) return; // the text was rewritten (SELECT … INTO …): positions cannot be exact
+        const outcome = parseSql(query);
+        const map = (i: number) => mapIndex(at + i);
+        if (outcome.ok) addBodyStatements(doc, s, query, outcome.stmts, map, out);
+        else {
+          const error = nestingError(outcome);
+          if (error) tooDeep(query, 0, query.length, map, error, outcome.offset);
+        }
+      });
+    }
   }
   for (const inner of out) {
     inner.tx = inner.txAfter = s.tx;

@@ -250,6 +250,8 @@ export function createLexer(text: string, options: LexOptions = {}, comments: Co
   let copyPending = 0;
   /** psql conditionals (`\\if`); text in a branch that does not run is read but never sent. */
   const conditionals: Conditional[] = [];
+  /** How many of `conditionals` are not active (kept as they change: 100,000 nested \\if stay linear). */
+  let inactiveLevels = 0;
   /** Where the text of a branch that does not run began (-1: the text being read runs). */
   let inactiveFrom = -1;
   /**
@@ -1031,28 +1033,36 @@ export function createLexer(text: string, options: LexOptions = {}, comments: Co
     }
     const truth = (): boolean | null => (/[:`]/.test(args) ? null : psqlBool(args.trim()) ?? false);
     const top = conditionals[conditionals.length - 1];
+    const push = (c: Conditional) => {
+      conditionals.push(c);
+      if (!c.active) inactiveLevels++;
+    };
+    const setActive = (c: Conditional, value: boolean) => {
+      if (c.active !== value) inactiveLevels += value ? -1 : 1;
+      c.active = value;
+    };
     if (name === "if") {
-      if (!wasActive) conditionals.push({ active: false, taken: "yes", dead: true });
+      if (!wasActive) push({ active: false, taken: "yes", dead: true });
       else {
         const t = truth();
-        conditionals.push({ active: t !== false, taken: t === true ? "yes" : t === null ? "maybe" : "no", dead: false });
+        push({ active: t !== false, taken: t === true ? "yes" : t === null ? "maybe" : "no", dead: false });
       }
     } else if (!top) {
       return; // psql: "\elif: no matching \if" — nothing changes
     } else if (name === "endif") {
-      conditionals.pop();
+      if (!conditionals.pop()!.active) inactiveLevels--;
     } else if (top.dead || top.taken === "yes") {
-      top.active = false;
+      setActive(top, false);
     } else if (name === "else") {
-      top.active = true;
+      setActive(top, true);
       top.taken = "yes";
     } else {
       const t = truth();
-      top.active = t !== false;
+      setActive(top, t !== false);
       if (t === true) top.taken = "yes";
       else if (t === null) top.taken = "maybe";
     }
-    const active = conditionals.every((c) => c.active);
+    const active = inactiveLevels === 0;
     if (wasActive && !active) {
       inactiveFrom = maskEnd;
       savedDepth = depth;
