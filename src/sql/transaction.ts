@@ -9,6 +9,7 @@
 import { defElems, nodeBody } from "./classify.js";
 import { isPlain, type Statement } from "./document.js";
 import type { PgNode } from "./parser.js";
+import type { DocumentRun } from "../run-model/types.js";
 
 export interface BlockRefusal {
   /** The command as PostgreSQL's error names it: `CREATE INDEX CONCURRENTLY`, `VACUUM`… */
@@ -192,10 +193,10 @@ export function openedHere(opener: Statement | null): { related?: { message: str
 }
 
 /** The transaction an `assumed` statement runs in, named for messages ("inside {{by}}"). */
-export function assumedBy(doc: { kind: string; transactionDirective: string | null }): string {
+export function assumedBy(doc: { kind: string; run: DocumentRun }): string {
+  if (doc.run.tool) return doc.run.transactionName;
   if (doc.kind === "embedded") return "the transaction the code opens around this SQL";
-  if (doc.transactionDirective === "assume-in-transaction") return "the migration tool's transaction (-- sqlguard-assume-in-transaction)";
-  return "the migration tool's transaction (config assumeInTransaction)";
+  return doc.run.transactionName;
 }
 
 /** The line break a text uses (`\r\n`, `\r` or `\n`), for inserted lines. */
