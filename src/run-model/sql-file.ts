@@ -47,7 +47,6 @@ const LIQUIBASE_HEADER = /^\s*--\s*liquibase\s+formatted\b/i;
 const SQLC_NAME = /^(?:--|\/\*)\s*name:\s*(\S+)\s+:(one|many|exec|execresult|execrows|execlastid|copyfrom|batchexec|batchmany|batchone)\b/;
 const YESQL_NAME = /^\s*--\s*name\s*:\s*(\S.*?)\s*$/;
 const PUGSQL_NAME = /^\s*--+\s*:name\s+(\S+)/;
-const PGTYPED_NAME = /\/\*\s*@name\s+(\w+)/;
 const DRIZZLE_BREAK = "--> statement-breakpoint";
 const GRAPHILE_HEADER = /^--! (?:Previous|Hash|Message|AllowInvalidHash)\b/;
 const GRAPHILE_NO_TX = /^--!\s*no-transaction\b/;
@@ -70,14 +69,14 @@ export function detectSqlTool(file: string, text: string, project: ProjectIndex)
   const firstLine = /^[^\r\n]*/.exec(text.replace(/^\ufeff/, ""))![0];
   if (LIQUIBASE_HEADER.test(firstLine)) return found("liquibase", "first line says -- liquibase formatted sql", liquibaseVersion(dir, project));
   if (GOOSE_LINE.test(text) && /^--.*\+goose\s+up\b/im.test(text)) return found("goose", "-- +goose Up annotation", gooseVersion(dir, project));
-  if (/^--\s*migrate:up\b/m.test(text)) return found("dbmate", "-- migrate:up marker", npmOrGo(dir, project, "dbmate", "github.com/amacneil/dbmate"));
+  if (/^--[ \t]*migrate:up\b/m.test(text)) return found("dbmate", "-- migrate:up marker", npmOrGo(dir, project, "dbmate", "github.com/amacneil/dbmate"));
   if (GRAPHILE_HEADER.test(head)) return found("graphile-migrate", "--! Previous / --! Hash headers of a committed graphile-migrate migration", npmVersion(dir, project, "graphile-migrate"));
-  if (/^(?:--|\/\*)\s*name:\s*\S+\s+:\w+/m.test(text) && firstMatch(text, SQLC_NAME)) {
+  if (/^(?:--|\/\*)[ \t]*name:[ \t]*\S+[ \t]+:\w+/m.test(text) && firstMatch(text, SQLC_NAME)) {
     return found("sqlc", "-- name: <Query> :<command> query annotations", goOrConfig(dir, project, "github.com/sqlc-dev/sqlc", ["sqlc.yaml", "sqlc.yml", "sqlc.json"]));
   }
-  if (PGTYPED_NAME.test(text)) return found("pgtyped", "/* @name … */ query annotations", npmVersion(dir, project, "@pgtyped/runtime") ?? npmVersion(dir, project, "@pgtyped/cli"));
-  if (/^\s*--+\s*:name\s+\S/m.test(text)) return found("pugsql", "-- :name … query annotations (PugSQL)");
-  if (/^\s*--\s*name\s*:/m.test(text)) {
+  if (text.includes("@name") && pgtypedHeads(text).length > 0) return found("pgtyped", "/* @name … */ query annotations", npmVersion(dir, project, "@pgtyped/runtime") ?? npmVersion(dir, project, "@pgtyped/cli"));
+  if (/^[ \t]*--+[ \t]*:name[ \t]+\S/m.test(text)) return found("pugsql", "-- :name … query annotations (PugSQL)");
+  if (/^[ \t]*--[ \t]*name[ \t]*:/m.test(text)) {
     const go = project.goModule(dir, "github.com/nleof/goyesql");
     if (go) return found("goyesql", "-- name: … query annotations", { version: go.version, evidence: { fact: `go.mod requires github.com/nleof/goyesql ${go.version ?? ""}`.trim(), source: go.manifest } });
     const clj = project.nearest(dir, ["project.clj", "deps.edn"]);
@@ -347,9 +346,9 @@ export function splitSql(tool: ToolId, file: string, text: string, version: stri
     case "goyesql":
       return namedQueries(text, (l) => YESQL_NAME.exec(l)?.[1] ?? null, [], out);
     case "pugsql":
-      return namedQueries(text, (l) => PUGSQL_NAME.exec(l)?.[1] ?? null, [], out);
+      return namedQueries(text, (l) => PUGSQL_NAME.exec(l)?.[1] ?? null, ["lists"], out);
     case "pgtyped":
-      return namedQueries(text, (l) => PGTYPED_NAME.exec(l)?.[1] ?? null, ["bang"], out);
+      return pgtypedQueries(text, out);
     default:
       // Tools whose migrations are code (knex, TypeORM…): a SQL file they read is sent as one query.
       out.units.push(unit(0, n, "up", "file", "implicit"));
@@ -359,7 +358,9 @@ export function splitSql(tool: ToolId, file: string, text: string, version: stri
 
 function gooseUnits(text: string, version: string | null, out: Split): Split {
   const anyCase = version === null || atLeast(version, GOOSE_ANY_CASE);
-  const is = (cmd: string, want: string) => (anyCase ? cmd.toLowerCase() === want.toLowerCase() : cmd === want);
+  let raw = "";
+  // before 3.19.1 goose compared the whole comment with `+goose Up` etc., exactly
+  const is = (cmd: string, want: string) => (anyCase ? cmd.toLowerCase() === want.toLowerCase() : raw === `+goose ${want}`);
   let down = -1;
   let noTx = false;
   const breaks: Break[] = [];
@@ -368,6 +369,7 @@ function gooseUnits(text: string, version: string | null, out: Split): Split {
     // goose: a line starting with `--` that holds `+goose` (leading whitespace makes it an error)
     if (!line.text.startsWith("--") || !line.text.includes("+goose")) continue;
     const cmd = line.text.replaceAll("--", "").replace("+goose", "").trim();
+    raw = line.text.slice(2).trim();
     if (is(cmd, "Down") && down < 0) down = line.start;
     else if (is(cmd, "StatementBegin") || is(cmd, "StatementEnd")) breaks.push({ at: line.start, skipTo: line.start });
     else if (is(cmd, "NO TRANSACTION")) noTx = true;
@@ -544,6 +546,28 @@ function namedQueries(text: string, nameOf: (line: string) => string | null, par
     const start = i === 0 ? 0 : h.start;
     const end = i + 1 < heads.length ? heads[i + 1]!.start : text.length;
     out.units.push(unit(start, end, "query", h.name, "implicit", { endsStatement: true, ...(params.length ? { params } : {}) }));
+  });
+  return out;
+}
+
+/** pgtyped's queries: a block comment holding `@name Query` (and `@param` lines) before each. */
+function pgtypedHeads(text: string): { start: number; name: string }[] {
+  const heads: { start: number; name: string }[] = [];
+  for (const m of text.matchAll(/\/\*[^]*?\*\//g)) {
+    const name = /@name\s+(\w+)/.exec(m[0]);
+    if (name) heads.push({ start: m.index, name: name[1]! });
+  }
+  return heads;
+}
+
+function pgtypedQueries(text: string, out: Split): Split {
+  const heads = pgtypedHeads(text);
+  const params: ParamStyle[] = ["bang", "lists"];
+  if (heads.length === 0) heads.push({ start: 0, name: "query" });
+  heads.forEach((h, i) => {
+    const start = i === 0 ? 0 : h.start;
+    const end = i + 1 < heads.length ? heads[i + 1]!.start : text.length;
+    out.units.push(unit(start, end, "query", h.name, "implicit", { endsStatement: true, params }));
   });
   return out;
 }

@@ -111,7 +111,7 @@ export interface RunUnit {
 }
 
 /** Parameter markers beyond `$1`, `@name`, `sqlc.arg()` and `:name`, which parse as they are. */
-export type ParamStyle = "question" | "bang" | "braces";
+export type ParamStyle = "question" | "bang" | "braces" | "lists";
 
 /** The run model of one file. */
 export interface RunModel {

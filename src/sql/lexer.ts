@@ -96,9 +96,10 @@ export interface LexOptions {
    * Parameter markers to hide from the parser (same length): `question` reads `?` as a value
    * (yesql), `bang` drops the `!` after `:name` (pgtyped's non-null parameters), `braces` reads
    * `${name}` as a name (Flyway's and Liquibase's placeholders, goose's ENVSUB): the tool pastes
-   * its value in as text before running the script.
+   * its value in as text before running the script; `lists` reads `IN :ids` and `VALUES :rows` as
+   * a parenthesised list (pgtyped's and PugSQL's expanding parameters).
    */
-  params?: readonly ("question" | "bang" | "braces")[];
+  params?: readonly ("question" | "bang" | "braces" | "lists")[];
 }
 
 export interface LexResult {
@@ -229,6 +230,7 @@ export function createLexer(text: string, options: LexOptions = {}, comments: Co
   const questionMarks = options.params?.includes("question") ?? false;
   const bangs = options.params?.includes("bang") ?? false;
   const braces = options.params?.includes("braces") ?? false;
+  const lists = options.params?.includes("lists") ?? false;
   const n = text.length;
   const items: ScriptItem[] = []; // completed, not yet yielded
   const hasCR = text.includes("\r");
@@ -985,7 +987,10 @@ export function createLexer(text: string, options: LexOptions = {}, comments: Co
     let j = at + 1;
     while (j < n && isVarChar(text.charCodeAt(j))) j++;
     word(at, j);
-    addMask(at, at + 1, "_", true, j);
+    if (lists && j - at >= 3 && /\b(?:in|values)\s*$/i.test(text.slice(Math.max(0, at - 16), at))) {
+      // an expanding parameter: the library writes a parenthesised list in its place
+      addMask(at, j, `(${"_".repeat(j - at - 2)})`, true);
+    } else addMask(at, at + 1, "_", true, j);
     // pgtyped's `:name!` (a parameter that must not be null): the `!` is no operator
     if (bangs && text.charCodeAt(j) === 33 /* ! */ && text.charCodeAt(j + 1) !== C_EQ) {
       addMask(j, j + 1, " ");
