@@ -43,6 +43,7 @@ test("detection needs no configuration: layout, annotations and project files", 
     "/app/package-lock.json": '{"packages":{"node_modules/prisma":{"version":"5.22.0"}}}',
     "/app/prisma/migrations/migration_lock.toml": 'provider = "postgresql"',
     "/app/prisma/migrations/20240101000000_init/migration.sql": "CREATE TABLE a (id int);",
+    "/app/prisma/migrations/02_renamed/migration.sql": "CREATE TABLE b (id int);",
     "/svc/go.mod": "module x\n\nrequire github.com/pressly/goose/v3 v3.26.0\n",
     "/svc/sql/0001_init.sql": "-- +goose Up\nCREATE TABLE a (id int);\n",
     "/plain/fix.sql": "UPDATE a SET b = 1 WHERE c = 2;",
@@ -50,6 +51,8 @@ test("detection needs no configuration: layout, annotations and project files", 
   const prisma = decide(files, "/app/prisma/migrations/20240101000000_init/migration.sql");
   assert.equal([prisma.tool, prisma.version, prisma.units[0]!.transaction], ["prisma", "5.22.0", "implicit"]);
   assert.ok(prisma.evidence.some((e) => e.source === "/app/prisma/migrations/migration_lock.toml"));
+  // migration_lock.toml is enough: projects rename Prisma's <timestamp>_<name> folders
+  assert.is(decide(files, "/app/prisma/migrations/02_renamed/migration.sql").tool, "prisma");
   const goose = decide(files, "/svc/sql/0001_init.sql");
   assert.equal([goose.tool, goose.version], ["goose", "3.26.0"]);
   const plain = decide(files, "/plain/fix.sql");

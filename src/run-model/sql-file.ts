@@ -91,8 +91,9 @@ export function detectSqlTool(file: string, text: string, project: ProjectIndex)
   if (project.has(dir, "meta/") && project.read(path.join(dir, "meta", "_journal.json")) !== null && /^\d+_[\w-]+\.sql$/.test(base)) {
     return found("drizzle", "meta/_journal.json beside the file (Drizzle Kit's journal)", drizzleVersion(dir, project));
   }
-  if (base === "migration.sql" && /^\d{14}_/.test(parent)) {
+  if (base === "migration.sql") {
     const root = path.dirname(dir);
+    // Prisma names the folders <timestamp>_<name>, but projects rename them (umami: 01_init)
     if (project.has(root, "migration_lock.toml")) {
       const version = npmVersion(dir, project, "prisma");
       const lock = project.read(path.join(root, "migration_lock.toml")) ?? "";
@@ -101,16 +102,18 @@ export function detectSqlTool(file: string, text: string, project: ProjectIndex)
         tool: "prisma",
         version: version?.version ?? null,
         evidence: [
-          { fact: "<timestamp>_<name>/migration.sql", source: FILE },
+          { fact: `${parent}/migration.sql`, source: FILE },
           { fact: `migration_lock.toml (Prisma Migrate${provider ? `, provider ${provider}` : ""})`, source: path.join(root, "migration_lock.toml") },
           ...(version ? [version.evidence] : []),
         ],
         notes: [],
       };
     }
-    if (project.has(dir, "snapshot.json")) return found("drizzle", "<timestamp>_<name>/migration.sql beside snapshot.json (Drizzle Kit 1.0 layout)", drizzleVersion(dir, project));
-    const prisma = npmVersion(dir, project, "prisma");
-    if (prisma) return found("prisma", "<timestamp>_<name>/migration.sql", prisma);
+    if (/^\d{14}_/.test(parent)) {
+      if (project.has(dir, "snapshot.json")) return found("drizzle", "<timestamp>_<name>/migration.sql beside snapshot.json (Drizzle Kit 1.0 layout)", drizzleVersion(dir, project));
+      const prisma = npmVersion(dir, project, "prisma");
+      if (prisma) return found("prisma", "<timestamp>_<name>/migration.sql", prisma);
+    }
   }
   if ((base === "up.sql" || base === "down.sql") && /^\d[\d-]*_\w/.test(parent)) {
     const diesel = dieselVersion(dir, project);
