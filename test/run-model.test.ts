@@ -12,7 +12,7 @@ import { lex } from "../src/sql/lexer.js";
 import { Statement } from "../src/sql/document.js";
 import { lockfileVersion, cargoLockVersion } from "../src/run-model/project.js";
 import { compareVersions } from "../src/run-model/versions.js";
-import { memoryView, projectOf, runModelOf, type RunModelOptions } from "../src/run-model/index.js";
+import { codeRunModelOf, memoryView, projectOf, runModelOf, type RunModelOptions } from "../src/run-model/index.js";
 import { root } from "./helpers.js";
 
 const test = suite("run model");
@@ -75,6 +75,25 @@ test("precedence: a directive in the file, then migrationTool, then the tool det
   assert.equal(decide(files, "/m/db/00001_idx.sql", { migrationTool: "none" }).tool, null);
   const directive = decide(files, "/m/db/00001_idx.sql", { directive: "assume-in-transaction" });
   assert.equal([directive.source, directive.units.map((u) => u.transaction)], ["directive", ["wrapped"]]);
+});
+
+test("code migrations: arrow functions, and a tool a script runs that another package installs", () => {
+  const files = {
+    "/a/package.json": '{"scripts":{"migrate":"node-pg-migrate -m migrations -j ts"},"dependencies":{"@stacks/api-toolkit":"^1.13.0"}}',
+    "/a/package-lock.json": '{"packages":{"node_modules/node-pg-migrate":{"version":"7.9.1"}}}',
+    "/a/migrations/1600000000000_blocks.ts": "export const up = (pgm: MigrationBuilder) => {\n  pgm.createTable('blocks', {});\n};\n",
+    "/b/package.json": '{"dependencies":{"knex":"0.21.7","db-migrate":"0.11.14"}}',
+    "/b/m/2.0.0.js": "exports.up = async knex => {\n  await knex.schema.createTable('t', () => {});\n};\n",
+    "/b/m/20250211-noop.js": "exports.up = (db, cb) => {\n  cb();\n};\n",
+  };
+  const project = projectOf(memoryView(files));
+  const code = (f: string) => {
+    const m = codeRunModelOf(f, files[f as keyof typeof files], { project });
+    return m && `${m.tool} ${m.version} ${m.evidence[1]?.fact}`;
+  };
+  assert.is(code("/a/migrations/1600000000000_blocks.ts"), "node-pg-migrate 7.9.1 package.json has a script that runs node-pg-migrate 7.9.1 (package-lock.json)");
+  assert.is(code("/b/m/2.0.0.js"), "knex 0.21.7 package.json depends on knex 0.21.7");
+  assert.is(code("/b/m/20250211-noop.js"), "db-migrate 0.11.14 package.json depends on db-migrate 0.11.14");
 });
 
 test("the lexer starts a unit where it starts, ends statements at tool boundaries and skips delimiter lines", () => {

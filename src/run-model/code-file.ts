@@ -7,6 +7,7 @@
 import path from "node:path";
 import type { ProjectIndex } from "./project.js";
 import { atLeast } from "./versions.js";
+import { depFact } from "./sql-file.js";
 import type { CodeRunModel, Evidence, OptOut, ToolId } from "./types.js";
 
 const FILE = "file";
@@ -42,7 +43,7 @@ const CODE_TOOLS: CodeTool[] = [
   {
     tool: "node-pg-migrate",
     packages: ["node-pg-migrate"],
-    shape: /\b(?:exports\.up|export\s+(?:async\s+)?(?:const|function)\s+up)\b[\s\S]*?\(\s*pgm\b|\bpgm\s*:\s*MigrationBuilder\b/,
+    shape: /\b(?:exports\.up|export\s+(?:async\s+)?(?:const|function)\s+up)\b[^;{]*?[(=,]\s*(?:async\s*)?\(?\s*pgm\b|\bpgm\s*:\s*MigrationBuilder\b/,
     shapeFact: "up(pgm) / down(pgm) exports",
     sinks: ["pgm.sql", "pgm.db.query"],
     placeholders: ["{name}", "$1"],
@@ -50,7 +51,7 @@ const CODE_TOOLS: CodeTool[] = [
   {
     tool: "db-migrate",
     packages: ["db-migrate"],
-    shape: /\bexports\.up\s*=\s*(?:async\s+)?function\s*\(\s*db\b|\bdb\.runSql\s*\(/,
+    shape: /\bexports\.up\s*=\s*(?:async\s+)?(?:function\s*)?\(\s*db\b|\bdb\.runSql\s*\(/,
     shapeFact: "exports.up = function (db, …) / db.runSql",
     sinks: ["db.runSql", "db.all"],
     placeholders: ["?"],
@@ -66,7 +67,7 @@ const CODE_TOOLS: CodeTool[] = [
   {
     tool: "knex",
     packages: ["knex"],
-    shape: /\b(?:exports\.up|export\s+(?:async\s+)?(?:const|function)\s+up)\b[\s\S]*?\(\s*knex\b|\bknex\s*:\s*Knex\b/,
+    shape: /\b(?:exports\.up|export\s+(?:async\s+)?(?:const|function)\s+up)\b[^;{]*?[(=,]\s*(?:async\s*)?\(?\s*knex\b|\bknex\s*:\s*Knex\b/,
     shapeFact: "up(knex) / down(knex) exports",
     sinks: ["knex.raw", "knex.schema.raw", "trx.raw"],
     placeholders: ["?", "??", ":name", ":name:"],
@@ -81,10 +82,7 @@ export function codeRunModel(file: string, text: string, project: ProjectIndex):
     let dep = null;
     for (const p of t.packages) if ((dep = project.npmDependency(dir, p))) break;
     if (!dep) continue;
-    const evidence: Evidence[] = [
-      { fact: t.shapeFact, source: FILE },
-      { fact: `${path.basename(dep.manifest)} depends on ${dep.name}${dep.version ? ` ${dep.version}` : ""}`, source: dep.manifest },
-    ];
+    const evidence: Evidence[] = [{ fact: t.shapeFact, source: FILE }, depFact(dep, dep.name).evidence];
     const model: CodeRunModel = {
       tool: t.tool,
       version: dep.version,

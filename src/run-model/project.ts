@@ -33,6 +33,9 @@ export function memoryView(entries: Record<string, string>): ProjectView {
   };
 }
 
+/** Migration tools whose command in a package.json script says the project uses them. */
+const SCRIPT_TOOLS = new Set(["node-pg-migrate", "knex", "typeorm", "sequelize", "sequelize-cli", "db-migrate", "graphile-migrate", "drizzle-kit", "prisma", "dbmate", "mikro-orm"]);
+
 /** A dependency a project declares, and the version its lockfile resolved (or its pinned spec). */
 export interface Dependency {
   name: string;
@@ -42,6 +45,8 @@ export interface Dependency {
   manifest: string;
   /** Where the version came from (a lockfile or the manifest), when known. */
   versionSource: string | null;
+  /** Not declared: a script of the manifest runs it, and the lockfile installed it (with another package). */
+  viaScript?: true;
 }
 
 /**
@@ -149,6 +154,20 @@ export class ProjectIndex {
           manifest,
           versionSource: locked?.source ?? (exact ? manifest : null),
         });
+      }
+    }
+    // A tool run by a script that a dependency brings along (`"migrate": "node-pg-migrate up"`):
+    // it counts when the lockfile installed it.
+    const scripts = json.scripts;
+    if (scripts && typeof scripts === "object") {
+      for (const command of Object.values(scripts as Record<string, unknown>)) {
+        if (typeof command !== "string") continue;
+        for (const m of command.matchAll(/(?:^|[\s;&|(])(?:npx\s+|pnpm\s+(?:exec\s+)?|yarn\s+)?([a-z][\w.-]*)/g)) {
+          const name = m[1]!;
+          if (deps.has(name) || !SCRIPT_TOOLS.has(name)) continue;
+          const locked = this.lockedNpm(dir, name);
+          if (locked) deps.set(name, { name, version: locked.version, manifest, versionSource: locked.source, viaScript: true });
+        }
       }
     }
     return deps;

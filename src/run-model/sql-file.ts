@@ -5,7 +5,7 @@
  * docs/migration-tools.md for the table and the links.
  */
 import path from "node:path";
-import type { ProjectIndex } from "./project.js";
+import type { Dependency, ProjectIndex } from "./project.js";
 import { atLeast } from "./versions.js";
 import type { Break, Evidence, ParamStyle, RefusedPolicy, RunModel, RunUnit, ToolId, TxMode, UnitRole } from "./types.js";
 
@@ -177,14 +177,15 @@ export function detectSqlTool(file: string, text: string, project: ProjectIndex)
   return null;
 }
 
-interface VersionFact {
+export interface VersionFact {
   version: string | null;
   evidence: Evidence;
 }
 
-function depFact(dep: { version: string | null; manifest: string; versionSource: string | null }, name: string): VersionFact {
+export function depFact(dep: Dependency, name: string): VersionFact {
   const v = dep.version ? ` ${dep.version}${dep.versionSource && dep.versionSource !== dep.manifest ? ` (${path.basename(dep.versionSource)})` : ""}` : "";
-  return { version: dep.version, evidence: { fact: `${path.basename(dep.manifest)} depends on ${name}${v}`, source: dep.manifest } };
+  const how = dep.viaScript ? "has a script that runs" : "depends on";
+  return { version: dep.version, evidence: { fact: `${path.basename(dep.manifest)} ${how} ${name}${v}`, source: dep.manifest } };
 }
 
 function npmVersion(dir: string, project: ProjectIndex, name: string): VersionFact | null {
