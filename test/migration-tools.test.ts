@@ -10,7 +10,7 @@ import { suite } from "uvu";
 import * as assert from "uvu/assert";
 import { Config } from "../src/engine/config.js";
 import { lintText } from "../src/engine/linter.js";
-import { runModelOf, codeRunModelOf, explainRunModel } from "../src/run-model/index.js";
+import { runModelOf, codeRunModelOf, explainRunModel, resolveRunModel } from "../src/run-model/index.js";
 import { root } from "./helpers.js";
 
 const test = suite("migration tools, no configuration");
@@ -246,6 +246,14 @@ test("the decision is printable: tool, version, evidence, units", () => {
   assert.is(lines[0], "runs with: goose 3.27.1 [detected]");
   assert.ok(lines.some((l) => l.includes("go.mod requires github.com/pressly/goose")));
   assert.ok(lines.some((l) => /unit up "Up" .*none .*opt-out -- \+goose NO TRANSACTION: used/.test(l)));
+  // with the config's say, as the linter applies it
+  const file = path.join(base, "knex/migrations/20240502090000_leads_email_index.js");
+  const code = resolveRunModel(file, readFileSync(file, "utf8"), { migrationTool: () => undefined });
+  assert.equal(code.explanation.slice(0, 1), ["runs with: knex [detected]"]);
+  assert.ok(code.explanation.some((l) => l === "  opt-out export const config = { transaction: false }: used"));
+  const sql = path.join(base, "golang-migrate/migrations/000001_create_items.up.sql");
+  const forced = resolveRunModel(sql, readFileSync(sql, "utf8"), { migrationTool: () => "none" });
+  assert.equal([forced.sql?.tool, forced.sql?.source], [null, "config"]);
 });
 
 test.run();

@@ -13,6 +13,7 @@ import { ProjectIndex, type ProjectView } from "./project.js";
 import { codeRunModel } from "./code-file.js";
 import { detectSqlTool, sqlRunModel } from "./sql-file.js";
 import { TOOLS } from "./tools.js";
+import { transactionDirective } from "../sql/document.js";
 import { TOOL_IDS, type CodeRunModel, type DocumentRun, type RunModel, type RunUnit, type ToolId } from "./types.js";
 
 export * from "./types.js";
@@ -128,6 +129,50 @@ function unitWord(tool: ToolId | null, unit: RunUnit): string {
   if (tool === "sqitch") return "script";
   if (tool === "drizzle" || tool === "prisma" || tool === "golang-migrate" || tool === "diesel" || tool === "flyway" || tool === "graphile-migrate" || tool === "node-pg-migrate") return "migration";
   return "file";
+}
+
+/** What the config says about how a file runs (the engine's `Config` has this shape). */
+export interface RunSettings {
+  /** `migrationTool` of the last `overrides` entry matching the file. */
+  migrationTool?(file: string): ToolId | "none" | undefined;
+  /** The file matches `assumeInTransaction`. */
+  assumeInTransaction?(file: string): boolean;
+}
+
+/**
+ * The run model of a file as the linter will apply it, with the decision in words: what
+ * `--print-config <file>` shows. A SQL file gets its units; a code file that is a migration gets
+ * its tool's model; any other file, null.
+ */
+export function resolveRunModel(
+  file: string,
+  text: string,
+  settings: RunSettings = {},
+  options: { project?: ProjectIndex; directive?: RunModelOptions["directive"]; lineOf?: (offset: number) => number } = {},
+): { sql: RunModel | null; code: CodeRunModel | null; explanation: string[] } {
+  if (/\.(?:sql|psql|pgsql)$/i.test(file)) {
+    const model = runModelOf(file, text, {
+      migrationTool: settings.migrationTool?.(file),
+      assumeInTransaction: settings.assumeInTransaction?.(file),
+      directive: options.directive === undefined ? transactionDirective(text) : options.directive,
+      project: options.project,
+    });
+    return { sql: model, code: null, explanation: explainRunModel(model, options.lineOf) };
+  }
+  const code = codeRunModelOf(file, text, options.project ? { project: options.project } : {});
+  if (!code) return { sql: null, code: null, explanation: ["runs with: no migration tool recognised"] };
+  const info = TOOLS[code.tool];
+  return {
+    sql: null,
+    code,
+    explanation: [
+      `runs with: ${info.name}${code.version ? ` ${code.version}` : ""} [detected]`,
+      ...code.evidence.map((e) => `  because: ${e.fact}${e.source === "file" ? "" : ` (${e.source})`}`),
+      `  its SQL strings (${code.sinks.join(", ")}): ${code.transaction === "wrapped" ? "inside the tool's transaction" : "each call committed on its own"}, one query per call`,
+      ...(code.optOut ? [`  opt-out ${code.optOut.marker}: ${code.optOut.present ? (code.optOut.honoured ? "used" : "used, not honoured") : "not used"}`] : []),
+      ...code.notes.map((n) => `  note: ${n}`),
+    ],
+  };
 }
 
 /** The decision in words, one line each: for `--print-config <file>` and for debugging. */
