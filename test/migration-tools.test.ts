@@ -10,7 +10,8 @@ import { suite } from "uvu";
 import * as assert from "uvu/assert";
 import { Config } from "../src/engine/config.js";
 import { lintText } from "../src/engine/linter.js";
-import { runModelOf, codeRunModelOf, explainRunModel, resolveRunModel } from "../src/run-model/index.js";
+import { runModelOf, codeRunModelOf, codeDocumentRun, explainRunModel, resolveRunModel } from "../src/run-model/index.js";
+import { runRule } from "./document-runner.js";
 import { root } from "./helpers.js";
 
 const test = suite("migration tools, no configuration");
@@ -239,6 +240,17 @@ test("migrations written in code: the tool, its transaction and its opt-out, for
       "node-pg-migrate 7.9.1 none optOut=true sinks=pgm.sql,pgm.db.query",
     ],
   );
+});
+
+test("a SQL string of a code migration, given its tool's run: CONCURRENTLY in TypeORM's transaction is an error naming TypeORM", () => {
+  const file = path.join(base, "typeorm/src/migrations/1714000000000-CreateTickets.ts");
+  const run = codeDocumentRun(codeRunModelOf(file, readFileSync(file, "utf8"))!);
+  assert.equal(runRule("transaction-incompatible-statement", 'CREATE INDEX CONCURRENTLY "IDX_ticket_title" ON "ticket" ("title")', { kind: "embedded", psql: false, run }), [
+    '1:1-1:67 CREATE INDEX CONCURRENTLY cannot run inside a transaction block, and here it runs inside the transaction TypeORM opens around the migrations it runs (migrationsTransactionMode "all")',
+  ]);
+  const knex = path.join(base, "knex/migrations/20240502090000_leads_email_index.js");
+  const off = codeDocumentRun(codeRunModelOf(knex, readFileSync(knex, "utf8"))!);
+  assert.equal(runRule("transaction-incompatible-statement", "CREATE INDEX CONCURRENTLY leads_email_idx ON leads (email)", { kind: "embedded", psql: false, run: off }), []);
 });
 
 test("the decision is printable: tool, version, evidence, units", () => {

@@ -122,6 +122,27 @@ export function documentRun(model: RunModel, unit: RunUnit): DocumentRun {
   };
 }
 
+/**
+ * What each SQL string of a code migration carries (for the code extractor): the tool's
+ * transaction when it wraps the migration, else one query per call (`implicit`: several
+ * statements in one string still share one implicit transaction).
+ */
+export function codeDocumentRun(model: CodeRunModel): DocumentRun {
+  const info = TOOLS[model.tool];
+  return {
+    mode: model.transaction === "wrapped" ? "wrapped" : "implicit",
+    tool: model.tool,
+    toolName: `${info.name}${model.version ? ` ${model.version}` : ""}`,
+    transactionName: info.transaction,
+    refusedHelp: info.refusedHelp,
+    unit: "migration",
+    optOut: model.optOut,
+    refused: "fails",
+    apart: [],
+    source: "detected",
+  };
+}
+
 function unitWord(tool: ToolId | null, unit: RunUnit): string {
   if (tool && TOOLS[tool].kind === "queries") return "query";
   if (tool === "goose" || tool === "dbmate") return unit.name === "script" ? "file" : `${unit.name} section`;
