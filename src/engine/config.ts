@@ -11,6 +11,7 @@ import type { Rule, Severity } from "./rule.js";
 import { validate, withDefaults, type JsonSchema } from "./schema.js";
 import { embeddedSchema, resolveEmbedded, type EmbeddedConfig, type EmbeddedSettings } from "../extract/embedded.js";
 import { ignore, picomatch, type Ignore } from "../util/lazy-deps.js";
+import { TOOL_IDS, type ToolId } from "../run-model/types.js";
 
 export class ConfigError extends Error {
   constructor(message: string) {
@@ -29,7 +30,7 @@ export interface UserConfig {
   assumeInTransaction?: string[];
   prodHosts?: string[];
   localHosts?: string[];
-  overrides?: { files: string[]; rules?: Record<string, RuleSetting>; assumeInTransaction?: boolean }[];
+  overrides?: { files: string[]; rules?: Record<string, RuleSetting>; assumeInTransaction?: boolean; migrationTool?: ToolId | "none" }[];
   reportUnusedDirectives?: Severity;
   maxFileSize?: number | string;
   embedded?: EmbeddedConfig;
@@ -63,6 +64,11 @@ export const configSchema: JsonSchema = {
           files: { ...stringList, minItems: 1 },
           rules: { type: "object" },
           assumeInTransaction: { type: "boolean" },
+          migrationTool: {
+            type: "string",
+            enum: [...TOOL_IDS, "none"],
+            description: "The tool that runs these files, when sqlguard does not recognise it (or `none`: plain scripts); see docs/migration-tools.md.",
+          },
         },
       },
     },
@@ -90,7 +96,7 @@ export const DEFAULT_MAX_FILE_SIZE = 32 * 1024 * 1024;
 export class Config {
   /** Rules enabled for files no override matches. */
   private readonly base: Map<string, ResolvedRule>;
-  private readonly overrides: { match: (p: string) => boolean; rules: Map<string, ResolvedRule | null>; assume?: boolean }[];
+  private readonly overrides: { match: (p: string) => boolean; rules: Map<string, ResolvedRule | null>; assume?: boolean; tool?: ToolId | "none" }[];
   private readonly ignorer: Ignore | null;
   private readonly assumeMatch: ((p: string) => boolean) | null;
   private readonly cache = new Map<string, Map<string, ResolvedRule>>();
@@ -126,11 +132,12 @@ export class Config {
       // command-line rules win over everything in the file
       for (const [id, setting] of Object.entries(cliRules)) m.set(id, resolveSetting(id, setting, "--rule", ""));
       const match = picomatch(o.files, { dot: true });
-      const entry: { match: (p: string) => boolean; rules: Map<string, ResolvedRule | null>; assume?: boolean } = {
+      const entry: { match: (p: string) => boolean; rules: Map<string, ResolvedRule | null>; assume?: boolean; tool?: ToolId | "none" } = {
         match: (p) => match(p),
         rules: m,
       };
       if (o.assumeInTransaction !== undefined) entry.assume = o.assumeInTransaction;
+      if (o.migrationTool !== undefined) entry.tool = o.migrationTool;
       return entry;
     });
     this.ignorer = user.ignores?.length ? ignore().add(user.ignores) : null;
@@ -192,6 +199,15 @@ export class Config {
     let assume = this.assumeMatch ? this.assumeMatch(rel) : false;
     for (const o of this.overrides) if (o.assume !== undefined && o.match(rel)) assume = o.assume;
     return assume;
+  }
+
+  /** The tool that runs this file, when an `overrides` entry names it (the last matching one wins). */
+  migrationTool(file: string): ToolId | "none" | undefined {
+    const rel = this.relative(file);
+    if (rel === null) return undefined;
+    let tool: ToolId | "none" | undefined;
+    for (const o of this.overrides) if (o.tool !== undefined && o.match(rel)) tool = o.tool;
+    return tool;
   }
 }
 
