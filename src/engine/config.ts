@@ -12,6 +12,7 @@ import { show, validate, withDefaults, type JsonSchema } from "./schema.js";
 import { embeddedSchema, resolveEmbedded, type EmbeddedConfig, type EmbeddedSettings } from "../extract/embedded.js";
 import { ignore, picomatch, type Ignore } from "../util/lazy-deps.js";
 import { relativeWithin } from "../util/paths.js";
+import { TOOL_IDS, type ToolId } from "../run-model/types.js";
 
 export class ConfigError extends Error {
   constructor(message: string) {
@@ -31,7 +32,7 @@ export interface UserConfig {
   prodHosts?: string[];
   localHosts?: string[];
   postgresVersion?: number;
-  overrides?: { files: string[]; rules?: Record<string, RuleSetting>; assumeInTransaction?: boolean }[];
+  overrides?: { files: string[]; rules?: Record<string, RuleSetting>; assumeInTransaction?: boolean; migrationTool?: ToolId | "none" }[];
   reportUnusedDirectives?: Severity;
   maxFileSize?: number | string;
   embedded?: EmbeddedConfig;
@@ -78,6 +79,11 @@ export const configSchema: JsonSchema = {
           files: { ...patternList, minItems: 1 },
           rules: { type: "object" },
           assumeInTransaction: { type: "boolean" },
+          migrationTool: {
+            type: "string",
+            enum: [...TOOL_IDS, "none"],
+            description: "The tool that runs these files, when sqlguard does not recognise it (or `none`: plain scripts); see docs/migration-tools.md.",
+          },
         },
       },
     },
@@ -108,7 +114,7 @@ export const DEFAULT_MAX_FILE_SIZE = 32 * 1024 * 1024;
 export class Config {
   /** Rules enabled for files no override matches. */
   private readonly base: Map<string, ResolvedRule>;
-  private readonly overrides: { match: (p: string) => boolean; rules: Map<string, ResolvedRule | null>; assume?: boolean }[];
+  private readonly overrides: { match: (p: string) => boolean; rules: Map<string, ResolvedRule | null>; assume?: boolean; tool?: ToolId | "none" }[];
   private readonly ignorer: Ignore | null;
   private readonly assumeMatch: ((p: string) => boolean) | null;
   private readonly cache = new Map<string, Map<string, ResolvedRule>>();
@@ -147,11 +153,12 @@ export class Config {
       // command-line rules win over everything in the file
       for (const [id, setting] of Object.entries(cliRules)) m.set(id, resolveSetting(ruleSet, id, setting, "--rule", ""));
       const match = globs(o.files, where, `overrides[${i}].files`);
-      const entry: { match: (p: string) => boolean; rules: Map<string, ResolvedRule | null>; assume?: boolean } = {
+      const entry: { match: (p: string) => boolean; rules: Map<string, ResolvedRule | null>; assume?: boolean; tool?: ToolId | "none" } = {
         match: (p) => match(p),
         rules: m,
       };
       if (o.assumeInTransaction !== undefined) entry.assume = o.assumeInTransaction;
+      if (o.migrationTool !== undefined) entry.tool = o.migrationTool;
       return entry;
     });
     this.ignorer = user.ignores?.length ? ignore().add(user.ignores) : null;
@@ -212,6 +219,15 @@ export class Config {
     let assume = this.assumeMatch ? this.assumeMatch(rel) : false;
     for (const o of this.overrides) if (o.assume !== undefined && o.match(rel)) assume = o.assume;
     return assume;
+  }
+
+  /** The tool that runs this file, when an `overrides` entry names it (the last matching one wins). */
+  migrationTool(file: string): ToolId | "none" | undefined {
+    const rel = this.relative(file);
+    if (rel === null) return undefined;
+    let tool: ToolId | "none" | undefined;
+    for (const o of this.overrides) if (o.tool !== undefined && o.match(rel)) tool = o.tool;
+    return tool;
   }
 }
 

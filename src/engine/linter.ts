@@ -90,7 +90,13 @@ function lintOnce(text: string, config: Config, options: LintTextOptions): FileR
   let redact: [number, number][] = [];
   const notices = [...(options.notices ?? [])];
   if (!options.noRules) {
-    const extraction = extract(filePath, text, { assumeInTransaction: config.assumeInTransaction(filePath), lineOf, embedded: config.embedded });
+    const migrationTool = config.migrationTool(filePath);
+    const extraction = extract(filePath, text, {
+      assumeInTransaction: config.assumeInTransaction(filePath),
+      ...(migrationTool ? { migrationTool } : {}),
+      lineOf,
+      embedded: config.embedded,
+    });
     notices.push(...(extraction.notices ?? []));
     const settings: SharedSettings = { prodHosts: config.prodHosts, localHosts: config.localHosts, postgresVersion: config.postgresVersion };
     const runs: RuleRun[] = [...config.rulesFor(filePath).values()].map((r) => ({ rule: r.rule, options: r.options, severity: r.severity === "error" ? 2 : 1 }));

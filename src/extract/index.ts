@@ -5,7 +5,9 @@
  */
 import path from "node:path";
 import type { TSESTree } from "@typescript-eslint/typescript-estree";
-import { SqlDocument } from "../sql/document.js";
+import { SqlDocument, transactionDirective } from "../sql/document.js";
+import { documentRun, runModelOf, type ProjectIndex, type RunModel, type ToolId } from "../run-model/index.js";
+import { LineIndex } from "../sql/text.js";
 import { textDocument, type TextDocument } from "../secrets/text-document.js";
 import type { DirectiveComment } from "../engine/directives.js";
 import { commentBody, isDirectiveComment } from "../sql/document.js";
@@ -66,6 +68,12 @@ export interface Extraction {
 
 export interface ExtractOptions {
   assumeInTransaction: boolean;
+  /** Config `migrationTool` for this file (a SQL file): the tool that runs it, or `none`. */
+  migrationTool?: ToolId | "none";
+  /** A SQL file's run model, already worked out (default: `runModelOf` the file, reading the project on disk). */
+  runModel?: RunModel;
+  /** Where the run model reads project files (default: the disk). */
+  project?: ProjectIndex;
   /** 1-based line of a host offset. */
   lineOf(offset: number): number;
   /** Which strings in code files hold SQL (config `embedded`; default: the built-in lists). */
@@ -82,12 +90,13 @@ export function extract(filePath: string, text: string, options: ExtractOptions)
   const kind = options.kind ?? fileKind(filePath);
   const textDoc = textDocument(text, filePath);
   if (kind === "sql") {
-    const doc = options.doc ?? new SqlDocument(text, { kind: "script", assumeInTransaction: options.assumeInTransaction, comments: "directives" });
+    const docs = options.doc ? [options.doc] : sqlDocuments(filePath, text, options);
     return {
-      sql: [{ doc, toHost: (o) => o }],
+      sql: docs.map((doc) => ({ doc, toHost: (o: number) => o })),
       text: textDoc,
       comments: () =>
-        doc.comments
+        docs
+          .flatMap((doc) => doc.comments)
           .filter((c) => isDirectiveComment(text, c))
           .map((c) => ({
             text: directiveText(commentBody(text, c), c.block),
@@ -124,6 +133,36 @@ export function extract(filePath: string, text: string, options: ExtractOptions)
     return extraction;
   }
   return { sql: [], text: textDoc, comments: () => textComments(text, options.lineOf, filePath) };
+}
+
+/**
+ * The documents of a SQL file: one per unit its run model finds (goose's Up and Down sections,
+ * each named query…), each knowing how it is sent. A unit's document reads the file up to the
+ * unit's end from the unit's start, so every offset is the file's own.
+ */
+export function sqlDocuments(filePath: string, text: string, options: Pick<ExtractOptions, "assumeInTransaction" | "migrationTool" | "runModel" | "project">): SqlDocument[] {
+  const model =
+    options.runModel ??
+    runModelOf(filePath, text, {
+      migrationTool: options.migrationTool,
+      assumeInTransaction: options.assumeInTransaction,
+      directive: transactionDirective(text),
+      project: options.project,
+    });
+  const lines = model.units.length > 1 ? new LineIndex(text) : undefined;
+  return model.units.map(
+    (u) =>
+      new SqlDocument(u.end === text.length ? text : text.slice(0, u.end), {
+        kind: "script",
+        comments: "directives",
+        run: documentRun(model, u),
+        ...(u.start > 0 ? { from: u.start } : {}),
+        ...(u.breaks.length ? { breaks: u.breaks } : {}),
+        ...(u.endsStatement ? { endsStatement: true } : {}),
+        ...(u.params?.length ? { params: u.params } : {}),
+        ...(lines ? { lines } : {}),
+      }),
+  );
 }
 
 /**

@@ -20,14 +20,16 @@ import { acceptsSql, isStackOverflow, MAY_BE_TOO_DEEP, parsePlpgsql, parseSql, t
 import { refusalOf } from "./block-rules.js";
 import { LineIndex, Utf8Offsets } from "./text.js";
 import { directiveText, fileTransactionDirective, isDirective } from "../directives/words.js";
+import type { Break, DocumentRun, ParamStyle, TxMode } from "../run-model/types.js";
 
 export type DocumentKind = "script" | "embedded";
 
 /**
- * The transaction a statement runs in: `none` (autocommit: each statement commits on its own),
+ * The transaction a statement runs in: `none` (no block: each statement commits on its own, or in
+ * a document sent as one query, the implicit transaction of that query: see `SqlDocument.transaction`),
  * `explicit` (a block the script opened with BEGIN / START TRANSACTION), `assumed` (the one the
- * migration tool opens around the whole file: config `assumeInTransaction` or the
- * `-- sqlguard-assume-in-transaction` directive).
+ * migration tool opens around the unit: its run model says `wrapped`, or config `assumeInTransaction`
+ * or the `-- sqlguard-assume-in-transaction` directive says so).
  */
 export type TxState = "none" | "explicit" | "assumed";
 
@@ -213,8 +215,27 @@ export interface DocumentOptions {
   kind?: DocumentKind;
   /** psql meta-commands, variables and COPY data (default: true for scripts). */
   psql?: boolean;
-  /** The file runs inside a transaction its migration tool opens (config `assumeInTransaction`). */
+  /**
+   * How the tool that runs this document sends it (its run model unit). Without it: a script runs
+   * statement by statement (`none`), SQL in code as one query (`implicit`), either one `wrapped` with
+   * `assumeInTransaction` or the file directives.
+   */
+  run?: DocumentRun;
+  /** The file runs inside a transaction its migration tool opens (config `assumeInTransaction`; ignored with `run`). */
   assumeInTransaction?: boolean;
+  /**
+   * For one unit of a file (`sql` is the file up to the unit's end): where the unit starts. Offsets
+   * stay those of the file; the text before `from` belongs to other units.
+   */
+  from?: number;
+  /** Statement boundaries the tool sets inside the unit (see `Break`). */
+  breaks?: readonly Break[];
+  /** The unit's end ends its last statement (a named query sent on its own). */
+  endsStatement?: boolean;
+  /** Parameter markers the lexer hides from the parser (yesql's `?`, pgtyped's `:name!`). */
+  params?: readonly ParamStyle[];
+  /** Line starts of the text, shared by the documents of one file. */
+  lines?: LineIndex;
   /**
    * `all` (default): `comments` keeps every comment. `directives`: only `sqlguard-` directives,
    * and the comments of the statement being read (what rules look at), so memory stays flat
@@ -231,6 +252,36 @@ export interface DocumentOptions {
 
 const FILE_DIRECTIVE = /sqlguard-(?:assume-in-transaction|no-transaction)\b/;
 
+/**
+ * The file directive that says how the file runs (`-- sqlguard-assume-in-transaction`,
+ * `-- sqlguard-no-transaction`), wherever it stands; the last one wins.
+ */
+export function transactionDirective(sql: string, psql = true): "assume-in-transaction" | "no-transaction" | null {
+  if (!FILE_DIRECTIVE.test(sql)) return null;
+  let found: "assume-in-transaction" | "no-transaction" | null = null;
+  for (const c of lex(sql, { psql }).comments) found = fileTransactionDirective(directiveText(commentBody(sql, c), c.block)) ?? found;
+  return found;
+}
+
+/** The run of a document no run model describes: config `assumeInTransaction` or a file directive. */
+function defaultRun(mode: TxMode, directive: "assume-in-transaction" | "no-transaction" | null): DocumentRun {
+  return {
+    mode,
+    tool: null,
+    toolName: null,
+    transactionName:
+      directive === "assume-in-transaction"
+        ? "the migration tool's transaction (-- sqlguard-assume-in-transaction)"
+        : "the migration tool's transaction (config assumeInTransaction)",
+    refusedHelp: "move it to a migration of its own marked -- sqlguard-no-transaction, and have the runner apply that one outside a transaction",
+    unit: "file",
+    optOut: null,
+    refused: "fails",
+    apart: [],
+    source: directive ? "directive" : mode === "wrapped" ? "config" : "default",
+  };
+}
+
 /** Anything a document yields besides statements. */
 export type DocumentItem = MetaItem | CopyDataItem;
 
@@ -243,10 +294,15 @@ export class SqlDocument {
   readonly psql: boolean;
   /** The whole text as the caller parsed it, when it is one statement (see `DocumentOptions.parsed`). */
   readonly parsed: RawStmt | null;
-  /** The migration tool wraps this document in a transaction (config, or a file directive). */
-  readonly assumeInTransaction: boolean;
-  /** The directive that set `assumeInTransaction`, if one did. */
+  /** How the tool that runs this document sends it: its transaction mode, and words for messages. */
+  readonly run: DocumentRun;
+  /** The directive that decided the transaction mode, if one did. */
   readonly transactionDirective: "assume-in-transaction" | "no-transaction" | null = null;
+  /** Where the document's text starts in `sql` (a unit of a file: the text before is another unit's). */
+  readonly from: number;
+  private readonly breaks: readonly Break[] | undefined;
+  private readonly endsStatement: boolean;
+  private readonly params: readonly ParamStyle[] | undefined;
   /**
    * Comments met so far: all of them once `events()` is exhausted, or with `comments:
    * "directives"`, the `sqlguard-` directives and the comments from the current statement on.
@@ -264,19 +320,35 @@ export class SqlDocument {
     this.psql = options.psql ?? this.kind === "script";
     this.parsed = options.parsed?.length === 1 ? options.parsed[0]! : null;
     this.keepAllComments = options.comments !== "directives";
-    let assume = options.assumeInTransaction ?? false;
-    if (FILE_DIRECTIVE.test(sql)) {
-      // File directives apply to the whole file wherever they stand: read the comments first.
-      const { comments } = lex(sql, { psql: this.psql });
-      for (const c of comments) {
-        const directive = fileTransactionDirective(directiveText(commentBody(sql, c), c.block));
-        if (directive) {
-          assume = directive === "assume-in-transaction";
-          this.transactionDirective = directive;
-        }
-      }
+    this.from = options.from ?? 0;
+    this.breaks = options.breaks;
+    this.endsStatement = options.endsStatement ?? false;
+    this.params = options.params;
+    if (options.lines) this.lines = options.lines;
+    if (options.run) {
+      this.run = options.run;
+      if (options.run.source === "directive") this.transactionDirective = options.run.mode === "none" ? "no-transaction" : "assume-in-transaction";
+    } else {
+      // File directives apply to the whole file wherever they stand.
+      const directive = transactionDirective(sql, this.psql);
+      this.transactionDirective = directive;
+      const assume = directive ? directive === "assume-in-transaction" : (options.assumeInTransaction ?? false);
+      this.run = defaultRun(assume ? "wrapped" : this.kind === "embedded" ? "implicit" : "none", directive);
     }
-    this.assumeInTransaction = assume;
+  }
+
+  /**
+   * How the document is sent: `wrapped` (inside a transaction the tool opens), `implicit` (as one
+   * query string: several statements run as one implicit transaction, a lone one outside any), or
+   * `none` (statement by statement).
+   */
+  get transaction(): TxMode {
+    return this.run.mode;
+  }
+
+  /** The migration tool wraps this document in a transaction (its run model, the config, or a directive). */
+  get assumeInTransaction(): boolean {
+    return this.run.mode === "wrapped";
   }
 
   /**
@@ -290,7 +362,16 @@ export class SqlDocument {
     const tracker = new TransactionTracker(this.assumeInTransaction);
     let index = 0;
     let compactAt = 256;
-    for (const item of lexScript(this.sql, { psql: this.psql, variables: this.psql }, this.comments)) {
+    const lexOptions = {
+      psql: this.psql,
+      variables: this.psql,
+      ...(this.from > 0 ? { from: this.from } : {}),
+      ...(this.breaks?.length ? { breaks: this.breaks } : {}),
+      ...(this.params?.length ? { params: this.params } : {}),
+    };
+    for (const item of lexScript(this.sql, lexOptions, this.comments)) {
+      // the end of a unit that is sent on its own ends its last statement
+      if (this.endsStatement && item.type === "statement" && item.terminator === "eof") item.terminator = "break";
       // At a statement only: a meta-command inside a statement is handed out before the statement,
       // whose comments from its start on must stay.
       if (!this.keepAllComments && item.type === "statement" && this.comments.length >= compactAt) {

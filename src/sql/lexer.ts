@@ -33,8 +33,11 @@ export interface StatementItem {
   end: number;
   /** Offset of the terminating `;`, or -1. */
   semicolon: number;
-  /** How the statement ended: `;`, a psql command that sends it (`\g`…), or the end of the file. */
-  terminator: "semicolon" | "meta" | "eof";
+  /**
+   * How the statement ended: `;`, a psql command that sends it (`\g`…), a boundary the tool that
+   * runs the file sets (`break`: goose's StatementEnd, a named query's end), or the end of the file.
+   */
+  terminator: "semicolon" | "meta" | "break" | "eof";
   /** Offsets of the first character of every blank line between this statement's tokens. */
   blankLines: number[];
   /** Rewrites for the parser: psql variables, masked meta-commands, legacy string escapes. */
@@ -82,6 +85,21 @@ export interface LexOptions {
   psql?: boolean;
   /** Substitute psql variables `:name`, `:'name'`, `:"name"` for the parser. */
   variables?: boolean;
+  /** Where to start reading (one unit of a file: the text before it belongs to another). */
+  from?: number;
+  /**
+   * Statement boundaries set by the tool that runs the file, sorted: a statement open at `at` ends
+   * there (terminator `break`), and the text up to `skipTo` (a delimiter line) is skipped.
+   */
+  breaks?: readonly { at: number; skipTo: number }[];
+  /**
+   * Parameter markers to hide from the parser (same length): `question` reads `?` as a value
+   * (yesql), `bang` drops the `!` after `:name` (pgtyped's non-null parameters), `braces` reads
+   * `${name}` as a name (Flyway's and Liquibase's placeholders, goose's ENVSUB): the tool pastes
+   * its value in as text before running the script; `lists` reads `IN :ids` and `VALUES :rows` as
+   * a parenthesised list (pgtyped's and PugSQL's expanding parameters).
+   */
+  params?: readonly ("question" | "bang" | "braces" | "lists")[];
 }
 
 export interface LexResult {
@@ -206,6 +224,13 @@ export function* lexScript(text: string, options: LexOptions = {}, comments: Com
 export function createLexer(text: string, options: LexOptions = {}, comments: Comment[] = []): () => ScriptItem | null {
   const psql = options.psql ?? true;
   const variables = options.variables ?? psql;
+  const breaks = options.breaks ?? [];
+  let nextBreak = 0;
+  let breakAt = breaks.length > 0 ? breaks[0]!.at : Infinity;
+  const questionMarks = options.params?.includes("question") ?? false;
+  const bangs = options.params?.includes("bang") ?? false;
+  const braces = options.params?.includes("braces") ?? false;
+  const lists = options.params?.includes("lists") ?? false;
   const n = text.length;
   const items: ScriptItem[] = []; // completed, not yet yielded
   const hasCR = text.includes("\r");
@@ -610,8 +635,8 @@ export function createLexer(text: string, options: LexOptions = {}, comments: Co
     return n;
   };
 
-  let i = 0;
-  if (text.charCodeAt(0) === 0xfeff) i = 1; // a BOM is not part of any statement
+  let i = Math.max(0, options.from ?? 0);
+  if (text.charCodeAt(i) === 0xfeff) i++; // a BOM is not part of any statement
   let handed = 0; // items[0..handed) were returned already
   let done = false;
 
@@ -632,6 +657,14 @@ export function createLexer(text: string, options: LexOptions = {}, comments: Co
   function scan(): void {
   for (;;) {
     if (items.length > 0) return;
+    if (i >= breakAt) {
+      // A boundary the tool sets: whatever statement is open ends here.
+      const b = breaks[nextBreak++]!;
+      breakAt = nextBreak < breaks.length ? breaks[nextBreak]!.at : Infinity;
+      if (stmt && inactiveFrom < 0) close("break", -1);
+      if (b.skipTo > i) i = b.skipTo;
+      continue;
+    }
     if (i >= n) {
       if (inactiveFrom >= 0) leaveInactive(n);
       if (stmt) close("eof", -1);
@@ -819,6 +852,17 @@ export function createLexer(text: string, options: LexOptions = {}, comments: Co
     // Dollar: parameter $1, or a dollar-quoted string $tag$…$tag$.
     if (c === C_DOLLAR) {
       const d = text.charCodeAt(i + 1);
+      if (braces && d === C_LBRACE) {
+        // `${name}`, `${flyway:user}`: a name the tool fills in as text (a variable, like psql's)
+        let j = i + 2;
+        while (j < n && /[\w:.\-]/.test(text[j]!)) j++;
+        if (j > i + 2 && text.charCodeAt(j) === C_RBRACE) {
+          word(i, j + 1);
+          addMask(i, j + 1, "_".repeat(j + 1 - i), true);
+          i = j + 1;
+          continue;
+        }
+      }
       if (isDigit(d)) {
         let j = i + 2;
         while (j < n && isDigit(text.charCodeAt(j))) j++;
@@ -891,6 +935,14 @@ export function createLexer(text: string, options: LexOptions = {}, comments: Co
       continue;
     }
 
+    // yesql's `?` parameters: a value for the parser (same length).
+    if (c === C_QMARK && questionMarks) {
+      symbolOrToken(i, i + 1);
+      addMask(i, i + 1, "_");
+      i++;
+      continue;
+    }
+
     // Any other operator character.
     symbolOrToken(i, i + 1);
     i++;
@@ -937,7 +989,15 @@ export function createLexer(text: string, options: LexOptions = {}, comments: Co
     let j = at + 1;
     while (j < n && isVarChar(text.charCodeAt(j))) j++;
     word(at, j);
-    addMask(at, at + 1, "_", true, j);
+    if (lists && j - at >= 3 && /\b(?:in|values)\s*$/i.test(text.slice(Math.max(0, at - 16), at))) {
+      // an expanding parameter: the library writes a parenthesised list in its place
+      addMask(at, j, `(${"_".repeat(j - at - 2)})`, true);
+    } else addMask(at, at + 1, "_", true, j);
+    // pgtyped's `:name!` (a parameter that must not be null): the `!` is no operator
+    if (bangs && text.charCodeAt(j) === 33 /* ! */ && text.charCodeAt(j + 1) !== C_EQ) {
+      addMask(j, j + 1, " ");
+      return j + 1;
+    }
     return j;
   }
 

@@ -6,6 +6,7 @@ import { nodeBody } from "./classify.js";
 import { isPlain, type Statement } from "./document.js";
 import { needOf, refusalOf, type BlockNeed, type BlockRefusal, type RefusalOptions } from "./block-rules.js";
 import type { PgNode } from "./parser.js";
+import type { DocumentRun } from "../run-model/types.js";
 
 export type { BlockNeed, BlockRefusal, RefusalOptions } from "./block-rules.js";
 
@@ -47,10 +48,10 @@ export function openedHere(opener: Statement | null): { related?: { message: str
 }
 
 /** The transaction an `assumed` statement runs in, named for messages ("inside {{by}}"). */
-export function assumedBy(doc: { kind: string; transactionDirective: string | null }): string {
+export function assumedBy(doc: { kind: string; run: DocumentRun }): string {
+  if (doc.run.tool) return doc.run.transactionName;
   if (doc.kind === "embedded") return "the transaction the code opens around this SQL";
-  if (doc.transactionDirective === "assume-in-transaction") return "the migration tool's transaction (-- sqlguard-assume-in-transaction)";
-  return "the migration tool's transaction (config assumeInTransaction)";
+  return doc.run.transactionName;
 }
 
 /** The line break a text uses (`\r\n`, `\r` or `\n`), for inserted lines. */
