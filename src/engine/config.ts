@@ -128,7 +128,8 @@ export class Config {
     checkConfig(user, where);
     this.base = new Map();
     for (const rule of rules) {
-      if (rule.defaultSeverity !== "off") this.base.set(rule.id, resolve(rule, rule.defaultSeverity, undefined, where));
+      // Migration rules wait for migration detection (issue 16): on only where the config says.
+      if (rule.defaultSeverity !== "off" && !rule.migration) this.base.set(rule.id, resolve(rule, rule.defaultSeverity, undefined, where));
     }
     applySettings(this.base, user.rules ?? {}, where, "rules");
     applySettings(this.base, cliRules, "--rule", "");
