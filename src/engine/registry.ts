@@ -7,6 +7,11 @@ import requireWhere from "../../rules/require-where/index.js";
 import syntaxError from "../../rules/syntax-error/index.js";
 import transactionIncompatibleStatement from "../../rules/transaction-incompatible-statement/index.js";
 import unbalancedTransaction from "../../rules/unbalanced-transaction/index.js";
+// migration safety: locks, rewrites and scans (issue 18)
+import noAddColumnRewrite from "../../rules/no-add-column-rewrite/index.js";
+import noSetNotNullScan from "../../rules/no-set-not-null-scan/index.js";
+import noAddRequiredColumn from "../../rules/no-add-required-column/index.js";
+import noColumnTypeChange from "../../rules/no-column-type-change/index.js";
 import type { Rule } from "./rule.js";
 
 export const rules: readonly Rule[] = [
@@ -18,6 +23,11 @@ export const rules: readonly Rule[] = [
   unbalancedTransaction,
   transactionIncompatibleStatement,
   syntaxError,
+  // migration safety: locks, rewrites and scans (issue 18)
+  noAddColumnRewrite,
+  noSetNotNullScan,
+  noAddRequiredColumn,
+  noColumnTypeChange,
 ];
 
 export const ruleById: ReadonlyMap<string, Rule> = new Map(rules.map((r) => [r.id, r]));
