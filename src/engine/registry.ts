@@ -9,9 +9,13 @@ import transactionIncompatibleStatement from "../../rules/transaction-incompatib
 import unbalancedTransaction from "../../rules/unbalanced-transaction/index.js";
 // migration safety: locks, rewrites and scans (issue 18)
 import noAddColumnRewrite from "../../rules/no-add-column-rewrite/index.js";
+import requireNotValidForeignKey from "../../rules/require-not-valid-foreign-key/index.js";
 import noSetNotNullScan from "../../rules/no-set-not-null-scan/index.js";
+import requirePrimaryKeyUsingIndex from "../../rules/require-primary-key-using-index/index.js";
 import noAddRequiredColumn from "../../rules/no-add-required-column/index.js";
 import noColumnTypeChange from "../../rules/no-column-type-change/index.js";
+import requireNotValidConstraint from "../../rules/require-not-valid-constraint/index.js";
+import requireUniqueUsingIndex from "../../rules/require-unique-using-index/index.js";
 import type { Rule } from "./rule.js";
 
 export const rules: readonly Rule[] = [
@@ -25,9 +29,13 @@ export const rules: readonly Rule[] = [
   syntaxError,
   // migration safety: locks, rewrites and scans (issue 18)
   noAddColumnRewrite,
+  requireNotValidForeignKey,
   noSetNotNullScan,
+  requirePrimaryKeyUsingIndex,
   noAddRequiredColumn,
   noColumnTypeChange,
+  requireNotValidConstraint,
+  requireUniqueUsingIndex,
 ];
 
 export const ruleById: ReadonlyMap<string, Rule> = new Map(rules.map((r) => [r.id, r]));
