@@ -16,6 +16,10 @@ import noAddRequiredColumn from "../../rules/no-add-required-column/index.js";
 import noColumnTypeChange from "../../rules/no-column-type-change/index.js";
 import requireNotValidConstraint from "../../rules/require-not-valid-constraint/index.js";
 import requireUniqueUsingIndex from "../../rules/require-unique-using-index/index.js";
+import requireConcurrentIndex from "../../rules/require-concurrent-index/index.js";
+import requireConcurrentDropIndex from "../../rules/require-concurrent-drop-index/index.js";
+import requireConcurrentDetachPartition from "../../rules/require-concurrent-detach-partition/index.js";
+import requireConcurrentReindex from "../../rules/require-concurrent-reindex/index.js";
 import type { Rule } from "./rule.js";
 
 export const rules: readonly Rule[] = [
@@ -36,6 +40,10 @@ export const rules: readonly Rule[] = [
   noColumnTypeChange,
   requireNotValidConstraint,
   requireUniqueUsingIndex,
+  requireConcurrentIndex,
+  requireConcurrentDropIndex,
+  requireConcurrentDetachPartition,
+  requireConcurrentReindex,
 ];
 
 export const ruleById: ReadonlyMap<string, Rule> = new Map(rules.map((r) => [r.id, r]));
