@@ -20,6 +20,11 @@ import requireConcurrentIndex from "../../rules/require-concurrent-index/index.j
 import requireConcurrentDropIndex from "../../rules/require-concurrent-drop-index/index.js";
 import requireConcurrentDetachPartition from "../../rules/require-concurrent-detach-partition/index.js";
 import requireConcurrentReindex from "../../rules/require-concurrent-reindex/index.js";
+import requireLockTimeout from "../../rules/require-lock-timeout/index.js";
+import requireIdempotentDdl from "../../rules/require-idempotent-ddl/index.js";
+import preferRepackConcurrently from "../../rules/prefer-repack-concurrently/index.js";
+import noAlterDomainAddConstraint from "../../rules/no-alter-domain-add-constraint/index.js";
+import noDomainConstraint from "../../rules/no-domain-constraint/index.js";
 import type { Rule } from "./rule.js";
 
 export const rules: readonly Rule[] = [
@@ -44,6 +49,11 @@ export const rules: readonly Rule[] = [
   requireConcurrentDropIndex,
   requireConcurrentDetachPartition,
   requireConcurrentReindex,
+  requireLockTimeout,
+  requireIdempotentDdl,
+  preferRepackConcurrently,
+  noAlterDomainAddConstraint,
+  noDomainConstraint,
 ];
 
 export const ruleById: ReadonlyMap<string, Rule> = new Map(rules.map((r) => [r.id, r]));
