@@ -1,5 +1,5 @@
 import { defineRule } from "../../src/engine/rule.js";
-import { nodeBody } from "../../src/sql/classify.js";
+import { defElems, nodeBody } from "../../src/sql/classify.js";
 import { actionRange, alterActionRanges, alterCmds, columnConstraints, columnDefault, isNullDefault, isSerial, typeText, volatileCall } from "../../src/sql/ddl.js";
 import { migrationState, tableText } from "../../src/sql/migration-state.js";
 import type { PgNode } from "../../src/sql/parser.js";
@@ -12,7 +12,9 @@ export default defineRule({
   migration: true,
   messages: {
     volatile:
-      "ADD COLUMN {{column}} with a DEFAULT that calls {{call}}(), {{why}}: PostgreSQL computes it for every row and rewrites {{table}} and its indexes, holding an ACCESS EXCLUSIVE lock that blocks reads and writes until done",
+      "ADD COLUMN {{column}} with a DEFAULT that calls {{call}}(), a volatile function: PostgreSQL computes it for every row and rewrites {{table}} and its indexes, holding an ACCESS EXCLUSIVE lock that blocks reads and writes until done",
+    presumed:
+      "ADD COLUMN {{column}} with a DEFAULT that calls {{call}}(), whose definition is not in this file: if it is VOLATILE (what CREATE FUNCTION makes without IMMUTABLE or STABLE), PostgreSQL rewrites {{table}} and its indexes under an ACCESS EXCLUSIVE lock that blocks reads and writes",
     beforeEleven:
       "ADD COLUMN {{column}} with a DEFAULT on PostgreSQL {{version}}: before 11 every non-NULL default rewrites {{table}} and its indexes under an ACCESS EXCLUSIVE lock that blocks reads and writes",
     stored:
@@ -25,15 +27,28 @@ export default defineRule({
       "add the column without the default, then ALTER COLUMN … SET DEFAULT (only new rows get it), and fill the existing rows in batches",
     generatedHelp: "add a plain nullable column, fill it in batches (and keep it filled with a trigger), then make it what you need",
     oldDefaultHelp: "add the column without a default, SET DEFAULT separately, and fill the existing rows in batches",
+    presumedHelp: "if {{call}} is STABLE or IMMUTABLE there is no rewrite (say so in a directive); otherwise add the column without the default, SET DEFAULT, and fill the rows in batches",
   },
   create(context) {
     const doc = context.doc;
     if (doc.kind === "text") return {};
     const state = migrationState(doc);
     const version = context.settings.postgresVersion;
+    /** Volatility of the functions this document creates (CREATE FUNCTION's default is VOLATILE). */
+    const functions = new Map<string, "immutable" | "stable" | "volatile">();
     return {
       statement(stmt) {
         state.see(stmt);
+      },
+      CreateFunctionStmt(node, at) {
+        if (at.via !== "statement") return;
+        const b = node as PgNode;
+        const names = ((b.funcname as PgNode[] | undefined) ?? []).map((n) => String(nodeBody(n).sval ?? ""));
+        const option = defElems(b.options).find((d) => d.defname === "volatility");
+        const v = String(nodeBody(option?.arg as PgNode | undefined).sval ?? "volatile").toLowerCase();
+        const volatility = v === "immutable" || v === "stable" ? v : "volatile";
+        functions.set(names.join("."), volatility);
+        functions.set(names[names.length - 1]!, volatility);
       },
       AlterTableStmt(node, at) {
         const body = node as PgNode;
@@ -47,9 +62,15 @@ export default defineRule({
           const col = nodeBody(cmd.def as PgNode);
           const column = String(col.colname ?? "?");
           const cons = columnConstraints(col);
-          const report = (messageId: "volatile" | "beforeEleven" | "stored" | "identity" | "serial", helpId: "defaultHelp" | "generatedHelp" | "oldDefaultHelp", data: Record<string, string | number> = {}) => {
+          const report = (
+            messageId: "volatile" | "presumed" | "beforeEleven" | "stored" | "identity" | "serial",
+            helpId: "defaultHelp" | "generatedHelp" | "oldDefaultHelp" | "presumedHelp",
+            data: Record<string, string | number> = {},
+          ) => {
             ranges ??= alterActionRanges(at.stmt, body);
-            context.report({ messageId, helpId, data: { column, table, ...data }, ...actionRange(at.stmt, body, k, ranges) });
+            // a function defined elsewhere may well be STABLE: say what would happen, as a warning
+            const unsure = messageId === "presumed" ? { atMostWarning: true } : {};
+            context.report({ messageId, helpId, data: { column, table, ...data }, ...actionRange(at.stmt, body, k, ranges), ...unsure });
           };
           if (isSerial(col.typeName as PgNode)) return report("serial", "generatedHelp", { type: typeText(col.typeName as PgNode) });
           if (cons.some((c) => c.contype === "CONSTR_IDENTITY")) return report("identity", "generatedHelp");
@@ -58,13 +79,8 @@ export default defineRule({
           const expr = columnDefault(col);
           if (!expr || isNullDefault(expr)) return;
           if (version < 11) return report("beforeEleven", "oldDefaultHelp", { version });
-          const call = volatileCall(expr);
-          if (call) {
-            report("volatile", "defaultHelp", {
-              call: call.name,
-              why: call.known ? "a volatile function" : "a function PostgreSQL does not ship, so presumed volatile",
-            });
-          }
+          const call = volatileCall(expr, (names) => functions.get(names.join(".")) ?? functions.get(names[names.length - 1]!));
+          if (call) report(call.known ? "volatile" : "presumed", call.known ? "defaultHelp" : "presumedHelp", { call: call.name });
         });
       },
     };

@@ -205,22 +205,28 @@ function constValue(n: PgNode): string | null {
 export interface VolatileCall {
   /** The function as written (`random`, `public.new_id`). */
   name: string;
-  /** Known to be volatile (a built-in), or presumed so (a function of the database, or an extension's). */
+  /**
+   * Known to be volatile (a volatile built-in, a well-known extension function, or a function this
+   * document created VOLATILE), or only presumed so (its definition is not in sight).
+   */
   known: boolean;
   /** AST location of the call. */
   location: number;
 }
 
-/** Built-in functions volatile whatever their arguments, named in messages as such. */
-const KNOWN_VOLATILE = /^(?:random|random_normal|gen_random_uuid|uuidv4|uuidv7|clock_timestamp|timeofday|nextval|setval|currval|lastval|txid_current|pg_current_xact_id|gen_salt|uuid_generate_v[14])$/;
+/** Volatility of functions the document defines, by name (`f`, `app.f`); undefined when unknown. */
+export type FunctionVolatility = (names: string[]) => "immutable" | "stable" | "volatile" | undefined;
+
+/** Functions known to be volatile whatever their arguments: built-ins and common extensions'. */
+const KNOWN_VOLATILE = /^(?:random|random_normal|gen_random_uuid|uuidv4|uuidv7|clock_timestamp|timeofday|nextval|setval|currval|lastval|txid_current|pg_current_xact_id|gen_salt|uuid_generate_v[14]|uuid_generate_v1mc)$/;
 
 /**
- * The first call in an expression that is (or may be) volatile: a built-in known to be, or any
- * function PostgreSQL does not ship (its volatility lives in the database: presumed volatile).
- * Operators, casts of constants, CASE, COALESCE and the SQL value functions (`CURRENT_TIMESTAMP`…)
- * are never volatile.
+ * The first call in an expression that is (or may be) volatile: a built-in known to be, a function
+ * the document created VOLATILE, or a function whose definition is not in sight (presumed
+ * volatile: CREATE FUNCTION's default). Operators, casts of constants, CASE, COALESCE and the SQL
+ * value functions (`CURRENT_TIMESTAMP`…) are never volatile.
  */
-export function volatileCall(expr: PgNode | undefined): VolatileCall | null {
+export function volatileCall(expr: PgNode | undefined, defined?: FunctionVolatility): VolatileCall | null {
   let found: VolatileCall | null = null;
   walk(expr, (type, b) => {
     if (found || type !== "FuncCall") return !found;
@@ -229,7 +235,9 @@ export function volatileCall(expr: PgNode | undefined): VolatileCall | null {
     const builtin = names.length === 1 || (names.length === 2 && names[0] === "pg_catalog");
     const args = ((b.args as unknown[] | undefined) ?? []).length;
     if (builtin && isNonVolatile(name, args)) return true;
-    found = { name: names.join("."), known: builtin && KNOWN_VOLATILE.test(name), location: Number(b.location ?? -1) };
+    const own = defined?.(names);
+    if (own === "immutable" || own === "stable") return true;
+    found = { name: names.join("."), known: own === "volatile" || KNOWN_VOLATILE.test(name), location: Number(b.location ?? -1) };
     return false;
   });
   return found;
