@@ -4,6 +4,10 @@ ruleTester("no-column-type-change", {
   valid: [
     { name: "a table created in this migration", code: "CREATE TABLE t (a int);\nALTER TABLE t ALTER COLUMN a TYPE bigint;" },
     { name: "other column changes", code: "ALTER TABLE t ALTER COLUMN a SET DEFAULT 0, ALTER COLUMN a DROP NOT NULL;" },
+    {
+      name: "timestamp to timestamptz with the session in UTC (PostgreSQL 12+): no rewrite",
+      code: "SET timezone = 'UTC';\nALTER TABLE person ALTER COLUMN published TYPE timestamptz USING published;\nALTER TABLE post ALTER COLUMN updated TYPE timestamptz;",
+    },
   ],
   invalid: [
     {
@@ -24,7 +28,7 @@ ruleTester("no-column-type-change", {
     },
     {
       name: "USING converts every value",
-      code: "BEGIN;\nALTER TABLE core_recipe ALTER COLUMN edits TYPE text USING edits::text;\nCOMMIT;",
+      code: "BEGIN;\nALTER TABLE core_recipe ALTER COLUMN edits TYPE text USING edits #>> '{}';\nCOMMIT;",
       errors: [{ messageId: "using", message: /^ALTER COLUMN edits TYPE text USING …: every value is converted/, line: 2, column: 25, severity: 2 }],
     },
     {
@@ -39,6 +43,16 @@ ruleTester("no-column-type-change", {
       name: "timestamp to timestamptz: free only in UTC (PostgreSQL 12+)",
       code: "ALTER TABLE t ALTER COLUMN created_at TYPE timestamptz;",
       errors: [{ messageId: "maybe", message: /\(timestamp, when the session's TimeZone is UTC\)/, line: 1, column: 15, severity: 1 }],
+    },
+    {
+      name: "USING the column itself is no conversion of its own",
+      code: "ALTER TABLE t ALTER COLUMN note TYPE text USING note::text;",
+      errors: [{ messageId: "maybe", line: 1, column: 15, severity: 1 }],
+    },
+    {
+      name: "a time zone other than UTC",
+      code: "SET TIME ZONE 'Europe/Prague';\nALTER TABLE t ALTER COLUMN created_at TYPE timestamptz USING created_at;",
+      errors: [{ messageId: "maybe", line: 2, column: 15, severity: 1 }],
     },
     {
       name: "timestamptz before PostgreSQL 12: a rewrite",

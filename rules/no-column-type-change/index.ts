@@ -1,5 +1,5 @@
 import { defineRule } from "../../src/engine/rule.js";
-import { nodeBody } from "../../src/sql/classify.js";
+import { nodeBody, nodeType } from "../../src/sql/classify.js";
 import { actionRange, alterActionRanges, alterCmds, typeNames, typeText } from "../../src/sql/ddl.js";
 import { migrationState, tableText } from "../../src/sql/migration-state.js";
 import type { PgNode } from "../../src/sql/parser.js";
@@ -47,12 +47,16 @@ export default defineRule({
           const last = names[names.length - 1] ?? "";
           const data = { column: String(cmd.name ?? "?"), type: typeText(typeName), table, free: "" };
           const range = actionRange(at.stmt, body, k, (ranges ??= alterActionRanges(at.stmt, body)));
-          if (def.raw_default) return context.report({ messageId: "using", helpId: "help", data, ...range });
+          const column = String(cmd.name ?? "");
+          if (def.raw_default && !plainUsing(def.raw_default as PgNode, column, names)) return context.report({ messageId: "using", helpId: "help", data, ...range });
           const builtin = names.length === 1 || names[0] === "pg_catalog";
           const arrays = ((typeName?.arrayBounds as unknown[] | undefined) ?? []).length > 0;
           if (builtin && !arrays && MAYBE_FREE.has(last)) {
             data.free = freeFrom(last);
           } else if (builtin && !arrays && last === "timestamptz" && version >= 12) {
+            // timestamp → timestamptz is free with the session in UTC: a migration that sets it first means it
+            const zone = state.setting("timezone", at.stmt);
+            if (zone && UTC.test(zone.value.trim())) return;
             data.free = "timestamp, when the session's TimeZone is UTC";
           }
           if (data.free) return context.report({ messageId: "maybe", helpId: "maybeHelp", data, ...range, atMostWarning: true });
@@ -62,6 +66,22 @@ export default defineRule({
     };
   },
 });
+
+/** TimeZone values that are UTC. */
+const UTC = /^(?:(?:etc\/)?(?:utc|uct|gmt|universal|zulu|greenwich)0?|z|[+-]?0{1,2}(?::?00)?)$/i;
+
+/** `USING col` or `USING col::newtype`: the column as it is, converted as without USING. */
+function plainUsing(expr: PgNode, column: string, target: string[]): boolean {
+  let e = expr;
+  if (nodeType(e) === "TypeCast") {
+    const cast = typeNames(nodeBody(e).typeName as PgNode | undefined);
+    if (cast[cast.length - 1] !== target[target.length - 1]) return false;
+    e = nodeBody(e).arg as PgNode;
+  }
+  if (nodeType(e) !== "ColumnRef") return false;
+  const fields = (nodeBody(e).fields as PgNode[] | undefined) ?? [];
+  return nodeBody(fields[fields.length - 1]).sval === column;
+}
 
 function freeFrom(target: string): string {
   switch (target) {

@@ -147,7 +147,7 @@ interface SettingsSnapshot {
 }
 
 /** Settings the state follows. */
-export const TRACKED_SETTINGS = ["lock_timeout", "statement_timeout", "search_path"] as const;
+export const TRACKED_SETTINGS = ["lock_timeout", "statement_timeout", "search_path", "timezone"] as const;
 export type TrackedSetting = (typeof TRACKED_SETTINGS)[number];
 
 const TRACKED = new Set<string>(TRACKED_SETTINGS);
