@@ -11,7 +11,6 @@ ruleTester("require-lock-timeout", {
     { name: "reads and writes take no lock worth a timeout", code: "SELECT 1;\nINSERT INTO t VALUES (1);\nUPDATE t SET a = 1 WHERE id = 2;" },
     { name: "objects no query uses yet: types, functions, new tables", code: "CREATE TYPE mood AS ENUM ('ok');\nCREATE FUNCTION f() RETURNS int LANGUAGE sql AS 'select 1';\nCREATE TABLE n (id bigint);\nCREATE INDEX ON n (id);\nALTER TABLE n ADD COLUMN note text;" },
     { name: "both, with statementTimeout", code: "SET lock_timeout = '5s';\nSET statement_timeout = '10min';\nALTER TABLE t ADD COLUMN c int;", options: withStatement },
-    { name: "a plain VACUUM blocks no query", code: "VACUUM t;" },
   ],
   invalid: [
     {
@@ -20,7 +19,7 @@ ruleTester("require-lock-timeout", {
         {
           messageId: "lock",
           message:
-            "ALTER TABLE on t waits for a lock with no lock_timeout set: stuck behind one long-running transaction, it makes every later query on the table queue behind it",
+            "ALTER TABLE on t waits for a lock with no lock_timeout set: stuck behind one long-running transaction, it makes every later query on the table queue behind it, reads included",
           line: 1,
           column: 1,
           endColumn: 35,
@@ -58,7 +57,18 @@ ruleTester("require-lock-timeout", {
       code: "CREATE TABLE n (id bigint, user_id bigint REFERENCES users (id));",
       errors: [{ message: /^CREATE TABLE … REFERENCES on users waits for a lock/, line: 1, column: 1 }],
     },
-    { name: "COMMENT ON, LOCK, TRUNCATE, REINDEX, VACUUM FULL count", code: "COMMENT ON COLUMN t.c IS 'x';", errors: [{ message: /^COMMENT ON on t waits/, line: 1, column: 1 }] },
+    {
+      name: "a lock that blocks writes",
+      code: "CREATE INDEX i ON t (a);",
+      errors: [{ messageId: "lockWrites", message: /it makes every later INSERT, UPDATE and DELETE on the table queue behind it$/, line: 1, column: 1 }],
+    },
+    {
+      name: "a lock that blocks only other schema changes: COMMENT ON, VACUUM, CONCURRENTLY",
+      code: "COMMENT ON COLUMN t.c IS 'x';",
+      errors: [{ messageId: "lockDdl", message: /^COMMENT ON on t waits for a lock .*the migration waits with it \(queries go on; other schema changes on the table queue\)$/, line: 1, column: 1 }],
+    },
+    { name: "a plain VACUUM", code: "VACUUM (FULL false) t;", errors: [{ messageId: "lockDdl", message: /^VACUUM on t waits/, line: 1, column: 1 }] },
+    { name: "LOCK in its mode", code: "BEGIN;\nLOCK TABLE a IN SHARE MODE;\nCOMMIT;", errors: [{ messageId: "lockWrites", line: 2, column: 1 }] },
     {
       name: "statementTimeout: statement_timeout too",
       code: "SET lock_timeout = '1s';\nALTER TABLE t ADD COLUMN c int;",
