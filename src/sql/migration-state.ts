@@ -16,7 +16,7 @@
  * in one spot.
  */
 import { nodeBody, nodeType } from "./classify.js";
-import type { SqlDocument, Statement } from "./document.js";
+import { isPlain, type SqlDocument, type Statement } from "./document.js";
 import type { PgNode } from "./parser.js";
 
 // --- transactions ---
@@ -151,6 +151,10 @@ export const TRACKED_SETTINGS = ["lock_timeout", "statement_timeout", "search_pa
 export type TrackedSetting = (typeof TRACKED_SETTINGS)[number];
 
 const TRACKED = new Set<string>(TRACKED_SETTINGS);
+
+/** Words without which a SET or a SELECT changes nothing the state follows. */
+const SET_WORDS = /lock_timeout|statement_timeout|search_path|time\s*zone|\ball\b/i;
+const SELECT_WORDS = /\binto\b|set_config/i;
 
 // --- the state ---
 
@@ -409,7 +413,8 @@ export class MigrationState {
       case "CreateTableAsStmt":
         return this.created(stmt, txId);
       case "SelectStmt":
-        return this.select(stmt, txId);
+        // only SELECT … INTO and set_config(…) matter: the text says whether the tree is worth building
+        return SELECT_WORDS.test(stmt.text) ? this.select(stmt, txId) : undefined;
       case "InsertStmt":
       case "CopyStmt":
       case "MergeStmt":
@@ -428,12 +433,19 @@ export class MigrationState {
       case "IndexStmt":
         return this.indexed(stmt);
       case "VariableSetStmt":
-        return this.set(stmt, nodeBody(stmt.node));
+        return SET_WORDS.test(stmt.text) ? this.set(stmt, nodeBody(stmt.node)) : undefined;
       default:
     }
   }
 
   private created(stmt: Statement, txId: number): void {
+    // a plain CREATE TABLE's tree is not built unless a rule asks: its head says all the state needs
+    const head = isPlain(stmt) ? CREATE_TABLE.exec(stmt.text) : null;
+    const name = head ? qualifiedName(head[3]!) : null;
+    if (head && name) {
+      const rv: PgNode = { relname: name.name, relpersistence: /^temp/i.test(head[1] ?? "") ? "t" : "p", ...(name.schema ? { schemaname: name.schema } : {}) };
+      return this.addTable(stmt, txId, rv, false, Boolean(head[2]));
+    }
     const node = stmt.node;
     if (!node) return;
     const b = nodeBody(node);
@@ -470,6 +482,7 @@ export class MigrationState {
     if (live) {
       const i = live.indexOf(fact);
       if (i >= 0) live.splice(i, 1);
+      if (live.length === 0) this.liveTables.delete(fact.table.name);
     }
   }
 
@@ -486,12 +499,17 @@ export class MigrationState {
     if (this.liveTables.size === 0) return;
     // An INSERT's tree is not built unless a rule asks: read its target from the text when it can.
     const named = stmt.nodeType === "InsertStmt" ? insertTarget(stmt.text) : null;
-    if (named && !this.liveTables.has(named.name)) return;
-    const node = stmt.node;
-    if (!node) return;
-    const b = nodeBody(node);
-    if (stmt.nodeType === "CopyStmt" && !b.is_from) return;
-    const fact = this.live(this.resolve(b.relation as PgNode | undefined, stmt));
+    if (named && !this.liveTables.get(named.name)?.some((f) => f.loadedAt === undefined)) return;
+    let table: TableName | null;
+    if (named) table = named.schema === null ? { schema: this.defaultSchema(stmt), name: named.name } : named;
+    else {
+      const node = stmt.node;
+      if (!node) return;
+      const b = nodeBody(node);
+      if (stmt.nodeType === "CopyStmt" && !b.is_from) return;
+      table = this.resolve(b.relation as PgNode | undefined, stmt);
+    }
+    const fact = this.live(table);
     if (!fact || fact.loadedAt !== undefined) return;
     fact.loadedAt = stmt.start;
     this.undo.push(() => {
@@ -516,16 +534,25 @@ export class MigrationState {
   /** Rows put back into an emptied table end its emptiness. */
   private refilled(stmt: Statement): void {
     if (!this.emptied.some((e) => e.until === undefined)) return;
-    const node = stmt.node;
-    if (!node) return;
-    const b = nodeBody(node);
-    if (stmt.nodeType === "CopyStmt" && !b.is_from) return;
-    const table = this.resolve(b.relation as PgNode | undefined, stmt);
+    const named = stmt.nodeType === "InsertStmt" ? insertTarget(stmt.text) : null;
+    let table: TableName | null;
+    if (named) table = named.schema === null ? { schema: this.defaultSchema(stmt), name: named.name } : named;
+    else {
+      const node = stmt.node;
+      if (!node) return;
+      const b = nodeBody(node);
+      if (stmt.nodeType === "CopyStmt" && !b.is_from) return;
+      table = this.resolve(b.relation as PgNode | undefined, stmt);
+    }
     if (!table) return;
     for (const e of this.emptied) if (e.until === undefined && sameTable(e.table, table)) this.close(e, stmt.start);
   }
 
   private dropped(stmt: Statement): void {
+    // only a DROP naming a table or index this document made changes anything: read the tree only then
+    const text = stmt.text.toLowerCase();
+    const names = [...this.liveTables.keys(), ...this.indexes.filter((x) => x.until === undefined).map((x) => x.name)];
+    if (!names.some((n) => text.includes(n.toLowerCase()))) return;
     const b = nodeBody(stmt.node);
     const type = b.removeType;
     if (type !== "OBJECT_TABLE" && type !== "OBJECT_INDEX" && type !== "OBJECT_MATVIEW") return;
@@ -647,10 +674,25 @@ export class MigrationState {
   }
 
   private indexed(stmt: Statement): void {
-    const b = nodeBody(stmt.node);
-    const table = this.resolve(b.relation as PgNode | undefined, stmt);
-    if (!table || typeof b.idxname !== "string") return;
-    const fact: IndexFact = { schema: table.schema, name: b.idxname, table, concurrent: Boolean(b.concurrent), stmt, from: stmt.start };
+    // a plain CREATE INDEX's head names the index and the table: no tree needed
+    if (UNNAMED_INDEX.test(stmt.text)) return;
+    const head = isPlain(stmt) ? CREATE_INDEX.exec(stmt.text) : null;
+    const named = head ? qualifiedName(head[2]!) : null;
+    const on = head ? qualifiedName(head[3]!) : null;
+    let table: TableName | null;
+    let idxname: unknown;
+    let concurrent = false;
+    if (named && on) {
+      table = on.schema === null ? { schema: this.defaultSchema(stmt), name: on.name } : on;
+      idxname = named.name;
+    } else {
+      const b = nodeBody(stmt.node);
+      table = this.resolve(b.relation as PgNode | undefined, stmt);
+      idxname = b.idxname;
+      concurrent = Boolean(b.concurrent);
+    }
+    if (!table || typeof idxname !== "string") return;
+    const fact: IndexFact = { schema: table.schema, name: idxname, table, concurrent, stmt, from: stmt.start };
     this.indexes.push(fact);
     this.undo.push((offset) => (fact.until ??= offset));
   }
@@ -757,10 +799,23 @@ function isZero(value: string): boolean {
   return /^\s*0*(?:\.0*)?\s*(?:us|ms|s|min|h|d)?\s*$/i.test(value) && /0/.test(value);
 }
 
+const NAME = String.raw`(?:"(?:[^"]|"")+"|[A-Za-z_][\w$]*)`;
+const QUALIFIED = String.raw`${NAME}(?:\s*\.\s*${NAME})?`;
+const INSERT_INTO = new RegExp(String.raw`^\s*insert\s+into\s+(${QUALIFIED})`, "i");
+const CREATE_INDEX = new RegExp(String.raw`^\s*create\s+(unique\s+)?index\s+(?:if\s+not\s+exists\s+)?(${NAME})\s+on\s+(?:only\s+)?(${QUALIFIED})`, "i");
+const UNNAMED_INDEX = /^\s*create\s+(?:unique\s+)?index\s+(?:concurrently\s+)?on\b/i;
+const CREATE_TABLE = new RegExp(String.raw`^\s*create\s+(?:(?:global|local)\s+)?(?:(temp|temporary|unlogged)\s+)?table\s+(if\s+not\s+exists\s+)?(${QUALIFIED})(?=\s*\()`, "i");
+
+/** `a.b`, `"A"."b"`: the parts, unquoted, unquoted names folded to lower case (null for a name of 64 bytes or more). */
+function qualifiedName(text: string): TableName | null {
+  const parts = text.match(new RegExp(NAME, "g"))!.map((p) => (p.startsWith('"') ? p.slice(1, -1).replace(/""/g, '"') : p.toLowerCase()));
+  // PostgreSQL truncates long names: leave those to the parser
+  if (parts.some((p) => Buffer.byteLength(p) > 63)) return null;
+  return parts.length === 2 ? { schema: parts[0]!, name: parts[1]! } : { schema: null, name: parts[0]! };
+}
+
 /** The target of `INSERT INTO name …`, read from the text (null when not plain). */
 function insertTarget(text: string): TableName | null {
-  const m = /^\s*insert\s+into\s+((?:"(?:[^"]|"")+"|[A-Za-z_][\w$]*)(?:\s*\.\s*(?:"(?:[^"]|"")+"|[A-Za-z_][\w$]*))?)/i.exec(text);
-  if (!m) return null;
-  const parts = m[1]!.split(/\s*\.\s*/).map((p) => (p.startsWith('"') ? p.slice(1, -1).replace(/""/g, '"') : p.toLowerCase()));
-  return parts.length === 2 ? { schema: parts[0]!, name: parts[1]! } : { schema: null, name: parts[0]! };
+  const m = INSERT_INTO.exec(text);
+  return m ? qualifiedName(m[1]!) : null;
 }
