@@ -150,6 +150,21 @@ test("emptied: TRUNCATE or DELETE without WHERE, in the same transaction, until 
   assert.is(state.emptiedInTransaction(t("c"), stmts[9]!), null, "a DELETE with WHERE empties nothing");
 });
 
+test("names read from the text fold and unquote as the parser does", () => {
+  const long = "t".repeat(70);
+  const { state, stmts, last } = feed(
+    `CREATE TABLE "Orders" (id int);\nCREATE UNLOGGED TABLE IF NOT EXISTS App.Items (id int);\nCREATE TABLE ${long} (id int);\nCREATE UNIQUE INDEX "Orders_Idx" ON ONLY "Orders" (id);\nINSERT INTO "Orders" VALUES (1);\nSELECT 1;`,
+  );
+  assert.ok(state.newTable(t("Orders"), last));
+  assert.is(state.newTable(t("orders"), last), null, "quoted names keep their case");
+  assert.ok(state.newTable(t("items", "app"), last));
+  assert.is(state.newTable(t("items", "app"), last)!.fact.ifNotExists, true);
+  assert.ok(state.newTable(t("t".repeat(63)), last), "PostgreSQL truncates to 63 bytes");
+  assert.equal(state.index(null, "Orders_Idx", last)?.table, { schema: null, name: "Orders" });
+  assert.is(state.newTable(t("Orders"), stmts[4]!)!.hasRows, false);
+  assert.is(state.newTable(t("Orders"), last)!.hasRows, true);
+});
+
 test("DO blocks: their statements count, in order; function bodies do not run", () => {
   const { state, stmts } = feed(
     "DO $$ BEGIN CREATE TABLE n (a int); CREATE INDEX n_a ON n (a); END $$;\nCREATE FUNCTION f() RETURNS void LANGUAGE sql AS $$ CREATE TABLE g (a int) $$;\nSELECT 1;",
