@@ -141,7 +141,8 @@ export class Config {
     checkConfig(user, where);
     this.base = new Map();
     for (const rule of ruleSet.rules) {
-      if (rule.defaultSeverity !== "off") this.base.set(rule.id, resolve(rule, rule.defaultSeverity, undefined, where));
+      // Migration rules wait for migration detection: on only where the config says.
+      if (rule.defaultSeverity !== "off" && !rule.migration) this.base.set(rule.id, resolve(rule, rule.defaultSeverity, undefined, where));
     }
     applySettings(ruleSet, this.base, user.rules ?? {}, where, "rules");
     applySettings(ruleSet, this.base, cliRules, "--rule", "");
