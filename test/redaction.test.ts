@@ -119,6 +119,45 @@ const FORMS: Form[] = [
     text: "psql \"host=db.prod.acme.com dbname=app password='Sx33&<\\'>pw'\"\n",
     secrets: ["Sx33&<'>pw", "Sx33&<\\'>pw"],
   },
+  // Issue 14: partial masks (a quote, a ';' or braces in the password) …
+  { name: "ADO.NET: a quote inside an unquoted password", file: "ag.json", text: '{ "Default": "Host=db.prod.acme.com;Password=N0t\'So-S3cret;Database=app" }\n', secrets: ["N0t'So-S3cret", "So-S3cret"] },
+  {
+    name: "libpq in a SQL literal: a doubled quote inside an unquoted password",
+    file: "ah.sql",
+    text: "SELECT dblink_connect('host=db.prod.acme.com dbname=app password=it''s-S3cret');\n",
+    secrets: ["s-S3cret", "it''s"],
+  },
+  {
+    name: "JDBC SQL Server: a braced password holding ';'",
+    file: "ai.properties",
+    text: "url=jdbc:sqlserver://sql.prod.acme.com:1433;user=sa;password={Pa;ss-W0rd-42};encrypt=true\n",
+    secrets: ["ss-W0rd-42", "Pa;ss"],
+  },
+  { name: "URI query: a ';' inside the password", file: "aj.env", text: "DB=postgres://app@db.prod.acme.com/x?password=Str0ng;Secret42\n", secrets: ["Secret42", "Str0ng"] },
+  // … and forms that were not found at all
+  { name: "URI: raw '@' and '#' in the password", file: "ak.env", text: "DB=postgres://app:S3cr@et#Tail99@db.prod.acme.com/x\n", secrets: ["S3cr@et#Tail99", "et#Tail99", "Tail99"] },
+  { name: "URI: a password of digits then '/'", file: "al.env", text: "DB=postgres://app:2024/Winter-Key@db.prod.acme.com/x\n", secrets: ["2024/Winter", "Winter-Key"] },
+  { name: "URI: a password of digits then '?'", file: "am.env", text: "DB=postgres://app:77?Quiet-Gate@db.prod.acme.com/x\n", secrets: ["Quiet-Gate"] },
+  { name: "URI: a password of digits then '#'", file: "an.env", text: "DB=postgres://app:9#Hash-Brown@db.prod.acme.com/x\n", secrets: ["Hash-Brown"] },
+  { name: "URI: a blank and a quote in the password", file: "ao.yml", text: "url: postgres://app:pa ss\"Word7@db.prod.acme.com/x\n", secrets: ["ss\"Word7", "Word7"] },
+  {
+    name: "USER MAPPING: a comment before the password",
+    file: "ap.sql",
+    text: "CREATE SERVER ledger FOREIGN DATA WRAPPER postgres_fdw OPTIONS (host 'ledger.prod.acme.com');\nCREATE USER MAPPING FOR app SERVER ledger OPTIONS (user 'app', /* rotated */ password 'Sx-cmt-map');\n",
+    secrets: ["Sx-cmt-map"],
+  },
+  {
+    name: "libpq: a quoted password over two lines",
+    file: "aq.sh",
+    text: "psql \"host=db.prod.acme.com dbname=app\" # then\npg_dump host=db.prod.acme.com password='first-Line\nsecond-Line'\n",
+    secrets: ["first-Line", "second-Line"],
+  },
+  {
+    name: ".properties: escapes and a line continuation in a JDBC password",
+    file: "ar.properties",
+    text: "db.url=jdbc:postgresql://db.prod.acme.com/app?user=app&password=Pa\\=ss\\:word\\\n    -Continued99\nother=1\n",
+    secrets: ["Pa\\=ss", "Continued99"],
+  },
 ];
 
 const ALL_SECRETS = FORMS.flatMap((f) => f.secrets);

@@ -4,14 +4,19 @@
  * It works on text already read; all file I/O lives in the sources and the CLI.
  */
 import { LineIndex } from "../sql/text.js";
-import { extract } from "../extract/index.js";
+import { extract, fileKind } from "../extract/index.js";
+import { isMigrationRun } from "../run-model/index.js";
 import type { Config } from "./config.js";
 import { applyDirectives, parseDirectives, type DirectiveComment, type DirectiveProblem } from "./directives.js";
-import { formatMessage, type Rule, type SharedSettings, type TextDocument } from "./rule.js";
+import { formatMessage, type Rule, type SharedSettings } from "./rule.js";
 import { runRules, type Pending, type RuleRun } from "./run-rules.js";
+import type { TextKind } from "../secrets/credentials.js";
+import { FileSecrets, Redactor } from "./masking.js";
+
+export { mergeRanges } from "../secrets/mask.js";
 
 export { runRules, type FileDocuments, type Pending, type RuleRun, type SqlPart } from "./run-rules.js";
-import { MASK, type Diagnostic, type EditFix, type FileNotice, type FileResult, type Location } from "./types.js";
+import type { Diagnostic, EditFix, FileNotice, FileResult, Location } from "./types.js";
 
 export type { FileNotice } from "./types.js";
 
@@ -87,7 +92,7 @@ function lintOnce(text: string, config: Config, options: LintTextOptions): FileR
   let pending: Pending[] = [];
   let internal: string[] = [];
   let comments: DirectiveComment[] = [];
-  let redact: [number, number][] = [];
+  let secrets = new FileSecrets(text, "config", () => []);
   const notices = [...(options.notices ?? [])];
   if (!options.noRules) {
     const migrationTool = config.migrationTool(filePath);
@@ -99,15 +104,16 @@ function lintOnce(text: string, config: Config, options: LintTextOptions): FileR
     });
     notices.push(...(extraction.notices ?? []));
     const settings: SharedSettings = { prodHosts: config.prodHosts, localHosts: config.localHosts, postgresVersion: config.postgresVersion };
-    const runs: RuleRun[] = [...config.rulesFor(filePath).values()].map((r) => ({ rule: r.rule, options: r.options, severity: r.severity === "error" ? 2 : 1 }));
-    ({ pending, internal } = runRules(runs, { sql: extraction.sql, text: extraction.text }, settings));
+    // Whatever is shown of the file (messages, code frames) keeps every credential out, also
+    // those nobody reports (a local host, the rule turned off, a role's password).
+    secrets = new FileSecrets(text, textKind(fileKind(filePath)), () => extraction.sql, () => extraction.text.connectionStrings(settings));
+    const migration = extraction.sql.some((p) => isMigrationRun(p.doc.run));
+    const runs: RuleRun[] = [...config.rulesFor(filePath, { migration }).values()].map((r) => ({ rule: r.rule, options: r.options, severity: r.severity === "error" ? 2 : 1 }));
+    ({ pending, internal } = runRules(runs, { sql: extraction.sql, text: extraction.text }, settings, secrets));
     comments = extraction.comments();
-    // Whatever is shown of the file (messages, code frames) keeps every password out, also those
-    // of connection strings nobody reports (a local host, the rule turned off).
-    if (pending.length > 0 || notices.length > 0 || internal.length > 0 || comments.length > 0) redact = secretRanges(extraction.text, settings);
   }
 
-  const { findings, secrets, redactions } = resolveFindings(text, pending, { fix: options.fix !== false, redact });
+  const { findings, redactor } = resolveFindings(text, pending, { fix: options.fix !== false, secrets });
 
   const locate = (start: number, end: number): Location => {
     const a = index().position(start);
@@ -127,11 +133,12 @@ function lintOnce(text: string, config: Config, options: LintTextOptions): FileR
     return diag;
   });
 
+  // Problems with the file and internal errors are not a rule's words: shown as they may be.
   for (const n of notices) {
-    messages.push({ ruleId: null, severity: n.severity, message: n.message, ...locate(n.offset, n.offset), start: n.offset, end: n.offset, ...(n.fatal ? { fatal: true } : {}) });
+    messages.push({ ruleId: null, severity: n.severity, message: redactor.text(n.message), ...locate(n.offset, n.offset), start: n.offset, end: n.offset, ...(n.fatal ? { fatal: true } : {}) });
   }
   for (const m of internal) {
-    messages.push({ ruleId: null, severity: 2, message: m, ...locate(0, 0), start: 0, end: 0, fatal: true, internal: true });
+    messages.push({ ruleId: null, severity: 2, message: redactor.text(m), ...locate(0, 0), start: 0, end: 0, fatal: true, internal: true });
   }
 
   // Inline directives.
@@ -141,7 +148,7 @@ function lintOnce(text: string, config: Config, options: LintTextOptions): FileR
   messages = kept;
   if (config.reportUnusedDirectives !== "off") {
     const severity: 1 | 2 = config.reportUnusedDirectives === "error" ? 2 : 1;
-    for (const p of problems) messages.push({ ruleId: null, severity, message: p.message, ...locate(p.start, p.end), start: p.start, end: p.end });
+    for (const p of problems) messages.push({ ruleId: null, severity, message: redactor.text(p.message), ...locate(p.start, p.end), start: p.start, end: p.end });
     for (const { directive: d, rules } of unused) {
       const what = rules === null ? "no problem" : `no ${rules.join(", ")} problem`;
       messages.push({
@@ -157,12 +164,12 @@ function lintOnce(text: string, config: Config, options: LintTextOptions): FileR
 
   messages.sort((a, b) => a.start - b.start || a.end - b.end || (a.ruleId ?? "").localeCompare(b.ruleId ?? "") || a.message.localeCompare(b.message));
 
-  // Text of the lines the messages point at, for code frames; secrets replaced.
+  // Text of the lines the messages point at, for code frames, from the masked view of the file.
   const frameLines: Record<number, string> = {};
   const redacted: Record<number, [number, number][]> = {};
   const want = (line: number) => {
     if (line in frameLines || line < 1 || line > index().lineCount) return;
-    const r = redactLine(text, index(), line, redactions, secrets);
+    const r = redactor.line(index(), line);
     frameLines[line] = r.text;
     if (r.spans.length) redacted[line] = r.spans;
   };
@@ -193,47 +200,9 @@ function lintOnce(text: string, config: Config, options: LintTextOptions): FileR
   return result;
 }
 
-/** Sorted, non-overlapping, non-empty ranges (overlapping or touching ones merged). */
-export function mergeRanges(ranges: [number, number][]): [number, number][] {
-  const sorted = ranges.filter(([a, b]) => b > a).sort((x, y) => x[0] - y[0] || x[1] - y[1]);
-  const out: [number, number][] = [];
-  for (const [a, b] of sorted) {
-    const last = out[out.length - 1];
-    if (last && a <= last[1]) last[1] = Math.max(last[1], b);
-    else out.push([a, b]);
-  }
-  return out;
-}
-
-function redactLine(
-  text: string,
-  index: LineIndex,
-  line: number,
-  redactions: [number, number][],
-  secrets: string[],
-): { text: string; spans: [number, number][] } {
-  const start = index.starts[line - 1]!;
-  const raw = index.lineText(line - 1);
-  const end = start + raw.length;
-  const found = redactions.filter(([a, b]) => a < end && b > start);
-  // The same secret written again elsewhere on the line (PGPASSWORD=… psql postgres://u:…@…).
-  for (const secret of secrets) {
-    for (let i = raw.indexOf(secret); i >= 0; i = raw.indexOf(secret, i + secret.length)) found.push([start + i, start + i + secret.length]);
-  }
-  const hits = mergeRanges(found);
-  if (hits.length === 0) return { text: raw, spans: [] };
-  let out = "";
-  let at = start;
-  const spans: [number, number][] = [];
-  for (const [a, b] of hits) {
-    const from = Math.max(a, start);
-    if (from < at) continue;
-    const to = Math.min(b, end);
-    out += text.slice(at, from) + MASK;
-    spans.push([from - start + 1, to - start + 1]);
-    at = to;
-  }
-  return { text: out + text.slice(at, end), spans };
+/** What the credential finder should expect of a file's text. */
+function textKind(kind: "sql" | "code" | "text"): TextKind {
+  return kind === "text" ? "config" : kind;
 }
 
 /** A rule's report placed in the file: host offsets, severity capped, secrets already scrubbed. */
@@ -242,7 +211,7 @@ export interface Finding {
   /** The configured severity, or 1 for a report that is at most a warning. */
   severity: 1 | 2;
   messageId: string;
-  /** The report's data with every secret replaced by `****` (what the message was filled with). */
+  /** The report's data as it may be shown, credentials masked as `****` (what the message was filled with). */
   data: Record<string, string | number> | undefined;
   message: string;
   help?: string;
@@ -251,7 +220,7 @@ export interface Finding {
   end: number;
   /** Only when fixes were asked for, and the text fits where it goes (no escaping in a code string). */
   fix?: EditFix;
-  /** The fix's text holds a secret: it may be applied, never shown. */
+  /** The fix's text holds a piece of a credential: it may be applied, never shown. */
   fixHoldsSecret?: boolean;
   /** Suggestions that fit and hold no secret. */
   suggestions?: { desc: string; fix: EditFix }[];
@@ -261,59 +230,27 @@ export interface Finding {
 export interface ResolveOptions {
   /** Keep fixes (default true). */
   fix?: boolean;
-  /** More host ranges holding secrets, beyond those the reports name (the ESLint plugin runs one rule at a time). */
-  redact?: [number, number][];
-}
-
-/** Ranges of every secret (connection-string password) in a text document. */
-export function secretRanges(doc: TextDocument, policy: SharedSettings): [number, number][] {
-  return doc.connectionStrings(policy).flatMap((c) => c.secrets.map((r): [number, number] => [r.start, r.end]));
+  /**
+   * The file's credentials, found once for all its rules (the ESLint plugin resolves one rule at
+   * a time); by default, those of `text` itself.
+   */
+  secrets?: FileSecrets;
 }
 
 /**
  * Places reports in the file: host offsets, messages filled in, severities capped, and every
- * secret (the `redact` ranges of every report) kept out of messages, help lines and suggestions.
+ * credential kept out of messages, help lines, related notes, suggestions and shown fixes (see
+ * masking.ts). Returns the redactor, which also builds the code frames.
  */
-export function resolveFindings(
-  text: string,
-  pending: Pending[],
-  options: ResolveOptions = {},
-): { findings: Finding[]; secrets: string[]; redactions: [number, number][] } {
-  // Secrets: every redacted range, in host offsets.
+export function resolveFindings(text: string, pending: Pending[], options: ResolveOptions = {}): { findings: Finding[]; redactor: Redactor } {
+  const secrets = options.secrets ?? new FileSecrets(text, "config", () => []);
+  // The secrets the findings name, in host offsets: their text is masked wherever it appears.
   const reported: [number, number][] = [];
   for (const p of pending) for (const r of p.descriptor.redact ?? []) reported.push([p.toHost(r.start), p.toHost(r.end, true)]);
-  const extra = options.redact ?? [];
-  const ranges = [...extra, ...reported];
-  // Where a secret's text shows up outside its place (quoted in a message), it is replaced too:
-  // always for the secrets of findings; for the others (a local database's password) only when
-  // the text is found nowhere else in the file, so a dev password such as `shop` does not turn
-  // every `shop_app` and `shop-prod` of the output into `****_app`. Their place is redacted either way.
-  const distinctive = (t: string) => {
-    let n = 0;
-    for (let i = text.indexOf(t); i >= 0; i = text.indexOf(t, i + 1)) n++;
-    return n <= ranges.filter(([a, b]) => b - a === t.length && text.startsWith(t, a)).length;
-  };
-  const texts = new Set(reported.map(([a, b]) => text.slice(a, b)));
-  for (const [a, b] of extra) {
-    const t = text.slice(a, b);
-    if (!texts.has(t) && t.length >= 3 && distinctive(t)) texts.add(t);
-  }
-  // Longest first, so a secret that contains another is never left half replaced.
-  const secrets = [...texts].filter((s) => s.length >= 3).sort((a, b) => b.length - a.length);
-  const redactions = mergeRanges(ranges);
-  const scrub = (s: string) => {
-    for (const secret of secrets) s = s.split(secret).join(MASK);
-    return s;
-  };
-  // A secret reaches a message only through its data (templates are the rule's own words, and
-  // scrubbing them would turn "password" into "****word" when the password is "pass").
-  const scrubData = (data: Record<string, string | number> | undefined) => {
-    if (!data || secrets.length === 0) return data;
-    const out: Record<string, string | number> = {};
-    for (const [k, v] of Object.entries(data)) out[k] = typeof v === "string" ? scrub(v) : scrub(String(v)) === String(v) ? v : MASK;
-    return out;
-  };
-  const holdsSecret = (t: string) => secrets.some((secret) => t.includes(secret));
+  const redactor = new Redactor(secrets, reported);
+  // A credential reaches a message only through its data (templates are the rule's own words,
+  // and masking them would turn "password" into "****word" when the password is "pass").
+  const holdsSecret = (t: string) => redactor.holds(t);
 
   const findings = pending.map((p) => {
     const d = p.descriptor;
@@ -326,7 +263,7 @@ export function resolveFindings(
     };
     // a quote, backslash, `$` or line break would have to be escaped in the host string
     const fits = (text: string) => !p.embedded || !/[\r\n'"`\\$]/.test(text);
-    const data = scrubData(d.data);
+    const data = redactor.data(d.data);
     const f: Finding = {
       rule: p.rule,
       severity: d.atMostWarning ? 1 : p.severity,
@@ -344,15 +281,15 @@ export function resolveFindings(
     // Suggestions are only ever shown, never applied here: one that would print a secret is dropped.
     const suggestions = (d.suggest ?? []).filter((s) => fits(s.fix.text) && !holdsSecret(s.fix.text));
     if (suggestions.length) {
-      f.suggestions = suggestions.map((s) => ({ desc: scrub(s.desc), fix: { range: hostRange(s.fix.start, s.fix.end), text: s.fix.text } }));
+      f.suggestions = suggestions.map((s) => ({ desc: redactor.text(s.desc), fix: { range: hostRange(s.fix.start, s.fix.end), text: s.fix.text } }));
     }
     if (d.related?.length) {
       f.related = d.related.map((r) => {
         const [a, b] = hostRange(r.start, r.end);
-        return { message: scrub(r.message), start: a, end: b };
+        return { message: redactor.text(r.message), start: a, end: b };
       });
     }
     return f;
   });
-  return { findings, secrets, redactions };
+  return { findings, redactor };
 }

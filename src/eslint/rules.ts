@@ -18,7 +18,8 @@ import path from "node:path";
 import type { Rule as ESLintRule, SourceCode as JsSourceCode } from "eslint";
 import type { TSESTree } from "@typescript-eslint/typescript-estree";
 import { applyDirectives, parseDirectives, type Directive } from "../engine/directives.js";
-import { resolveFindings, runRules, secretRanges, type Finding, type FileDocuments } from "../engine/linter.js";
+import { resolveFindings, runRules, type Finding, type FileDocuments } from "../engine/linter.js";
+import { FileSecrets, Redactor } from "../engine/masking.js";
 import { docsUrl, type Rule } from "../engine/rule.js";
 import { textDocument, type TextDocument } from "../secrets/text-document.js";
 import { withDefaults } from "../engine/schema.js";
@@ -40,8 +41,8 @@ interface FileState {
   textDoc: TextDocument;
   /** `sqlguard-…` directives of the file (after `sql()`: SQL comments count too). */
   directives(): Directive[];
-  /** Host ranges of every secret in the file (passwords of connection strings), found on first use. */
-  secrets(): Range[];
+  /** Every credential of the file (passwords, tokens), found on first use, for every rule. */
+  secrets: FileSecrets;
   /** For code: whether a text finding lies in a string literal, a template or a comment. */
   inText?(start: number, end: number): boolean;
   lineOf(offset: number): number;
@@ -83,7 +84,6 @@ function common(context: Context, text: string, settings: ResolvedSettings, locO
     textDoc,
     lineOf: (o: number) => locOf(o).line,
     locOf,
-    secrets: lazy(() => secretRanges(textDoc, settings.shared)),
   };
 }
 
@@ -99,7 +99,8 @@ function sqlFileState(context: Context, sourceCode: SqlSourceCode, settings: Res
   }
   const extraction = extract(context.filename, base.text, { kind: "sql", doc, lineOf: base.lineOf, assumeInTransaction: assume });
   const sql: SqlPart[] = [{ doc, toHost: (o) => o, events }];
-  return { ...base, sql: () => sql, directives: lazy(() => parseDirectives(extraction.comments(), [], builtin)) };
+  const secrets = new FileSecrets(base.text, "sql", () => sql, () => base.textDoc.connectionStrings(settings.shared));
+  return { ...base, sql: () => sql, secrets, directives: lazy(() => parseDirectives(extraction.comments(), [], builtin)) };
 }
 
 function codeFileState(context: Context, sourceCode: JsSourceCode, settings: ResolvedSettings): FileState {
@@ -131,7 +132,8 @@ function codeFileState(context: Context, sourceCode: JsSourceCode, settings: Res
     }
     return false;
   };
-  return { ...base, sql, directives, inText };
+  const secrets = new FileSecrets(base.text, "code", sql, () => base.textDoc.connectionStrings(settings.shared));
+  return { ...base, sql, secrets, directives, inText };
 }
 
 function fileState(context: Context, settings: ResolvedSettings): FileState | null {
@@ -149,9 +151,9 @@ function fileState(context: Context, settings: ResolvedSettings): FileState | nu
 /** Runs one rule over the file's documents; returns what ESLint should report. */
 function findingsFor(rule: Rule, options: unknown, state: FileState): Finding[] {
   const run = (documents: FileDocuments): Finding[] => {
-    const { pending, internal } = runRules([{ rule, options, severity: 2 }], documents, state.settings.shared);
-    if (internal.length > 0) throw new Error(internal[0]);
-    return pending.length === 0 ? [] : resolveFindings(state.text, pending, { redact: state.secrets() }).findings;
+    const { pending, internal } = runRules([{ rule, options, severity: 2 }], documents, state.settings.shared, state.secrets);
+    if (internal.length > 0) throw new Error(new Redactor(state.secrets).text(internal[0]!));
+    return pending.length === 0 ? [] : resolveFindings(state.text, pending, { secrets: state.secrets }).findings;
   };
   const findings: Finding[] = [];
   if (rule.appliesTo.includes("script") || rule.appliesTo.includes("embedded")) findings.push(...run({ sql: state.sql(), text: null }));

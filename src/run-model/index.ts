@@ -143,6 +143,16 @@ export function codeDocumentRun(model: CodeRunModel): DocumentRun {
   };
 }
 
+/**
+ * Whether a document is part of a migration: a migration tool runs it, or the config
+ * (`assumeInTransaction`) or a file directive says a migration runner does. Migration-safety rules
+ * are on by default there.
+ */
+export function isMigrationRun(run: DocumentRun): boolean {
+  if (run.tool !== null) return TOOLS[run.tool].kind === "migration";
+  return run.source === "directive" || run.source === "assume-config";
+}
+
 function unitWord(tool: ToolId | null, unit: RunUnit): string {
   if (tool && TOOLS[tool].kind === "queries") return "query";
   if (tool === "goose" || tool === "dbmate") return unit.name === "script" ? "file" : `${unit.name} section`;

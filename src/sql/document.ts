@@ -21,6 +21,8 @@ import { refusalOf } from "./block-rules.js";
 import { LineIndex, Utf8Offsets } from "./text.js";
 import { directiveText, fileTransactionDirective, isDirective } from "../directives/words.js";
 import type { Break, DocumentRun, ParamStyle, TxMode } from "../run-model/types.js";
+import { findCredentials } from "../secrets/credentials.js";
+import { maskView, SENTINEL } from "../secrets/mask.js";
 
 export type DocumentKind = "script" | "embedded";
 
@@ -193,6 +195,30 @@ export class Statement {
     return this.doc.sql.slice(this.start, this.end);
   }
 
+  /** The statement's text as it may be quoted in a message: see `SqlDocument.shown`. */
+  get shown(): string {
+    return this.doc.quote(this.start, this.end);
+  }
+
+  /**
+   * `parseText` as it may be quoted: each unit that comes from a credential of the document is
+   * the sentinel (see `SqlDocument.shown`). Indexes are those of `parseText`.
+   */
+  get shownParseText(): string {
+    if (this.shownParse === null) {
+      const shown = this.doc.shown;
+      if (shown === this.doc.sql || !shown.slice(this.start, this.end).includes(SENTINEL)) this.shownParse = this.parseText;
+      else {
+        let out = "";
+        for (let i = 0; i < this.parseText.length; i++) out += shown[this.mapIndex(i)] === SENTINEL ? SENTINEL : this.parseText[i];
+        this.shownParse = out;
+      }
+    }
+    return this.shownParse;
+  }
+
+  private shownParse: string | null = null;
+
   /** Document offset of an AST location (a UTF-8 byte offset); the statement start when unknown. */
   offsetOf(location: number | undefined | null): number {
     if (typeof location !== "number" || location < 0) return this.start;
@@ -310,6 +336,8 @@ export class SqlDocument {
   readonly comments: Comment[] = [];
   private readonly keepAllComments: boolean;
   private lines: LineIndex | null = null;
+  private credentials: (() => readonly (readonly [number, number])[]) | null = null;
+  private shownText: string | null = null;
 
   constructor(
     /** The SQL text every offset refers to (the whole file for a script). */
@@ -389,6 +417,35 @@ export class SqlDocument {
         yield s;
       }
     }
+  }
+
+  /**
+   * Where the document's credentials are (passwords, tokens: see src/secrets/credentials.ts).
+   * The engine sets it before rules run, with what it found in the host file too; a document
+   * nobody told looks for them in its own text.
+   */
+  setCredentials(ranges: () => readonly (readonly [number, number])[]): void {
+    this.credentials = ranges;
+    this.shownText = null;
+  }
+
+  /**
+   * The text as it may be shown: `sql`, unit for unit, with every unit of a credential replaced
+   * by a sentinel character (so every offset stays valid, and a cut inside a password leaves
+   * sentinels, never a piece of it). The engine turns each run of sentinels into `****`. Rules
+   * build every excerpt and quoted token from it (`quote`), never from `sql`.
+   */
+  get shown(): string {
+    if (this.shownText === null) {
+      const ranges = this.credentials ? this.credentials() : findCredentials(this.sql, "sql");
+      this.shownText = maskView(this.sql, ranges);
+    }
+    return this.shownText;
+  }
+
+  /** `shown` from `start` to `end`: what a message may quote of the document. */
+  quote(start: number, end: number): string {
+    return this.shown.slice(start, end);
   }
 
   /** The 1-based line of a document offset, for messages ("opened by BEGIN on line 3"). */
