@@ -6,7 +6,7 @@ import path from "node:path";
 import { suite } from "uvu";
 import * as assert from "uvu/assert";
 import { Config, type RuleSetting } from "../src/engine/config.js";
-import { lintText } from "../src/engine/linter.js";
+import { lintText } from "../src/lint/lint-text.js";
 import { builtin, builtinRules as rules } from "../rules/index.js";
 import { root } from "./helpers.js";
 

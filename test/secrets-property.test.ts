@@ -24,7 +24,7 @@ import { suite } from "uvu";
 import * as assert from "uvu/assert";
 import { main } from "../src/cli/main.js";
 import { Config } from "../src/engine/config.js";
-import { lintText } from "../src/engine/linter.js";
+import { lintText } from "../src/lint/lint-text.js";
 import { builtin, builtinRules, builtinRules as rules } from "../rules/index.js";
 import plugin from "../src/eslint/index.js";
 import { reporters } from "../src/report/index.js";

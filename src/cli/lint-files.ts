@@ -4,7 +4,7 @@
  * the CLI turns files into results, so every source (paths, git index, stdin) shares it.
  */
 import type { Config } from "../engine/config.js";
-import { lintText } from "../engine/linter.js";
+import { lintText } from "../lint/lint-text.js";
 import type { FileResult } from "../engine/types.js";
 import { fileKind } from "../extract/index.js";
 import { decodeSource, overLimit, readSource, type ReadResult } from "../sources/files.js";

@@ -1,119 +1,91 @@
 /**
- * The engine: runs the enabled rules over a file's documents, applies inline directives,
- * assigns severities, redacts secrets, and returns diagnostics sorted by position.
- * It works on text already read; all file I/O lives in the sources and the CLI.
+ * The engine: one function, `lintDocuments`, turns a file's documents and the rules to run into
+ * the file's final results — rules run (run-rules.ts), reports placed in the file, severities
+ * capped, credentials masked (masking.ts), inline directives applied, code frames and counts. The
+ * CLI (through src/lint) and the ESLint plugin both call it; neither runs rules or applies
+ * directives on its own. No I/O: the documents come from the extractors.
  */
 import { LineIndex } from "../sql/text.js";
-import { extract, fileKind } from "../extract/index.js";
-import { isMigrationRun } from "../run-model/index.js";
-import type { Config } from "./config.js";
-import { applyDirectives, parseDirectives, type DirectiveComment, type DirectiveProblem } from "./directives.js";
-import { formatMessage, type Rule, type SharedSettings } from "./rule.js";
-import { runRules, type Pending, type RuleRun } from "./run-rules.js";
 import type { TextKind } from "../secrets/credentials.js";
+import { applyDirectives, parseDirectives, type DirectiveComment, type DirectiveProblem } from "./directives.js";
 import { FileSecrets, Redactor } from "./masking.js";
+import { formatMessage, type Rule, type Severity, type SharedSettings } from "./rule.js";
+import type { RuleSet } from "./rule-set.js";
+import { runRules, type FileDocuments, type Pending, type RuleRun } from "./run-rules.js";
+import { countMessages, type Diagnostic, type EditFix, type FileNotice, type FileResult, type Location } from "./types.js";
 
 export { mergeRanges } from "../secrets/mask.js";
-
 export { runRules, type FileDocuments, type Pending, type RuleRun, type SqlPart } from "./run-rules.js";
-import type { Diagnostic, EditFix, FileNotice, FileResult, Location } from "./types.js";
-
 export type { FileNotice } from "./types.js";
 
-export interface LintTextOptions {
-  /** Path used for config lookups and shown in output (absolute or relative to cwd). */
+/** A file as the engine takes it: its text and its documents. */
+export interface EngineInput {
+  /** Path shown in the results (absolute or relative to the working directory). */
   filePath: string;
+  /** The file's text: every host offset refers to it. */
+  text: string;
+  /** The file's documents (null: the file could not be read as text; only `notices` are reported). */
+  documents: (FileDocuments & { comments(): DirectiveComment[] }) | null;
+  /** What the credential finder should expect of the text. */
+  kind: TextKind;
+  /** Problems with the file itself (invalid UTF-8, a code file that does not parse…). */
   notices?: FileNotice[];
-  /** Compute fixes and return the fixed text in `output`. */
-  fix?: boolean;
-  /** Only report the notices (the file could not be read as text). */
-  noRules?: boolean;
-  /**
-   * Applies one pass of fixes (default `applyFixes`). The CLI passes one that also follows each
-   * edit back to the file's bytes; returning the text unchanged ends the fixing there.
-   */
-  applyFixes?: (text: string, fixes: EditFix[]) => string;
+  /** The file's credentials, when the caller keeps them for several runs (the ESLint plugin). */
+  secrets?: FileSecrets;
+}
+
+export interface EngineOptions {
+  /** The rules to run, with their options and severities. */
+  runs: RuleRun[];
+  settings: SharedSettings;
+  /** Every rule there is, to check the rule names of directives. */
+  ruleSet: RuleSet;
+  /** Compute fixes (`--fix`, `--fix-dry-run`, the ESLint plugin). */
+  fix: boolean;
+  /** How unused or unknown directives are reported. */
+  reportUnusedDirectives: Severity;
 }
 
 /**
- * Fixes whose replacement text holds a secret: kept only long enough to be applied with --fix,
- * never handed to a reporter (JSON prints fixes).
+ * Fixes whose replacement text holds a piece of a credential: kept only long enough to be applied
+ * with --fix, never handed to a reporter or to ESLint (see `withoutSecretFixes`).
  */
 const secretFixes = new WeakSet<EditFix>();
 
-/** Lints one file's text. The SQL parser must already be loaded (see `loadParser`). */
-export function lintText(text: string, config: Config, options: LintTextOptions): FileResult {
-  let result = lintOnce(text, config, options);
-  if (!options.fix) return withoutSecretFixes(result);
-  // Apply fixes, then lint again: up to ten passes, like ESLint.
-  let current = text;
-  for (let pass = 0; pass < 10; pass++) {
-    const fixes = result.messages.filter((m) => m.fix).map((m) => m.fix!);
-    if (fixes.length === 0) break;
-    const next = (options.applyFixes ?? applyFixes)(current, fixes);
-    if (next === current) break;
-    current = next;
-    result = lintOnce(current, config, options);
-  }
-  if (current !== text) result.output = current;
-  return withoutSecretFixes(result);
-}
-
-function withoutSecretFixes(result: FileResult): FileResult {
+/** The same result without the fixes that hold a credential (they may be applied, never shown). */
+export function withoutSecretFixes(result: FileResult): FileResult {
+  let removed = false;
   for (const m of result.messages) {
     if (m.fix && secretFixes.has(m.fix)) {
       delete m.fix;
-      if (m.severity === 2) result.fixableErrorCount--;
-      else result.fixableWarningCount--;
+      removed = true;
     }
   }
+  if (removed) Object.assign(result, countMessages(result.messages));
   return result;
 }
 
-/** Applies non-overlapping fixes (earliest first; an overlapping one waits for the next pass). */
-export function applyFixes(text: string, fixes: EditFix[]): string {
-  const sorted = [...fixes].sort((a, b) => a.range[0] - b.range[0] || a.range[1] - b.range[1]);
-  let out = "";
-  let at = 0;
-  for (const f of sorted) {
-    if (f.range[0] < at) continue;
-    out += text.slice(at, f.range[0]) + f.text;
-    at = f.range[1];
-  }
-  return out + text.slice(at);
-}
-
-function lintOnce(text: string, config: Config, options: LintTextOptions): FileResult {
-  const filePath = options.filePath;
+/** Lints a file's documents: the final, directive-resolved, masked and counted result. */
+export function lintDocuments(input: EngineInput, options: EngineOptions): FileResult {
+  const { filePath, text, documents } = input;
   let lines: LineIndex | null = null;
   const index = () => (lines ??= new LineIndex(text));
-  const lineOf = (offset: number) => index().lineOf(offset) + 1;
 
   let pending: Pending[] = [];
   let internal: string[] = [];
   let comments: DirectiveComment[] = [];
-  let secrets = new FileSecrets(text, "config", () => []);
-  const notices = [...(options.notices ?? [])];
-  if (!options.noRules) {
-    const migrationTool = config.migrationTool(filePath);
-    const extraction = extract(filePath, text, {
-      assumeInTransaction: config.assumeInTransaction(filePath),
-      ...(migrationTool ? { migrationTool } : {}),
-      lineOf,
-      embedded: config.embedded,
-    });
-    notices.push(...(extraction.notices ?? []));
-    const settings: SharedSettings = { prodHosts: config.prodHosts, localHosts: config.localHosts, postgresVersion: config.postgresVersion };
-    // Whatever is shown of the file (messages, code frames) keeps every credential out, also
-    // those nobody reports (a local host, the rule turned off, a role's password).
-    secrets = new FileSecrets(text, textKind(fileKind(filePath)), () => extraction.sql, () => extraction.text.connectionStrings(settings));
-    const migration = extraction.sql.some((p) => isMigrationRun(p.doc.run));
-    const runs: RuleRun[] = [...config.rulesFor(filePath, { migration }).values()].map((r) => ({ rule: r.rule, options: r.options, severity: r.severity === "error" ? 2 : 1 }));
-    ({ pending, internal } = runRules(runs, { sql: extraction.sql, text: extraction.text }, settings, secrets));
-    comments = extraction.comments();
+  const notices = [...(input.notices ?? [])];
+  // Whatever is shown of the file (messages, code frames) keeps every credential out, also
+  // those nobody reports (a local host, the rule turned off, a role's password).
+  const secrets =
+    input.secrets ??
+    new FileSecrets(text, input.kind, () => documents?.sql ?? [], documents?.text ? () => documents.text!.connectionStrings(options.settings) : undefined);
+  if (documents) {
+    ({ pending, internal } = runRules(options.runs, documents, options.settings, secrets));
+    comments = documents.comments();
   }
 
-  const { findings, redactor } = resolveFindings(text, pending, { fix: options.fix !== false, secrets });
+  const { findings, redactor } = resolveFindings(text, pending, { fix: options.fix, secrets });
 
   const locate = (start: number, end: number): Location => {
     const a = index().position(start);
@@ -143,11 +115,11 @@ function lintOnce(text: string, config: Config, options: LintTextOptions): FileR
 
   // Inline directives.
   const problems: DirectiveProblem[] = [];
-  const directives = parseDirectives(comments, problems, config.ruleSet);
+  const directives = parseDirectives(comments, problems, options.ruleSet);
   const { kept, unused } = applyDirectives(messages, directives);
   messages = kept;
-  if (config.reportUnusedDirectives !== "off") {
-    const severity: 1 | 2 = config.reportUnusedDirectives === "error" ? 2 : 1;
+  if (options.reportUnusedDirectives !== "off") {
+    const severity: 1 | 2 = options.reportUnusedDirectives === "error" ? 2 : 1;
     for (const p of problems) messages.push({ ruleId: null, severity, message: redactor.text(p.message), ...locate(p.start, p.end), start: p.start, end: p.end });
     for (const { directive: d, rules } of unused) {
       const what = rules === null ? "no problem" : `no ${rules.join(", ")} problem`;
@@ -174,7 +146,7 @@ function lintOnce(text: string, config: Config, options: LintTextOptions): FileR
     if (r.spans.length) redacted[line] = r.spans;
   };
   // A file that could not be read as text has no lines to show.
-  for (const m of options.noRules ? [] : messages) {
+  for (const m of documents ? messages : []) {
     want(m.line - 1); // a line of context on each side
     want(m.line);
     want(m.line + 1);
@@ -182,28 +154,11 @@ function lintOnce(text: string, config: Config, options: LintTextOptions): FileR
     for (const r of m.related ?? []) want(r.line);
   }
 
-  let errorCount = 0;
-  let warningCount = 0;
-  let fixableErrorCount = 0;
-  let fixableWarningCount = 0;
-  for (const m of messages) {
-    if (m.severity === 2) {
-      errorCount++;
-      if (m.fix) fixableErrorCount++;
-    } else {
-      warningCount++;
-      if (m.fix) fixableWarningCount++;
-    }
-  }
-  const result: FileResult = { filePath, messages, errorCount, warningCount, fixableErrorCount, fixableWarningCount, lines: frameLines };
+  const result: FileResult = { filePath, messages, ...countMessages(messages), lines: frameLines };
   if (Object.keys(redacted).length) result.redacted = redacted;
   return result;
 }
 
-/** What the credential finder should expect of a file's text. */
-function textKind(kind: "sql" | "code" | "text"): TextKind {
-  return kind === "text" ? "config" : kind;
-}
 
 /** A rule's report placed in the file: host offsets, severity capped, secrets already scrubbed. */
 export interface Finding {
