@@ -52,6 +52,14 @@ export interface EngineOptions {
  */
 const secretFixes = new WeakSet<EditFix>();
 
+/** The message id and (masked) data a rule's message was made from, for the ESLint plugin. */
+const reports = new WeakMap<Diagnostic, { messageId: string; data: Record<string, string | number> }>();
+
+/** The message id and data behind a rule's message (null for the engine's own messages). */
+export function reportOf(diag: Diagnostic): { messageId: string; data: Record<string, string | number> } | null {
+  return reports.get(diag) ?? null;
+}
+
 /** The same result without the fixes that hold a credential (they may be applied, never shown). */
 export function withoutSecretFixes(result: FileResult): FileResult {
   let removed = false;
@@ -102,6 +110,7 @@ export function lintDocuments(input: EngineInput, options: EngineOptions): FileR
     }
     if (f.suggestions) diag.suggestions = f.suggestions;
     if (f.related) diag.related = f.related.map((r) => ({ message: r.message, ...locate(r.start, r.end) }));
+    reports.set(diag, { messageId: f.messageId, data: f.data ?? {} });
     return diag;
   });
 
