@@ -173,6 +173,14 @@ test("inputs built to be slow are scanned to the end", () => {
     "OPTIONS (".repeat(20_000),
     "CREATE SERVER s " + "OPTIONS (".repeat(20_000),
     ("word ".repeat(200) + "Server = x\n").repeat(200),
+    // passwords read whole (issue 14): '@' after '@', quotes that do not close, braces, ';'
+    "postgres://u:" + "@a ".repeat(30_000),
+    "postgres://u:p" + "'@a/".repeat(30_000),
+    "postgres://u:p'x ".repeat(30_000),
+    "Host=x;Password=" + "a'".repeat(30_000),
+    "jdbc:sqlserver://h;password={" + "a;".repeat(30_000),
+    "postgres://h/x?password=" + "a;b=".repeat(20_000),
+    "host=x password=''" + "\\''".repeat(30_000),
   ];
   // (no timing here: a backtracking blow-up would show as a suite far over its time budget)
   for (const text of inputs) {
