@@ -12,7 +12,8 @@
  * The documents of a file are built once (the first rule builds them, the others reuse them).
  * Severity comes from ESLint's config. `eslint-disable` comments are ESLint's business;
  * `sqlguard-disable…` comments are applied here, as the CLI applies them. No message, suggestion
- * or fix ever carries a secret: every connection string's password in the file is scrubbed.
+ * or fix ever carries a piece of a credential: the file's credentials are found once
+ * (`FileSecrets`), rules quote masked text, and a fix or suggestion holding one is not offered.
  */
 import path from "node:path";
 import type { Rule as ESLintRule, SourceCode as JsSourceCode } from "eslint";
