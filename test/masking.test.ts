@@ -46,12 +46,29 @@ test("the finder: role passwords, keyed values, .properties continuations", () =
   assert.equal(found("CREATE USER 'u'@'%' IDENTIFIED BY 'My-Sql-Pw';", "sql"), ["My-Sql-Pw"]);
   assert.equal(found("ALTER ROLE x PASSWORD NULL; SELECT password, password_hash FROM users;", "sql"), []);
   assert.equal(found('{ "db": { "password": "Js0n-Pw\\"x", "user": "app" } }', "code"), ['Js0n-Pw\\"x']);
-  assert.equal(found("DB_PASSWORD=Env-Pw-1\nexport PGPASSWORD='Env Pw 2'\nspring.datasource.password = Pa\\=ss\\\n   word\n"), ["Env-Pw-1", "Env Pw 2", "Pa\\=ss\\", "word"]);
+  assert.equal(found("DB_PASSWORD=Env-Pw-1\nexport PGPASSWORD='Env Pw 2'\nspring.datasource.password = Pa\\=ss\\\n   word\n"), ["Env-Pw-1", "Env Pw 2", "Pa\\=ss\\\n   word"]);
   assert.equal(found("PGPASSWORD=Sx30 psql -h db -c 'select 1'"), ["Sx30"]);
   // placeholders and uses are not values
   assert.equal(found("password: ${DB_PASSWORD}\nPGPASSWORD=$PGPASSWORD psql\npassword: '{{ .Values.pw }}'"), []);
   // in code, a line `password = x` is code, not a value
   assert.equal(found("password = input.value;\nconst p = { password: 'Code-Pw' };", "code"), ["Code-Pw"]);
+});
+
+test("inputs built to be slow are scanned to the end", () => {
+  // (no timing: a quadratic scan shows as a suite far over its time budget; these took minutes)
+  const inputs = [
+    "token=a ".repeat(50_000),
+    "x".repeat(1000) + "a.token = b; ".repeat(50_000),
+    "PASSWORD '".repeat(20_000),
+    "password='".repeat(30_000),
+    'password="\\'.repeat(30_000),
+    "IDENTIFIED BY ".repeat(30_000),
+    "password: x\\\n".repeat(30_000),
+    "CREATE USER MAPPING FOR a SERVER s OPTIONS (" + "/* ".repeat(20_000),
+  ];
+  for (const text of inputs) {
+    for (const kind of ["sql", "code", "config"] as const) for (const [a, b] of findCredentials(text, kind)) assert.ok(a >= 0 && b <= text.length);
+  }
 });
 
 test("the masked view keeps every offset; runs of masked units show as ****", () => {

@@ -64,7 +64,11 @@ const dotenv = (p: string) => p.replace(/[\\"$`]/g, "\\$&");
  */
 function workspace(p: string, v: (written: string) => string): Record<string, string> {
   // ADO.NET: a value with `;`, a quote, a brace or blanks at its ends goes in double quotes, `"` doubled
-  const ado = (inJson: (s: string) => string) => (/[;'"{}]|^\s|\s$/.test(p) ? `"${v(inJson(p.replace(/"/g, '""')))}"` : v(inJson(p)));
+  const ado = (inJson: (s: string) => string) => {
+    if (!/[;'"{}]|^\s|\s$/.test(p)) return v(inJson(p));
+    const q = inJson('"');
+    return `${q}${v(inJson(p.replace(/"/g, '""')))}${q}`;
+  };
   const Q = "''";
   const files: Record<string, string> = {
     "conn.env": [

@@ -303,11 +303,10 @@ class Scanner {
         const fragment = indexOut(s, "#", q);
         for (const p of queryParams(s, q, sqlserver)) {
           if (SECRET_KEY.test(p.key)) {
-            // a password ending the URI keeps what a sentence would end with ("…password=pw!"),
-            // and runs on past a quote that does not end the string it is in ("password=a'b")
+            // a password ending the URI keeps what was trimmed as a sentence's end ("…password=pw!"),
+            // and runs on past a quote or an escape that does not end the string it is in ("password=a'b")
             let vEnd = p.valueEnd;
-            if (vEnd === s.length) while (bodyStart + vEnd < rawEnd && ".,;:!?*".includes(text[bodyStart + vEnd]!)) vEnd++;
-            if (vEnd === rawEnd - bodyStart && goesOn) vEnd = secretWordEnd(text, rawEnd) - bodyStart;
+            if (vEnd === s.length) vEnd = (goesOn ? secretWordEnd(text, rawEnd) : rawEnd) - bodyStart;
             this.secret(secrets, bodyStart + p.valueStart, bodyStart + vEnd);
           } else if ((family === "pg" && (p.key === "host" || p.key === "hostaddr")) || (sqlserver && (p.key === "servername" || p.key === "server"))) {
             for (const item of splitOut(s, ",", p.valueStart, Math.min(p.valueEnd, fragment))) {
@@ -779,25 +778,31 @@ function userinfoBeyond(text: string, bodyStart: number, end: number, stringEnd:
   // a found '@' is only replaced by one, on its line, a host follows that the URI goes on after
   const portLike = better || /^\d*(?:[/?#].*)?$/s.test(s.slice(colon + 1));
   const limit = Math.min(stringEnd, end + 256);
-  let weak = -1;
-  let strong = -1;
+  // The best '@' wins, the first of equals: one a host follows that the URI goes on after
+  // (`/db`, `?…`, `:5432`) and that reads as a name (`db.acme.com`, `[::1]`, `:5432`) over
+  // one a bare word follows (`@x/`, a piece of the password), over one the URI ends at.
+  let best = -1;
+  let bestScore = 0;
   for (let i = end; i < limit; i++) {
     const c = text[i];
-    // after a host the URI goes on after, only a later '@' of the same word may still be the one
-    if (strong >= 0 && /\s/.test(c!)) break;
     if (c === "\n" && (portLike || /^\n[ \t]*\r?\n/.test(text.slice(i, i + 40)))) break;
     if (c === ":" && text.startsWith("//", i + 1)) break;
     if (c !== "@") continue;
     let h = i + 1;
     while (h < text.length && h - i < 300 && !uriStop(text, h) && !"/?#@".includes(text[h]!)) h++;
     const host = trimTrailing(text, i + 1, h);
-    if (host === i + 1 || !hostListLike(text.slice(i + 1, host), sqlserver)) continue;
+    const name = text.slice(i + 1, host);
+    if (host === i + 1 || !hostListLike(name, sqlserver)) continue;
     const next = text[h] ?? "";
-    // a host the URI goes on after (`/db`, `:5432`, `?…`) wins over one it ends at
-    if (next === "/" || next === "?" || /:\d/.test(text.slice(i + 1, host))) strong = i;
-    else if (weak < 0 && !portLike && host === h && (next === "" || uriStop(text, h) || next === "#")) weak = i;
+    let score = 0;
+    if (next === "/" || next === "?" || /:\d/.test(name)) score = /[.[:]|^localhost$|^\$\{|^\{\{|^</.test(name) ? 3 : 2;
+    else if (!portLike && host === h && (next === "" || uriStop(text, h) || next === "#")) score = 1;
+    if (score > bestScore) {
+      best = i;
+      bestScore = score;
+    }
   }
-  return strong >= 0 ? strong : weak;
+  return best;
 }
 
 interface QueryParam {
@@ -1020,23 +1025,34 @@ function parseLibpqPair(text: string, i: number): LibpqPair | null {
  */
 export function enclosingQuote(text: string, at: number): string {
   let from = at;
-  while (from > 0 && at - from < 2000 && text[from - 1] !== "\n" && text[from - 1] !== "\r") from--;
-  const odd: Record<string, boolean> = { "'": false, '"': false, "`": false };
-  const last: Record<string, number> = { "'": -1, '"': -1, "`": -1 };
+  while (from > 0 && at - from < 512 && text.charCodeAt(from - 1) !== 10 && text.charCodeAt(from - 1) !== 13) from--;
+  // parity and last place of ' (39), " (34) and ` (96)
+  let single = -1;
+  let double = -1;
+  let back = -1;
+  let odd = 0; // bit 1: ', bit 2: ", bit 4: `
   for (let i = from; i < at; i++) {
-    const c = text[i]!;
-    if (c === "\\") {
+    const c = text.charCodeAt(i);
+    if (c === 92) {
       // `\''` in SQL is a backslash and a doubled quote; `\'` in code an escaped quote
-      if (!(text[i + 1] === text[i + 2] && (text[i + 1] === "'" || text[i + 1] === '"'))) i++;
-      continue;
-    }
-    if (c in odd) {
-      odd[c] = !odd[c];
-      last[c] = i;
+      const n = text.charCodeAt(i + 1);
+      if (!((n === 39 || n === 34) && text.charCodeAt(i + 2) === n)) i++;
+    } else if (c === 39) {
+      odd ^= 1;
+      single = i;
+    } else if (c === 34) {
+      odd ^= 2;
+      double = i;
+    } else if (c === 96) {
+      odd ^= 4;
+      back = i;
     }
   }
   let best = "";
-  for (const q of ["'", '"', "`"]) if (odd[q] && (best === "" || last[q]! > last[best]!)) best = q;
+  let bestAt = -1;
+  if (odd & 1 && single > bestAt) (best = "'"), (bestAt = single);
+  if (odd & 2 && double > bestAt) (best = '"'), (bestAt = double);
+  if (odd & 4 && back > bestAt) (best = "`"), (bestAt = back);
   return best;
 }
 
@@ -1137,22 +1153,24 @@ function parseAdoRun(text: string, i: number, lineEnd: number): { pairs: AdoPair
     let valueStart = j;
     let valueEnd: number;
     let end: number;
-    const q = text[j];
+    // `\"` opens a value in double quotes written in a code or JSON string
+    const escaped = text[j] === "\\" && (text[j + 1] === '"' || text[j + 1] === "'");
+    const q = escaped ? text[j + 1] : text[j];
     if (q === '"' || q === "'" || q === "{") {
-      const close = q === "{" ? "}" : q;
-      let e = j + 1;
+      const close = q === "{" ? "}" : escaped ? `\\${q}` : q!;
+      let e = j + close.length;
       for (; e < lineEnd; e++) {
-        if (text[e] === close) {
-          if (text[e + 1] === close) {
-            e++;
+        if (text.startsWith(close, e)) {
+          if (text.startsWith(close, e + close.length)) {
+            e += 2 * close.length - 1;
             continue;
           }
           break;
         }
       }
-      valueStart = j + 1;
+      valueStart = j + close.length;
       valueEnd = Math.min(e, lineEnd);
-      end = e < lineEnd ? e + 1 : lineEnd;
+      end = e < lineEnd ? e + close.length : lineEnd;
       if (q === "'" || q === '"') {
         // A quote that is really the end of the enclosing string ("Host=x;Password=")
         if (valueEnd === lineEnd && pairs.length > 0) break;

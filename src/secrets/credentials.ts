@@ -160,8 +160,7 @@ function keyedValues(text: string, kind: TextKind, out: [number, number][]): voi
     blanks.exec(text);
     const v = blanks.lastIndex;
     const tight = beforeSep === i && v === sep.lastIndex && s[0] === "=";
-    const lineStart = text.lastIndexOf("\n", k - 1) + 1;
-    const configLine = kind === "config" && /^[ \t]*(?:(?:export|set|ENV)[ \t]+|-[ \t]+|[#;]+[ \t]*)?$/.test(text.slice(lineStart, k));
+    const configLine = kind === "config" && startsLine(text, k);
     const lit = literalAt(text, v);
     if (lit) {
       const after = lit.end + 1;
@@ -187,11 +186,20 @@ function keyedValues(text: string, kind: TextKind, out: [number, number][]): voi
   }
 }
 
+/** Whether the key at `k` starts its line (after blanks, `export`, `set`, `ENV`, a YAML `- ` or a comment mark). */
+function startsLine(text: string, k: number): boolean {
+  let i = k;
+  while (i > 0 && k - i < 40 && text[i - 1] !== "\n" && text[i - 1] !== "\r") i--;
+  if (i > 0 && text[i - 1] !== "\n" && text[i - 1] !== "\r") return false;
+  return /^[ \t]*(?:(?:export|set|ENV)[ \t]+|-[ \t]+|[#;]+[ \t]*)?$/.test(text.slice(i, k));
+}
+
 /** An unquoted value in running text: to a blank, a line break, or the quote that closes the string it sits in. */
 function wordValueEnd(text: string, v: number): number {
   const enclosing = enclosingQuote(text, v);
   let e = v;
-  while (e < text.length) {
+  const limit = Math.min(text.length, v + 1024);
+  while (e < limit) {
     const c = text[e]!;
     if (c === " " || c === "\t" || c === "\n" || c === "\r") break;
     // the next `key=` of a list: `password=a;b;Database=x`, `password=pw&ssl=1`
@@ -209,7 +217,7 @@ function wordValueEnd(text: string, v: number): number {
     }
     e++;
   }
-  return e;
+  return Math.min(e, text.length);
 }
 
 /**
@@ -224,6 +232,7 @@ const SHELL_GOES_ON = /[ \t]+(?:\S*:\/\/|[A-Za-z_][A-Za-z0-9_]*=|&&|\|\||[|;]|(?
  */
 function configValue(text: string, v: number, shell: boolean, out: [number, number][]): void {
   let start = v;
+  let last = v;
   for (let n = 0; n < 100; n++) {
     let e = lineEnd(text, start);
     if (shell && n === 0) {
@@ -235,15 +244,17 @@ function configValue(text: string, v: number, shell: boolean, out: [number, numb
     }
     let end = e;
     while (end > start && (text[end - 1] === " " || text[end - 1] === "\t")) end--;
+    if (end > start) last = end;
     // an odd number of backslashes at the end: the value goes on on the next line
     let slashes = 0;
     while (end - slashes > start && text[end - 1 - slashes] === "\\") slashes++;
-    add(out, text, start, end);
-    if (slashes % 2 === 0 || e >= text.length) return;
+    if (slashes % 2 === 0 || e >= text.length) break;
     e += text[e] === "\r" && text[e + 1] === "\n" ? 2 : 1;
     while (e < text.length && (text[e] === " " || text[e] === "\t")) e++;
     start = e;
   }
+  // one range over the continued lines (their line breaks stay in the masked view)
+  add(out, text, v, last);
 }
 
 export type { Range };
