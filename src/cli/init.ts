@@ -23,6 +23,7 @@ import { spawn } from "node:child_process";
 import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { parseArgs } from "node:util";
+import { lintStagedGlobs } from "../extract/extensions.js";
 import { repoRoot, runGit } from "../sources/git.js";
 import { UsageError } from "../sources/files.js";
 import type { CliIO } from "./types.js";
@@ -31,11 +32,8 @@ import type { CliIO } from "./types.js";
 export const HUSKY_RANGE = "^9.1.7";
 export const LINT_STAGED_RANGE = "^16.4.0";
 
-/** lint-staged globs: SQL and code (SQL strings), then config files (connection strings). */
-export const LINT_STAGED_ENTRIES: Record<string, string> = {
-  "*.{sql,psql,pgsql,ts,tsx,mts,cts,js,jsx,mjs,cjs}": "sqlguard",
-  "{*.{json,jsonc,yml,yaml,toml,ini,conf,cfg,properties,env,sh,md},.env,.env.*,Dockerfile}": "sqlguard",
-};
+/** lint-staged entries: sqlguard on the files a walk reads, SQL and code, then config files (see `lintStagedGlobs`). */
+export const LINT_STAGED_ENTRIES: Record<string, string> = Object.fromEntries(lintStagedGlobs().map((glob) => [glob, "sqlguard"]));
 
 const HELP = `Usage: sqlguard init [--dry-run] [--no-install]
 

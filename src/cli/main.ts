@@ -9,7 +9,7 @@ import { parseArgs } from "node:util";
 import { ConfigError, loadConfig, parseRuleFlag, parseSize, type Config, type RuleSetting } from "../engine/config.js";
 import { recount } from "../engine/counts.js";
 import type { FileResult } from "../engine/types.js";
-import { isWalked } from "../extract/index.js";
+import { isWalked } from "../extract/extensions.js";
 import { FORMATS, loadReporter } from "../report/load.js";
 import { expandPaths, readStdin, UsageError } from "../sources/files.js";
 import type { StagedFile } from "../sources/git.js";
