@@ -12,7 +12,8 @@ import { FileSecrets, Redactor } from "./masking.js";
 import { formatMessage, type Rule, type Severity, type SharedSettings } from "./rule.js";
 import type { RuleSet } from "./rule-set.js";
 import { runRules, type FileDocuments, type Pending, type RuleRun } from "./run-rules.js";
-import { countMessages, type Diagnostic, type EditFix, type FileNotice, type FileResult, type Location } from "./types.js";
+import { countMessages, recount } from "./counts.js";
+import { type Diagnostic, type EditFix, type FileNotice, type FileResult, type Location } from "./types.js";
 
 export { mergeRanges } from "../secrets/mask.js";
 export { runRules, type FileDocuments, type Pending, type RuleRun, type SqlPart } from "./run-rules.js";
@@ -69,7 +70,7 @@ export function withoutSecretFixes(result: FileResult): FileResult {
       removed = true;
     }
   }
-  if (removed) Object.assign(result, countMessages(result.messages));
+  if (removed) recount(result);
   return result;
 }
 

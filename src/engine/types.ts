@@ -58,20 +58,3 @@ export interface FileNotice {
   severity: 1 | 2;
   fatal?: boolean;
 }
-
-export type Counts = Pick<FileResult, "errorCount" | "warningCount" | "fixableErrorCount" | "fixableWarningCount">;
-
-/** The counts of a result, from its messages: the one place they are worked out. */
-export function countMessages(messages: readonly Diagnostic[]): Counts {
-  const counts: Counts = { errorCount: 0, warningCount: 0, fixableErrorCount: 0, fixableWarningCount: 0 };
-  for (const m of messages) {
-    if (m.severity === 2) {
-      counts.errorCount++;
-      if (m.fix) counts.fixableErrorCount++;
-    } else {
-      counts.warningCount++;
-      if (m.fix) counts.fixableWarningCount++;
-    }
-  }
-  return counts;
-}
