@@ -128,7 +128,9 @@ export class Config {
     checkConfig(user, where);
     this.base = new Map();
     for (const rule of rules) {
-      if (rule.defaultSeverity !== "off") this.base.set(rule.id, resolve(rule, rule.defaultSeverity, undefined, where));
+      // Migration-safety rules are on only where the config turns them on (until migration files are
+      // detected, which will turn them on there at their default severity).
+      if (rule.defaultSeverity !== "off" && !rule.migration) this.base.set(rule.id, resolve(rule, rule.defaultSeverity, undefined, where));
     }
     applySettings(this.base, user.rules ?? {}, where, "rules");
     applySettings(this.base, cliRules, "--rule", "");

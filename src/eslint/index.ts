@@ -40,7 +40,7 @@ const JS = JS_EXTENSIONS;
 /** `sqlguard/<id>` → default severity, for the rules that read what `applies` accepts. */
 function severities(applies: (r: Rule) => boolean): Linter.RulesRecord {
   const out: Linter.RulesRecord = {};
-  for (const r of rules) if (applies(r) && r.defaultSeverity !== "off") out[`sqlguard/${r.id}`] = r.defaultSeverity;
+  for (const r of rules) if (applies(r) && r.defaultSeverity !== "off" && !r.migration) out[`sqlguard/${r.id}`] = r.defaultSeverity;
   return out;
 }
 

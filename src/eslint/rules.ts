@@ -174,7 +174,7 @@ export function eslintRule(rule: Rule): ESLintRule.RuleModule {
     docs: {
       description: rule.description,
       url: docsUrl(rule.id),
-      recommended: rule.defaultSeverity !== "off",
+      recommended: rule.defaultSeverity !== "off" && !rule.migration,
     },
     messages: { ...rule.messages },
     schema: schema ? [schema as never] : [],
