@@ -229,3 +229,22 @@ export function parsePlpgsql(text: string): PgNode | null {
     stderr.write = write;
   }
 }
+
+/** A token of PostgreSQL's scanner. Offsets are UTF-8 bytes of the scanned text. */
+export interface ScanToken {
+  start: number;
+  end: number;
+  text: string;
+  /** `IDENT` (quoted or not), `SCONST`, `SQL_COMMENT`…; keywords and `U&"…"` identifiers come as `UNKNOWN`. */
+  tokenName: string;
+}
+
+/** Tokenises SQL text with PostgreSQL's own scanner; null when the scanner gives up. */
+export function scanTokens(text: string): ScanToken[] | null {
+  if (text.length === 0) return [];
+  try {
+    return ((module().scanSync(text) as { tokens?: ScanToken[] }).tokens ?? []) as ScanToken[];
+  } catch {
+    return null;
+  }
+}
