@@ -7,6 +7,12 @@ import requireWhere from "../../rules/require-where/index.js";
 import syntaxError from "../../rules/syntax-error/index.js";
 import transactionIncompatibleStatement from "../../rules/transaction-incompatible-statement/index.js";
 import unbalancedTransaction from "../../rules/unbalanced-transaction/index.js";
+import noCharType from "../../rules/no-char-type/index.js";
+import preferBigintOverInt from "../../rules/prefer-bigint-over-int/index.js";
+import preferBigintOverSmallint from "../../rules/prefer-bigint-over-smallint/index.js";
+import preferIdentityColumn from "../../rules/prefer-identity-column/index.js";
+import preferTextOverVarchar from "../../rules/prefer-text-over-varchar/index.js";
+import preferTimestamptz from "../../rules/prefer-timestamptz/index.js";
 import type { Rule } from "./rule.js";
 
 export const rules: readonly Rule[] = [
@@ -18,6 +24,12 @@ export const rules: readonly Rule[] = [
   unbalancedTransaction,
   transactionIncompatibleStatement,
   syntaxError,
+  noCharType,
+  preferBigintOverInt,
+  preferBigintOverSmallint,
+  preferIdentityColumn,
+  preferTextOverVarchar,
+  preferTimestamptz,
 ];
 
 export const ruleById: ReadonlyMap<string, Rule> = new Map(rules.map((r) => [r.id, r]));
