@@ -8,11 +8,16 @@ import syntaxError from "../../rules/syntax-error/index.js";
 import transactionIncompatibleStatement from "../../rules/transaction-incompatible-statement/index.js";
 import unbalancedTransaction from "../../rules/unbalanced-transaction/index.js";
 import noCharType from "../../rules/no-char-type/index.js";
+import noDropColumn from "../../rules/no-drop-column/index.js";
+import noDropNotNull from "../../rules/no-drop-not-null/index.js";
+import noDropTable from "../../rules/no-drop-table/index.js";
 import preferBigintOverInt from "../../rules/prefer-bigint-over-int/index.js";
 import preferBigintOverSmallint from "../../rules/prefer-bigint-over-smallint/index.js";
 import preferIdentityColumn from "../../rules/prefer-identity-column/index.js";
 import preferTextOverVarchar from "../../rules/prefer-text-over-varchar/index.js";
 import preferTimestamptz from "../../rules/prefer-timestamptz/index.js";
+import noRenameColumn from "../../rules/no-rename-column/index.js";
+import noRenameTable from "../../rules/no-rename-table/index.js";
 import type { Rule } from "./rule.js";
 
 export const rules: readonly Rule[] = [
@@ -25,11 +30,16 @@ export const rules: readonly Rule[] = [
   transactionIncompatibleStatement,
   syntaxError,
   noCharType,
+  noDropColumn,
+  noDropNotNull,
+  noDropTable,
   preferBigintOverInt,
   preferBigintOverSmallint,
   preferIdentityColumn,
   preferTextOverVarchar,
   preferTimestamptz,
+  noRenameColumn,
+  noRenameTable,
 ];
 
 export const ruleById: ReadonlyMap<string, Rule> = new Map(rules.map((r) => [r.id, r]));
