@@ -9,8 +9,10 @@ import transactionIncompatibleStatement from "../../rules/transaction-incompatib
 import unbalancedTransaction from "../../rules/unbalanced-transaction/index.js";
 import noCharType from "../../rules/no-char-type/index.js";
 import noDropColumn from "../../rules/no-drop-column/index.js";
+import noDropDatabase from "../../rules/no-drop-database/index.js";
 import noDropNotNull from "../../rules/no-drop-not-null/index.js";
 import noDropTable from "../../rules/no-drop-table/index.js";
+import noTruncateCascade from "../../rules/no-truncate-cascade/index.js";
 import preferBigintOverInt from "../../rules/prefer-bigint-over-int/index.js";
 import preferBigintOverSmallint from "../../rules/prefer-bigint-over-smallint/index.js";
 import preferIdentityColumn from "../../rules/prefer-identity-column/index.js";
@@ -18,6 +20,8 @@ import preferTextOverVarchar from "../../rules/prefer-text-over-varchar/index.js
 import preferTimestamptz from "../../rules/prefer-timestamptz/index.js";
 import noRenameColumn from "../../rules/no-rename-column/index.js";
 import noRenameTable from "../../rules/no-rename-table/index.js";
+import requireEnumValuePosition from "../../rules/require-enum-value-position/index.js";
+import requireSchemaQualifiedTable from "../../rules/require-schema-qualified-table/index.js";
 import type { Rule } from "./rule.js";
 
 export const rules: readonly Rule[] = [
@@ -31,8 +35,10 @@ export const rules: readonly Rule[] = [
   syntaxError,
   noCharType,
   noDropColumn,
+  noDropDatabase,
   noDropNotNull,
   noDropTable,
+  noTruncateCascade,
   preferBigintOverInt,
   preferBigintOverSmallint,
   preferIdentityColumn,
@@ -40,6 +46,8 @@ export const rules: readonly Rule[] = [
   preferTimestamptz,
   noRenameColumn,
   noRenameTable,
+  requireEnumValuePosition,
+  requireSchemaQualifiedTable,
 ];
 
 export const ruleById: ReadonlyMap<string, Rule> = new Map(rules.map((r) => [r.id, r]));
