@@ -12,7 +12,9 @@ import noDropColumn from "../../rules/no-drop-column/index.js";
 import noDropDatabase from "../../rules/no-drop-database/index.js";
 import noDropNotNull from "../../rules/no-drop-not-null/index.js";
 import noDropTable from "../../rules/no-drop-table/index.js";
+import noDuplicateColumn from "../../rules/no-duplicate-column/index.js";
 import noTruncateCascade from "../../rules/no-truncate-cascade/index.js";
+import noLongIdentifier from "../../rules/no-long-identifier/index.js";
 import preferBigintOverInt from "../../rules/prefer-bigint-over-int/index.js";
 import preferBigintOverSmallint from "../../rules/prefer-bigint-over-smallint/index.js";
 import preferIdentityColumn from "../../rules/prefer-identity-column/index.js";
@@ -38,7 +40,9 @@ export const rules: readonly Rule[] = [
   noDropDatabase,
   noDropNotNull,
   noDropTable,
+  noDuplicateColumn,
   noTruncateCascade,
+  noLongIdentifier,
   preferBigintOverInt,
   preferBigintOverSmallint,
   preferIdentityColumn,
