@@ -42,13 +42,13 @@ test("every rule of the registry is an ESLint rule with the same metadata", () =
   }
 });
 
-test("the recommended config: every rule at its default severity (migration rules left out), TS through @typescript-eslint/parser, .sql through the language", () => {
+test("the recommended config: every rule at its default severity, TS through @typescript-eslint/parser, .sql through the language", () => {
   const recommended = plugin.configs.recommended;
   assert.ok(Array.isArray(recommended));
   const seen = new Map<string, unknown>();
   for (const c of recommended) for (const [id, v] of Object.entries(c.rules ?? {})) seen.set(id, v);
-  // migration-safety rules are left out: they belong to migration files, not to every file ESLint sees
-  for (const r of rules) assert.is(seen.get(`sqlguard/${r.id}`), r.defaultSeverity === "off" || r.migration ? undefined : r.defaultSeverity, r.id);
+  // migration rules are left to the migration preset (on only in files detected as migrations)
+  for (const r of rules) assert.is(seen.get(`sqlguard/${r.id}`), r.migration ? undefined : r.defaultSeverity, r.id);
   const sqlConfig = recommended.find((c) => c.language === "sqlguard/sql")!;
   assert.equal(sqlConfig.files, ["**/*.sql", "**/*.psql", "**/*.pgsql"]);
   const ts = recommended.find((c) => (c.languageOptions as { parser?: unknown } | undefined)?.parser)!;

@@ -139,6 +139,17 @@ test("timeouts: SET, SET LOCAL until the end of the block, RESET, = 0, set_confi
   assert.is(lock(18)!.value, "3s");
 });
 
+test("emptied: TRUNCATE or DELETE without WHERE, in the same transaction, until rows come back", () => {
+  const { state, stmts } = feed(
+    "BEGIN;\nDELETE FROM resets;\nSELECT 1;\nINSERT INTO resets VALUES (1);\nSELECT 2;\nTRUNCATE a, b;\nCOMMIT;\nSELECT 3;\nDELETE FROM c WHERE id = 1;\nSELECT 4;",
+  );
+  assert.ok(state.emptiedInTransaction(t("resets"), stmts[2]!));
+  assert.is(state.emptiedInTransaction(t("resets"), stmts[4]!), null, "rows were inserted since");
+  assert.ok(state.emptiedInTransaction(t("b"), stmts[6]!));
+  assert.is(state.emptiedInTransaction(t("b"), stmts[7]!), null, "another transaction");
+  assert.is(state.emptiedInTransaction(t("c"), stmts[9]!), null, "a DELETE with WHERE empties nothing");
+});
+
 test("DO blocks: their statements count, in order; function bodies do not run", () => {
   const { state, stmts } = feed(
     "DO $$ BEGIN CREATE TABLE n (a int); CREATE INDEX n_a ON n (a); END $$;\nCREATE FUNCTION f() RETURNS void LANGUAGE sql AS $$ CREATE TABLE g (a int) $$;\nSELECT 1;",

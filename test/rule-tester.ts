@@ -18,8 +18,8 @@ export interface ValidCase {
   assumeInTransaction?: boolean;
   /** The case is expected not to parse (other rules' syntax errors are not an error here). */
   syntaxErrors?: boolean;
-  /** Project-wide settings from the config (`prodHosts`, `localHosts`). */
-  settings?: { prodHosts?: string[]; localHosts?: string[] };
+  /** Project-wide settings from the config (`prodHosts`, `localHosts`, `postgresVersion`). */
+  settings?: { prodHosts?: string[]; localHosts?: string[]; postgresVersion?: number };
 }
 
 export interface ExpectedError {

@@ -128,8 +128,7 @@ export class Config {
     checkConfig(user, where);
     this.base = new Map();
     for (const rule of rules) {
-      // Migration-safety rules are on only where the config turns them on (until migration files are
-      // detected, which will turn them on there at their default severity).
+      // Migration rules wait for migration detection (issue 16): on only where the config says.
       if (rule.defaultSeverity !== "off" && !rule.migration) this.base.set(rule.id, resolve(rule, rule.defaultSeverity, undefined, where));
     }
     applySettings(this.base, user.rules ?? {}, where, "rules");

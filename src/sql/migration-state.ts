@@ -113,6 +113,13 @@ export interface ConstraintFact extends Span {
   validatedBy?: Statement;
 }
 
+/** A table emptied by TRUNCATE or DELETE without WHERE. */
+export interface EmptiedFact extends Span {
+  table: TableName;
+  txId: number;
+  stmt: Statement;
+}
+
 /** An index this document built. */
 export interface IndexFact extends Span {
   schema: string | null;
@@ -172,6 +179,7 @@ export class MigrationState {
   private readonly tables = new Map<string, NewTable[]>();
   private readonly constraints: ConstraintFact[] = [];
   private readonly indexes: IndexFact[] = [];
+  private readonly emptied: EmptiedFact[] = [];
   /** Tables created and not yet dropped, by name (for the cheap INSERT check). */
   private readonly liveTables = new Map<string, NewTable[]>();
 
@@ -274,6 +282,21 @@ export class MigrationState {
     const table = this.tableOf(relation, at);
     if (!table) return [];
     return this.constraints.filter((c) => visible(c, offset) && sameTable(c.table, table));
+  }
+
+  /**
+   * The statement that emptied the table (TRUNCATE, DELETE without WHERE) earlier in the transaction
+   * `at` runs in, with no rows loaded since by this document; null otherwise.
+   */
+  emptiedInTransaction(relation: PgNode | TableName | undefined, at: Statement): EmptiedFact | null {
+    const table = this.tableOf(relation, at);
+    const tx = this.transactionOf(at);
+    if (!table || tx.kind === "none") return null;
+    for (let i = this.emptied.length - 1; i >= 0; i--) {
+      const e = this.emptied[i]!;
+      if (e.txId === tx.id && visible(e, at.start) && sameTable(e.table, table)) return e;
+    }
+    return null;
   }
 
   /** The index of that name built in this document before `at` and not dropped since. */
@@ -390,7 +413,11 @@ export class MigrationState {
       case "InsertStmt":
       case "CopyStmt":
       case "MergeStmt":
+        this.refilled(stmt);
         return this.loaded(stmt);
+      case "TruncateStmt":
+      case "DeleteStmt":
+        return this.emptiedBy(stmt, txId);
       case "DropStmt":
         return this.dropped(stmt);
       case "RenameStmt":
@@ -470,6 +497,32 @@ export class MigrationState {
     this.undo.push(() => {
       if (fact.loadedAt === stmt.start) delete fact.loadedAt;
     });
+  }
+
+  /** TRUNCATE, or DELETE with no WHERE: no row left (in this transaction's view). */
+  private emptiedBy(stmt: Statement, txId: number): void {
+    const b = nodeBody(stmt.node);
+    if (stmt.nodeType === "DeleteStmt" && (b.whereClause || b.usingClause)) return;
+    const relations = stmt.nodeType === "TruncateStmt" ? ((b.relations as PgNode[] | undefined) ?? []).map((r) => nodeBody(r)) : [b.relation as PgNode | undefined];
+    for (const rv of relations) {
+      const table = this.resolve(rv, stmt);
+      if (!table) continue;
+      const fact: EmptiedFact = { table, txId, stmt, from: stmt.start };
+      this.emptied.push(fact);
+      this.undo.push((offset) => (fact.until ??= offset));
+    }
+  }
+
+  /** Rows put back into an emptied table end its emptiness. */
+  private refilled(stmt: Statement): void {
+    if (!this.emptied.some((e) => e.until === undefined)) return;
+    const node = stmt.node;
+    if (!node) return;
+    const b = nodeBody(node);
+    if (stmt.nodeType === "CopyStmt" && !b.is_from) return;
+    const table = this.resolve(b.relation as PgNode | undefined, stmt);
+    if (!table) return;
+    for (const e of this.emptied) if (e.until === undefined && sameTable(e.table, table)) this.close(e, stmt.start);
   }
 
   private dropped(stmt: Statement): void {
