@@ -29,7 +29,7 @@ ruleTester("no-drop-column", {
       name: "several commands: each drop at its clause",
       code: 'ALTER TABLE users\n  ADD COLUMN full_name text,\n  DROP COLUMN IF EXISTS "firstName" CASCADE,\n  DROP last_name;',
       errors: [
-        { message: msg('"firstName"', "users"), line: 3, column: 3, endColumn: 36 },
+        { message: msg('"firstName"', "users"), line: 3, column: 3, endColumn: 44 },
         { message: msg("last_name", "users"), line: 4, column: 3, endColumn: 17 },
       ],
     },

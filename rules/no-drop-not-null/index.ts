@@ -1,6 +1,7 @@
 import { defineRule } from "../../src/engine/rule.js";
 import { nodeBody } from "../../src/sql/classify.js";
-import { clauseRange, identSource, quoteIdent, relationText } from "../../src/sql/clause.js";
+import { quoteIdent, relationText } from "../../src/sql/clause.js";
+import { actionRange, alterActionRanges } from "../../src/sql/ddl.js";
 import type { SqlDocument } from "../../src/sql/document.js";
 import { migrationState } from "../../src/sql/migration-state.js";
 import { NewNames } from "../../src/sql/new-names.js";
@@ -32,15 +33,18 @@ export default defineRule({
         const relation = node.relation as PgNode | undefined;
         const fresh = state.newTable(relation, at.stmt);
         if (fresh && !fresh.fact.ifNotExists) return;
-        for (const c of (node.cmds as PgNode[] | undefined) ?? []) {
+        const cmds = (node.cmds as PgNode[] | undefined) ?? [];
+        let ranges: ReturnType<typeof alterActionRanges> | undefined;
+        cmds.forEach((c, k) => {
           const cmd = nodeBody(c);
-          if (cmd.subtype !== "AT_DropNotNull") continue;
+          if (cmd.subtype !== "AT_DropNotNull") return;
           const column = String(cmd.name ?? "");
           // added (or named) earlier in this migration, or its table renamed here: no deployed code uses the name
-          if (names.newColumn(relation, column)) continue;
-          const range = clauseRange(at.stmt, `alter\\s+(?:column\\s+)?${identSource(column)}\\s+drop\\s+not\\s+null`, relation?.location as number | undefined);
+          if (names.newColumn(relation, column)) return;
+          ranges ??= alterActionRanges(at.stmt, node as PgNode);
+          const range = actionRange(at.stmt, node as PgNode, k, ranges);
           context.report({ messageId: "drop", data: { column: quoteIdent(column), table: relationText(relation) }, ...range, helpId: "help" });
-        }
+        });
         names.note("AlterTableStmt", node);
       },
       RenameStmt(node, at) {

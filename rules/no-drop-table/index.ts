@@ -1,6 +1,6 @@
 import { defineRule } from "../../src/engine/rule.js";
-import { nodeBody } from "../../src/sql/classify.js";
 import { clauseRange, qualifiedSource, quoteIdent } from "../../src/sql/clause.js";
+import { objectNameParts } from "../../src/sql/ddl.js";
 import type { SqlDocument } from "../../src/sql/document.js";
 import { migrationState, sameTable, type TableName } from "../../src/sql/migration-state.js";
 import { NewNames } from "../../src/sql/new-names.js";
@@ -54,7 +54,7 @@ export default defineRule({
         if (node.removeType !== "OBJECT_TABLE") return;
         const objects = (node.objects as PgNode[] | undefined) ?? [];
         for (const o of objects) {
-          const parts = ((nodeBody(o).items as PgNode[] | undefined) ?? []).map((n) => String(nodeBody(n).sval ?? ""));
+          const parts = objectNameParts(o);
           if (parts.length === 0) continue;
           const table: TableName = { schema: parts.length > 1 ? parts[parts.length - 2]! : null, name: parts[parts.length - 1]! };
           // created earlier in this migration: no deployed code knows it yet

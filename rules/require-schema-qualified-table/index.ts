@@ -1,6 +1,6 @@
 import { defineRule, type NodeContext } from "../../src/engine/rule.js";
-import { nodeBody } from "../../src/sql/classify.js";
 import { clauseRange, identSource, quoteIdent } from "../../src/sql/clause.js";
+import { nameRange, objectNameParts } from "../../src/sql/ddl.js";
 import type { SqlDocument } from "../../src/sql/document.js";
 import { migrationState } from "../../src/sql/migration-state.js";
 import type { PgNode } from "../../src/sql/parser.js";
@@ -23,7 +23,7 @@ export default defineRule({
       if (!rv || typeof rv.relname !== "string" || rv.schemaname || rv.relpersistence === "t") return;
       // the file chose the schema itself
       if (state.setting("search_path", at.stmt)) return;
-      const range = clauseRange(at.stmt, identSource(rv.relname), rv.location as number | undefined);
+      const range = nameRange(at.stmt, rv.location as number | undefined);
       context.report({ messageId: verb === "CREATE TABLE" ? "created" : "unqualified", data: { verb, table: quoteIdent(rv.relname) }, ...range, helpId: "help" });
     };
     return {
@@ -45,7 +45,7 @@ export default defineRule({
       DropStmt(node, at) {
         if (node.removeType !== "OBJECT_TABLE") return;
         for (const o of (node.objects as PgNode[] | undefined) ?? []) {
-          const parts = ((nodeBody(o).items as PgNode[] | undefined) ?? []).map((n) => String(nodeBody(n).sval ?? ""));
+          const parts = objectNameParts(o);
           if (parts.length !== 1 || state.setting("search_path", at.stmt)) continue;
           const range = clauseRange(at.stmt, identSource(parts[0]!));
           context.report({ messageId: "unqualified", data: { verb: "DROP TABLE", table: quoteIdent(parts[0]!) }, ...range, helpId: "help" });

@@ -8,6 +8,7 @@
  * `public.int4` is some other type of that name.
  */
 import { nodeBody, nodeType } from "./classify.js";
+import { columnConstraints } from "./ddl.js";
 import type { PgNode } from "./parser.js";
 
 /**
@@ -105,11 +106,6 @@ export function columnSites(type: "CreateStmt" | "AlterTableStmt", node: PgNode)
   // serial is a shorthand of column definitions only: ALTER COLUMN … TYPE serial is an error
   for (const site of out) if (site.action === "alter") site.type.serialOf = null;
   return out;
-}
-
-/** The constraint types (`CONSTR_PRIMARY`, `CONSTR_FOREIGN`…) of a column definition. */
-export function columnConstraints(def: PgNode): PgNode[] {
-  return ((def.constraints as PgNode[] | undefined) ?? []).map((c) => nodeBody(c));
 }
 
 /**
