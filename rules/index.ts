@@ -30,6 +30,23 @@ import requireIdempotentDdl from "./require-idempotent-ddl/index.js";
 import preferRepackConcurrently from "./prefer-repack-concurrently/index.js";
 import noAlterDomainAddConstraint from "./no-alter-domain-add-constraint/index.js";
 import noDomainConstraint from "./no-domain-constraint/index.js";
+import noCharType from "./no-char-type/index.js";
+import noDropColumn from "./no-drop-column/index.js";
+import noDropDatabase from "./no-drop-database/index.js";
+import noDropNotNull from "./no-drop-not-null/index.js";
+import noDropTable from "./no-drop-table/index.js";
+import noDuplicateColumn from "./no-duplicate-column/index.js";
+import noTruncateCascade from "./no-truncate-cascade/index.js";
+import noLongIdentifier from "./no-long-identifier/index.js";
+import preferBigintOverInt from "./prefer-bigint-over-int/index.js";
+import preferBigintOverSmallint from "./prefer-bigint-over-smallint/index.js";
+import preferIdentityColumn from "./prefer-identity-column/index.js";
+import preferTextOverVarchar from "./prefer-text-over-varchar/index.js";
+import preferTimestamptz from "./prefer-timestamptz/index.js";
+import noRenameColumn from "./no-rename-column/index.js";
+import noRenameTable from "./no-rename-table/index.js";
+import requireEnumValuePosition from "./require-enum-value-position/index.js";
+import requireSchemaQualifiedTable from "./require-schema-qualified-table/index.js";
 
 export const builtinRules: readonly Rule[] = [
   requireWhere,
@@ -57,6 +74,23 @@ export const builtinRules: readonly Rule[] = [
   preferRepackConcurrently,
   noAlterDomainAddConstraint,
   noDomainConstraint,
+  noCharType,
+  noDropColumn,
+  noDropDatabase,
+  noDropNotNull,
+  noDropTable,
+  noDuplicateColumn,
+  noTruncateCascade,
+  noLongIdentifier,
+  preferBigintOverInt,
+  preferBigintOverSmallint,
+  preferIdentityColumn,
+  preferTextOverVarchar,
+  preferTimestamptz,
+  noRenameColumn,
+  noRenameTable,
+  requireEnumValuePosition,
+  requireSchemaQualifiedTable,
 ];
 
 /** The built-in rules as the engine takes them. */

@@ -252,3 +252,22 @@ export function parsePlpgsql(text: string): PlpgsqlOutcome {
 }
 
 const TOO_DEEP_BODY = "nested too deeply to analyse (the PL/pgSQL parser ran out of stack): the body was not linted";
+
+/** A token of PostgreSQL's scanner. Offsets are UTF-8 bytes of the scanned text. */
+export interface ScanToken {
+  start: number;
+  end: number;
+  text: string;
+  /** `IDENT` (quoted or not), `SCONST`, `SQL_COMMENT`…; keywords and `U&"…"` identifiers come as `UNKNOWN`. */
+  tokenName: string;
+}
+
+/** Tokenises SQL text with PostgreSQL's own scanner; null when the scanner gives up. */
+export function scanTokens(text: string): ScanToken[] | null {
+  if (text.length === 0) return [];
+  try {
+    return ((module().scanSync(text) as { tokens?: ScanToken[] }).tokens ?? []) as ScanToken[];
+  } catch {
+    return null;
+  }
+}

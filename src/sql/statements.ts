@@ -151,3 +151,13 @@ export function statementWords(types: Iterable<string>): RegExp | null {
   }
   return words.size === 0 ? /(?!)/ : new RegExp(`\\b(?:${[...words].join("|")})\\b`, "i");
 }
+
+/**
+ * Whether a statement node a rule met runs when the script runs: at top level, in a WITH query or
+ * EXPLAIN ANALYZE, or in a DO block; not in the body of a function or procedure (it runs when that
+ * is called) nor in a prepared statement (when it is executed).
+ */
+export function runsNow(at: { via: Via; body: { nodeType: string } | null }): boolean {
+  if (at.via === "atomic" || at.via === "prepare") return false;
+  return at.body === null || at.body.nodeType === "DoStmt";
+}

@@ -1,0 +1,55 @@
+import { defineRule } from "../../src/engine/rule.js";
+import { nodeBody } from "../../src/sql/classify.js";
+import { quoteIdent, relationText } from "../../src/sql/clause.js";
+import { actionRange, alterActionRanges } from "../../src/sql/ddl.js";
+import type { SqlDocument } from "../../src/sql/document.js";
+import { migrationState } from "../../src/sql/migration-state.js";
+import { NewNames } from "../../src/sql/new-names.js";
+import type { PgNode } from "../../src/sql/parser.js";
+import { runsNow } from "../../src/sql/statements.js";
+
+export default defineRule({
+  id: "no-drop-not-null",
+  description: "ALTER COLUMN … DROP NOT NULL while readers may count on the column never being NULL",
+  defaultSeverity: "warn",
+  appliesTo: ["script", "embedded"],
+  migration: true,
+  messages: {
+    drop: "DROP NOT NULL on {{table}}.{{column}}: from now on NULLs may be written, and code, reports and other services that read {{column}} as never NULL break on the first one",
+    help: "first make every reader of {{column}} handle NULL and deploy that, then drop the constraint, then deploy the code that writes NULLs; then say so: -- sqlguard-disable-next-line no-drop-not-null -- <why it is safe now>",
+  },
+  create(context) {
+    if (context.doc.kind === "text") return {};
+    const state = migrationState(context.doc as SqlDocument);
+    const names = new NewNames();
+    return {
+      statement(stmt) {
+        state.see(stmt);
+      },
+      AlterTableStmt(node, at) {
+        // a function body runs when the function is called, not when this migration runs
+        if (!runsNow(at)) return;
+        if (node.objtype !== "OBJECT_TABLE") return;
+        const relation = node.relation as PgNode | undefined;
+        const fresh = state.newTable(relation, at.stmt);
+        if (fresh && !fresh.fact.ifNotExists) return;
+        const cmds = (node.cmds as PgNode[] | undefined) ?? [];
+        let ranges: ReturnType<typeof alterActionRanges> | undefined;
+        cmds.forEach((c, k) => {
+          const cmd = nodeBody(c);
+          if (cmd.subtype !== "AT_DropNotNull") return;
+          const column = String(cmd.name ?? "");
+          // added (or named) earlier in this migration, or its table renamed here: no deployed code uses the name
+          if (names.newColumn(relation, column)) return;
+          ranges ??= alterActionRanges(at.stmt, node as PgNode);
+          const range = actionRange(at.stmt, node as PgNode, k, ranges);
+          context.report({ messageId: "drop", data: { column: quoteIdent(column), table: relationText(relation) }, ...range, helpId: "help" });
+        });
+        names.note("AlterTableStmt", node);
+      },
+      RenameStmt(node, at) {
+        if (runsNow(at)) names.note("RenameStmt", node);
+      },
+    };
+  },
+});

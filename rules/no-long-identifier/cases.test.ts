@@ -1,0 +1,44 @@
+import { ruleTester } from "../../test/rule-tester.js";
+
+const long = "table_very_long_very_long_very_long_very_long_very_long_very_long_xx"; // 68 bytes
+const kept = long.slice(0, 63);
+
+ruleTester("no-long-identifier", {
+  valid: [
+    { name: "exactly 63 bytes", code: `CREATE TABLE t ("${"c".repeat(63)}" int);` },
+    { name: "long strings and comments are not names", code: `-- ${long}\nSELECT '${long}', $$${long}$$;` },
+    { name: "a U& identifier is left alone", code: 'SELECT 1 AS U&"d\\0061t";' },
+  ],
+  invalid: [
+    {
+      code: `CREATE TABLE ${long} (id bigint);`,
+      errors: [
+        {
+          message: `${long} is 68 bytes long: PostgreSQL keeps only the first 63 bytes of an identifier, so the name is ${kept}`,
+          help: "use a name of at most 63 bytes (UTF-8): the truncated name is what the catalog, error messages and other tools see, and two long names that start alike become the same name",
+          line: 1,
+          column: 14,
+          endColumn: 82,
+        },
+      ],
+    },
+    {
+      name: "bytes, not characters: 40 × é is 80 bytes; cut on a character boundary",
+      code: `CREATE TABLE "${"é".repeat(40)}" (id int);`,
+      errors: [{ message: `"${"é".repeat(40)}" is 80 bytes long: PostgreSQL keeps only the first 63 bytes of an identifier, so the name is "${"é".repeat(31)}"`, line: 1, column: 14, endColumn: 56 }],
+    },
+    {
+      name: 'quoted, with "" inside: counted after unescaping',
+      code: `CREATE TABLE "${"a".repeat(63)}""b" (id bigint);`,
+      errors: [{ message: new RegExp(`is 65 bytes long: .* so the name is ${"a".repeat(63)}$`), line: 1, column: 14, endColumn: 82 }],
+    },
+    {
+      name: "once per name: later uses (folded to lower case) are not repeated",
+      code: "CREATE INDEX Index_Very_Long_Very_Long_Very_Long_Very_Long_Very_Long_Very_Long_X ON t (a);\nDROP INDEX index_very_long_very_long_very_long_very_long_very_long_very_long_x;",
+      errors: [{ message: /is 67 bytes long: .* so the name is index_very_long_very_long_very_long_very_long_very_long_very_lo$/, line: 1, column: 14, endColumn: 81 }],
+    },
+    { name: "an alias in a query: the column comes back under the cut name", code: `SELECT 1 AS ${long};`, errors: [{ line: 1, column: 13, endColumn: 81 }] },
+    { name: "inside a DO block", code: `DO $$ BEGIN CREATE TABLE ${long} (id int); END $$;`, errors: [{ line: 1, column: 26, endColumn: 94 }] },
+    { name: "SQL in TypeScript", filename: "case.ts", code: `await sql\`SELECT x AS ${long} FROM t\`;`, errors: [{ line: 1, column: 23, endColumn: 91 }] },
+  ],
+});

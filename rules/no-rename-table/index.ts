@@ -1,0 +1,52 @@
+import { defineRule } from "../../src/engine/rule.js";
+import { quoteIdent, relationText } from "../../src/sql/clause.js";
+import type { SqlDocument } from "../../src/sql/document.js";
+import { migrationState } from "../../src/sql/migration-state.js";
+import { NewNames } from "../../src/sql/new-names.js";
+import type { PgNode } from "../../src/sql/parser.js";
+import { runsNow } from "../../src/sql/statements.js";
+
+export default defineRule({
+  id: "no-rename-table",
+  description: "ALTER TABLE … RENAME TO, which breaks code still using the old name",
+  defaultSeverity: "warn",
+  appliesTo: ["script", "embedded"],
+  migration: true,
+  messages: {
+    rename: "RENAME {{table}} TO {{to}}: code still deployed uses {{table}} and fails from the moment this commits until code using {{to}} is out everywhere",
+    help: "in the same transaction, rename and CREATE VIEW {{table}} AS SELECT * FROM {{target}} (a simple view can be read and written like the table); drop the view once no deployed code uses the old name",
+  },
+  create(context) {
+    if (context.doc.kind === "text") return {};
+    const state = migrationState(context.doc as SqlDocument);
+    const names = new NewNames();
+    return {
+      statement(stmt) {
+        state.see(stmt);
+      },
+      RenameStmt(node, at) {
+        // a function body runs when the function is called, not when this migration runs
+        if (!runsNow(at)) return;
+        if (node.renameType !== "OBJECT_TABLE") return;
+        const relation = node.relation as PgNode | undefined;
+        // renamed earlier in this migration: that rename is where running code breaks
+        const renamed = names.renamedTable(relation);
+        names.note("RenameStmt", node);
+        if (renamed) return;
+        const fresh = state.newTable(relation, at.stmt);
+        if (fresh && !fresh.fact.ifNotExists) return;
+        context.report({
+          messageId: "rename",
+          data: {
+            table: relationText(relation),
+            to: quoteIdent(String(node.newname ?? "")),
+            target: relationText({ schemaname: relation?.schemaname, relname: String(node.newname ?? "") }),
+          },
+          start: at.stmt.start,
+          end: at.stmt.end,
+          helpId: "help",
+        });
+      },
+    };
+  },
+});

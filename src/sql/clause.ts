@@ -1,0 +1,49 @@
+/**
+ * Where a clause of a statement is, for nodes the parser gives no location (the commands of ALTER
+ * TABLE, the objects of DROP): found in the statement's text by a pattern of its words.
+ */
+import type { Statement } from "./document.js";
+
+/** A pattern source for an identifier as it may be written: unquoted in any case, or quoted. */
+export function identSource(name: string): string {
+  const quoted = `"${name.replace(/"/g, '""')}"`.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+  if (!/^[a-z_][a-z0-9_$]*$/.test(name)) return quoted;
+  return `(?:${quoted}|${name.replace(/\$/g, "\\$")}(?![\\w$]))`;
+}
+
+/** A pattern source for a possibly qualified name's last part: `x`, `s.x`, `"s"."x"`. */
+export function qualifiedSource(name: string): string {
+  return `(?:(?:"(?:[^"]|"")*"|[\\w$]+)\\s*\\.\\s*)*${identSource(name)}`;
+}
+
+/**
+ * The document range of the first match of `pattern` (case-insensitive) in the statement's text,
+ * from the AST location `from` on (default: the statement's start); the whole statement when there
+ * is none.
+ */
+export function clauseRange(stmt: Statement, pattern: string, from?: number): { start: number; end: number } {
+  const re = new RegExp(pattern, "iy");
+  const text = stmt.parseText;
+  let i = typeof from === "number" && from >= 0 ? stmt.indexOf(from) : 0;
+  // the parse text may hold other statements before this one (a function body, several statements on a line)
+  while (i < text.length && stmt.offsetOfIndex(i) < stmt.start) i++;
+  for (; i < text.length && stmt.offsetOfIndex(i) < stmt.end; i++) {
+    // try only where a word starts
+    if (i > 0 && /[\w$]/.test(text[i - 1]!) && /[\w$]/.test(text[i]!)) continue;
+    re.lastIndex = i;
+    const m = re.exec(text);
+    if (m) return { start: stmt.offsetOfIndex(i), end: stmt.offsetOfIndex(i + m[0].length) };
+  }
+  return { start: stmt.start, end: stmt.end };
+}
+
+/** An identifier as it must be written: quoted when it has capitals, spaces or other characters. */
+export function quoteIdent(name: string): string {
+  return /^[a-z_][a-z0-9_$]*$/.test(name) ? name : `"${name.replace(/"/g, '""')}"`;
+}
+
+/** A RangeVar's `schema.table` as it must be written. */
+export function relationText(rv: { schemaname?: unknown; relname?: unknown } | undefined): string {
+  if (!rv || typeof rv.relname !== "string") return "?";
+  return (typeof rv.schemaname === "string" && rv.schemaname ? `${quoteIdent(rv.schemaname)}.` : "") + quoteIdent(rv.relname);
+}
