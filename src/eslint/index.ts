@@ -29,7 +29,7 @@ import { CODE_EXTENSIONS, JS_EXTENSIONS, SQL_EXTENSIONS, TS_EXTENSIONS } from ".
 import { loadParser } from "../sql/parser.js";
 import { VERSION } from "../version.js";
 import { sqlLanguage } from "./language.js";
-import { eslintRule } from "./rules.js";
+import { eslintRule, severityProcessor } from "./rules.js";
 
 await loadParser();
 
@@ -57,6 +57,7 @@ const plugin: SqlguardPlugin = {
   meta: { name: "sqlguard", version: VERSION, namespace: "sqlguard" },
   rules: Object.fromEntries(rules.map((r) => [r.id, eslintRule(r)])),
   languages: { sql: sqlLanguage as unknown as NonNullable<ESLint.Plugin["languages"]>[string] },
+  processors: { severity: severityProcessor },
   configs: { recommended: [] },
 };
 
@@ -76,12 +77,15 @@ plugin.configs.recommended.push(
   {
     name: "sqlguard/recommended/code",
     files: glob(CODE_EXTENSIONS),
+    // lowers the findings sqlguard is not sure of to warnings, as the CLI does (text passes unchanged)
+    processor: "sqlguard/severity",
     rules: severities((r) => r.appliesTo.includes("embedded") || r.appliesTo.includes("text")),
   },
   {
     name: "sqlguard/recommended/sql",
     files: glob(SQL_EXTENSIONS),
     language: "sqlguard/sql",
+    processor: "sqlguard/severity",
     rules: severities((r) => r.appliesTo.includes("script") || r.appliesTo.includes("text")),
   },
 );

@@ -15,7 +15,7 @@
  * rules report only in files detected as migrations, as in the CLI.
  */
 import path from "node:path";
-import type { Rule as ESLintRule, SourceCode as JsSourceCode } from "eslint";
+import type { Linter, Rule as ESLintRule, SourceCode as JsSourceCode } from "eslint";
 import type { TSESTree } from "@typescript-eslint/typescript-estree";
 import { lintDocuments, reportOf, withoutSecretFixes, type EngineInput } from "../engine/linter.js";
 import { FileSecrets } from "../engine/masking.js";
@@ -27,6 +27,7 @@ import { isMigrationRun } from "../run-model/index.js";
 import { builtin } from "../../rules/index.js";
 import { parseScript, SqlSourceCode } from "./language.js";
 import { resolveSettings, type ResolvedSettings } from "./settings.js";
+import { VERSION } from "../version.js";
 
 type Range = [number, number];
 
@@ -50,6 +51,37 @@ interface Context {
 }
 
 const states = new WeakMap<object, FileState>();
+
+/**
+ * Messages the engine capped at warning (`atMostWarning`: a finding sqlguard is not sure of), by
+ * file: ESLint gives every report of a rule the rule's configured severity, so the plugin's
+ * processor lowers these after the rules ran, as the CLI does.
+ */
+const capped = new Map<string, Set<string>>();
+const cappedKey = (ruleId: string, messageId: string | undefined, line: number, column: number, endLine: number | undefined, endColumn: number | undefined) =>
+  `${ruleId}\0${messageId ?? ""}\0${line}:${column}-${endLine ?? ""}:${endColumn ?? ""}`;
+
+/**
+ * A processor that hands the file through unchanged (fixes keep their offsets) and lowers the
+ * messages the engine capped at warning to severity 1.
+ */
+export const severityProcessor: Linter.Processor = {
+  meta: { name: "sqlguard/severity", version: VERSION },
+  supportsAutofix: true,
+  preprocess(text: string, filename: string) {
+    capped.delete(filename);
+    return [text];
+  },
+  postprocess(lists: Linter.LintMessage[][], filename: string) {
+    const keys = capped.get(filename);
+    capped.delete(filename);
+    const messages = lists.flat();
+    if (!keys) return messages;
+    return messages.map((m) =>
+      m.severity === 2 && m.ruleId && keys.has(cappedKey(m.ruleId, m.messageId, m.line, m.column, m.endLine, m.endColumn)) ? { ...m, severity: 1 as const } : m,
+    );
+  },
+};
 
 function lazy<T>(make: () => T): () => T {
   let done = false;
@@ -203,6 +235,15 @@ export function eslintRule(rule: Rule): ESLintRule.RuleModule {
             descriptor.suggest = m.suggestions.map((s) => ({ desc: s.desc, fix: (fixer) => fixer.replaceTextRange(s.fix.range, s.fix.text) }));
           }
           eslintContext.report(descriptor);
+          if (m.severity === 1) {
+            // run at severity 2, so a warning here is a finding the engine capped
+            const start = state.locOf(m.start);
+            const end = state.locOf(m.end);
+            const key = cappedKey(`sqlguard/${rule.id}`, report.messageId, start.line, start.column + 1, end.line, end.column + 1);
+            const set = capped.get(context.filename) ?? new Set<string>();
+            set.add(key);
+            capped.set(context.filename, set);
+          }
         }
       };
       return isSql ? { "Script:exit": run } : { "Program:exit": run };
