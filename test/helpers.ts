@@ -23,14 +23,35 @@ export interface CliRun {
   stderr: string;
 }
 
-/** Runs the built CLI as a child process. */
-export function cli(args: string[], options: { cwd?: string; input?: string | Buffer; env?: Record<string, string | undefined> } = {}): CliRun {
-  const env: Record<string, string | undefined> = { ...process.env, NO_COLOR: "1", FORCE_COLOR: undefined, GITHUB_WORKSPACE: undefined, ...options.env };
+export interface CliOptions {
+  /** Where it runs (default: the repository root). */
+  cwd?: string;
+  /** Standard input (default: empty). */
+  input?: string | Buffer;
+  /** Changes to this process's environment; `undefined` removes a variable. */
+  env?: Record<string, string | undefined>;
+}
+
+/**
+ * The environment a CLI run gets: this process's, without colour settings or GitHub's workspace
+ * (a test run from a terminal or from CI must not change the output), with the test's changes.
+ */
+export function cliEnv(changes: Record<string, string | undefined> = {}): NodeJS.ProcessEnv {
+  const env: Record<string, string | undefined> = { ...process.env, NO_COLOR: "1", FORCE_COLOR: undefined, GITHUB_WORKSPACE: undefined, ...changes };
   for (const k of Object.keys(env)) if (env[k] === undefined) delete env[k];
+  return env as NodeJS.ProcessEnv;
+}
+
+/**
+ * Runs the built CLI (the bundle) as a child process. Slow (a process start and a WebAssembly
+ * compile each time): only for what needs a real process; everything else uses `cli` from
+ * in-process.ts.
+ */
+export function spawnCli(args: string[], options: CliOptions = {}): CliRun {
   const r = spawnSync(process.execPath, [bin, ...args], {
     cwd: options.cwd ?? root,
     input: options.input,
-    env: env as NodeJS.ProcessEnv,
+    env: cliEnv(options.env),
     encoding: "utf8",
     maxBuffer: 64 * 1024 * 1024,
   });
@@ -58,3 +79,4 @@ export function lint(text: string, options: { filePath?: string; config?: UserCo
 export function brief(messages: Diagnostic[]): string[] {
   return messages.map((m) => `${m.line}:${m.column}-${m.endLine}:${m.endColumn} ${m.ruleId ?? "-"} ${m.message}`);
 }
+
