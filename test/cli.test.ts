@@ -2,6 +2,7 @@ import { chmodSync, symlinkSync, mkdirSync, readFileSync, readdirSync, statSync 
 import path from "node:path";
 import { suite } from "uvu";
 import * as assert from "uvu/assert";
+import { write } from "./git.js";
 import { root, tempDir } from "./helpers.js";
 import { cli } from "./in-process.js";
 
@@ -250,5 +251,23 @@ test("SQL in TypeScript and JavaScript: walked, located, and a file that does no
   assert.is(stdin.stdout, "x.ts: line 1, col 17, Error - DELETE without WHERE removes every row of t (require-where)\n\n1 problem\n");
 });
 
+test("each run reads the project as it is: a second run in the same process sees the files added since", async () => {
+  // main() is called again in one process (these tests, an editor integration): what the run model
+  // read of the project (manifests, lockfiles, migration folders) must not outlive the run.
+  const dir = tempDir({ "prisma/migrations/20240101000000_x/migration.sql": "CREATE TABLE b (x int);\nCREATE INDEX CONCURRENTLY b_x ON b (x);\n" });
+  const args = ["-f", "compact", "--rule", "require-transaction:off", "."];
+  assert.equal(await cli(args, { cwd: dir }), { code: 0, stdout: "", stderr: "" }, "a plain script: each statement on its own");
+  write(dir, { "prisma/migrations/migration_lock.toml": 'provider = "postgresql"\n', "package.json": JSON.stringify({ devDependencies: { prisma: "6.19.3" } }) });
+  const now = await cli(args, { cwd: dir });
+  assert.is(now.code, 1, "a Prisma migration now: sent as one query");
+  assert.match(now.stdout, /line 2, col 1, Error - CREATE INDEX CONCURRENTLY cannot run inside a transaction block: Prisma Migrate 6\.19\.3 sends this migration as one query/);
+});
+
+test("a JavaScript config changed between two runs in the same process is read again", async () => {
+  const dir = tempDir({ "a.sql": "DELETE FROM t;\n", "sqlguard.config.mjs": 'export default { rules: { "require-where": "warn" } };\n' });
+  assert.match((await cli(["-f", "compact", "a.sql"], { cwd: dir })).stdout, /Warning - DELETE without WHERE/);
+  write(dir, { "sqlguard.config.mjs": 'export default { rules: { "require-where": "off" } };\n' });
+  assert.is((await cli(["-f", "compact", "a.sql"], { cwd: dir })).stdout, "");
+});
 
 test.run();

@@ -5,6 +5,7 @@
  */
 import { LineIndex } from "../sql/text.js";
 import { extract } from "../extract/index.js";
+import type { ProjectIndex } from "../run-model/index.js";
 import type { Config } from "./config.js";
 import { applyDirectives, parseDirectives, type DirectiveComment, type DirectiveProblem } from "./directives.js";
 import { formatMessage, type Rule, type SharedSettings, type TextDocument } from "./rule.js";
@@ -28,6 +29,13 @@ export interface LintTextOptions {
    * edit back to the file's bytes; returning the text unchanged ends the fixing there.
    */
   applyFixes?: (text: string, fixes: EditFix[]) => string;
+  /**
+   * Where the run model reads the project around the file (package.json, lockfiles, migration
+   * folders). Default: the disk, read once for the whole process. A caller that runs more than once
+   * (the CLI's `main`, called again in one process) passes one per run, so a run never sees what
+   * the disk held during an earlier one.
+   */
+  project?: ProjectIndex;
 }
 
 /**
@@ -96,6 +104,7 @@ function lintOnce(text: string, config: Config, options: LintTextOptions): FileR
       ...(migrationTool ? { migrationTool } : {}),
       lineOf,
       embedded: config.embedded,
+      ...(options.project ? { project: options.project } : {}),
     });
     notices.push(...(extraction.notices ?? []));
     const settings: SharedSettings = { prodHosts: config.prodHosts, localHosts: config.localHosts, postgresVersion: config.postgresVersion };
