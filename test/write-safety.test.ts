@@ -10,7 +10,7 @@ import path from "node:path";
 import { suite } from "uvu";
 import * as assert from "uvu/assert";
 import { writeAtomically } from "../src/cli/main.js";
-import { bin, tempDir } from "./helpers.js";
+import { bin, skip, tempDir } from "./helpers.js";
 import { cli } from "./in-process.js";
 
 const test = suite("write-safety");
@@ -52,8 +52,9 @@ test("modes are kept exactly, whatever the umask (664, 666, 775, 777, 640, setgi
   }
 });
 
-test("owner and group are kept (as root: a file of uid 1234)", async () => {
-  if (!isRoot) return; // only root can give a file to someone else
+const OWNER = "owner and group are kept (as root: a file of uid 1234)";
+if (!isRoot) skip(test, OWNER, "only root can give a file to another user");
+else test(OWNER, async () => {
   const dir = tempDir({ "theirs.sql": "SELECT 1" });
   chownSync(path.join(dir, "theirs.sql"), 1234, 1234);
   const r = await cli(["--fix", "theirs.sql"], { cwd: dir });
@@ -104,9 +105,10 @@ test("a file changed since it was read is not overwritten", async () => {
   assert.is(readFileSync(file, "utf8"), "SELECT 1; -- edited meanwhile\n");
 });
 
-test("a file or a folder that cannot be written: the error names which; the others are fixed (a real process, another user)", () => {
-  const setpriv = ["/usr/bin/setpriv", "/bin/setpriv"].find((p) => existsSync(p));
-  if (isRoot && !setpriv) return; // permissions cannot be tested as root without a way to drop them
+const setpriv = ["/usr/bin/setpriv", "/bin/setpriv"].find((p) => existsSync(p));
+const UNWRITABLE = "a file or a folder that cannot be written: the error names which; the others are fixed (a real process, another user)";
+if (isRoot && !setpriv) skip(test, UNWRITABLE, "running as root, and no setpriv to drop the permissions");
+else test(UNWRITABLE, () => {
   const dir = tempDir({ "open/a.sql": "SELECT 1", "locked/b.sql": "SELECT 2", "locked/c.sql": "SELECT 3" });
   chmodSync(dir, 0o755);
   mkdirSync(path.join(dir, "locked"), { recursive: true });
