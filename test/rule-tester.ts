@@ -11,7 +11,7 @@ import path from "node:path";
 import { suite } from "uvu";
 import * as assert from "uvu/assert";
 import { Config, type RuleSetting } from "../src/engine/config.js";
-import { lintText } from "../src/engine/linter.js";
+import { lintText } from "../src/lint/lint-text.js";
 import { formatMessage, type ReportDescriptor, type Rule } from "../src/engine/rule.js";
 import { RuleSet } from "../src/engine/rule-set.js";
 import type { Diagnostic, FileResult } from "../src/engine/types.js";
@@ -26,8 +26,8 @@ export interface ValidCase {
   assumeInTransaction?: boolean;
   /** The case is expected not to parse (other rules' syntax errors are not an error here). */
   syntaxErrors?: boolean;
-  /** Project-wide settings from the config (`prodHosts`, `localHosts`). */
-  settings?: { prodHosts?: string[]; localHosts?: string[] };
+  /** Project-wide settings from the config (`prodHosts`, `localHosts`, `postgresVersion`). */
+  settings?: { prodHosts?: string[]; localHosts?: string[]; postgresVersion?: number };
 }
 
 export interface ExpectedError {
