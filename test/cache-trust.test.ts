@@ -9,7 +9,7 @@ import path from "node:path";
 import { suite } from "uvu";
 import * as assert from "uvu/assert";
 import { bin, tempDir } from "./helpers.js";
-import { runMain } from "./in-process.js";
+import { cli } from "./in-process.js";
 
 const test = suite("cache-trust");
 
@@ -37,7 +37,7 @@ test("a FIFO as the cache location, or among the files: the run ends, with a war
 
 test("a cache file of the right version with damaged entries is a miss, never exit 2", async () => {
   const dir = tempDir(FILES);
-  const fresh = await runMain(["--cache", "-f", "compact", "."], dir);
+  const fresh = await cli(["--cache", "-f", "compact", "."], { cwd: dir });
   assert.is(fresh.code, 1, fresh.stderr);
   const file = path.join(dir, ".sqlguardcache");
   const good = JSON.parse(readFileSync(file, "utf8"));
@@ -65,33 +65,33 @@ test("a cache file of the right version with damaged entries is a miss, never ex
     const data = structuredClone(good) as Data;
     change(data);
     writeFileSync(file, JSON.stringify(data));
-    const r = await runMain(["--cache", "-f", "compact", "."], dir);
+    const r = await cli(["--cache", "-f", "compact", "."], { cwd: dir });
     assert.is(r.code, fresh.code, `${what}: ${r.stderr}`);
     assert.is(r.stdout, fresh.stdout, what);
     assert.is(r.stderr, "", what);
   }
   for (const text of ["", "null", "[]", "{", '"x"', "\u0000\u0001"]) {
     writeFileSync(file, text);
-    const r = await runMain(["--cache", "-f", "compact", "."], dir);
+    const r = await cli(["--cache", "-f", "compact", "."], { cwd: dir });
     assert.is(r.code, fresh.code, JSON.stringify(text));
     assert.is(r.stdout, fresh.stdout);
   }
   // the damaged entries were replaced by sound ones
-  const healed = await runMain(["--cache", "-f", "compact", "."], dir);
+  const healed = await cli(["--cache", "-f", "compact", "."], { cwd: dir });
   assert.is(healed.stdout, fresh.stdout);
 });
 
 test("a folder as the cache location holds .sqlguardcache; a cache that cannot be written is a warning", async () => {
   const dir = tempDir(FILES);
   mkdirSync(path.join(dir, "cachedir"));
-  const r = await runMain(["--cache", "--cache-location", "cachedir", "-f", "compact", "."], dir);
+  const r = await cli(["--cache", "--cache-location", "cachedir", "-f", "compact", "."], { cwd: dir });
   assert.is(r.code, 1, r.stderr);
   assert.ok(existsSync(path.join(dir, "cachedir/.sqlguardcache")));
-  const slash = await runMain(["--cache", "--cache-location", "later/", "-f", "compact", "."], dir);
+  const slash = await cli(["--cache", "--cache-location", "later/", "-f", "compact", "."], { cwd: dir });
   assert.is(slash.code, 1, slash.stderr);
   assert.ok(existsSync(path.join(dir, "later/.sqlguardcache")));
   // below a file: no folder can be made there
-  const bad = await runMain(["--cache", "--cache-location", "a.sql/cache", "-f", "compact", "a.sql"], dir);
+  const bad = await cli(["--cache", "--cache-location", "a.sql/cache", "-f", "compact", "a.sql"], { cwd: dir });
   assert.is(bad.code, 1, bad.stderr);
   assert.match(bad.stdout, "a.sql: line 1, col 1, Error - DELETE without WHERE");
   assert.match(bad.stderr, /^sqlguard: warning: (cannot read|could not write) the cache /);

@@ -2,28 +2,30 @@ import { chmodSync, symlinkSync, mkdirSync, readFileSync, readdirSync, statSync 
 import path from "node:path";
 import { suite } from "uvu";
 import * as assert from "uvu/assert";
-import { cli, root, tempDir } from "./helpers.js";
+import { write } from "./git.js";
+import { root, tempDir } from "./helpers.js";
+import { cli } from "./in-process.js";
 
 const test = suite("cli");
 
-test("exit 0 on clean files, 1 on errors, 2 on usage errors", () => {
+test("exit 0 on clean files, 1 on errors, 2 on usage errors", async () => {
   const dir = tempDir({ "ok.sql": "SELECT 1;\n", "bad.sql": "DELETE FROM orders;\n" });
-  assert.is(cli(["ok.sql"], { cwd: dir }).code, 0);
-  const r = cli(["."], { cwd: dir });
+  assert.is((await cli(["ok.sql"], { cwd: dir })).code, 0);
+  const r = await cli(["."], { cwd: dir });
   assert.is(r.code, 1);
   assert.match(r.stdout, /bad\.sql\n {2}1:1 {2}error {2}DELETE without WHERE removes every row of orders {2}require-where/);
   assert.match(r.stdout, /1 \| DELETE FROM orders;\n\s+\| \^{18}/);
   assert.match(r.stdout, /✖ 1 problem \(1 error, 0 warnings\)/);
-  assert.is(cli(["--bogus"], { cwd: dir }).code, 2);
-  assert.match(cli(["--bogus"], { cwd: dir }).stderr, /Unknown option '--bogus'/);
-  assert.is(cli(["missing.sql"], { cwd: dir }).code, 2);
-  assert.match(cli(["nope/*.sql"], { cwd: dir }).stderr, /No files match the pattern "nope\/\*\.sql"/);
-  assert.is(cli(["--format", "xml"], { cwd: dir }).code, 2);
+  assert.is((await cli(["--bogus"], { cwd: dir })).code, 2);
+  assert.match((await cli(["--bogus"], { cwd: dir })).stderr, /Unknown option '--bogus'/);
+  assert.is((await cli(["missing.sql"], { cwd: dir })).code, 2);
+  assert.match((await cli(["nope/*.sql"], { cwd: dir })).stderr, /No files match the pattern "nope\/\*\.sql"/);
+  assert.is((await cli(["--format", "xml"], { cwd: dir })).code, 2);
 });
 
-test("--format json has ESLint's shape", () => {
+test("--format json has ESLint's shape", async () => {
   const dir = tempDir({ "a.sql": "SELECT 1;\nUPDATE t SET a = 1;\n" });
-  const r = cli(["--format", "json", "a.sql"], { cwd: dir });
+  const r = await cli(["--format", "json", "a.sql"], { cwd: dir });
   assert.is(r.code, 1);
   const json = JSON.parse(r.stdout);
   assert.equal(json, [
@@ -52,27 +54,27 @@ test("--format json has ESLint's shape", () => {
   ]);
 });
 
-test("--format compact, --rule, --quiet, --max-warnings", () => {
+test("--format compact, --rule, --quiet, --max-warnings", async () => {
   const dir = tempDir({ "a.sql": "DELETE FROM t;\n" });
-  assert.is(cli(["-f", "compact", "a.sql"], { cwd: dir }).stdout, "a.sql: line 1, col 1, Error - DELETE without WHERE removes every row of t (require-where)\n\n1 problem\n");
-  const warn = cli(["--rule", "require-where:warn", "a.sql"], { cwd: dir });
+  assert.is((await cli(["-f", "compact", "a.sql"], { cwd: dir })).stdout, "a.sql: line 1, col 1, Error - DELETE without WHERE removes every row of t (require-where)\n\n1 problem\n");
+  const warn = await cli(["--rule", "require-where:warn", "a.sql"], { cwd: dir });
   assert.is(warn.code, 0);
   assert.match(warn.stdout, /warning/);
-  assert.is(cli(["--rule", "require-where:warn", "--quiet", "a.sql"], { cwd: dir }).stdout, "");
-  const over = cli(["--rule", "require-where:warn", "--max-warnings", "0", "a.sql"], { cwd: dir });
+  assert.is((await cli(["--rule", "require-where:warn", "--quiet", "a.sql"], { cwd: dir })).stdout, "");
+  const over = await cli(["--rule", "require-where:warn", "--max-warnings", "0", "a.sql"], { cwd: dir });
   assert.is(over.code, 1);
   assert.match(over.stderr, /too many warnings \(maximum: 0\)/);
-  assert.is(cli(["--rule", "require-where:off", "a.sql"], { cwd: dir }).code, 0);
-  assert.is(cli(["--rule", "nope:off", "a.sql"], { cwd: dir }).code, 2);
+  assert.is((await cli(["--rule", "require-where:off", "a.sql"], { cwd: dir })).code, 0);
+  assert.is((await cli(["--rule", "nope:off", "a.sql"], { cwd: dir })).code, 2);
 });
 
-test("--stdin with --stdin-filename", () => {
-  const r = cli(["--stdin", "--stdin-filename", "fix.sql", "-f", "compact"], { cwd: tempDir(), input: "SELECT 1;\nDELETE FROM t;" });
+test("--stdin with --stdin-filename", async () => {
+  const r = await cli(["--stdin", "--stdin-filename", "fix.sql", "-f", "compact"], { cwd: tempDir(), input: "SELECT 1;\nDELETE FROM t;" });
   assert.is(r.code, 1);
   assert.is(r.stdout, "fix.sql: line 2, col 1, Error - DELETE without WHERE removes every row of t (require-where)\n\n1 problem\n");
 });
 
-test("folders are walked, .gitignore and config ignores respected, output sorted", () => {
+test("folders are walked, .gitignore and config ignores respected, output sorted", async () => {
   const dir = tempDir({
     ".gitignore": "build/\n*.tmp.sql\n",
     ".git/HEAD": "ref: refs/heads/main\n",
@@ -87,19 +89,19 @@ test("folders are walked, .gitignore and config ignores respected, output sorted
     "notes.txt": "DELETE FROM txt;",
     "sqlguard.config.json": '{ "ignores": ["vendor/"] }',
   });
-  const r = cli(["-f", "compact"], { cwd: dir });
+  const r = await cli(["-f", "compact"], { cwd: dir });
   assert.equal(r.stdout.split("\n").filter((l) => l.includes("Error")).map((l) => l.split(":")[0]), ["a/y.sql", "b/z.sql"]);
   // from a subfolder, the root .gitignore still applies
-  const sub = cli(["-f", "compact", "."], { cwd: path.join(dir, "a") });
+  const sub = await cli(["-f", "compact", "."], { cwd: path.join(dir, "a") });
   assert.equal(sub.stdout.split("\n").filter((l) => l.includes("Error")).map((l) => l.split(":")[0]), ["y.sql"]);
   // globs
-  const g = cli(["-f", "compact", "**/*.sql"], { cwd: dir });
+  const g = await cli(["-f", "compact", "**/*.sql"], { cwd: dir });
   assert.equal(g.stdout.split("\n").filter((l) => l.includes("Error")).map((l) => l.split(":")[0]), ["a/y.sql", "b/z.sql"]);
   // a file named explicitly is linted whatever its extension (text rules only for unknown types)
-  assert.is(cli(["notes.txt"], { cwd: dir }).code, 0);
+  assert.is((await cli(["notes.txt"], { cwd: dir })).code, 0);
 });
 
-test("bad input never stops the run: unreadable, binary, broken symlink, invalid UTF-8, folder named x.sql", () => {
+test("bad input never stops the run: unreadable, binary, broken symlink, invalid UTF-8, folder named x.sql", async () => {
   const dir = tempDir({
     "good.sql": "DELETE FROM t;",
     "binary.sql": Buffer.from([0x00, 0x01, 0x02, 0x03, 0xff, 0x00]),
@@ -109,7 +111,7 @@ test("bad input never stops the run: unreadable, binary, broken symlink, invalid
   symlinkSync(path.join(dir, "nowhere.sql"), path.join(dir, "dangling.sql"));
   mkdirSync(path.join(dir, "folder.sql"));
   chmodSync(path.join(dir, "locked.sql"), 0o000);
-  const r = cli(["-f", "compact", "."], { cwd: dir });
+  const r = await cli(["-f", "compact", "."], { cwd: dir });
   assert.is(r.code, 1);
   assert.is(r.stderr, "");
   const lines = r.stdout.split("\n");
@@ -122,44 +124,54 @@ test("bad input never stops the run: unreadable, binary, broken symlink, invalid
   chmodSync(path.join(dir, "locked.sql"), 0o644);
 });
 
-test("a BOM is not a column; --fix keeps it", () => {
+test("a BOM is not a column; --fix keeps it", async () => {
   const dir = tempDir({ "a.sql": "\ufeffDELETE FROM t;\nSELECT 1" });
-  assert.match(cli(["-f", "compact", "a.sql"], { cwd: dir }).stdout, /a\.sql: line 1, col 1, Error - DELETE without WHERE/);
-  cli(["--fix", "a.sql"], { cwd: dir });
+  assert.match((await cli(["-f", "compact", "a.sql"], { cwd: dir })).stdout, /a\.sql: line 1, col 1, Error - DELETE without WHERE/);
+  await cli(["--fix", "a.sql"], { cwd: dir });
   assert.is(readFileSync(path.join(dir, "a.sql"), "utf8"), "\ufeffDELETE FROM t;\nSELECT 1;");
 });
 
-test("--max-file-size", () => {
+test("--max-file-size", async () => {
   const dir = tempDir({ "big.sql": "SELECT 1;\n".repeat(200) });
-  const r = cli(["-f", "compact", "--max-file-size", "1kb", "big.sql"], { cwd: dir });
+  const r = await cli(["-f", "compact", "--max-file-size", "1kb", "big.sql"], { cwd: dir });
   assert.is(r.code, 1);
   assert.match(r.stdout, /big\.sql: line 1, col 1, Error - file is 2 KB, over the limit of 1 KB \(raise it with --max-file-size, 0 for no limit\); not linted/);
 });
 
-test("colour only when asked: NO_COLOR, FORCE_COLOR, --color", () => {
+test("colour only when asked: a terminal, NO_COLOR, FORCE_COLOR, TERM=dumb, --color, --no-color", async () => {
   const dir = tempDir({ "a.sql": "DELETE FROM t;" });
-  assert.not.match(cli(["a.sql"], { cwd: dir }).stdout, /\u001b\[/);
-  assert.match(cli(["a.sql"], { cwd: dir, env: { NO_COLOR: undefined, FORCE_COLOR: "1" } }).stdout, /\u001b\[31m/);
-  assert.match(cli(["--color", "a.sql"], { cwd: dir }).stdout, /\u001b\[/);
+  const colour = /\u001b\[/;
+  const plain = { NO_COLOR: undefined, FORCE_COLOR: undefined, TERM: "xterm-256color" };
+  assert.not.match((await cli(["a.sql"], { cwd: dir })).stdout, colour);
+  assert.not.match((await cli(["a.sql"], { cwd: dir, env: plain })).stdout, colour, "not a terminal");
+  assert.match((await cli(["a.sql"], { cwd: dir, env: plain, isTTY: true })).stdout, /\u001b\[31m/, "a terminal");
+  assert.not.match((await cli(["a.sql"], { cwd: dir, env: { ...plain, NO_COLOR: "1" }, isTTY: true })).stdout, colour, "NO_COLOR");
+  assert.not.match((await cli(["a.sql"], { cwd: dir, env: { ...plain, TERM: "dumb" }, isTTY: true })).stdout, colour, "TERM=dumb");
+  assert.not.match((await cli(["a.sql"], { cwd: dir, env: { ...plain, FORCE_COLOR: "0" }, isTTY: true })).stdout, colour, "FORCE_COLOR=0");
+  assert.match((await cli(["a.sql"], { cwd: dir, env: { NO_COLOR: undefined, FORCE_COLOR: "1" } })).stdout, /\u001b\[31m/);
+  assert.match((await cli(["--color", "a.sql"], { cwd: dir })).stdout, colour);
+  assert.not.match((await cli(["--no-color", "a.sql"], { cwd: dir, env: plain, isTTY: true })).stdout, colour);
+  assert.not.match((await cli(["-o", "out.txt", "a.sql"], { cwd: dir, env: plain, isTTY: true })).stdout, colour);
+  assert.not.match(readFileSync(path.join(dir, "out.txt"), "utf8"), colour, "a report file has no colour");
 });
 
-test("--version and --help", () => {
+test("--version and --help", async () => {
   const pkg = JSON.parse(readFileSync(path.join(root, "package.json"), "utf8")) as { version: string };
-  assert.is(cli(["--version"]).stdout.trim(), pkg.version);
-  const help = cli(["--help"]);
+  assert.is((await cli(["--version"])).stdout.trim(), pkg.version);
+  const help = await cli(["--help"]);
   assert.is(help.code, 0);
   assert.match(help.stdout, /Usage:/);
   assert.match(help.stdout, /--stdin-filename/);
 });
 
-test("nothing is written without --fix", () => {
+test("nothing is written without --fix", async () => {
   const dir = tempDir({ "a.sql": "DELETE FROM t" });
-  cli(["."], { cwd: dir });
+  await cli(["."], { cwd: dir });
   assert.is(readFileSync(path.join(dir, "a.sql"), "utf8"), "DELETE FROM t");
 });
 
-test("the examples show what the tool is for", () => {
-  const r = cli(["examples"]);
+test("the examples show what the tool is for", async () => {
+  const r = await cli(["examples"]);
   assert.is(r.code, 1);
   assert.match(r.stdout, /examples\/delete-without-where\.sql\n(?:.*\n)*? {2}2:1 {2}error {2}DELETE without WHERE removes every row of orders/);
   assert.match(r.stdout, /examples\/orders\.ts\n {2}8:21 {2}error {2}UPDATE without WHERE changes every row of orders/);
@@ -173,13 +185,13 @@ test("the examples show what the tool is for", () => {
   assert.match(r.stdout, /\n {5}4:1 {2}note: the statement starts here\n {5}help: remove the blank line, or run the file as a script\n/);
 });
 
-test("--fix rewrites the file through a temporary file and a rename; nothing changes without it", () => {
+test("--fix rewrites the file through a temporary file and a rename; nothing changes without it", async () => {
   const original = "-- hotfix\nUPDATE orders\nSET is_deleted = true\n\nWHERE id IN (1, 2, 3)\n";
   const dir = tempDir({ "hotfix.sql": original });
   const file = path.join(dir, "hotfix.sql");
   chmodSync(file, 0o640);
 
-  const before = cli(["hotfix.sql", "-f", "compact"], { cwd: dir });
+  const before = await cli(["hotfix.sql", "-f", "compact"], { cwd: dir });
   assert.is(before.code, 1);
   assert.is(
     before.stdout,
@@ -193,7 +205,7 @@ test("--fix rewrites the file through a temporary file and a rename; nothing cha
   );
   assert.is(readFileSync(file, "utf8"), original, "nothing is written without --fix");
 
-  const fixed = cli(["--fix", "hotfix.sql"], { cwd: dir });
+  const fixed = await cli(["--fix", "hotfix.sql"], { cwd: dir });
   assert.is(fixed.code, 0, fixed.stdout + fixed.stderr);
   assert.is(fixed.stdout, "");
   assert.is(readFileSync(file, "utf8"), "-- hotfix\nUPDATE orders\nSET is_deleted = true\nWHERE id IN (1, 2, 3);\n");
@@ -202,19 +214,19 @@ test("--fix rewrites the file through a temporary file and a rename; nothing cha
 
   // A second run has nothing left to fix and writes nothing.
   const mtime = statSync(file).mtimeMs;
-  assert.is(cli(["--fix", "hotfix.sql"], { cwd: dir }).code, 0);
+  assert.is((await cli(["--fix", "hotfix.sql"], { cwd: dir })).code, 0);
   assert.is(statSync(file).mtimeMs, mtime);
 });
 
-test("require-semicolon is a warning by default: exit 0 unless --max-warnings", () => {
+test("require-semicolon is a warning by default: exit 0 unless --max-warnings", async () => {
   const dir = tempDir({ "a.sql": "SELECT 1" });
-  const r = cli(["a.sql"], { cwd: dir });
+  const r = await cli(["a.sql"], { cwd: dir });
   assert.is(r.code, 0);
   assert.match(r.stdout, /1:9 {2}warning {2}missing `;` after the last statement/);
-  assert.is(cli(["--max-warnings", "0", "a.sql"], { cwd: dir }).code, 1);
+  assert.is((await cli(["--max-warnings", "0", "a.sql"], { cwd: dir })).code, 1);
 });
 
-test("SQL in TypeScript and JavaScript: walked, located, and a file that does not parse does not stop the run", () => {
+test("SQL in TypeScript and JavaScript: walked, located, and a file that does not parse does not stop the run", async () => {
   const dir = tempDir({
     "src/repo.ts": "export const wipe = () => pool.query(`\n  DELETE FROM carts`);\n",
     "src/legacy.cjs": "module.exports = (db) => db.none('UPDATE users SET active = false');\n",
@@ -224,7 +236,7 @@ test("SQL in TypeScript and JavaScript: walked, located, and a file that does no
     "src/video.ts": Buffer.from([0x47, 0x00, 0x11, 0x10, 0x00, 0x42, 0xf0, 0x25]),
     "notes.md": "DELETE FROM t;\n",
   });
-  const r = cli(["-f", "compact", "."], { cwd: dir });
+  const r = await cli(["-f", "compact", "."], { cwd: dir });
   assert.is(r.code, 1);
   assert.is(r.stderr, "");
   assert.equal(r.stdout.split("\n").filter((l) => l.includes(" - ")), [
@@ -233,10 +245,29 @@ test("SQL in TypeScript and JavaScript: walked, located, and a file that does no
     "src/repo.ts: line 2, col 3, Error - DELETE without WHERE removes every row of carts (require-where)",
   ]);
   // a binary file named .ts is skipped in a walk, and reported when named
-  assert.match(cli(["-f", "compact", "src/video.ts"], { cwd: dir }).stdout, /src\/video\.ts: line 1, col 1, Error - not a text file/);
+  assert.match((await cli(["-f", "compact", "src/video.ts"], { cwd: dir })).stdout, /src\/video\.ts: line 1, col 1, Error - not a text file/);
   // --stdin with a code file name
-  const stdin = cli(["--stdin", "--stdin-filename", "x.ts", "-f", "compact"], { cwd: dir, input: "await db.query('DELETE FROM t');\n" });
+  const stdin = await cli(["--stdin", "--stdin-filename", "x.ts", "-f", "compact"], { cwd: dir, input: "await db.query('DELETE FROM t');\n" });
   assert.is(stdin.stdout, "x.ts: line 1, col 17, Error - DELETE without WHERE removes every row of t (require-where)\n\n1 problem\n");
+});
+
+test("each run reads the project as it is: a second run in the same process sees the files added since", async () => {
+  // main() is called again in one process (these tests, an editor integration): what the run model
+  // read of the project (manifests, lockfiles, migration folders) must not outlive the run.
+  const dir = tempDir({ "prisma/migrations/20240101000000_x/migration.sql": "CREATE TABLE b (x int);\nCREATE INDEX CONCURRENTLY b_x ON b (x);\n" });
+  const args = ["-f", "compact", "--rule", "require-transaction:off", "."];
+  assert.equal(await cli(args, { cwd: dir }), { code: 0, stdout: "", stderr: "" }, "a plain script: each statement on its own");
+  write(dir, { "prisma/migrations/migration_lock.toml": 'provider = "postgresql"\n', "package.json": JSON.stringify({ devDependencies: { prisma: "6.19.3" } }) });
+  const now = await cli(args, { cwd: dir });
+  assert.is(now.code, 1, "a Prisma migration now: sent as one query");
+  assert.match(now.stdout, /line 2, col 1, Error - CREATE INDEX CONCURRENTLY cannot run inside a transaction block: Prisma Migrate 6\.19\.3 sends this migration as one query/);
+});
+
+test("a JavaScript config changed between two runs in the same process is read again", async () => {
+  const dir = tempDir({ "a.sql": "DELETE FROM t;\n", "sqlguard.config.mjs": 'export default { rules: { "require-where": "warn" } };\n' });
+  assert.match((await cli(["-f", "compact", "a.sql"], { cwd: dir })).stdout, /Warning - DELETE without WHERE/);
+  write(dir, { "sqlguard.config.mjs": 'export default { rules: { "require-where": "off" } };\n' });
+  assert.is((await cli(["-f", "compact", "a.sql"], { cwd: dir })).stdout, "");
 });
 
 test.run();

@@ -9,7 +9,7 @@ import { suite } from "uvu";
 import * as assert from "uvu/assert";
 import { Config, ConfigError, loadConfig } from "../src/engine/config.js";
 import { tempDir } from "./helpers.js";
-import { runMain } from "./in-process.js";
+import { cli } from "./in-process.js";
 import { builtin } from "../rules/index.js";
 
 const test = suite("config-trust");
@@ -86,19 +86,19 @@ test("maxFileSize: 0 and \"0\" both mean no limit; sizes are said so they differ
   assert.match(error({ maxFileSize: -1 }), /maxFileSize: must be ≥ 0/);
   assert.match(error({ maxFileSize: "0.0001kb" }), /maxFileSize: "0\.0001kb" is less than a byte \(0 means no limit\)/);
   const dir = tempDir({ "big.sql": "SELECT 1;\n".repeat(20), "sqlguard.config.json": '{ "maxFileSize": 0 }' });
-  const none = await runMain(["-f", "compact", "big.sql"], dir);
+  const none = await cli(["-f", "compact", "big.sql"], { cwd: dir });
   assert.is(none.code, 0, none.stdout + none.stderr);
   assert.is(none.stdout, "");
-  const cli0 = await runMain(["-f", "compact", "--max-file-size", "0", "big.sql"], dir);
+  const cli0 = await cli(["-f", "compact", "--max-file-size", "0", "big.sql"], { cwd: dir });
   assert.is(cli0.code, 0, cli0.stdout);
-  const lots = await runMain(["--max-file-size", "lots", "big.sql"], dir);
+  const lots = await cli(["--max-file-size", "lots", "big.sql"], { cwd: dir });
   assert.is(lots.code, 2);
   assert.match(lots.stderr, /^sqlguard: --max-file-size: expected a number of bytes or a size like "20MB", 0 for no limit \(got "lots"\)/);
   // 200 bytes over a 100-byte limit: in bytes, not "1 KB, over the limit of 1 KB"
-  const small = await runMain(["-f", "compact", "--max-file-size", "100", "big.sql"], dir);
+  const small = await cli(["-f", "compact", "--max-file-size", "100", "big.sql"], { cwd: dir });
   assert.match(small.stdout, "big.sql: line 1, col 1, Error - file is 200 bytes, over the limit of 100 bytes (raise it with --max-file-size, 0 for no limit); not linted");
   writeFileSync(path.join(dir, "big.sql"), "SELECT 1;\n".repeat(200));
-  const close = await runMain(["-f", "compact", "--max-file-size", "1999", "big.sql"], dir);
+  const close = await cli(["-f", "compact", "--max-file-size", "1999", "big.sql"], { cwd: dir });
   assert.match(close.stdout, "file is 2000 bytes, over the limit of 1999 bytes");
 });
 
@@ -114,7 +114,7 @@ test("the CLI: exit 2 and a message naming the key, never 'internal error'", asy
   ];
   for (const [text, pattern] of cases) {
     const dir = tempDir({ "sqlguard.config.json": text, "a.sql": "SELECT 1;\n" });
-    const r = await runMain(["a.sql"], dir);
+    const r = await cli(["a.sql"], { cwd: dir });
     assert.is(r.code, 2, text.slice(0, 60));
     assert.match(r.stderr, /^sqlguard: invalid configuration: sqlguard\.config\.json: /);
     assert.match(r.stderr, pattern);
@@ -123,7 +123,7 @@ test("the CLI: exit 2 and a message naming the key, never 'internal error'", asy
   // --rule: the same lookups
   const dir = tempDir({ "a.sql": "SELECT 1;\n" });
   for (const flag of ["constructor:error", "require-where:constructor", "__proto__:warn"]) {
-    const r = await runMain(["--rule", flag, "a.sql"], dir);
+    const r = await cli(["--rule", flag, "a.sql"], { cwd: dir });
     assert.is(r.code, 2, flag);
     assert.not.match(r.stderr, "internal error");
   }

@@ -4,7 +4,8 @@ import { suite } from "uvu";
 import * as assert from "uvu/assert";
 import { Config, ConfigError, loadConfig, parseRuleFlag } from "../src/engine/config.js";
 import { lintText } from "../src/lint/lint-text.js";
-import { cli, tempDir } from "./helpers.js";
+import { tempDir } from "./helpers.js";
+import { cli } from "./in-process.js";
 import { builtin } from "../rules/index.js";
 
 const test = suite("config");
@@ -117,10 +118,10 @@ test("migrationTool per overrides entry: the tool that runs those files, or none
   assert.match(found[0]!.message, /golang-migrate sends this migration as one query/);
 });
 
-test("the CLI exits 2 with the message on a bad config", () => {
+test("the CLI exits 2 with the message on a bad config", async () => {
   const dir = tempDir({ "a.sql": "DELETE FROM t;" });
   writeFileSync(path.join(dir, "sqlguard.config.json"), '{ "rulz": {} }');
-  const r = cli(["."], { cwd: dir });
+  const r = await cli(["."], { cwd: dir });
   assert.is(r.code, 2);
   assert.match(r.stderr, /sqlguard: invalid configuration: sqlguard\.config\.json: rulz: unknown option/);
   assert.is(r.stdout, "");

@@ -10,7 +10,8 @@ import { failedFile } from "../src/cli/lint-files.js";
 import { walk } from "../src/sql/classify.js";
 import { parseDocument } from "../src/sql/document.js";
 import { looksMinified } from "../src/extract/embedded.js";
-import { brief, cli, lint, tempDir } from "./helpers.js";
+import { brief, lint, tempDir } from "./helpers.js";
+import { cli } from "./in-process.js";
 
 const test = suite("deep input");
 
@@ -120,7 +121,7 @@ test("100,000 nested psql \\if: followed to the end (each level once, not once p
   ]);
 });
 
-test("the whole run: deep files get located messages, the other files keep their findings, exit 1", () => {
+test("the whole run: deep files get located messages, the other files keep their findings, exit 1", async () => {
   const dir = tempDir({
     "a-blocks.sql": nestedBlocks(1500),
     "b-if.sql": nestedDo(2000, "IF true THEN\n", "END IF;\n"),
@@ -129,7 +130,7 @@ test("the whole run: deep files get located messages, the other files keep their
     "e-good.sql": "DELETE FROM good;\n",
     "f-code.ts": `export const logo = "${"QUJD".repeat(3000)}";\nexport const q = sql\`DELETE FROM from_code\`;\n`,
   });
-  const r = cli(["-f", "compact", "--rule", "require-transaction:off", "."], { cwd: dir });
+  const r = await cli(["-f", "compact", "--rule", "require-transaction:off", "."], { cwd: dir });
   assert.is(r.stderr, "");
   assert.is(r.code, 1, r.stdout);
   assert.not.match(r.stdout, /internal error/);

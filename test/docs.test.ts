@@ -1,4 +1,4 @@
-import { existsSync, readdirSync } from "node:fs";
+import { existsSync, readdirSync, readFileSync } from "node:fs";
 import path from "node:path";
 import { suite } from "uvu";
 import * as assert from "uvu/assert";
@@ -30,10 +30,15 @@ test("generated docs match the rules' metadata (run `npm run docs`)", () => {
   for (const d of docFiles(root)) assert.is(d.actual, d.expected, `${path.relative(root, d.file)} is stale: run npm run docs`);
 });
 
-test("every message id used as help exists; docs URLs point at the rule README", () => {
+// Message and help ids are checked by the compiler (defineRule types them from `messages`), and
+// test/rule-tester.ts checks at run time that every report fills its message's placeholders and
+// that every message of a rule is reported by one of its cases.
+test("each rule's docs URL is its README in the package's repository, and that README exists", () => {
+  const pkg = JSON.parse(readFileSync(path.join(root, "package.json"), "utf8")) as { repository: { url: string } };
+  const repository = pkg.repository.url.replace(/^git\+/, "").replace(/\.git$/, "");
   for (const rule of rules) {
-    assert.match(docsUrl(rule.id), new RegExp(`/rules/${rule.id}/README\\.md$`));
-    assert.ok(Object.keys(rule.messages).length > 0);
+    assert.is(docsUrl(rule.id), `${repository}/blob/main/rules/${rule.id}/README.md`);
+    assert.ok(existsSync(path.join(root, "rules", rule.id, "README.md")), `rules/${rule.id}/README.md`);
   }
 });
 

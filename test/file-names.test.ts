@@ -12,7 +12,7 @@ import * as assert from "uvu/assert";
 import { decodeName, encodeName, quotePath } from "../src/util/file-names.js";
 import { commitAll, git, gitEnv, repo } from "./git.js";
 import { tempDir } from "./helpers.js";
-import { runMain } from "./in-process.js";
+import { cli } from "./in-process.js";
 
 const test = suite("file-names");
 
@@ -63,17 +63,17 @@ test("--staged and --changed-since find a file whose name is not UTF-8, read it,
     "2 problems",
     "",
   ].join("\n");
-  const staged = await runMain(["--staged", "-f", "compact"], dir, env());
+  const staged = await cli(["--staged", "-f", "compact"], { cwd: dir, env: gitEnv() });
   assert.is(staged.stdout, expected, staged.stderr);
   assert.is(staged.code, 1);
-  const changed = await runMain(["--changed-since", "HEAD", "-f", "compact"], dir, env());
+  const changed = await cli(["--changed-since", "HEAD", "-f", "compact"], { cwd: dir, env: gitEnv() });
   assert.is(changed.stdout, expected, changed.stderr);
   commitAll(dir);
-  const committed = await runMain(["--changed-since", "HEAD~1", "-f", "compact"], dir, env());
+  const committed = await cli(["--changed-since", "HEAD~1", "-f", "compact"], { cwd: dir, env: gitEnv() });
   assert.is(committed.stdout, expected, committed.stderr);
   // and a folder walk, --fix included: the file with that very name is fixed
   writeRaw(dir, LATIN1, "SELECT 2");
-  const fixed = await runMain(["--fix", "-f", "compact", "."], dir, env());
+  const fixed = await cli(["--fix", "-f", "compact", "."], { cwd: dir, env: gitEnv() });
   assert.is(fixed.stderr, "");
   assert.ok(fixed.stdout.includes('"a\\nb.sql": line 1, col 1, Error - DELETE'), fixed.stdout);
   assert.is(readFileSync(Buffer.concat([Buffer.from(dir + "/"), LATIN1]), "utf8"), "SELECT 2;");
@@ -89,7 +89,7 @@ test("--staged and --changed-since find a file whose name is not UTF-8, read it,
 test("--changed-since in a repository with no commit yet says so (HEAD too), not 'unknown git ref'", async () => {
   const dir = repo({ "a.sql": "SELECT 1;\n" });
   for (const ref of ["HEAD", "main", "origin/main"]) {
-    const r = await runMain(["--changed-since", ref], dir, env());
+    const r = await cli(["--changed-since", ref], { cwd: dir, env: gitEnv() });
     assert.is(r.code, 2);
     assert.match(r.stderr, `sqlguard: --changed-since: there is no commit on this branch yet, so nothing has changed since "${ref}"`);
     assert.not.match(r.stderr, "unknown git ref");
@@ -98,7 +98,7 @@ test("--changed-since in a repository with no commit yet says so (HEAD too), not
 
 test("a line break or control character in a name: one line per problem in every format", async () => {
   const dir = tempDir({ "a\nb.sql": "DELETE FROM t;\n", "c\rd\u0007.sql": "DELETE FROM u;\n" });
-  const compact = await runMain(["-f", "compact", "."], dir);
+  const compact = await cli(["-f", "compact", "."], { cwd: dir });
   assert.equal(compact.stdout.split("\n"), [
     '"a\\nb.sql": line 1, col 1, Error - DELETE without WHERE removes every row of t (require-where)',
     '"c\\rd\\a.sql": line 1, col 1, Error - DELETE without WHERE removes every row of u (require-where)',
@@ -106,18 +106,18 @@ test("a line break or control character in a name: one line per problem in every
     "2 problems",
     "",
   ]);
-  const stylish = await runMain(["-f", "stylish", "."], dir);
+  const stylish = await cli(["-f", "stylish", "."], { cwd: dir });
   assert.ok(stylish.stdout.split("\n").includes('"a\\nb.sql"'), stylish.stdout);
   assert.not.match(stylish.stdout, /[\r\u0007]/);
-  const github = await runMain(["-f", "github", "."], dir);
+  const github = await cli(["-f", "github", "."], { cwd: dir });
   const lines = github.stdout.trim().split("\n");
   assert.is(lines.length, 2, github.stdout);
   assert.match(lines[0]!, /^::error file=a%0Ab\.sql,line=1,/);
   assert.match(lines[1]!, /^::error file="c\\rd\\a\.sql",line=1,/);
-  const sarif = JSON.parse((await runMain(["-f", "sarif", "."], dir)).stdout);
+  const sarif = JSON.parse((await cli(["-f", "sarif", "."], { cwd: dir })).stdout);
   const uris = sarif.runs[0].results.map((r: { locations: { physicalLocation: { artifactLocation: { uri: string } } }[] }) => r.locations[0]!.physicalLocation.artifactLocation.uri);
   assert.equal(uris, ["a%0Ab.sql", "c%0Dd%07.sql"]);
-  const json = JSON.parse((await runMain(["-f", "json", "."], dir)).stdout);
+  const json = JSON.parse((await cli(["-f", "json", "."], { cwd: dir })).stdout);
   assert.equal(json.map((r: { filePath: string }) => path.basename(r.filePath)), ["a\nb.sql", "c\rd\u0007.sql"]);
 });
 

@@ -13,7 +13,7 @@ import { applyFixes } from "../src/lint/lint-text.js";
 import type { EditFix } from "../src/engine/types.js";
 import { decodeUtf8 } from "../src/sql/text.js";
 import { tempDir } from "./helpers.js";
-import { runMain } from "./in-process.js";
+import { cli } from "./in-process.js";
 
 const test = suite("fix-bytes");
 
@@ -134,7 +134,7 @@ test("--fix on a WIN1252 file with a BOM and CRLF: only the fixes' bytes change"
     bytes("-- caf\xe9\r\nUPDATE t SET city = 'Montr\xe9al'\r\n\r\n, note = '\x93quoted\x94'\r\n\r\nWHERE id = 1;\r\nSELECT 'fin \xe2\x82'"),
   ]);
   const dir = tempDir({ "a.sql": before, "b.sql": "SELECT 1" });
-  const r = await runMain(["--fix", "-f", "compact", "a.sql", "b.sql"], dir);
+  const r = await cli(["--fix", "-f", "compact", "a.sql", "b.sql"], { cwd: dir });
   const after = readFileSync(path.join(dir, "a.sql"));
   const expected = Buffer.concat([
     Buffer.from([0xef, 0xbb, 0xbf]),

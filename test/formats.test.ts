@@ -17,7 +17,8 @@ import { escapeData, escapeProperty, github } from "../src/report/github.js";
 import { reporters } from "../src/report/index.js";
 import { NOTICE, NOT_LINTED } from "../src/report/sarif.js";
 import { write } from "./git.js";
-import { cli, root, tempDir } from "./helpers.js";
+import { root, tempDir } from "./helpers.js";
+import { cli } from "./in-process.js";
 
 const require = createRequire(import.meta.url);
 const test = suite("formats: sarif and github");
@@ -60,8 +61,8 @@ function validateSarif(log: unknown): void {
   }
 }
 
-function sarifOf(dir: string, args: string[]): SarifLog {
-  const r = cli(["-f", "sarif", ...args], { cwd: dir });
+async function sarifOf(dir: string, args: string[]): Promise<SarifLog> {
+  const r = await cli(["-f", "sarif", ...args], { cwd: dir });
   assert.ok(r.code === 0 || r.code === 1, r.stderr);
   assert.is(r.stderr, "");
   const log = JSON.parse(r.stdout) as SarifLog;
@@ -69,13 +70,13 @@ function sarifOf(dir: string, args: string[]): SarifLog {
   return log;
 }
 
-test("--format sarif is valid SARIF 2.1.0 with the driver's rules, levels, UTF-16 columns and encoded relative URIs", () => {
+test("--format sarif is valid SARIF 2.1.0 with the driver's rules, levels, UTF-16 columns and encoded relative URIs", async () => {
   const dir = tempDir({
     "dir one/ünï.sql": "SELECT '😀'; DELETE FROM t;\n-- sqlguard-disable-next-line require-where\nSELECT 1;\n",
     "binary.sql": Buffer.from([0, 1, 2, 3, 0xff, 0]),
     "warn.sql": "UPDATE\n  t\nSET a = 1;\n",
   });
-  const log = sarifOf(dir, ["--rule", "require-where:warn", "."]);
+  const log = await sarifOf(dir, ["--rule", "require-where:warn", "."]);
   assert.is(log.version, "2.1.0");
   assert.match(log.$schema, /sarif-schema-2\.1\.0\.json$/);
   const run = log.runs[0]!;
@@ -119,19 +120,19 @@ test("--format sarif is valid SARIF 2.1.0 with the driver's rules, levels, UTF-1
   assert.is(run.invocations[0]!.executionSuccessful, true);
 
   // A file outside the working folder gets an absolute file: URI and no uriBaseId.
-  const outside = sarifOf(path.join(dir, "dir one"), ["../warn.sql"]).runs[0]!.results[0]!;
+  const outside = (await sarifOf(path.join(dir, "dir one"), ["../warn.sql"])).runs[0]!.results[0]!;
   assert.equal(outside.locations[0]!.physicalLocation.artifactLocation, { uri: pathToFileURL(path.join(dir, "warn.sql")).href });
 
   // A clean run is a valid log with no results.
-  const clean = sarifOf(tempDir({ "ok.sql": "SELECT 1;\n" }), ["."]);
+  const clean = await sarifOf(tempDir({ "ok.sql": "SELECT 1;\n" }), ["."]);
   assert.equal(clean.runs[0]!.results, []);
 });
 
-test("SARIF partialFingerprints survive edits elsewhere in the file and tell repeated findings apart", () => {
+test("SARIF partialFingerprints survive edits elsewhere in the file and tell repeated findings apart", async () => {
   const before = "DELETE FROM orders;\nSELECT 1;\nDELETE FROM orders;\nUPDATE t SET a = 1;\n";
   const dir = tempDir({ "a.sql": before });
-  const prints = () => sarifOf(dir, ["--rule", "require-transaction:off", "a.sql"]).runs[0]!.results.map((r) => [r.locations[0]!.physicalLocation.region.startLine, r.partialFingerprints["sqlguard/v1"]!] as const);
-  const first = prints();
+  const prints = async () => (await sarifOf(dir, ["--rule", "require-transaction:off", "a.sql"])).runs[0]!.results.map((r) => [r.locations[0]!.physicalLocation.region.startLine, r.partialFingerprints["sqlguard/v1"]!] as const);
+  const first = await prints();
   assert.is(first.length, 3);
   assert.is.not(first[0]![1], first[1]![1], "the same statement twice: two results");
   assert.match(first[0]![1], /^[0-9a-f]{32}:1$/);
@@ -139,18 +140,18 @@ test("SARIF partialFingerprints survive edits elsewhere in the file and tell rep
   assert.is(first[0]![1].split(":")[0], first[1]![1].split(":")[0]);
   // Lines added above and an unrelated statement changed: same fingerprints, other line numbers.
   write(dir, { "a.sql": "-- cleanup\n\n\n" + before.replace("SELECT 1;", "SELECT 2, 3;").replace("UPDATE t SET a = 1;", "UPDATE  t  SET a = 1;") });
-  const second = prints();
+  const second = await prints();
   assert.equal(second.map((p) => p[1]), first.map((p) => p[1]));
   assert.equal(second.map((p) => p[0]), first.map((p) => p[0] + 3));
 });
 
-test("--format github prints workflow commands with GitHub's escaping", () => {
+test("--format github prints workflow commands with GitHub's escaping", async () => {
   assert.is(escapeData("100% done\r\nnext: a, b"), "100%25 done%0D%0Anext: a, b");
   assert.is(escapeProperty("dir/we:ird,name%.sql\n"), "dir/we%3Aird%2Cname%25.sql%0A");
   const dir = tempDir({
     "db/we:ird,name.sql": "-- sqlguard-disable-next-line require-where\nSELECT 1;\nUPDATE \"100%\" SET a = 1;\nUPDATE\n  t\nSET a = 1;\n",
   });
-  const r = cli(["-f", "github", "--rule", "require-transaction:off", "."], { cwd: dir });
+  const r = await cli(["-f", "github", "--rule", "require-transaction:off", "."], { cwd: dir });
   assert.is(r.code, 1);
   const help = "%0Ahelp: add a WHERE that names the rows; if every row is meant, say why: -- sqlguard-disable-next-line require-where -- <reason>";
   assert.is(
@@ -163,9 +164,9 @@ test("--format github prints workflow commands with GitHub's escaping", () => {
       "",
     ].join("\n"),
   );
-  assert.is(cli(["-f", "github", "."], { cwd: tempDir({ "ok.sql": "SELECT 1;" }) }).stdout, "");
+  assert.is((await cli(["-f", "github", "."], { cwd: tempDir({ "ok.sql": "SELECT 1;" }) })).stdout, "");
   // run in a subfolder of the checkout (a monorepo package): paths stay relative to the workspace
-  const sub = cli(["-f", "github", "--rule", "require-transaction:off", "we:ird,name.sql"], { cwd: path.join(dir, "db"), env: { GITHUB_WORKSPACE: dir } });
+  const sub = await cli(["-f", "github", "--rule", "require-transaction:off", "we:ird,name.sql"], { cwd: path.join(dir, "db"), env: { GITHUB_WORKSPACE: dir } });
   assert.match(sub.stdout, /^::error file=db\/we%3Aird%2Cname\.sql,line=3,/m);
 });
 

@@ -4,6 +4,7 @@ import { mkdtempSync, mkdirSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
+import type { Test } from "uvu";
 import { Config, type UserConfig } from "../src/engine/config.js";
 import { lintText } from "../src/lint/lint-text.js";
 import type { Diagnostic, FileResult } from "../src/engine/types.js";
@@ -23,14 +24,35 @@ export interface CliRun {
   stderr: string;
 }
 
-/** Runs the built CLI as a child process. */
-export function cli(args: string[], options: { cwd?: string; input?: string | Buffer; env?: Record<string, string | undefined> } = {}): CliRun {
-  const env: Record<string, string | undefined> = { ...process.env, NO_COLOR: "1", FORCE_COLOR: undefined, GITHUB_WORKSPACE: undefined, ...options.env };
+export interface CliOptions {
+  /** Where it runs (default: the repository root). */
+  cwd?: string;
+  /** Standard input (default: empty). */
+  input?: string | Buffer;
+  /** Changes to this process's environment; `undefined` removes a variable. */
+  env?: Record<string, string | undefined>;
+}
+
+/**
+ * The environment a CLI run gets: this process's, without colour settings or GitHub's workspace
+ * (a test run from a terminal or from CI must not change the output), with the test's changes.
+ */
+export function cliEnv(changes: Record<string, string | undefined> = {}): NodeJS.ProcessEnv {
+  const env: Record<string, string | undefined> = { ...process.env, NO_COLOR: "1", FORCE_COLOR: undefined, GITHUB_WORKSPACE: undefined, ...changes };
   for (const k of Object.keys(env)) if (env[k] === undefined) delete env[k];
+  return env as NodeJS.ProcessEnv;
+}
+
+/**
+ * Runs the built CLI (the bundle) as a child process. Slow (a process start and a WebAssembly
+ * compile each time): only for what needs a real process; everything else uses `cli` from
+ * in-process.ts.
+ */
+export function spawnCli(args: string[], options: CliOptions = {}): CliRun {
   const r = spawnSync(process.execPath, [bin, ...args], {
     cwd: options.cwd ?? root,
     input: options.input,
-    env: env as NodeJS.ProcessEnv,
+    env: cliEnv(options.env),
     encoding: "utf8",
     maxBuffer: 64 * 1024 * 1024,
   });
@@ -57,4 +79,16 @@ export function lint(text: string, options: { filePath?: string; config?: UserCo
 /** `line:column-endLine:endColumn rule message` lines, for compact assertions. */
 export function brief(messages: Diagnostic[]): string[] {
   return messages.map((m) => `${m.line}:${m.column}-${m.endLine}:${m.endColumn} ${m.ruleId ?? "-"} ${m.message}`);
+}
+
+/**
+ * A test that cannot run here, skipped where everyone sees it: uvu counts it as skipped, and
+ * test/run.mjs lists it with the reason above the final line. Never `return` early from a test
+ * instead: that counts as a pass.
+ */
+export function skip(test: Test, name: string, reason: string): void {
+  test.skip(name);
+  const g = globalThis as { SQLGUARD_SKIPPED?: string[] };
+  (g.SQLGUARD_SKIPPED ??= []).push(`${name}: ${reason}`);
+  console.log(`  skipped: ${name} (${reason})`);
 }

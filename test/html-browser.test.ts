@@ -18,8 +18,8 @@ import { suite } from "uvu";
 import * as assert from "uvu/assert";
 import { builtinRules } from "../rules/index.js";
 import { html } from "../src/report/html.js";
-import { lint, root } from "./helpers.js";
-import { runMain } from "./in-process.js";
+import { lint, root, skip } from "./helpers.js";
+import { cli } from "./in-process.js";
 
 const test = suite("format html in Chromium");
 
@@ -52,10 +52,11 @@ interface JsonFile {
 const executablePath = chromiumPath();
 
 if (!executablePath) {
-  console.log(
-    `html-browser: SKIPPED — no Chromium at ${DEFAULT_CHROMIUM} (install Debian's chromium, as .ci/run does, or set CHROMIUM_PATH)`,
+  skip(
+    test,
+    "--format html opens in Chromium with every finding, and its filters work",
+    `no Chromium at ${DEFAULT_CHROMIUM} (install Debian's chromium, as .ci/run does, or set CHROMIUM_PATH)`,
   );
-  test.skip("--format html opens in Chromium with every finding, and its filters work", () => {});
 } else {
   let browser: Browser;
   let profile: string;
@@ -66,10 +67,10 @@ if (!executablePath) {
 
   /** `sqlguard --format html examples`, in-process, and the findings its JSON lists. */
   async function examples(): Promise<void> {
-    const run = await runMain(["--format", "html", "examples"], root);
+    const run = await cli(["--format", "html", "examples"], { cwd: root });
     assert.is(run.code, 1, run.stderr);
     report = run.stdout;
-    const json = JSON.parse((await runMain(["--format", "json", "examples"], root)).stdout) as JsonFile[];
+    const json = JSON.parse((await cli(["--format", "json", "examples"], { cwd: root })).stdout) as JsonFile[];
     expected = json.flatMap((f) =>
       f.messages.map((m) => ({
         file: path.relative(root, f.filePath),

@@ -14,7 +14,7 @@ import type { FileResult } from "../src/engine/types.js";
 import { escapeHtml, html } from "../src/report/html.js";
 import { displayPath } from "../src/report/paths.js";
 import { lint, root } from "./helpers.js";
-import { runMain } from "./in-process.js";
+import { cli } from "./in-process.js";
 
 const test = suite("format html");
 
@@ -43,8 +43,8 @@ const ALLOWED_TAGS = new Set(
 const report = (results: FileResult[]) => html(results, { cwd: root, color: false, rules: builtinRules });
 
 test("the examples: every problem, with its location, rule, docs link, frame, help and related locations", async () => {
-  const page = await runMain(["--format", "html", "examples"], root);
-  const json = await runMain(["--format", "json", "examples"], root);
+  const page = await cli(["--format", "html", "examples"], { cwd: root });
+  const json = await cli(["--format", "json", "examples"], { cwd: root });
   assert.is(page.code, 1);
   assert.is(page.stderr, "");
   const files = JSON.parse(json.stdout) as JsonFile[];
@@ -74,7 +74,7 @@ test("the examples: every problem, with its location, rule, docs link, frame, he
 });
 
 test("self-contained: nothing is loaded from anywhere, and the page's policy allows only its own style and script", async () => {
-  const out = (await runMain(["--format", "html", "examples"], root)).stdout;
+  const out = (await cli(["--format", "html", "examples"], { cwd: root })).stdout;
   assert.not.match(out, /\ssrc=/i);
   assert.not.match(out, /@import|url\(/i);
   for (const m of out.matchAll(/<(\w+)[^>]*\shref="([^"]*)"/g)) {
@@ -94,8 +94,8 @@ test("self-contained: nothing is loaded from anywhere, and the page's policy all
 });
 
 test("deterministic: the same results give the same bytes, with no absolute path", async () => {
-  const a = (await runMain(["--format", "html", "examples"], root)).stdout;
-  const b = (await runMain(["--format", "html", "examples"], root)).stdout;
+  const a = (await cli(["--format", "html", "examples"], { cwd: root })).stdout;
+  const b = (await cli(["--format", "html", "examples"], { cwd: root })).stdout;
   assert.is(a, b);
   assert.not.ok(a.includes(root), "paths are relative to the working folder");
 });

@@ -2,53 +2,54 @@ import { readFileSync, writeFileSync, existsSync } from "node:fs";
 import path from "node:path";
 import { suite } from "uvu";
 import * as assert from "uvu/assert";
-import { cli, tempDir } from "./helpers.js";
+import { tempDir } from "./helpers.js";
+import { cli } from "./in-process.js";
 
 const test = suite("threads and cache");
 
 const files: Record<string, string> = {};
 for (let i = 0; i < 12; i++) files[`f${String(i).padStart(2, "0")}.sql`] = `SELECT ${i};\n${i % 3 === 0 ? "DELETE FROM t" + i + ";\n" : ""}SELECT FROM WHERE;\n`;
 
-test("worker threads give exactly the single-thread output", () => {
+test("worker threads give exactly the single-thread output", async () => {
   const dir = tempDir(files);
-  const one = cli(["--concurrency", "off", "-f", "json", "."], { cwd: dir });
-  const two = cli(["--concurrency", "2", "-f", "json", "."], { cwd: dir });
+  const one = await cli(["--concurrency", "off", "-f", "json", "."], { cwd: dir });
+  const two = await cli(["--concurrency", "2", "-f", "json", "."], { cwd: dir });
   assert.is(one.code, 1);
   assert.is(two.code, one.code);
   assert.is(two.stdout, one.stdout);
   assert.is(two.stderr, "");
-  assert.is(cli(["--concurrency", "zero", "."], { cwd: dir }).code, 2);
+  assert.is((await cli(["--concurrency", "zero", "."], { cwd: dir })).code, 2);
 });
 
-test("--cache reuses results for unchanged files and notices changes, config and version", () => {
+test("--cache reuses results for unchanged files and notices changes, config and version", async () => {
   const dir = tempDir({ "a.sql": "DELETE FROM a;\n", "b.sql": "SELECT 1;\n" });
-  const first = cli(["--cache", "-f", "compact", "."], { cwd: dir });
+  const first = await cli(["--cache", "-f", "compact", "."], { cwd: dir });
   assert.is(first.code, 1);
   const cacheFile = path.join(dir, ".sqlguardcache");
   assert.ok(existsSync(cacheFile));
   // a hit gives the same answer
-  assert.is(cli(["--cache", "-f", "compact", "."], { cwd: dir }).stdout, first.stdout);
+  assert.is((await cli(["--cache", "-f", "compact", "."], { cwd: dir })).stdout, first.stdout);
   // poison the cached result to prove the second run read it, then change the file: re-linted
   const data = JSON.parse(readFileSync(cacheFile, "utf8"));
   data.files[path.join(dir, "b.sql")].result.messages = [];
   data.files[path.join(dir, "a.sql")].result.messages[0].message = "from the cache";
   writeFileSync(cacheFile, JSON.stringify(data));
-  assert.match(cli(["--cache", "-f", "compact", "."], { cwd: dir }).stdout, /from the cache/);
+  assert.match((await cli(["--cache", "-f", "compact", "."], { cwd: dir })).stdout, /from the cache/);
   writeFileSync(path.join(dir, "a.sql"), "DELETE FROM a2;\n");
-  assert.match(cli(["--cache", "-f", "compact", "."], { cwd: dir }).stdout, /every row of a2/);
+  assert.match((await cli(["--cache", "-f", "compact", "."], { cwd: dir })).stdout, /every row of a2/);
   // a config change drops the cache
   writeFileSync(path.join(dir, "sqlguard.config.json"), '{ "rules": { "require-where": "warn" } }');
-  assert.match(cli(["--cache", "-f", "compact", "."], { cwd: dir }).stdout, /Warning - DELETE without WHERE/);
+  assert.match((await cli(["--cache", "-f", "compact", "."], { cwd: dir })).stdout, /Warning - DELETE without WHERE/);
   // --fix --cache: the fixed file is remembered as written; a remembered result with something
   // to fix is linted and fixed again
   writeFileSync(path.join(dir, "c.sql"), "SELECT 3");
-  assert.is(cli(["--cache", "-f", "compact", "c.sql"], { cwd: dir }).code, 0);
-  assert.is(cli(["--cache", "--fix", "-f", "compact", "c.sql"], { cwd: dir }).code, 0);
+  assert.is((await cli(["--cache", "-f", "compact", "c.sql"], { cwd: dir })).code, 0);
+  assert.is((await cli(["--cache", "--fix", "-f", "compact", "c.sql"], { cwd: dir })).code, 0);
   assert.is(readFileSync(path.join(dir, "c.sql"), "utf8"), "SELECT 3;");
   const remembered = JSON.parse(readFileSync(cacheFile, "utf8")).files[path.join(dir, "c.sql")];
   assert.equal(remembered.result.messages, [], "the result of the fixed text");
   // --cache-location
-  const other = cli(["--cache", "--cache-location", "tmp/cache.json", "."], { cwd: dir });
+  const other = await cli(["--cache", "--cache-location", "tmp/cache.json", "."], { cwd: dir });
   assert.is(other.code, 0);
   assert.ok(existsSync(path.join(dir, "tmp/cache.json")));
 });

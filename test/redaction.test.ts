@@ -12,7 +12,8 @@ import { lintText } from "../src/lint/lint-text.js";
 import { mergeRanges } from "../src/engine/linter.js";
 import type { FileResult } from "../src/engine/types.js";
 import { reporters } from "../src/report/index.js";
-import { brief, cli, lint, tempDir } from "./helpers.js";
+import { brief, lint, tempDir } from "./helpers.js";
+import { cli } from "./in-process.js";
 import { builtin, builtinRules } from "../rules/index.js";
 
 const test = suite("redaction");
@@ -214,19 +215,19 @@ test("stylish: the password is ****, the caret still underlines the whole connec
   assert.match(overlap, /1 \| A=postgres:\/\/a:\*\*\*\*@db\.prod\.acme\.com\/a B=postgres:\/\/b:\*\*\*\*@db2\.prod\.acme\.com\/b\n/);
 });
 
-test("the real CLI, every format: stdout, stderr and --output-file", () => {
+test("the real CLI, every format: stdout, stderr and --output-file", async () => {
   for (const format of Object.keys(reporters)) {
-    const r = cli(["--format", format, "."], { cwd: root });
+    const r = await cli(["--format", format, "."], { cwd: root });
     assert.is(r.code, 1, `${format}: ${r.stderr}`);
     assertNoSecret(r.stdout + r.stderr, `cli --format ${format}`);
     assert.ok(r.stdout.length > 0);
     const file = path.join(root, `..`, `${path.basename(root)}-report.${format}`);
-    const o = cli(["--format", format, "--output-file", file, "."], { cwd: root });
+    const o = await cli(["--format", format, "--output-file", file, "."], { cwd: root });
     assert.is(o.code, 1);
     assertNoSecret(readFileSync(file, "utf8") + o.stdout + o.stderr, `cli --format ${format} --output-file`);
   }
   // standard input: every form in one text file
-  const s = cli(["--stdin", "--stdin-filename", "all-forms.txt"], { cwd: root, input: FORMS.map((f) => f.text).join("") });
+  const s = await cli(["--stdin", "--stdin-filename", "all-forms.txt"], { cwd: root, input: FORMS.map((f) => f.text).join("") });
   assert.is(s.code, 1);
   assert.match(s.stdout, /\*\*\*\*/);
   assertNoSecret(s.stdout + s.stderr, "cli --stdin");

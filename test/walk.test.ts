@@ -8,7 +8,8 @@ import { suite } from "uvu";
 import * as assert from "uvu/assert";
 import { isWalked } from "../src/extract/index.js";
 import { textComments } from "../src/extract/text-comments.js";
-import { brief, cli, lint, tempDir } from "./helpers.js";
+import { brief, lint, tempDir } from "./helpers.js";
+import { cli } from "./in-process.js";
 
 const test = suite("walk");
 
@@ -30,7 +31,7 @@ test("isWalked: one list of walked text types", () => {
 
 const PROD = "postgres://app:W4lkPw@db.prod.acme.com/app";
 
-test("a folder walk reads every walked type, respects .gitignore, skips binary files quietly", () => {
+test("a folder walk reads every walked type, respects .gitignore, skips binary files quietly", async () => {
   const files: Record<string, string | Buffer> = {
     ".git/HEAD": "ref: refs/heads/main\n",
     ".gitignore": ".env.local\nbuild/\n",
@@ -52,7 +53,7 @@ test("a folder walk reads every walked type, respects .gitignore, skips binary f
     "legacy/app.properties": Buffer.concat([Buffer.from("name=Caf"), Buffer.from([0xe9]), Buffer.from(`\ndb.url=${PROD}\n`)]),
   };
   const dir = tempDir(files);
-  const r = cli(["-f", "compact", "."], { cwd: dir });
+  const r = await cli(["-f", "compact", "."], { cwd: dir });
   assert.is(r.code, 1);
   assert.is(r.stderr, "");
   const reported = [...new Set(r.stdout.split("\n").filter((l) => l.includes("(no-prod-connection-string)")).map((l) => l.split(":")[0]))].sort();
@@ -74,16 +75,16 @@ test("a folder walk reads every walked type, respects .gitignore, skips binary f
   assert.not.match(r.stdout, /blob\.json|not a text file|not valid UTF-8/);
   assert.not.match(r.stdout, /W4lkPw/);
   // named explicitly, the same files are reported
-  const explicit = cli(["-f", "compact", "assets/blob.json", "legacy/app.properties", "notes.txt"], { cwd: dir });
+  const explicit = await cli(["-f", "compact", "assets/blob.json", "legacy/app.properties", "notes.txt"], { cwd: dir });
   assert.match(explicit.stdout, /assets\/blob\.json: line 1, col 1, Error - not a text file/);
   assert.match(explicit.stdout, /legacy\/app\.properties: line 1, col 9, Warning - not valid UTF-8/);
   assert.match(explicit.stdout, /notes\.txt: line 1, col 1, Error - PostgreSQL URI with an inline password points at production host db\.prod\.acme\.com/);
 });
 
-test("the walk of a real git repository skips what git ignores", () => {
+test("the walk of a real git repository skips what git ignores", async () => {
   const dir = tempDir({ ".gitignore": "secrets/\n", "secrets/.env": `X=${PROD}\n`, "app/.env": `X=${PROD}\n` });
   spawnSync("git", ["init", "-q"], { cwd: dir });
-  const r = cli(["-f", "compact"], { cwd: dir });
+  const r = await cli(["-f", "compact"], { cwd: dir });
   assert.equal(
     r.stdout.split("\n").filter((l) => l.includes("Error")).map((l) => l.split(":")[0]),
     [path.join("app", ".env").split(path.sep).join("/")],

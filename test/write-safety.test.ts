@@ -10,8 +10,8 @@ import path from "node:path";
 import { suite } from "uvu";
 import * as assert from "uvu/assert";
 import { writeAtomically } from "../src/cli/main.js";
-import { bin, tempDir } from "./helpers.js";
-import { runMain } from "./in-process.js";
+import { bin, skip, tempDir } from "./helpers.js";
+import { cli } from "./in-process.js";
 
 const test = suite("write-safety");
 const isRoot = process.getuid?.() === 0;
@@ -19,14 +19,14 @@ const isRoot = process.getuid?.() === 0;
 test("a symbolic link stays a link, and its target is fixed", async () => {
   const dir = tempDir({ "real/a.sql": "SELECT 1", "b.sql": "SELECT 2" });
   symlinkSync("real/a.sql", path.join(dir, "link.sql"));
-  const r = await runMain(["--fix", "-f", "compact", "link.sql", "b.sql"], dir);
+  const r = await cli(["--fix", "-f", "compact", "link.sql", "b.sql"], { cwd: dir });
   assert.is(r.code, 0, r.stdout + r.stderr);
   assert.ok(lstatSync(path.join(dir, "link.sql")).isSymbolicLink(), "still a link");
   assert.is(readFileSync(path.join(dir, "real/a.sql"), "utf8"), "SELECT 1;");
   assert.is(readFileSync(path.join(dir, "b.sql"), "utf8"), "SELECT 2;");
   // the same file reached under two names (the walk finds the link and its target): fixed once, no error
   writeFileSync(path.join(dir, "real/a.sql"), "SELECT 3");
-  const both = await runMain(["--fix", "-f", "compact", "link.sql", "real/a.sql"], dir);
+  const both = await cli(["--fix", "-f", "compact", "link.sql", "real/a.sql"], { cwd: dir });
   assert.is(both.code, 0, both.stdout);
   assert.is(readFileSync(path.join(dir, "real/a.sql"), "utf8"), "SELECT 3;");
   assert.ok(lstatSync(path.join(dir, "link.sql")).isSymbolicLink());
@@ -40,7 +40,7 @@ test("modes are kept exactly, whatever the umask (664, 666, 775, 777, 640, setgi
   for (const m of modes) chmodSync(path.join(dir, `m${m.toString(8)}.sql`), m);
   const old = process.umask(0o077);
   try {
-    const r = await runMain(["--fix", "."], dir);
+    const r = await cli(["--fix", "."], { cwd: dir });
     assert.is(r.code, 0, r.stdout);
   } finally {
     process.umask(old);
@@ -52,11 +52,12 @@ test("modes are kept exactly, whatever the umask (664, 666, 775, 777, 640, setgi
   }
 });
 
-test("owner and group are kept (as root: a file of uid 1234)", async () => {
-  if (!isRoot) return; // only root can give a file to someone else
+const OWNER = "owner and group are kept (as root: a file of uid 1234)";
+if (!isRoot) skip(test, OWNER, "only root can give a file to another user");
+else test(OWNER, async () => {
   const dir = tempDir({ "theirs.sql": "SELECT 1" });
   chownSync(path.join(dir, "theirs.sql"), 1234, 1234);
-  const r = await runMain(["--fix", "theirs.sql"], dir);
+  const r = await cli(["--fix", "theirs.sql"], { cwd: dir });
   assert.is(r.code, 0, r.stdout);
   const st = statSync(path.join(dir, "theirs.sql"));
   assert.is(readFileSync(path.join(dir, "theirs.sql"), "utf8"), "SELECT 1;");
@@ -67,7 +68,7 @@ test("hard links keep sharing the fixed content", async () => {
   const dir = tempDir({ "a.sql": "SELECT 1" });
   linkSync(path.join(dir, "a.sql"), path.join(dir, "b.txt"));
   const ino = statSync(path.join(dir, "a.sql")).ino;
-  const r = await runMain(["--fix", "a.sql"], dir);
+  const r = await cli(["--fix", "a.sql"], { cwd: dir });
   assert.is(r.code, 0, r.stdout);
   assert.is(readFileSync(path.join(dir, "b.txt"), "utf8"), "SELECT 1;");
   assert.is(statSync(path.join(dir, "a.sql")).ino, ino);
@@ -76,7 +77,7 @@ test("hard links keep sharing the fixed content", async () => {
 test("a read-only file (0444) is not written, even by root: a clear error on it; the other files are fixed", async () => {
   const dir = tempDir({ "ro.sql": "SELECT 1", "rw.sql": "SELECT 2" });
   chmodSync(path.join(dir, "ro.sql"), 0o444);
-  const r = await runMain(["--fix", "-f", "compact", "."], dir);
+  const r = await cli(["--fix", "-f", "compact", "."], { cwd: dir });
   assert.is(r.code, 1, r.stdout);
   assert.is(readFileSync(path.join(dir, "ro.sql"), "utf8"), "SELECT 1");
   assert.is(statSync(path.join(dir, "ro.sql")).mode & 0o777, 0o444);
@@ -104,9 +105,10 @@ test("a file changed since it was read is not overwritten", async () => {
   assert.is(readFileSync(file, "utf8"), "SELECT 1; -- edited meanwhile\n");
 });
 
-test("a file or a folder that cannot be written: the error names which; the others are fixed (a real process, another user)", () => {
-  const setpriv = ["/usr/bin/setpriv", "/bin/setpriv"].find((p) => existsSync(p));
-  if (isRoot && !setpriv) return; // permissions cannot be tested as root without a way to drop them
+const setpriv = ["/usr/bin/setpriv", "/bin/setpriv"].find((p) => existsSync(p));
+const UNWRITABLE = "a file or a folder that cannot be written: the error names which; the others are fixed (a real process, another user)";
+if (isRoot && !setpriv) skip(test, UNWRITABLE, "running as root, and no setpriv to drop the permissions");
+else test(UNWRITABLE, () => {
   const dir = tempDir({ "open/a.sql": "SELECT 1", "locked/b.sql": "SELECT 2", "locked/c.sql": "SELECT 3" });
   chmodSync(dir, 0o755);
   mkdirSync(path.join(dir, "locked"), { recursive: true });

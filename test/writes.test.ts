@@ -9,7 +9,8 @@ import path from "node:path";
 import { suite } from "uvu";
 import * as assert from "uvu/assert";
 import { writeFileAtomically } from "../src/util/write.js";
-import { cli, tempDir } from "./helpers.js";
+import { tempDir } from "./helpers.js";
+import { cli } from "./in-process.js";
 
 const test = suite("writes");
 
@@ -37,7 +38,7 @@ const FILES = {
   "sqlguard.config.json": JSON.stringify({ rules: { "require-transaction": "warn" } }),
 };
 
-test("no run without --fix writes anything: every format, stdout or not, threads, quiet, max-warnings", () => {
+test("no run without --fix writes anything: every format, stdout or not, threads, quiet, max-warnings", async () => {
   const dir = tempDir(FILES);
   const before = treeHash(dir);
   const runs = [
@@ -52,26 +53,26 @@ test("no run without --fix writes anything: every format, stdout or not, threads
     ["migrations/002.sql"],
   ];
   for (const args of runs) {
-    const r = cli(args, { cwd: dir });
+    const r = await cli(args, { cwd: dir });
     assert.is(r.code, 1, `${args.join(" ")}: ${r.stderr}`);
     assert.is(treeHash(dir), before, `sqlguard ${args.join(" ")} changed the tree`);
   }
   assert.not.ok(existsSync(path.join(dir, ".sqlguardcache")), "no cache file without --cache");
   // standard input is read, never written back
-  const stdin = cli(["--stdin", "--stdin-filename", "migrations/001.sql"], { cwd: dir, input: "DELETE FROM t" });
+  const stdin = await cli(["--stdin", "--stdin-filename", "migrations/001.sql"], { cwd: dir, input: "DELETE FROM t" });
   assert.is(stdin.code, 1);
   assert.is(treeHash(dir), before);
   // -o writes the report and nothing else
-  const out = cli(["-f", "json", "-o", "report.json"], { cwd: dir });
+  const out = await cli(["-f", "json", "-o", "report.json"], { cwd: dir });
   assert.is(out.code, 1);
   assert.ok(JSON.parse(readFileSync(path.join(dir, "report.json"), "utf8")).length >= 3);
   assert.equal(readdirSync(dir).sort(), [".env", "migrations", "report.json", "sqlguard.config.json", "src"]);
 });
 
-test("--fix: fixable findings only, written atomically, and the findings reported are those of the fixed text", () => {
+test("--fix: fixable findings only, written atomically, and the findings reported are those of the fixed text", async () => {
   const dir = tempDir(FILES);
   chmodSync(path.join(dir, "migrations/001.sql"), 0o640);
-  const r = cli(["--fix", "-f", "compact", "."], { cwd: dir });
+  const r = await cli(["--fix", "-f", "compact", "."], { cwd: dir });
   assert.is(r.code, 1, r.stderr);
   // 001: the blank line inside the UPDATE is removed and the missing ; added (both fixable)
   assert.is(readFileSync(path.join(dir, "migrations/001.sql"), "utf8"), "-- hotfix\nUPDATE orders\nSET is_deleted = true\nWHERE id IN (1, 2, 3);\n");
@@ -91,7 +92,7 @@ test("--fix: fixable findings only, written atomically, and the findings reporte
   assert.not.ok(all(dir).some((n) => n.endsWith(".tmp")), all(dir).join(", "));
   // positions after a fix that removed a line: a later finding moves up with it
   const shifted = tempDir({ "a.sql": "UPDATE t\nSET a = 1\n\nWHERE id = 1;\nDELETE FROM t;\n" });
-  const s = cli(["--fix", "-f", "compact", "a.sql"], { cwd: shifted });
+  const s = await cli(["--fix", "-f", "compact", "a.sql"], { cwd: shifted });
   assert.ok(s.stdout.split("\n").includes("a.sql: line 4, col 1, Error - DELETE without WHERE removes every row of t (require-where)"), s.stdout);
   assert.is(readFileSync(path.join(shifted, "a.sql"), "utf8"), "UPDATE t\nSET a = 1\nWHERE id = 1;\nDELETE FROM t;\n");
 });

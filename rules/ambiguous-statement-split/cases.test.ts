@@ -261,6 +261,19 @@ ruleTester("ambiguous-statement-split", {
       options: { reportIncomplete: true },
       errors: [{ message: storyMessage, line: 3, column: 1, severity: 2 }],
     },
+    {
+      name: "a piece that neither reads nor writes (VACUUM cut from VACUUM ANALYZE)",
+      code: "VACUUM\n\nANALYZE orders;\n",
+      errors: [
+        {
+          messageId: "other",
+          message: "a client that splits on blank lines would run `VACUUM` on its own — not the statement written here",
+          line: 2,
+          column: 1,
+          severity: 1,
+        },
+      ],
+    },
   ],
 });
 

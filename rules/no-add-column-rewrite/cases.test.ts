@@ -57,7 +57,7 @@ ruleTester("no-add-column-rewrite", {
       errors: [{ messageId: "volatile", line: 2, column: 23, severity: 2 }],
     },
     { name: "gen_random_uuid()", code: "ALTER TABLE t ADD COLUMN id uuid NOT NULL DEFAULT gen_random_uuid();", errors: [{ messageId: "volatile", line: 1, column: 15 }] },
-    { name: "now(123) is no built-in", code: "ALTER TABLE t ADD COLUMN c timestamptz DEFAULT now(123);", errors: [{ messageId: "presumed", line: 1, column: 15 }] },
+    { name: "now(123) is no built-in", code: "ALTER TABLE t ADD COLUMN c timestamptz DEFAULT now(123);", errors: [{ messageId: "presumed", line: 1, column: 15, severity: 1 }] },
     { name: "stored generated column", code: "ALTER TABLE t ADD COLUMN total numeric GENERATED ALWAYS AS (price * qty) STORED;", errors: [{ messageId: "stored", line: 1, column: 15, endColumn: 80 }] },
     { name: "identity column", code: "ALTER TABLE t ADD COLUMN id bigint GENERATED ALWAYS AS IDENTITY;", errors: [{ messageId: "identity", line: 1, column: 15 }] },
     { name: "serial column", code: "ALTER TABLE t ADD COLUMN n bigserial;", errors: [{ messageId: "serial", message: /^ADD COLUMN n bigserial: a serial column's default is nextval\(\)/, line: 1, column: 15 }] },

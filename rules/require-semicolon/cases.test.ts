@@ -62,7 +62,9 @@ ruleTester("require-semicolon", {
       output: "SELECT 1;\r\nUPDATE orders\r\nSET is_deleted = true\r\nWHERE id = 1;\r\n",
     },
     {
-      name: "the configured severity applies (the default is warn)",
+      // The tester runs every case set to "error", set to "warn" and not configured (the default,
+      // warn): a rule or an engine that always reports errors, or always warnings, fails.
+      name: "set to error it reports an error; by default a warning",
       code: "SELECT 1",
       errors: [{ line: 1, column: 9, severity: 2 }],
     },

@@ -95,6 +95,41 @@ ruleTester("require-transaction", {
       code: "SELECT '😀';\nINSERT INTO \"Bestellungen_ü\" VALUES (1);\nINSERT INTO \"Bestellungen_ü\" VALUES (2);",
       errors: [{ message: SEVERAL, line: 2, column: 1, endColumn: 40 }],
     },
+    {
+      name: "a string of code cut in two by a COMMIT",
+      filename: "src/db.ts",
+      code: "await db.query(`INSERT INTO a VALUES (1); COMMIT; INSERT INTO a VALUES (2)`);\n",
+      errors: [
+        {
+          messageId: "severalCode",
+          message: "2 writes in this string commit in 2 separate transactions: a failure in the last one leaves 1 of them applied",
+          line: 1,
+          column: 17,
+          endColumn: 41,
+        },
+      ],
+    },
+    {
+      name: "a Prisma migration (one query) cut in two by a COMMIT",
+      filename: "test/fixtures/migration-tools/prisma-6/prisma/migrations/20990101000000_case/migration.sql",
+      code: "INSERT INTO a VALUES (1);\nCOMMIT;\nINSERT INTO a VALUES (2);\n",
+      errors: [
+        {
+          messageId: "severalUnit",
+          message:
+            "2 writes in this migration commit in 2 separate transactions (Prisma Migrate 6.19.3 sends it as one query, and the transaction commands in it cut that in parts): a failure in the last part leaves 1 of them applied",
+          line: 1,
+          column: 1,
+          endColumn: 25,
+        },
+      ],
+    },
+    {
+      name: "sqitch runs a deploy script statement by statement: the help says so",
+      filename: "test/fixtures/migration-tools/sqitch/deploy/case.sql",
+      code: "INSERT INTO a VALUES (1);\nINSERT INTO a VALUES (2);\n",
+      errors: [{ messageId: "several", line: 1, column: 1, endColumn: 25, help: "sqitch runs this file statement by statement: wrap the writes in BEGIN; … COMMIT;" }],
+    },
   ],
 });
 

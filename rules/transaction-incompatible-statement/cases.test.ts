@@ -253,6 +253,67 @@ ruleTester("transaction-incompatible-statement", {
       code: "SELECT 'ß😀';\r\nBEGIN;\r\nCREATE INDEX CONCURRENTLY \"índice\" ON t (a);\r\nCOMMIT;\r\n",
       errors: [{ messageId: "inBlock", line: 3, column: 1, endColumn: 44 }],
     },
+    {
+      name: "several statements in one string of code: one implicit transaction",
+      filename: "src/db.ts",
+      code: "await db.query(`CREATE INDEX CONCURRENTLY a_x ON a (x); UPDATE a SET x = 1 WHERE id = 1`);\n",
+      errors: [
+        {
+          messageId: "inImplicit",
+          message: "CREATE INDEX CONCURRENTLY cannot run inside a transaction block: a string of several statements runs as one implicit transaction",
+          line: 1,
+          column: 17,
+          endColumn: 55,
+          help: "send it as a query of its own (in a migration: a migration of its own)",
+        },
+      ],
+    },
+    {
+      name: "Prisma Migrate 6 sends a migration as one query",
+      filename: "test/fixtures/migration-tools/prisma-6/prisma/migrations/20990101000000_case/migration.sql",
+      code: "CREATE TABLE a (x int);\nCREATE INDEX CONCURRENTLY a_x ON a (x);\n",
+      errors: [
+        {
+          messageId: "inToolImplicit",
+          message:
+            "CREATE INDEX CONCURRENTLY cannot run inside a transaction block: Prisma Migrate 6.19.3 sends this migration as one query, and PostgreSQL runs several statements sent together as one implicit transaction",
+          line: 2,
+          column: 1,
+          endColumn: 39,
+          help: /^with Prisma Migrate 6\.19\.3: give the statement a migration of its own/,
+        },
+      ],
+    },
+    {
+      name: "dbmate's transaction:false still sends the section as one query",
+      filename: "test/fixtures/migration-tools/dbmate/db/migrations/20990101000000_case.sql",
+      code: "-- migrate:up transaction:false\nCREATE TABLE b (x int);\nCREATE INDEX CONCURRENTLY b_x ON b (x);\n\n-- migrate:down\nDROP TABLE b;\n",
+      errors: [
+        {
+          messageId: "inToolImplicitOptOut",
+          message:
+            "CREATE INDEX CONCURRENTLY cannot run inside a transaction block: even with -- migrate:up transaction:false, dbmate 2.26.0 sends this migrate:up section as one query, and PostgreSQL runs several statements sent together as one implicit transaction",
+          line: 3,
+          column: 1,
+          endColumn: 39,
+          help: /^with dbmate 2\.26\.0: give the statement a section of its own/,
+        },
+      ],
+    },
+    {
+      name: "Flyway refuses a migration that mixes it with other statements",
+      filename: "test/fixtures/migration-tools/flyway/src/main/resources/db/migration/V9__case.sql",
+      code: "CREATE TABLE c (x int);\nCREATE INDEX CONCURRENTLY c_x ON c (x);\n",
+      errors: [
+        {
+          messageId: "flywayMixed",
+          line: 2,
+          column: 1,
+          endColumn: 39,
+          help: /^with Flyway: move the statement to a migration of its own/,
+        },
+      ],
+    },
   ],
 });
 

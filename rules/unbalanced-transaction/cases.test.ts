@@ -217,6 +217,21 @@ ruleTester("unbalanced-transaction", {
       code: "SELECT 'naïve 😀';\nBEGIN;\nINSERT INTO t VALUES ('ü');",
       errors: [{ messageId: "unclosed", line: 2, column: 1, endColumn: 6 }],
     },
+    {
+      name: "BEGIN and COMMIT in a section dbmate wraps: the help names the tool's opt-out",
+      filename: "test/fixtures/migration-tools/dbmate/db/migrations/20990101000000_case.sql",
+      code: "-- migrate:up\nBEGIN;\nCREATE TABLE b (x int);\nCOMMIT;\n\n-- migrate:down\nDROP TABLE b;\n",
+      errors: [
+        {
+          messageId: "nestedAssumed",
+          line: 2,
+          column: 1,
+          endColumn: 6,
+          help: "leave transaction control to dbmate 2.26.0, or run the file without its transaction (-- migrate:up transaction:false) if it must manage its own",
+        },
+        { messageId: "endsAssumed", line: 4, column: 1, endColumn: 7 },
+      ],
+    },
   ],
 });
 

@@ -115,12 +115,13 @@ async function lintFileOrThrow(file: SourceFile, config: Config, options: LintFi
     );
   }
   let result: LintedFile;
+  const project = options.project ? { project: options.project } : {};
   if (read.text === null) result = lintText("", config, { filePath: file.path, notices: read.notices, noRules: true });
   else {
     if (fileKind(file.path) !== "text") await loadParser();
     // Only a file read from disk is fixed (staged blobs and standard input are not written back).
     const fixer = options.fix && !file.bytes && original ? new ByteFixer(original, read.text) : null;
-    result = lintText(read.text, config, { filePath: file.path, notices: read.notices, fix: fixer !== null, ...(fixer ? { applyFixes: fixer.apply } : {}) });
+    result = lintText(read.text, config, { filePath: file.path, notices: read.notices, fix: fixer !== null, ...(fixer ? { applyFixes: fixer.apply } : {}), ...project });
     delete result.output; // the text; what is written is `fixed`, made from the bytes
     if (fixer) {
       const fixed = fixer.output();

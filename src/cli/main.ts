@@ -19,6 +19,7 @@ import type { CliIO, LintedFile, LintFilesOptions, SourceFile } from "./types.js
 import { DEFAULT_CACHE_LOCATION } from "./cache-location.js";
 import type { Concurrency } from "./pool.js";
 import { builtin, builtinRules as rules } from "../../rules/index.js";
+import { diskView, projectOf } from "../run-model/index.js";
 import { fsPath } from "../util/file-names.js";
 import { replaceFileContent, WriteRefused, type ReadStamp } from "../util/write.js";
 import { VERSION } from "../version.js";
@@ -167,7 +168,9 @@ async function run(argv: string[], io: CliIO): Promise<number> {
     else if (/^\d+$/.test(c) && Number(c) >= 1) concurrency = Number(c);
     else throw new UsageError(`--concurrency takes a number ≥ 1, "auto" or "off" (got "${c}")`);
   }
-  const lintOptions = { cwd: io.cwd, fix: opts.fix ?? false, maxFileSize, concurrency };
+  // The project around the files (manifests, lockfiles, migration folders), read once for this run.
+  const project = projectOf(diskView());
+  const lintOptions = { cwd: io.cwd, fix: opts.fix ?? false, maxFileSize, concurrency, project };
   // Which files a folder walk picks up; the git sources use the same choice.
   const include = isWalked;
   const isIgnored = (f: string) => config.isIgnored(f);

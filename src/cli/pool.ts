@@ -57,11 +57,14 @@ export async function lintInParallel(
 
   const { Worker } = await import("node:worker_threads"); // only runs that use threads pay for it
   const workers: Promise<void>[] = [];
+  // A worker reads the project files itself (the index is not sent: it holds functions); workers
+  // live for this run only, so what they read is this run's.
+  const { project: _project, ...workerOptions } = options;
   for (let w = 0; w < threads - 1; w++) {
     workers.push(
       new Promise<void>((resolve, reject) => {
         const worker = new Worker(new URL("./worker.js", import.meta.url), {
-          workerData: { config: config.serialize(), options },
+          workerData: { config: config.serialize(), options: workerOptions },
         });
         let current = -1;
         const feed = () => {

@@ -1,5 +1,6 @@
 /** Types the command line's modules share. */
 import type { FileResult } from "../engine/types.js";
+import type { ProjectIndex } from "../run-model/index.js";
 import type { ReadStamp } from "../util/write.js";
 
 /** The command's world: where it runs, where it writes, what it reads. Tests pass their own. */
@@ -30,6 +31,8 @@ export interface LintFilesOptions {
   maxFileSize: number;
   /** Return the hash of the exact bytes linted in `contentHash` (for --cache). */
   hash?: boolean;
+  /** The project files read for this run (see `LintTextOptions.project`); not sent to worker threads, which read their own. */
+  project?: ProjectIndex;
 }
 
 /**

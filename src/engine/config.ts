@@ -3,7 +3,7 @@
  * working directory upwards (or given with --config). Every key and value is checked; anything
  * unknown or malformed is a ConfigError naming it (the CLI exits 2), never silently ignored.
  */
-import { existsSync, readFileSync } from "node:fs";
+import { existsSync, readFileSync, statSync } from "node:fs";
 import path from "node:path";
 import { pathToFileURL } from "node:url";
 import type { RuleSet } from "./rule-set.js";
@@ -458,7 +458,10 @@ async function readConfigFile(file: string, packageJson: boolean): Promise<UserC
     return json as UserConfig;
   }
   try {
-    const mod = (await import(pathToFileURL(file).href)) as { default?: unknown };
+    // The file's time and size in the URL: loading the config again in the same process (the CLI's
+    // main called twice, an editor) reads the file as it is now, not as the module cache kept it.
+    const st = statSync(file);
+    const mod = (await import(`${pathToFileURL(file).href}?mtime=${st.mtimeMs}&size=${st.size}`)) as { default?: unknown };
     const value = mod.default;
     if (value === undefined) throw new ConfigError(`${name}: has no default export`);
     return value as UserConfig;

@@ -10,7 +10,7 @@ import type { SharedSettings } from "../engine/rule.js";
 import type { RuleRun } from "../engine/run-rules.js";
 import type { EditFix, FileNotice, FileResult } from "../engine/types.js";
 import { extract, fileKind } from "../extract/index.js";
-import { isMigrationRun } from "../run-model/index.js";
+import { isMigrationRun, type ProjectIndex } from "../run-model/index.js";
 import type { TextKind } from "../secrets/credentials.js";
 import { LineIndex } from "../sql/text.js";
 import { applyFixes } from "./fixes.js";
@@ -30,6 +30,13 @@ export interface LintTextOptions {
    * edit back to the file's bytes; returning the text unchanged ends the fixing there.
    */
   applyFixes?: (text: string, fixes: EditFix[]) => string;
+  /**
+   * Where the run model reads the project around the file (package.json, lockfiles, migration
+   * folders). Default: the disk, read once for the whole process. A caller that runs more than once
+   * (the CLI's `main`, called again in one process) passes one per run, so a run never sees what
+   * the disk held during an earlier one.
+   */
+  project?: ProjectIndex;
 }
 
 /** Lints one file's text. The SQL parser must already be loaded (see `loadParser`). */
@@ -74,6 +81,7 @@ function lintOnce(text: string, config: Config, options: LintTextOptions): FileR
       ...(migrationTool ? { migrationTool } : {}),
       lineOf,
       embedded: config.embedded,
+      ...(options.project ? { project: options.project } : {}),
     });
     notices.push(...(documents.notices ?? []));
     // Migration-safety rules are on by default in files detected as migrations.
