@@ -11,12 +11,14 @@ import { applyDirectives, parseDirectives, type DirectiveComment, type Directive
 import { FileSecrets, Redactor } from "./masking.js";
 import { formatMessage, type Rule, type Severity, type SharedSettings } from "./rule.js";
 import type { RuleSet } from "./rule-set.js";
-import { runRules, type FileDocuments, type Pending, type RuleRun } from "./run-rules.js";
+import { runRules, type Pending, type RuleRun } from "./run-rules.js";
+import type { FileDocuments } from "./documents.js";
 import { countMessages, recount } from "./counts.js";
 import { type Diagnostic, type EditFix, type FileNotice, type FileResult, type Location } from "./types.js";
 
 export { mergeRanges } from "../secrets/mask.js";
-export { runRules, type FileDocuments, type Pending, type RuleRun, type SqlPart } from "./run-rules.js";
+export { runRules, type Pending, type RuleRun } from "./run-rules.js";
+export type { FileDocuments, SqlPart } from "./documents.js";
 export type { FileNotice } from "./types.js";
 
 /** A file as the engine takes it: its text and its documents. */

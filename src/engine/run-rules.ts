@@ -4,8 +4,9 @@
  * of which statement types, which DO and function bodies), then hands every rule what it subscribed
  * to, in document order. A rule that throws is reported once and sits out the rest of the file.
  */
-import { isPlain, Statement, type DocumentItem, type SqlDocument } from "../sql/document.js";
+import { isPlain, Statement } from "../sql/document.js";
 import { executedNodes, statementWords } from "../sql/statements.js";
+import type { FileDocuments, SqlPart } from "./documents.js";
 import type { TextDocument } from "../secrets/text-document.js";
 import type { FileSecrets } from "./masking.js";
 import type { NodeContext, ReportDescriptor, Rule, RuleContext, RuleListeners, SharedSettings } from "./rule.js";
@@ -15,28 +16,6 @@ export interface RuleRun {
   rule: Rule;
   options: unknown;
   severity: 1 | 2;
-}
-
-/** A SQL document of a file, and how its offsets map to the file's. */
-export interface SqlPart {
-  doc: SqlDocument;
-  /**
-   * Maps a document offset to an offset of the host file; with `end`, the exclusive end of a
-   * range (they differ where an embedded string's pieces join: `'…' + '…'`, `${sql`…`}`).
-   */
-  toHost(offset: number, end?: boolean): number;
-  /**
-   * The document's events, already produced (the ESLint plugin runs each rule on its own over the
-   * same parsed statements); default: `doc.events()`, lexed and parsed as the rules read them.
-   */
-  events?: readonly (Statement | DocumentItem)[];
-}
-
-/** The documents of one file, as the extractor builds them. */
-export interface FileDocuments {
-  sql: SqlPart[];
-  /** The text document (the whole file), for text rules; null when none runs. */
-  text: TextDocument | null;
 }
 
 /** What a rule reported, in document offsets, with how to place it in the file. */

@@ -14,9 +14,9 @@ import { commentBody, isDirectiveComment } from "../sql/document.js";
 import { directiveText } from "../directives/words.js";
 import { textComments } from "./text-comments.js";
 import type { FileNotice } from "../engine/types.js";
-import type { SqlPart } from "../engine/run-rules.js";
+import type { SqlPart } from "../engine/documents.js";
 
-export type { SqlPart } from "../engine/run-rules.js";
+export type { SqlPart } from "../engine/documents.js";
 import { extractCode, type CodeSql, type EmbeddedSettings } from "./embedded.js";
 import { CODE_EXTENSIONS, SQL_EXTENSIONS } from "./extensions.js";
 
