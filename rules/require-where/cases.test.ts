@@ -28,6 +28,11 @@ ruleTester("require-where", {
     { name: "TS: a WHERE with a parameter", filename: "case.ts", code: "await pool.query('DELETE FROM orders WHERE id = $1', [id]);" },
     { name: "TS: the WHERE comes from an interpolation", filename: "case.ts", code: "await sql`DELETE FROM orders ${where}`;" },
     { name: "TS: drizzle-style builder", filename: "case.ts", code: "return sql`${withSql}update ${table} set ${setSql}${whereSql}${returningSql}`;" },
+    {
+      name: "TS (slonik): two interpolations compared with each other are not two values; one names a column",
+      filename: "case.ts",
+      code: "await tx.query(sql`\n  delete from ${secrets.table}\n  using ${links.table}\n  where ${secrets.fields.id} = ${links.fields.secretId}\n    and ${secrets.fields.userId} = ${userId}\n`);",
+    },
     { name: "TS: a WHERE in a value placeholder", filename: "case.ts", code: "await sql`UPDATE t SET a = ${a} WHERE ${cond}`;" },
     { name: "TS: a label is not SQL", filename: "case.tsx", code: "const label = 'Delete from cart';" },
     {

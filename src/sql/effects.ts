@@ -244,6 +244,12 @@ function unlinkedFrom(body: PgNode, others: PgNode[], where: PgNode): string | n
       unsure = true;
       break;
     }
+    // Two parameters compared with each other: comparing two values would be pointless, so in SQL
+    // built in code at least one is a name pasted in (slonik's `${a.fields.id} = ${b.fields.id}`).
+    if (t === "A_Expr" && nodeType(b.lexpr as PgNode) === "ParamRef" && nodeType(b.rexpr as PgNode) === "ParamRef") {
+      unsure = true;
+      break;
+    }
     if (t === "ColumnRef") {
       const fields = (b.fields as PgNode[]).map((f) => nodeBody(f).sval as string | undefined);
       if (fields.length < 2 || fields[0] === undefined) {
