@@ -29,9 +29,19 @@ ruleTester("require-where", {
     { name: "TS: the WHERE comes from an interpolation", filename: "case.ts", code: "await sql`DELETE FROM orders ${where}`;" },
     { name: "TS: drizzle-style builder", filename: "case.ts", code: "return sql`${withSql}update ${table} set ${setSql}${whereSql}${returningSql}`;" },
     {
+      name: "TS (slonik): an interpolated table qualifying an interpolated column is a name, and links the tables",
+      filename: "case.ts",
+      code: "await pool.query(sql`\n  update ${table}\n  set ${fields.value} = t.value\n  from (values ${rows}) t (name, value)\n  where ${table}.${fields.name} = t.name\n`);",
+    },
+    {
       name: "TS (slonik): two interpolations compared with each other are not two values; one names a column",
       filename: "case.ts",
       code: "await tx.query(sql`\n  delete from ${secrets.table}\n  using ${links.table}\n  where ${secrets.fields.id} = ${links.fields.secretId}\n    and ${secrets.fields.userId} = ${userId}\n`);",
+    },
+    {
+      name: "TS: sql.identifier() in a join condition is a column of the target",
+      filename: "case.ts",
+      code: "await pool.query(sql`delete from ${sql.identifier(['a'])} using b where ${sql.identifier(['a', 'id'])} = b.id`);",
     },
     { name: "TS: a WHERE in a value placeholder", filename: "case.ts", code: "await sql`UPDATE t SET a = ${a} WHERE ${cond}`;" },
     { name: "TS: a label is not SQL", filename: "case.tsx", code: "const label = 'Delete from cart';" },
@@ -89,6 +99,12 @@ ruleTester("require-where", {
       name: "DELETE … USING without WHERE",
       code: "DELETE FROM orders USING customers;",
       errors: [{ messageId: "missing", line: 1, column: 1 }],
+    },
+    {
+      name: "TS: an interpolated value compared with a column of the other table links nothing",
+      filename: "case.ts",
+      code: "await pool.query(sql`update a set x = 1 from b where b.id = ${id}`);",
+      errors: [{ messageId: "noJoin", message: "UPDATE … FROM b: the WHERE never links a to b, so it changes every row of a", line: 1, column: 22 }],
     },
     {
       name: "UPDATE … FROM whose WHERE never links the tables",

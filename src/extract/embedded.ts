@@ -31,6 +31,7 @@ import { build, piecesOf, type Mode } from "./code/pieces.js";
 import { defaultEmbeddedSettings, findPattern, pathOf } from "./code/settings.js";
 import type { CodeSql, EmbeddedOptions } from "./code/types.js";
 import { loadVisitorKeys, Walker } from "./code/walker.js";
+import { dialectOf, type LibraryFacts } from "./code/libraries.js";
 
 type Node = TSESTree.Node;
 
@@ -46,7 +47,7 @@ export {
   type EmbeddedSettings,
   type NamePattern,
 } from "./code/settings.js";
-export type { CodeComment, CodeSql, EmbeddedOptions, EmbeddedPart, Origin, SkippedString } from "./code/types.js";
+export type { CodeComment, CodeProject, CodeSql, EmbeddedOptions, EmbeddedPart, Origin, SkippedString } from "./code/types.js";
 export { isTestFile, looksMinified, minifiedCode, parseCode, type CodeParse, type MinifiedCode } from "./code/host.js";
 export { mayHoldSql } from "./code/gate.js";
 
@@ -71,22 +72,29 @@ export function extractCode(text: string, filePath: string, options: EmbeddedOpt
 
 /** Extracts the SQL strings of a parsed file (`program` from typescript-estree or ESLint). */
 export function extractFromProgram(program: TSESTree.Program, text: string, options: EmbeddedOptions = {}): CodeSql {
-  const settings = options.settings ?? defaultEmbeddedSettings;
-  const walker = new Walker(options.testFile ? { ...settings, literals: false } : settings, loadVisitorKeys());
-  walker.walk(program);
-  walker.resolveConsts();
-  walker.dropPieceConsts();
-
   const result: CodeSql = { parsed: true, error: null, parts: [], skipped: [], comments: [] };
   // the file directives of SQL scripts work in code comments too, for every string of the file
-  let fileAssumes = options.assumeInTransaction ?? false;
+  let directive: "assume-in-transaction" | "no-transaction" | null = null;
   for (const c of program.comments ?? []) {
     const text = directiveText(c.value, c.type === "Block");
     if (!isDirective(text)) continue;
     result.comments.push({ start: c.range[0], end: c.range[1], block: c.type === "Block", text });
-    const file = fileTransactionDirective(text);
-    if (file) fileAssumes = file === "assume-in-transaction";
+    directive = fileTransactionDirective(text) ?? directive;
   }
+  const fileAssumes = directive ? directive === "assume-in-transaction" : (options.assumeInTransaction ?? false);
+  const settings = options.settings ?? defaultEmbeddedSettings;
+
+  const walker = new Walker(options.testFile ? { ...settings, literals: false } : settings, loadVisitorKeys());
+  walker.walk(program);
+  walker.resolveConsts();
+  walker.dropPieceConsts();
+  const facts: LibraryFacts = {
+    imports: walker.imports,
+    tool: null,
+    toolVersion: null,
+    depends: (name) => options.project?.depends(name) ?? false,
+  };
+
   for (const c of walker.nested) {
     result.skipped.push({ start: c.node.range[0], end: c.node.range[1], origin: c.origin, reason: "nested" });
   }
@@ -106,7 +114,8 @@ export function extractFromProgram(program: TSESTree.Program, text: string, opti
       const head = build(text, pieces, values, values.map(() => "")).text;
       if (!looksLikeSql(head)) continue;
     }
-    const d = decide(text, pieces);
+    const dialect = c.call && c.path ? dialectOf(c.call, c.path, facts) : null;
+    const d = decide(text, pieces, { dialect, perStatement: c.origin !== "literal" });
     if (d.kind !== "sql") {
       const reason = c.origin === "literal" ? "not-sql" : d.kind;
       result.skipped.push({ start: c.node.range[0], end: c.node.range[1], origin: c.origin, reason });
@@ -117,7 +126,13 @@ export function extractFromProgram(program: TSESTree.Program, text: string, opti
       continue;
     }
     const inTransaction = c.inTransaction;
-    const doc = new SqlDocument(d.text, { kind: "embedded", psql: false, assumeInTransaction: fileAssumes || inTransaction, parsed: d.stmts });
+    const doc = new SqlDocument(d.text, {
+      kind: "embedded",
+      psql: false,
+      assumeInTransaction: fileAssumes || inTransaction,
+      ...(d.stmts ? { parsed: d.stmts } : {}),
+      ...(d.parseSource !== d.text ? { parseSource: d.parseSource } : {}),
+    });
     result.parts.push({
       doc,
       toHost: d.toHost,
@@ -127,6 +142,7 @@ export function extractFromProgram(program: TSESTree.Program, text: string, opti
       sink: c.sink,
       inTransaction,
       anchors: c.anchors,
+      library: d.library,
     });
   }
   return result;

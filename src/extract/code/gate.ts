@@ -18,8 +18,10 @@ interface Gate {
 }
 
 const gates = new WeakMap<EmbeddedSettings, Gate>();
-const KEYWORD_AFTER_QUOTE = new RegExp(`['"\`]\\s*(?:${STRONG_KEYWORDS.join("|")})\\s`, "i");
-const UPPER_KEYWORD_AFTER_QUOTE = new RegExp(`['"\`]\\s*(?:${WEAK_KEYWORDS.map((k) => k.toUpperCase()).join("|")})\\s`);
+/** Comments a string may open with before its first keyword (`-- migrate`, `/* why *\/`), bounded. */
+const LEADING_COMMENTS = String.raw`(?:(?:--[^\n]{0,400}\n|/\*[\s\S]{0,400}?\*/)\s*){0,8}`;
+const KEYWORD_AFTER_QUOTE = new RegExp(`['"\`]\\s*${LEADING_COMMENTS}(?:${STRONG_KEYWORDS.join("|")})\\s`, "i");
+const UPPER_KEYWORD_AFTER_QUOTE = new RegExp(`['"\`]\\s*${LEADING_COMMENTS}(?:${WEAK_KEYWORDS.map((k) => k.toUpperCase()).join("|")})\\s`);
 
 function gate(settings: EmbeddedSettings): Gate {
   let g = gates.get(settings);

@@ -13,7 +13,22 @@ type Node = TSESTree.Node;
 export type Piece =
   | { kind: "string" | "template"; start: number; end: number }
   /** An interpolation: host range of `${…}` (or of a `+` operand) and of the expression inside. */
-  | { kind: "expr"; start: number; end: number; exprStart: number; exprEnd: number; numeric: boolean };
+  | { kind: "expr"; start: number; end: number; exprStart: number; exprEnd: number; numeric: boolean; identifier: boolean };
+
+/** Calls that make a quoted name of their argument (`sql.identifier(['t', 'c'])`, `escapeIdentifier(x)`). */
+const IDENTIFIER_CALLS = new Set(["identifier", "ident", "escapeIdentifier", "quoteIdentifier", "quoteIdent"]);
+
+/** An interpolation that is known to be a name: the result of a call that quotes one. */
+function makesIdentifier(e: Node): boolean {
+  const x = unwrap(e);
+  if (x.type !== "CallExpression") return false;
+  const callee = x.callee.type === "MemberExpression" && !x.callee.computed ? x.callee.property : x.callee;
+  return callee.type === "Identifier" && IDENTIFIER_CALLS.has(callee.name);
+}
+
+function exprPiece(start: number, end: number, e: Node): Piece {
+  return { kind: "expr", start, end, exprStart: e.range[0], exprEnd: e.range[1], numeric: isNumeric(e), identifier: makesIdentifier(e) };
+}
 
 /** How interpolated expressions read: SQL-tagged templates inline into tagged hosts, strings into plain ones. */
 export interface PieceContext {
@@ -40,7 +55,7 @@ export function piecesOf(node: Node, ctx: PieceContext, out: Piece[] = [], depth
         const next = content(node.quasis[i + 1]!);
         const inline = depth < 8 ? inlineable(e, ctx) : null;
         if (inline) for (const part of inline) piecesOf(part, ctx, out, depth + 1);
-        else out.push({ kind: "expr", start: end, end: next[0], exprStart: e.range[0], exprEnd: e.range[1], numeric: isNumeric(e) });
+        else out.push(exprPiece(end, next[0], e));
       }
     });
   } else if (node.type === "TaggedTemplateExpression") {
@@ -53,7 +68,7 @@ export function piecesOf(node: Node, ctx: PieceContext, out: Piece[] = [], depth
       }
       const inline = depth < 8 ? inlineable(leaf, ctx) : null;
       if (inline) for (const part of inline) piecesOf(part, ctx, out, depth + 1);
-      else out.push({ kind: "expr", start: leaf.range[0], end: leaf.range[1], exprStart: leaf.range[0], exprEnd: leaf.range[1], numeric: isNumeric(leaf) });
+      else out.push(exprPiece(leaf.range[0], leaf.range[1], leaf));
     }
   }
   return out;
@@ -117,16 +132,21 @@ export interface Built {
   text: string;
   toHost: (offset: number, end?: boolean) => number;
   slots: Slot[];
+  /** Where the text written in the string parts lies in `text`: [start, end) per part, in order. */
+  written: { piece: number; start: number; end: number }[];
 }
 
 export function build(host: string, pieces: Piece[], modes: Mode[], names: string[]): Built {
   const out = new CookedText();
   const slots: Slot[] = [];
+  const written: Built["written"] = [];
   let n = 0;
   let previousExpr = false;
-  for (const p of pieces) {
+  for (const [k, p] of pieces.entries()) {
     if (p.kind !== "expr") {
+      const from = out.length;
       cookInto(out, host, p.start, p.end, p.kind);
+      written.push({ piece: k, start: from, end: out.length });
       previousExpr = previousExpr && p.end === p.start;
       continue;
     }
@@ -144,7 +164,7 @@ export function build(host: string, pieces: Piece[], modes: Mode[], names: strin
   }
   const last = pieces[pieces.length - 1];
   if (last) out.setEnd(last.end);
-  return { ...out.finish(), slots };
+  return { ...out.finish(), slots, written };
 }
 
 /** `${expression}` as an identifier the parser accepts (at most 63 bytes, PostgreSQL's limit). */

@@ -23,6 +23,10 @@ export const DEFAULT_FUNCTIONS = [
   "oneOrNone",
   "manyOrNone",
   "result",
+  // migrations written in code: db-migrate, MikroORM, node-pg-migrate
+  "runSql",
+  "addSql",
+  "pgm.sql",
 ];
 export const DEFAULT_TRANSACTIONS = ["begin", "transaction", "$transaction", "tx", "txIf", "transactional", "transaction().execute"];
 

@@ -19,6 +19,8 @@ export interface EmbeddedPart {
   inTransaction: boolean;
   /** Host offsets of where the string's code starts (the literal, the call, the statement). */
   anchors: number[];
+  /** The query library whose placeholders were read in the string (`knex`, `pg-promise`…), or null. */
+  library: string | null;
 }
 
 export interface SkippedString {
@@ -60,4 +62,12 @@ export interface EmbeddedOptions {
   testFile?: boolean;
   /** The file runs inside a transaction (config `assumeInTransaction`). */
   assumeInTransaction?: boolean;
+  /** The project around the file (its dependencies); asked only when the file may hold SQL. */
+  project?: CodeProject;
+}
+
+/** What the project says about a code file, read only when the file may hold SQL. */
+export interface CodeProject {
+  /** Whether the project (a package.json at or above the file) depends on this npm package. */
+  depends(name: string): boolean;
 }

@@ -7,6 +7,7 @@
 import { createRequire } from "node:module";
 import type { TSESTree } from "@typescript-eslint/typescript-estree";
 import { concatLeaves, isStringish, literalUsedAsValue, patternNames, SCOPE_NODES, unwrap } from "./ast.js";
+import { packageOf } from "./libraries.js";
 import { findPattern, pathOf, WORDY_FUNCTIONS, type EmbeddedSettings } from "./settings.js";
 import type { Origin } from "./types.js";
 
@@ -29,12 +30,16 @@ export interface Candidate {
   anchors: number[];
   /** For function sinks: a lone word is not SQL (pg-promise's `.one('end', …)`). */
   wordy: boolean;
+  /** For function sinks: the call, and its callee's dotted path (see `pathOf`). */
+  call?: TSESTree.CallExpression;
+  path?: string[];
 }
 
 interface PendingConst {
   name: string;
   resolve: Resolver;
   call: TSESTree.CallExpression;
+  path: string[];
   sink: string;
   inTransaction: boolean;
   wordy: boolean;
@@ -133,6 +138,8 @@ export class Walker {
   readonly owned = new Set<Node>();
   private readonly parents: Node[] = [];
   private inTx = 0;
+  /** npm packages the file imports or requires (`knex`, `@mikro-orm/core`). */
+  readonly imports = new Set<string>();
 
   constructor(
     private readonly settings: EmbeddedSettings,
@@ -297,8 +304,14 @@ export class Walker {
         (this.inFragmentPosition(node) ? this.nested : this.candidates).push(c);
         return;
       }
+      case "ImportDeclaration":
+      case "ImportExpression":
+        this.imported(node.source);
+        return;
       case "CallExpression": {
-        const pattern = findPattern(this.settings.functions, pathOf(node.callee));
+        if (node.callee.type === "Identifier" && node.callee.name === "require" && node.arguments[0]) this.imported(node.arguments[0]);
+        const path = pathOf(node.callee);
+        const pattern = findPattern(this.settings.functions, path);
         const first = node.arguments[0];
         if (!pattern || !first) return;
         const segments = pattern.segments;
@@ -315,12 +328,12 @@ export class Walker {
         }
         const inTransaction = this.inTx > 0;
         if (arg.type === "Identifier") {
-          this.pending.push({ name: arg.name, resolve: this.resolver(), call: node, sink: pattern.text, inTransaction, wordy });
+          this.pending.push({ name: arg.name, resolve: this.resolver(), call: node, path, sink: pattern.text, inTransaction, wordy });
           return;
         }
         if (!isStringish(arg)) return;
         this.own(arg);
-        const c: Candidate = { node: arg, resolve: this.resolver(), origin: "function", sink: pattern.text, inTransaction, anchors: this.anchorsFor(arg, node), wordy };
+        const c: Candidate = { node: arg, resolve: this.resolver(), origin: "function", sink: pattern.text, inTransaction, anchors: this.anchorsFor(arg, node), wordy, call: node, path };
         (this.inFragmentPosition(node) ? this.nested : this.candidates).push(c);
         return;
       }
@@ -332,6 +345,13 @@ export class Walker {
       default:
         return;
     }
+  }
+
+  /** Notes the package an import, `import()` or `require()` names. */
+  private imported(source: Node): void {
+    if (source.type !== "Literal" || typeof source.value !== "string") return;
+    const name = packageOf(source.value);
+    if (name) this.imports.add(name);
   }
 
   /** Binds a name in the current scope (`up`: that many scopes further out). */
@@ -412,6 +432,8 @@ export class Walker {
         inTransaction: p.inTransaction,
         anchors: decl === undefined ? [init.range[0]] : [init.range[0], decl],
         wordy: p.wordy,
+        call: p.call,
+        path: p.path,
       });
       this.own(init);
     }

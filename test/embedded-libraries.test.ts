@@ -1,0 +1,190 @@
+/**
+ * SQL in code, as query libraries send it: their placeholders (knex, Sequelize, db-migrate,
+ * MikroORM, pg-promise, node-pg-migrate) read as values or names where the library rewrites them,
+ * the default sinks of migrations written in code, strings that open with a comment, strings of
+ * several statements, and interpolated names.
+ */
+import { suite } from "uvu";
+import * as assert from "uvu/assert";
+import { extractCode, type CodeProject, type CodeSql } from "../src/extract/embedded.js";
+import { Statement } from "../src/sql/document.js";
+import { brief, lint } from "./helpers.js";
+
+const test = suite("embedded SQL: query libraries");
+
+const noProject: CodeProject = { depends: () => false };
+
+function extracted(code: string, project: CodeProject = noProject, file = "src/db.ts"): CodeSql {
+  return extractCode(code, file, { project });
+}
+
+/** For each SQL string read: `library: text` and whether every statement parsed. */
+function reads(code: string, project?: CodeProject): string[] {
+  return extracted(code, project).parts.map((p) => {
+    const statements = [...p.doc.events()].filter((e): e is Statement => e instanceof Statement);
+    const bad = statements.filter((s) => !s.parsed).length;
+    return `${p.library ?? "-"}: ${p.doc.sql.trim()}${bad ? ` (${bad} of ${statements.length} not parsed)` : ""}`;
+  });
+}
+
+function skipped(code: string, project?: CodeProject): string[] {
+  const c = extracted(code, project);
+  return c.skipped.map((s) => `${s.reason}: ${code.slice(s.start, s.end)}`);
+}
+
+function findings(code: string, file = "src/db.ts"): string[] {
+  return brief(lint(code, { filePath: file }).messages);
+}
+
+// --- placeholders --------------------------------------------------------------------------------
+
+test("knex: ? is a value, ?? a name, \\? the jsonb operator; :name and :name: with an object", () => {
+  const code = [
+    'import knex from "knex";',
+    'await knex.raw("update ?? set a = ? where id = ?", ["t", 1, 2]);',
+    'await knex.raw("delete from ?? where ?? = ??", ["t", "a", "b"]);',
+    'await knex.raw("select * from t where data \\\\? ? and x = ?", ["k", 1]);',
+    'await knex.raw("update t set a = :a where b::int = :b and c = :col:", { a: 1, b: 2, col: "c" });',
+    'await knex.schema.raw("alter table t add column c int");',
+  ].join("\n");
+  assert.equal(reads(code), [
+    "knex: update ?? set a = ? where id = ?",
+    "knex: delete from ?? where ?? = ??",
+    "knex: select * from t where data \\? ? and x = ?",
+    "knex: update t set a = :a where b::int = :b and c = :col:",
+    "-: alter table t add column c int",
+  ]);
+  // `?? = ??` compares two names, not a thing with itself; a finding maps to the exact column
+  assert.equal(findings(code), []);
+  assert.equal(findings('import knex from "knex";\nawait knex.raw("update ?? set a = ?", ["t", 1]);'), [
+    "2:17-2:26 require-where UPDATE without WHERE changes every row of ??",
+  ]);
+});
+
+test("knex's placeholders only where knex sends the text: plain pg keeps ? as the jsonb operator", () => {
+  assert.equal(reads("await pool.query(\"select * from t where data ? 'k' and tags ?| array['a'] and x::text = 'y'\");"), [
+    "-: select * from t where data ? 'k' and tags ?| array['a'] and x::text = 'y'",
+  ]);
+  // `raw` is knex's only where knex is in play: imported, the migration tool, or a dependency
+  assert.equal(skipped("await db.raw('select 1 from t where id = ?', [1]);"), ["fragment: 'select 1 from t where id = ?'"]);
+  assert.equal(reads("await db.raw('select 1 from t where id = ?', [1]);", { depends: (p) => p === "knex" }), [
+    "knex: select 1 from t where id = ?",
+  ]);
+  // a file that imports another client does not lean on the project's dependencies
+  assert.equal(skipped("import { sql } from 'drizzle-orm';\nawait sql.raw('id = ?');", { depends: (p) => p === "knex" }), [
+    "fragment: 'id = ?'",
+  ]);
+});
+
+test("Sequelize: replacements and bind parameters only when the call passes them; casts and slices stay", () => {
+  const code = [
+    'await sequelize.query("UPDATE t SET a = :a WHERE id = :id AND b::text = \'x\'", { replacements: { a: 1, id: 2 } });',
+    'await sequelize.query("UPDATE t SET a = ? WHERE id IN (?)", { replacements: [1, [2, 3]] });',
+    'await sequelize.query("UPDATE t SET a = $a WHERE id = $id", { bind: { a: 1, id: 2 } });',
+    "await queryInterface.sequelize.query(\"SELECT * FROM t WHERE data ? 'k' AND arr[1:2] = '{}'\");",
+  ].join("\n");
+  assert.equal(reads(code), [
+    "Sequelize: UPDATE t SET a = :a WHERE id = :id AND b::text = 'x'",
+    "Sequelize: UPDATE t SET a = ? WHERE id IN (?)",
+    "Sequelize: UPDATE t SET a = $a WHERE id = $id",
+    "-: SELECT * FROM t WHERE data ? 'k' AND arr[1:2] = '{}'",
+  ]);
+  // a replacement name not passed is left alone (and so is not read as one)
+  assert.equal(skipped('await sequelize.query("SELECT :other", { replacements: { a: 1 } });'), ['fragment: "SELECT :other"']);
+});
+
+test("db-migrate: ? is a value when runSql is given values, the jsonb operator when not", () => {
+  const code = [
+    "exports.up = function (db, cb) {",
+    "  db.runSql('UPDATE flags SET enabled = ? WHERE name = ?', [true, 'x'], cb);",
+    "  db.runSql(\"SELECT * FROM flags WHERE meta ? 'k'\", cb);",
+    "};",
+  ].join("\n");
+  assert.equal(reads(code), ["db-migrate: UPDATE flags SET enabled = ? WHERE name = ?", "-: SELECT * FROM flags WHERE meta ? 'k'"]);
+});
+
+test("pg-promise: its five variable syntaxes and modifiers, only when values are passed", () => {
+  const code = [
+    'import pgp from "pg-promise";',
+    "await db.none('UPDATE ${table:name} SET name = ${name} WHERE id = $(id) AND k = $<k> AND l = $[l] AND m = $/m/', { table: 't', name: 'a', id: 1, k: 2, l: 3, m: 4 });",
+    "await db.none('DELETE FROM $1~ WHERE a = $2 AND b IN ($3:csv)', ['t', 1, [2, 3]]);",
+    "await db.any('SELECT ${cols:raw} FROM t WHERE x = ${x^}', { cols: 'a, b', x: 1 });",
+  ].join("\n");
+  assert.equal(reads(code), [
+    "pg-promise: UPDATE ${table:name} SET name = ${name} WHERE id = $(id) AND k = $<k> AND l = $[l] AND m = $/m/",
+    "pg-promise: DELETE FROM $1~ WHERE a = $2 AND b IN ($3:csv)",
+    "pg-promise: SELECT ${cols:raw} FROM t WHERE x = ${x^}",
+  ]);
+  // raw text that ends up a clause (`DELETE FROM t ${where:raw}`) is a fragment, as `${where}` is
+  assert.equal(skipped("import pgp from 'pg-promise';\nawait db.none('DELETE FROM t $<where:raw>', { where: '' });"), [
+    "fragment: 'DELETE FROM t $<where:raw>'",
+  ]);
+  // without values pg-promise sends the text as written
+  assert.equal(skipped("import pgp from 'pg-promise';\nawait db.none('DELETE FROM t WHERE id = ${id}');"), ["fragment: 'DELETE FROM t WHERE id = ${id}'"]);
+});
+
+test("MikroORM and node-pg-migrate: this.addSql's ? and ??, pgm.sql's {name}", () => {
+  const code = [
+    'import { Migration } from "@mikro-orm/migrations";',
+    "export class Migration1 extends Migration {",
+    "  async up() {",
+    "    this.addSql('update ?? set a = ? where id = 1', ['t', 2]);",
+    "  }",
+    "}",
+    "exports.up = (pgm) => {",
+    "  pgm.sql('UPDATE {table} SET a = {value} WHERE id = 1', { table: 't', value: 2 });",
+    "};",
+  ].join("\n");
+  assert.equal(reads(code), ["MikroORM: update ?? set a = ? where id = 1", "node-pg-migrate: UPDATE {table} SET a = {value} WHERE id = 1"]);
+});
+
+// --- sinks, comments, statements ------------------------------------------------------------------
+
+test("default sinks: runSql, addSql, pgm.sql, knex.schema.raw, sequelize.query, queryRunner.query", () => {
+  const calls: [string, string][] = [
+    ["db.runSql('DELETE FROM t', cb)", "runSql"],
+    ["this.addSql('DELETE FROM t')", "addSql"],
+    ["pgm.sql('DELETE FROM t')", "pgm.sql"],
+    ["knex.schema.raw('DELETE FROM t')", "raw"],
+    ["sequelize.query('DELETE FROM t')", "query"],
+    ["queryInterface.sequelize.query('DELETE FROM t')", "query"],
+    ["queryRunner.query('DELETE FROM t')", "query"],
+  ];
+  for (const [call, sink] of calls) {
+    assert.equal(
+      extracted(`await ${call};`).parts.map((p) => `${p.origin} ${p.sink}`),
+      [`function ${sink}`],
+      call,
+    );
+  }
+  // a lone word handed to one of them is not SQL, nor is a sink's name on its own a reason to read
+  assert.equal(extracted("pgm.sql('x');\nawait db.runSql(name, cb);").parts, []);
+});
+
+test("a string that opens with a -- or /* */ comment is SQL, in a file with no other hint", () => {
+  const code = "exports.up = function (db, cb) {\n  db.runSql(`\n    -- flags get a description\n    /* see #12 */ ALTER TABLE flags ADD COLUMN description text;\n  `, cb);\n};\n";
+  assert.equal(reads(code), ["-: -- flags get a description\n    /* see #12 */ ALTER TABLE flags ADD COLUMN description text;"]);
+  // a plain literal too (no sink): it is read when it starts with a keyword after its comments
+  assert.equal(reads("const q = `-- purge\nDELETE FROM sessions WHERE expires < now()`;\n"), ["-: -- purge\nDELETE FROM sessions WHERE expires < now()"]);
+});
+
+test("a string of several statements: one that does not parse hides nothing else", () => {
+  const code = "await db.runSql(`\n  UPDATE t SET a = 1;\n  ALTER TABLE t ADD COLUMN IF NOT EXISTS;\n  DELETE FROM sessions;\n`, cb);\n";
+  assert.equal(reads(code), ["-: UPDATE t SET a = 1;\n  ALTER TABLE t ADD COLUMN IF NOT EXISTS;\n  DELETE FROM sessions; (1 of 3 not parsed)"]);
+  // the others are linted; the broken one is not reported (in code, only nesting limits are)
+  assert.equal(findings(code), ["2:3-2:11 require-where UPDATE without WHERE changes every row of t", "4:3-4:23 require-where DELETE without WHERE removes every row of sessions"]);
+  // a plain literal (no sink) must still parse whole to be taken for SQL
+  assert.equal(reads("const q = 'UPDATE t SET a = 1; SELEC 2';"), []);
+});
+
+// --- interpolated names ---------------------------------------------------------------------------
+
+test("an interpolation that qualifies a name, or is a quoted name, reads as a name", () => {
+  const code = "await pool.query(sql`update ${table} set a = 1 where ${table}.${fields.id} = 1 and ${schema}.t.x = ${sql.identifier(['y'])}`);";
+  assert.equal(
+    extracted(code).parts.map((p) => p.doc.sql),
+    ['update "${table}" set a = 1 where "${table}"."${fields.id}" = 1 and "${schema}".t.x = "${sql.identifier([\'y\'])}"'],
+  );
+});
+
+test.run();
