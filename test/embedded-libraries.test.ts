@@ -2,17 +2,22 @@
  * SQL in code, as query libraries send it: their placeholders (knex, Sequelize, db-migrate,
  * MikroORM, pg-promise, node-pg-migrate) read as values or names where the library rewrites them,
  * the default sinks of migrations written in code, strings that open with a comment, strings of
- * several statements, and interpolated names.
+ * several statements, interpolated names, and code migrations linted with their tool's transaction.
  */
 import { suite } from "uvu";
 import * as assert from "uvu/assert";
+import { readFileSync } from "node:fs";
+import path from "node:path";
+import { Config } from "../src/engine/config.js";
+import { lintText } from "../src/engine/linter.js";
 import { extractCode, type CodeProject, type CodeSql } from "../src/extract/embedded.js";
 import { Statement } from "../src/sql/document.js";
-import { brief, lint } from "./helpers.js";
+import { brief, lint, root, tempDir } from "./helpers.js";
+import { builtin } from "../rules/index.js";
 
 const test = suite("embedded SQL: query libraries");
 
-const noProject: CodeProject = { depends: () => false };
+const noProject: CodeProject = { runModel: () => null, depends: () => false };
 
 function extracted(code: string, project: CodeProject = noProject, file = "src/db.ts"): CodeSql {
   return extractCode(code, file, { project });
@@ -67,11 +72,11 @@ test("knex's placeholders only where knex sends the text: plain pg keeps ? as th
   ]);
   // `raw` is knex's only where knex is in play: imported, the migration tool, or a dependency
   assert.equal(skipped("await db.raw('select 1 from t where id = ?', [1]);"), ["fragment: 'select 1 from t where id = ?'"]);
-  assert.equal(reads("await db.raw('select 1 from t where id = ?', [1]);", { depends: (p) => p === "knex" }), [
+  assert.equal(reads("await db.raw('select 1 from t where id = ?', [1]);", { runModel: () => null, depends: (p) => p === "knex" }), [
     "knex: select 1 from t where id = ?",
   ]);
   // a file that imports another client does not lean on the project's dependencies
-  assert.equal(skipped("import { sql } from 'drizzle-orm';\nawait sql.raw('id = ?');", { depends: (p) => p === "knex" }), [
+  assert.equal(skipped("import { sql } from 'drizzle-orm';\nawait sql.raw('id = ?');", { runModel: () => null, depends: (p) => p === "knex" }), [
     "fragment: 'id = ?'",
   ]);
 });
@@ -184,6 +189,64 @@ test("an interpolation that qualifies a name, or is a quoted name, reads as a na
   assert.equal(
     extracted(code).parts.map((p) => p.doc.sql),
     ['update "${table}" set a = 1 where "${table}"."${fields.id}" = 1 and "${schema}".t.x = "${sql.identifier([\'y\'])}"'],
+  );
+});
+
+// --- code migrations, with no configuration -------------------------------------------------------
+
+const fixtures = path.join(root, "test/fixtures/migration-tools");
+const config = new Config({}, root, "test", builtin);
+
+function migration(rel: string): string[] {
+  const file = path.join(fixtures, rel);
+  return lintText(readFileSync(file, "utf8"), config, { filePath: file }).messages.map(
+    (m) => `${m.line}:${m.column} ${m.ruleId} ${m.severity === 2 ? "error" : "warn"} ${m.message}${m.help ? ` | ${m.help}` : ""}`,
+  );
+}
+
+test("TypeORM: CREATE INDEX CONCURRENTLY in its transaction is an error naming TypeORM and its opt-out; transaction = false lifts it", () => {
+  assert.equal(migration("typeorm/src/migrations/1714000000000-CreateTickets.ts"), [
+    '8:30 transaction-incompatible-statement error CREATE INDEX CONCURRENTLY cannot run inside a transaction block, and here it runs inside the transaction TypeORM opens around the migrations it runs (migrationsTransactionMode "all") | with TypeORM 0.3.20: set transaction = false in that migration and run migrations with migrationsTransactionMode "each" (in the default "all" TypeORM refuses a migration that sets it)',
+  ]);
+  assert.equal(migration("typeorm/src/migrations/1714100000000-TicketStatusIndex.ts"), []);
+});
+
+test("knex, node-pg-migrate, MikroORM, Sequelize, db-migrate: each tool's transaction and opt-out", () => {
+  // knex: `export const config = { transaction: false }`; node-pg-migrate: pgm.noTransaction();
+  // MikroORM: isTransactional() returning false; Sequelize: no transaction unless the migration opens one
+  for (const rel of [
+    "knex/migrations/20240502090000_leads_email_index.js",
+    "node-pg-migrate/migrations/1717200000000_samples-unit.js",
+    "mikro-orm/src/migrations/Migration20240702120000.ts",
+    "sequelize/migrations/20240601000000-create-pages.js",
+  ]) {
+    assert.equal(migration(rel), [], rel);
+  }
+  // the same statement inside the tool's transaction is an error that says which
+  const dir = tempDir({
+    "package.json": JSON.stringify({ dependencies: { "db-migrate": "0.11.14", sequelize: "6.37.8" } }),
+    "migrations/20240901000000-flags-index.js": "exports.up = function (db, cb) {\n  db.runSql('CREATE INDEX CONCURRENTLY flags_name_idx ON flags (name)', cb);\n};\n",
+    "migrations/20240902000000-pages.js":
+      "module.exports = {\n  up: async (queryInterface) => {\n    await queryInterface.sequelize.transaction(async (t) => {\n      await queryInterface.sequelize.query('CREATE INDEX CONCURRENTLY pages_x ON pages (x)', { transaction: t });\n    });\n  },\n};\n",
+  });
+  const run = (rel: string) => {
+    const file = path.join(dir, rel);
+    return lintText(readFileSync(file, "utf8"), config, { filePath: file }).messages.map((m) => `${m.line}:${m.column} ${m.message}`);
+  };
+  assert.equal(run("migrations/20240901000000-flags-index.js"), [
+    "2:14 CREATE INDEX CONCURRENTLY cannot run inside a transaction block, and here it runs inside the transaction db-migrate opens around each migration",
+  ]);
+  assert.equal(run("migrations/20240902000000-pages.js"), [
+    "4:45 CREATE INDEX CONCURRENTLY cannot run inside a transaction block, and here it runs inside the transaction this migration opens",
+  ]);
+});
+
+test("a migration string of several statements runs as one query: CONCURRENTLY beside another fails there too", () => {
+  assert.equal(
+    findings("export const config = { transaction: false };\nexports.up = (knex) => knex.raw('SET lock_timeout = 1000; CREATE INDEX CONCURRENTLY i ON t (a)');\n", "migrations/1_x.js").map((l) =>
+      l.replace(/^(\S+ \S+).*$/, "$1"),
+    ),
+    ["2:59-2:95 transaction-incompatible-statement"],
   );
 });
 

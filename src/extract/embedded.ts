@@ -28,10 +28,12 @@ import { mayHoldSql, looksLikeSql } from "./code/gate.js";
 import { isTestFile, minifiedCode, parseCode } from "./code/host.js";
 import { decide } from "./code/judge.js";
 import { build, piecesOf, type Mode } from "./code/pieces.js";
-import { defaultEmbeddedSettings, findPattern, pathOf } from "./code/settings.js";
+import { defaultEmbeddedSettings, findPattern, pathOf, type EmbeddedSettings } from "./code/settings.js";
 import type { CodeSql, EmbeddedOptions } from "./code/types.js";
-import { loadVisitorKeys, Walker } from "./code/walker.js";
+import { loadVisitorKeys, Walker, type Candidate } from "./code/walker.js";
 import { dialectOf, type LibraryFacts } from "./code/libraries.js";
+import { codeDocumentRun } from "../run-model/index.js";
+import type { CodeRunModel, DocumentRun } from "../run-model/types.js";
 
 type Node = TSESTree.Node;
 
@@ -82,7 +84,12 @@ export function extractFromProgram(program: TSESTree.Program, text: string, opti
     directive = fileTransactionDirective(text) ?? directive;
   }
   const fileAssumes = directive ? directive === "assume-in-transaction" : (options.assumeInTransaction ?? false);
-  const settings = options.settings ?? defaultEmbeddedSettings;
+  // A migration written in code: its tool's calls are sinks too, and its transaction is the tool's
+  // (a directive in the file still has the last word).
+  const model = options.project?.runModel() ?? null;
+  const run = model && !directive ? model : null;
+  let settings = options.settings ?? defaultEmbeddedSettings;
+  if (model) settings = withSinks(settings, model.sinks);
 
   const walker = new Walker(options.testFile ? { ...settings, literals: false } : settings, loadVisitorKeys());
   walker.walk(program);
@@ -90,8 +97,8 @@ export function extractFromProgram(program: TSESTree.Program, text: string, opti
   walker.dropPieceConsts();
   const facts: LibraryFacts = {
     imports: walker.imports,
-    tool: null,
-    toolVersion: null,
+    tool: model?.tool ?? null,
+    toolVersion: model?.version ?? null,
     depends: (name) => options.project?.depends(name) ?? false,
   };
 
@@ -129,7 +136,7 @@ export function extractFromProgram(program: TSESTree.Program, text: string, opti
     const doc = new SqlDocument(d.text, {
       kind: "embedded",
       psql: false,
-      assumeInTransaction: fileAssumes || inTransaction,
+      ...(run ? { run: migrationRun(run, c) } : { assumeInTransaction: fileAssumes || inTransaction }),
       ...(d.stmts ? { parsed: d.stmts } : {}),
       ...(d.parseSource !== d.text ? { parseSource: d.parseSource } : {}),
     });
@@ -146,4 +153,39 @@ export function extractFromProgram(program: TSESTree.Program, text: string, opti
     });
   }
   return result;
+}
+
+/** The settings with a migration tool's calls added to the sinks (`queryRunner.query`, `db.runSql`…). */
+function withSinks(settings: EmbeddedSettings, sinks: readonly string[]): EmbeddedSettings {
+  const known = new Set(settings.functions.map((f) => f.text));
+  const extra = sinks.filter((s) => !known.has(s)).map((s) => ({ text: s, segments: s.split(".") }));
+  return extra.length === 0 ? settings : { ...settings, functions: [...settings.functions, ...extra] };
+}
+
+/**
+ * How a string of a code migration runs: inside the tool's transaction when the tool wraps the
+ * migration (or the string runs in a transaction callback of the migration, or a Sequelize call
+ * passes `{ transaction }`), else as one query of its own.
+ */
+function migrationRun(model: CodeRunModel, c: Candidate): DocumentRun {
+  const run = codeDocumentRun(model);
+  const wrapped = model.tool === "sequelize" ? c.inTransaction || passesTransaction(c.call) : run.mode === "wrapped" || c.inTransaction;
+  return { ...run, mode: wrapped ? "wrapped" : "implicit" };
+}
+
+/** A call whose options name a transaction: `query(sql, { transaction: t })`. */
+function passesTransaction(call: TSESTree.CallExpression | undefined): boolean {
+  return (call?.arguments ?? []).some(
+    (a) =>
+      a.type === "ObjectExpression" &&
+      a.properties.some(
+        (p) =>
+          p.type === "Property" &&
+          !p.computed &&
+          p.key.type === "Identifier" &&
+          p.key.name === "transaction" &&
+          !(p.value.type === "Literal" && (p.value.value === null || p.value.value === false)) &&
+          !(p.value.type === "Identifier" && p.value.name === "undefined"),
+      ),
+  );
 }

@@ -6,7 +6,7 @@
 import path from "node:path";
 import type { TSESTree } from "@typescript-eslint/typescript-estree";
 import { SqlDocument, transactionDirective } from "../sql/document.js";
-import { diskProject, documentRun, runModelOf, type ProjectIndex, type RunModel, type ToolId } from "../run-model/index.js";
+import { codeRunModelOf, diskProject, documentRun, runModelOf, type ProjectIndex, type RunModel, type ToolId } from "../run-model/index.js";
 import { LineIndex } from "../sql/text.js";
 import { textDocument, type TextDocument } from "../secrets/text-document.js";
 import type { DirectiveComment } from "../engine/directives.js";
@@ -137,13 +137,14 @@ export function extract(filePath: string, text: string, options: ExtractOptions)
 }
 
 /**
- * What the project says about a code file: the packages it depends on, read when the extractor
- * asks (a file with no SQL never does).
+ * What the project says about a code file: the migration tool that runs it (knex, TypeORM…) and
+ * the packages it depends on, read when the extractor asks (a file with no SQL never does).
  */
-export function codeProject(filePath: string, _text: string, project?: ProjectIndex): CodeProject {
+export function codeProject(filePath: string, text: string, project?: ProjectIndex): CodeProject {
   const index = () => project ?? diskProject();
   const dir = path.dirname(path.resolve(filePath));
   return {
+    runModel: () => codeRunModelOf(filePath, text, { project: index() }),
     depends: (name) => index().npmDependency(dir, name) !== null,
   };
 }

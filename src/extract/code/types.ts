@@ -1,5 +1,6 @@
 /** What the code extractor returns, and its options. */
 import type { SqlDocument } from "../../sql/document.js";
+import type { CodeRunModel } from "../../run-model/types.js";
 import type { MinifiedCode } from "./host.js";
 import type { EmbeddedSettings } from "./settings.js";
 
@@ -62,12 +63,14 @@ export interface EmbeddedOptions {
   testFile?: boolean;
   /** The file runs inside a transaction (config `assumeInTransaction`). */
   assumeInTransaction?: boolean;
-  /** The project around the file (its dependencies); asked only when the file may hold SQL. */
+  /** The project around the file (its migration tool, its dependencies); asked only when the file may hold SQL. */
   project?: CodeProject;
 }
 
 /** What the project says about a code file, read only when the file may hold SQL. */
 export interface CodeProject {
+  /** The file's run model when it is a migration written in code (knex, TypeORM, MikroORM…). */
+  runModel(): CodeRunModel | null;
   /** Whether the project (a package.json at or above the file) depends on this npm package. */
   depends(name: string): boolean;
 }
