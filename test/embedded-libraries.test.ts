@@ -98,6 +98,24 @@ test("Sequelize: replacements and bind parameters only when the call passes them
   assert.equal(skipped('await sequelize.query("SELECT :other", { replacements: { a: 1 } });'), ['fragment: "SELECT :other"']);
 });
 
+test("Sequelize on any receiver: one named for it, or a call that passes replacements", () => {
+  const code = [
+    'await this.sequelizeReadOnly.query("DELETE FROM t WHERE id = :id", { replacements: { id: 1 } });',
+    'await db.query("UPDATE t SET a = ? WHERE id = ?", { replacements: [1, 2], type: "UPDATE" });',
+    'import { Sequelize } from "sequelize";',
+    'await conn.query("DELETE FROM t WHERE id = $id", { bind: { id: 1 } });',
+  ].join("\n");
+  assert.equal(reads(code), [
+    "Sequelize: DELETE FROM t WHERE id = :id",
+    "Sequelize: UPDATE t SET a = ? WHERE id = ?",
+    "Sequelize: DELETE FROM t WHERE id = $id",
+  ]);
+  // `{ bind }` alone is no sign of Sequelize where nothing else says so: the text goes as written
+  assert.equal(skipped('await conn.query("DELETE FROM t WHERE id = $id", { bind: { id: 1 } });'), [
+    'fragment: "DELETE FROM t WHERE id = $id"',
+  ]);
+});
+
 test("db-migrate: ? is a value when runSql is given values, the jsonb operator when not", () => {
   const code = [
     "exports.up = function (db, cb) {",
@@ -141,6 +159,22 @@ test("MikroORM and node-pg-migrate: this.addSql's ? and ??, pgm.sql's {name}", (
     "};",
   ].join("\n");
   assert.equal(reads(code), ["MikroORM: update ?? set a = ? where id = 1", "node-pg-migrate: UPDATE {table} SET a = {value} WHERE id = 1"]);
+});
+
+test("MikroORM's execute: on an entity manager or connection, or given values in a file importing it", () => {
+  const code = [
+    'import { EntityManager } from "@mikro-orm/postgresql";',
+    "await this.manager.execute('update t set a = ? where id = ?', [1, 2]);",
+    "await em.getConnection().execute('delete from t where id = ?', [3]);",
+    "await store.execute('delete from t where id = ?', [4]);",
+  ].join("\n");
+  assert.equal(reads(code), [
+    "MikroORM: update t set a = ? where id = ?",
+    "MikroORM: delete from t where id = ?",
+    "MikroORM: delete from t where id = ?",
+  ]);
+  // without MikroORM in the file or the project, `execute` sends the text as written
+  assert.equal(skipped("await this.manager.execute('delete from t where id = ?', [4]);"), ["fragment: 'delete from t where id = ?'"]);
 });
 
 // --- sinks, comments, statements ------------------------------------------------------------------

@@ -86,7 +86,7 @@ export function dialectOf(call: TSESTree.CallExpression, path: string[], facts: 
     case "addSql":
     case "execute":
       // MikroORM up to 6 formats `?` and `??` and hands the text to knex, which turns every `?` into `$n`
-      if (method === "execute" && !(uses("mikro-orm") && (receiver[0] === "this" || receiver.some((r) => r === "em" || r.endsWith("connection"))))) return null;
+      if (method === "execute" && !mikroOrmExecute(receiver, second, facts, uses("mikro-orm"))) return null;
       if (method === "addSql" && !uses("mikro-orm") && !receiver.includes("this")) return null;
       return { library: "MikroORM", question: "always", doubleQuestion: true, certain: mikroKnex };
     case "sql":
@@ -94,9 +94,30 @@ export function dialectOf(call: TSESTree.CallExpression, path: string[], facts: 
     default:
       break;
   }
-  if (method === "query" && (receiver.includes("sequelize") || facts.tool === "sequelize")) return sequelize(second);
+  // Sequelize: a receiver named for it (`sequelize`, `this.sequelizeReadOnly`), its migrations, or
+  // options only Sequelize takes (`{ replacements }`, or `{ bind }` where Sequelize is in play)
+  if (
+    method === "query" &&
+    (receiver.some((r) => r.includes("sequelize")) ||
+      facts.tool === "sequelize" ||
+      (second && property(second, "replacements") !== undefined) ||
+      (second && property(second, "bind") !== undefined && uses("sequelize")))
+  ) {
+    return sequelize(second);
+  }
   if (PG_PROMISE_METHODS.has(method) && uses("pg-promise")) return pgPromise(second);
   return null;
+}
+
+/**
+ * MikroORM's `execute(sql, params)` on `this` (a migration), an entity manager or a connection;
+ * in a file that imports MikroORM, any `execute` given values (`manager.execute(sql, [id])`).
+ */
+function mikroOrmExecute(receiver: string[], params: Node | undefined, facts: LibraryFacts, inPlay: boolean): boolean {
+  if (!inPlay) return false;
+  if (receiver[0] === "this" || receiver.some((r) => r === "em" || r.endsWith("manager") || r.endsWith("connection"))) return true;
+  const imported = PACKAGES["mikro-orm"].some((p) => facts.imports.has(p));
+  return imported && params !== undefined;
 }
 
 function atLeastMajor(version: string | null, major: number): boolean {
