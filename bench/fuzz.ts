@@ -37,7 +37,7 @@ import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { main } from "../src/cli/main.js";
 import { loadConfig } from "../src/engine/config.js";
-import { applyFixes, lintText } from "../src/engine/linter.js";
+import { applyFixes, lintText } from "../src/lint/lint-text.js";
 import type { EditFix } from "../src/engine/types.js";
 import { loadParser } from "../src/sql/parser.js";
 import { decodeUtf8 } from "../src/sql/text.js";

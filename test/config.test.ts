@@ -3,7 +3,7 @@ import path from "node:path";
 import { suite } from "uvu";
 import * as assert from "uvu/assert";
 import { Config, ConfigError, loadConfig, parseRuleFlag } from "../src/engine/config.js";
-import { lintText } from "../src/engine/linter.js";
+import { lintText } from "../src/lint/lint-text.js";
 import { cli, tempDir } from "./helpers.js";
 import { builtin } from "../rules/index.js";
 

@@ -9,7 +9,7 @@ import path from "node:path";
 import { suite } from "uvu";
 import * as assert from "uvu/assert";
 import { Config } from "../src/engine/config.js";
-import { lintText } from "../src/engine/linter.js";
+import { lintText } from "../src/lint/lint-text.js";
 import { runModelOf, codeRunModelOf, codeDocumentRun, explainRunModel, resolveRunModel } from "../src/run-model/index.js";
 import { runRule } from "./document-runner.js";
 import { root } from "./helpers.js";

@@ -5,7 +5,7 @@
  */
 import { suite } from "uvu";
 import * as assert from "uvu/assert";
-import { lintText } from "../src/engine/linter.js";
+import { lintText } from "../src/lint/lint-text.js";
 import { Config } from "../src/engine/config.js";
 import { sqlDocuments } from "../src/extract/index.js";
 import { lex } from "../src/sql/lexer.js";

@@ -263,7 +263,8 @@ function funcName(call: PgNode | undefined): string {
 
 /**
  * The text of a document range as written, comments left out and whitespace collapsed: what a
- * message quotes. `doc.comments` holds every comment up to the statement being checked.
+ * message quotes, credentials masked (`doc.quote`). `doc.comments` holds every comment up to the
+ * statement being checked.
  */
 export function written(doc: SqlDocument, from: number, to: number, max: number): string {
   let out = "";
@@ -279,10 +280,10 @@ export function written(doc: SqlDocument, from: number, to: number, max: number)
   }
   for (let i = lo; i < comments.length && comments[i]!.start < to; i++) {
     const c = comments[i]!;
-    out += doc.sql.slice(at, Math.max(at, c.start)) + " ";
+    out += doc.quote(at, Math.max(at, c.start)) + " ";
     at = Math.max(at, Math.min(c.end, to));
   }
-  out += doc.sql.slice(at, to);
+  out += doc.quote(at, to);
   return excerpt(out, max);
 }
 

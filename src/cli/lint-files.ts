@@ -4,8 +4,9 @@
  * the CLI turns files into results, so every source (paths, git index, stdin) shares it.
  */
 import type { Config } from "../engine/config.js";
-import { lintText } from "../engine/linter.js";
-import type { FileResult } from "../engine/types.js";
+import { lintText } from "../lint/lint-text.js";
+import { countMessages, recount } from "../engine/counts.js";
+import type { Diagnostic, FileResult } from "../engine/types.js";
 import { fileKind } from "../extract/index.js";
 import { decodeSource, overLimit, readSource, type ReadResult } from "../sources/files.js";
 import { isStackOverflow, loadParser } from "../sql/parser.js";
@@ -79,15 +80,8 @@ export function failedFile(file: SourceFile, e: unknown): LintedFile {
   const message = deep
     ? "nested too deeply to analyse (sqlguard ran out of stack); the file was not linted"
     : `internal error while linting this file: ${reason}; the file was not linted — please report this at https://github.com/sqlguard/sqlguard/issues`;
-  return {
-    filePath: file.path,
-    messages: [{ ruleId: null, severity: 2, message, line: 1, column: 1, endLine: 1, endColumn: 1, start: 0, end: 0, fatal: true, ...(deep ? {} : { internal: true }) }],
-    errorCount: 1,
-    warningCount: 0,
-    fixableErrorCount: 0,
-    fixableWarningCount: 0,
-    lines: {},
-  };
+  const messages: Diagnostic[] = [{ ruleId: null, severity: 2, message, line: 1, column: 1, endLine: 1, endColumn: 1, start: 0, end: 0, fatal: true, ...(deep ? {} : { internal: true }) }];
+  return { filePath: file.path, messages, ...countMessages(messages), lines: {} };
 }
 
 async function lintFileOrThrow(file: SourceFile, config: Config, options: LintFilesOptions): Promise<LintedFile> {
@@ -148,5 +142,5 @@ function addError(result: FileResult, text: string, offset: number, message: str
   const m = { ruleId: null, severity: 2 as const, message, line: at.line, column: at.column, endLine: at.line, endColumn: at.column, start: offset, end: offset };
   const i = result.messages.findIndex((x) => x.start > offset);
   result.messages.splice(i < 0 ? result.messages.length : i, 0, m);
-  result.errorCount++;
+  recount(result);
 }

@@ -7,8 +7,9 @@ import { promises as fs } from "node:fs";
 import path from "node:path";
 import { parseArgs } from "node:util";
 import { ConfigError, loadConfig, parseRuleFlag, parseSize, type Config, type RuleSetting } from "../engine/config.js";
+import { recount } from "../engine/counts.js";
 import type { FileResult } from "../engine/types.js";
-import { isWalked } from "../extract/index.js";
+import { isWalked } from "../extract/extensions.js";
 import { FORMATS, loadReporter } from "../report/load.js";
 import { expandPaths, readStdin, UsageError } from "../sources/files.js";
 import type { StagedFile } from "../sources/git.js";
@@ -204,7 +205,7 @@ async function run(argv: string[], io: CliIO): Promise<number> {
             start: 0,
             end: 0,
           });
-          r.errorCount++;
+          recount(r);
         }
         delete r.fixed;
         delete r.stamp;
@@ -236,8 +237,7 @@ async function run(argv: string[], io: CliIO): Promise<number> {
   if (opts.quiet) {
     for (const r of results) {
       r.messages = r.messages.filter((m) => m.severity === 2);
-      r.warningCount = 0;
-      r.fixableWarningCount = 0;
+      recount(r);
     }
   }
 

@@ -7,6 +7,7 @@
 import { isPlain, Statement, type DocumentItem, type SqlDocument } from "../sql/document.js";
 import { executedNodes, statementWords } from "../sql/statements.js";
 import type { TextDocument } from "../secrets/text-document.js";
+import type { FileSecrets } from "./masking.js";
 import type { NodeContext, ReportDescriptor, Rule, RuleContext, RuleListeners, SharedSettings } from "./rule.js";
 
 /** A rule to run over a file's documents: its options and its configured severity. */
@@ -56,11 +57,23 @@ export function subscribedTypes(listeners: RuleListeners): string[] {
   return Object.keys(listeners).filter((k) => !EVENTS.has(k) && typeof (listeners as Record<string, unknown>)[k] === "function");
 }
 
-export function runRules(runs: Iterable<RuleRun>, documents: FileDocuments, settings: SharedSettings): { pending: Pending[]; internal: string[] } {
+/**
+ * Runs rules over a file's documents. Each SQL document gets the file's credentials first
+ * (`secrets`), so that rules quote masked text (see masking.ts).
+ */
+export function runRules(
+  runs: Iterable<RuleRun>,
+  documents: FileDocuments,
+  settings: SharedSettings,
+  secrets?: FileSecrets,
+): { pending: Pending[]; internal: string[] } {
   const pending: Pending[] = [];
   const internal: string[] = [];
   const list = [...runs];
-  for (const part of documents.sql) runSqlRules(settings, part, list, pending, internal);
+  for (const part of documents.sql) {
+    secrets?.attach(part);
+    runSqlRules(settings, part, list, pending, internal);
+  }
   if (documents.text) runTextRules(settings, documents.text, list, pending, internal);
   return { pending, internal };
 }

@@ -20,7 +20,7 @@ export type { SqlPart } from "../engine/run-rules.js";
 import { extractCode, type CodeProject, type CodeSql, type EmbeddedSettings } from "./embedded.js";
 import { CODE_EXTENSIONS, SQL_EXTENSIONS } from "./extensions.js";
 
-export { SQL_EXTENSIONS } from "./extensions.js";
+export { isWalked } from "./extensions.js";
 
 export type FileKind = "sql" | "code" | "text";
 
@@ -29,32 +29,6 @@ export function fileKind(filePath: string): FileKind {
   if ((SQL_EXTENSIONS as readonly string[]).includes(ext)) return "sql";
   if ((CODE_EXTENSIONS as readonly string[]).includes(ext)) return "code";
   return "text";
-}
-
-/**
- * The text files a directory walk lints, beyond SQL: code (SQL strings, connection strings),
- * configuration and docs where connection strings get committed. Files named on the command line
- * are linted whatever their type (text rules only for unknown types); this list is only for walks.
- */
-export const WALKED_EXTENSIONS: readonly string[] = [
-  ...SQL_EXTENSIONS,
-  ...CODE_EXTENSIONS,
-  // environment and configuration
-  ".env", ".yml", ".yaml", ".json", ".toml", ".properties", ".ini", ".conf",
-  // shell, containers, docs
-  ".sh", ".bash", ".zsh", ".dockerfile", ".md", ".markdown",
-];
-
-/** Generated lockfiles: JSON/YAML, large, and never hold a connection string. */
-const NOT_WALKED = new Set(["package-lock.json", "npm-shrinkwrap.json", "pnpm-lock.yaml", "composer.lock"]);
-
-/** Whether a directory walk includes this file: `WALKED_EXTENSIONS`, `.env*`, `Dockerfile`, `Dockerfile.*`. */
-export function isWalked(filePath: string): boolean {
-  const base = path.basename(filePath).toLowerCase();
-  if (NOT_WALKED.has(base)) return false;
-  if (base.startsWith(".env")) return true; // .env, .env.production, .env.local, .envrc
-  if (base === "dockerfile" || base.startsWith("dockerfile.") || base === "containerfile") return true;
-  return WALKED_EXTENSIONS.includes(path.extname(base));
 }
 
 export interface Extraction {

@@ -14,7 +14,7 @@ import { codeRunModel } from "./code-file.js";
 import { detectSqlTool, sqlRunModel } from "./sql-file.js";
 import { TOOLS } from "./tools.js";
 import { transactionDirective } from "../sql/document.js";
-import { TOOL_IDS, type CodeRunModel, type DocumentRun, type RunModel, type RunUnit, type ToolId } from "./types.js";
+import type { CodeRunModel, DocumentRun, RunModel, RunUnit, ToolId } from "./types.js";
 
 export * from "./types.js";
 export { TOOLS, type ToolInfo } from "./tools.js";
@@ -43,10 +43,6 @@ export function diskProject(): ProjectIndex {
 /** A project index over a view (tests give one in memory). */
 export function projectOf(view: ProjectView): ProjectIndex {
   return new ProjectIndex(view);
-}
-
-export function isToolId(v: unknown): v is ToolId {
-  return typeof v === "string" && (TOOL_IDS as readonly string[]).includes(v);
 }
 
 /** The run model of a SQL file. `file` is resolved against the working directory. */
@@ -141,6 +137,16 @@ export function codeDocumentRun(model: CodeRunModel): DocumentRun {
     apart: [],
     source: "detected",
   };
+}
+
+/**
+ * Whether a document is part of a migration: a migration tool runs it, or the config
+ * (`assumeInTransaction`) or a file directive says a migration runner does. Migration-safety rules
+ * are on by default there.
+ */
+export function isMigrationRun(run: DocumentRun): boolean {
+  if (run.tool !== null) return TOOLS[run.tool].kind === "migration";
+  return run.source === "directive" || run.source === "assume-config";
 }
 
 function unitWord(tool: ToolId | null, unit: RunUnit): string {

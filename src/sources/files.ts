@@ -6,7 +6,7 @@
 import { promises as fs, existsSync, lstatSync, readFileSync, statSync, type Stats } from "node:fs";
 import path from "node:path";
 import { decodeUtf8, describeBinary, isTextWithStrayNuls, looksBinary } from "../sql/text.js";
-import type { FileNotice } from "../engine/linter.js";
+import type { FileNotice } from "../engine/types.js";
 import { decodeName, fsPath } from "../util/file-names.js";
 import { ignore, picomatch, type Ignore } from "../util/lazy-deps.js";
 import { posix, relativeWithin } from "../util/paths.js";

@@ -27,7 +27,7 @@ export interface RefusalOptions {
 }
 
 /** The boolean value of a DefElem (`WITH (connect = false)`, `(CONCURRENTLY)`); absent → `true`. */
-function defBool(d: PgNode | undefined): boolean | undefined {
+export function defBool(d: PgNode | undefined): boolean | undefined {
   if (!d) return undefined;
   const arg = d.arg as PgNode | undefined;
   if (!arg) return true;
@@ -45,7 +45,7 @@ function defBool(d: PgNode | undefined): boolean | undefined {
   return true;
 }
 
-function option(list: unknown, name: string): PgNode | undefined {
+export function option(list: unknown, name: string): PgNode | undefined {
   return defElems(list).find((d) => d.defname === name);
 }
 

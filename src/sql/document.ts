@@ -1,7 +1,8 @@
 /**
  * A parsed SQL document: what every rule reads. One lexer pass splits the text, each
- * statement is parsed once, and every statement knows its range, AST, kind and transaction
- * state. AST locations are UTF-8 byte offsets of the text the parser saw; `offsetOf` turns
+ * statement is parsed once (one of a common shape whose type no rule subscribes to is only
+ * checked, its tree built if asked for), and every statement knows its range, AST, kind and
+ * transaction state. AST locations are UTF-8 byte offsets of the text the parser saw; `offsetOf` turns
  * them into offsets of the document (and the engine maps those to the host file).
  */
 import { classify, defElems, nodeBody, nodeType, txAction, walk, type StatementKind, type TxAction } from "./classify.js";
@@ -21,6 +22,8 @@ import { refusalOf } from "./block-rules.js";
 import { LineIndex, Utf8Offsets } from "./text.js";
 import { directiveText, fileTransactionDirective, isDirective } from "../directives/words.js";
 import type { Break, DocumentRun, ParamStyle, TxMode } from "../run-model/types.js";
+import { findCredentials } from "../secrets/credentials.js";
+import { maskView, SENTINEL } from "../secrets/mask.js";
 
 export type DocumentKind = "script" | "embedded";
 
@@ -75,11 +78,12 @@ export function isNestingError(error: StatementError | null): boolean {
 }
 
 /**
- * Statements of one of the common shapes the parser checked without building a tree (a SELECT that
- * selects into nothing, an INSERT with no WITH, a CREATE TABLE that is not AS, an EXPLAIN that does
- * not run its query…): known to touch no rows through UPDATE or DELETE, to control no transaction,
- * and to be neither refused by nor need a transaction block. `nodeType` and `kind` come from their
- * keywords, and `node` builds the tree on first use. The front-end's business: rules never ask.
+ * Statements of one of the common shapes the parser checked without building a tree, because no
+ * rule subscribes to their type (a SELECT that selects into nothing, an INSERT with no WITH, a
+ * CREATE TABLE that is not AS, an EXPLAIN that does not run its query…): known to run no statement
+ * but themselves (see `executedNodes`), to control no transaction, and to be neither refused by nor
+ * need a transaction block. `nodeType` and `kind` come from their keywords, and `node` builds the
+ * tree on first use. The front-end's business: rules never ask.
  */
 const PLAIN_STATEMENTS = new WeakSet<Statement>();
 
@@ -122,7 +126,10 @@ export class Statement {
   parent: Statement | null = null;
   blankLines: number[] = [];
   semicolon = -1;
-  /** How a top-level statement ended: `;`, a psql command that sends it (`\g`…), or the end of the file. */
+  /**
+   * How a top-level statement ended: `;`, a psql command that sends it (`\g`…), a boundary the
+   * tool that runs the file sets (`break`), or the end of the text.
+   */
   terminator: StatementItem["terminator"] = "eof";
   copyFromStdin = false;
   private utf8: Utf8Offsets | null = null;
@@ -168,12 +175,6 @@ export class Statement {
     this.kind = shape.kind;
   }
 
-  /**
-   * The statements inside a DO block or the string body of a function or procedure (SQL or
-   * PL/pgSQL), read on first use: each has `parent` set to this statement, and runs in this
-   * statement's transaction. Empty for other statements and for bodies that do not parse (the
-   * server reports those when the function is created). BEGIN ATOMIC bodies are part of the tree.
-   */
   /** The string body of a DO block or function, and its language (null for other statements). */
   get bodySource(): BodySource | null {
     if (this.source === undefined) this.source = this.parent === null ? bodySource(this) : null;
@@ -185,6 +186,13 @@ export class Statement {
     return this.inner !== null;
   }
 
+  /**
+   * The statements inside a DO block or the string body of a function or procedure (SQL or
+   * PL/pgSQL), read on first use: each has `parent` set to this statement, and runs in this
+   * statement's transaction. Empty for other statements and for bodies that do not parse (the
+   * server reports those when the function is created); a body, or a statement in it, too deeply
+   * nested to analyse is a statement carrying that error. BEGIN ATOMIC bodies are part of the tree.
+   */
   get body(): readonly Statement[] {
     return (this.inner ??= this.parent === null && this.parsed ? safeBodyStatements(this.doc, this) : []);
   }
@@ -192,6 +200,30 @@ export class Statement {
   get text(): string {
     return this.doc.sql.slice(this.start, this.end);
   }
+
+  /** The statement's text as it may be quoted in a message: see `SqlDocument.shown`. */
+  get shown(): string {
+    return this.doc.quote(this.start, this.end);
+  }
+
+  /**
+   * `parseText` as it may be quoted: each unit that comes from a credential of the document is
+   * the sentinel (see `SqlDocument.shown`). Indexes are those of `parseText`.
+   */
+  get shownParseText(): string {
+    if (this.shownParse === null) {
+      const shown = this.doc.shown;
+      if (shown === this.doc.sql || !shown.slice(this.start, this.end).includes(SENTINEL)) this.shownParse = this.parseText;
+      else {
+        let out = "";
+        for (let i = 0; i < this.parseText.length; i++) out += shown[this.mapIndex(i)] === SENTINEL ? SENTINEL : this.parseText[i];
+        this.shownParse = out;
+      }
+    }
+    return this.shownParse;
+  }
+
+  private shownParse: string | null = null;
 
   /** Document offset of an AST location (a UTF-8 byte offset); the statement start when unknown. */
   offsetOf(location: number | undefined | null): number {
@@ -292,8 +324,9 @@ function defaultRun(mode: TxMode, directive: "assume-in-transaction" | "no-trans
 export type DocumentItem = MetaItem | CopyDataItem;
 
 /**
- * A SQL document. Statements are produced lazily by `events()`: each is lexed, parsed once,
- * handed to every rule, and can then be dropped, so memory stays flat however long the file.
+ * A SQL document. Statements are produced lazily by `events()`: each is lexed, parsed (see the
+ * file's head), handed to every rule, and can then be dropped, so memory stays flat however long
+ * the file.
  */
 export class SqlDocument {
   readonly kind: DocumentKind;
@@ -318,6 +351,8 @@ export class SqlDocument {
   readonly comments: Comment[] = [];
   private readonly keepAllComments: boolean;
   private lines: LineIndex | null = null;
+  private credentials: (() => readonly (readonly [number, number])[]) | null = null;
+  private shownText: string | null = null;
 
   constructor(
     /** The SQL text every offset refers to (the whole file for a script). */
@@ -398,6 +433,35 @@ export class SqlDocument {
         yield s;
       }
     }
+  }
+
+  /**
+   * Where the document's credentials are (passwords, tokens: see src/secrets/credentials.ts).
+   * The engine sets it before rules run, with what it found in the host file too; a document
+   * nobody told looks for them in its own text.
+   */
+  setCredentials(ranges: () => readonly (readonly [number, number])[]): void {
+    this.credentials = ranges;
+    this.shownText = null;
+  }
+
+  /**
+   * The text as it may be shown: `sql`, unit for unit, with every unit of a credential replaced
+   * by a sentinel character (so every offset stays valid, and a cut inside a password leaves
+   * sentinels, never a piece of it). The engine turns each run of sentinels into `****`. Rules
+   * build every excerpt and quoted token from it (`quote`), never from `sql`.
+   */
+  get shown(): string {
+    if (this.shownText === null) {
+      const ranges = this.credentials ? this.credentials() : findCredentials(this.sql, "sql");
+      this.shownText = maskView(this.sql, ranges);
+    }
+    return this.shownText;
+  }
+
+  /** `shown` from `start` to `end`: what a message may quote of the document. */
+  quote(start: number, end: number): string {
+    return this.shown.slice(start, end);
   }
 
   /** The 1-based line of a document offset, for messages ("opened by BEGIN on line 3"). */
@@ -670,15 +734,17 @@ function parseItem(doc: SqlDocument, item: StatementItem, trees: ReadonlySet<str
   });
 }
 
-/** End of the psql variable reference starting at `at` (`:name`, `:'name'`, `:"name"`, `:{?name}`). */
+/** What a plain statement's keywords say it is (see `plainShape`). */
 export interface PlainShape {
   nodeType: string;
   kind: StatementKind;
 }
 
 /**
- * Shapes of statement whose tree no rule reads, told from their text: the leading keywords, and no
- * word that could change what the statement does. A word in a string or a comment only makes a
+ * Shapes of statement told from their text (the leading keywords, and no word that could change
+ * what the statement does) whose tree is built only when a rule subscribes to their type or
+ * something asks for it; the front-end's own questions (transaction control, statements refused
+ * in a block) never need it. A word in a string or a comment only makes a
  * statement not plain (parsed in full), never the other way round. Only short texts (no tree deep
  * enough to need `MAX_TREE_DEPTH`'s check) and single statements (no `;`) qualify.
  */

@@ -287,14 +287,14 @@ export function verbRange(stmt: Statement, target: DmlTarget): { start: number; 
   const relEnd = rel + (name ? name[0].length : 0);
   const start = at >= 0 ? stmt.offsetOfIndex(at) : stmt.offsetOfIndex(rel);
   const end = stmt.offsetOfIndex(relEnd);
-  const written = stmt.doc.sql.slice(stmt.offsetOfIndex(rel), end).replace(/\s+/g, "");
+  const written = stmt.doc.quote(stmt.offsetOfIndex(rel), end).replace(/\s+/g, "");
   return { start, end, written: written || target.table };
 }
 
-/** The source text of a WHERE condition (for messages), from its parse text. */
+/** The source text of a WHERE condition (for messages), from its parse text as it may be shown (credentials masked). */
 export function conditionText(stmt: Statement, condition: PgNode): string {
   const r = conditionRange(stmt, condition);
-  return r ? stmt.parseText.slice(r.start, r.end).trim() : "";
+  return r ? stmt.shownParseText.slice(r.start, r.end).trim() : "";
 }
 
 /**

@@ -23,10 +23,6 @@ export function loadParser(): Promise<void> {
   return loading;
 }
 
-export function parserLoaded(): boolean {
-  return pg !== null;
-}
-
 function module(): PgQuery {
   if (!pg) throw new Error("sqlguard: the SQL parser is not loaded; await loadParser() first");
   return pg;
@@ -219,10 +215,6 @@ function skipLiteral(s: string, i: number): number {
 
 function isDigit(c: number): boolean {
   return c >= 48 && c <= 57;
-}
-
-export interface PlpgsqlExpr {
-  query: string;
 }
 
 export type PlpgsqlOutcome =
