@@ -18,6 +18,9 @@ ruleTester("require-where", {
     "TRUNCATE orders;",
     "WITH d AS (DELETE FROM queue WHERE id = 1 RETURNING *) SELECT * FROM d;",
     "UPDATE t SET a = 1 FROM s WHERE a = s.a;",
+    // the WHERE filters the target by itself: only the rows it picks change, whatever FROM holds
+    "WITH delta AS (SELECT 1 AS d) UPDATE bonds SET n = bonds.n + delta.d FROM delta WHERE bonds.bond_index = 7 AND bonds.canonical = true;",
+    "DELETE FROM orders o USING archive a WHERE o.created_at < now() - interval '1 year';",
     { name: "always-true allowed by option", code: "UPDATE t SET a = 1 WHERE true;", options: { alwaysTrue: false } },
     { name: "ignoreTables", code: "DELETE FROM staging_orders;", options: { ignoreTables: ["staging_*"] } },
     { name: "ignoreTables with schema", code: "DELETE FROM etl.tmp_load;", options: { ignoreTables: ["etl.tmp_*"] } },
