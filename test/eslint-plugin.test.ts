@@ -157,9 +157,9 @@ test("settings.sqlguard is checked like the CLI's config: unknown keys and bad v
 });
 
 test("settings.sqlguard.embedded.functions adds a query function", () => {
-  const code = "await runSql('DELETE FROM t');";
-  assert.equal(brief(verify(code, "a.ts", [{ settings: { sqlguard: { embedded: { functions: ["runSql"], literals: false } } } }])), [
-    "1:15-1:28 sqlguard/require-where DELETE without WHERE removes every row of t",
+  const code = "await runQuery('DELETE FROM t');";
+  assert.equal(brief(verify(code, "a.ts", [{ settings: { sqlguard: { embedded: { functions: ["runQuery"], literals: false } } } }])), [
+    "1:17-1:30 sqlguard/require-where DELETE without WHERE removes every row of t",
   ]);
   assert.equal(brief(verify(code, "a.ts", [{ settings: { sqlguard: { embedded: { literals: false } } } }])), []);
 });

@@ -145,4 +145,17 @@ test("one document per unit, each with the file's offsets: goose Up and Down are
   assert.equal(result.messages.filter((m) => m.ruleId === "transaction-incompatible-statement"), []);
 });
 
+test("migration rules are on where a tool, assumeInTransaction or a directive says a migration runner runs the file", () => {
+  const config = new Config({ assumeInTransaction: ["db/**"], overrides: [{ files: ["plain/**"], migrationTool: "none" }] }, root, "test", builtin);
+  const rules = (file: string, text: string) =>
+    lintText(text, config, { filePath: `${root}/${file}` }).messages.map((m) => m.ruleId);
+  const cic = "SET lock_timeout = '5s';\nCREATE INDEX IF NOT EXISTS i ON t (a);\n";
+  assert.equal(rules("db/001.sql", cic), ["require-concurrent-index"]);
+  assert.equal(rules("scripts/001.sql", `-- sqlguard-no-transaction\n${cic}`), ["require-concurrent-index"]);
+  assert.equal(rules("scripts/002.sql", `-- sqlguard-assume-in-transaction\n${cic}`), ["require-concurrent-index"]);
+  // a plain script, and one the config says no tool runs, are not migrations
+  assert.equal(rules("scripts/003.sql", cic), []);
+  assert.equal(rules("plain/001.sql", cic), []);
+});
+
 test.run();

@@ -25,6 +25,17 @@ export function astKey(node: unknown): string {
   return JSON.stringify(node, (key, value: unknown) => (POSITION_KEYS.has(key) ? undefined : value));
 }
 
+/**
+ * A canonical text of what a write does, whatever it returns: the AST without positions and
+ * without its RETURNING clauses. `UPDATE t SET a = 1 WHERE id = 42` and the same with
+ * `RETURNING *` write the same rows.
+ */
+const RETURNING_KEYS = new Set(["returningClause", "returningList"]);
+
+export function writeKey(node: unknown): string {
+  return JSON.stringify(node, (key, value: unknown) => (POSITION_KEYS.has(key) || RETURNING_KEYS.has(key) ? undefined : value));
+}
+
 export interface Effect {
   /** Higher is worse; decides which piece a report talks about. */
   danger: number;

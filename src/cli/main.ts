@@ -48,6 +48,8 @@ Options:
       --changed-since <ref>  lint files changed since the merge base of <ref> and HEAD
                              (committed, uncommitted and new files; deleted ones are skipped)
       --fix                  apply the fixes rules offer and write the files back
+      --print-config <file>  print the configuration applied to <file> as JSON: rules, settings,
+                             and the migration tool that runs it with its transaction model
       --max-warnings <n>     exit 1 when there are more than n warnings
       --max-file-size <size> skip larger files with a message (default: 32MB; 0: no limit)
       --cache                only lint files whose content changed since the last --cache run
@@ -105,6 +107,7 @@ async function run(argv: string[], io: CliIO): Promise<number> {
         staged: { type: "boolean" },
         "changed-since": { type: "string" },
         fix: { type: "boolean" },
+        "print-config": { type: "string" },
         "max-warnings": { type: "string" },
         "max-file-size": { type: "string" },
         cache: { type: "boolean" },
@@ -151,7 +154,22 @@ async function run(argv: string[], io: CliIO): Promise<number> {
     // defineProperty: `--rule __proto__:warn` is a key (an unknown rule), not the object's prototype
     Object.defineProperty(cliRules, id, { value: setting, enumerable: true, writable: true, configurable: true });
   }
+  const printFile = opts["print-config"];
+  if (printFile !== undefined) {
+    const other = parsed.positionals.length > 0 ? "paths" : opts.stdin ? "--stdin" : gitSource ?? (opts.fix ? "--fix" : null);
+    if (other) throw new UsageError(`--print-config takes one file and cannot be combined with ${other}`);
+  }
   const config = await loadConfig({ cwd: io.cwd, ruleSet: builtin, ...(opts.config ? { configFile: opts.config } : {}), cliRules });
+  if (printFile !== undefined) {
+    const { printConfig } = await import("./print-config.js");
+    const json = `${JSON.stringify(await printConfig(printFile, config, io.cwd), null, 2)}\n`;
+    if (opts["output-file"]) {
+      const out = path.resolve(io.cwd, opts["output-file"]);
+      await fs.mkdir(path.dirname(out), { recursive: true });
+      await fs.writeFile(out, json);
+    } else io.stdout(json);
+    return 0;
+  }
   let maxFileSize = config.maxFileSize;
   if (opts["max-file-size"] !== undefined) {
     try {

@@ -6,7 +6,7 @@
 import path from "node:path";
 import type { TSESTree } from "@typescript-eslint/typescript-estree";
 import { SqlDocument, transactionDirective } from "../sql/document.js";
-import { documentRun, runModelOf, type ProjectIndex, type RunModel, type ToolId } from "../run-model/index.js";
+import { codeRunModelOf, diskProject, documentRun, runModelOf, type ProjectIndex, type RunModel, type ToolId } from "../run-model/index.js";
 import { LineIndex } from "../sql/text.js";
 import { textDocument, type TextDocument } from "../secrets/text-document.js";
 import type { DirectiveComment } from "../engine/directives.js";
@@ -17,7 +17,7 @@ import type { FileNotice } from "../engine/types.js";
 import type { SqlPart } from "../engine/documents.js";
 
 export type { SqlPart } from "../engine/documents.js";
-import { extractCode, type CodeSql, type EmbeddedSettings } from "./embedded.js";
+import { extractCode, type CodeProject, type CodeSql, type EmbeddedSettings } from "./embedded.js";
 import { CODE_EXTENSIONS, SQL_EXTENSIONS } from "./extensions.js";
 
 export { isWalked } from "./extensions.js";
@@ -46,7 +46,7 @@ export interface ExtractOptions {
   migrationTool?: ToolId | "none";
   /** A SQL file's run model, already worked out (default: `runModelOf` the file, reading the project on disk). */
   runModel?: RunModel;
-  /** Where the run model reads project files (default: the disk). */
+  /** Where the run model reads project files (default: the disk); for code files, also their dependencies. */
   project?: ProjectIndex;
   /** 1-based line of a host offset. */
   lineOf(offset: number): number;
@@ -86,6 +86,7 @@ export function extract(filePath: string, text: string, options: ExtractOptions)
       ...(options.embedded ? { settings: options.embedded } : {}),
       ...(options.program ? { program: options.program } : {}),
       assumeInTransaction: options.assumeInTransaction,
+      project: codeProject(filePath, text, options.project),
     });
     const extraction: Extraction = {
       sql: code.parts.map((p) => ({ doc: p.doc, toHost: p.toHost })),
@@ -107,6 +108,19 @@ export function extract(filePath: string, text: string, options: ExtractOptions)
     return extraction;
   }
   return { sql: [], text: textDoc, comments: () => textComments(text, options.lineOf, filePath) };
+}
+
+/**
+ * What the project says about a code file: the migration tool that runs it (knex, TypeORM…) and
+ * the packages it depends on, read when the extractor asks (a file with no SQL never does).
+ */
+export function codeProject(filePath: string, text: string, project?: ProjectIndex): CodeProject {
+  const index = () => project ?? diskProject();
+  const dir = path.dirname(path.resolve(filePath));
+  return {
+    runModel: () => codeRunModelOf(filePath, text, { project: index() }),
+    depends: (name) => index().npmDependency(dir, name) !== null,
+  };
 }
 
 /**

@@ -146,7 +146,9 @@ export function codeDocumentRun(model: CodeRunModel): DocumentRun {
  */
 export function isMigrationRun(run: DocumentRun): boolean {
   if (run.tool !== null) return TOOLS[run.tool].kind === "migration";
-  return run.source === "directive" || run.source === "assume-config";
+  // with no tool, the config speaks through `assumeInTransaction` (a wrapped run); its
+  // `migrationTool: "none"` (a run of statements on their own) says the file is a plain script
+  return run.source === "directive" || run.source === "assume-config" || (run.source === "config" && run.mode === "wrapped");
 }
 
 function unitWord(tool: ToolId | null, unit: RunUnit): string {
