@@ -11,6 +11,7 @@ import type { Rule, Severity } from "./rule.js";
 import { show, validate, withDefaults, type JsonSchema } from "./schema.js";
 import { embeddedSchema, resolveEmbedded, type EmbeddedConfig, type EmbeddedSettings } from "../extract/embedded.js";
 import { ignore, picomatch, type Ignore } from "../util/lazy-deps.js";
+import { verifySchema, type VerifyConfig } from "../verify/settings.js";
 
 export class ConfigError extends Error {
   constructor(message: string) {
@@ -34,6 +35,7 @@ export interface UserConfig {
   reportUnusedDirectives?: Severity;
   maxFileSize?: number | string;
   embedded?: EmbeddedConfig;
+  verify?: VerifyConfig;
 }
 
 export const CONFIG_FILES = ["sqlguard.config.json", "sqlguard.config.js", "sqlguard.config.mjs"] as const;
@@ -86,6 +88,7 @@ export const configSchema: JsonSchema = {
       description: 'Larger files are reported and not read: bytes, or a size such as "20MB"; 0 means no limit.',
     },
     embedded: embeddedSchema,
+    verify: verifySchema,
   },
 };
 

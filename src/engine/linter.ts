@@ -28,6 +28,12 @@ export interface LintTextOptions {
    * edit back to the file's bytes; returning the text unchanged ends the fixing there.
    */
   applyFixes?: (text: string, fixes: EditFix[]) => string;
+  /**
+   * Findings measured outside the rules (`sqlguard verify`), in file offsets. When given, no rule
+   * runs: these are the findings, kept where their rule is enabled for the file, at its configured
+   * severity, and directives, masking and counts apply to them as to any finding.
+   */
+  measured?: Pending[];
 }
 
 /**
@@ -93,8 +99,18 @@ function lintOnce(text: string, config: Config, options: LintTextOptions): FileR
     const extraction = extract(filePath, text, { assumeInTransaction: config.assumeInTransaction(filePath), lineOf, embedded: config.embedded });
     notices.push(...(extraction.notices ?? []));
     const settings: SharedSettings = { prodHosts: config.prodHosts, localHosts: config.localHosts, postgresVersion: config.postgresVersion };
-    const runs: RuleRun[] = [...config.rulesFor(filePath).values()].map((r) => ({ rule: r.rule, options: r.options, severity: r.severity === "error" ? 2 : 1 }));
-    ({ pending, internal } = runRules(runs, { sql: extraction.sql, text: extraction.text }, settings));
+    const enabled = config.rulesFor(filePath);
+    if (options.measured) {
+      for (const p of options.measured) {
+        const r = enabled.get(p.rule.id);
+        if (r) pending.push({ ...p, severity: r.severity === "error" ? 2 : 1 });
+      }
+      // The directives of SQL documents are met as their statements are read.
+      if (pending.length > 0) for (const part of extraction.sql) for (const _ of part.doc.events()) void _;
+    } else {
+      const runs: RuleRun[] = [...enabled.values()].map((r) => ({ rule: r.rule, options: r.options, severity: r.severity === "error" ? 2 : 1 }));
+      ({ pending, internal } = runRules(runs, { sql: extraction.sql, text: extraction.text }, settings));
+    }
     comments = extraction.comments();
     // Whatever is shown of the file (messages, code frames) keeps every password out, also those
     // of connection strings nobody reports (a local host, the rule turned off).
@@ -135,8 +151,10 @@ function lintOnce(text: string, config: Config, options: LintTextOptions): FileR
   messages = kept;
   if (config.reportUnusedDirectives !== "off") {
     const severity: 1 | 2 = config.reportUnusedDirectives === "error" ? 2 : 1;
-    for (const p of problems) messages.push({ ruleId: null, severity, message: p.message, ...locate(p.start, p.end), start: p.start, end: p.end });
-    for (const { directive: d, rules } of unused) {
+    if (!options.measured) for (const p of problems) messages.push({ ruleId: null, severity, message: p.message, ...locate(p.start, p.end), start: p.start, end: p.end });
+    // Measured findings only: a directive for a rule that was not run here suppressed nothing, and says nothing.
+    const verified = (id: string) => config.ruleSet.get(id)?.verify === true;
+    for (const { directive: d, rules } of options.measured ? unused.flatMap((u) => (u.rules === null ? [] : [{ ...u, rules: u.rules.filter(verified) }])).filter((u) => u.rules.length > 0) : unused) {
       const what = rules === null ? "no problem" : `no ${rules.join(", ")} problem`;
       messages.push({
         ruleId: null,
