@@ -244,6 +244,11 @@ export interface EmbeddedPart {
   inTransaction: boolean;
   /** Host offsets of where the string's code starts (the literal, the call, the statement). */
   anchors: number[];
+  /**
+   * An interpolation stands for SQL text, not a value: a name (`"${table}"`), a list or a query.
+   * The statement the code sends is not the text here (what `sqlguard verify` must not prepare).
+   */
+  dynamic: boolean;
 }
 
 export interface SkippedString {
@@ -1039,7 +1044,7 @@ function standInName(host: string, p: Extract<Piece, { kind: "expr" }>): string 
 }
 
 type Decision =
-  | { kind: "sql"; text: string; toHost: (offset: number, end?: boolean) => number; stmts: RawStmt[] }
+  | { kind: "sql"; text: string; toHost: (offset: number, end?: boolean) => number; stmts: RawStmt[]; dynamic: boolean }
   | { kind: "fragment" | "empty" };
 
 /**
@@ -1059,7 +1064,7 @@ function decide(host: string, pieces: Piece[]): Decision {
     if (outcome.ok) {
       if (outcome.stmts.length === 0) return { kind: "empty" };
       if (clauseInterpolation(outcome.stmts, built) || gluedAtEnd(built)) return { kind: "fragment" };
-      return { kind: "sql", text: built.text, toHost: built.toHost, stmts: outcome.stmts };
+      return { kind: "sql", text: built.text, toHost: built.toHost, stmts: outcome.stmts, dynamic: built.slots.some((x) => !isValue(built.text, x)) };
     }
     let pick = -1;
     built.slots.forEach((s, k) => {
@@ -1069,6 +1074,14 @@ function decide(host: string, pieces: Piece[]): Decision {
     modes[pick] = NEXT_MODE[modes[pick]!]!;
   }
   return { kind: "fragment" };
+}
+
+/**
+ * Whether an interpolation is sent as a value: read as one, and not written inside a quoted name
+ * (`"${table}"` parses as the name `$1`, but the code puts a table's name there).
+ */
+function isValue(text: string, slot: Slot): boolean {
+  return slot.mode === "value" && text[slot.start - 1] !== '"' && text[slot.end] !== '"';
 }
 
 /**
@@ -1205,6 +1218,7 @@ export function extractFromProgram(program: TSESTree.Program, text: string, opti
       sink: c.sink,
       inTransaction,
       anchors: c.anchors,
+      dynamic: d.dynamic,
     });
   }
   return result;
