@@ -13,6 +13,11 @@ import requireWhere from "./require-where/index.js";
 import syntaxError from "./syntax-error/index.js";
 import transactionIncompatibleStatement from "./transaction-incompatible-statement/index.js";
 import unbalancedTransaction from "./unbalanced-transaction/index.js";
+import verifyLimit from "./verify-limit/index.js";
+import verifyLock from "./verify-lock/index.js";
+import verifyMigrationError from "./verify-migration-error/index.js";
+import verifyQuery from "./verify-query/index.js";
+import verifyRewrite from "./verify-rewrite/index.js";
 
 export const builtinRules: readonly Rule[] = [
   requireWhere,
@@ -23,6 +28,11 @@ export const builtinRules: readonly Rule[] = [
   unbalancedTransaction,
   transactionIncompatibleStatement,
   syntaxError,
+  verifyMigrationError,
+  verifyLock,
+  verifyRewrite,
+  verifyQuery,
+  verifyLimit,
 ];
 
 /** The built-in rules as the engine takes them. */
