@@ -9,7 +9,11 @@ import { fileURLToPath } from "node:url";
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 const dist = path.join(root, "dist");
-const filter = process.argv[2] ? new RegExp(process.argv[2]) : null;
+// --pglite: include the tests that start the real PGlite (npm run test:verify; see test/verify-pglite.ts).
+const args = process.argv.slice(2);
+const pglite = args.includes("--pglite");
+const pattern = args.find((a) => a !== "--pglite");
+const filter = pattern ? new RegExp(pattern) : null;
 
 function find(dir, out = []) {
   for (const name of readdirSync(dir).sort()) {
@@ -42,7 +46,7 @@ function runLane(bucket) {
     const pattern = bucket.map((f) => path.relative(dist, f).replace(/[.*+?^${}()|[\]\\]/g, "\\$&")).map((s) => `^${s}$`).join("|");
     const child = spawn(process.execPath, [path.join(root, "node_modules/uvu/bin.js"), "dist", pattern, "--no-color"], {
       cwd: root,
-      env: { ...process.env, FORCE_COLOR: "0" },
+      env: { ...process.env, FORCE_COLOR: "0", ...(pglite ? { SQLGUARD_VERIFY_TESTS: "1" } : {}) },
       stdio: ["ignore", "pipe", "pipe"],
     });
     let out = "";
