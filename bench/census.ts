@@ -9,7 +9,7 @@
 import { readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { Config } from "../src/engine/config.js";
-import { lintText } from "../src/engine/linter.js";
+import { lintText } from "../src/lint/lint-text.js";
 import { fileKind } from "../src/extract/index.js";
 import { extractCode } from "../src/extract/embedded.js";
 import { expandPaths } from "../src/sources/files.js";

@@ -19,7 +19,7 @@ setFlagsFromString("--liftoff-only"); // as the CLI does
 
 const { loadParser } = await import("../src/sql/parser.js");
 const { SqlDocument, Statement } = await import("../src/sql/document.js");
-const { lintText } = await import("../src/engine/linter.js");
+const { lintText } = await import("../src/lint/lint-text.js");
 const { Config } = await import("../src/engine/config.js");
 const pg = await import("libpg-query");
 await loadParser();

@@ -12,7 +12,7 @@ const gc = (globalThis as { gc?: () => void }).gc;
 if (!gc) throw new Error("run with node --expose-gc");
 const { loadParser } = await import("../src/sql/parser.js");
 const { SqlDocument, Statement } = await import("../src/sql/document.js");
-const { lintText } = await import("../src/engine/linter.js");
+const { lintText } = await import("../src/lint/lint-text.js");
 const { Config } = await import("../src/engine/config.js");
 await loadParser();
 

@@ -13,6 +13,23 @@ import requireWhere from "./require-where/index.js";
 import syntaxError from "./syntax-error/index.js";
 import transactionIncompatibleStatement from "./transaction-incompatible-statement/index.js";
 import unbalancedTransaction from "./unbalanced-transaction/index.js";
+import noAddColumnRewrite from "./no-add-column-rewrite/index.js";
+import requireNotValidForeignKey from "./require-not-valid-foreign-key/index.js";
+import noSetNotNullScan from "./no-set-not-null-scan/index.js";
+import requirePrimaryKeyUsingIndex from "./require-primary-key-using-index/index.js";
+import noAddRequiredColumn from "./no-add-required-column/index.js";
+import noColumnTypeChange from "./no-column-type-change/index.js";
+import requireNotValidConstraint from "./require-not-valid-constraint/index.js";
+import requireUniqueUsingIndex from "./require-unique-using-index/index.js";
+import requireConcurrentIndex from "./require-concurrent-index/index.js";
+import requireConcurrentDropIndex from "./require-concurrent-drop-index/index.js";
+import requireConcurrentDetachPartition from "./require-concurrent-detach-partition/index.js";
+import requireConcurrentReindex from "./require-concurrent-reindex/index.js";
+import requireLockTimeout from "./require-lock-timeout/index.js";
+import requireIdempotentDdl from "./require-idempotent-ddl/index.js";
+import preferRepackConcurrently from "./prefer-repack-concurrently/index.js";
+import noAlterDomainAddConstraint from "./no-alter-domain-add-constraint/index.js";
+import noDomainConstraint from "./no-domain-constraint/index.js";
 import verifyLimit from "./verify-limit/index.js";
 import verifyLock from "./verify-lock/index.js";
 import verifyMigrationError from "./verify-migration-error/index.js";
@@ -28,6 +45,23 @@ export const builtinRules: readonly Rule[] = [
   unbalancedTransaction,
   transactionIncompatibleStatement,
   syntaxError,
+  noAddColumnRewrite,
+  requireNotValidForeignKey,
+  noSetNotNullScan,
+  requirePrimaryKeyUsingIndex,
+  noAddRequiredColumn,
+  noColumnTypeChange,
+  requireNotValidConstraint,
+  requireUniqueUsingIndex,
+  requireConcurrentIndex,
+  requireConcurrentDropIndex,
+  requireConcurrentDetachPartition,
+  requireConcurrentReindex,
+  requireLockTimeout,
+  requireIdempotentDdl,
+  preferRepackConcurrently,
+  noAlterDomainAddConstraint,
+  noDomainConstraint,
   verifyMigrationError,
   verifyLock,
   verifyRewrite,

@@ -1,8 +1,9 @@
-import { writeFileSync } from "node:fs";
+import { readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { suite } from "uvu";
 import * as assert from "uvu/assert";
 import { Config, ConfigError, loadConfig, parseRuleFlag } from "../src/engine/config.js";
+import { lintText } from "../src/lint/lint-text.js";
 import { cli, tempDir } from "./helpers.js";
 import { builtin } from "../rules/index.js";
 
@@ -89,6 +90,31 @@ test("found upwards: json, mjs, package.json; --config; broken JSON is located",
   } catch (e) {
     assert.match((e as Error).message, /sqlguard\.config\.json: not valid JSON: .* at line 2, column 13/);
   }
+});
+
+test("migrationTool per overrides entry: the tool that runs those files, or none; a typo is an error", () => {
+  const c = new Config(
+    {
+      overrides: [
+        { files: ["db/**/*.sql"], migrationTool: "golang-migrate" },
+        { files: ["db/scripts/**"], migrationTool: "none" },
+      ],
+    },
+    "/p",
+    "x",
+    builtin,
+  );
+  assert.is(c.migrationTool("/p/db/001_init.sql"), "golang-migrate");
+  assert.is(c.migrationTool("/p/db/scripts/fix.sql"), "none");
+  assert.is(c.migrationTool("/p/other.sql"), undefined);
+  assert.throws(() => new Config({ overrides: [{ files: ["**"], migrationTool: "gooze" as "goose" }] }, "/p", "x", builtin), /migrationTool/);
+  // the linter applies it: a file of two CONCURRENTLY statements sent as one query
+  const dir = tempDir({ "db/001_idx.sql": "CREATE INDEX CONCURRENTLY a ON t (a);\nCREATE INDEX CONCURRENTLY b ON t (b);\n" });
+  const cfg = new Config({ overrides: [{ files: ["db/**"], migrationTool: "golang-migrate" }] }, dir, "x", builtin);
+  const file = path.join(dir, "db/001_idx.sql");
+  const found = lintText(readFileSync(file, "utf8"), cfg, { filePath: file }).messages.filter((m) => m.ruleId === "transaction-incompatible-statement");
+  assert.equal(found.map((m) => m.line), [1, 2]);
+  assert.match(found[0]!.message, /golang-migrate sends this migration as one query/);
 });
 
 test("the CLI exits 2 with the message on a bad config", () => {

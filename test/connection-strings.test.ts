@@ -159,6 +159,26 @@ test("placeholders", () => {
   for (const p of ["hunter2", "S3cr3t!", "p@ss", "Tr0ub4dor&3", "Pw9", "secret12345", "pwned"]) assert.not.ok(isPlaceholderPassword(p), p);
 });
 
+test("passwords are read whole, however they are written; what only looks like one is not", () => {
+  const secretsOf = (text: string) => slices(text).flatMap((c) => c.secrets);
+  // quotes that do not close the string the value is in, braces, ';', raw '@' and '#'
+  assert.equal(secretsOf(`"Host=db.acme.com;Password=N0t'So-S3cret;Database=app"`), ["N0t'So-S3cret"]);
+  assert.equal(secretsOf("'host=db.acme.com dbname=app password=it''s-S3cret'"), ["it''s-S3cret"]);
+  assert.equal(secretsOf("jdbc:sqlserver://sql.acme.com;user=sa;password={Pa;ss}}W0rd};encrypt=true"), ["Pa;ss}}W0rd"]);
+  assert.equal(secretsOf("postgres://app@db.acme.com/x?password=Str0ng;Secret42&ssl=1"), ["Str0ng;Secret42"]);
+  assert.equal(secretsOf("postgres://app:S3cr@et#Tail99@db.acme.com/x"), ["S3cr@et#Tail99"]);
+  for (const pw of ["2024/Winter", "77?Quiet", "9#Hash"]) assert.equal(secretsOf(`postgres://app:${pw}@db.acme.com/x`), [pw]);
+  assert.equal(secretsOf(String.raw`DB="postgres://app:pa ss\"w@db.acme.com:5432/x"`), [String.raw`pa ss\"w`]);
+  assert.equal(secretsOf("CREATE USER MAPPING FOR a SERVER s /* x */ OPTIONS (user 'a', /* rotated */ password 'Sx-map');"), ["Sx-map"]);
+  assert.equal(secretsOf("host=db.acme.com password='two\nlines'"), ["two\nlines"]);
+  // not passwords: a port and a parameter's e-mail, an '@' in the path of a URI without userinfo
+  assert.equal(slices("postgres://db.acme.com:5432/app?user=me@corp.com x"), [
+    { form: "uri", text: "postgres://db.acme.com:5432/app?user=me@corp.com", hosts: ["db.acme.com=db.acme.com:remote"], secrets: [], finding: "remote" },
+  ]);
+  assert.equal(slices("postgres://localhost:5432/db # ask admin@corp.com")[0]!.secrets, []);
+  assert.equal(slices('url = "postgres://u:pw@localhost"\nemail = "me@corp.com/x"')[0]!.secrets, ["pw"]);
+});
+
 // The quadratic versions of these took minutes; linear ones take milliseconds to a few hundred.
 test("inputs built to be slow are scanned to the end", () => {
   const inputs = [
@@ -173,6 +193,14 @@ test("inputs built to be slow are scanned to the end", () => {
     "OPTIONS (".repeat(20_000),
     "CREATE SERVER s " + "OPTIONS (".repeat(20_000),
     ("word ".repeat(200) + "Server = x\n").repeat(200),
+    // passwords read whole (issue 14): '@' after '@', quotes that do not close, braces, ';'
+    "postgres://u:" + "@a ".repeat(30_000),
+    "postgres://u:p" + "'@a/".repeat(30_000),
+    "postgres://u:p'x ".repeat(30_000),
+    "Host=x;Password=" + "a'".repeat(30_000),
+    "jdbc:sqlserver://h;password={" + "a;".repeat(30_000),
+    "postgres://h/x?password=" + "a;b=".repeat(20_000),
+    "host=x password=''" + "\\''".repeat(30_000),
   ];
   // (no timing here: a backtracking blow-up would show as a suite far over its time budget)
   for (const text of inputs) {

@@ -1,7 +1,8 @@
 /**
- * Runs one rule over a SqlDocument built by hand — for documents the extractors do not make
- * (SQL sent by code, with options the extractor would choose) — through the engine's own rule
- * runner. Returns `line:column-endLine:endColumn message` strings (positions in the document).
+ * Runs one rule over a SqlDocument built by hand, with the options a test chooses (a document
+ * kind, a run model, assumeInTransaction) instead of those an extractor would work out from a
+ * host file, through the engine's own rule runner (no directives, severities or masking).
+ * Returns `line:column-endLine:endColumn message` strings (positions in the document).
  */
 import "./helpers.js"; // loads the parser
 import { formatMessage } from "../src/engine/rule.js";

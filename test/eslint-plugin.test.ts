@@ -54,6 +54,7 @@ test("the recommended config: every rule at its default severity, TS through @ty
   assert.ok(Array.isArray(recommended));
   const seen = new Map<string, unknown>();
   for (const c of recommended) for (const [id, v] of Object.entries(c.rules ?? {})) seen.set(id, v);
+  // migration rules are on too: like the CLI, they report only in files detected as migrations
   for (const r of rules) assert.is(seen.get(`sqlguard/${r.id}`), r.defaultSeverity, r.id);
   const sqlConfig = recommended.find((c) => c.language === "sqlguard/sql")!;
   assert.equal(sqlConfig.files, ["**/*.sql", "**/*.psql", "**/*.pgsql"]);
@@ -178,6 +179,15 @@ test("settings.sqlguard.assumeInTransaction reads code the same way (SQL in a mi
 });
 
 // --- secrets ------------------------------------------------------------------------------------------
+
+test("migration rules report in files detected as migrations, as in the CLI, and nowhere else", () => {
+  const sql = "-- +goose Up\nCREATE INDEX orders_customer ON orders (customer_id);\n";
+  const ids = (messages: Linter.LintMessage[]) => messages.map((m) => m.ruleId);
+  // a goose migration (its annotation says so): the index is built with a lock that blocks writes
+  assert.ok(ids(verify(sql, "db/migrations/00001_orders.sql")).includes("sqlguard/require-concurrent-index"));
+  // the same statement in a script nobody runs as a migration
+  assert.not.ok(ids(verify(sql.replace("-- +goose Up\n", ""), "scripts/report.sql")).includes("sqlguard/require-concurrent-index"));
+});
 
 test("no message, suggestion or fix carries a password, in code or in SQL", () => {
   const secrets = ["hunter22", "s3cretpw", "Passw0rd!x"];

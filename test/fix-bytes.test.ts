@@ -9,7 +9,7 @@ import fc from "fast-check";
 import { suite } from "uvu";
 import * as assert from "uvu/assert";
 import { ByteFixer, ByteOffsets, step } from "../src/cli/fix-bytes.js";
-import { applyFixes } from "../src/engine/linter.js";
+import { applyFixes } from "../src/lint/lint-text.js";
 import type { EditFix } from "../src/engine/types.js";
 import { decodeUtf8 } from "../src/sql/text.js";
 import { tempDir } from "./helpers.js";

@@ -5,7 +5,7 @@ import os from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { Config, type UserConfig } from "../src/engine/config.js";
-import { lintText } from "../src/engine/linter.js";
+import { lintText } from "../src/lint/lint-text.js";
 import type { Diagnostic, FileResult } from "../src/engine/types.js";
 import { loadParser } from "../src/sql/parser.js";
 import { builtin } from "../rules/index.js";

@@ -8,7 +8,7 @@ import fc from "fast-check";
 import { suite } from "uvu";
 import * as assert from "uvu/assert";
 import { Config } from "../src/engine/config.js";
-import { lintText } from "../src/engine/linter.js";
+import { lintText } from "../src/lint/lint-text.js";
 import { lex } from "../src/sql/lexer.js";
 import { LineIndex } from "../src/sql/text.js";
 import { root } from "./helpers.js";

@@ -6,7 +6,7 @@ import path from "node:path";
 import { suite } from "uvu";
 import * as assert from "uvu/assert";
 import { Config, type RuleSetting } from "../src/engine/config.js";
-import { lintText } from "../src/engine/linter.js";
+import { lintText } from "../src/lint/lint-text.js";
 import { builtin, builtinRules as rules } from "../rules/index.js";
 import { root } from "./helpers.js";
 
@@ -18,8 +18,8 @@ export interface ValidCase {
   assumeInTransaction?: boolean;
   /** The case is expected not to parse (other rules' syntax errors are not an error here). */
   syntaxErrors?: boolean;
-  /** Project-wide settings from the config (`prodHosts`, `localHosts`). */
-  settings?: { prodHosts?: string[]; localHosts?: string[] };
+  /** Project-wide settings from the config (`prodHosts`, `localHosts`, `postgresVersion`). */
+  settings?: { prodHosts?: string[]; localHosts?: string[]; postgresVersion?: number };
 }
 
 export interface ExpectedError {

@@ -36,7 +36,8 @@ if (files.length === 0) {
   process.exit(1);
 }
 
-// Slow files (child processes, real git repositories) go in their own lane so both cores work.
+// The files are dealt in turn to one lane per core (at most 4; TEST_LANES sets it), each lane one
+// uvu process, so both cores work.
 const lanes = Math.max(1, Math.min(files.length, Number(process.env.TEST_LANES) || Math.min(availableParallelism(), 4)));
 const buckets = Array.from({ length: lanes }, () => []);
 files.forEach((f, i) => buckets[i % lanes].push(f));

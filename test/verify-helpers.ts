@@ -4,7 +4,7 @@
  */
 import path from "node:path";
 import { Config, type UserConfig } from "../src/engine/config.js";
-import { lintText } from "../src/engine/linter.js";
+import { lintText } from "../src/lint/lint-text.js";
 import type { FileResult } from "../src/engine/types.js";
 import type { VerifyEvent } from "../src/verify/events.js";
 import { pendingOf } from "../src/verify/findings.js";

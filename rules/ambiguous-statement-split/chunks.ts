@@ -106,12 +106,22 @@ export function failsOnItsOwn(node: PgNode, isVariable: (location: number) => bo
   }
 }
 
-function selectFails(body: PgNode, isVariable: (location: number) => boolean): boolean {
-  if (body.op && body.op !== "SETOP_NONE") {
-    const l = body.larg as PgNode | undefined;
-    const r = body.rarg as PgNode | undefined;
-    return (!!l && selectFails(l, isVariable)) || (!!r && selectFails(r, isVariable));
+function selectFails(top: PgNode, isVariable: (location: number) => boolean): boolean {
+  // UNION of UNION of UNION… (3,000 of them fit in a tree): a stack, not recursion
+  const stack = [top];
+  while (stack.length > 0) {
+    const body = stack.pop()!;
+    if (body.op && body.op !== "SETOP_NONE") {
+      if (body.rarg) stack.push(body.rarg as PgNode);
+      if (body.larg) stack.push(body.larg as PgNode);
+      continue;
+    }
+    if (simpleSelectFails(body, isVariable)) return true;
   }
+  return false;
+}
+
+function simpleSelectFails(body: PgNode, isVariable: (location: number) => boolean): boolean {
   if (body.valuesLists) return false;
   const from = body.fromClause as PgNode[] | undefined;
   const scope = new Set<string>();
@@ -131,7 +141,10 @@ function addTarget(rv: PgNode | undefined, scope: Set<string>): boolean {
 
 /** Adds the names a FROM list makes visible; false when an item is too unusual to be sure. */
 function scopeNames(items: PgNode[], scope: Set<string>): boolean {
-  for (const item of items) {
+  // JOIN of JOIN of JOIN…: a stack, not recursion
+  const stack = [...items].reverse();
+  while (stack.length > 0) {
+    const item = stack.pop()!;
     const t = nodeType(item);
     const b = nodeBody(item);
     const alias = (b.alias as PgNode | undefined)?.aliasname as string | undefined;
@@ -139,7 +152,8 @@ function scopeNames(items: PgNode[], scope: Set<string>): boolean {
     if (t === "RangeVar") {
       if (!addTarget(b, scope)) return false;
     } else if (t === "JoinExpr") {
-      if (!scopeNames([b.larg as PgNode, b.rarg as PgNode].filter(Boolean), scope)) return false;
+      if (b.rarg) stack.push(b.rarg as PgNode);
+      if (b.larg) stack.push(b.larg as PgNode);
     } else if (t === "RangeFunction") {
       if (alias) continue;
       const fns = b.functions as PgNode[] | undefined;
@@ -160,34 +174,32 @@ function scopeNames(items: PgNode[], scope: Set<string>): boolean {
  * (`hasFrom` false) any reference fails; otherwise a qualifier that names no visible table does.
  */
 function refsFail(exprs: unknown[], scope: Set<string>, hasFrom: boolean, isVariable: (location: number) => boolean): boolean {
-  let fails = false;
-  const visit = (n: unknown): void => {
-    if (fails || !n || typeof n !== "object") return;
+  // Only whether some reference fails counts, not which: the order of the scan does not matter.
+  const stack: unknown[] = [...exprs];
+  while (stack.length > 0) {
+    const n = stack.pop();
+    if (!n || typeof n !== "object") continue;
     if (Array.isArray(n)) {
-      for (const x of n) visit(x);
-      return;
+      for (const x of n) stack.push(x);
+      continue;
     }
     const t = nodeType(n as PgNode);
-    if (t === "SubLink") return;
+    if (t === "SubLink") continue;
     if (t === "ColumnRef") {
       const b = nodeBody(n as PgNode);
-      if (typeof b.location === "number" && isVariable(b.location)) return;
+      if (typeof b.location === "number" && isVariable(b.location)) continue;
       const fields = (b.fields as PgNode[] | undefined) ?? [];
-      if (!hasFrom) {
-        fails = true;
-        return;
-      }
+      if (!hasFrom) return true;
       if (fields.length >= 2) {
         const q = nodeBody(fields[fields.length - 2]).sval as string | undefined;
-        if (typeof q === "string" && !scope.has(q)) fails = true;
+        if (typeof q === "string" && !scope.has(q)) return true;
       }
-      return;
+      continue;
     }
     const b = nodeBody(n as PgNode);
-    for (const k in b) visit(b[k]);
-  };
-  for (const e of exprs) visit(e);
-  return fails;
+    for (const k in b) stack.push(b[k]);
+  }
+  return false;
 }
 
 // --- what the piece does ---
@@ -240,7 +252,8 @@ function funcName(call: PgNode | undefined): string {
 
 /**
  * The text of a document range as written, comments left out and whitespace collapsed: what a
- * message quotes. `doc.comments` holds every comment up to the statement being checked.
+ * message quotes, credentials masked (`doc.quote`). `doc.comments` holds every comment up to the
+ * statement being checked.
  */
 export function written(doc: SqlDocument, from: number, to: number, max: number): string {
   let out = "";
@@ -256,10 +269,10 @@ export function written(doc: SqlDocument, from: number, to: number, max: number)
   }
   for (let i = lo; i < comments.length && comments[i]!.start < to; i++) {
     const c = comments[i]!;
-    out += doc.sql.slice(at, Math.max(at, c.start)) + " ";
+    out += doc.quote(at, Math.max(at, c.start)) + " ";
     at = Math.max(at, Math.min(c.end, to));
   }
-  out += doc.sql.slice(at, to);
+  out += doc.quote(at, to);
   return excerpt(out, max);
 }
 

@@ -1,6 +1,7 @@
 import { defineRule, options, type Related, type Suggestion } from "../../src/engine/rule.js";
 import type { Statement } from "../../src/sql/document.js";
 import { blockRefusal, lineBreak } from "../../src/sql/transaction.js";
+import { TOOLS } from "../../src/run-model/tools.js";
 
 export interface Options {
   minWrites: number;
@@ -42,8 +43,11 @@ export default defineRule({
       "{{count}} writes run outside a transaction block: a failure part-way leaves up to {{applied}} of them applied, with no way to roll them back",
     severalCode:
       "{{count}} writes in this string commit in {{groups}} separate transactions: a failure in the last one leaves {{applied}} of them applied",
+    severalUnit:
+      "{{count}} writes in this {{unit}} commit in {{groups}} separate transactions ({{tool}} sends it as one query, and the transaction commands in it cut that in parts): a failure in the last part leaves {{applied}} of them applied",
     lone: "{{verb}} runs outside a transaction block: with BEGIN first you could check how many rows it touched and ROLLBACK if that is wrong",
-    help: "wrap the writes in BEGIN; … COMMIT; — or, if a migration tool runs this file in a transaction, list it in the config's assumeInTransaction (or add -- sqlguard-assume-in-transaction)",
+    help: "wrap the writes in BEGIN; … COMMIT; — or, if a migration tool sqlguard did not recognise runs this file in a transaction, name it with migrationTool in the config, or list the file in assumeInTransaction (or add -- sqlguard-assume-in-transaction)",
+    toolHelp: "{{tool}} runs this file statement by statement: wrap the writes in BEGIN; … COMMIT;",
     loneHelp: "run it as BEGIN; … (check the row count) … COMMIT; or ROLLBACK;",
   },
   schema: options<Options>({
@@ -68,10 +72,14 @@ export default defineRule({
   create(context) {
     const doc = context.doc;
     if (doc.kind === "text") return {};
-    // The migration tool wraps the file (or it is marked to run outside a transaction on purpose).
-    if (doc.assumeInTransaction || doc.transactionDirective === "no-transaction") return {};
+    const run = doc.run;
+    // The tool wraps the unit, or it runs outside a transaction on purpose (the tool's own
+    // opt-out, or -- sqlguard-no-transaction).
+    if (run.mode === "wrapped" || run.optOut?.present || doc.transactionDirective === "no-transaction") return {};
     const { minWrites, dataFixes } = context.options;
     const script = doc.kind === "script";
+    // Sent as one query string: one implicit transaction, unless transaction commands cut it.
+    const implicit = run.mode === "implicit";
     // Only what the report needs is kept, whatever the number of writes: the first ones (the
     // report and its related locations), the last one, and counts.
     const head: Write[] = [];
@@ -131,14 +139,16 @@ export default defineRule({
         const first = head[0];
         const final = last as Write | null;
         if (!first || !final) return;
-        if (!script) {
+        if (implicit) {
           // One string of several statements runs as one implicit transaction; only
           // transaction commands inside it split it into several.
           if (count < minWrites || perGroup.size < 2) return;
           const applied = count - (perGroup.get(final.group) ?? 0);
+          const unit = run.tool && TOOLS[run.tool].kind === "queries" ? "query" : "migration";
           context.report({
-            messageId: "severalCode",
-            data: { count, groups: perGroup.size, applied },
+            ...(script
+              ? { messageId: "severalUnit" as const, data: { count, groups: perGroup.size, applied, unit, tool: run.toolName ?? "the tool" } }
+              : { messageId: "severalCode" as const, data: { count, groups: perGroup.size, applied } }),
             start: first.start,
             end: first.end,
             related: related(head, count),
@@ -158,10 +168,10 @@ export default defineRule({
           }
           context.report({
             messageId: "several",
-            data: { count, applied: count - 1 },
+            data: { count, applied: count - 1, tool: run.toolName ?? "" },
             start: first.start,
             end: first.end,
-            helpId: "help",
+            helpId: run.toolName ? "toolHelp" : "help",
             related: related(head, count),
             ...(suggest.length ? { suggest } : {}),
           });

@@ -1,4 +1,6 @@
 import { defineRule } from "../../src/engine/rule.js";
+import { isNestingError, type SqlDocument, type Statement } from "../../src/sql/document.js";
+import { SENTINEL } from "../../src/secrets/mask.js";
 
 /** A template marker of Go templates, Jinja, Mustache, Handlebars… (`{{ .Schema }}`, `{% if %}`). */
 const TEMPLATE_MARKER = /\{\{[\s\S]{0,200}?\}\}|\{%[\s\S]{0,200}?%\}/;
@@ -19,7 +21,8 @@ export default defineRule({
   id: "syntax-error",
   description: "SQL that PostgreSQL cannot parse",
   defaultSeverity: "error",
-  appliesTo: ["script"],
+  // In code, only SQL nested too deeply to read is reported: a string that does not parse is a fragment.
+  appliesTo: ["script", "embedded"],
   messages: {
     error: "{{message}}",
     template:
@@ -30,11 +33,13 @@ export default defineRule({
   },
   create(context) {
     const doc = context.doc;
-    if (doc.kind !== "script") return {};
+    if (doc.kind !== "script" && doc.kind !== "embedded") return {};
     return {
       statement(stmt) {
         const error = stmt.error;
         if (!error) return;
+        // In code, only nesting is reported: other mistakes there are a fragment's.
+        if (doc.kind === "embedded" && !isNestingError(error)) return;
         const start = Math.max(stmt.start, Math.min(error.offset, doc.sql.length));
         const end = start < stmt.end ? Math.min(tokenEnd(doc.sql, start), stmt.end) : start;
         const range = { start, end };
@@ -43,19 +48,29 @@ export default defineRule({
           context.report({ messageId: "error", data: { message: error.message }, ...range, atMostWarning: true });
           return;
         }
-        const marker = TEMPLATE_MARKER.exec(stmt.text)?.[0];
+        const message = shownMessage(error.message, doc, error.offset, stmt);
+        const marker = TEMPLATE_MARKER.exec(stmt.shown)?.[0];
         if (marker) {
           const shown = marker.length > 40 ? `${marker.slice(0, 37)}…` : marker;
-          context.report({ messageId: "template", data: { message: error.message, marker: shown.replace(/\s+/g, " ") }, ...range, helpId: "templateHelp" });
+          context.report({ messageId: "template", data: { message, marker: shown.replace(/\s+/g, " ") }, ...range, helpId: "templateHelp" });
           return;
         }
-        const near = /at or near "(.*)"$/.exec(error.message)?.[1];
+        const near = /at or near "(.*)"$/s.exec(error.message)?.[1];
         const why = near === undefined ? undefined : OTHER_DIALECT[near] ?? OTHER_DIALECT[near.toUpperCase()];
         if (why) {
-          context.report({ messageId: "dialect", data: { message: error.message, why }, ...range, helpId: "dialectHelp" });
+          context.report({ messageId: "dialect", data: { message, why }, ...range, helpId: "dialectHelp" });
           return;
         }
-        context.report({ messageId: "error", data: { message: error.message }, ...range });
+        context.report({ messageId: "error", data: { message }, ...range });
+      },
+      // A body too deep to analyse is reported where it was read for a rule; other mistakes in a
+      // body are the server's to report when the function is created.
+      bodyStatement(stmt) {
+        const error = stmt.error;
+        if (!error || !isNestingError(error)) return;
+        const start = Math.max(stmt.start, Math.min(error.offset, doc.sql.length));
+        const end = start < stmt.end ? Math.min(tokenEnd(doc.sql, start), stmt.end) : start;
+        context.report({ messageId: "error", data: { message: shownMessage(error.message, doc, error.offset, stmt) }, start, end, ...(error.tooDeep ? { atMostWarning: true } : {}) });
       },
     };
   },
@@ -65,4 +80,41 @@ export default defineRule({
 function tokenEnd(sql: string, i: number): number {
   const m = /^(?:[\p{L}\p{N}_$]+|\S)/u.exec(sql.slice(i, i + 100));
   return i + (m ? m[0].length : 0); // at a line break or a space: an empty range, not the break
+}
+
+/**
+ * The parser's message with the token it quotes (`at or near "…"`) rebuilt from the document as
+ * it may be shown: the token can be a password (`password='correct horse battery''` stops the
+ * parser at `correct`). When the quote cannot be matched to the text and the statement holds a
+ * credential, the token is masked whole.
+ */
+function shownMessage(message: string, doc: SqlDocument, offset: number, stmt: Statement): string {
+  const m = /^([\s\S]*?at or near ")([\s\S]*)"$/.exec(message);
+  if (!m) return message;
+  const near = nearAt(doc, offset, m[2]!);
+  if (near !== null) return `${m[1]}${near}"`;
+  return stmt.shown.includes(SENTINEL) ? `${m[1]}${SENTINEL}"` : message;
+}
+
+/** The document's shown text at `offset` that reads as `quoted` (whose blanks the parser's message collapsed), or null. */
+function nearAt(doc: SqlDocument, offset: number, quoted: string): string | null {
+  const sql = doc.sql;
+  const shown = doc.shown;
+  let i = offset;
+  let out = "";
+  for (let j = 0; j < quoted.length; ) {
+    if (i >= sql.length) return null;
+    if (/\s/.test(quoted[j]!) && /\s/.test(sql[i]!)) {
+      const from = i;
+      while (i < sql.length && /\s/.test(sql[i]!)) i++;
+      while (j < quoted.length && /\s/.test(quoted[j]!)) j++;
+      out += shown.slice(from, i).includes(SENTINEL) ? SENTINEL : " ";
+      continue;
+    }
+    if (sql[i] !== quoted[j]) return null;
+    out += shown[i];
+    i++;
+    j++;
+  }
+  return out;
 }

@@ -29,8 +29,15 @@ export default defineRule({
       "{{command}} cannot run inside a transaction block{{condition}}: a string of several statements runs as one implicit transaction",
     inImplicitFile:
       "{{command}} cannot run inside a transaction block{{condition}}: the migration tool sends this file as one query, and PostgreSQL runs several statements sent together as one implicit transaction",
+    inToolImplicit:
+      "{{command}} cannot run inside a transaction block{{condition}}: {{tool}} sends this {{unit}} as one query, and PostgreSQL runs several statements sent together as one implicit transaction",
+    inToolImplicitOptOut:
+      "{{command}} cannot run inside a transaction block{{condition}}: even with {{marker}}, {{tool}} sends this {{unit}} as one query, and PostgreSQL runs several statements sent together as one implicit transaction",
+    flywayMixed:
+      "{{command}} cannot run inside a transaction block, and this migration mixes it with statements that can: Flyway refuses to run the migration (“Detected both transactional and non-transactional statements within the same migration”)",
     blockHelp: "PostgreSQL stops with “{{command}} cannot run inside a transaction block”: run it on its own, outside BEGIN … COMMIT",
     assumedHelp: "move it to a migration of its own marked -- sqlguard-no-transaction, and have the runner apply that one outside a transaction",
+    toolHelp: "with {{tool}}: {{help}}",
     implicitHelp: "send it as a query of its own (in a migration: a migration of its own)",
     needsBlock: "{{command}} outside a transaction block: PostgreSQL refuses it (it can only be used in transaction blocks)",
     needsBlockUnknown:
@@ -62,7 +69,7 @@ export default defineRule({
         type: "boolean",
         default: false,
         description:
-          "For files the migration tool wraps: the tool sends the whole file as one query (Prisma Migrate, golang-migrate) instead of opening a transaction with `BEGIN` (graphile-worker, node-pg-migrate, Flyway, Rails). PostgreSQL runs several statements sent together as one implicit transaction, but a file of a single statement outside any, so a lone `CREATE INDEX CONCURRENTLY` is fine there.",
+          "For files listed in `assumeInTransaction` that no known migration tool runs: the runner sends the whole file as one query instead of opening a transaction with `BEGIN`. PostgreSQL runs several statements sent together as one implicit transaction, but a file of a single statement outside any, so a lone `CREATE INDEX CONCURRENTLY` is fine there. Files of the tools sqlguard recognises (Prisma Migrate and golang-migrate send a file as one query) follow their run model without it.",
       },
     },
   }),
@@ -72,16 +79,26 @@ export default defineRule({
     const { newEnumValues, implicitTransaction } = context.options;
     const postgresVersion = context.options.postgresVersion ?? context.settings.postgresVersion;
     const script = doc.kind === "script";
+    const run = doc.run;
     const by = assumedBy(doc);
+    /** Sent as one query string: several statements run as one implicit transaction. */
+    const sentWhole = run.mode === "implicit";
     /** Subscriptions whose slot was detached earlier in the script (`SET (slot_name = NONE)`). */
     const slotless = new Set<string>();
-    /** Refused statements with no block, in code: they fail if the string holds several statements. */
+    /** Refused statements with no block, in a unit sent as one query: they fail if it holds several statements. */
     const implicit: { stmt: Statement; refusal: BlockRefusal; file: boolean }[] = [];
+    /** Refused statements Flyway recognises: fine if the migration holds nothing else, else Flyway refuses it. */
+    const flyway: { stmt: Statement; refusal: BlockRefusal }[] = [];
     let topLevel = 0;
-    /** The script opens or closes transactions itself (so a statement outside one surely is). */
-    let managesTransactions = doc.transactionDirective === "no-transaction";
+    /**
+     * The script opens or closes transactions itself, or the tool that runs it sends each statement
+     * on its own: a statement outside a block surely is outside one.
+     */
+    let managesTransactions = doc.transactionDirective === "no-transaction" || (run.tool !== null && run.mode === "none");
     /** LOCK / DECLARE CURSOR outside a block, judged at the end: by then we know the above. */
     const needing: { start: number; end: number; command: string }[] = [];
+    /** SET LOCAL and the like outside a block, in a unit sent as one query: judged at the end. */
+    const noEffect: { start: number; end: number; command: string }[] = [];
     // Enum values added in the transaction now open, and the enum types it created.
     let added: AddedValue[] = [];
     let created = new Set<string>();
@@ -116,23 +133,44 @@ export default defineRule({
               helpId: "blockHelp",
               ...openedHere(opener),
             });
-          } else if (stmt.tx === "assumed" && implicitTransaction && script) {
+          } else if (run.refused === "apart" && run.apart.includes(refusal.command)) {
+            // the tool sends it on its own, outside its transaction (Prisma 7.4+)
+          } else if (stmt.tx === "assumed" && (run.refused === "flyway" || run.refused === "flyway-mixed") && run.apart.includes(refusal.command)) {
+            flyway.push({ stmt, refusal });
+          } else if (stmt.tx === "assumed" && implicitTransaction && script && run.tool === null) {
             implicit.push({ stmt, refusal, file: true });
           } else if (stmt.tx === "assumed") {
-            context.report({ messageId: "inAssumed", data: { ...data, by }, ...range, helpId: "assumedHelp" });
-          } else if (!script) {
-            implicit.push({ stmt, refusal, file: false });
+            context.report({
+              messageId: "inAssumed",
+              data: { ...data, by, help: run.refusedHelp, tool: run.toolName ?? "" },
+              ...range,
+              helpId: run.tool ? "toolHelp" : "assumedHelp",
+            });
+          } else if (sentWhole) {
+            implicit.push({ stmt, refusal, file: script });
           }
         }
         if (stmt.tx === "none" && script) {
           const need = blockNeed(stmt);
           if (need?.outside === "error") needing.push({ ...range, command: need.command });
+          else if (need && sentWhole) noEffect.push({ ...range, command: need.command });
           else if (need) context.report({ messageId: "noEffect", data: { command: need.command }, ...range, helpId: "needsHelp", atMostWarning: true });
         }
         noteSlot(stmt, slotless);
         if (newEnumValues) checkEnumValues(stmt);
       },
       end() {
+        // In a unit sent as one query, several statements share its implicit transaction: LOCK and
+        // SET LOCAL work there, and a refused statement fails.
+        const together = sentWhole && topLevel >= 2;
+        if (together) needing.length = 0;
+        else for (const n of noEffect) context.report({ messageId: "noEffect", data: { command: n.command }, start: n.start, end: n.end, helpId: "needsHelp", atMostWarning: true });
+        // Flyway runs a migration of only such statements without a transaction, and refuses a mix.
+        if (flyway.length > 0 && flyway.length < topLevel && run.refused === "flyway") {
+          for (const { stmt, refusal } of flyway) {
+            context.report({ messageId: "flywayMixed", data: { command: refusal.command, help: run.refusedHelp, tool: run.toolName ?? "Flyway" }, start: stmt.start, end: stmt.end, helpId: "toolHelp" });
+          }
+        }
         // A file with no transaction command at all may be one a migration tool wraps (graphile-worker,
         // Flyway, Rails…): without config saying so, a LOCK there is only suspicious, not surely wrong.
         for (const n of needing) {
@@ -147,19 +185,26 @@ export default defineRule({
         }
         if (topLevel < 2) return;
         for (const { stmt, refusal, file } of implicit) {
-          context.report({
-            messageId: file ? "inImplicitFile" : "inImplicit",
-            data: { command: refusal.command, condition: condition(refusal) },
-            start: stmt.start,
-            end: stmt.end,
-            helpId: "implicitHelp",
-          });
+          const data = { command: refusal.command, condition: condition(refusal) };
+          if (file && run.tool) {
+            const optOut = run.optOut?.present ? run.optOut : null;
+            context.report({
+              messageId: optOut ? "inToolImplicitOptOut" : "inToolImplicit",
+              data: { ...data, tool: run.toolName ?? run.tool, unit: run.unit, marker: optOut?.marker ?? "", help: run.refusedHelp },
+              start: stmt.start,
+              end: stmt.end,
+              helpId: "toolHelp",
+            });
+          } else {
+            context.report({ messageId: file ? "inImplicitFile" : "inImplicit", data, start: stmt.start, end: stmt.end, helpId: "implicitHelp" });
+          }
         }
       },
     };
 
     function checkEnumValues(stmt: Statement): void {
-      if (stmt.tx === "none" || stmt.txAfter === "none") return;
+      // outside a block; but in a unit sent as one query, its implicit transaction holds them all
+      if (!sentWhole && (stmt.tx === "none" || stmt.txAfter === "none")) return;
       // the node type is known without the tree; the tree is read only where it is needed
       if (stmt.nodeType === "CreateEnumStmt") {
         created.add(typeName(nodeBody(stmt.node).typeName));

@@ -1,7 +1,7 @@
 import { suite } from "uvu";
 import * as assert from "uvu/assert";
 import { runRule } from "../../test/document-runner.js";
-import { applyFixes } from "../../src/engine/linter.js";
+import { applyFixes } from "../../src/lint/lint-text.js";
 import { lint } from "../../test/helpers.js";
 import { ruleTester } from "../../test/rule-tester.js";
 

@@ -22,6 +22,7 @@ export default defineRule({
     rollbackAssumed: "{{keyword}} rolls back {{by}}: every statement before it is undone{{rest}}",
     assumedHelp:
       "leave transaction control to the runner, or mark the file -- sqlguard-no-transaction if it must manage its own transactions",
+    toolHelp: "leave transaction control to {{tool}}{{optOut}}",
     stray:
       "{{keyword}} with no transaction block open{{after}}: PostgreSQL only warns, and nothing is committed here — each statement before it already committed on its own",
     strayRollback:
@@ -35,6 +36,15 @@ export default defineRule({
     // wrong within one string is reported there.
     const script = doc.kind === "script";
     const by = assumedBy(doc);
+    const run = doc.run;
+    // With a known tool: its own opt-out is the way to manage transactions in the file.
+    const help = run.tool
+      ? {
+          helpId: "toolHelp" as const,
+          tool: run.toolName ?? run.tool,
+          optOut: run.optOut ? `, or run the file without its transaction (${run.optOut.marker}) if it must manage its own` : "",
+        }
+      : { helpId: "assumedHelp" as const, tool: "", optOut: "" };
     let last: Statement | null = null;
     let openedBy: Statement | null = null;
     let lastClose: Statement | null = null;
@@ -58,7 +68,7 @@ export default defineRule({
                   ...openedHere(opener),
                 });
               } else {
-                context.report({ messageId: "nestedAssumed", data: { keyword, by }, ...range, helpId: "assumedHelp" });
+                context.report({ messageId: "nestedAssumed", data: { keyword, by, tool: help.tool, optOut: help.optOut }, ...range, helpId: help.helpId });
               }
               break;
             case "ends-assumed":
@@ -66,9 +76,9 @@ export default defineRule({
               if (stmt.tx !== "assumed") break;
               context.report({
                 messageId: rollback ? "rollbackAssumed" : "endsAssumed",
-                data: { keyword, by, rest: c.effect === "chains" ? "" : ", and the rest runs without a transaction" },
+                data: { keyword, by, rest: c.effect === "chains" ? "" : ", and the rest runs without a transaction", tool: help.tool, optOut: help.optOut },
                 ...range,
-                helpId: "assumedHelp",
+                helpId: help.helpId,
               });
               break;
             case "stray":

@@ -7,6 +7,7 @@ import { createHash } from "node:crypto";
 import { constants, promises as fs } from "node:fs";
 import path from "node:path";
 import type { Config } from "../engine/config.js";
+import { countMessages } from "../engine/counts.js";
 import type { FileResult } from "../engine/types.js";
 import { writeFileAtomically } from "../util/write.js";
 import { VERSION } from "../version.js";
@@ -144,11 +145,8 @@ function isMessage(v: unknown, ruleIds: ReadonlySet<string>): boolean {
 /** A remembered result as the reporters and the exit code need it: every field of the right type, counts that add up. */
 function isResult(v: unknown, ruleIds: ReadonlySet<string>): v is FileResult {
   if (!isObject(v) || !Array.isArray(v.messages) || !v.messages.every((m) => isMessage(m, ruleIds))) return false;
-  const messages = v.messages as FileResult["messages"];
-  const errors = messages.filter((m) => m.severity === 2);
-  const warnings = messages.length - errors.length;
-  if (v.errorCount !== errors.length || v.warningCount !== warnings) return false;
-  if (v.fixableErrorCount !== errors.filter((m) => m.fix).length || v.fixableWarningCount !== messages.filter((m) => m.severity === 1 && m.fix).length) return false;
+  const counts = countMessages(v.messages as FileResult["messages"]);
+  if (Object.entries(counts).some(([k, n]) => v[k] !== n)) return false;
   if (!isObject(v.lines) || !Object.entries(v.lines).every(([k, t]) => /^[1-9]\d*$/.test(k) && isString(t))) return false;
   return optional(v.redacted, (r) =>
     isObject(r) && Object.entries(r).every(([k, spans]) => /^[1-9]\d*$/.test(k) && Array.isArray(spans) && spans.every((x) => Array.isArray(x) && x.length === 2 && isInt(x[0]) && isInt(x[1]))),

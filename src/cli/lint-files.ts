@@ -4,40 +4,19 @@
  * the CLI turns files into results, so every source (paths, git index, stdin) shares it.
  */
 import type { Config } from "../engine/config.js";
-import { lintText } from "../engine/linter.js";
-import type { FileResult } from "../engine/types.js";
+import { lintText } from "../lint/lint-text.js";
+import { countMessages, recount } from "../engine/counts.js";
+import type { Diagnostic, FileResult } from "../engine/types.js";
 import { fileKind } from "../extract/index.js";
 import { decodeSource, overLimit, readSource, type ReadResult } from "../sources/files.js";
-import { loadParser } from "../sql/parser.js";
+import { isStackOverflow, loadParser } from "../sql/parser.js";
 import { LineIndex } from "../sql/text.js";
 import { stampOf, type ReadStamp } from "../util/write.js";
+import type { LintedFile, LintFilesOptions, SourceFile } from "./types.js";
+
+export type { LintedFile, LintFilesOptions, SourceFile } from "./types.js";
 import { ByteFixer } from "./fix-bytes.js";
 import { lintInParallel, threadCount, type Concurrency } from "./pool.js";
-
-export interface SourceFile {
-  /** Absolute path (for a staged blob: where it will be in the working tree). */
-  path: string;
-  /** Named on the command line: always linted, and reported when it is not text. */
-  explicit: boolean;
-  /** Content already in hand (git index, stdin); read from disk when absent. */
-  bytes?: Uint8Array;
-  /** Size of content that is not on disk and was not read because it is over the limit (a staged blob). */
-  size?: number;
-}
-
-export interface LintFilesOptions {
-  cwd: string;
-  fix: boolean;
-  maxFileSize: number;
-  /** Return the hash of the exact bytes linted in `contentHash` (for --cache). */
-  hash?: boolean;
-}
-
-/**
- * A result, the hash of the bytes it is the result of (when asked for), and with --fix the bytes
- * to write (the file as read, with only the fixes' edits changed; see fix-bytes.ts).
- */
-export type LintedFile = FileResult & { contentHash?: string; fixed?: Uint8Array; stamp?: ReadStamp };
 
 /**
  * Lints files, in order, on one thread or several. `onResult` sees each result as soon as it is
@@ -54,9 +33,17 @@ export async function lintFiles(
   const { concurrency: _concurrency, ...perFile } = options;
   if (threads > 1) {
     const settled: Promise<void>[] = [];
-    const results = await lintInParallel(files, config, perFile, threads, lintFile, (i, r) => {
-      if (onResult) settled.push(onResult(r, files[i]!));
-    });
+    const results = await lintInParallel(
+      files,
+      config,
+      perFile,
+      threads,
+      lintFile,
+      (i, r) => {
+        if (onResult) settled.push(onResult(r, files[i]!));
+      },
+      failedFile,
+    );
     await Promise.all(settled);
     return results;
   }
@@ -69,7 +56,35 @@ export async function lintFiles(
   return results;
 }
 
+/**
+ * Lints one file. Never throws: whatever goes wrong while reading, extracting or linting this file
+ * becomes a message on it, and the other files of the run keep their results (see `failedFile`).
+ */
 export async function lintFile(file: SourceFile, config: Config, options: LintFilesOptions): Promise<LintedFile> {
+  try {
+    return await lintFileOrThrow(file, config, options);
+  } catch (e) {
+    return failedFile(file, e);
+  }
+}
+
+/**
+ * The result of a file whose linting failed unexpectedly. Running out of stack is a limit of the
+ * input (nesting too deep for some walk), not a bug to report: an error on the file, exit 1. Any
+ * other failure is a bug in sqlguard: an internal error on the file (exit 2), with the other
+ * files' results reported all the same. Never remembered by --cache (the message is fatal).
+ */
+export function failedFile(file: SourceFile, e: unknown): LintedFile {
+  const deep = isStackOverflow(e);
+  const reason = String((e as Error)?.message ?? e).split("\n")[0];
+  const message = deep
+    ? "nested too deeply to analyse (sqlguard ran out of stack); the file was not linted"
+    : `internal error while linting this file: ${reason}; the file was not linted — please report this at https://github.com/sqlguard/sqlguard/issues`;
+  const messages: Diagnostic[] = [{ ruleId: null, severity: 2, message, line: 1, column: 1, endLine: 1, endColumn: 1, start: 0, end: 0, fatal: true, ...(deep ? {} : { internal: true }) }];
+  return { filePath: file.path, messages, ...countMessages(messages), lines: {} };
+}
+
+async function lintFileOrThrow(file: SourceFile, config: Config, options: LintFilesOptions): Promise<LintedFile> {
   const requireText = fileKind(file.path) === "sql" || file.explicit;
   let read: ReadResult;
   let hash: string | undefined;
@@ -127,5 +142,5 @@ function addError(result: FileResult, text: string, offset: number, message: str
   const m = { ruleId: null, severity: 2 as const, message, line: at.line, column: at.column, endLine: at.line, endColumn: at.column, start: offset, end: offset };
   const i = result.messages.findIndex((x) => x.start > offset);
   result.messages.splice(i < 0 ? result.messages.length : i, 0, m);
-  result.errorCount++;
+  recount(result);
 }

@@ -7,12 +7,15 @@ import { promises as fs } from "node:fs";
 import path from "node:path";
 import { parseArgs } from "node:util";
 import { ConfigError, loadConfig, parseRuleFlag, parseSize, type Config, type RuleSetting } from "../engine/config.js";
+import { recount } from "../engine/counts.js";
 import type { FileResult } from "../engine/types.js";
-import { isWalked } from "../extract/index.js";
+import { isWalked } from "../extract/extensions.js";
 import { FORMATS, loadReporter } from "../report/load.js";
 import { expandPaths, readStdin, UsageError } from "../sources/files.js";
 import type { StagedFile } from "../sources/git.js";
-import { lintFiles, type LintedFile, type LintFilesOptions, type SourceFile } from "./lint-files.js";
+import { lintFiles } from "./lint-files.js";
+import type { CliIO, LintedFile, LintFilesOptions, SourceFile } from "./types.js";
+
 import { DEFAULT_CACHE_LOCATION } from "./cache-location.js";
 import type { Concurrency } from "./pool.js";
 import { builtin, builtinRules as rules } from "../../rules/index.js";
@@ -20,17 +23,7 @@ import { fsPath } from "../util/file-names.js";
 import { replaceFileContent, WriteRefused, type ReadStamp } from "../util/write.js";
 import { VERSION } from "../version.js";
 
-export interface CliIO {
-  cwd: string;
-  stdout: (s: string) => void;
-  stderr: (s: string) => void;
-  /** Whether stdout is a terminal (colour). */
-  isTTY: boolean;
-  /** Whether stderr is a terminal (progress lines of `verify`). */
-  stderrIsTTY?: boolean;
-  env: NodeJS.ProcessEnv;
-  readStdin?: () => Promise<Uint8Array>;
-}
+export type { CliIO } from "./types.js";
 
 const HELP = `sqlguard ${VERSION} — a linter for PostgreSQL scripts and the SQL in your code
 
@@ -226,7 +219,7 @@ async function run(argv: string[], io: CliIO): Promise<number> {
             start: 0,
             end: 0,
           });
-          r.errorCount++;
+          recount(r);
         }
         delete r.fixed;
         delete r.stamp;
@@ -249,7 +242,8 @@ async function run(argv: string[], io: CliIO): Promise<number> {
     const { bySize, readStagedBlobs } = await import("../sources/git.js");
     for (const group of bySize(staged, STAGED_READ_BUDGET)) {
       await readStagedBlobs(group, { cwd: io.cwd, env: io.env, maxFileSize });
-      results.push(...(await lintSome(group)));
+      // a loop, not push(...): a group of 130,000 small files would overflow the call's arguments
+      for (const r of await lintSome(group)) results.push(r);
       for (const f of group) delete f.bytes;
     }
   } else results = await lintSome(files);
@@ -257,8 +251,7 @@ async function run(argv: string[], io: CliIO): Promise<number> {
   if (opts.quiet) {
     for (const r of results) {
       r.messages = r.messages.filter((m) => m.severity === 2);
-      r.warningCount = 0;
-      r.fixableWarningCount = 0;
+      recount(r);
     }
   }
 

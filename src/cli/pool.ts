@@ -9,7 +9,7 @@ import { statSync } from "node:fs";
 import type { Config } from "../engine/config.js";
 import type { FileResult } from "../engine/types.js";
 import { fsPath } from "../util/file-names.js";
-import type { LintFilesOptions, SourceFile } from "./lint-files.js";
+import type { LintFilesOptions, SourceFile } from "./types.js";
 
 /** Below this much input, one thread finishes before a worker would have started. */
 const BYTES_PER_EXTRA_THREAD = 1_500_000;
@@ -45,6 +45,10 @@ export async function lintInParallel(
   lintFile: (file: SourceFile, config: Config, options: LintFilesOptions) => Promise<FileResult>,
   /** Called as each result arrives (in completion order). */
   settled?: (index: number, result: FileResult) => void,
+  /** The result of a file whose linting failed in a worker (the worker threw, or died on it). */
+  failed: (file: SourceFile, error: unknown) => FileResult = (_file, error) => {
+    throw error;
+  },
 ): Promise<FileResult[]> {
   const results: FileResult[] = new Array(files.length);
   const order = files.map((f, i) => ({ i, size: sizeOf(f) })).sort((a, b) => b.size - a.size || a.i - b.i);
@@ -68,17 +72,30 @@ export async function lintInParallel(
           }
           worker.postMessage({ index: current, file: files[current] });
         };
+        // One file's failure is that file's result: the worker goes on with the next file, and
+        // a worker that dies leaves its file failed and the rest of the queue to the others.
+        const done = (index: number, result: FileResult) => {
+          results[index] = result;
+          settled?.(index, result);
+        };
+        const fail = (error: unknown) => {
+          try {
+            if (current >= 0 && results[current] === undefined) done(current, failed(files[current]!, error));
+          } catch (e) {
+            reject(e);
+          }
+        };
+        let lastError: unknown = null;
         worker.on("message", (msg: "ready" | { index: number; result?: FileResult; error?: string }) => {
           if (msg === "ready") return feed();
-          if (msg.error !== undefined) return reject(new Error(msg.error));
-          results[msg.index] = msg.result!;
-          settled?.(msg.index, msg.result!);
+          if (msg.error !== undefined) fail(new Error(msg.error));
+          else done(msg.index, msg.result!);
           feed();
         });
-        worker.on("error", reject);
+        worker.on("error", (e) => (lastError = e));
         worker.on("exit", (code) => {
-          if (current >= 0 && results[current] === undefined) reject(new Error(`lint worker stopped (exit code ${code})`));
-          else resolve();
+          fail(lastError ?? new Error(`lint worker stopped (exit code ${code})`));
+          resolve();
         });
       }),
     );

@@ -4,7 +4,8 @@
  */
 import { parentPort, workerData } from "node:worker_threads";
 import { Config, type SerializedConfig } from "../engine/config.js";
-import { lintFile, type LintFilesOptions, type SourceFile } from "./lint-files.js";
+import { lintFile } from "./lint-files.js";
+import type { LintFilesOptions, SourceFile } from "./types.js";
 import { loadParser } from "../sql/parser.js";
 import { builtin } from "../../rules/index.js";
 

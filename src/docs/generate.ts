@@ -74,8 +74,11 @@ export function ruleBlock(rule: Rule): string {
     `- Checks: ${rule.appliesTo.map((k) => `${k} documents`).join(", ")}`,
     rule.verify
       ? "- Measured by `sqlguard verify` ([docs/verify.md](../../docs/verify.md)), never by a plain lint run; not an ESLint rule"
-      : `- ESLint: \`sqlguard/${rule.id}\`${rule.defaultSeverity === "off" ? "" : `, on in \`sqlguard.configs.recommended\``} ([editors](../../docs/editors.md))`,
+      : `- ESLint: \`sqlguard/${rule.id}\`${rule.defaultSeverity === "off" || rule.migration ? "" : `, on in \`sqlguard.configs.recommended\``} ([editors](../../docs/editors.md))`,
   ];
+  if (rule.migration) {
+    lines.push("- Migration rule: at this severity in files detected as migrations; elsewhere only when the config turns it on");
+  }
   if (rule.fixable) lines.push("- Fixable with `--fix`");
   if (rule.hasSuggestions) lines.push("- Offers suggestions (editor quick fixes), never applied automatically");
   const props = Object.entries(rule.schema?.properties ?? {});

@@ -11,6 +11,8 @@ import type { Rule, Severity } from "./rule.js";
 import { show, validate, withDefaults, type JsonSchema } from "./schema.js";
 import { embeddedSchema, resolveEmbedded, type EmbeddedConfig, type EmbeddedSettings } from "../extract/embedded.js";
 import { ignore, picomatch, type Ignore } from "../util/lazy-deps.js";
+import { relativeWithin } from "../util/paths.js";
+import { TOOL_IDS, type ToolId } from "../run-model/types.js";
 import { verifySchema, type VerifyConfig } from "../verify/settings.js";
 
 export class ConfigError extends Error {
@@ -23,15 +25,24 @@ export class ConfigError extends Error {
 export type SeverityValue = Severity | 0 | 1 | 2;
 export type RuleSetting = SeverityValue | [SeverityValue, unknown?];
 
+/**
+ * Rule presets a config can extend: `sqlguard:migrations` turns every migration-safety rule on at
+ * its default severity (where the config or `overrides` entry applies), also in files sqlguard does
+ * not recognise as migrations.
+ */
+export const PRESETS = ["sqlguard:migrations"] as const;
+export type Preset = (typeof PRESETS)[number];
+
 export interface UserConfig {
   $schema?: string;
+  extends?: Preset | Preset[];
   rules?: Record<string, RuleSetting>;
   ignores?: string[];
   assumeInTransaction?: string[];
   prodHosts?: string[];
   localHosts?: string[];
   postgresVersion?: number;
-  overrides?: { files: string[]; rules?: Record<string, RuleSetting>; assumeInTransaction?: boolean }[];
+  overrides?: { files: string[]; extends?: Preset | Preset[]; rules?: Record<string, RuleSetting>; assumeInTransaction?: boolean; migrationTool?: ToolId | "none" }[];
   reportUnusedDirectives?: Severity;
   maxFileSize?: number | string;
   embedded?: EmbeddedConfig;
@@ -45,6 +56,15 @@ export const CONFIG_FILES = ["sqlguard.config.json", "sqlguard.config.js", "sqlg
  * 14 stopped receiving fixes on 2026-11-12.
  */
 export const DEFAULT_POSTGRES_VERSION = 15;
+
+const presetSchema: JsonSchema = {
+  oneOf: [
+    { type: "string", enum: PRESETS },
+    { type: "array", items: { type: "string", enum: PRESETS } },
+  ],
+  description:
+    "`sqlguard:migrations`: every migration-safety rule at its default severity, also where no migration tool is detected (by default they are on only in files detected as migrations).",
+};
 
 /** Globs and host patterns: an empty one means nothing (and the glob library throws on it). */
 const patternList: JsonSchema = { type: "array", items: { type: "string", minLength: 1 } };
@@ -77,8 +97,14 @@ export const configSchema: JsonSchema = {
         required: ["files"],
         properties: {
           files: { ...patternList, minItems: 1 },
+          extends: presetSchema,
           rules: { type: "object" },
           assumeInTransaction: { type: "boolean" },
+          migrationTool: {
+            type: "string",
+            enum: [...TOOL_IDS, "none"],
+            description: "The tool that runs these files, when sqlguard does not recognise it (or `none`: plain scripts); see docs/migration-tools.md.",
+          },
         },
       },
     },
@@ -88,6 +114,7 @@ export const configSchema: JsonSchema = {
       description: 'Larger files are reported and not read: bytes, or a size such as "20MB"; 0 means no limit.',
     },
     embedded: embeddedSchema,
+    extends: presetSchema,
     verify: verifySchema,
   },
 };
@@ -107,10 +134,28 @@ export interface ResolvedRule {
 
 export const DEFAULT_MAX_FILE_SIZE = 32 * 1024 * 1024;
 
+interface Override {
+  match: (p: string) => boolean;
+  /** Rule id → setting (null: off), presets first, then the entry's rules, then --rule. */
+  rules: Map<string, ResolvedRule | null>;
+  assume?: boolean;
+  tool?: ToolId | "none";
+}
+
+/** The migration rules a preset list turns on. */
+function presetRules(ruleSet: RuleSet, presets: Preset | Preset[] | undefined): string[] {
+  const list = presets === undefined ? [] : Array.isArray(presets) ? presets : [presets];
+  return list.includes("sqlguard:migrations") ? ruleSet.rules.filter((r) => r.migration && r.defaultSeverity !== "off").map((r) => r.id) : [];
+}
+
 export class Config {
   /** Rules enabled for files no override matches. */
   private readonly base: Map<string, ResolvedRule>;
-  private readonly overrides: { match: (p: string) => boolean; rules: Map<string, ResolvedRule | null>; assume?: boolean }[];
+  /** Rule ids the config's top level or the command line sets (a preset counts). */
+  private readonly baseExplicit: Set<string>;
+  /** Migration-safety rules at their default severity: on in migrations the config says nothing about. */
+  private readonly migrationDefaults: Map<string, ResolvedRule>;
+  private readonly overrides: Override[];
   private readonly ignorer: Ignore | null;
   private readonly assumeMatch: ((p: string) => boolean) | null;
   private readonly cache = new Map<string, Map<string, ResolvedRule>>();
@@ -135,25 +180,33 @@ export class Config {
   ) {
     const where = source === "defaults" ? "--rule" : path.basename(source);
     checkConfig(user, where);
+    // Migration-safety rules are on at their default severity in files detected as migrations
+    // (see rulesFor), and elsewhere only where the config turns them on.
     this.base = new Map();
+    this.migrationDefaults = new Map();
     for (const rule of ruleSet.rules) {
-      if (rule.defaultSeverity !== "off") this.base.set(rule.id, resolve(rule, rule.defaultSeverity, undefined, where));
+      if (rule.defaultSeverity === "off") continue;
+      (rule.migration ? this.migrationDefaults : this.base).set(rule.id, resolve(rule, rule.defaultSeverity, undefined, where));
+    }
+    this.baseExplicit = new Set([...Object.keys(user.rules ?? {}), ...Object.keys(cliRules)]);
+    for (const id of presetRules(ruleSet, user.extends)) {
+      this.base.set(id, this.migrationDefaults.get(id)!);
+      this.baseExplicit.add(id);
     }
     applySettings(ruleSet, this.base, user.rules ?? {}, where, "rules");
     applySettings(ruleSet, this.base, cliRules, "--rule", "");
     this.overrides = (user.overrides ?? []).map((o, i) => {
       const m = new Map<string, ResolvedRule | null>();
+      for (const id of presetRules(ruleSet, o.extends)) m.set(id, this.migrationDefaults.get(id)!);
       for (const [id, setting] of Object.entries(o.rules ?? {})) {
         m.set(id, resolveSetting(ruleSet, id, setting, where, `overrides[${i}].rules`));
       }
       // command-line rules win over everything in the file
       for (const [id, setting] of Object.entries(cliRules)) m.set(id, resolveSetting(ruleSet, id, setting, "--rule", ""));
       const match = globs(o.files, where, `overrides[${i}].files`);
-      const entry: { match: (p: string) => boolean; rules: Map<string, ResolvedRule | null>; assume?: boolean } = {
-        match: (p) => match(p),
-        rules: m,
-      };
+      const entry: Override = { match: (p) => match(p), rules: m };
       if (o.assumeInTransaction !== undefined) entry.assume = o.assumeInTransaction;
+      if (o.migrationTool !== undefined) entry.tool = o.migrationTool;
       return entry;
     });
     this.ignorer = user.ignores?.length ? ignore().add(user.ignores) : null;
@@ -179,26 +232,32 @@ export class Config {
 
   /** The path of a file relative to the config folder, with `/` (null when outside it). */
   relative(file: string): string | null {
-    const rel = path.relative(this.baseDir, path.resolve(file));
-    if (rel === "" || rel.startsWith("..") || path.isAbsolute(rel)) return null;
-    return rel.split(path.sep).join("/");
+    return relativeWithin(this.baseDir, file);
   }
 
-  /** The rules that apply to a file, with severities and options. */
-  rulesFor(file: string): Map<string, ResolvedRule> {
+  /**
+   * The rules that apply to a file, with severities and options. `migration`: the file was detected
+   * as a migration (its migration tool, or the config's `assumeInTransaction`, or a file directive):
+   * the migration-safety rules the config says nothing about are on at their default severity.
+   */
+  rulesFor(file: string, options: { migration?: boolean } = {}): Map<string, ResolvedRule> {
     const rel = this.relative(file);
     const matching = rel === null ? [] : this.overrides.filter((o) => o.match(rel));
-    if (matching.length === 0) return this.base;
-    const key = matching.map((o) => this.overrides.indexOf(o)).join(",");
+    const migration = options.migration === true && this.migrationDefaults.size > 0;
+    if (matching.length === 0 && !migration) return this.base;
+    const key = `${matching.map((o) => this.overrides.indexOf(o)).join(",")}${migration ? "+migration" : ""}`;
     let merged = this.cache.get(key);
     if (!merged) {
       merged = new Map(this.base);
+      const explicit = new Set(this.baseExplicit);
       for (const o of matching) {
         for (const [id, r] of o.rules) {
+          explicit.add(id);
           if (r === null) merged.delete(id);
           else merged.set(id, r);
         }
       }
+      if (migration) for (const [id, r] of this.migrationDefaults) if (!explicit.has(id)) merged.set(id, r);
       this.cache.set(key, merged);
     }
     return merged;
@@ -216,6 +275,15 @@ export class Config {
     let assume = this.assumeMatch ? this.assumeMatch(rel) : false;
     for (const o of this.overrides) if (o.assume !== undefined && o.match(rel)) assume = o.assume;
     return assume;
+  }
+
+  /** The tool that runs this file, when an `overrides` entry names it (the last matching one wins). */
+  migrationTool(file: string): ToolId | "none" | undefined {
+    const rel = this.relative(file);
+    if (rel === null) return undefined;
+    let tool: ToolId | "none" | undefined;
+    for (const o of this.overrides) if (o.tool !== undefined && o.match(rel)) tool = o.tool;
+    return tool;
   }
 }
 

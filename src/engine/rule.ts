@@ -6,6 +6,9 @@
  *     called for every such statement that runs: at top level, in WITH queries, in EXPLAIN ANALYZE,
  *     PREPARE and BEGIN ATOMIC bodies, and inside DO blocks and function bodies;
  *   - `statement(stmt)`: every top-level statement of a SQL document, parsed or not, in order;
+ *   - `bodyStatement(stmt)`: the statements of a DO block or function body, after the statement
+ *     holding them, wherever that body was read for the rules (a body too deep to analyse shows
+ *     here as a statement carrying the error);
  *   - `transaction(stmt)`: every top-level transaction-control statement (`stmt.txControl` is set);
  *   - `item(item)`: psql meta-commands and COPY data; `end()`: the end of the document;
  *   - `text(doc)`: a text document (the whole file).
@@ -94,6 +97,7 @@ export type NodeListeners = {
 
 export interface RuleListeners extends NodeListeners {
   statement?(stmt: Statement): void;
+  bodyStatement?(stmt: Statement): void;
   transaction?(stmt: Statement): void;
   item?(item: DocumentItem): void;
   end?(): void;

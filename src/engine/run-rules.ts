@@ -7,6 +7,7 @@
 import { isPlain, Statement, type DocumentItem, type SqlDocument } from "../sql/document.js";
 import { executedNodes, statementWords } from "../sql/statements.js";
 import type { TextDocument } from "../secrets/text-document.js";
+import type { FileSecrets } from "./masking.js";
 import type { NodeContext, ReportDescriptor, Rule, RuleContext, RuleListeners, SharedSettings } from "./rule.js";
 
 /** A rule to run over a file's documents: its options and its configured severity. */
@@ -49,18 +50,30 @@ export interface Pending {
   embedded: boolean;
 }
 
-const EVENTS = new Set(["statement", "transaction", "item", "end", "text"]);
+const EVENTS = new Set(["statement", "bodyStatement", "transaction", "item", "end", "text"]);
 
 /** The statement types a set of listeners subscribes to. */
 export function subscribedTypes(listeners: RuleListeners): string[] {
   return Object.keys(listeners).filter((k) => !EVENTS.has(k) && typeof (listeners as Record<string, unknown>)[k] === "function");
 }
 
-export function runRules(runs: Iterable<RuleRun>, documents: FileDocuments, settings: SharedSettings): { pending: Pending[]; internal: string[] } {
+/**
+ * Runs rules over a file's documents. Each SQL document gets the file's credentials first
+ * (`secrets`), so that rules quote masked text (see masking.ts).
+ */
+export function runRules(
+  runs: Iterable<RuleRun>,
+  documents: FileDocuments,
+  settings: SharedSettings,
+  secrets?: FileSecrets,
+): { pending: Pending[]; internal: string[] } {
   const pending: Pending[] = [];
   const internal: string[] = [];
   const list = [...runs];
-  for (const part of documents.sql) runSqlRules(settings, part, list, pending, internal);
+  for (const part of documents.sql) {
+    secrets?.attach(part);
+    runSqlRules(settings, part, list, pending, internal);
+  }
   if (documents.text) runTextRules(settings, documents.text, list, pending, internal);
   return { pending, internal };
 }
@@ -93,6 +106,7 @@ function runSqlRules(settings: SharedSettings, part: SqlPart, runs: RuleRun[], p
   if (live.length === 0) return;
 
   const onStatement = live.filter((x) => x.listeners.statement);
+  const onBodyStatement = live.filter((x) => x.listeners.bodyStatement);
   const onTransaction = live.filter((x) => x.listeners.transaction);
   const onItem = live.filter((x) => x.listeners.item);
   // statement type → the rules listening for it
@@ -139,12 +153,15 @@ function runSqlRules(settings: SharedSettings, part: SqlPart, runs: RuleRun[], p
     }
     for (const x of onStatement) call(x, () => x.listeners.statement!(e));
     if (e.txControl) for (const x of onTransaction) call(x, () => x.listeners.transaction!(e));
-    if (byType.size === 0) continue;
-    dispatch(e, null);
-    if (bodyWords !== undefined) {
-      const source = e.bodySource;
-      if (source && (bodyWords === null || bodyWords.test(source.literal.content))) for (const inner of e.body) dispatch(inner, e);
+    if (byType.size > 0) {
+      dispatch(e, null);
+      if (bodyWords !== undefined) {
+        const source = e.bodySource;
+        if (source && (bodyWords === null || bodyWords.test(source.literal.content))) for (const inner of e.body) dispatch(inner, e);
+      }
     }
+    // the body, if a rule above had it read
+    if (onBodyStatement.length > 0 && e.bodyRead) for (const inner of e.body) for (const x of onBodyStatement) call(x, () => x.listeners.bodyStatement!(inner));
   }
   for (const x of live) if (x.listeners.end) call(x, () => x.listeners.end!());
 }

@@ -1,7 +1,7 @@
 /** What the engine produces for a file: ESLint's result shape, plus help, related locations and frames. */
 
 /** What a secret is replaced with in every output (messages, code frames). */
-export const MASK = "****";
+export { MASK } from "../secrets/mask.js";
 
 export interface Location {
   line: number;

@@ -14,7 +14,8 @@
  */
 import type { File, FileProblem, Language, OkParseResult, ParseResult, RulesConfig, SourceLocation, TraversalStep } from "@eslint/core";
 import { ConfigCommentParser, Directive, TextSourceCodeBase, VisitNodeStep } from "@eslint/plugin-kit";
-import { commentBody, SqlDocument, Statement, type DocumentItem, type TxState } from "../sql/document.js";
+import { commentBody, Statement, type TxState } from "../sql/document.js";
+import { extract, type Extraction } from "../extract/index.js";
 import { LineIndex } from "../sql/text.js";
 import type { StatementKind } from "../sql/classify.js";
 
@@ -75,17 +76,21 @@ export const visitorKeys: Record<string, string[]> = {
 /** SQL line breaks: LF, CRLF and a lone CR (the positions the CLI prints). */
 const LINE_BREAK = /\r\n|[\r\n]/u;
 
-/** What `parse` hands to `createSourceCode`: the tree, and the document it was built from. */
+/** What `parse` hands to `createSourceCode`: the tree, and the documents it was built from. */
 export interface SqlParseResult extends OkParseResult<ScriptNode> {
-  doc: SqlDocument;
-  events: (Statement | DocumentItem)[];
+  /** The file's documents, as the CLI extracts them (one per unit its migration tool runs), each with its events read once. */
+  extraction: Extraction;
 }
 
-/** Lexes and parses a SQL script into its document, its events and ESLint's tree. */
-export function parseScript(text: string): SqlParseResult {
-  const doc = new SqlDocument(text, { kind: "script" });
-  const events = [...doc.events()];
+/**
+ * Lexes and parses a SQL script, as the CLI does (its run model decides the units: goose's Up and
+ * Down sections, named queries…), into its documents, their events and ESLint's tree.
+ */
+export function parseScript(text: string, filePath = "script.sql", options: { assumeInTransaction?: boolean } = {}): SqlParseResult {
   const lines = new LineIndex(text);
+  const extraction = extract(filePath, text, { kind: "sql", assumeInTransaction: options.assumeInTransaction ?? false, lineOf: (o) => lines.lineOf(o) + 1 });
+  extraction.sql = extraction.sql.map((p) => ({ ...p, events: [...p.doc.events()] }));
+  const events = extraction.sql.flatMap((p) => p.events!);
   const loc = (start: number, end: number): SourceLocation => {
     const a = lines.position(start);
     const b = lines.position(end);
@@ -110,10 +115,10 @@ export function parseScript(text: string): SqlParseResult {
       ast.body.push({ type: "CopyData", range: [e.start, e.end], loc: loc(e.start, e.end) });
     }
   }
-  for (const c of doc.comments) {
+  for (const c of extraction.sql.flatMap((p) => p.doc.comments)) {
     ast.comments.push({ type: "Comment", range: [c.start, c.end], loc: loc(c.start, c.end), block: c.block, value: commentBody(text, c) });
   }
-  return { ok: true, ast, doc, events };
+  return { ok: true, ast, extraction };
 }
 
 /** ESLint's directive comments: `eslint-disable…`, `eslint-enable`, and `eslint` (rule settings). */
@@ -136,9 +141,8 @@ export class SqlSourceCode extends TextSourceCodeBase<{
   SyntaxElementWithLoc: SqlNode;
   ConfigNode: CommentNode;
 }> {
-  readonly doc: SqlDocument;
-  /** The document's events in order, parsed once: every rule reads these. */
-  readonly events: readonly (Statement | DocumentItem)[];
+  /** The file's documents and their events, parsed once: every rule reads these. */
+  readonly extraction: Extraction;
   readonly comments: CommentNode[];
   readonly visitorKeys = visitorKeys;
   readonly #parents = new Map<SqlNode, SqlNode>();
@@ -146,8 +150,7 @@ export class SqlSourceCode extends TextSourceCodeBase<{
 
   constructor(text: string, result: SqlParseResult) {
     super({ text, ast: result.ast, lineEndingPattern: LINE_BREAK });
-    this.doc = result.doc;
-    this.events = result.events;
+    this.extraction = result.extraction;
     this.comments = result.ast.comments;
     const visit = (node: ScriptNode | StatementNode) => {
       for (const child of node.body) {
@@ -226,7 +229,7 @@ export const sqlLanguage: Language<{ LangOptions: Record<string, unknown>; Code:
   },
   parse(file: File): ParseResult<ScriptNode> {
     const text = typeof file.body === "string" ? file.body : new TextDecoder().decode(file.body);
-    return parseScript(text);
+    return parseScript(text, file.path);
   },
   createSourceCode(file: File, result: OkParseResult<ScriptNode>): SqlSourceCode {
     const text = typeof file.body === "string" ? file.body : new TextDecoder().decode(file.body);

@@ -1,50 +1,44 @@
 /**
- * ESLint rules `sqlguard/<id>`, one per rule of the registry: thin adapters that run the rule's
- * own `create()` listeners over the documents the CLI builds, through the engine's `runRules`
- * and `resolveFindings`, and hand each finding to ESLint at its place in the file.
+ * ESLint rules `sqlguard/<id>`, one per rule of the set: thin adapters. Each file's documents are
+ * extracted once, as the CLI extracts them (the first rule builds them, the others reuse them), and
+ * each rule runs through the engine's one function, `lintDocuments`, which applies `sqlguard-…`
+ * directives and masks every credential; the adapter only hands each of the rule's messages to
+ * `context.report` at its place in the file.
  *
  * - Code files (`Program`): the SQL strings are extracted from the tree ESLint already parsed
  *   (nothing is parsed twice; files the cheap pre-check finds no SQL in cost nothing more), and
  *   every offset maps back through escapes, line breaks and `${…}`. Text rules
  *   (`no-prod-connection-string`) report what lies in string literals, templates and comments.
- * - `.sql` files (the `sqlguard/sql` language's `Script`): the document the language parsed.
+ * - `.sql` files (the `sqlguard/sql` language's `Script`): the documents the language parsed.
  *
- * The documents of a file are built once (the first rule builds them, the others reuse them).
- * Severity comes from ESLint's config. `eslint-disable` comments are ESLint's business;
- * `sqlguard-disable…` comments are applied here, as the CLI applies them. No message, suggestion
- * or fix ever carries a secret: every connection string's password in the file is scrubbed.
+ * Severity comes from ESLint's config; `eslint-disable` comments are ESLint's business. Migration
+ * rules report only in files detected as migrations, as in the CLI.
  */
 import path from "node:path";
 import type { Rule as ESLintRule, SourceCode as JsSourceCode } from "eslint";
 import type { TSESTree } from "@typescript-eslint/typescript-estree";
-import { applyDirectives, parseDirectives, type Directive } from "../engine/directives.js";
-import { resolveFindings, runRules, secretRanges, type Finding, type FileDocuments } from "../engine/linter.js";
+import { lintDocuments, reportOf, withoutSecretFixes, type EngineInput } from "../engine/linter.js";
+import { FileSecrets } from "../engine/masking.js";
 import { docsUrl, type Rule } from "../engine/rule.js";
-import { textDocument, type TextDocument } from "../secrets/text-document.js";
 import { withDefaults } from "../engine/schema.js";
-import { extract, type SqlPart } from "../extract/index.js";
-import { SqlDocument } from "../sql/document.js";
+import type { Diagnostic } from "../engine/types.js";
+import { extract, type Extraction } from "../extract/index.js";
+import { isMigrationRun } from "../run-model/index.js";
 import { builtin } from "../../rules/index.js";
-import { SqlSourceCode } from "./language.js";
+import { parseScript, SqlSourceCode } from "./language.js";
 import { resolveSettings, type ResolvedSettings } from "./settings.js";
 
 type Range = [number, number];
 
 /** A file's documents, built once for every rule that reads them. */
 interface FileState {
-  text: string;
-  displayPath: string;
+  /** The engine's input (documents extracted on first use, their statements parsed once). */
+  input(): EngineInput;
   settings: ResolvedSettings;
-  /** The SQL documents, their statements parsed (built on first use). */
-  sql(): SqlPart[];
-  textDoc: TextDocument;
-  /** `sqlguard-…` directives of the file (after `sql()`: SQL comments count too). */
-  directives(): Directive[];
-  /** Host ranges of every secret in the file (passwords of connection strings), found on first use. */
-  secrets(): Range[];
+  /** The file is a migration: migration rules report here. */
+  migration(): boolean;
   /** For code: whether a text finding lies in a string literal, a template or a comment. */
   inText?(start: number, end: number): boolean;
-  lineOf(offset: number): number;
   locOf(offset: number): { line: number; column: number };
 }
 
@@ -74,51 +68,43 @@ function displayPathOf(context: Context): string {
   return (rel === "" || rel.startsWith("..") || path.isAbsolute(rel) ? context.filename : rel).split(path.sep).join("/");
 }
 
-function common(context: Context, text: string, settings: ResolvedSettings, locOf: (o: number) => { line: number; column: number }) {
-  const textDoc = textDocument(text, displayPathOf(context));
-  return {
-    text,
-    displayPath: textDoc.filePath,
-    settings,
-    textDoc,
-    lineOf: (o: number) => locOf(o).line,
-    locOf,
-    secrets: lazy(() => secretRanges(textDoc, settings.shared)),
-  };
+/** The engine's input for a file, its credentials found once for every rule. */
+function inputOf(context: Context, text: string, kind: EngineInput["kind"], extraction: Extraction, settings: ResolvedSettings): EngineInput {
+  const secrets = new FileSecrets(text, kind, () => extraction.sql, () => extraction.text.connectionStrings(settings.shared));
+  return { filePath: displayPathOf(context), text, documents: extraction, kind, secrets, ...(extraction.notices ? { notices: extraction.notices } : {}) };
 }
 
 function sqlFileState(context: Context, sourceCode: SqlSourceCode, settings: ResolvedSettings): FileState {
-  const base = common(context, sourceCode.text, settings, (o) => sourceCode.getLocFromIndex(o));
-  const assume = settings.assumeInTransaction(context.filename, context.cwd);
-  let doc = sourceCode.doc;
-  let events = sourceCode.events;
-  if (assume && !doc.assumeInTransaction && doc.transactionDirective === null) {
-    // the migration tool wraps this file: the transaction states differ, so the statements are read again
-    doc = new SqlDocument(base.text, { kind: "script", assumeInTransaction: true });
-    events = [...doc.events()];
-  }
-  const extraction = extract(context.filename, base.text, { kind: "sql", doc, lineOf: base.lineOf, assumeInTransaction: assume });
-  const sql: SqlPart[] = [{ doc, toHost: (o) => o, events }];
-  return { ...base, sql: () => sql, directives: lazy(() => parseDirectives(extraction.comments(), [], builtin)) };
+  const text = sourceCode.text;
+  const extraction = lazy(() => {
+    const parsed = sourceCode.extraction;
+    // settings.sqlguard says a migration tool wraps this file, which its own run model did not see:
+    // the transaction states differ, so the statements are read again
+    if (settings.assumeInTransaction(context.filename, context.cwd) && !parsed.sql.some((p) => p.doc.assumeInTransaction || p.doc.transactionDirective !== null)) {
+      return parseScript(text, context.filename, { assumeInTransaction: true }).extraction;
+    }
+    return parsed;
+  });
+  const input = lazy(() => inputOf(context, text, "sql", extraction(), settings));
+  return { input, settings, migration: lazy(() => extraction().sql.some((p) => isMigrationRun(p.doc.run))), locOf: (o) => sourceCode.getLocFromIndex(o) };
 }
 
 function codeFileState(context: Context, sourceCode: JsSourceCode, settings: ResolvedSettings): FileState {
-  const base = common(context, sourceCode.text, settings, (o) => sourceCode.getLocFromIndex(o));
-  const extraction = lazy(() =>
-    extract(context.filename, base.text, {
+  const text = sourceCode.text;
+  const extraction = lazy(() => {
+    const lineOf = (o: number) => sourceCode.getLocFromIndex(o).line;
+    const found = extract(context.filename, text, {
       kind: "code",
       program: sourceCode.ast as unknown as TSESTree.Program,
       embedded: settings.embedded,
       assumeInTransaction: settings.assumeInTransaction(context.filename, context.cwd),
-      lineOf: base.lineOf,
-    }),
-  );
-  // Statements are parsed once here and replayed for each rule.
-  const sql = lazy(() => extraction().sql.map((p): SqlPart => ({ ...p, events: [...p.doc.events()] })));
-  const directives = lazy(() => {
-    sql(); // the comments of the SQL strings are known once their documents were read
-    return parseDirectives(extraction().comments(), [], builtin);
+      lineOf,
+    });
+    // Statements are parsed once here and replayed for each rule.
+    found.sql = found.sql.map((p) => ({ ...p, events: [...p.doc.events()] }));
+    return found;
   });
+  const input = lazy(() => inputOf(context, text, "code", extraction(), settings));
   const comments = lazy(() => sourceCode.getAllComments().map((c) => c.range as Range));
   const inText = (start: number, end: number): boolean => {
     if (comments().some(([a, b]) => a <= start && end <= b)) return true;
@@ -131,7 +117,13 @@ function codeFileState(context: Context, sourceCode: JsSourceCode, settings: Res
     }
     return false;
   };
-  return { ...base, sql, directives, inText };
+  return {
+    input,
+    settings,
+    migration: lazy(() => extraction().sql.some((p) => isMigrationRun(p.doc.run))),
+    inText,
+    locOf: (o) => sourceCode.getLocFromIndex(o),
+  };
 }
 
 function fileState(context: Context, settings: ResolvedSettings): FileState | null {
@@ -146,25 +138,26 @@ function fileState(context: Context, settings: ResolvedSettings): FileState | nu
   return state;
 }
 
-/** Runs one rule over the file's documents; returns what ESLint should report. */
-function findingsFor(rule: Rule, options: unknown, state: FileState): Finding[] {
-  const run = (documents: FileDocuments): Finding[] => {
-    const { pending, internal } = runRules([{ rule, options, severity: 2 }], documents, state.settings.shared);
-    if (internal.length > 0) throw new Error(internal[0]);
-    return pending.length === 0 ? [] : resolveFindings(state.text, pending, { redact: state.secrets() }).findings;
-  };
-  const findings: Finding[] = [];
-  if (rule.appliesTo.includes("script") || rule.appliesTo.includes("embedded")) findings.push(...run({ sql: state.sql(), text: null }));
-  if (rule.appliesTo.includes("text")) {
-    const found = run({ sql: [], text: state.textDoc });
+/** Runs one rule over the file through the engine; returns the rule's messages. */
+function messagesFor(rule: Rule, options: unknown, state: FileState): Diagnostic[] {
+  if (rule.migration && !state.migration()) return [];
+  const result = withoutSecretFixes(
+    lintDocuments(state.input(), {
+      runs: [{ rule, options, severity: 2 }],
+      settings: state.settings.shared,
+      ruleSet: builtin,
+      fix: true,
+      // unused directives are ESLint's business (reportUnusedDisableDirectives); one rule at a time
+      // cannot tell whether another rule used a sqlguard- directive
+      reportUnusedDirectives: "off",
+    }),
+  );
+  const internal = result.messages.find((m) => m.internal);
+  if (internal) throw new Error(internal.message);
+  return result.messages.filter(
     // in code, connection strings are read in string literals, templates and comments
-    findings.push(...(state.inText ? found.filter((f) => state.inText!(f.start, f.end)) : found));
-  }
-  if (findings.length === 0) return findings;
-  const directives = state.directives();
-  if (directives.length === 0) return findings;
-  const items = findings.map((f) => ({ ruleId: rule.id, start: f.start, line: state.lineOf(f.start), finding: f }));
-  return applyDirectives(items, directives).kept.map((i) => i.finding);
+    (m) => m.ruleId === rule.id && (!state.inText || !rule.appliesTo.includes("text") || state.inText(m.start, m.end)),
+  );
 }
 
 /** The ESLint rule for a sqlguard rule. */
@@ -197,16 +190,17 @@ export function eslintRule(rule: Rule): ESLintRule.RuleModule {
       const run = () => {
         const state = fileState(context, settings);
         if (!state) return;
-        for (const f of findingsFor(rule, options, state)) {
+        for (const m of messagesFor(rule, options, state)) {
+          const report = reportOf(m)!;
           const descriptor: ESLintRule.ReportDescriptor = {
-            loc: { start: state.locOf(f.start), end: state.locOf(f.end) },
-            messageId: f.messageId,
-            data: f.data ?? {},
+            loc: { start: state.locOf(m.start), end: state.locOf(m.end) },
+            messageId: report.messageId,
+            data: report.data,
           };
-          const fix = f.fix;
-          if (fix && rule.fixable && !f.fixHoldsSecret) descriptor.fix = (fixer) => fixer.replaceTextRange(fix.range, fix.text);
-          if (f.suggestions && rule.hasSuggestions) {
-            descriptor.suggest = f.suggestions.map((s) => ({ desc: s.desc, fix: (fixer) => fixer.replaceTextRange(s.fix.range, s.fix.text) }));
+          const fix = m.fix;
+          if (fix && rule.fixable) descriptor.fix = (fixer) => fixer.replaceTextRange(fix.range, fix.text);
+          if (m.suggestions && rule.hasSuggestions) {
+            descriptor.suggest = m.suggestions.map((s) => ({ desc: s.desc, fix: (fixer) => fixer.replaceTextRange(s.fix.range, s.fix.text) }));
           }
           eslintContext.report(descriptor);
         }

@@ -4,8 +4,8 @@
  * which strings in code hold SQL). Rules, severities, options and ignores are ESLint's own.
  * Checked like the CLI's config: an unknown key or a bad value is an error naming it.
  */
-import path from "node:path";
 import picomatch from "picomatch";
+import { relativeWithin } from "../util/paths.js";
 import { configSchema, DEFAULT_POSTGRES_VERSION } from "../engine/config.js";
 import type { SharedSettings } from "../engine/rule.js";
 import { validate, type JsonSchema } from "../engine/schema.js";
@@ -100,9 +100,8 @@ function build(user: PluginSettings): ResolvedSettings {
     assumeInTransaction(file, cwd) {
       if (typeof assume === "boolean") return assume;
       if (!match) return false;
-      const rel = path.relative(cwd, file);
-      if (rel === "" || rel.startsWith("..") || path.isAbsolute(rel)) return false;
-      return match(rel.split(path.sep).join("/"));
+      const rel = relativeWithin(cwd, file);
+      return rel !== null && match(rel);
     },
   };
 }

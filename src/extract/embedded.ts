@@ -19,6 +19,7 @@
  */
 import { createRequire } from "node:module";
 import type { TSESTree } from "@typescript-eslint/typescript-estree";
+import { forEachObject } from "../sql/classify.js";
 import { SqlDocument } from "../sql/document.js";
 import { parseSql, type PgNode, type RawStmt } from "../sql/parser.js";
 import type { JsonSchema } from "../engine/schema.js";
@@ -274,8 +275,8 @@ export interface CodeComment {
 export interface CodeSql {
   /** Whether the file was parsed (false: no mention of SQL, minified, or a parse error). */
   parsed: boolean;
-  /** Not parsed because it is minified or bundled code (a line of thousands of characters). */
-  minified?: boolean;
+  /** Not parsed because it is minified, bundled or generated code (see `minifiedCode`). */
+  minified?: MinifiedCode;
   error: { offset: number; message: string } | null;
   parts: EmbeddedPart[];
   /** Strings that looked like SQL but were not linted, and why (for the census). */
@@ -347,7 +348,8 @@ export function extractCode(text: string, filePath: string, options: EmbeddedOpt
   const settings = options.settings ?? defaultEmbeddedSettings;
   const empty: CodeSql = { parsed: false, error: null, parts: [], skipped: [], comments: [] };
   if (!mayHoldSql(text, settings)) return empty;
-  if (looksMinified(text)) return { ...empty, minified: true };
+  const minified = minifiedCode(text);
+  if (minified) return { ...empty, minified };
   let program = options.program;
   if (!program) {
     const parsed = parseCode(text, filePath);
@@ -357,23 +359,125 @@ export function extractCode(text: string, filePath: string, options: EmbeddedOpt
   return extractFromProgram(program, text, { ...options, testFile: options.testFile ?? isTestFile(filePath) });
 }
 
-/** Longest line a hand-written source file plausibly has. */
-const MINIFIED_LINE = 5000;
+/** A line with more code than this (strings and comments left out) is not written by hand. */
+const LONG_CODE_LINE = 1000;
+/** Below this much code on long lines, a file is parsed whatever its shape. */
+const MIN_MINIFIED_CODE = 5000;
+
+export interface MinifiedCode {
+  /** Offset of the start of the longest line of code. */
+  offset: number;
+  /** Characters of code on that line (outside strings and comments). */
+  chars: number;
+}
 
 /**
- * Minified bundles (`.yarn/releases/yarn-4.x.cjs`, `dist/*.min.js`) are not where SQL is
- * written, and parsing one costs seconds (typescript-estree converts every node): skipped.
+ * Whether a file is minified, bundled or generated code (`.yarn/releases/yarn-4.x.cjs`,
+ * `dist/*.min.js`, a table of numbers on one line): at least half of its code, and 5,000
+ * characters of it, stands on lines with over 1,000 characters of code each. Code, not text: the
+ * contents of strings, templates and comments do not count, so a file with a long string on one
+ * line (a base64 image, an inlined SVG or SQL) is hand-written code and is read like any other.
+ * Such files are not where SQL is written, and parsing a bundle costs seconds (typescript-estree
+ * converts every node): the caller skips them, and says so.
  */
-export function looksMinified(text: string): boolean {
-  if (text.length < MINIFIED_LINE) return false;
-  let from = 0;
-  for (;;) {
-    const nl = text.indexOf("\n", from);
-    const end = nl < 0 ? text.length : nl;
-    if (end - from > MINIFIED_LINE) return true;
-    if (nl < 0) return false;
-    from = nl + 1;
+export function minifiedCode(text: string): MinifiedCode | null {
+  // Cheap first: a file with no line over 1,000 characters has no long line of code.
+  if (text.length < MIN_MINIFIED_CODE || !hasLongLine(text, LONG_CODE_LINE)) return null;
+  let total = 0;
+  let onLong = 0;
+  let best: MinifiedCode | null = null;
+  let lineStart = 0;
+  let lineCode = 0;
+  const endLine = (next: number) => {
+    total += lineCode;
+    if (lineCode > LONG_CODE_LINE) {
+      onLong += lineCode;
+      if (!best || lineCode > best.chars) best = { offset: lineStart, chars: lineCode };
+    }
+    lineStart = next;
+    lineCode = 0;
+  };
+  // A small JavaScript lexer: enough to tell code from the insides of strings, templates
+  // (`${…}` is code again, to its matching brace) and comments. Regular expressions are read as
+  // code; a quote inside one can at worst make this undercount, and the file is then parsed.
+  type Mode = "code" | "'" | '"' | "`" | "//" | "/*";
+  let mode: Mode = "code";
+  /** For each `${` open: the brace depth inside it. */
+  const templates: number[] = [];
+  const n = text.length;
+  for (let i = 0; i < n; i++) {
+    const c = text.charCodeAt(i);
+    // a line ends at \n, \r\n or a lone \r (as editors count lines)
+    if (c === 10 /* \n */ || (c === 13 /* \r */ && text.charCodeAt(i + 1) !== 10)) {
+      if (mode === "//" || mode === "'" || mode === '"') mode = "code"; // a string cannot span a raw line break
+      endLine(i + 1);
+      continue;
+    }
+    switch (mode) {
+      case "code": {
+        lineCode++;
+        if (c === 39 /* ' */) mode = "'";
+        else if (c === 34 /* " */) mode = '"';
+        else if (c === 96 /* ` */) mode = "`";
+        else if (c === 47 /* / */ && text.charCodeAt(i + 1) === 47) mode = "//";
+        else if (c === 47 && text.charCodeAt(i + 1) === 42 /* * */) mode = "/*";
+        else if (c === 123 /* { */ && templates.length > 0) templates[templates.length - 1]!++;
+        else if (c === 125 /* } */ && templates.length > 0) {
+          if (templates[templates.length - 1] === 0) {
+            templates.pop();
+            mode = "`";
+          } else templates[templates.length - 1]!--;
+        }
+        break;
+      }
+      case "'":
+      case '"':
+        if (c === 92 /* \ */) i++;
+        else if (c === mode.charCodeAt(0)) {
+          mode = "code";
+          lineCode++;
+        }
+        break;
+      case "`":
+        if (c === 92) i++;
+        else if (c === 96) {
+          mode = "code";
+          lineCode++;
+        } else if (c === 36 /* $ */ && text.charCodeAt(i + 1) === 123) {
+          templates.push(0);
+          mode = "code";
+          lineCode += 2;
+          i++;
+        }
+        break;
+      case "//":
+        break;
+      case "/*":
+        if (c === 42 && text.charCodeAt(i + 1) === 47) {
+          mode = "code";
+          i++;
+        }
+        break;
+    }
   }
+  endLine(n);
+  return onLong >= MIN_MINIFIED_CODE && 2 * onLong >= total ? best : null;
+}
+
+/** Whether any line (ended by \n or \r) is longer than `limit` characters. */
+function hasLongLine(text: string, limit: number): boolean {
+  let run = 0;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 10 || c === 13) run = 0;
+    else if (++run > limit) return true;
+  }
+  return false;
+}
+
+/** Whether a file is minified or generated code, which is not read for SQL (see `minifiedCode`). */
+export function looksMinified(text: string): boolean {
+  return minifiedCode(text) !== null;
 }
 
 /**
@@ -508,30 +612,60 @@ class Walker {
     private readonly keys: VisitorKeys,
   ) {}
 
-  walk(node: Node): void {
-    const opens = SCOPE_NODES.has(node.type);
-    if (opens) this.scopes.push(new Map());
-    this.enter(node);
-    const keys = this.keys[node.type] ?? [];
-    this.parents.push(node);
-    if (node.type === "CallExpression" && findPattern(this.settings.transactions, pathOf(node.callee))) {
-      this.visitChild(node.callee);
-      for (const a of node.arguments) {
-        const wraps = a.type === "ArrowFunctionExpression" || a.type === "FunctionExpression" || a.type === "ArrayExpression";
-        if (wraps) this.inTx++;
-        this.visitChild(a);
-        if (wraps) this.inTx--;
-      }
-    } else {
-      for (const key of keys) {
-        const child = (node as unknown as Record<string, unknown>)[key];
-        if (Array.isArray(child)) {
-          for (const c of child) if (c && typeof c === "object" && "type" in c) this.visitChild(c as Node);
-        } else if (child && typeof child === "object" && "type" in child) this.visitChild(child as Node);
-      }
+  /**
+   * Visits the tree depth first. Iterative: the tree ESLint hands over may come from a parser
+   * that nests deeper than this thread's stack would allow for recursion (5,000 nested brackets).
+   */
+  walk(root: Node): void {
+    interface Frame {
+      node: Node;
+      opens: boolean;
+      children: Node[];
+      /** Children that are the callbacks of a transaction wrapper. */
+      wrapped: Set<Node> | null;
+      next: number;
+      /** This node is such a callback: leaving it leaves the transaction. */
+      inTx: boolean;
     }
-    this.parents.pop();
-    if (opens) this.scopes.pop();
+    const stack: Frame[] = [];
+    const push = (node: Node, inTx: boolean) => {
+      if (inTx) this.inTx++;
+      const opens = SCOPE_NODES.has(node.type);
+      if (opens) this.scopes.push(new Map());
+      this.enter(node);
+      this.parents.push(node);
+      const children: Node[] = [];
+      let wrapped: Set<Node> | null = null;
+      if (node.type === "CallExpression" && findPattern(this.settings.transactions, pathOf(node.callee))) {
+        children.push(node.callee);
+        wrapped = new Set();
+        for (const a of node.arguments) {
+          if (a.type === "ArrowFunctionExpression" || a.type === "FunctionExpression" || a.type === "ArrayExpression") wrapped.add(a);
+          children.push(a);
+        }
+      } else {
+        for (const key of this.keys[node.type] ?? []) {
+          const child = (node as unknown as Record<string, unknown>)[key];
+          if (Array.isArray(child)) {
+            for (const c of child) if (c && typeof c === "object" && "type" in c) children.push(c as Node);
+          } else if (child && typeof child === "object" && "type" in child) children.push(child as Node);
+        }
+      }
+      stack.push({ node, opens, children, wrapped, next: 0, inTx });
+    };
+    push(root, false);
+    while (stack.length > 0) {
+      const top = stack[stack.length - 1]!;
+      if (top.next < top.children.length) {
+        const child = top.children[top.next++]!;
+        push(child, top.wrapped?.has(child) ?? false);
+        continue;
+      }
+      stack.pop();
+      this.parents.pop();
+      if (top.opens) this.scopes.pop();
+      if (top.inTx) this.inTx--;
+    }
   }
 
   /**
@@ -547,10 +681,6 @@ class Walker {
       }
       return null;
     };
-  }
-
-  private visitChild(n: Node): void {
-    this.walk(n);
   }
 
   private parent(k = 0): Node | undefined {
@@ -696,13 +826,14 @@ class Walker {
   private maybeLiteral(node: Node): void {
     if (!this.settings.literals || this.owned.has(node)) return;
     if (node.type === "Literal" && typeof node.value !== "string") return;
+    const parent = this.parent();
+    if (!parent) return;
+    // part of a bigger concatenation: the top of the chain is the candidate (checked first, so
+    // that only the top looks at the whole chain: `a + b + … + z` stays linear)
+    if (parent.type === "BinaryExpression" && parent.operator === "+") return;
     if (node.type === "BinaryExpression") {
       if (node.operator !== "+" || !isStringish(node)) return;
     }
-    const parent = this.parent();
-    if (!parent) return;
-    // part of a bigger concatenation: the top of the chain is the candidate
-    if (parent.type === "BinaryExpression" && parent.operator === "+") return;
     if (parent.type === "TaggedTemplateExpression") return;
     if (node.type === "Literal" && !literalUsedAsValue(node, parent)) return;
     if (node.type === "TemplateLiteral" && parent.type === "TSLiteralType") return;
@@ -762,7 +893,7 @@ class Walker {
       const c = this.candidates[k]!;
       if (c.origin === "literal" && this.owned.has(c.node)) this.candidates.splice(k, 1);
     }
-    this.candidates.push(...byNode.values());
+    for (const c of byNode.values()) this.candidates.push(c);
     this.candidates.sort((a, b) => a.node.range[0] - b.node.range[0]);
   }
 
@@ -812,14 +943,15 @@ function isStringish(node: Node): boolean {
 }
 
 /** An expression that computes a number: a numeric literal, arithmetic, `i++`. */
-function isNumeric(node: Node): boolean {
+function isNumeric(node: Node, depth = 0): boolean {
+  if (depth > 32) return false; // ((a as any) + (b as any)) + …: deeper is not worth a stack
   const e = unwrap(node);
   if (e.type === "Literal") return typeof e.value === "number" || typeof e.value === "bigint";
   if (e.type === "UpdateExpression") return true;
   if (e.type === "UnaryExpression") return e.operator === "-" || e.operator === "+" || e.operator === "~";
   if (e.type === "BinaryExpression") {
     if (["-", "*", "/", "%", "**", "|", "&", "^", "<<", ">>", ">>>"].includes(e.operator)) return true;
-    return e.operator === "+" && (isNumeric(e.left as Node) || isNumeric(e.right as Node));
+    return e.operator === "+" && (isNumeric(e.left as Node, depth + 1) || isNumeric(e.right as Node, depth + 1));
   }
   return false;
 }
@@ -866,29 +998,37 @@ function literalUsedAsValue(node: TSESTree.Literal, parent: Node): boolean {
   }
 }
 
-function patternNames(p: Node | null | undefined, out: string[] = []): string[] {
-  if (!p) return out;
-  switch (p.type) {
-    case "Identifier":
-      out.push(p.name);
-      break;
-    case "ObjectPattern":
-      for (const prop of p.properties) patternNames(prop.type === "RestElement" ? prop.argument : (prop.value as Node), out);
-      break;
-    case "ArrayPattern":
-      for (const e of p.elements) patternNames(e as Node | null, out);
-      break;
-    case "RestElement":
-      patternNames(p.argument, out);
-      break;
-    case "AssignmentPattern":
-      patternNames(p.left, out);
-      break;
-    case "TSParameterProperty":
-      patternNames(p.parameter, out);
-      break;
-    default:
-      break;
+function patternNames(pattern: Node | null | undefined, out: string[] = []): string[] {
+  // destructuring inside destructuring…: a stack, not recursion
+  const stack: (Node | null | undefined)[] = [pattern];
+  while (stack.length > 0) {
+    const p = stack.pop();
+    if (!p) continue;
+    switch (p.type) {
+      case "Identifier":
+        out.push(p.name);
+        break;
+      case "ObjectPattern":
+        for (let i = p.properties.length - 1; i >= 0; i--) {
+          const prop = p.properties[i]!;
+          stack.push(prop.type === "RestElement" ? prop.argument : (prop.value as Node));
+        }
+        break;
+      case "ArrayPattern":
+        for (let i = p.elements.length - 1; i >= 0; i--) stack.push(p.elements[i] as Node | null);
+        break;
+      case "RestElement":
+        stack.push(p.argument);
+        break;
+      case "AssignmentPattern":
+        stack.push(p.left);
+        break;
+      case "TSParameterProperty":
+        stack.push(p.parameter);
+        break;
+      default:
+        break;
+    }
   }
   return out;
 }
@@ -1061,6 +1201,9 @@ function decide(host: string, pieces: Piece[]): Decision {
   for (let round = 0; round <= 3 * exprs.length; round++) {
     const built = build(host, pieces, modes, names);
     const outcome = parseSql(built.text);
+    // Too deeply nested to read (or for PostgreSQL to parse), whatever the interpolations are:
+    // SQL all the same, reported as such (syntax-error), never skipped as a fragment.
+    if (!outcome.ok && (outcome.tooDeep || outcome.parserLimit)) return { kind: "sql", text: built.text, toHost: built.toHost, stmts: [], dynamic: false };
     if (outcome.ok) {
       if (outcome.stmts.length === 0) return { kind: "empty" };
       if (clauseInterpolation(outcome.stmts, built) || gluedAtEnd(built)) return { kind: "fragment" };
@@ -1100,32 +1243,22 @@ function clauseInterpolation(stmts: RawStmt[], built: Built): boolean {
   );
   if (suspects.size === 0) return false;
   let found = false;
-  const aliases = (n: unknown): void => {
-    if (found || !n || typeof n !== "object") return;
-    if (Array.isArray(n)) {
-      for (const x of n) aliases(x);
-      return;
-    }
-    const o = n as PgNode;
-    if (typeof o.aliasname === "string" && suspects.has(o.aliasname)) found = true;
-    for (const k in o) aliases(o[k]);
-  };
+  const aliases = (value: unknown) =>
+    forEachObject(value, (o) => {
+      if (found) return false;
+      if (typeof o.aliasname === "string" && suspects.has(o.aliasname)) found = true;
+    });
   // Only where a clause could hide the rows a write touches: the target of an UPDATE/DELETE and
   // its FROM/USING items. `SELECT * FROM (${q}) ${alias}` is an alias and reads fine.
-  const visit = (n: unknown): void => {
-    if (found || !n || typeof n !== "object") return;
-    if (Array.isArray(n)) {
-      for (const x of n) visit(x);
-      return;
-    }
-    const o = n as PgNode;
-    for (const key of ["UpdateStmt", "DeleteStmt"]) {
-      const body = o[key] as PgNode | undefined;
-      if (body) aliases([body.relation, body.fromClause, body.usingClause]);
-    }
-    for (const k in o) visit(o[k]);
-  };
-  for (const s of stmts) visit(s.stmt);
+  for (const s of stmts) {
+    forEachObject(s.stmt, (o) => {
+      if (found) return false;
+      for (const key of ["UpdateStmt", "DeleteStmt"]) {
+        const body = o[key] as PgNode | undefined;
+        if (body) aliases([body.relation, body.fromClause, body.usingClause]);
+      }
+    });
+  }
   return found;
 }
 

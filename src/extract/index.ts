@@ -5,7 +5,9 @@
  */
 import path from "node:path";
 import type { TSESTree } from "@typescript-eslint/typescript-estree";
-import { SqlDocument } from "../sql/document.js";
+import { SqlDocument, transactionDirective } from "../sql/document.js";
+import { documentRun, runModelOf, type ProjectIndex, type RunModel, type ToolId } from "../run-model/index.js";
+import { LineIndex } from "../sql/text.js";
 import { textDocument, type TextDocument } from "../secrets/text-document.js";
 import type { DirectiveComment } from "../engine/directives.js";
 import { commentBody, isDirectiveComment } from "../sql/document.js";
@@ -18,7 +20,7 @@ export type { SqlPart } from "../engine/run-rules.js";
 import { extractCode, type CodeSql, type EmbeddedSettings } from "./embedded.js";
 import { CODE_EXTENSIONS, SQL_EXTENSIONS } from "./extensions.js";
 
-export { SQL_EXTENSIONS } from "./extensions.js";
+export { isWalked } from "./extensions.js";
 
 export type FileKind = "sql" | "code" | "text";
 
@@ -27,32 +29,6 @@ export function fileKind(filePath: string): FileKind {
   if ((SQL_EXTENSIONS as readonly string[]).includes(ext)) return "sql";
   if ((CODE_EXTENSIONS as readonly string[]).includes(ext)) return "code";
   return "text";
-}
-
-/**
- * The text files a directory walk lints, beyond SQL: code (SQL strings, connection strings),
- * configuration and docs where connection strings get committed. Files named on the command line
- * are linted whatever their type (text rules only for unknown types); this list is only for walks.
- */
-export const WALKED_EXTENSIONS: readonly string[] = [
-  ...SQL_EXTENSIONS,
-  ...CODE_EXTENSIONS,
-  // environment and configuration
-  ".env", ".yml", ".yaml", ".json", ".toml", ".properties", ".ini", ".conf",
-  // shell, containers, docs
-  ".sh", ".bash", ".zsh", ".dockerfile", ".md", ".markdown",
-];
-
-/** Generated lockfiles: JSON/YAML, large, and never hold a connection string. */
-const NOT_WALKED = new Set(["package-lock.json", "npm-shrinkwrap.json", "pnpm-lock.yaml", "composer.lock"]);
-
-/** Whether a directory walk includes this file: `WALKED_EXTENSIONS`, `.env*`, `Dockerfile`, `Dockerfile.*`. */
-export function isWalked(filePath: string): boolean {
-  const base = path.basename(filePath).toLowerCase();
-  if (NOT_WALKED.has(base)) return false;
-  if (base.startsWith(".env")) return true; // .env, .env.production, .env.local, .envrc
-  if (base === "dockerfile" || base.startsWith("dockerfile.") || base === "containerfile") return true;
-  return WALKED_EXTENSIONS.includes(path.extname(base));
 }
 
 export interface Extraction {
@@ -66,6 +42,12 @@ export interface Extraction {
 
 export interface ExtractOptions {
   assumeInTransaction: boolean;
+  /** Config `migrationTool` for this file (a SQL file): the tool that runs it, or `none`. */
+  migrationTool?: ToolId | "none";
+  /** A SQL file's run model, already worked out (default: `runModelOf` the file, reading the project on disk). */
+  runModel?: RunModel;
+  /** Where the run model reads project files (default: the disk). */
+  project?: ProjectIndex;
   /** 1-based line of a host offset. */
   lineOf(offset: number): number;
   /** Which strings in code files hold SQL (config `embedded`; default: the built-in lists). */
@@ -82,12 +64,13 @@ export function extract(filePath: string, text: string, options: ExtractOptions)
   const kind = options.kind ?? fileKind(filePath);
   const textDoc = textDocument(text, filePath);
   if (kind === "sql") {
-    const doc = options.doc ?? new SqlDocument(text, { kind: "script", assumeInTransaction: options.assumeInTransaction, comments: "directives" });
+    const docs = options.doc ? [options.doc] : sqlDocuments(filePath, text, options);
     return {
-      sql: [{ doc, toHost: (o) => o }],
+      sql: docs.map((doc) => ({ doc, toHost: (o: number) => o })),
       text: textDoc,
       comments: () =>
-        doc.comments
+        docs
+          .flatMap((doc) => doc.comments)
           .filter((c) => isDirectiveComment(text, c))
           .map((c) => ({
             text: directiveText(commentBody(text, c), c.block),
@@ -110,9 +93,50 @@ export function extract(filePath: string, text: string, options: ExtractOptions)
       comments: () => codeDirectiveComments(code, options.lineOf),
     };
     if (code.error) extraction.notices = [{ offset: code.error.offset, severity: 2, fatal: true, message: code.error.message }];
+    if (code.minified) {
+      // Said, not skipped quietly: the file may have been meant to be read (see docs/embedded-sql.md).
+      const chars = code.minified.chars.toLocaleString("en-US");
+      extraction.notices = [
+        {
+          offset: code.minified.offset,
+          severity: 1,
+          message: `minified or generated code (${chars} characters of code on this line): its strings were not read for SQL; list the file in the config's ignores to skip it`,
+        },
+      ];
+    }
     return extraction;
   }
   return { sql: [], text: textDoc, comments: () => textComments(text, options.lineOf, filePath) };
+}
+
+/**
+ * The documents of a SQL file: one per unit its run model finds (goose's Up and Down sections,
+ * each named query…), each knowing how it is sent. A unit's document reads the file up to the
+ * unit's end from the unit's start, so every offset is the file's own.
+ */
+export function sqlDocuments(filePath: string, text: string, options: Pick<ExtractOptions, "assumeInTransaction" | "migrationTool" | "runModel" | "project">): SqlDocument[] {
+  const model =
+    options.runModel ??
+    runModelOf(filePath, text, {
+      migrationTool: options.migrationTool,
+      assumeInTransaction: options.assumeInTransaction,
+      directive: transactionDirective(text),
+      project: options.project,
+    });
+  const lines = model.units.length > 1 ? new LineIndex(text) : undefined;
+  return model.units.map(
+    (u) =>
+      new SqlDocument(u.end === text.length ? text : text.slice(0, u.end), {
+        kind: "script",
+        comments: "directives",
+        run: documentRun(model, u),
+        ...(u.start > 0 ? { from: u.start } : {}),
+        ...(u.breaks.length ? { breaks: u.breaks } : {}),
+        ...(u.endsStatement ? { endsStatement: true } : {}),
+        ...(u.params?.length ? { params: u.params } : {}),
+        ...(lines ? { lines } : {}),
+      }),
+  );
 }
 
 /**

@@ -12,6 +12,7 @@ const LOADERS = {
   compact: async () => (await import("./compact.js")).compact,
   sarif: async () => (await import("./sarif.js")).sarif,
   github: async () => (await import("./github.js")).github,
+  html: async () => (await import("./html.js")).html,
 } satisfies Record<string, () => Promise<Reporter>>;
 
 export type Format = keyof typeof LOADERS;

@@ -1,5 +1,5 @@
-import path from "node:path";
 import { quotePath } from "../util/file-names.js";
+import { shownPath } from "../util/paths.js";
 
 /**
  * A path for display: relative to cwd when inside it, with `/` separators, and quoted the way
@@ -12,8 +12,5 @@ export function displayPath(file: string, cwd: string): string {
 
 /** The same path, unquoted (for formats with escaping of their own). */
 export function plainPath(file: string, cwd: string): string {
-  if (!path.isAbsolute(file)) return file.split(path.sep).join("/");
-  const rel = path.relative(cwd, file);
-  if (rel === "" || rel.startsWith("..") || path.isAbsolute(rel)) return file.split(path.sep).join("/");
-  return rel.split(path.sep).join("/");
+  return shownPath(file, cwd);
 }

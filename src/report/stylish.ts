@@ -2,7 +2,8 @@
  * `--format stylish` (the default): problems grouped by file, each with a code frame, a caret
  * under the range and the help line; a summary at the end. Colour only when asked for.
  */
-import { MASK, type Diagnostic, type FileResult } from "../engine/types.js";
+import type { Diagnostic, FileResult } from "../engine/types.js";
+import { originalLength, shiftColumn } from "./frame.js";
 import type { ReportContext } from "./types.js";
 import { displayPath } from "./paths.js";
 
@@ -72,23 +73,6 @@ function problem(m: Diagnostic, r: FileResult, p: Paint): string[] {
 
 /** Control characters (but tab and line feed) are shown as spaces: a frame never moves the terminal. */
 const printable = (s: string) => s.replace(/[\u0000-\u0008\u000b-\u001f\u007f]/g, " ");
-
-/** Length of the original line, given the redacted text and the spans `****` replaced. */
-function originalLength(text: string, spans: [number, number][] | undefined): number {
-  let n = text.length;
-  for (const [a, b] of spans ?? []) n += b - a - MASK.length;
-  return n;
-}
-
-/** Column in the redacted line of an original column. */
-function shiftColumn(column: number, spans: [number, number][]): number {
-  let c = column;
-  for (const [a, b] of spans) {
-    if (column >= b) c += MASK.length - (b - a);
-    else if (column > a) c = c - (column - a) + Math.min(MASK.length, column - a);
-  }
-  return c;
-}
 
 /** A line shown around the marked one, clipped and dimmed. */
 function context(text: string, line: number, width: number, p: Paint): string {

@@ -252,48 +252,45 @@ class Scanner {
       const scheme = m[1]!.toLowerCase();
       const { label, family, jdbc } = describeScheme(scheme);
       const bodyStart = start + m[0].length;
-      const end = trimTrailing(text, bodyStart, scanValue(text, bodyStart, uriStop, 4096));
-      URI_START.lastIndex = Math.max(end, bodyStart);
-      const s = text.slice(bodyStart, end);
       const sqlserver = family === "sqlserver";
       const terms = sqlserver ? "/?#;" : "/?#";
+      let rawEnd = scanUri(text, bodyStart, sqlserver);
+      let end = trimTrailing(text, bodyStart, rawEnd);
+      let s = text.slice(bodyStart, end);
 
-      // Userinfo: up to the last '@' of the authority. A password with a raw '/', '?' or '#'
-      // ("user:pa/ss@host") is read as one too, so that it is still redacted.
-      let authEnd = indexOut(s, terms, 0);
-      let at = lastIndexOut(s, "@", 0, authEnd);
-      if (at >= 0 && authEnd < s.length && indexOut(s, ":", 0, at) < at) {
-        // "user:p@ss/w0rd@host": another '@' after a plain path segment still belongs to the password
-        const next = indexOut(s, "@", authEnd);
-        if (next < s.length && !/[?#=&;]/.test(s.slice(authEnd, next))) {
-          at = next;
-          authEnd = indexOut(s, terms, at + 1);
-        }
+      // Userinfo: up to the last '@' that a host follows. A password may hold a raw '@', '#', '/'
+      // or '?' ("user:S3cr@et#x@host"), or a blank, a quote or a line break, where the URI scan
+      // stopped ("user:pa ss@host"): then the '@' is looked for past that stop.
+      let at = userinfoAt(s, terms, sqlserver);
+      // An '@' whose host runs into the stop ("app:a@b c@db…/x", "app:;@/x`y@db…/x") may be the
+      // password's own: a host the URI goes on after, further on the line, wins.
+      // So may any '@' before a quote or an escape that does not end the string the URI is in.
+      const stop = text[rawEnd] ?? "";
+      const quote = enclosingQuote(text, rawEnd);
+      const limit = quote ? stringEnd(text, rawEnd, quote) : text.length;
+      const goesOn = stop !== "" && !/\s/.test(stop) && rawEnd < limit;
+      // weak: no host, a host the scan ends in or a fragment follows, or an '@' after it that was
+      // not taken: the password may go on
+      const hostEnd = indexOut(s, terms, at + 1);
+      const weak = at >= 0 && (hostEnd >= s.length || hostEnd === at + 1 || s[hostEnd] === "#" || indexOut(s, "@", at + 1) < s.length);
+      let far = -1;
+      if (at < 0) far = userinfoBeyond(text, bodyStart, rawEnd, limit, sqlserver, false);
+      else if (goesOn || (weak && (stop === " " || stop === "\t"))) far = userinfoBeyond(text, bodyStart, rawEnd, limit, sqlserver, true);
+      if (far >= 0) {
+        at = far - bodyStart;
+        rawEnd = scanUri(text, far + 1, sqlserver);
+        end = trimTrailing(text, far + 1, rawEnd);
+        s = text.slice(bodyStart, end);
       }
-      if (at < 0 && authEnd < s.length) {
-        const colon = indexOut(s, ":", 0, authEnd);
-        const portish = colon < authEnd ? s.slice(colon + 1, authEnd) : "";
-        if (colon < authEnd && !/^\d*$/.test(portish) && !isTemplate(portish)) {
-          let a = indexOut(s, "@", authEnd);
-          if (a < s.length) {
-            for (;;) {
-              const next = indexOut(s, "@", a + 1);
-              if (next >= s.length || indexOut(s, terms, a + 1) < next) break;
-              a = next;
-            }
-            at = a;
-            authEnd = indexOut(s, terms, at + 1);
-          }
-        }
-      }
+      URI_START.lastIndex = Math.max(end, bodyStart);
+      const authEnd = indexOut(s, terms, at + 1);
       const secrets: Range[] = [];
       const hosts: HostMention[] = [];
       if (at >= 0) {
         const colon = indexOut(s, ":", 0, at);
         if (colon < at) this.secret(secrets, bodyStart + colon + 1, bodyStart + at);
       }
-      const hostsFrom = at >= 0 ? at + 1 : 0;
-      for (const item of splitOut(s, ",", hostsFrom, authEnd)) {
+      for (const item of splitOut(s, ",", at + 1, authEnd)) {
         const h = splitHostPort(s.slice(item.start, item.end), sqlserver);
         if (!h) continue;
         const mention = this.host(decode(h.host), bodyStart + item.start + h.offset, bodyStart + item.start + h.offset + h.host.length);
@@ -303,16 +300,16 @@ class Scanner {
       // Query parameters (`?host=…&password=…`) and SQL Server properties (`;password=…`).
       const q = sqlserver ? authEnd : indexOut(s, "?", authEnd);
       if (q < s.length) {
-        const stop = indexOut(s, "#", q);
-        const params = /([^&;=?#]+)=([^&;#]*)/g;
-        params.lastIndex = q;
-        for (let p; (p = params.exec(s)) && p.index < stop; ) {
-          const key = p[1]!.trim().toLowerCase();
-          const vStart = p.index + p[0].length - p[2]!.length;
-          const vEnd = Math.min(vStart + p[2]!.length, stop);
-          if (SECRET_KEY.test(key)) this.secret(secrets, bodyStart + vStart, bodyStart + vEnd);
-          else if ((family === "pg" && (key === "host" || key === "hostaddr")) || (sqlserver && (key === "servername" || key === "server"))) {
-            for (const item of splitOut(s, ",", vStart, vEnd)) {
+        const fragment = indexOut(s, "#", q);
+        for (const p of queryParams(s, q, sqlserver)) {
+          if (SECRET_KEY.test(p.key)) {
+            // a password ending the URI keeps what was trimmed as a sentence's end ("…password=pw!"),
+            // and runs on past a quote or an escape that does not end the string it is in ("password=a'b")
+            let vEnd = p.valueEnd;
+            if (vEnd === s.length) vEnd = (goesOn ? secretWordEnd(text, rawEnd) : rawEnd) - bodyStart;
+            this.secret(secrets, bodyStart + p.valueStart, bodyStart + vEnd);
+          } else if ((family === "pg" && (p.key === "host" || p.key === "hostaddr")) || (sqlserver && (p.key === "servername" || p.key === "server"))) {
+            for (const item of splitOut(s, ",", p.valueStart, Math.min(p.valueEnd, fragment))) {
               const raw = s.slice(item.start, item.end);
               const mention = this.host(decode(raw.trim()), bodyStart + item.start, bodyStart + item.end);
               if (raw.trim() && validHost(mention.host)) hosts.push(mention);
@@ -539,7 +536,7 @@ class Scanner {
       const hosts: HostMention[] = [];
       const secrets: Range[] = [];
       for (const p of pairs) {
-        if (p.key === "password" || p.key === "sslpassword" || p.key === "oauth_client_secret") this.secret(secrets, p.valueStart, p.valueEnd);
+        if (LIBPQ_SECRET_KEYS.has(p.key)) this.secret(secrets, p.valueStart, p.valueEnd);
         else if (p.key === "host" || p.key === "hostaddr") {
           for (const item of splitOut(text, ",", p.valueStart, p.valueEnd)) {
             const raw = text.slice(item.start, item.end);
@@ -654,6 +651,212 @@ function uriStop(text: string, i: number): boolean {
   if (ch === '"' || ch === "'" || ch === "`" || ch === "<" || ch === ">") return true;
   if (ch === "\\") return /["'`nrt\\]/.test(text[i + 1] ?? "");
   return false;
+}
+
+/**
+ * Where a URI body starting at `i` ends (before trailing punctuation is trimmed): at a blank, a
+ * quote or an escape, stepping over template expressions, SQL Server's braced values
+ * (`password={a;b c}`) and `.properties` line continuations (a `\` that ends the line).
+ */
+function scanUri(text: string, i: number, sqlserver: boolean): number {
+  const n = Math.min(text.length, i + 4096);
+  while (i < n) {
+    const c = text[i];
+    if (sqlserver && c === "{" && text[i - 1] === "=") {
+      const close = braceEnd(text, i);
+      if (close > i) {
+        i = close;
+        continue;
+      }
+    }
+    const t = skipTemplate(text, i);
+    if (t > i) {
+      i = t;
+      continue;
+    }
+    if (c === "\\" && (text[i + 1] === "\n" || (text[i + 1] === "\r" && text[i + 2] === "\n"))) {
+      i += text[i + 1] === "\r" ? 3 : 2;
+      while (i < n && (text[i] === " " || text[i] === "\t")) i++;
+      continue;
+    }
+    if (uriStop(text, i)) break;
+    i++;
+  }
+  return Math.min(i, text.length);
+}
+
+/** Where the string quoted with `q` that `i` sits in ends: its closing quote (doubled and escaped ones skipped), or the line end. */
+function stringEnd(text: string, i: number, q: string): number {
+  for (let e = i; e < text.length && e - i < 4096; e++) {
+    const c = text[e];
+    if (c === "\n" || c === "\r") return e;
+    // `\'` is an escape in code strings, `\''` a backslash and a doubled quote in SQL: the longer reading wins
+    if (c === "\\") e += text[e + 1] === q && text[e + 2] === q ? 0 : 1;
+    else if (c === q) {
+      if (text[e + 1] === q) e++;
+      else return e;
+    }
+  }
+  return Math.min(text.length, i + 4096);
+}
+
+/** Just past the `}` that closes the brace at `i` (`}}` is an escaped `}`), within the line; -1 if none. */
+function braceEnd(text: string, i: number): number {
+  for (let e = i + 1; e < text.length && e - i < 1024; e++) {
+    const c = text[e];
+    if (c === "\n" || c === "\r") return -1;
+    if (c === "}") {
+      if (text[e + 1] === "}") {
+        e++;
+        continue;
+      }
+      return e + 1;
+    }
+  }
+  return -1;
+}
+
+/** A list of hosts as a URI writes them: `a.acme.com:5432,[::1]`, `${DB_HOST}`, `tcp(h:3306)`, or nothing. */
+function hostListLike(h: string, sqlserver: boolean): boolean {
+  if (h === "") return true;
+  for (const raw of h.split(",")) {
+    const item = /^\w+\([^()]*\)$/.test(raw) ? "x" : raw;
+    const host = sqlserver ? /^(?:\[[\w:.%-]*\]|(?:[\p{L}\p{N}_.%~\\-]|\$\{[^{}]*\}|\{\{[^{}]*\}\}|<[\w .-]+>)+)/u : /^(?:\[[\w:.%-]*\]|(?:[\p{L}\p{N}_.%~-]|\$\{[^{}]*\}|\{\{[^{}]*\}\}|<[\w .-]+>)+)/u;
+    const m = host.exec(item);
+    // a name has a letter or a digit (`%`, `.` or `-` alone is a piece of a password)
+    if (!m || !/[\p{L}\p{N}$<{[]/u.test(m[0])) return false;
+    const rest = item.slice(m[0].length);
+    if (rest !== "" && !/^:(?:\d*|\$\{[^{}]*\}|\{\{[^{}]*\}\}|<[\w .-]+>)$/.test(rest)) return false;
+  }
+  return true;
+}
+
+/** The '@' ending the userinfo of the URI body `s` (the last one a host list follows), or -1. */
+function userinfoAt(s: string, terms: string, sqlserver: boolean): number {
+  const ats: number[] = [];
+  for (let i = 0; i < s.length; i++) {
+    const t = skipTemplate(s, i);
+    if (t > i) {
+      i = t - 1;
+      continue;
+    }
+    if (s[i] === "@") ats.push(i);
+  }
+  if (ats.length === 0) return -1;
+  // Where a query parameter starts (`?user=me@corp.com`): an '@' after it is a value's, unless
+  // the userinfo before it is certain ("app:x?y=z@host": a password, not a port).
+  const param = /[?&;][\w.-]+=/.exec(s)?.index ?? s.length;
+  const colon = indexOut(s, ":", 0, s.length);
+  for (let k = ats.length - 1; k >= 0; k--) {
+    const p = ats[k]!;
+    const hostEnd = indexOut(s, terms, p + 1);
+    // no host at all only before a path or query (`postgres://u:pw@/db?host=/tmp`), not where the scan stopped
+    if (hostEnd === p + 1 && hostEnd >= s.length) continue;
+    if (!hostListLike(s.slice(p + 1, hostEnd), sqlserver)) continue;
+    if (param < p) {
+      if (colon >= param) continue;
+      const password = s.slice(colon + 1, Math.min(p, indexOut(s, terms, colon + 1)));
+      // a port (`host:5432/db?u=me@x`), or an '@' that another candidate ends at
+      if (/^\d+$/.test(password) || password.includes("@") || (password === "" && (s[colon + 1] === "/" || colon + 1 >= p))) continue;
+    }
+    return p;
+  }
+  return -1;
+}
+
+/**
+ * For a URI whose scan stopped before any '@' ("postgres://app:pa ss@host", a quote or a line
+ * break in the password), or before a better one (`better`): the '@' past the stop that ends the
+ * userinfo, within the string the URI is written in (`stringEnd`), as a text offset, or -1.
+ * The userinfo must be `user:…`; when what follows ':' could be a port (`host:5432/db`), the host
+ * after the '@' must go on as a URI does (`/db`, `:5432`, `?…`) and sit on the same line.
+ */
+function userinfoBeyond(text: string, bodyStart: number, end: number, stringEnd: number, sqlserver: boolean, better: boolean): number {
+  const s = text.slice(bodyStart, end);
+  const colon = indexOut(s, ":", 0, s.length);
+  if (colon >= s.length || /[/?#[\]]/.test(s.slice(0, colon))) return -1;
+  // a found '@' is only replaced by one, on its line, a host follows that the URI goes on after
+  const portLike = better || /^\d*(?:[/?#].*)?$/s.test(s.slice(colon + 1));
+  const limit = Math.min(stringEnd, end + 256);
+  // The best '@' wins, the first of equals: one a host follows that the URI goes on after
+  // (`/db`, `?…`, `:5432`) and that reads as a name (`db.acme.com`, `[::1]`, `:5432`) over
+  // one a bare word follows (`@x/`, a piece of the password), over one the URI ends at.
+  let best = -1;
+  let bestScore = 0;
+  for (let i = end; i < limit; i++) {
+    const c = text[i];
+    if (c === "\n" && (portLike || /^\n[ \t]*\r?\n/.test(text.slice(i, i + 40)))) break;
+    if (c === ":" && text.startsWith("//", i + 1)) break;
+    if (c !== "@") continue;
+    let h = i + 1;
+    while (h < text.length && h - i < 300 && !uriStop(text, h) && !"/?#@".includes(text[h]!)) h++;
+    const host = trimTrailing(text, i + 1, h);
+    const name = text.slice(i + 1, host);
+    if (host === i + 1 || !hostListLike(name, sqlserver)) continue;
+    const next = text[h] ?? "";
+    let score = 0;
+    if (next === "/" || next === "?" || /:\d/.test(name)) score = /[.[:]|^localhost$|^\$\{|^\{\{|^</.test(name) ? 3 : 2;
+    else if (!portLike && host === h && (next === "" || uriStop(text, h) || next === "#")) score = 1;
+    if (score > bestScore) {
+      best = i;
+      bestScore = score;
+    }
+  }
+  return best;
+}
+
+interface QueryParam {
+  key: string;
+  valueStart: number;
+  valueEnd: number;
+}
+
+/**
+ * The `key=value` parameters of a URI body from `q` (its `?`, or for SQL Server the first `;`).
+ * A secret's value runs over `&`, `;` and `#` until what follows looks like the next `key=`
+ * ("password=Str0ng;Secret42&ssl=1"); SQL Server's braced values (`{a;b}`) are read whole.
+ */
+function queryParams(s: string, q: number, sqlserver: boolean): QueryParam[] {
+  const out: QueryParam[] = [];
+  let i = q;
+  while (i < s.length && out.length < 200) {
+    while (i < s.length && "?&;".includes(s[i]!)) i++;
+    let e = i;
+    while (e < s.length && !"&;=?#".includes(s[e]!)) e++;
+    if (e >= s.length || s[e] !== "=") {
+      if (s[e] === "#") break;
+      i = e + 1;
+      continue;
+    }
+    const key = s.slice(i, e).trim().toLowerCase();
+    const valueStart = e + 1;
+    let valueEnd = valueStart;
+    if (SECRET_KEY.test(key)) {
+      if (s[valueStart] === "{" && sqlserver) {
+        const close = braceEnd(s, valueStart);
+        valueEnd = close > 0 ? close : s.length;
+      } else {
+        valueEnd = s.length;
+        // `;` separates SQL Server's properties, not a PostgreSQL URI's parameters
+        const seps = sqlserver ? "&;" : "&";
+        for (let j = valueStart; j < s.length; j++) {
+          if (seps.includes(s[j]!) && (j + 1 >= s.length || /^[\w.-]+=/.test(s.slice(j + 1, j + 80)))) {
+            valueEnd = j;
+            break;
+          }
+        }
+      }
+      // the braces are SQL Server's quoting, not the password
+      const braced = s[valueStart] === "{" && s[valueEnd - 1] === "}" && sqlserver;
+      out.push({ key, valueStart: braced ? valueStart + 1 : valueStart, valueEnd: braced ? valueEnd - 1 : valueEnd });
+    } else {
+      while (valueEnd < s.length && !"&;#".includes(s[valueEnd]!)) valueEnd++;
+      out.push({ key, valueStart, valueEnd });
+    }
+    if (s[valueEnd] === "#" && !SECRET_KEY.test(key)) break;
+    i = valueEnd;
+  }
+  return out;
 }
 
 /** Drops punctuation that ends a sentence or closes a bracket the URI did not open. */
@@ -774,6 +977,8 @@ interface LibpqPair {
   end: number;
 }
 
+const LIBPQ_SECRET_KEYS = new Set(["password", "sslpassword", "oauth_client_secret"]);
+
 function parseLibpqPair(text: string, i: number): LibpqPair | null {
   const k = /([a-z_]+)[ \t]*=[ \t]*/y;
   k.lastIndex = i;
@@ -781,23 +986,112 @@ function parseLibpqPair(text: string, i: number): LibpqPair | null {
   if (!m || !LIBPQ_KEYS.has(m[1]!)) return null;
   if (text[k.lastIndex] === "=" || text[k.lastIndex] === ">") return null;
   const j = k.lastIndex;
+  const secret = LIBPQ_SECRET_KEYS.has(m[1]!);
   if (text[j] === "'") {
-    const doubled = text[j + 1] === "'" && !/[\s'"`]/.test(text[j + 2] ?? " ");
+    // `''value''` in a SQL literal; in plain text `password='' x=…` is an empty value
+    const doubled = text[j + 1] === "'" && (!/[\s'"`]/.test(text[j + 2] ?? " ") || (secret && enclosingQuote(text, j) === "'"));
     if (doubled) {
-      // inside a SQL literal: ''value'' (quotes doubled)
-      const close = text.indexOf("''", j + 2);
-      const nl = text.indexOf("\n", j + 2);
-      const end = close < 0 || (nl >= 0 && nl < close) ? (nl < 0 ? text.length : nl) : close;
-      return { key: m[1]!, start: i, valueStart: j + 2, valueEnd: end, end: close === end ? end + 2 : end };
+      // inside a SQL literal: ''value'' (quotes doubled; libpq's \' is written \'')
+      let close = -1;
+      for (let e = j + 2; e < text.length && e - j < 1024 && text[e] !== "\n"; e++) {
+        if (text[e] === "\\") e += text[e + 1] === "'" && text[e + 2] === "'" ? 2 : 1;
+        else if (text[e] === "'" && text[e + 1] === "'") {
+          close = e;
+          break;
+        }
+      }
+      const end = close >= 0 ? close : lineEndOf(text, j + 2);
+      return { key: m[1]!, start: i, valueStart: j + 2, valueEnd: end, end: close >= 0 ? end + 2 : end };
     }
+    // A password's quoted value may go over lines, unless the text is itself in a string
+    // (`dblink('… password=' || pw)`), where a line break is read as its end.
+    const multiline = secret && enclosingQuote(text, j) === "";
     let e = j + 1;
-    while (e < text.length && text[e] !== "'" && text[e] !== "\n") e += text[e] === "\\" ? 2 : 1;
+    const limit = Math.min(text.length, j + 1024);
+    while (e < limit && text[e] !== "'" && (multiline || text[e] !== "\n")) e += text[e] === "\\" ? 2 : 1;
+    if (e >= limit && limit < text.length) e = lineEndOf(text, j + 1);
     e = Math.min(e, text.length);
     return { key: m[1]!, start: i, valueStart: j + 1, valueEnd: e, end: text[e] === "'" ? e + 1 : e };
   }
-  const e = scanValue(text, j, libpqStop, 1024);
+  const e = secret ? secretWordEnd(text, j) : scanValue(text, j, libpqStop, 1024);
   if (e === j) return null;
   return { key: m[1]!, start: i, valueStart: j, valueEnd: e, end: e };
+}
+
+/**
+ * The quote character of the string that `at` sits in, judged on its line: the quote (`'`, `"`
+ * or `` ` ``) written an odd number of times before it, not counting escaped ones; the one
+ * opened last when several are. `""` when none.
+ */
+export function enclosingQuote(text: string, at: number): string {
+  let from = at;
+  while (from > 0 && at - from < 512 && text.charCodeAt(from - 1) !== 10 && text.charCodeAt(from - 1) !== 13) from--;
+  // parity and last place of ' (39), " (34) and ` (96)
+  let single = -1;
+  let double = -1;
+  let back = -1;
+  let odd = 0; // bit 1: ', bit 2: ", bit 4: `
+  for (let i = from; i < at; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 92) {
+      // `\''` in SQL is a backslash and a doubled quote; `\'` in code an escaped quote
+      const n = text.charCodeAt(i + 1);
+      if (!((n === 39 || n === 34) && text.charCodeAt(i + 2) === n)) i++;
+    } else if (c === 39) {
+      odd ^= 1;
+      single = i;
+    } else if (c === 34) {
+      odd ^= 2;
+      double = i;
+    } else if (c === 96) {
+      odd ^= 4;
+      back = i;
+    }
+  }
+  let best = "";
+  let bestAt = -1;
+  if (odd & 1 && single > bestAt) (best = "'"), (bestAt = single);
+  if (odd & 2 && double > bestAt) (best = '"'), (bestAt = double);
+  if (odd & 4 && back > bestAt) (best = "`"), (bestAt = back);
+  return best;
+}
+
+function lineEndOf(text: string, i: number): number {
+  while (i < text.length && text[i] !== "\n" && text[i] !== "\r") i++;
+  return i;
+}
+
+/**
+ * An unquoted secret value from `j`: to a blank or a line break, or to the quote that closes the
+ * string it is written in. Any other quote is part of it (`it''s` inside a SQL literal, `N0t'So`
+ * in a JSON string), and so is an escaped one (`pa\"ss`).
+ */
+function secretWordEnd(text: string, j: number): number {
+  const enclosing = enclosingQuote(text, j);
+  let e = j;
+  const limit = Math.min(text.length, j + 1024);
+  while (e < limit) {
+    const t = skipTemplate(text, e);
+    if (t > e) {
+      e = t;
+      continue;
+    }
+    const c = text[e]!;
+    if (c === " " || c === "\t" || c === "\n" || c === "\r") break;
+    if (c === "\\" && e + 1 < text.length && text[e + 1] !== "\n" && text[e + 1] !== "\r") {
+      e += 2;
+      continue;
+    }
+    if (c === enclosing) {
+      if (c === "'" && text[e + 1] === "'") {
+        e += 2;
+        continue;
+      }
+      break;
+    }
+    e++;
+  }
+  return Math.min(e, text.length);
 }
 
 function libpqStop(text: string, i: number): boolean {
@@ -824,10 +1118,12 @@ function parseAdoRun(text: string, i: number, lineEnd: number): { pairs: AdoPair
   let at = i;
   // A real connection string has a few dozen keys at most: bounding the run keeps long lines linear.
   while (pairs.length < 64 && at - i < 4096) {
-    const k = /([A-Za-z][A-Za-z0-9_]*(?:[ \t]+[A-Za-z][A-Za-z0-9_]*){0,3})[ \t]*=(?![=>])[ \t]*/y;
+    const k = /([A-Za-z][A-Za-z0-9_]*(?:[ \t]+[A-Za-z][A-Za-z0-9_]*){0,3})[ \t]*=(?!>)[ \t]*/y;
     k.lastIndex = at;
     const m = k.exec(text);
     if (!m || m.index >= lineEnd) break;
+    // `x == y` is code; `Password==x` a password that starts with `=`
+    if (text[k.lastIndex] === "=" && !/(?:password|pwd)$/i.test(m[1]!)) break;
     // "Set the Server=…": the key is the longest known tail of the words.
     let keyText = m[1]!;
     let keyStart = at;
@@ -857,26 +1153,52 @@ function parseAdoRun(text: string, i: number, lineEnd: number): { pairs: AdoPair
     let valueStart = j;
     let valueEnd: number;
     let end: number;
-    const q = text[j];
+    // `\"` opens a value in double quotes written in a code or JSON string
+    const escaped = text[j] === "\\" && (text[j + 1] === '"' || text[j + 1] === "'");
+    const q = escaped ? text[j + 1] : text[j];
     if (q === '"' || q === "'" || q === "{") {
-      const close = q === "{" ? "}" : q;
-      let e = j + 1;
+      const close = q === "{" ? "}" : escaped ? `\\${q}` : q!;
+      let e = j + close.length;
       for (; e < lineEnd; e++) {
-        if (text[e] === close) {
-          if (close !== "}" && text[e + 1] === close) {
-            e++;
+        if (text.startsWith(close, e)) {
+          if (text.startsWith(close, e + close.length)) {
+            e += 2 * close.length - 1;
             continue;
           }
           break;
         }
       }
-      valueStart = j + 1;
+      valueStart = j + close.length;
       valueEnd = Math.min(e, lineEnd);
-      end = e < lineEnd ? e + 1 : lineEnd;
+      end = e < lineEnd ? e + close.length : lineEnd;
       if (q === "'" || q === '"') {
         // A quote that is really the end of the enclosing string ("Host=x;Password=")
         if (valueEnd === lineEnd && pairs.length > 0) break;
       }
+    } else if (ADO_SECRET_KEYS.has(key)) {
+      // A password runs to the `;` before the next `key=`, or to the quote that closes the
+      // string it is written in: `Password=N0t'So-S3cret;`, `Pwd=a;b;Database=x`.
+      const enclosing = enclosingQuote(text, j);
+      let e = j;
+      while (e < lineEnd) {
+        const c = text[e]!;
+        if (c === ";" && /^[ \t]*(?:[A-Za-z][A-Za-z0-9_]*[ \t]*){1,4}=|^[ \t]*$/.test(text.slice(e + 1, Math.min(lineEnd, e + 80)))) break;
+        if (c === "\\" && e + 1 < lineEnd) {
+          e += 2;
+          continue;
+        }
+        if (c === enclosing) {
+          if (c === "'" && text[e + 1] === "'") {
+            e += 2;
+            continue;
+          }
+          break;
+        }
+        e++;
+      }
+      valueEnd = Math.min(e, lineEnd);
+      while (valueEnd > j && (text[valueEnd - 1] === " " || text[valueEnd - 1] === "\t")) valueEnd--;
+      end = valueEnd;
     } else {
       let e = j;
       while (e < lineEnd && !";\"'`\r\n".includes(text[e]!)) e++;
@@ -914,7 +1236,8 @@ function statementHead(text: string, optionsAt: number, heads: number[]): { kind
   }
   const from = lo > 0 ? heads[lo - 1]! : -1;
   if (from < 0 || optionsAt - from > 3000) return null;
-  const stmt = text.slice(from, optionsAt);
+  // comments are blanks here: `… SERVER billing /* prod */ OPTIONS (…)`
+  const stmt = text.slice(from, optionsAt).replace(/\/\*[\s\S]*?\*\/|--[^\n]*/g, " ");
   if (stmt.includes(";")) return null;
   const ident = `("(?:[^"]|"")*"|[\\p{L}_][\\p{L}\\p{N}_$]*)`;
   const mapping = new RegExp(`\\b(?:CREATE|ALTER)\\s+USER\\s+MAPPING\\s+(?:IF\\s+NOT\\s+EXISTS\\s+)?FOR\\s+(?:"(?:[^"]|"")*"|\\S+)\\s+SERVER\\s+${ident}\\s*$`, "iu").exec(stmt);
@@ -931,7 +1254,7 @@ function identName(s: string): string {
 /** `[ADD|SET|DROP] name 'value', …)` from just after the `(`. */
 function parseSqlOptions(text: string, i: number): { options: SqlOption[]; end: number } {
   const options: SqlOption[] = [];
-  const ws = /(?:\s+|--[^\n]*)*/y;
+  const ws = /(?:\s+|--[^\n]*|\/\*[\s\S]*?\*\/)*/y;
   const skip = () => {
     ws.lastIndex = i;
     ws.exec(text);

@@ -6,9 +6,10 @@
 import { promises as fs, existsSync, lstatSync, readFileSync, statSync, type Stats } from "node:fs";
 import path from "node:path";
 import { decodeUtf8, describeBinary, isTextWithStrayNuls, looksBinary } from "../sql/text.js";
-import type { FileNotice } from "../engine/linter.js";
+import type { FileNotice } from "../engine/types.js";
 import { decodeName, fsPath } from "../util/file-names.js";
 import { ignore, picomatch, type Ignore } from "../util/lazy-deps.js";
+import { posix, relativeWithin } from "../util/paths.js";
 
 export interface FileEntry {
   /** Absolute path. */
@@ -58,15 +59,14 @@ export async function expandPaths(patterns: string[], options: ExpandOptions): P
       continue;
     }
     if (!stat && GLOB_CHARS.test(pattern)) {
-      const posix = pattern.split(path.sep).join("/");
-      const base = staticBase(posix);
+      const posixPattern = posix(pattern);
+      const base = staticBase(posixPattern);
       const baseAbs = path.resolve(cwd, base);
-      const match = picomatch(posix, { dot: false });
+      const match = picomatch(posixPattern, { dot: false });
       let found = 0;
       if (existsSync(fsPath(baseAbs)) && statSync(fsPath(baseAbs)).isDirectory()) {
         await walk(baseAbs, gitignoresAbove(baseAbs), { ...options, include: () => true }, (f) => {
-          const rel = path.relative(cwd, f).split(path.sep).join("/");
-          if (match(rel) || match(f.split(path.sep).join("/"))) {
+          if (match(posix(path.relative(cwd, f))) || match(posix(f))) {
             add(f, true);
             found++;
           }
@@ -138,8 +138,8 @@ function readGitignore(dir: string): IgnoreLayer | null {
 
 function ignoredBy(layers: IgnoreLayer[], file: string, isDir: boolean): boolean {
   for (const { dir, ig } of layers) {
-    const rel = path.relative(dir, file).split(path.sep).join("/");
-    if (rel === "" || rel.startsWith("..")) continue;
+    const rel = relativeWithin(dir, file);
+    if (rel === null) continue;
     if (ig.ignores(isDir ? rel + "/" : rel)) return true;
   }
   return false;

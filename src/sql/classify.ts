@@ -81,14 +81,16 @@ export function classify(node: PgNode): StatementKind {
 
 /** `WITH d AS (DELETE …) SELECT …`: a data-modifying CTE makes a SELECT a write. */
 export function hasModifyingCte(body: PgNode): boolean {
-  const ctes = (body.withClause as PgNode | undefined)?.ctes as PgNode[] | undefined;
-  if (!ctes) return false;
-  for (const c of ctes) {
-    const q = (c.CommonTableExpr as PgNode | undefined)?.ctequery as PgNode | undefined;
-    if (!q) continue;
-    const t = nodeType(q);
-    if (WRITE.has(t)) return true;
-    if (t === "SelectStmt" && hasModifyingCte(nodeBody(q))) return true;
+  const selects: PgNode[] = [body];
+  while (selects.length > 0) {
+    const ctes = (selects.pop()!.withClause as PgNode | undefined)?.ctes as PgNode[] | undefined;
+    for (const c of ctes ?? []) {
+      const q = (c.CommonTableExpr as PgNode | undefined)?.ctequery as PgNode | undefined;
+      if (!q) continue;
+      const t = nodeType(q);
+      if (WRITE.has(t)) return true;
+      if (t === "SelectStmt") selects.push(nodeBody(q));
+    }
   }
   return false;
 }
@@ -132,21 +134,65 @@ export function relationName(rv: PgNode | undefined): string {
   return parts.join(".");
 }
 
-/** Visits every node object in an AST (depth first). Return false from `visit` to skip children. */
+/**
+ * Visits every node object in an AST (depth first, in field order). Return false from `visit` to
+ * skip children. Iterative: a tree of any depth is walked without growing the call stack (PL/pgSQL
+ * trees are not bounded by `MAX_TREE_DEPTH`: 3,000 nested `BEGIN … END` blocks parse).
+ */
 export function walk(node: unknown, visit: (type: string, body: PgNode) => boolean | void): void {
-  if (node === null || typeof node !== "object") return;
-  if (Array.isArray(node)) {
-    for (const n of node) walk(n, visit);
-    return;
-  }
-  const obj = node as PgNode;
-  for (const key in obj) {
-    const value = obj[key];
+  // Pending [key, value] pairs, the next one on top; a key is null for an array element or the root.
+  const keys: (string | null)[] = [null];
+  const values: unknown[] = [node];
+  while (values.length > 0) {
+    const key = keys.pop()!;
+    const value = values.pop()!;
     if (value === null || typeof value !== "object") continue;
     // A node is a single-key object whose key starts with an upper-case letter.
-    if (!Array.isArray(value) && key.charCodeAt(0) >= 65 && key.charCodeAt(0) <= 90) {
+    if (key !== null && !Array.isArray(value) && key.charCodeAt(0) >= 65 && key.charCodeAt(0) <= 90) {
       if (visit(key, value as PgNode) === false) continue;
     }
-    walk(value, visit);
+    const from = values.length;
+    if (Array.isArray(value)) {
+      for (let i = value.length - 1; i >= 0; i--) {
+        const v: unknown = value[i];
+        if (v !== null && typeof v === "object") (keys.push(null), values.push(v));
+      }
+      continue;
+    }
+    const obj = value as PgNode;
+    for (const k in obj) {
+      const v: unknown = obj[k];
+      if (v !== null && typeof v === "object") (keys.push(k), values.push(v));
+    }
+    // fields were pushed in order: reverse them so the first is visited first
+    for (let a = from, b = values.length - 1; a < b; a++, b--) {
+      [keys[a], keys[b]] = [keys[b]!, keys[a]!];
+      [values[a], values[b]] = [values[b], values[a]];
+    }
+  }
+}
+
+/**
+ * Every object (nodes and field objects alike) inside a value, depth first, without recursion:
+ * for scans that look at each object's own fields (`location`, `aliasname`…). Arrays are entered,
+ * not yielded. `enter` returning false skips an object's insides.
+ */
+export function forEachObject(value: unknown, enter: (obj: PgNode) => boolean | void): void {
+  const stack: unknown[] = [value];
+  while (stack.length > 0) {
+    const v = stack.pop();
+    if (v === null || typeof v !== "object") continue;
+    if (Array.isArray(v)) {
+      for (let i = v.length - 1; i >= 0; i--) stack.push(v[i]);
+      continue;
+    }
+    const obj = v as PgNode;
+    if (enter(obj) === false) continue;
+    const from = stack.length;
+    for (const k in obj) {
+      const x: unknown = obj[k];
+      if (x !== null && typeof x === "object") stack.push(x);
+    }
+    for (let a = from, b = stack.length - 1; a < b; a++, b--) [stack[a], stack[b]] = [stack[b], stack[a]];
   }
 }

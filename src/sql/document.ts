@@ -1,7 +1,8 @@
 /**
  * A parsed SQL document: what every rule reads. One lexer pass splits the text, each
- * statement is parsed once, and every statement knows its range, AST, kind and transaction
- * state. AST locations are UTF-8 byte offsets of the text the parser saw; `offsetOf` turns
+ * statement is parsed once (one of a common shape whose type no rule subscribes to is only
+ * checked, its tree built if asked for), and every statement knows its range, AST, kind and
+ * transaction state. AST locations are UTF-8 byte offsets of the text the parser saw; `offsetOf` turns
  * them into offsets of the document (and the engine maps those to the host file).
  */
 import { classify, defElems, nodeBody, nodeType, txAction, walk, type StatementKind, type TxAction } from "./classify.js";
@@ -16,18 +17,22 @@ import {
   type MetaItem,
   type StatementItem,
 } from "./lexer.js";
-import { acceptsSql, MAY_BE_TOO_DEEP, parsePlpgsql, parseSql, type PgNode, type RawStmt } from "./parser.js";
-import { blockRefusal } from "./transaction.js";
+import { acceptsSql, isStackOverflow, MAY_BE_TOO_DEEP, parsePlpgsql, parseSql, type PgNode, type RawStmt } from "./parser.js";
+import { refusalOf } from "./block-rules.js";
 import { LineIndex, Utf8Offsets } from "./text.js";
 import { directiveText, fileTransactionDirective, isDirective } from "../directives/words.js";
+import type { Break, DocumentRun, ParamStyle, TxMode } from "../run-model/types.js";
+import { findCredentials } from "../secrets/credentials.js";
+import { maskView, SENTINEL } from "../secrets/mask.js";
 
 export type DocumentKind = "script" | "embedded";
 
 /**
- * The transaction a statement runs in: `none` (autocommit: each statement commits on its own),
+ * The transaction a statement runs in: `none` (no block: each statement commits on its own, or in
+ * a document sent as one query, the implicit transaction of that query: see `SqlDocument.transaction`),
  * `explicit` (a block the script opened with BEGIN / START TRANSACTION), `assumed` (the one the
- * migration tool opens around the whole file: config `assumeInTransaction` or the
- * `-- sqlguard-assume-in-transaction` directive).
+ * migration tool opens around the unit: its run model says `wrapped`, or config `assumeInTransaction`
+ * or the `-- sqlguard-assume-in-transaction` directive says so).
  */
 export type TxState = "none" | "explicit" | "assumed";
 
@@ -59,14 +64,26 @@ export interface StatementError {
   offset: number;
   /** Not a mistake in the SQL: too deeply nested for sqlguard to analyse (see `MAX_TREE_DEPTH`). */
   tooDeep?: true;
+  /** Too deeply nested for PostgreSQL's own parser ("memory exhausted"): it refuses it too. */
+  parserLimit?: true;
 }
 
 /**
- * Statements of one of the common shapes the parser checked without building a tree (a SELECT that
- * selects into nothing, an INSERT with no WITH, a CREATE TABLE that is not AS, an EXPLAIN that does
- * not run its query…): known to touch no rows through UPDATE or DELETE, to control no transaction,
- * and to be neither refused by nor need a transaction block. `nodeType` and `kind` come from their
- * keywords, and `node` builds the tree on first use. The front-end's business: rules never ask.
+ * The only errors a statement inside a function body or DO block carries: its nesting is too
+ * deep to analyse, or too deep for PostgreSQL. Other mistakes in a body are the server's to
+ * report when the function is created; these are reported (a body is never skipped silently).
+ */
+export function isNestingError(error: StatementError | null): boolean {
+  return !!error && (error.tooDeep === true || error.parserLimit === true);
+}
+
+/**
+ * Statements of one of the common shapes the parser checked without building a tree, because no
+ * rule subscribes to their type (a SELECT that selects into nothing, an INSERT with no WITH, a
+ * CREATE TABLE that is not AS, an EXPLAIN that does not run its query…): known to run no statement
+ * but themselves (see `executedNodes`), to control no transaction, and to be neither refused by nor
+ * need a transaction block. `nodeType` and `kind` come from their keywords, and `node` builds the
+ * tree on first use. The front-end's business: rules never ask.
  */
 const PLAIN_STATEMENTS = new WeakSet<Statement>();
 
@@ -109,7 +126,10 @@ export class Statement {
   parent: Statement | null = null;
   blankLines: number[] = [];
   semicolon = -1;
-  /** How a top-level statement ended: `;`, a psql command that sends it (`\g`…), or the end of the file. */
+  /**
+   * How a top-level statement ended: `;`, a psql command that sends it (`\g`…), a boundary the
+   * tool that runs the file sets (`break`), or the end of the text.
+   */
   terminator: StatementItem["terminator"] = "eof";
   copyFromStdin = false;
   private utf8: Utf8Offsets | null = null;
@@ -155,25 +175,55 @@ export class Statement {
     this.kind = shape.kind;
   }
 
-  /**
-   * The statements inside a DO block or the string body of a function or procedure (SQL or
-   * PL/pgSQL), read on first use: each has `parent` set to this statement, and runs in this
-   * statement's transaction. Empty for other statements and for bodies that do not parse (the
-   * server reports those when the function is created). BEGIN ATOMIC bodies are part of the tree.
-   */
   /** The string body of a DO block or function, and its language (null for other statements). */
   get bodySource(): BodySource | null {
     if (this.source === undefined) this.source = this.parent === null ? bodySource(this) : null;
     return this.source;
   }
 
+  /** Whether `body` was read already (by a rule, or for one). */
+  get bodyRead(): boolean {
+    return this.inner !== null;
+  }
+
+  /**
+   * The statements inside a DO block or the string body of a function or procedure (SQL or
+   * PL/pgSQL), read on first use: each has `parent` set to this statement, and runs in this
+   * statement's transaction. Empty for other statements and for bodies that do not parse (the
+   * server reports those when the function is created); a body, or a statement in it, too deeply
+   * nested to analyse is a statement carrying that error. BEGIN ATOMIC bodies are part of the tree.
+   */
   get body(): readonly Statement[] {
-    return (this.inner ??= this.parent === null && this.parsed ? bodyStatements(this.doc, this) : []);
+    return (this.inner ??= this.parent === null && this.parsed ? safeBodyStatements(this.doc, this) : []);
   }
 
   get text(): string {
     return this.doc.sql.slice(this.start, this.end);
   }
+
+  /** The statement's text as it may be quoted in a message: see `SqlDocument.shown`. */
+  get shown(): string {
+    return this.doc.quote(this.start, this.end);
+  }
+
+  /**
+   * `parseText` as it may be quoted: each unit that comes from a credential of the document is
+   * the sentinel (see `SqlDocument.shown`). Indexes are those of `parseText`.
+   */
+  get shownParseText(): string {
+    if (this.shownParse === null) {
+      const shown = this.doc.shown;
+      if (shown === this.doc.sql || !shown.slice(this.start, this.end).includes(SENTINEL)) this.shownParse = this.parseText;
+      else {
+        let out = "";
+        for (let i = 0; i < this.parseText.length; i++) out += shown[this.mapIndex(i)] === SENTINEL ? SENTINEL : this.parseText[i];
+        this.shownParse = out;
+      }
+    }
+    return this.shownParse;
+  }
+
+  private shownParse: string | null = null;
 
   /** Document offset of an AST location (a UTF-8 byte offset); the statement start when unknown. */
   offsetOf(location: number | undefined | null): number {
@@ -197,8 +247,27 @@ export interface DocumentOptions {
   kind?: DocumentKind;
   /** psql meta-commands, variables and COPY data (default: true for scripts). */
   psql?: boolean;
-  /** The file runs inside a transaction its migration tool opens (config `assumeInTransaction`). */
+  /**
+   * How the tool that runs this document sends it (its run model unit). Without it: a script runs
+   * statement by statement (`none`), SQL in code as one query (`implicit`), either one `wrapped` with
+   * `assumeInTransaction` or the file directives.
+   */
+  run?: DocumentRun;
+  /** The file runs inside a transaction its migration tool opens (config `assumeInTransaction`; ignored with `run`). */
   assumeInTransaction?: boolean;
+  /**
+   * For one unit of a file (`sql` is the file up to the unit's end): where the unit starts. Offsets
+   * stay those of the file; the text before `from` belongs to other units.
+   */
+  from?: number;
+  /** Statement boundaries the tool sets inside the unit (see `Break`). */
+  breaks?: readonly Break[];
+  /** The unit's end ends its last statement (a named query sent on its own). */
+  endsStatement?: boolean;
+  /** Parameter markers the lexer hides from the parser (yesql's `?`, pgtyped's `:name!`). */
+  params?: readonly ParamStyle[];
+  /** Line starts of the text, shared by the documents of one file. */
+  lines?: LineIndex;
   /**
    * `all` (default): `comments` keeps every comment. `directives`: only `sqlguard-` directives,
    * and the comments of the statement being read (what rules look at), so memory stays flat
@@ -215,22 +284,58 @@ export interface DocumentOptions {
 
 const FILE_DIRECTIVE = /sqlguard-(?:assume-in-transaction|no-transaction)\b/;
 
+/**
+ * The file directive that says how the file runs (`-- sqlguard-assume-in-transaction`,
+ * `-- sqlguard-no-transaction`), wherever it stands; the last one wins.
+ */
+export function transactionDirective(sql: string, psql = true): "assume-in-transaction" | "no-transaction" | null {
+  if (!FILE_DIRECTIVE.test(sql)) return null;
+  let found: "assume-in-transaction" | "no-transaction" | null = null;
+  for (const c of lex(sql, { psql }).comments) found = fileTransactionDirective(directiveText(commentBody(sql, c), c.block)) ?? found;
+  return found;
+}
+
+/** The run of a document no run model describes: config `assumeInTransaction` or a file directive. */
+function defaultRun(mode: TxMode, directive: "assume-in-transaction" | "no-transaction" | null): DocumentRun {
+  return {
+    mode,
+    tool: null,
+    toolName: null,
+    transactionName:
+      directive === "assume-in-transaction"
+        ? "the migration tool's transaction (-- sqlguard-assume-in-transaction)"
+        : "the migration tool's transaction (config assumeInTransaction)",
+    refusedHelp: "move it to a migration of its own marked -- sqlguard-no-transaction, and have the runner apply that one outside a transaction",
+    unit: "file",
+    optOut: null,
+    refused: "fails",
+    apart: [],
+    source: directive ? "directive" : mode === "wrapped" ? "config" : "default",
+  };
+}
+
 /** Anything a document yields besides statements. */
 export type DocumentItem = MetaItem | CopyDataItem;
 
 /**
- * A SQL document. Statements are produced lazily by `events()`: each is lexed, parsed once,
- * handed to every rule, and can then be dropped, so memory stays flat however long the file.
+ * A SQL document. Statements are produced lazily by `events()`: each is lexed, parsed (see the
+ * file's head), handed to every rule, and can then be dropped, so memory stays flat however long
+ * the file.
  */
 export class SqlDocument {
   readonly kind: DocumentKind;
   readonly psql: boolean;
   /** The whole text as the caller parsed it, when it is one statement (see `DocumentOptions.parsed`). */
   readonly parsed: RawStmt | null;
-  /** The migration tool wraps this document in a transaction (config, or a file directive). */
-  readonly assumeInTransaction: boolean;
-  /** The directive that set `assumeInTransaction`, if one did. */
+  /** How the tool that runs this document sends it: its transaction mode, and words for messages. */
+  readonly run: DocumentRun;
+  /** The directive that decided the transaction mode, if one did. */
   readonly transactionDirective: "assume-in-transaction" | "no-transaction" | null = null;
+  /** Where the document's text starts in `sql` (a unit of a file: the text before is another unit's). */
+  readonly from: number;
+  private readonly breaks: readonly Break[] | undefined;
+  private readonly endsStatement: boolean;
+  private readonly params: readonly ParamStyle[] | undefined;
   /**
    * Comments met so far: all of them once `events()` is exhausted, or with `comments:
    * "directives"`, the `sqlguard-` directives and the comments from the current statement on.
@@ -238,6 +343,8 @@ export class SqlDocument {
   readonly comments: Comment[] = [];
   private readonly keepAllComments: boolean;
   private lines: LineIndex | null = null;
+  private credentials: (() => readonly (readonly [number, number])[]) | null = null;
+  private shownText: string | null = null;
 
   constructor(
     /** The SQL text every offset refers to (the whole file for a script). */
@@ -248,19 +355,35 @@ export class SqlDocument {
     this.psql = options.psql ?? this.kind === "script";
     this.parsed = options.parsed?.length === 1 ? options.parsed[0]! : null;
     this.keepAllComments = options.comments !== "directives";
-    let assume = options.assumeInTransaction ?? false;
-    if (FILE_DIRECTIVE.test(sql)) {
-      // File directives apply to the whole file wherever they stand: read the comments first.
-      const { comments } = lex(sql, { psql: this.psql });
-      for (const c of comments) {
-        const directive = fileTransactionDirective(directiveText(commentBody(sql, c), c.block));
-        if (directive) {
-          assume = directive === "assume-in-transaction";
-          this.transactionDirective = directive;
-        }
-      }
+    this.from = options.from ?? 0;
+    this.breaks = options.breaks;
+    this.endsStatement = options.endsStatement ?? false;
+    this.params = options.params;
+    if (options.lines) this.lines = options.lines;
+    if (options.run) {
+      this.run = options.run;
+      if (options.run.source === "directive") this.transactionDirective = options.run.mode === "none" ? "no-transaction" : "assume-in-transaction";
+    } else {
+      // File directives apply to the whole file wherever they stand.
+      const directive = transactionDirective(sql, this.psql);
+      this.transactionDirective = directive;
+      const assume = directive ? directive === "assume-in-transaction" : (options.assumeInTransaction ?? false);
+      this.run = defaultRun(assume ? "wrapped" : this.kind === "embedded" ? "implicit" : "none", directive);
     }
-    this.assumeInTransaction = assume;
+  }
+
+  /**
+   * How the document is sent: `wrapped` (inside a transaction the tool opens), `implicit` (as one
+   * query string: several statements run as one implicit transaction, a lone one outside any), or
+   * `none` (statement by statement).
+   */
+  get transaction(): TxMode {
+    return this.run.mode;
+  }
+
+  /** The migration tool wraps this document in a transaction (its run model, the config, or a directive). */
+  get assumeInTransaction(): boolean {
+    return this.run.mode === "wrapped";
   }
 
   /**
@@ -274,7 +397,16 @@ export class SqlDocument {
     const tracker = new TransactionTracker(this.assumeInTransaction);
     let index = 0;
     let compactAt = 256;
-    for (const item of lexScript(this.sql, { psql: this.psql, variables: this.psql }, this.comments)) {
+    const lexOptions = {
+      psql: this.psql,
+      variables: this.psql,
+      ...(this.from > 0 ? { from: this.from } : {}),
+      ...(this.breaks?.length ? { breaks: this.breaks } : {}),
+      ...(this.params?.length ? { params: this.params } : {}),
+    };
+    for (const item of lexScript(this.sql, lexOptions, this.comments)) {
+      // the end of a unit that is sent on its own ends its last statement
+      if (this.endsStatement && item.type === "statement" && item.terminator === "eof") item.terminator = "break";
       // At a statement only: a meta-command inside a statement is handed out before the statement,
       // whose comments from its start on must stay.
       if (!this.keepAllComments && item.type === "statement" && this.comments.length >= compactAt) {
@@ -286,12 +418,41 @@ export class SqlDocument {
         yield item;
         continue;
       }
-      for (const s of parseItem(this, item, trees)) {
+      for (const s of parseStatementItem(this, item, trees)) {
         s.index = index++;
         tracker.assign(s);
         yield s;
       }
     }
+  }
+
+  /**
+   * Where the document's credentials are (passwords, tokens: see src/secrets/credentials.ts).
+   * The engine sets it before rules run, with what it found in the host file too; a document
+   * nobody told looks for them in its own text.
+   */
+  setCredentials(ranges: () => readonly (readonly [number, number])[]): void {
+    this.credentials = ranges;
+    this.shownText = null;
+  }
+
+  /**
+   * The text as it may be shown: `sql`, unit for unit, with every unit of a credential replaced
+   * by a sentinel character (so every offset stays valid, and a cut inside a password leaves
+   * sentinels, never a piece of it). The engine turns each run of sentinels into `****`. Rules
+   * build every excerpt and quoted token from it (`quote`), never from `sql`.
+   */
+  get shown(): string {
+    if (this.shownText === null) {
+      const ranges = this.credentials ? this.credentials() : findCredentials(this.sql, "sql");
+      this.shownText = maskView(this.sql, ranges);
+    }
+    return this.shownText;
+  }
+
+  /** `shown` from `start` to `end`: what a message may quote of the document. */
+  quote(start: number, end: number): string {
+    return this.shown.slice(start, end);
   }
 
   /** The 1-based line of a document offset, for messages ("opened by BEGIN on line 3"). */
@@ -367,8 +528,10 @@ export class TransactionTracker {
   }
 
   assign(s: Statement): void {
-    const action = isPlain(s) || !s.node ? null : txAction(s.node);
-    if (!this.autocommit && this.state === "none" && s.parsed && !action && !blockRefusal(s, { postgresVersion: 99 })) {
+    const tree = isPlain(s) ? null : s.node;
+    const action = tree ? txAction(tree) : null;
+    const refused = tree !== null && refusalOf(s.nodeType, nodeBody(tree), { postgresVersion: 99 }) !== null;
+    if (!this.autocommit && this.state === "none" && s.parsed && !action && !refused) {
       // AUTOCOMMIT off: psql sends BEGIN first, and the block stays open until COMMIT or ROLLBACK.
       s.implicitBegin = true;
       this.state = "explicit";
@@ -450,6 +613,24 @@ function applyMasks(sql: string, start: number, end: number, masks: Mask[] | nul
   return out + sql.slice(at, end);
 }
 
+/**
+ * `parseItem`, with one statement's input limits kept to that statement: should anything run out
+ * of stack on it (every walk is meant not to), the statement is reported as too deep to analyse
+ * and the next one is read as usual.
+ */
+function parseStatementItem(doc: SqlDocument, item: StatementItem, trees: ReadonlySet<string> | undefined): Statement[] {
+  try {
+    return parseItem(doc, item, trees);
+  } catch (e) {
+    if (!isStackOverflow(e)) throw e;
+    const s = new Statement(doc, item.start, item.end, doc.sql.slice(item.start, item.end), (i) => item.start + i);
+    s.error = { message: TOO_DEEP_STATEMENT, offset: item.start, tooDeep: true };
+    return [s];
+  }
+}
+
+const TOO_DEEP_STATEMENT = "nested too deeply to analyse (sqlguard ran out of stack): the statement was not linted";
+
 function parseItem(doc: SqlDocument, item: StatementItem, trees: ReadonlySet<string> | undefined): Statement[] {
   const sql = doc.sql;
   const identity = (base: number) => (i: number) => base + i;
@@ -517,7 +698,7 @@ function parseItem(doc: SqlDocument, item: StatementItem, trees: ReadonlySet<str
     // query the variable holds. When the parser stops at a variable, whether the statement is
     // valid depends on a value we do not know: it is not a syntax error of the file.
     if (!outcome.tooDeep && item.masks?.some((m) => m.variable && at >= m.start && at <= m.refEnd)) return [s];
-    s.error = { message: outcome.message, offset: at, ...(outcome.tooDeep ? { tooDeep: true as const } : {}) };
+    s.error = { message: outcome.message, offset: at, ...(outcome.tooDeep ? { tooDeep: true as const } : {}), ...(outcome.parserLimit ? { parserLimit: true as const } : {}) };
     return [s];
   }
   const stmts = outcome.stmts;
@@ -544,15 +725,17 @@ function parseItem(doc: SqlDocument, item: StatementItem, trees: ReadonlySet<str
   });
 }
 
-/** End of the psql variable reference starting at `at` (`:name`, `:'name'`, `:"name"`, `:{?name}`). */
+/** What a plain statement's keywords say it is (see `plainShape`). */
 export interface PlainShape {
   nodeType: string;
   kind: StatementKind;
 }
 
 /**
- * Shapes of statement whose tree no rule reads, told from their text: the leading keywords, and no
- * word that could change what the statement does. A word in a string or a comment only makes a
+ * Shapes of statement told from their text (the leading keywords, and no word that could change
+ * what the statement does) whose tree is built only when a rule subscribes to their type or
+ * something asks for it; the front-end's own questions (transaction control, statements refused
+ * in a block) never need it. A word in a string or a comment only makes a
  * statement not plain (parsed in full), never the other way round. Only short texts (no tree deep
  * enough to need `MAX_TREE_DEPTH`'s check) and single statements (no `;`) qualify.
  */
@@ -689,9 +872,27 @@ export function bodySource(s: Statement): BodySource | null {
   return { literal, language };
 }
 
+/** `bodyStatements`, with a body that runs out of stack reported on the body instead of lost. */
+function safeBodyStatements(doc: SqlDocument, s: Statement): Statement[] {
+  try {
+    return bodyStatements(doc, s);
+  } catch (e) {
+    if (!isStackOverflow(e)) throw e;
+    const inner = new Statement(doc, s.start, s.end, s.parseText, (i) => s.offsetOfIndex(i));
+    inner.parent = s;
+    inner.error = { message: "nested too deeply to analyse (sqlguard ran out of stack): the body was not linted", offset: s.start, tooDeep: true };
+    inner.tx = inner.txAfter = s.tx;
+    inner.block = s.block;
+    return [inner];
+  }
+}
+
 /**
  * Statements inside the string body of a DO block, or of a function or procedure (SQL or PL/pgSQL).
- * A function's statements run when it is called, not here; a DO block's run here.
+ * A function's statements run when it is called, not here; a DO block's run here. A body, or a
+ * statement in it, too deeply nested to analyse (or for PostgreSQL to parse) becomes a statement
+ * carrying that error where it stands, so it is reported as at top level; other mistakes in a body
+ * are left to the server.
  */
 function bodyStatements(doc: SqlDocument, s: Statement): Statement[] {
   const out: Statement[] = [];
@@ -699,11 +900,29 @@ function bodyStatements(doc: SqlDocument, s: Statement): Statement[] {
   if (!source) return out;
   const { literal: lit, language } = source;
   const mapIndex = (i: number) => s.offsetOfIndex(lit.map(i));
+  /** A statement of the body that could not be read for its nesting, from `a` to `b` of `text`. */
+  const tooDeep = (text: string, a: number, b: number, map: (i: number) => number, error: Omit<StatementError, "offset">, at: number) => {
+    const start = skipTrivia(text, a, b);
+    let end = b;
+    while (end > start && /\s/.test(text[end - 1]!)) end--;
+    const inner = new Statement(doc, map(start), map(end), text, map);
+    inner.parent = s;
+    inner.error = { ...error, offset: map(Math.max(start, Math.min(at, end))) };
+    out.push(inner);
+  };
+  const nestingError = (outcome: { message: string; tooDeep?: true; parserLimit?: true }) =>
+    outcome.tooDeep || outcome.parserLimit
+      ? { message: outcome.message, ...(outcome.tooDeep ? { tooDeep: true as const } : {}), ...(outcome.parserLimit ? { parserLimit: true as const } : {}) }
+      : null;
 
   if (language === "sql") {
     const outcome = parseSql(lit.content);
-    if (!outcome.ok) return out; // the server reports it when the function is created
-    addBodyStatements(doc, s, lit.content, outcome.stmts, mapIndex, out);
+    if (outcome.ok) addBodyStatements(doc, s, lit.content, outcome.stmts, mapIndex, out);
+    else {
+      // other mistakes: the server reports them when the function is created
+      const error = nestingError(outcome);
+      if (error) tooDeep(lit.content, 0, lit.content.length, mapIndex, error, outcome.offset);
+    }
   } else if (language === "plpgsql") {
     // The body may use psql-style variables its runner substitutes (graphile-worker does).
     // It is handed over dollar-quoted whatever its quoting was, so line numbers match `content`.
@@ -711,21 +930,30 @@ function bodyStatements(doc: SqlDocument, s: Statement): Statement[] {
     let tag = "$sqlguard$";
     while (content.includes(tag)) tag = tag.replace(/\$$/, "_$");
     const source = s.parseText.slice(0, lit.open) + tag + content + tag + s.parseText.slice(lit.close);
-    const tree = parsePlpgsql(source);
-    if (!tree) return out;
-    const lineStarts = [0];
-    for (let k = 0; k < content.length; k++) if (content[k] === "\n") lineStarts.push(k + 1);
-    walk(tree, (t, b) => {
-      if (t !== "PLpgSQL_stmt_execsql") return;
-      const query = String((b.sqlstmt as PgNode | undefined)?.PLpgSQL_expr?.query ?? "");
-      const line = Number(b.lineno ?? 0);
-      if (!query || line < 1) return;
-      const at = content.indexOf(query, lineStarts[line - 1] ?? 0);
-      if (at < 0) return; // the text was rewritten (SELECT … INTO …): positions cannot be exact
-      const outcome = parseSql(query);
-      if (!outcome.ok) return;
-      addBodyStatements(doc, s, query, outcome.stmts, (i) => mapIndex(at + i), out);
-    });
+    const parsed = parsePlpgsql(source);
+    if (!parsed.ok) {
+      // PL/pgSQL gives no position: the error stands at the start of the body
+      const error = nestingError(parsed);
+      if (error) tooDeep(lit.content, 0, lit.content.length, mapIndex, error, 0);
+    } else {
+      const lineStarts = [0];
+      for (let k = 0; k < content.length; k++) if (content[k] === "\n") lineStarts.push(k + 1);
+      walk(parsed.tree, (t, b) => {
+        if (t !== "PLpgSQL_stmt_execsql") return;
+        const query = String((b.sqlstmt as PgNode | undefined)?.PLpgSQL_expr?.query ?? "");
+        const line = Number(b.lineno ?? 0);
+        if (!query || line < 1) return;
+        const at = content.indexOf(query, lineStarts[line - 1] ?? 0);
+        if (at < 0) return; // the text was rewritten (SELECT … INTO …): positions cannot be exact
+        const outcome = parseSql(query);
+        const map = (i: number) => mapIndex(at + i);
+        if (outcome.ok) addBodyStatements(doc, s, query, outcome.stmts, map, out);
+        else {
+          const error = nestingError(outcome);
+          if (error) tooDeep(query, 0, query.length, map, error, outcome.offset);
+        }
+      });
+    }
   }
   for (const inner of out) {
     inner.tx = inner.txAfter = s.tx;

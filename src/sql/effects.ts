@@ -2,7 +2,7 @@
  * Which rows a statement touches. Shared by require-where (report writes that hit every row)
  * and ambiguous-statement-split (say what a cut-off chunk would do).
  */
-import { nodeBody, nodeType, relationName } from "./classify.js";
+import { forEachObject, nodeBody, nodeType, relationName } from "./classify.js";
 import { executedNodes, type Via } from "./statements.js";
 import type { Statement } from "./document.js";
 import type { PgNode } from "./parser.js";
@@ -72,7 +72,14 @@ function rowScope(body: PgNode, verb: "UPDATE" | "DELETE"): RowScope {
 
 type Const = { kind: "bool" | "num" | "str" | "null"; value: string };
 
-function constOf(node: PgNode): Const | null {
+/**
+ * How deep `constOf` and `constantTruth` look (casts of casts, NOT of NOT…). Deeper is unknown,
+ * which is never a finding: a bound keeps the call stack small whatever the tree.
+ */
+const MAX_CONST_DEPTH = 64;
+
+function constOf(node: PgNode, depth = 0): Const | null {
+  if (depth > MAX_CONST_DEPTH) return null;
   const t = nodeType(node);
   const b = nodeBody(node);
   if (t === "A_Const") {
@@ -84,7 +91,7 @@ function constOf(node: PgNode): Const | null {
     return null;
   }
   if (t === "TypeCast") {
-    const inner = constOf(b.arg as PgNode);
+    const inner = constOf(b.arg as PgNode, depth + 1);
     const names = ((b.typeName as PgNode | undefined)?.names as PgNode[] | undefined)?.map((n) => nodeBody(n).sval);
     const type = names?.[names.length - 1];
     if (inner && (type === "bool" || type === "boolean")) {
@@ -136,14 +143,15 @@ function sameColumn(a: PgNode, b: PgNode): boolean {
 }
 
 /** The truth of a condition when it does not depend on the row: true, false, or null (unknown). */
-export function constantTruth(node: PgNode): boolean | null {
+export function constantTruth(node: PgNode, depth = 0): boolean | null {
+  if (depth > MAX_CONST_DEPTH) return null;
   const t = nodeType(node);
   const b = nodeBody(node);
   const c = constOf(node);
   if (c) return c.kind === "bool" ? c.value === "t" : null;
   if (t === "BoolExpr") {
     const args = (b.args as PgNode[] | undefined) ?? [];
-    const truths = args.map(constantTruth);
+    const truths = args.map((a) => constantTruth(a, depth + 1));
     switch (b.boolop) {
       case "NOT_EXPR":
         return truths[0] === null || truths[0] === undefined ? null : !truths[0];
@@ -175,7 +183,7 @@ export function constantTruth(node: PgNode): boolean | null {
     return b.nulltesttype === "IS_NOT_NULL" ? !isNull : isNull;
   }
   if (t === "BooleanTest") {
-    const v = constantTruth(b.arg as PgNode);
+    const v = constantTruth(b.arg as PgNode, depth + 1);
     if (v === null) return null;
     switch (b.booltesttype) {
       case "IS_TRUE":
@@ -196,12 +204,15 @@ export function isAlwaysTrue(node: PgNode): boolean {
 // --- UPDATE … FROM / DELETE … USING without a join condition ---
 
 function namesOf(items: PgNode[], into: Set<string>): void {
-  for (const item of items) {
+  // JOIN of JOIN of JOIN…: a stack, not recursion
+  const stack = [...items].reverse();
+  while (stack.length > 0) {
+    const item = stack.pop()!;
     const t = nodeType(item);
     const b = nodeBody(item);
     const alias = (b.alias as PgNode | undefined)?.aliasname as string | undefined;
     if (t === "RangeVar") into.add(alias ?? String(b.relname));
-    else if (t === "JoinExpr") namesOf([b.larg as PgNode, b.rarg as PgNode].filter(Boolean), into);
+    else if (t === "JoinExpr") stack.push(...[b.rarg as PgNode, b.larg as PgNode].filter(Boolean));
     else if (alias) into.add(alias);
   }
 }
@@ -218,33 +229,35 @@ function unlinkedFrom(body: PgNode, others: PgNode[], where: PgNode): string | n
   let unsure = false;
   let mentionsTarget = false;
   let mentionsFrom = false;
-  const scan = (n: unknown): void => {
-    if (unsure || !n || typeof n !== "object") return;
+  // Which objects are looked at decides nothing but the three flags: the order does not matter.
+  const stack: unknown[] = [where];
+  while (stack.length > 0 && !unsure) {
+    const n = stack.pop();
+    if (!n || typeof n !== "object") continue;
     if (Array.isArray(n)) {
-      n.forEach(scan);
-      return;
+      for (const x of n) stack.push(x);
+      continue;
     }
     const t = nodeType(n as PgNode);
     const b = nodeBody(n as PgNode);
     if (t === "SubLink" || t === "FuncCall") {
       unsure = true;
-      return;
+      break;
     }
     if (t === "ColumnRef") {
       const fields = (b.fields as PgNode[]).map((f) => nodeBody(f).sval as string | undefined);
       if (fields.length < 2 || fields[0] === undefined) {
         unsure = true;
-        return;
+        break;
       }
       const q = fields.length >= 3 ? fields[fields.length - 2]! : fields[0];
       if (q === target) mentionsTarget = true;
       else if (fromNames.has(q)) mentionsFrom = true;
       else unsure = true;
-      return;
+      continue;
     }
-    for (const k in b) scan(b[k]);
-  };
-  scan(where);
+    for (const k in b) stack.push(b[k]);
+  }
   if (unsure || (mentionsTarget && mentionsFrom)) return null;
   return [...fromNames].join(", ") || "?";
 }
@@ -268,14 +281,14 @@ export function verbRange(stmt: Statement, target: DmlTarget): { start: number; 
   const relEnd = rel + (name ? name[0].length : 0);
   const start = at >= 0 ? stmt.offsetOfIndex(at) : stmt.offsetOfIndex(rel);
   const end = stmt.offsetOfIndex(relEnd);
-  const written = stmt.doc.sql.slice(stmt.offsetOfIndex(rel), end).replace(/\s+/g, "");
+  const written = stmt.doc.quote(stmt.offsetOfIndex(rel), end).replace(/\s+/g, "");
   return { start, end, written: written || target.table };
 }
 
-/** The source text of a WHERE condition (for messages), from its parse text. */
+/** The source text of a WHERE condition (for messages), from its parse text as it may be shown (credentials masked). */
 export function conditionText(stmt: Statement, condition: PgNode): string {
   const r = conditionRange(stmt, condition);
-  return r ? stmt.parseText.slice(r.start, r.end).trim() : "";
+  return r ? stmt.shownParseText.slice(r.start, r.end).trim() : "";
 }
 
 /**
@@ -287,17 +300,12 @@ export function conditionRange(stmt: Statement, condition: PgNode): { start: num
   const text = stmt.parseText;
   let lo = Infinity;
   let hi = -1;
-  const scan = (n: unknown): void => {
-    if (!n || typeof n !== "object") return;
-    if (Array.isArray(n)) return n.forEach(scan);
-    const o = n as PgNode;
+  forEachObject(condition, (o) => {
     if (typeof o.location === "number" && o.location >= 0) {
       lo = Math.min(lo, o.location);
       hi = Math.max(hi, o.location);
     }
-    for (const k in o) scan(o[k]);
-  };
-  scan(condition);
+  });
   if (hi < 0) return null;
   const a = stmt.indexOf(lo);
   const before = text.slice(0, a);

@@ -23,10 +23,6 @@ export function loadParser(): Promise<void> {
   return loading;
 }
 
-export function parserLoaded(): boolean {
-  return pg !== null;
-}
-
 function module(): PgQuery {
   if (!pg) throw new Error("sqlguard: the SQL parser is not loaded; await loadParser() first");
   return pg;
@@ -56,7 +52,17 @@ export type ParseOutcome =
        * `MAX_TREE_DEPTH`): a limit of sqlguard's, not a mistake in the SQL.
        */
       tooDeep?: true;
+      /**
+       * PostgreSQL's own parser gave up on the nesting ("memory exhausted", 100,000 parentheses):
+       * PostgreSQL would refuse the statement too.
+       */
+      parserLimit?: true;
     };
+
+/** The call stack ran out (deep recursion in JavaScript or in the WebAssembly parser). */
+export function isStackOverflow(e: unknown): boolean {
+  return e instanceof RangeError && /maximum call stack size exceeded/i.test(e.message);
+}
 
 /**
  * How deeply nested (in JSON objects and arrays) a syntax tree may be for the rules to read it.
@@ -86,7 +92,7 @@ export function parseSql(text: string): ParseOutcome {
     }
     const cursor = err.sqlDetails?.cursorPosition;
     const offset = typeof cursor === "number" && cursor >= 0 ? codePointToUtf16(text, cursor) : 0;
-    return { ok: false, message: cleanMessage(raw), offset };
+    return { ok: false, message: cleanMessage(raw), offset, ...(MEMORY_EXHAUSTED.test(raw) ? { parserLimit: true as const } : {}) };
   }
   // A level of nesting takes at least half a character (the densest SQL found: chained prefix
   // operators, `-+-+-+1`, two levels per character), so only long texts can be too deep, and
@@ -119,11 +125,14 @@ export function deeperThan(value: unknown, limit: number): boolean {
   return false;
 }
 
-function cleanMessage(m: string): string {
+/** Bison's bare message when its stack is full: PostgreSQL's parsers give up on deep nesting. */
+const MEMORY_EXHAUSTED = /^\s*memory exhausted\b/;
+
+function cleanMessage(m: string, parser = "PostgreSQL's parser"): string {
   const message = m.replace(/\s+/g, " ").trim();
   // PostgreSQL's own parser gives up on deep nesting (100,000 parentheses) with bison's bare
   // "memory exhausted": say what happened.
-  if (/^memory exhausted\b/.test(message)) return `nested too deeply for PostgreSQL's parser (${message})`;
+  if (MEMORY_EXHAUSTED.test(message)) return `nested too deeply for ${parser} (${message})`;
   return message;
 }
 
@@ -208,24 +217,38 @@ function isDigit(c: number): boolean {
   return c >= 48 && c <= 57;
 }
 
-export interface PlpgsqlExpr {
-  query: string;
-}
+export type PlpgsqlOutcome =
+  | { ok: true; tree: PgNode }
+  | {
+      ok: false;
+      message: string;
+      /** Too deep for sqlguard (the WebAssembly parser ran out of stack): the body may be valid. */
+      tooDeep?: true;
+      /** Too deep for PostgreSQL's PL/pgSQL parser ("memory exhausted"): PostgreSQL refuses it too. */
+      parserLimit?: true;
+    };
 
 /**
  * Parses the PL/pgSQL body of a `CREATE FUNCTION … LANGUAGE plpgsql` or `DO` statement.
  * Only call it for PL/pgSQL bodies given as strings: on anything else the WASM aborts and
  * prints to stderr. stderr is held back during the call so nothing reaches the terminal.
+ * The tree it returns can be thousands of levels deep (3,300 nested blocks parse): walk it
+ * without recursion.
  */
-export function parsePlpgsql(text: string): PgNode | null {
+export function parsePlpgsql(text: string): PlpgsqlOutcome {
   const stderr = process.stderr;
   const write = stderr.write;
   stderr.write = (() => true) as typeof stderr.write;
   try {
-    return module().parsePlPgSQLSync(text) as unknown as PgNode;
-  } catch {
-    return null;
+    return { ok: true, tree: module().parsePlPgSQLSync(text) as unknown as PgNode };
+  } catch (e) {
+    if (isStackOverflow(e)) return { ok: false, message: TOO_DEEP_BODY, tooDeep: true };
+    const raw = String((e as { message?: unknown })?.message ?? e);
+    if (MEMORY_EXHAUSTED.test(raw)) return { ok: false, message: cleanMessage(raw, "PostgreSQL's PL/pgSQL parser"), parserLimit: true };
+    return { ok: false, message: cleanMessage(raw) };
   } finally {
     stderr.write = write;
   }
 }
+
+const TOO_DEEP_BODY = "nested too deeply to analyse (the PL/pgSQL parser ran out of stack): the body was not linted";

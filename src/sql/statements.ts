@@ -42,37 +42,47 @@ export interface ExecutedNode {
  */
 export function executedNodes(node: PgNode | null): ExecutedNode[] {
   const out: ExecutedNode[] = [];
-  if (node) visit(node, "statement", out);
+  if (!node) return out;
+  // Depth first, the statement before the ones it runs; iterative, so WITH inside WITH inside WITH…
+  // cannot exhaust the stack.
+  const todo: { node: PgNode; via: Via }[] = [{ node, via: "statement" }];
+  while (todo.length > 0) {
+    const next = todo.pop()!;
+    const inner: { node: PgNode; via: Via }[] = [];
+    visit(next.node, next.via, out, inner);
+    for (let i = inner.length - 1; i >= 0; i--) todo.push(inner[i]!);
+  }
   return out;
 }
 
-function visit(node: PgNode, via: Via, out: ExecutedNode[]): void {
+/** Records a statement node, and lists the statements it runs in turn. */
+function visit(node: PgNode, via: Via, out: ExecutedNode[], inner: { node: PgNode; via: Via }[]): void {
   const type = nodeType(node);
   const body = nodeBody(node);
   out.push({ type, body, via });
   if (type === "ExplainStmt") {
     const analyze = (body.options as PgNode[] | undefined)?.some((o) => nodeBody(o).defname === "analyze");
-    if (analyze && body.query) visit(body.query as PgNode, "explain", out);
+    if (analyze && body.query) inner.push({ node: body.query as PgNode, via: "explain" });
     return;
   }
   if (type === "PrepareStmt" && body.query) {
-    visit(body.query as PgNode, "prepare", out);
+    inner.push({ node: body.query as PgNode, via: "prepare" });
     return;
   }
   if (type === "CreateFunctionStmt" && body.sql_body) {
-    forEachStatement(body.sql_body, (n) => visit(n, "atomic", out));
+    forEachStatement(body.sql_body, (n) => inner.push({ node: n, via: "atomic" }));
     return;
   }
-  visitCtes(body, out);
+  ctes(body, inner);
   // INSERT … SELECT with its own WITH clause
-  if (type === "InsertStmt" && body.selectStmt) visitCtes(nodeBody(body.selectStmt as PgNode), out);
+  if (type === "InsertStmt" && body.selectStmt) ctes(nodeBody(body.selectStmt as PgNode), inner);
 }
 
-function visitCtes(body: PgNode, out: ExecutedNode[]): void {
-  const ctes = (body.withClause as PgNode | undefined)?.ctes as PgNode[] | undefined;
-  for (const c of ctes ?? []) {
+function ctes(body: PgNode, inner: { node: PgNode; via: Via }[]): void {
+  const list = (body.withClause as PgNode | undefined)?.ctes as PgNode[] | undefined;
+  for (const c of list ?? []) {
     const q = nodeBody(c).ctequery as PgNode | undefined;
-    if (q) visit(q, "cte", out);
+    if (q) inner.push({ node: q, via: "cte" });
   }
 }
 

@@ -11,7 +11,7 @@ import { parseArgs } from "node:util";
 import { builtin, builtinRules as rules } from "../../rules/index.js";
 import type { CliIO } from "../cli/main.js";
 import { loadConfig, parseRuleFlag, type Config, type RuleSetting } from "../engine/config.js";
-import { lintText } from "../engine/linter.js";
+import { lintText } from "../lint/lint-text.js";
 import type { FileResult } from "../engine/types.js";
 import { fileKind, isWalked } from "../extract/index.js";
 import { FORMATS, loadReporter } from "../report/load.js";

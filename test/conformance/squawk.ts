@@ -8,7 +8,7 @@ import { existsSync, readFileSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { Config, type RuleSetting } from "../../src/engine/config.js";
-import { lintText } from "../../src/engine/linter.js";
+import { lintText } from "../../src/lint/lint-text.js";
 import type { Diagnostic } from "../../src/engine/types.js";
 import { loadParser } from "../../src/sql/parser.js";
 import { builtin } from "../../rules/index.js";

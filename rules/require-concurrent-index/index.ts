@@ -1,0 +1,35 @@
+import { defineRule } from "../../src/engine/rule.js";
+import { migrationState, tableText } from "../../src/sql/migration-state.js";
+import type { PgNode } from "../../src/sql/parser.js";
+
+export default defineRule({
+  id: "require-concurrent-index",
+  description: "CREATE INDEX without CONCURRENTLY on an existing table: writes wait for the whole build",
+  defaultSeverity: "error",
+  appliesTo: ["script", "embedded"],
+  migration: true,
+  messages: {
+    index:
+      "CREATE {{unique}}INDEX without CONCURRENTLY holds a SHARE lock on {{table}} for the whole build: every INSERT, UPDATE and DELETE on it waits until the index is done",
+    help: "CREATE {{unique}}INDEX CONCURRENTLY, on its own outside a transaction block (a migration of its own, run without the tool's transaction)",
+  },
+  create(context) {
+    const doc = context.doc;
+    if (doc.kind === "text") return {};
+    const state = migrationState(doc);
+    return {
+      statement(stmt) {
+        state.see(stmt);
+      },
+      IndexStmt(node, at) {
+        const body = node as PgNode;
+        if (body.concurrent) return;
+        const rv = body.relation as PgNode | undefined;
+        // a temporary table is seen by this session only; a new one by no one yet
+        if (!rv || rv.relpersistence === "t" || rv.schemaname === "pg_temp" || state.newTable(rv, at.stmt)) return;
+        const data = { table: tableText(state.resolve(rv, at.stmt)!), unique: body.unique ? "UNIQUE " : "" };
+        context.report({ messageId: "index", helpId: "help", data, start: at.stmt.start, end: at.stmt.end });
+      },
+    };
+  },
+});

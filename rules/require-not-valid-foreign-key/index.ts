@@ -1,0 +1,67 @@
+import { defineRule } from "../../src/engine/rule.js";
+import { nodeBody, relationName } from "../../src/sql/classify.js";
+import { actionRange, alterActionRanges, alterCmds, columnConstraints, columnDefault, isNullDefault } from "../../src/sql/ddl.js";
+import { migrationState, tableText } from "../../src/sql/migration-state.js";
+import type { PgNode } from "../../src/sql/parser.js";
+
+export default defineRule({
+  id: "require-not-valid-foreign-key",
+  description: "FOREIGN KEY added to an existing table without NOT VALID: every row is checked while both tables are write-locked",
+  defaultSeverity: "error",
+  appliesTo: ["script", "embedded"],
+  migration: true,
+  messages: {
+    constraint:
+      "FOREIGN KEY without NOT VALID: PostgreSQL checks every row of {{table}} against {{referenced}} while holding SHARE ROW EXCLUSIVE locks on both, so writes to both tables wait until the check is done",
+    loaded:
+      "FOREIGN KEY without NOT VALID on {{table}}, created in this migration but already filled{{where}}: checking its rows holds a SHARE ROW EXCLUSIVE lock on {{referenced}}, so writes to {{referenced}} wait until the check is done",
+    column:
+      "ADD COLUMN {{column}} … REFERENCES {{referenced}} with a DEFAULT: every row of {{table}} gets the default and is checked against {{referenced}} while writes to both tables wait",
+    help: "add it with NOT VALID (brief lock, no scan), commit, then VALIDATE CONSTRAINT in a later transaction (it lets writes go on)",
+    columnHelp: "add the column without the DEFAULT and the foreign key NOT VALID; set the default, fill the rows, then VALIDATE CONSTRAINT in a later transaction",
+  },
+  create(context) {
+    const doc = context.doc;
+    if (doc.kind === "text") return {};
+    const state = migrationState(doc);
+    return {
+      statement(stmt) {
+        state.see(stmt);
+      },
+      AlterTableStmt(node, at) {
+        const body = node as PgNode;
+        if (body.objtype !== "OBJECT_TABLE") return;
+        const rv = body.relation as PgNode | undefined;
+        const fresh = state.newTable(rv, at.stmt);
+        // A new empty table has nothing to check; one already filled still locks the referenced table.
+        if (fresh && !fresh.hasRows) return;
+        const table = tableText(state.resolve(rv, at.stmt) ?? { schema: null, name: "?" });
+        let ranges: ReturnType<typeof alterActionRanges> | undefined;
+        const range = (k: number) => actionRange(at.stmt, body, k, (ranges ??= alterActionRanges(at.stmt, body)));
+        alterCmds(body).forEach((cmd, k) => {
+          if (cmd.subtype === "AT_AddConstraint") {
+            const con = nodeBody(cmd.def as PgNode);
+            if (con.contype !== "CONSTR_FOREIGN" || con.skip_validation) return;
+            const referenced = relationName(con.pktable as PgNode | undefined);
+            if (fresh) {
+              const where = fresh.fact.loadedAt !== undefined ? ` (rows loaded on line ${doc.lineOf(fresh.fact.loadedAt)})` : " (created from a query)";
+              context.report({ messageId: "loaded", helpId: "help", data: { table, referenced, where }, ...range(k) });
+            } else context.report({ messageId: "constraint", helpId: "help", data: { table, referenced }, ...range(k) });
+            return;
+          }
+          if (cmd.subtype !== "AT_AddColumn" || fresh) return;
+          // A new column with no default is all NULL: PostgreSQL skips the check (measured: no scan).
+          const col = nodeBody(cmd.def as PgNode);
+          const fk = columnConstraints(col).find((c) => c.contype === "CONSTR_FOREIGN" && !c.skip_validation);
+          if (!fk || isNullDefault(columnDefault(col) ?? undefined)) return;
+          context.report({
+            messageId: "column",
+            helpId: "columnHelp",
+            data: { column: String(col.colname ?? "?"), table, referenced: relationName(fk.pktable as PgNode | undefined) },
+            ...range(k),
+          });
+        });
+      },
+    };
+  },
+});

@@ -1,0 +1,41 @@
+/** Types the command line's modules share. */
+import type { FileResult } from "../engine/types.js";
+import type { ReadStamp } from "../util/write.js";
+
+/** The command's world: where it runs, where it writes, what it reads. Tests pass their own. */
+export interface CliIO {
+  cwd: string;
+  stdout: (s: string) => void;
+  stderr: (s: string) => void;
+  /** Whether stdout is a terminal (colour). */
+  isTTY: boolean;
+  /** Whether stderr is a terminal (progress lines of `verify`). */
+  stderrIsTTY?: boolean;
+  env: NodeJS.ProcessEnv;
+  readStdin?: () => Promise<Uint8Array>;
+}
+
+export interface SourceFile {
+  /** Absolute path (for a staged blob: where it will be in the working tree). */
+  path: string;
+  /** Named on the command line: always linted, and reported when it is not text. */
+  explicit: boolean;
+  /** Content already in hand (git index, stdin); read from disk when absent. */
+  bytes?: Uint8Array;
+  /** Size of content that is not on disk and was not read because it is over the limit (a staged blob). */
+  size?: number;
+}
+
+export interface LintFilesOptions {
+  cwd: string;
+  fix: boolean;
+  maxFileSize: number;
+  /** Return the hash of the exact bytes linted in `contentHash` (for --cache). */
+  hash?: boolean;
+}
+
+/**
+ * A result, the hash of the bytes it is the result of (when asked for), and with --fix the bytes
+ * to write (the file as read, with only the fixes' edits changed; see fix-bytes.ts).
+ */
+export type LintedFile = FileResult & { contentHash?: string; fixed?: Uint8Array; stamp?: ReadStamp };

@@ -1,0 +1,102 @@
+/**
+ * Linting a file's text with a project's config: the file's documents are extracted (with the run
+ * model of its migration tool), the config picks the rules for the file, and the engine's
+ * `lintDocuments` does the rest. With `fix`, fixes are applied and the file linted again, up to ten
+ * passes, as ESLint does. The CLI, the public API and the tests lint through here.
+ */
+import type { Config } from "../engine/config.js";
+import { lintDocuments, withoutSecretFixes } from "../engine/linter.js";
+import type { SharedSettings } from "../engine/rule.js";
+import type { Pending, RuleRun } from "../engine/run-rules.js";
+import type { EditFix, FileNotice, FileResult } from "../engine/types.js";
+import { extract, fileKind } from "../extract/index.js";
+import { isMigrationRun } from "../run-model/index.js";
+import type { TextKind } from "../secrets/credentials.js";
+import { LineIndex } from "../sql/text.js";
+import { applyFixes } from "./fixes.js";
+
+export { applyFixes } from "./fixes.js";
+
+export interface LintTextOptions {
+  /** Path used for config lookups and shown in output (absolute or relative to cwd). */
+  filePath: string;
+  notices?: FileNotice[];
+  /** Compute fixes, apply them, and return the fixed text in `output`. */
+  fix?: boolean;
+  /** Only report the notices (the file could not be read as text). */
+  noRules?: boolean;
+  /**
+   * Applies one pass of fixes (default `applyFixes`). The CLI passes one that also follows each
+   * edit back to the file's bytes; returning the text unchanged ends the fixing there.
+   */
+  applyFixes?: (text: string, fixes: EditFix[]) => string;
+  /**
+   * Findings measured outside the rules (`sqlguard verify`), in file offsets. When given, no rule
+   * runs: these are the findings, kept where their rule is enabled for the file, at its configured
+   * severity.
+   */
+  measured?: Pending[];
+}
+
+/** Lints one file's text. The SQL parser must already be loaded (see `loadParser`). */
+export function lintText(text: string, config: Config, options: LintTextOptions): FileResult {
+  let result = lintOnce(text, config, options);
+  if (!options.fix) return withoutSecretFixes(result);
+  let current = text;
+  for (let pass = 0; pass < 10; pass++) {
+    const fixes = result.messages.filter((m) => m.fix).map((m) => m.fix!);
+    if (fixes.length === 0) break;
+    const next = (options.applyFixes ?? applyFixes)(current, fixes);
+    if (next === current) break;
+    current = next;
+    result = lintOnce(current, config, options);
+  }
+  if (current !== text) result.output = current;
+  return withoutSecretFixes(result);
+}
+
+/** The project-wide settings rules read, from the config. */
+export function sharedSettings(config: Config): SharedSettings {
+  return { prodHosts: config.prodHosts, localHosts: config.localHosts, postgresVersion: config.postgresVersion };
+}
+
+/** What the credential finder should expect of a file's text. */
+export function textKind(filePath: string): TextKind {
+  const kind = fileKind(filePath);
+  return kind === "text" ? "config" : kind;
+}
+
+function lintOnce(text: string, config: Config, options: LintTextOptions): FileResult {
+  const filePath = options.filePath;
+  let lines: LineIndex | null = null;
+  const lineOf = (offset: number) => (lines ??= new LineIndex(text)).lineOf(offset) + 1;
+  const notices = [...(options.notices ?? [])];
+  let runs: RuleRun[] = [];
+  let measured: Pending[] | undefined;
+  let documents = null;
+  if (!options.noRules) {
+    const migrationTool = config.migrationTool(filePath);
+    documents = extract(filePath, text, {
+      assumeInTransaction: config.assumeInTransaction(filePath),
+      ...(migrationTool ? { migrationTool } : {}),
+      lineOf,
+      embedded: config.embedded,
+    });
+    notices.push(...(documents.notices ?? []));
+    // Migration-safety rules are on by default in files detected as migrations.
+    const migration = documents.sql.some((p) => isMigrationRun(p.doc.run));
+    const enabled = config.rulesFor(filePath, { migration });
+    runs = [...enabled.values()].map((r) => ({ rule: r.rule, options: r.options, severity: r.severity === "error" ? 2 : 1 }));
+    if (options.measured) {
+      measured = [];
+      for (const p of options.measured) {
+        const r = enabled.get(p.rule.id);
+        if (r) measured.push({ ...p, severity: r.severity === "error" ? 2 : 1 });
+      }
+    }
+  }
+  return lintDocuments(
+    { filePath, text, documents, kind: textKind(filePath), notices },
+    { runs, settings: sharedSettings(config), ruleSet: config.ruleSet, fix: options.fix === true, reportUnusedDirectives: config.reportUnusedDirectives, ...(measured ? { measured } : {}) },
+  );
+}

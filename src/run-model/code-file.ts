@@ -1,0 +1,169 @@
+/**
+ * Migrations written in code (node-pg-migrate, knex, TypeORM, Sequelize/umzug, MikroORM,
+ * db-migrate): which tool runs the file, whether the SQL strings it sends run inside the tool's
+ * transaction, and what the code extractor needs to find them. Pure: the project is read through a
+ * `ProjectIndex`. The strings themselves are found by the code extractor (src/extract/embedded.ts).
+ */
+import path from "node:path";
+import type { ProjectIndex } from "./project.js";
+import { atLeast } from "./versions.js";
+import { depFact } from "./sql-file.js";
+import type { CodeRunModel, Evidence, OptOut, ToolId } from "./types.js";
+
+const FILE = "file";
+
+interface CodeTool {
+  tool: ToolId;
+  /** npm packages whose presence confirms the tool (the first found gives the version). */
+  packages: string[];
+  /** The shape of one of its migration files. */
+  shape: RegExp;
+  shapeFact: string;
+  sinks: string[];
+  placeholders: string[];
+}
+
+const CODE_TOOLS: CodeTool[] = [
+  {
+    tool: "typeorm",
+    packages: ["typeorm"],
+    shape: /\bimplements\s+MigrationInterface\b|\bqueryRunner\s*:\s*QueryRunner\b/,
+    shapeFact: "a class implementing MigrationInterface",
+    sinks: ["queryRunner.query"],
+    placeholders: ["$1"],
+  },
+  {
+    tool: "mikro-orm",
+    packages: ["@mikro-orm/migrations", "@mikro-orm/core"],
+    shape: /\bextends\s+Migration\b[\s\S]*\bthis\.addSql\s*\(/,
+    shapeFact: "a class extending Migration that calls this.addSql",
+    sinks: ["this.addSql", "this.execute"],
+    placeholders: ["?", "??"],
+  },
+  {
+    tool: "node-pg-migrate",
+    packages: ["node-pg-migrate"],
+    shape: /\b(?:exports\.up|export\s+(?:async\s+)?(?:const|function)\s+up)\b[^;{]*?[(=,]\s*(?:async\s*)?\(?\s*pgm\b|\bpgm\s*:\s*MigrationBuilder\b/,
+    shapeFact: "up(pgm) / down(pgm) exports",
+    sinks: ["pgm.sql", "pgm.db.query"],
+    placeholders: ["{name}", "$1"],
+  },
+  {
+    tool: "db-migrate",
+    packages: ["db-migrate"],
+    shape: /\bexports\.up\s*=\s*(?:async\s+)?(?:function\s*)?\(\s*db\b|\bdb\.runSql\s*\(/,
+    shapeFact: "exports.up = function (db, …) / db.runSql",
+    sinks: ["db.runSql", "db.all"],
+    placeholders: ["?"],
+  },
+  {
+    tool: "sequelize",
+    packages: ["sequelize-cli", "umzug", "sequelize"],
+    shape: /\bup\s*(?::\s*(?:async\s*)?(?:function\s*)?|\()\s*\(?\s*(?:\{\s*context\s*(?::\s*\w+\s*)?\}|queryInterface)\b/,
+    shapeFact: "up(queryInterface, Sequelize) / up({ context })",
+    sinks: ["queryInterface.sequelize.query", "sequelize.query"],
+    placeholders: [":name", "?", "$name", "$1"],
+  },
+  {
+    tool: "knex",
+    packages: ["knex"],
+    shape: /\b(?:exports\.up|export\s+(?:async\s+)?(?:const|function)\s+up)\b[^;{]*?[(=,]\s*(?:async\s*)?\(?\s*knex\b|\bknex\s*:\s*Knex\b/,
+    shapeFact: "up(knex) / down(knex) exports",
+    sinks: ["knex.raw", "knex.schema.raw", "trx.raw"],
+    placeholders: ["?", "??", ":name", ":name:"],
+  },
+];
+
+/** The run model of a code file that is a migration of one of these tools, or null. */
+export function codeRunModel(file: string, text: string, project: ProjectIndex): CodeRunModel | null {
+  const dir = path.dirname(file);
+  for (const t of CODE_TOOLS) {
+    if (!t.shape.test(text)) continue;
+    let dep = null;
+    for (const p of t.packages) if ((dep = project.npmDependency(dir, p))) break;
+    if (!dep) continue;
+    const evidence: Evidence[] = [{ fact: t.shapeFact, source: FILE }, depFact(dep, dep.name).evidence];
+    const model: CodeRunModel = {
+      tool: t.tool,
+      version: dep.version,
+      evidence,
+      transaction: "wrapped",
+      perCall: "one-query",
+      sinks: t.sinks,
+      placeholders: t.placeholders,
+      optOut: null,
+      notes: [],
+    };
+    transactionOf(model, text, dir, project);
+    return model;
+  }
+  return null;
+}
+
+function optOut(marker: string, present: boolean, honoured = true): OptOut {
+  return { marker, present, effect: "none", honoured };
+}
+
+/** Fills in the transaction the tool runs the migration's queries in, and its opt-out. */
+function transactionOf(model: CodeRunModel, text: string, dir: string, project: ProjectIndex): void {
+  switch (model.tool) {
+    case "node-pg-migrate": {
+      const off = /\bpgm\.noTransaction\s*\(\s*\)/.test(text);
+      model.optOut = optOut("pgm.noTransaction()", off);
+      if (off) model.transaction = "none";
+      model.notes.push("node-pg-migrate's CLI runs all pending migrations in one transaction by default (--single-transaction); each pgm.sql() string is one query.");
+      break;
+    }
+    case "knex": {
+      const off = /\bconfig\s*=\s*\{[^}]*\btransaction\s*:\s*false\b/.test(text);
+      const global = knexDisablesTransactions(dir, project);
+      model.optOut = optOut("export const config = { transaction: false }", off);
+      if (off || global) model.transaction = "none";
+      if (global) model.evidence.push(global);
+      if (/\bconfig\s*=\s*\{[^}]*\btransaction\s*:\s*true\b/.test(text)) model.transaction = "wrapped";
+      break;
+    }
+    case "typeorm": {
+      const set = /^\s*(?:public\s+|readonly\s+)*transaction\s*(?::\s*boolean\s*)?=\s*(true|false)\b/m.exec(text)?.[1] ?? null;
+      // In the default migrationsTransactionMode "all", TypeORM 0.3.11+ refuses a migration that sets
+      // `transaction` (ForbiddenTransactionModeOverrideError); the migration then never runs.
+      const refuses = model.version === null || atLeast(model.version, "0.3.11");
+      model.optOut = optOut("transaction = false (with migrationsTransactionMode \"each\")", set === "false", false);
+      if (set !== null) {
+        model.notes.push(
+          refuses
+            ? `the migration sets transaction = ${set}: TypeORM ${model.version ?? ""} refuses to run it in its default migrationsTransactionMode "all" (ForbiddenTransactionModeOverrideError); with "each" it is honoured.`.replace("  ", " ")
+            : `the migration sets transaction = ${set}, which TypeORM ${model.version} ignores in its default migrationsTransactionMode "all".`,
+        );
+      }
+      break;
+    }
+    case "mikro-orm": {
+      const off = /\bisTransactional\s*\(\s*\)\s*(?::\s*boolean\s*)?\{\s*return\s+false\b/.test(text);
+      model.optOut = optOut("isTransactional() { return false; }", off);
+      if (off) model.transaction = "none";
+      break;
+    }
+    case "db-migrate":
+      model.optOut = optOut("--non-transactional (a flag of the whole run, not of one migration)", false, false);
+      break;
+    case "sequelize":
+      // Neither sequelize-cli nor umzug opens a transaction; a migration may open one itself.
+      model.transaction = /\bsequelize\.transaction\s*\(/.test(text) ? "wrapped" : "none";
+      model.notes.push(
+        model.transaction === "wrapped"
+          ? "the migration opens its own transaction (sequelize.transaction): its queries run in it when they pass { transaction }"
+          : "sequelize-cli and umzug run migrations without a transaction: each query commits on its own",
+      );
+      break;
+    default:
+      break;
+  }
+}
+
+function knexDisablesTransactions(dir: string, project: ProjectIndex): Evidence | null {
+  const knexfile = project.nearest(dir, ["knexfile.js", "knexfile.ts", "knexfile.cjs", "knexfile.mjs"]);
+  if (!knexfile) return null;
+  const source = path.join(knexfile.dir, knexfile.name);
+  return /\bdisableTransactions\s*:\s*true\b/.test(project.read(source) ?? "") ? { fact: `${knexfile.name}: migrations.disableTransactions: true`, source } : null;
+}

@@ -1,0 +1,821 @@
+/**
+ * What migration-safety rules need to know about the statements before the one they look at:
+ * which tables this document created (a new table is empty and no one else uses it yet, so lock
+ * rules leave it alone), which constraints were added NOT VALID or validated and in which
+ * transaction, which indexes it built, and what `lock_timeout` / `statement_timeout` are.
+ *
+ * The state is a timeline over document offsets: every fact records where it starts (the offset of
+ * the statement that established it) and, once dropped, renamed away or rolled back, where it ends.
+ * A query names the statement asking and sees what was true just before it, whatever order rules
+ * are run in (the ESLint plugin runs them one by one over the same statements) and whether the
+ * statement asking sits inside a DO block whose whole body was already read.
+ *
+ * Rules share one state per document (`migrationState(doc)`) and feed it from their `statement`
+ * listener (`see(stmt)`: idempotent, statements come in document order). What "the same
+ * transaction" means lives in `transactionOf` alone, so the per-tool run model can take its place
+ * in one spot.
+ */
+import { nodeBody, nodeType } from "./classify.js";
+import { isPlain, type SqlDocument, type Statement } from "./document.js";
+import type { PgNode } from "./parser.js";
+
+// --- transactions ---
+
+/** The transaction a statement runs in, as the migration rules see it. */
+export interface TransactionInfo {
+  /**
+   * `none`: the statement commits on its own; `block`: an explicit BEGIN … COMMIT; `assumed`: the
+   * migration tool's transaction around the file; `implicit`: several statements sent as one query
+   * string (SQL in code), which PostgreSQL runs as one transaction.
+   */
+  kind: "none" | "block" | "assumed" | "implicit";
+  /** Equal for statements of the same transaction, different otherwise. */
+  id: number;
+  /** The statement that opened an explicit block (BEGIN, COMMIT AND CHAIN), else null. */
+  opener: Statement | null;
+}
+
+/** Whether a statement runs inside a transaction that also holds other statements of the document. */
+export function inTransaction(info: TransactionInfo): boolean {
+  return info.kind !== "none";
+}
+
+// --- names ---
+
+/** A table as a statement names it: the schema when written (or known from `SET search_path`). */
+export interface TableName {
+  schema: string | null;
+  name: string;
+}
+
+/** `schema.name`, or `name` when the schema is not known. */
+export function tableText(t: TableName): string {
+  return t.schema ? `${t.schema}.${t.name}` : t.name;
+}
+
+/** Two names denote the same table: same name, and same schema when both schemas are known. */
+export function sameTable(a: TableName, b: TableName): boolean {
+  return a.name === b.name && (a.schema === null || b.schema === null || a.schema === b.schema);
+}
+
+// --- facts ---
+
+interface Span {
+  /** Document offset of the statement that established the fact. */
+  from: number;
+  /** Document offset of the statement that ended it (DROP, RENAME, ROLLBACK), if any. */
+  until?: number;
+}
+
+/** A table this document created. */
+export interface NewTable extends Span {
+  table: TableName;
+  /** The CREATE statement (top-level, or inside a DO block). */
+  stmt: Statement;
+  /** The transaction it was created in. */
+  txId: number;
+  /** A temporary table: no other session can see it at all. */
+  temporary: boolean;
+  /** Created with rows (CREATE TABLE … AS, SELECT … INTO). */
+  populated: boolean;
+  /** `CREATE TABLE IF NOT EXISTS`: the table may have existed before, with rows. */
+  ifNotExists: boolean;
+  /** Offset of the first statement that loaded rows into it (INSERT, COPY FROM, MERGE), if any. */
+  loadedAt?: number;
+}
+
+/** What `newTable` answers: the table was created earlier in this document and still exists. */
+export interface NewTableAt {
+  fact: NewTable;
+  /** Created in the transaction the asking statement runs in (no one else can see it yet). */
+  sameTransaction: boolean;
+  /** Rows were put into it before the asking statement (loaded, or created AS a query). */
+  hasRows: boolean;
+}
+
+/** A constraint this document added, or validated without adding it. */
+export interface ConstraintFact extends Span {
+  table: TableName;
+  /** The name given (`CONSTRAINT name`); "" when PostgreSQL makes one up. */
+  name: string;
+  /** `CONSTR_CHECK`, `CONSTR_FOREIGN`, `CONSTR_NOTNULL`…; "" for a constraint only seen validated. */
+  contype: string;
+  /** Added with NOT VALID. */
+  notValid: boolean;
+  /** The Constraint node's fields (null for a constraint only seen validated). */
+  node: PgNode | null;
+  /** The ALTER TABLE statement that added it. */
+  stmt: Statement;
+  txId: number;
+  /** Offset of the statement that validated it (VALIDATE CONSTRAINT), if any. */
+  validatedAt?: number;
+  /** The statement that validated it. */
+  validatedBy?: Statement;
+}
+
+/** A table emptied by TRUNCATE or DELETE without WHERE. */
+export interface EmptiedFact extends Span {
+  table: TableName;
+  txId: number;
+  stmt: Statement;
+}
+
+/** An index this document built. */
+export interface IndexFact extends Span {
+  schema: string | null;
+  name: string;
+  table: TableName;
+  concurrent: boolean;
+  stmt: Statement;
+}
+
+/** The value of a setting as a statement sees it. */
+export interface SettingValue {
+  /** The value as written (`'5s'`, `0`, `DEFAULT`). */
+  value: string;
+  /** 0 turns the timeout off. */
+  disabled: boolean;
+  /** Set with SET LOCAL (or `set_config(…, true)`): gone at the end of the transaction. */
+  local: boolean;
+  /** The statement that set it. */
+  stmt: Statement;
+}
+
+interface SettingsSnapshot {
+  from: number;
+  values: ReadonlyMap<string, SettingValue>;
+}
+
+/** Settings the state follows. */
+export const TRACKED_SETTINGS = ["lock_timeout", "statement_timeout", "search_path", "timezone"] as const;
+export type TrackedSetting = (typeof TRACKED_SETTINGS)[number];
+
+const TRACKED = new Set<string>(TRACKED_SETTINGS);
+
+/** Words without which a SET or a SELECT changes nothing the state follows. */
+const SET_WORDS = /lock_timeout|statement_timeout|search_path|time\s*zone|\ball\b/i;
+const SELECT_WORDS = /\binto\b|set_config/i;
+
+// --- the state ---
+
+const STATES = new WeakMap<SqlDocument, MigrationState>();
+
+/** The migration state of a document, shared by every rule that reads it. */
+export function migrationState(doc: SqlDocument): MigrationState {
+  let state = STATES.get(doc);
+  if (!state) STATES.set(doc, (state = new MigrationState(doc)));
+  return state;
+}
+
+interface Undo {
+  /** Reverts the live state and closes the fact's span at `offset`. */
+  (offset: number): void;
+}
+
+export class MigrationState {
+  private lastSeen = -1;
+  private nextTx = 1;
+  private readonly txIds = new WeakMap<Statement, number>();
+  private readonly openerIds = new WeakMap<Statement, number>();
+  private assumedId = 0;
+  private implicitId = 0;
+
+  private readonly tables = new Map<string, NewTable[]>();
+  private readonly constraints: ConstraintFact[] = [];
+  private readonly indexes: IndexFact[] = [];
+  private readonly emptied: EmptiedFact[] = [];
+  /** Tables created and not yet dropped, by name (for the cheap INSERT check). */
+  private readonly liveTables = new Map<string, NewTable[]>();
+
+  /** Settings: session values, the transaction's SET LOCAL values, and the timeline of what applies. */
+  private session = new Map<string, SettingValue>();
+  private local = new Map<string, SettingValue>();
+  private readonly snapshots: SettingsSnapshot[] = [];
+
+  /** Undo steps of the open transaction (ROLLBACK runs them), and its savepoints. */
+  private undo: Undo[] = [];
+  private savepoints: { name: string; depth: number }[] = [];
+  private currentTx = 0;
+
+  constructor(readonly doc: SqlDocument) {}
+
+  // --- feeding ---
+
+  /** Takes in a top-level statement (and a DO block's statements). Call for every statement, in order. */
+  see(stmt: Statement): void {
+    if (stmt.parent !== null || stmt.start <= this.lastSeen) return;
+    this.lastSeen = stmt.start;
+    const tx = this.transactionOf(stmt);
+    if (tx.id !== this.currentTx) this.beginTx(tx.id);
+    this.take(stmt, tx.id);
+    if (stmt.nodeType === "DoStmt") for (const inner of stmt.body) this.take(inner, tx.id);
+    const c = stmt.txControl;
+    if (c) this.control(stmt);
+    if (tx.kind === "none") this.endTx(stmt.end, true);
+  }
+
+  /**
+   * The transaction a statement runs in. The one place that decides it: today from the front-end's
+   * `stmt.tx` (BEGIN/COMMIT and the config's assumeInTransaction); tomorrow from the run model.
+   */
+  transactionOf(stmt: Statement): TransactionInfo {
+    const top = stmt.parent ?? stmt;
+    const known = this.txIds.get(top);
+    const opener = top.tx === "explicit" ? top.block : null;
+    if (known !== undefined) return { kind: kindOf(top), id: known, opener };
+    let id: number;
+    if (top.tx === "explicit" && top.block) {
+      id = this.openerIds.get(top.block) ?? 0;
+      if (id === 0) this.openerIds.set(top.block, (id = this.nextTx++));
+    } else if (top.tx === "assumed") {
+      id = this.assumedId ||= this.nextTx++;
+    } else if (this.doc.kind === "embedded" && !top.txControl) {
+      // SQL in code: a string of several statements is sent as one query, one implicit transaction
+      id = this.implicitId ||= this.nextTx++;
+    } else {
+      id = this.nextTx++;
+    }
+    this.txIds.set(top, id);
+    return { kind: kindOf(top), id, opener };
+
+    function kindOf(s: Statement): TransactionInfo["kind"] {
+      if (s.tx === "explicit") return "block";
+      if (s.tx === "assumed") return "assumed";
+      return s.doc.kind === "embedded" && !s.txControl ? "implicit" : "none";
+    }
+  }
+
+  // --- queries ---
+
+  /**
+   * The table named, if this document created it before `at` and it still exists there.
+   * `at`: the statement asking (a top-level one, or one inside a DO block).
+   */
+  newTable(relation: PgNode | TableName | undefined, at: Statement): NewTableAt | null {
+    const table = this.tableOf(relation, at);
+    if (!table) return null;
+    const q = at.start;
+    const facts = this.tables.get(table.name);
+    if (!facts) return null;
+    for (let i = facts.length - 1; i >= 0; i--) {
+      const f = facts[i]!;
+      if (!visible(f, q) || !sameTable(f.table, table)) continue;
+      const tx = this.transactionOf(at);
+      return {
+        fact: f,
+        sameTransaction: tx.kind !== "none" && tx.id === f.txId,
+        hasRows: f.populated || (f.loadedAt !== undefined && f.loadedAt < q),
+      };
+    }
+    return null;
+  }
+
+  /** The constraint of that name on that table, added (or validated) in this document before `at`. */
+  constraint(relation: PgNode | TableName | undefined, name: string, at: Statement, offset = at.start): ConstraintFact | null {
+    const table = this.tableOf(relation, at);
+    if (!table) return null;
+    for (let i = this.constraints.length - 1; i >= 0; i--) {
+      const c = this.constraints[i]!;
+      if (c.name === name && visible(c, offset) && sameTable(c.table, table)) return c;
+    }
+    return null;
+  }
+
+  /** Every constraint on that table added or validated in this document and still there at `at`. */
+  constraintsOn(relation: PgNode | TableName | undefined, at: Statement, offset = at.start): ConstraintFact[] {
+    const table = this.tableOf(relation, at);
+    if (!table) return [];
+    return this.constraints.filter((c) => visible(c, offset) && sameTable(c.table, table));
+  }
+
+  /**
+   * The statement that emptied the table (TRUNCATE, DELETE without WHERE) earlier in the transaction
+   * `at` runs in, with no rows loaded since by this document; null otherwise.
+   */
+  emptiedInTransaction(relation: PgNode | TableName | undefined, at: Statement): EmptiedFact | null {
+    const table = this.tableOf(relation, at);
+    const tx = this.transactionOf(at);
+    if (!table || tx.kind === "none") return null;
+    for (let i = this.emptied.length - 1; i >= 0; i--) {
+      const e = this.emptied[i]!;
+      if (e.txId === tx.id && visible(e, at.start) && sameTable(e.table, table)) return e;
+    }
+    return null;
+  }
+
+  /** The index of that name built in this document before `at` and not dropped since. */
+  index(schema: string | null, name: string, at: Statement): IndexFact | null {
+    for (let i = this.indexes.length - 1; i >= 0; i--) {
+      const x = this.indexes[i]!;
+      if (x.name === name && visible(x, at.start) && (schema === null || x.schema === null || schema === x.schema)) return x;
+    }
+    return null;
+  }
+
+  /** The value of a setting just before `at` (null: never set in this document, or RESET). */
+  setting(name: TrackedSetting, at: Statement): SettingValue | null {
+    const q = at.start;
+    // the last snapshot taken before q
+    let lo = 0;
+    let hi = this.snapshots.length - 1;
+    let found = -1;
+    while (lo <= hi) {
+      const mid = (lo + hi) >> 1;
+      if (this.snapshots[mid]!.from < q) {
+        found = mid;
+        lo = mid + 1;
+      } else hi = mid - 1;
+    }
+    return found < 0 ? null : (this.snapshots[found]!.values.get(name) ?? null);
+  }
+
+  /** The table a RangeVar names, its schema filled from `SET search_path` when not written. */
+  resolve(rv: PgNode | undefined, at: Statement): TableName | null {
+    if (!rv || typeof rv.relname !== "string") return null;
+    if (typeof rv.schemaname === "string" && rv.schemaname) return { schema: rv.schemaname, name: rv.relname };
+    if (rv.relpersistence === "t") return { schema: "pg_temp", name: rv.relname };
+    return { schema: this.defaultSchema(at), name: rv.relname };
+  }
+
+  private tableOf(relation: PgNode | TableName | undefined, at: Statement): TableName | null {
+    if (!relation) return null;
+    if (typeof (relation as PgNode).relname === "string") return this.resolve(relation as PgNode, at);
+    return typeof (relation as TableName).name === "string" ? (relation as TableName) : null;
+  }
+
+  /** The schema unqualified names land in: the first of `SET search_path` (null when not set here). */
+  private defaultSchema(at: Statement): string | null {
+    const path = this.setting("search_path", at);
+    if (!path || path.disabled) return null;
+    for (const part of path.value.split(",")) {
+      const s = part.trim().replace(/^'(.*)'$/, "$1").replace(/^"(.*)"$/, "$1");
+      if (s && s !== "$user" && s.toLowerCase() !== "default") return s;
+    }
+    return null;
+  }
+
+  // --- transitions ---
+
+  private beginTx(id: number): void {
+    this.currentTx = id;
+    this.undo = [];
+    this.savepoints = [];
+  }
+
+  /** The transaction ends: SET LOCAL values expire; a rollback undoes what it did. */
+  private endTx(offset: number, commit: boolean): void {
+    if (!commit) for (let i = this.undo.length - 1; i >= 0; i--) this.undo[i]!(offset);
+    this.undo = [];
+    this.savepoints = [];
+    if (this.local.size > 0 || !commit) {
+      this.local = new Map();
+      this.snapshot(offset);
+    }
+    this.currentTx = 0;
+  }
+
+  private control(stmt: Statement): void {
+    const c = stmt.txControl!;
+    const kind = String(nodeBody(stmt.node).kind ?? "");
+    switch (c.effect) {
+      case "closes":
+      case "ends-assumed":
+        this.endTx(stmt.end, c.action !== "rollback");
+        return;
+      case "chains":
+        this.endTx(stmt.end, !/^(ROLLBACK|ABORT)/.test(c.keyword));
+        return;
+      case "savepoint": {
+        const name = String(nodeBody(stmt.node).savepoint_name ?? "");
+        if (kind === "TRANS_STMT_SAVEPOINT") this.savepoints.push({ name, depth: this.undo.length });
+        else {
+          let i = this.savepoints.length - 1;
+          while (i >= 0 && this.savepoints[i]!.name !== name) i--;
+          if (i < 0) return;
+          const depth = this.savepoints[i]!.depth;
+          if (kind === "TRANS_STMT_ROLLBACK_TO") {
+            const undone = this.undo.splice(depth);
+            for (let k = undone.length - 1; k >= 0; k--) undone[k]!(stmt.end);
+            this.savepoints.length = i + 1; // the savepoint stays
+            this.snapshot(stmt.end);
+          } else this.savepoints.length = i; // RELEASE
+        }
+        return;
+      }
+      default:
+    }
+  }
+
+  /** Records what one statement does. */
+  private take(stmt: Statement, txId: number): void {
+    switch (stmt.nodeType) {
+      case "CreateStmt":
+      case "CreateTableAsStmt":
+        return this.created(stmt, txId);
+      case "SelectStmt":
+        // only SELECT … INTO and set_config(…) matter: the text says whether the tree is worth building
+        return SELECT_WORDS.test(stmt.text) ? this.select(stmt, txId) : undefined;
+      case "InsertStmt":
+      case "CopyStmt":
+      case "MergeStmt":
+        this.refilled(stmt);
+        return this.loaded(stmt);
+      case "TruncateStmt":
+      case "DeleteStmt":
+        return this.emptiedBy(stmt, txId);
+      case "DropStmt":
+        return this.dropped(stmt);
+      case "RenameStmt":
+      case "AlterObjectSchemaStmt":
+        return this.moved(stmt);
+      case "AlterTableStmt":
+        return this.altered(stmt, txId);
+      case "IndexStmt":
+        return this.indexed(stmt);
+      case "VariableSetStmt":
+        return SET_WORDS.test(stmt.text) ? this.set(stmt, nodeBody(stmt.node)) : undefined;
+      default:
+    }
+  }
+
+  private created(stmt: Statement, txId: number): void {
+    // a plain CREATE TABLE's tree is not built unless a rule asks: its head says all the state needs
+    const head = isPlain(stmt) ? CREATE_TABLE.exec(stmt.text) : null;
+    const name = head ? qualifiedName(head[3]!) : null;
+    if (head && name) {
+      const rv: PgNode = { relname: name.name, relpersistence: /^temp/i.test(head[1] ?? "") ? "t" : "p", ...(name.schema ? { schemaname: name.schema } : {}) };
+      return this.addTable(stmt, txId, rv, false, Boolean(head[2]));
+    }
+    const node = stmt.node;
+    if (!node) return;
+    const b = nodeBody(node);
+    if (nodeType(node) === "CreateStmt") return this.addTable(stmt, txId, b.relation as PgNode | undefined, false, Boolean(b.if_not_exists));
+    // CREATE TABLE … AS / CREATE MATERIALIZED VIEW: rows from the start, unless WITH NO DATA
+    const into = b.into as PgNode | undefined;
+    this.addTable(stmt, txId, into?.rel as PgNode | undefined, !into?.skipData, Boolean(b.if_not_exists));
+  }
+
+  private select(stmt: Statement, txId: number): void {
+    const node = stmt.node;
+    if (!node) return;
+    const b = nodeBody(node);
+    const into = b.intoClause as PgNode | undefined;
+    if (into?.rel) this.addTable(stmt, txId, into.rel as PgNode, true, false);
+    for (const t of (b.targetList as PgNode[] | undefined) ?? []) {
+      const val = nodeBody(t).val as PgNode | undefined;
+      if (nodeType(val) === "FuncCall") this.setConfig(stmt, nodeBody(val));
+    }
+  }
+
+  private addTable(stmt: Statement, txId: number, rv: PgNode | undefined, populated: boolean, ifNotExists: boolean): void {
+    const table = this.resolve(rv, stmt);
+    if (!table || !rv) return;
+    const fact: NewTable = { table, stmt, txId, from: stmt.start, temporary: rv.relpersistence === "t", populated, ifNotExists };
+    push(this.tables, table.name, fact);
+    push(this.liveTables, table.name, fact);
+    this.undo.push((offset) => this.endTable(fact, offset));
+  }
+
+  private endTable(fact: NewTable, offset: number): void {
+    fact.until ??= offset;
+    const live = this.liveTables.get(fact.table.name);
+    if (live) {
+      const i = live.indexOf(fact);
+      if (i >= 0) live.splice(i, 1);
+      if (live.length === 0) this.liveTables.delete(fact.table.name);
+    }
+  }
+
+  /** The live new table a name denotes (for drops, renames and loads). */
+  private live(table: TableName | null): NewTable | null {
+    if (!table) return null;
+    const list = this.liveTables.get(table.name);
+    if (!list) return null;
+    for (let i = list.length - 1; i >= 0; i--) if (sameTable(list[i]!.table, table)) return list[i]!;
+    return null;
+  }
+
+  private loaded(stmt: Statement): void {
+    if (this.liveTables.size === 0) return;
+    // An INSERT's tree is not built unless a rule asks: read its target from the text when it can.
+    const named = stmt.nodeType === "InsertStmt" ? insertTarget(stmt.text) : null;
+    if (named && !this.liveTables.get(named.name)?.some((f) => f.loadedAt === undefined)) return;
+    let table: TableName | null;
+    if (named) table = named.schema === null ? { schema: this.defaultSchema(stmt), name: named.name } : named;
+    else {
+      const node = stmt.node;
+      if (!node) return;
+      const b = nodeBody(node);
+      if (stmt.nodeType === "CopyStmt" && !b.is_from) return;
+      table = this.resolve(b.relation as PgNode | undefined, stmt);
+    }
+    const fact = this.live(table);
+    if (!fact || fact.loadedAt !== undefined) return;
+    fact.loadedAt = stmt.start;
+    this.undo.push(() => {
+      if (fact.loadedAt === stmt.start) delete fact.loadedAt;
+    });
+  }
+
+  /** TRUNCATE, or DELETE with no WHERE: no row left (in this transaction's view). */
+  private emptiedBy(stmt: Statement, txId: number): void {
+    const b = nodeBody(stmt.node);
+    if (stmt.nodeType === "DeleteStmt" && (b.whereClause || b.usingClause)) return;
+    const relations = stmt.nodeType === "TruncateStmt" ? ((b.relations as PgNode[] | undefined) ?? []).map((r) => nodeBody(r)) : [b.relation as PgNode | undefined];
+    for (const rv of relations) {
+      const table = this.resolve(rv, stmt);
+      if (!table) continue;
+      const fact: EmptiedFact = { table, txId, stmt, from: stmt.start };
+      this.emptied.push(fact);
+      this.undo.push((offset) => (fact.until ??= offset));
+    }
+  }
+
+  /** Rows put back into an emptied table end its emptiness. */
+  private refilled(stmt: Statement): void {
+    if (!this.emptied.some((e) => e.until === undefined)) return;
+    const named = stmt.nodeType === "InsertStmt" ? insertTarget(stmt.text) : null;
+    let table: TableName | null;
+    if (named) table = named.schema === null ? { schema: this.defaultSchema(stmt), name: named.name } : named;
+    else {
+      const node = stmt.node;
+      if (!node) return;
+      const b = nodeBody(node);
+      if (stmt.nodeType === "CopyStmt" && !b.is_from) return;
+      table = this.resolve(b.relation as PgNode | undefined, stmt);
+    }
+    if (!table) return;
+    for (const e of this.emptied) if (e.until === undefined && sameTable(e.table, table)) this.close(e, stmt.start);
+  }
+
+  private dropped(stmt: Statement): void {
+    // only a DROP naming a table or index this document made changes anything: read the tree only then
+    const text = stmt.text.toLowerCase();
+    const names = [...this.liveTables.keys(), ...this.indexes.filter((x) => x.until === undefined).map((x) => x.name)];
+    if (!names.some((n) => text.includes(n.toLowerCase()))) return;
+    const b = nodeBody(stmt.node);
+    const type = b.removeType;
+    if (type !== "OBJECT_TABLE" && type !== "OBJECT_INDEX" && type !== "OBJECT_MATVIEW") return;
+    for (const o of (b.objects as PgNode[] | undefined) ?? []) {
+      const names = listNames(o);
+      if (names.length === 0) continue;
+      const name = names[names.length - 1]!;
+      const schema = names.length > 1 ? names[names.length - 2]! : null;
+      if (type === "OBJECT_INDEX") {
+        const x = this.index(schema, name, stmt);
+        if (x) this.close(x, stmt.start);
+        continue;
+      }
+      const fact = this.live({ schema: schema ?? this.defaultSchema(stmt), name });
+      if (fact) {
+        this.endTable(fact, stmt.start);
+        this.undo.push(() => {
+          delete fact.until;
+          push(this.liveTables, fact.table.name, fact);
+        });
+      }
+    }
+  }
+
+  /** Closes a span (DROP INDEX), reopened by a rollback. */
+  private close(span: Span, offset: number): void {
+    if (span.until !== undefined) return;
+    span.until = offset;
+    this.undo.push(() => {
+      if (span.until === offset) delete span.until;
+    });
+  }
+
+  /** ALTER TABLE … RENAME TO / SET SCHEMA: the new table goes on under its new name. */
+  private moved(stmt: Statement): void {
+    const b = nodeBody(stmt.node);
+    const isTable = b.renameType === "OBJECT_TABLE" || b.objectType === "OBJECT_TABLE";
+    if (!isTable) return;
+    const fact = this.live(this.resolve(b.relation as PgNode | undefined, stmt));
+    if (!fact) return;
+    const table: TableName =
+      stmt.nodeType === "RenameStmt" ? { schema: fact.table.schema, name: String(b.newname) } : { schema: String(b.newschema), name: fact.table.name };
+    this.endTable(fact, stmt.start);
+    const next: NewTable = { ...fact, table, from: stmt.start };
+    delete next.until;
+    push(this.tables, table.name, next);
+    push(this.liveTables, table.name, next);
+    this.undo.push((offset) => {
+      this.endTable(next, offset);
+      delete fact.until;
+      push(this.liveTables, fact.table.name, fact);
+    });
+  }
+
+  private altered(stmt: Statement, txId: number): void {
+    const b = nodeBody(stmt.node);
+    const table = this.resolve(b.relation as PgNode | undefined, stmt);
+    if (!table) return;
+    for (const c of (b.cmds as PgNode[] | undefined) ?? []) {
+      const cmd = nodeBody(c);
+      switch (cmd.subtype) {
+        case "AT_AddConstraint": {
+          const con = nodeBody(cmd.def as PgNode);
+          this.addConstraint(stmt, txId, table, con);
+          break;
+        }
+        case "AT_AddColumn": {
+          // column constraints (CHECK, REFERENCES…) are valid at once
+          const col = nodeBody(cmd.def as PgNode);
+          for (const k of (col.constraints as PgNode[] | undefined) ?? []) {
+            const con = nodeBody(k);
+            if (con.contype === "CONSTR_CHECK" || con.contype === "CONSTR_FOREIGN") this.addConstraint(stmt, txId, table, con);
+          }
+          break;
+        }
+        case "AT_ValidateConstraint": {
+          const name = String(cmd.name ?? "");
+          const known = this.constraint(table, name, stmt, stmt.end);
+          if (known && known.validatedAt === undefined) {
+            known.validatedAt = stmt.start;
+            known.validatedBy = stmt;
+            this.undo.push(() => {
+              if (known.validatedAt === stmt.start) {
+                delete known.validatedAt;
+                delete known.validatedBy;
+              }
+            });
+          } else if (!known) {
+            // added by an earlier migration: known only by name
+            const fact: ConstraintFact = { table, name, contype: "", notValid: true, node: null, stmt, txId, from: stmt.start, validatedAt: stmt.start, validatedBy: stmt };
+            this.constraints.push(fact);
+            this.undo.push((offset) => (fact.until ??= offset));
+          }
+          break;
+        }
+        case "AT_DropConstraint": {
+          const known = this.constraint(table, String(cmd.name ?? ""), stmt, stmt.end);
+          if (known) this.close(known, stmt.start);
+          break;
+        }
+        default:
+      }
+    }
+  }
+
+  private addConstraint(stmt: Statement, txId: number, table: TableName, con: PgNode): void {
+    const fact: ConstraintFact = {
+      table,
+      name: typeof con.conname === "string" ? con.conname : "",
+      contype: String(con.contype ?? ""),
+      notValid: Boolean(con.skip_validation),
+      node: con,
+      stmt,
+      txId,
+      from: stmt.start,
+    };
+    this.constraints.push(fact);
+    this.undo.push((offset) => (fact.until ??= offset));
+  }
+
+  private indexed(stmt: Statement): void {
+    // a plain CREATE INDEX's head names the index and the table: no tree needed
+    if (UNNAMED_INDEX.test(stmt.text)) return;
+    const head = isPlain(stmt) ? CREATE_INDEX.exec(stmt.text) : null;
+    const named = head ? qualifiedName(head[2]!) : null;
+    const on = head ? qualifiedName(head[3]!) : null;
+    let table: TableName | null;
+    let idxname: unknown;
+    let concurrent = false;
+    if (named && on) {
+      table = on.schema === null ? { schema: this.defaultSchema(stmt), name: on.name } : on;
+      idxname = named.name;
+    } else {
+      const b = nodeBody(stmt.node);
+      table = this.resolve(b.relation as PgNode | undefined, stmt);
+      idxname = b.idxname;
+      concurrent = Boolean(b.concurrent);
+    }
+    if (!table || typeof idxname !== "string") return;
+    const fact: IndexFact = { schema: table.schema, name: idxname, table, concurrent, stmt, from: stmt.start };
+    this.indexes.push(fact);
+    this.undo.push((offset) => (fact.until ??= offset));
+  }
+
+  // --- settings ---
+
+  private set(stmt: Statement, b: PgNode): void {
+    const kind = String(b.kind ?? "");
+    if (kind === "VAR_RESET_ALL") {
+      for (const name of TRACKED) this.assign(stmt, name, null, false);
+      return;
+    }
+    const name = String(b.name ?? "").toLowerCase();
+    if (!TRACKED.has(name)) return;
+    const local = Boolean(b.is_local);
+    if (kind === "VAR_RESET" || kind === "VAR_SET_DEFAULT") return this.assign(stmt, name, null, local);
+    if (kind !== "VAR_SET_VALUE") return;
+    const args = ((b.args as PgNode[] | undefined) ?? []).map(constText);
+    this.assign(stmt, name, args.join(", "), local);
+  }
+
+  /** `SELECT set_config('lock_timeout', '5s', false)`. */
+  private setConfig(stmt: Statement, call: PgNode): void {
+    const fn = (call.funcname as PgNode[] | undefined)?.map((n) => nodeBody(n).sval);
+    const last = fn?.[fn.length - 1];
+    if (last !== "set_config" || (fn!.length > 1 && fn![0] !== "pg_catalog")) return;
+    const args = (call.args as PgNode[] | undefined) ?? [];
+    if (args.length !== 3) return;
+    const name = constText(args[0]!);
+    if (!TRACKED.has(name.toLowerCase())) return;
+    const value = constText(args[1]!);
+    const isLocal = constText(args[2]!);
+    this.assign(stmt, name.toLowerCase(), value, /^(t|true|on|1|yes)$/i.test(isLocal));
+  }
+
+  private assign(stmt: Statement, name: string, value: string | null, local: boolean): void {
+    const top = stmt.parent ?? stmt;
+    const tx = this.transactionOf(top);
+    // SET LOCAL outside a transaction block only warns: it lasts until the end of its own statement
+    if (local && tx.kind === "none") return;
+    const v: SettingValue | null = value === null ? null : { value, disabled: isZero(value), local, stmt };
+    if (local) {
+      if (v) this.local.set(name, v);
+      else this.local.delete(name);
+    } else {
+      const before = this.session.get(name);
+      if (v) this.session.set(name, v);
+      else this.session.delete(name);
+      // a plain SET inside a transaction also drops a SET LOCAL of the same name
+      this.local.delete(name);
+      if (tx.kind !== "none") {
+        // a rolled-back SET is undone (SET LOCAL values go at the end of the transaction anyway)
+        this.undo.push(() => {
+          if (before) this.session.set(name, before);
+          else this.session.delete(name);
+        });
+      }
+    }
+    this.snapshot(stmt.start);
+  }
+
+  /** Records what applies from `offset` on. */
+  private snapshot(offset: number): void {
+    const values = new Map(this.session);
+    for (const [k, v] of this.local) values.set(k, v);
+    const last = this.snapshots[this.snapshots.length - 1];
+    if (last && last.from === offset) this.snapshots[this.snapshots.length - 1] = { from: offset, values };
+    else this.snapshots.push({ from: offset, values });
+  }
+}
+
+function visible(span: Span, q: number): boolean {
+  return span.from < q && (span.until === undefined || q <= span.until);
+}
+
+function push<T>(map: Map<string, T[]>, key: string, value: T): void {
+  const list = map.get(key);
+  if (list) list.push(value);
+  else map.set(key, [value]);
+}
+
+/** The name parts of a DROP object (`List` of `String`s). */
+function listNames(o: PgNode): string[] {
+  const items = (nodeBody(o).items as PgNode[] | undefined) ?? (nodeType(o) === "String" ? [o] : []);
+  return items.map((n) => String(nodeBody(n).sval ?? ""));
+}
+
+/** The text of a constant (`'5s'` → `5s`, `0` → `0`, `true` → `true`); "?" for anything else. */
+export function constText(n: PgNode): string {
+  const t = nodeType(n);
+  const b = nodeBody(n);
+  if (t === "TypeCast") return constText(b.arg as PgNode);
+  if (t !== "A_Const") return "?";
+  if (b.isnull) return "null";
+  if (b.sval) return String(b.sval.sval ?? "");
+  if (b.ival) return String(b.ival.ival ?? 0);
+  if (b.fval) return String(b.fval.fval ?? "0");
+  if (b.boolval) return b.boolval.boolval ? "true" : "false";
+  return "?";
+}
+
+/** A timeout value that turns it off: 0, '0', '0s', '0ms'… */
+function isZero(value: string): boolean {
+  return /^\s*0*(?:\.0*)?\s*(?:us|ms|s|min|h|d)?\s*$/i.test(value) && /0/.test(value);
+}
+
+const NAME = String.raw`(?:"(?:[^"]|"")+"|[A-Za-z_][\w$]*)`;
+const QUALIFIED = String.raw`${NAME}(?:\s*\.\s*${NAME})?`;
+const INSERT_INTO = new RegExp(String.raw`^\s*insert\s+into\s+(${QUALIFIED})`, "i");
+const CREATE_INDEX = new RegExp(String.raw`^\s*create\s+(unique\s+)?index\s+(?:if\s+not\s+exists\s+)?(${NAME})\s+on\s+(?:only\s+)?(${QUALIFIED})`, "i");
+const UNNAMED_INDEX = /^\s*create\s+(?:unique\s+)?index\s+(?:concurrently\s+)?on\b/i;
+const CREATE_TABLE = new RegExp(String.raw`^\s*create\s+(?:(?:global|local)\s+)?(?:(temp|temporary|unlogged)\s+)?table\s+(if\s+not\s+exists\s+)?(${QUALIFIED})(?=\s*\()`, "i");
+
+/** `a.b`, `"A"."b"`: the parts, unquoted, unquoted names folded to lower case (null for a name of 64 bytes or more). */
+function qualifiedName(text: string): TableName | null {
+  const parts = text.match(new RegExp(NAME, "g"))!.map((p) => (p.startsWith('"') ? p.slice(1, -1).replace(/""/g, '"') : p.toLowerCase()));
+  // PostgreSQL truncates long names: leave those to the parser
+  if (parts.some((p) => Buffer.byteLength(p) > 63)) return null;
+  return parts.length === 2 ? { schema: parts[0]!, name: parts[1]! } : { schema: null, name: parts[0]! };
+}
+
+/** The target of `INSERT INTO name …`, read from the text (null when not plain). */
+function insertTarget(text: string): TableName | null {
+  const m = INSERT_INTO.exec(text);
+  return m ? qualifiedName(m[1]!) : null;
+}
