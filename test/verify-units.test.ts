@@ -14,7 +14,8 @@ import { SqlDocument, Statement } from "../src/sql/document.js";
 import { withoutConcurrently } from "../src/verify/apply.js";
 import { DumpCache } from "../src/verify/cache.js";
 import { EditedText } from "../src/verify/edited-text.js";
-import { findMigrationSets, versionOf, type MigrationSet } from "../src/verify/migrations.js";
+import { findMigrationSets, projectRunModel, versionOf, type MigrationSet } from "../src/verify/migrations.js";
+import { memoryView, projectOf } from "../src/run-model/index.js";
 import { contribFor, createdExtensions } from "../src/verify/pglite.js";
 import { commandOf, errorSpan } from "../src/verify/positions.js";
 import { collectQueries } from "../src/verify/queries.js";
@@ -26,7 +27,8 @@ const test = suite("verify (no database)");
 const R = "/project";
 function sets(files: Record<string, string>, config?: Parameters<typeof findMigrationSets>[0]["config"]): MigrationSet[] {
   const abs = Object.fromEntries(Object.entries(files).map(([k, v]) => [path.join(R, k), v]));
-  const found = findMigrationSets({ root: R, files: Object.keys(abs), read: (f) => abs[f] ?? null, config, configDir: R });
+  const project = projectOf(memoryView(abs));
+  const found = findMigrationSets({ root: R, files: Object.keys(abs), read: (f) => abs[f] ?? null, config, configDir: R, runModel: projectRunModel({ project }) });
   assert.equal(found.problems, []);
   return found.sets;
 }
@@ -42,7 +44,10 @@ test("Prisma: folders in name order, each file one implicit transaction", () => 
   assert.is(s!.id, "prisma/migrations");
   assert.is(s!.tool, "prisma");
   assert.equal(names(s!), ["20240101000000_a/migration.sql", "20240201000000_b/migration.sql"]);
-  assert.equal(s!.migrations[0]!.units, [{ start: 0, end: 9, transaction: "implicit", name: "migration" }]);
+  assert.equal(
+    s!.migrations[0]!.units.map((u) => [u.start, u.end, u.transaction, u.refused, u.run.toolName]),
+    [[0, 9, "implicit", "fails", "Prisma Migrate"]],
+  );
 });
 
 test("Flyway, golang-migrate and numbered folders are ordered by version numbers, not by text", () => {
@@ -61,13 +66,13 @@ test("goose and dbmate: the Up section only, in the tool's transaction or out of
   const [s] = sets({ "db/migrations/00001_a.sql": goose, "db/migrations/00002_b.sql": noTx });
   assert.is(s!.tool, "goose");
   const [a, b] = s!.migrations;
-  assert.equal(goose.slice(a!.units[0]!.start, a!.units[0]!.end).trim(), "CREATE TABLE t (id int);");
+  assert.equal(goose.slice(a!.units[0]!.start, a!.units[0]!.end).trim(), "-- +goose Up\nCREATE TABLE t (id int);");
   assert.is(a!.units[0]!.transaction, "wrapped");
   assert.is(b!.units[0]!.transaction, "none");
   const dbmate = "-- migrate:up transaction:false\nCREATE INDEX CONCURRENTLY i ON t (id);\n-- migrate:down\nDROP INDEX i;\n";
   const [d] = sets({ "db/migrations/20240101_a.sql": dbmate });
   assert.is(d!.tool, "dbmate");
-  assert.equal(d!.migrations[0]!.units.map((u) => [dbmate.slice(u.start, u.end).trim(), u.transaction]), [["CREATE INDEX CONCURRENTLY i ON t (id);", "implicit"]]);
+  assert.equal(d!.migrations[0]!.units.map((u) => [dbmate.slice(u.start, u.end).trim(), u.transaction]), [["-- migrate:up transaction:false\nCREATE INDEX CONCURRENTLY i ON t (id);", "implicit"]]);
 });
 
 test("temporal-sql-tool: versions in numeric order, the files each manifest lists", () => {
@@ -116,6 +121,53 @@ test("EditedText maps offsets of the sent text back to the file", () => {
   assert.is(e.toSource(19), 10); // ".a" after it
   assert.is(e.toSource(e.text.length), 17);
   assert.not.ok(new EditedText("abc").edited);
+  // and file offsets forward, for the run model's unit bounds and statement breaks
+  assert.is(e.fromSource(0), 0);
+  assert.is(e.fromSource(8), 7); // inside ":S": the replacement's start
+  assert.is(e.fromSource(8, true), 18); // as a range's end: its end
+  assert.is(e.fromSource(10), 19);
+  assert.is(e.fromSource(17), e.text.length);
+  for (let i = 0; i <= e.text.length; i++) assert.ok(e.fromSource(e.toSource(i)) <= i);
+});
+
+test("each file runs as the linter's run model says: the tool's version, opt-outs, breaks and CONCURRENTLY policy", () => {
+  // Flyway: a migration of only such statements runs without a transaction (decided when applied);
+  // a .sql.conf with executeInTransaction=false sends each statement on its own.
+  const [f] = sets({
+    "db/migration/V1__a.sql": "CREATE TABLE t (id int);",
+    "db/migration/V2__b.sql": "CREATE INDEX CONCURRENTLY i ON t (id);",
+    "db/migration/V3__c.sql": "VACUUM t;",
+    "db/migration/V3__c.sql.conf": "executeInTransaction=false\n",
+  });
+  assert.equal(
+    f!.migrations.map((m) => [m.units[0]!.transaction, m.units[0]!.refused, m.units[0]!.apart.includes("CREATE INDEX CONCURRENTLY")]),
+    [
+      ["wrapped", "flyway", true],
+      ["wrapped", "flyway", true],
+      ["none", "fails", false],
+    ],
+  );
+  // Prisma 7.4 and later sends CREATE INDEX CONCURRENTLY apart
+  const [p] = sets({
+    "package.json": JSON.stringify({ devDependencies: { prisma: "7.4.1" } }),
+    "prisma/migrations/migration_lock.toml": 'provider = "postgresql"',
+    "prisma/migrations/20240101000000_a/migration.sql": "CREATE TABLE t (id int);\nCREATE INDEX CONCURRENTLY i ON t (id);",
+  });
+  assert.equal([p!.migrations[0]!.units[0]!.refused, p!.migrations[0]!.units[0]!.apart], ["apart", ["CREATE INDEX CONCURRENTLY"]]);
+  // goose's StatementBegin/End are statement breaks
+  const goose = "-- +goose Up\n-- +goose StatementBegin\nCREATE FUNCTION f() RETURNS int AS 'SELECT 1' LANGUAGE sql;\n-- +goose StatementEnd\n";
+  const [g] = sets({ "db/migrations/00001_f.sql": goose });
+  assert.is(g!.migrations[0]!.units[0]!.breaks.length, 2);
+  // diesel: metadata.toml's run_in_transaction = false drops the BEGIN (the file is still one query)
+  const [d] = sets({
+    "migrations/2024-01-01-000000_a/up.sql": "CREATE INDEX CONCURRENTLY i ON t (id);",
+    "migrations/2024-01-01-000000_a/metadata.toml": "run_in_transaction = false\n",
+    "migrations/2024-01-01-000000_a/down.sql": "DROP INDEX i;",
+  });
+  assert.is(d!.migrations[0]!.units[0]!.transaction, "implicit");
+  // the config's transaction for a set wins over the tool's
+  const [c] = sets({ "db/migration/V1__a.sql": "SELECT 1;" }, { migrations: [{ dir: "db/migration", transaction: "none" }] });
+  assert.equal([c!.migrations[0]!.units[0]!.transaction, c!.migrations[0]!.units[0]!.run.mode], ["none", "none"]);
 });
 
 function statement(sql: string): Statement {

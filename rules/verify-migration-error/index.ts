@@ -12,6 +12,7 @@ export default defineRule({
   verify: true,
   messages: {
     failed: "{{tool}} would stop here: {{message}} (SQLSTATE {{code}}){{detail}}",
+    refused: "{{tool}} would stop here: {{message}}",
     help: "{{help}}",
   },
   create: () => ({}),

@@ -120,6 +120,15 @@ export async function applyMigration(r: Runner, set: MigrationSet, m: Migration,
   return out;
 }
 
+/** After a statement run outside any transaction: its scans and new storage are not the next statement's. */
+async function rebase(r: Runner, pre: Map<number, Rel>, scans: Map<number, number>, storage: Map<number, number>): Promise<void> {
+  for (const rel of (await relations(r)).values()) {
+    if (!pre.has(rel.oid)) continue;
+    scans.set(rel.oid, rel.scans);
+    storage.set(rel.oid, rel.fn);
+  }
+}
+
 async function relations(r: Runner): Promise<Map<number, Rel>> {
   const rows = await r.rows<Rel>(RELATIONS);
   return new Map(rows.map((x) => [x.oid, x]));
@@ -147,14 +156,51 @@ async function applyUnit(
   out: MigrationOutcome,
 ): Promise<UnitResult> {
   const events: VerifyEvent[] = [];
-  const edited = new EditedText(m.text.slice(unit.start, unit.end), set.substitute);
-  const doc = new SqlDocument(edited.text, { kind: "script", assumeInTransaction: unit.transaction === "wrapped" });
-  const toFile = (o: number, end = false) => unit.start + edited.toSource(o, end);
+  // The file as the tool sends it (its placeholders replaced); the unit's document reads it up to
+  // the unit's end from the unit's start, so offsets are the (edited) file's own.
+  const edited = new EditedText(m.text, set.substitute);
+  const from = edited.fromSource(unit.start);
+  const to = edited.fromSource(unit.end, true);
+  const doc = new SqlDocument(to === edited.text.length ? edited.text : edited.text.slice(0, to), {
+    kind: "script",
+    run: unit.run,
+    ...(from > 0 ? { from } : {}),
+    ...(unit.breaks.length ? { breaks: unit.breaks.map((b) => ({ at: edited.fromSource(b.at), skipTo: edited.fromSource(b.skipTo) })) } : {}),
+    ...(unit.endsStatement ? { endsStatement: true } : {}),
+    ...(unit.params.length ? { params: unit.params } : {}),
+  });
+  const toFile = (o: number, end = false) => edited.toSource(o, end);
   const items = [...doc.events()];
   const statements = items.filter((i): i is Statement => i instanceof Statement && i.text.trim() !== "");
-  const mode = unit.transaction;
-  // The tool's own transaction: BEGIN before the unit (wrapped), or the implicit one of a string of several statements.
-  const toolBlock = mode === "wrapped" || (mode === "implicit" && statements.length > 1);
+  const refusalOf = (s: Statement) => (s.parsed && !s.txControl ? blockRefusal(s, { postgresVersion: 99 }) : null);
+  // Statements the tool itself treats apart because PostgreSQL refuses them in a transaction.
+  const named = statements.filter((s) => s.parsed && !skip.has(s.start) && unit.apart.includes(refusalOf(s)?.command ?? ""));
+  let mode = unit.transaction;
+  if ((unit.refused === "flyway" || unit.refused === "flyway-mixed") && named.length > 0) {
+    const others = statements.filter((s) => s.parsed && !skip.has(s.start)).length - named.length;
+    if (others > 0 && unit.refused === "flyway") {
+      // Flyway reads the migration before running it and refuses the mix: nothing of it runs.
+      const s = named[0]!;
+      const start = toFile(s.start);
+      const command = refusalOf(s)!.command;
+      const error = { message: `it refuses a migration that mixes ${command} with statements that run in a transaction (its mixed setting is off)` };
+      events.push({ kind: "error", start, end: firstLine(m.text, start, toFile(s.end, true)).end, command, error, tool: toolWords(set), rolledBack: false, later: 0 });
+      return { status: "failed", events };
+    }
+    mode = "none"; // Flyway runs such a migration without a transaction
+  }
+  /** Prisma 7.4+: the tool sends these on their own, ending the query before and starting another after. */
+  const apart = new Set(unit.refused === "apart" ? named : []);
+  // The tool's own transaction: BEGIN before the unit (wrapped), or the implicit one of a string of
+  // several statements; a statement sent apart splits the string in two.
+  const segmentBlock = (first: number): boolean => {
+    if (mode === "wrapped") return true;
+    if (mode !== "implicit") return false;
+    let n = 0;
+    for (let k = first; k < statements.length && !apart.has(statements[k]!); k++) n++;
+    return n > 1;
+  };
+  let toolBlock = statements.length > 0 && !apart.has(statements[0]!) && segmentBlock(0);
   const dropped = state.withoutConcurrently.get(m.file);
 
   let inTx = false;
@@ -199,7 +245,26 @@ async function applyUnit(
     const start = toFile(s.start);
     const end = toFile(s.end, true);
     const command = commandOf(sent);
-    const refused = s.parsed && !s.txControl ? blockRefusal(s, { postgresVersion: 99 }) : null;
+    const refused = refusalOf(s);
+    const index = statements.indexOf(s);
+    if (apart.size > 0 && index > 0 && (apart.has(s) || apart.has(statements[index - 1]!))) {
+      // A new query of the split migration: the one before ends (its implicit transaction commits).
+      if (toolBlock && inTx) {
+        const c = await send("COMMIT");
+        if (!c.ok) {
+          events.push({ kind: "error", start, end: start, command: "COMMIT", error: c.error!, tool: toolWords(set), rolledBack: true, later: 0 });
+          endBlock();
+          return { status: "failed", events };
+        }
+        endBlock();
+      }
+      toolBlock = !apart.has(s) && segmentBlock(index);
+      if (toolBlock) {
+        await send("BEGIN");
+        inTx = true;
+        block++;
+      }
+    }
     let note: string | null = null;
     if (refused && dropped?.has(start)) {
       sent = withoutConcurrently(sent);
@@ -217,7 +282,11 @@ async function applyUnit(
       block++;
       own = !(mode === "implicit" && toolBlock);
     }
-    const measure = state.measure && inTx && pre.size > 0 && !s.txControl && s.kind !== "read";
+    // Every statement in a transaction is measured (a SELECT may call a function that alters a
+    // table); one outside any (refused in a transaction) cannot be: the relations are read again
+    // after it, so what it did is not laid on the next statement.
+    const measure = state.measure && inTx && pre.size > 0 && !s.txControl;
+    const wasInTx = inTx;
     let reply: Reply;
     try {
       reply = await r.exec(sent, measure ? SNAPSHOT : undefined);
@@ -259,7 +328,10 @@ async function applyUnit(
       }
       return { status: "failed", events };
     }
-    ranIn.push(block);
+    // The block it ran in (none: -1), for how long the locks before it were held.
+    if (!wasInTx && reply.inTransaction) block++; // the file's own BEGIN
+    ranIn.push(s.txControl || !wasInTx ? -1 : block);
+    if (state.measure && !wasInTx && !s.txControl && pre.size > 0) await rebase(r, pre, scans, storage);
     if (measure && reply.rows) {
       for (const e of diff(reply.rows as unknown as SnapRow[], pre, held, scans, storage, s, start, end, command, m.text)) {
         events.push(e);

@@ -169,6 +169,13 @@ export async function buildSet(set: MigrationSet, ctx: BuildContext): Promise<Bu
 
 function reasonOf(events: VerifyEvent[], file: string, later: number): string {
   const e = events.find((x) => x.kind === "error" || x.kind === "limit");
-  const why = e?.kind === "error" ? `failed (${e.error.code ?? "?"} ${e.error.message})` : e?.kind === "limit" ? `not verified (${e.what})` : "stopped";
+  const why =
+    e?.kind === "error"
+      ? e.error.code
+        ? `failed (${e.error.code} ${e.error.message})`
+        : `refused by ${e.tool} (${e.error.message})`
+      : e?.kind === "limit"
+        ? `not verified (${e.what})`
+        : "stopped";
   return `${file} ${why}${later > 0 ? `; ${later} later migration${later === 1 ? "" : "s"} not applied` : ""}`;
 }

@@ -81,4 +81,25 @@ export class EditedText {
     if (k <= 0) return p.src;
     return end || k >= p.outLen ? p.src + p.srcLen : p.src;
   }
+
+  /**
+   * The offset of the sent text where a file offset lands (`end`: as the exclusive end of a
+   * range). An offset inside a replaced span lands at the start of its replacement (at its end,
+   * for `end`).
+   */
+  fromSource(offset: number, end = false): number {
+    const ps = this.pieces;
+    let lo = 0;
+    let hi = ps.length - 1;
+    while (lo < hi) {
+      const mid = (lo + hi + 1) >> 1;
+      if (ps[mid]!.src <= offset) lo = mid;
+      else hi = mid - 1;
+    }
+    const p = ps[lo]!;
+    const k = offset - p.src;
+    if (p.outLen === p.srcLen) return p.out + Math.min(k, p.outLen);
+    if (k <= 0) return p.out;
+    return end || k >= p.srcLen ? p.out + p.outLen : p.out;
+  }
 }

@@ -72,7 +72,9 @@ export function pendingOf(events: readonly VerifyEvent[], file: string, text: st
         const help = [e.error.hint ?? "", e.rolledBack ? "the migration's transaction was rolled back: none of it is applied" : "", e.later > 0 ? `the ${plural(e.later, "migration")} after it ${e.later === 1 ? "was" : "were"} not applied` : ""]
           .filter(Boolean)
           .join("; ");
-        push(r?.rule, "failed", { tool: e.tool, message: e.error.message, code: e.error.code ?? "?????", detail: detailOf(e.error), help }, e.start, e.end, help ? "help" : undefined);
+        // No SQLSTATE: the tool itself refused the migration before PostgreSQL saw it.
+        const id = e.error.code === undefined ? "refused" : "failed";
+        push(r?.rule, id, { tool: e.tool, message: e.error.message, code: e.error.code ?? "", detail: detailOf(e.error), help }, e.start, e.end, help ? "help" : undefined);
         break;
       }
       case "lock": {

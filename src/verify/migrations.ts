@@ -7,24 +7,45 @@
  *   golang-migrate, Diesel, Drizzle, temporal-sql-tool, goose/dbmate-style folders), or the
  *   config's `verify.migrations`;
  * - *how one file runs* (`RunModelSource`): which parts of it migrate up, and for each whether
- *   the tool wraps it in BEGIN … COMMIT, sends it as one query string, or statement by statement.
- *   `builtinRunModel` knows the layouts' defaults and goose's and dbmate's section markers; the
- *   project's run model (src/run-model, when present) answers it per file with the tool's opt-outs.
+ *   the tool wraps it in BEGIN … COMMIT, sends it as one query string, or statement by statement,
+ *   where the tool cuts statements, and what it does with one PostgreSQL refuses in a transaction.
+ *   `projectRunModel` asks the linter's run model (src/run-model), so verify applies a file exactly
+ *   as the lint rules assume it runs: the tool's version, its opt-outs (`-- +goose NO TRANSACTION`,
+ *   diesel's metadata.toml, a Flyway `.sql.conf`), its statement breaks, Flyway's and Prisma's
+ *   handling of CONCURRENTLY.
  */
 import path from "node:path";
 import { picomatch } from "../util/lazy-deps.js";
+import { documentRun, runModelOf, TOOL_IDS, type Break, type DocumentRun, type ParamStyle, type ProjectIndex, type RefusedPolicy, type RunModel, type ToolId } from "../run-model/index.js";
+import { transactionDirective } from "../sql/document.js";
 import type { MigrationSetConfig, TxModeSetting, VerifyConfig } from "./settings.js";
 import type { Substitution } from "./edited-text.js";
 
 export type TxMode = TxModeSetting;
 
-/** One piece of a file the tool sends: its range and how it is sent. */
+/** One piece of a file the tool sends: its range (file offsets) and how it is sent. */
 export interface MigrationUnit {
   start: number;
   end: number;
   transaction: TxMode;
-  /** `migration`, `Up section`… for messages. */
+  /** `migration`, `Up`… for messages. */
   name: string;
+  /** Statement boundaries the tool sets where SQL has none (goose's StatementBegin/End, Drizzle's breakpoints). */
+  breaks: Break[];
+  /** The unit's end ends its last statement. */
+  endsStatement: boolean;
+  /** Parameter markers the lexer hides from the parser. */
+  params: ParamStyle[];
+  /**
+   * What the tool does with a statement PostgreSQL refuses in a transaction: `fails` (it runs in the
+   * unit's transaction), `apart` (sent on its own: Prisma 7.4+), `flyway` (a migration of only such
+   * statements runs without a transaction, a mix is refused), `flyway-mixed` (runs without one).
+   */
+  refused: RefusedPolicy;
+  /** The commands `refused` is about. */
+  apart: string[];
+  /** What the unit's SQL document carries (the linter's words for the tool and its transaction). */
+  run: DocumentRun;
 }
 
 export interface Migration {
@@ -56,7 +77,7 @@ export interface MigrationSet {
 
 /** How one migration file runs: the question the run model answers. */
 export interface RunModelSource {
-  /** The units of `text` that migrate up, with their transaction modes; `layout` is the tool's default. */
+  /** The units of `text` that migrate up, with their transaction modes; `layout` is the tool the folder's layout names. */
   units(file: string, text: string, layout: { tool: string; transaction: TxMode }): MigrationUnit[];
 }
 
@@ -118,26 +139,53 @@ function compareName(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
 }
 
-/** The whole file as one unit in the layout's mode; goose and dbmate files: their Up section. */
-export const builtinRunModel: RunModelSource = {
-  units(_file, text, layout) {
-    const goose = /^--\s*\+goose\s+up\b.*$/im.exec(text);
-    if (goose) {
-      const down = /^--\s*\+goose\s+down\b.*$/im.exec(text.slice(goose.index));
-      const end = down ? goose.index + down.index : text.length;
-      const none = /^--\s*\+goose\s+no\s+transaction\b/im.test(text);
-      return [{ start: goose.index + goose[0].length, end, transaction: none ? "none" : "wrapped", name: "Up section" }];
-    }
-    const dbmate = /^--\s*migrate:up\b(.*)$/m.exec(text);
-    if (dbmate) {
-      const down = /^--\s*migrate:down\b.*$/m.exec(text.slice(dbmate.index));
-      const end = down ? dbmate.index + down.index : text.length;
-      const noTx = /transaction:\s*false/.test(dbmate[1] ?? "");
-      return [{ start: dbmate.index + dbmate[0].length, end, transaction: noTx ? "implicit" : "wrapped", name: "up section" }];
-    }
-    return [{ start: 0, end: text.length, transaction: layout.transaction, name: "migration" }];
-  },
-};
+const RUN_MODEL_TOOLS = new Set<string>(TOOL_IDS);
+
+/** The up units of a run model, as verify applies them. */
+export function unitsOf(model: RunModel): MigrationUnit[] {
+  return model.units
+    .filter((u) => u.role === "up")
+    .map((u) => ({
+      start: u.start,
+      end: u.end,
+      transaction: u.transaction,
+      name: u.name,
+      breaks: u.breaks,
+      endsStatement: u.endsStatement,
+      params: u.params ?? [],
+      refused: u.refused,
+      apart: u.apart ?? [],
+      run: documentRun(model, u),
+    }));
+}
+
+/** A unit sent in another transaction mode (the config's `transaction` for a set). */
+export function withMode(u: MigrationUnit, mode: TxMode): MigrationUnit {
+  return { ...u, transaction: mode, run: { ...u.run, mode } };
+}
+
+/**
+ * The linter's run model of each file (src/run-model): the folder's tool when the layout names one
+ * the run model knows (its version and opt-outs read from the project), else whatever the file and
+ * the project say; a file no tool is recognised for runs in the layout's mode.
+ */
+export function projectRunModel(options: { project?: ProjectIndex; migrationTool?: (file: string) => ToolId | "none" | undefined } = {}): RunModelSource {
+  return {
+    units(file, text, layout) {
+      const configured = options.migrationTool?.(file);
+      const migrationTool = configured ?? (RUN_MODEL_TOOLS.has(layout.tool) ? (layout.tool as ToolId) : undefined);
+      const model = runModelOf(file, text, {
+        ...(migrationTool ? { migrationTool } : {}),
+        directive: transactionDirective(text),
+        ...(options.project ? { project: options.project } : {}),
+      });
+      const units = unitsOf(model);
+      // No tool known for the file (a folder of numbered scripts, temporal-sql-tool): the layout's mode.
+      if (model.tool === null && model.source === "default") return units.map((u) => withMode(u, layout.transaction));
+      return units;
+    },
+  };
+}
 
 export interface FindOptions {
   /** The project root (paths of sets are shown relative to it). */
@@ -148,6 +196,7 @@ export interface FindOptions {
   config: VerifyConfig | undefined;
   /** Folder the config's relative paths start from. */
   configDir: string;
+  /** How each file runs (default: the linter's run model, reading the project on disk). */
   runModel?: RunModelSource;
 }
 
@@ -159,12 +208,12 @@ export interface FoundSets {
 
 /** Finds the migration sets of a project: the config's, or those the layouts recognise. */
 export function findMigrationSets(options: FindOptions): FoundSets {
-  const runModel = options.runModel ?? builtinRunModel;
+  const runModel = options.runModel ?? projectRunModel();
   const problems: string[] = [];
   const configured = options.config?.migrations;
   const globalSetup = options.config?.setup ? [options.config.setup] : [];
   const rel = (dir: string) => path.relative(options.root, dir).split(path.sep).join("/") || ".";
-  const build = (dir: string, layout: Layout, files: string[], extra: Partial<MigrationSet> = {}): MigrationSet => {
+  const build = (dir: string, layout: Layout, files: string[], extra: Partial<MigrationSet> & { transaction?: TxMode } = {}): MigrationSet => {
     const set: MigrationSet = {
       id: rel(dir),
       dir,
@@ -181,7 +230,8 @@ export function findMigrationSets(options: FindOptions): FoundSets {
         set.notes.push(`${path.relative(dir, file)} could not be read`);
         continue;
       }
-      set.migrations.push({ file, text, units: runModel.units(file, text, layout) });
+      const units = runModel.units(file, text, layout);
+      set.migrations.push({ file, text, units: extra.transaction ? units.map((u) => withMode(u, extra.transaction!)) : units });
     }
     return set;
   };
@@ -204,7 +254,7 @@ export function findMigrationSets(options: FindOptions): FoundSets {
       const layout: Layout = c.transaction ? { ...base, transaction: c.transaction } : base;
       let files = c.files ? matchGlobs(dir, inside, c.files) : found && (!c.tool || c.tool === found.layout.tool) ? found.files : defaultFiles(dir, inside, layout.tool, options.read);
       if (c.order) files = [...files].sort((a, b) => (c.order === "name" ? compareName : compareVersion)(path.relative(dir, a), path.relative(dir, b)));
-      sets.push(build(dir, layout, files, configuredExtras(c, problems)));
+      sets.push(build(dir, layout, files, { ...configuredExtras(c, problems), ...(c.transaction ? { transaction: c.transaction } : {}) }));
     }
     return { sets, problems };
   }
