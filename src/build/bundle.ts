@@ -20,7 +20,7 @@ const common = {
   bundle: true,
   platform: "node" as const,
   target: "node20.19",
-  external: ["libpg-query", "typescript", "@typescript-eslint/*", "eslint", "@eslint/*", "picomatch", "ignore"],
+  external: ["libpg-query", "typescript", "@typescript-eslint/*", "eslint", "@eslint/*", "picomatch", "ignore", "@electric-sql/pglite", "@electric-sql/pglite/*"],
   logLevel: "warning" as const,
   legalComments: "none" as const,
   minifyWhitespace: true,
@@ -47,3 +47,20 @@ await build({
   // CommonJS dependencies (ignore, picomatch) call require() for Node built-ins.
   banner: { js: 'import { createRequire as __sqlguardRequire } from "node:module"; const require = __sqlguardRequire(import.meta.url);' },
 });
+
+// `sqlguard verify`: its own modules, loaded by the CLI only for that command (a lint run never
+// parses them), and the process and thread that run PGlite, all next to the CLI (each finds the
+// next from import.meta.url). PGlite stays in node_modules.
+for (const [entry, out] of [
+  ["dist/src/cli/verify.js", "dist/bundle/verify.js"],
+  ["dist/src/verify/verify-child.js", "dist/bundle/verify-child.js"],
+  ["dist/src/verify/verify-worker.js", "dist/bundle/verify-worker.js"],
+] as const) {
+  await build({
+    ...common,
+    entryPoints: [entry],
+    outfile: out,
+    format: "esm",
+    banner: { js: 'import { createRequire as __sqlguardRequire } from "node:module"; const require = __sqlguardRequire(import.meta.url);' },
+  });
+}

@@ -10,6 +10,8 @@ export interface CliIO {
   stderr: (s: string) => void;
   /** Whether stdout is a terminal (colour). */
   isTTY: boolean;
+  /** Whether stderr is a terminal (progress lines of `verify`). */
+  stderrIsTTY?: boolean;
   env: NodeJS.ProcessEnv;
   readStdin?: () => Promise<Uint8Array>;
 }

@@ -31,6 +31,9 @@ export function rulesTable(): string {
     "",
     "Documents: `script` = a `.sql` file; `embedded` = SQL in a string in TypeScript/JavaScript; `text` = any text file.",
     "",
+    "The `verify-*` rules are measured by [`sqlguard verify`](verify.md), which applies the migrations to an embedded",
+    "PostgreSQL and prepares every query against the schema they build; a plain lint run never reports them.",
+    "",
     "This file is generated from the rules' metadata by `npm run docs`.",
     "",
   ].join("\n");
@@ -44,11 +47,15 @@ export function readmeRules(): string {
   const row = (r: Rule) =>
     `| [\`${r.id}\`](rules/${r.id}/README.md) | ${r.description} | ${r.defaultSeverity} | ${r.fixable ? "fix" : r.hasSuggestions ? "suggestion" : ""} |`;
   const head = ["| rule | catches | default | fixable |", "| --- | --- | --- | --- |"];
-  const general = rules.filter((r) => !r.migration);
-  const migration = rules.filter((r) => r.migration);
+  const general = rules.filter((r) => !r.migration && !r.verify);
+  const migration = rules.filter((r) => r.migration && !r.verify);
+  const verify = rules.filter((r) => r.verify);
   const out = [README_START, ...head, ...general.map(row)];
   if (migration.length > 0) {
     out.push("", "Migration safety: on at these severities in files detected as migrations, off elsewhere unless configured.", "", ...head, ...migration.map(row));
+  }
+  if (verify.length > 0) {
+    out.push("", "Measured by [`sqlguard verify`](docs/verify.md), which applies the migrations to an embedded PostgreSQL (never by a plain lint run):", "", ...head, ...verify.map(row));
   }
   out.push(README_END);
   return out.join("\n");
@@ -65,7 +72,9 @@ export function ruleBlock(rule: Rule): string {
     START,
     `- Default severity: **${rule.defaultSeverity}**`,
     `- Checks: ${rule.appliesTo.map((k) => `${k} documents`).join(", ")}`,
-    `- ESLint: \`sqlguard/${rule.id}\`${rule.defaultSeverity === "off" || rule.migration ? "" : `, on in \`sqlguard.configs.recommended\``} ([editors](../../docs/editors.md))`,
+    rule.verify
+      ? "- Measured by `sqlguard verify` ([docs/verify.md](../../docs/verify.md)), never by a plain lint run; not an ESLint rule"
+      : `- ESLint: \`sqlguard/${rule.id}\`${rule.defaultSeverity === "off" || rule.migration ? "" : `, on in \`sqlguard.configs.recommended\``} ([editors](../../docs/editors.md))`,
   ];
   if (rule.migration) {
     lines.push("- Migration rule: at this severity in files detected as migrations; elsewhere only when the config turns it on");

@@ -13,6 +13,7 @@ import { embeddedSchema, resolveEmbedded, type EmbeddedConfig, type EmbeddedSett
 import { ignore, picomatch, type Ignore } from "../util/lazy-deps.js";
 import { relativeWithin } from "../util/paths.js";
 import { TOOL_IDS, type ToolId } from "../run-model/types.js";
+import { verifySchema, type VerifyConfig } from "../verify/settings.js";
 
 export class ConfigError extends Error {
   constructor(message: string) {
@@ -45,6 +46,7 @@ export interface UserConfig {
   reportUnusedDirectives?: Severity;
   maxFileSize?: number | string;
   embedded?: EmbeddedConfig;
+  verify?: VerifyConfig;
 }
 
 export const CONFIG_FILES = ["sqlguard.config.json", "sqlguard.config.js", "sqlguard.config.mjs"] as const;
@@ -113,6 +115,7 @@ export const configSchema: JsonSchema = {
     },
     embedded: embeddedSchema,
     extends: presetSchema,
+    verify: verifySchema,
   },
 };
 

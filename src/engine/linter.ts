@@ -47,6 +47,12 @@ export interface EngineOptions {
   fix: boolean;
   /** How unused or unknown directives are reported. */
   reportUnusedDirectives: Severity;
+  /**
+   * Findings measured outside the rules (`sqlguard verify`), in host offsets, with their
+   * severities. When given, no rule runs: these are the findings, and directives, masking and
+   * counts apply to them as to any finding.
+   */
+  measured?: Pending[];
 }
 
 /**
@@ -92,7 +98,11 @@ export function lintDocuments(input: EngineInput, options: EngineOptions): FileR
     input.secrets ??
     new FileSecrets(text, input.kind, () => documents?.sql ?? [], documents?.text ? () => documents.text!.connectionStrings(options.settings) : undefined);
   if (documents) {
-    ({ pending, internal } = runRules(options.runs, documents, options.settings, secrets));
+    if (options.measured) {
+      pending = options.measured;
+      // The directives of SQL documents are met as their statements are read.
+      if (pending.length > 0) for (const part of documents.sql) for (const _ of part.doc.events()) void _;
+    } else ({ pending, internal } = runRules(options.runs, documents, options.settings, secrets));
     comments = documents.comments();
   }
 
@@ -132,8 +142,13 @@ export function lintDocuments(input: EngineInput, options: EngineOptions): FileR
   messages = kept;
   if (options.reportUnusedDirectives !== "off") {
     const severity: 1 | 2 = options.reportUnusedDirectives === "error" ? 2 : 1;
-    for (const p of problems) messages.push({ ruleId: null, severity, message: redactor.text(p.message), ...locate(p.start, p.end), start: p.start, end: p.end });
-    for (const { directive: d, rules } of unused) {
+    // Measured findings only: the directives were checked by the lint run; one naming a rule that
+    // was not measured here suppressed nothing, and says nothing.
+    const measured = options.measured !== undefined;
+    if (!measured) for (const p of problems) messages.push({ ruleId: null, severity, message: redactor.text(p.message), ...locate(p.start, p.end), start: p.start, end: p.end });
+    const verified = (id: string) => options.ruleSet.get(id)?.verify === true;
+    const reportable = measured ? unused.flatMap((u) => (u.rules === null ? [] : [{ ...u, rules: u.rules.filter(verified) }])).filter((u) => u.rules.length > 0) : unused;
+    for (const { directive: d, rules } of reportable) {
       const what = rules === null ? "no problem" : `no ${rules.join(", ")} problem`;
       messages.push({
         ruleId: null,

@@ -134,6 +134,13 @@ export interface RuleDefinition<O = Record<string, never>, M extends string = st
    * severity in files detected as migrations, off elsewhere unless the config turns it on.
    */
   migration?: boolean;
+  /**
+   * Measured by `sqlguard verify`, not found by reading the SQL: verify reports it from what a real
+   * PostgreSQL did (errors, locks, rewrites). The static engine never runs it (its `create` returns
+   * no listeners); it has a rule's metadata so severities, options, directives and docs work as for
+   * any rule. The ESLint plugin does not offer it.
+   */
+  verify?: boolean;
   /** Called once per document; returns the listeners. Pure: no I/O, no config lookup. */
   create(context: RuleContext<O, M>): RuleListeners;
 }

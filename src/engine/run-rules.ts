@@ -70,7 +70,7 @@ function runSqlRules(settings: SharedSettings, part: SqlPart, runs: RuleRun[], p
   const live: Live[] = [];
   for (const run of runs) {
     const rule = run.rule;
-    if (!rule.appliesTo.includes(doc.kind)) continue;
+    if (rule.verify || !rule.appliesTo.includes(doc.kind)) continue; // verify rules are measured, not run
     const context: RuleContext<unknown> = {
       options: run.options,
       settings,
@@ -148,7 +148,7 @@ function runSqlRules(settings: SharedSettings, part: SqlPart, runs: RuleRun[], p
 function runTextRules(settings: SharedSettings, doc: TextDocument, runs: RuleRun[], pending: Pending[], internal: string[]): void {
   for (const run of runs) {
     const rule = run.rule;
-    if (!rule.appliesTo.includes("text")) continue;
+    if (rule.verify || !rule.appliesTo.includes("text")) continue;
     const context: RuleContext<unknown> = {
       options: run.options,
       settings,

@@ -23,7 +23,7 @@
  */
 import tsParser from "@typescript-eslint/parser";
 import type { ESLint, Linter, Rule as ESLintRule } from "eslint";
-import { builtinRules as rules } from "../../rules/index.js";
+import { builtinRules } from "../../rules/index.js";
 import type { Rule } from "../engine/rule.js";
 import { CODE_EXTENSIONS, JS_EXTENSIONS, SQL_EXTENSIONS, TS_EXTENSIONS } from "../extract/extensions.js";
 import { loadParser } from "../sql/parser.js";
@@ -32,6 +32,9 @@ import { sqlLanguage } from "./language.js";
 import { eslintRule, severityProcessor } from "./rules.js";
 
 await loadParser();
+
+/** The rules ESLint can run: those `sqlguard verify` measures need a database and are not offered. */
+const rules = builtinRules.filter((r) => !r.verify);
 
 const glob = (extensions: readonly string[]) => extensions.map((e) => `**/*${e}`);
 const TS = TS_EXTENSIONS;

@@ -150,6 +150,7 @@ export function extractFromProgram(program: TSESTree.Program, text: string, opti
       inTransaction,
       anchors: c.anchors,
       library: d.library,
+      dynamic: d.dynamic,
     });
   }
   return result;

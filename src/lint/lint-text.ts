@@ -7,7 +7,7 @@
 import type { Config } from "../engine/config.js";
 import { lintDocuments, withoutSecretFixes } from "../engine/linter.js";
 import type { SharedSettings } from "../engine/rule.js";
-import type { RuleRun } from "../engine/run-rules.js";
+import type { Pending, RuleRun } from "../engine/run-rules.js";
 import type { EditFix, FileNotice, FileResult } from "../engine/types.js";
 import { extract, fileKind } from "../extract/index.js";
 import { isMigrationRun, type ProjectIndex } from "../run-model/index.js";
@@ -37,6 +37,12 @@ export interface LintTextOptions {
    * the disk held during an earlier one.
    */
   project?: ProjectIndex;
+  /**
+   * Findings measured outside the rules (`sqlguard verify`), in file offsets. When given, no rule
+   * runs: these are the findings, kept where their rule is enabled for the file, at its configured
+   * severity.
+   */
+  measured?: Pending[];
 }
 
 /** Lints one file's text. The SQL parser must already be loaded (see `loadParser`). */
@@ -73,6 +79,7 @@ function lintOnce(text: string, config: Config, options: LintTextOptions): FileR
   const lineOf = (offset: number) => (lines ??= new LineIndex(text)).lineOf(offset) + 1;
   const notices = [...(options.notices ?? [])];
   let runs: RuleRun[] = [];
+  let measured: Pending[] | undefined;
   let documents = null;
   if (!options.noRules) {
     const migrationTool = config.migrationTool(filePath);
@@ -86,10 +93,18 @@ function lintOnce(text: string, config: Config, options: LintTextOptions): FileR
     notices.push(...(documents.notices ?? []));
     // Migration-safety rules are on by default in files detected as migrations.
     const migration = documents.sql.some((p) => isMigrationRun(p.doc.run));
-    runs = [...config.rulesFor(filePath, { migration }).values()].map((r) => ({ rule: r.rule, options: r.options, severity: r.severity === "error" ? 2 : 1 }));
+    const enabled = config.rulesFor(filePath, { migration });
+    runs = [...enabled.values()].map((r) => ({ rule: r.rule, options: r.options, severity: r.severity === "error" ? 2 : 1 }));
+    if (options.measured) {
+      measured = [];
+      for (const p of options.measured) {
+        const r = enabled.get(p.rule.id);
+        if (r) measured.push({ ...p, severity: r.severity === "error" ? 2 : 1 });
+      }
+    }
   }
   return lintDocuments(
     { filePath, text, documents, kind: textKind(filePath), notices },
-    { runs, settings: sharedSettings(config), ruleSet: config.ruleSet, fix: options.fix === true, reportUnusedDirectives: config.reportUnusedDirectives },
+    { runs, settings: sharedSettings(config), ruleSet: config.ruleSet, fix: options.fix === true, reportUnusedDirectives: config.reportUnusedDirectives, ...(measured ? { measured } : {}) },
   );
 }

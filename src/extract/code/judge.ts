@@ -6,7 +6,7 @@
 import { forEachObject } from "../../sql/classify.js";
 import { lex } from "../../sql/lexer.js";
 import { parseSql, type ParseOutcome, type PgNode, type RawStmt } from "../../sql/parser.js";
-import { build, NEXT_MODE, standInName, type Built, type Mode, type Piece } from "./pieces.js";
+import { build, NEXT_MODE, standInName, type Built, type Mode, type Piece, type Slot } from "./pieces.js";
 import { findPlaceholders, READINGS, standIn, type Dialect, type PlaceholderKind } from "./placeholders.js";
 
 export type Decision =
@@ -21,6 +21,11 @@ export type Decision =
       stmts: RawStmt[] | null;
       /** The library whose placeholders were read (`knex`), or null. */
       library: string | null;
+      /**
+       * An interpolation stands for SQL text, not a value: a name (`"${table}"`), a list or a
+       * query. The statement the code sends is not this text (`sqlguard verify` must not prepare it).
+       */
+      dynamic: boolean;
     }
   | { kind: "fragment" | "empty" };
 
@@ -89,7 +94,8 @@ function search(host: string, pieces: Piece[], dialect: Dialect | null, perState
     if (round > 0) built = build(host, pieces, modes, names);
     const parseSource = mask(built, marks);
     const library = marks.length > 0 ? dialect!.library : null;
-    const sql = (stmts: RawStmt[] | null): Decision => ({ kind: "sql", text: built.text, parseSource, toHost: built.toHost, stmts, library });
+    const dynamic = built.slots.some((x) => !isValue(built.text, x));
+    const sql = (stmts: RawStmt[] | null): Decision => ({ kind: "sql", text: built.text, parseSource, toHost: built.toHost, stmts, library, dynamic });
     const choices = choicesOf(built, modes, marks);
     if (!perStatement) {
       const outcome = parseSql(parseSource);
@@ -119,6 +125,14 @@ function search(host: string, pieces: Piece[], dialect: Dialect | null, perState
     return sql(null);
   }
   return { kind: "fragment" };
+}
+
+/**
+ * Whether an interpolation is sent as a value: read as one, and not written inside a quoted name
+ * (`"${table}"` parses as the name `$1`, but the code puts a table's name there).
+ */
+function isValue(text: string, slot: Slot): boolean {
+  return slot.mode === "value" && text[slot.start - 1] !== '"' && text[slot.end] !== '"';
 }
 
 /** Changes the reading of the last choice in [from, to]; false when none can change. */

@@ -22,6 +22,11 @@ export interface EmbeddedPart {
   anchors: number[];
   /** The query library whose placeholders were read in the string (`knex`, `pg-promise`…), or null. */
   library: string | null;
+  /**
+   * An interpolation stands for SQL text, not a value: a name (`"${table}"`), a list or a query.
+   * The statement the code sends is not the text here (what `sqlguard verify` must not prepare).
+   */
+  dynamic: boolean;
 }
 
 export interface SkippedString {
