@@ -17,7 +17,6 @@
  * `FROM (${subquery}) t`). A string that still does not parse is a fragment: skipped, never
  * reported.
  */
-import { createRequire } from "node:module";
 import type { TSESTree } from "@typescript-eslint/typescript-estree";
 import { forEachObject } from "../sql/classify.js";
 import { SqlDocument } from "../sql/document.js";
@@ -26,9 +25,9 @@ import type { JsonSchema } from "../engine/schema.js";
 import { directiveText, fileTransactionDirective, isDirective } from "../directives/words.js";
 import { CookedText, cookInto } from "./cook.js";
 import { CODE_EXTENSIONS } from "./extensions.js";
+import { typescriptEstree, visitorKeys as loadVisitorKeys, type Estree, type VisitorKeys } from "../util/lazy-deps.js";
 
 type Node = TSESTree.Node;
-type Estree = typeof import("@typescript-eslint/typescript-estree");
 
 export { CODE_EXTENSIONS } from "./extensions.js";
 
@@ -191,7 +190,7 @@ let estree: Estree | null = null;
 
 /** typescript-estree (and TypeScript) load on first use: a run without code files never pays. */
 function loadEstree(): Estree {
-  return (estree ??= createRequire(import.meta.url)("@typescript-eslint/typescript-estree") as Estree);
+  return (estree ??= typescriptEstree());
 }
 
 export type CodeParse = { ok: true; program: TSESTree.Program } | { ok: false; offset: number; message: string };
@@ -584,7 +583,6 @@ const TRANSPARENT = new Set([
   "AwaitExpression",
 ]);
 
-type VisitorKeys = Record<string, readonly string[] | undefined>;
 let visitorKeys: VisitorKeys | null = null;
 
 class Walker {
@@ -1282,7 +1280,7 @@ function looksLikeSql(sql: string): boolean {
 /** Extracts the SQL strings of a parsed file (`program` from typescript-estree or ESLint). */
 export function extractFromProgram(program: TSESTree.Program, text: string, options: EmbeddedOptions = {}): CodeSql {
   const settings = options.settings ?? defaultEmbeddedSettings;
-  visitorKeys ??= (createRequire(import.meta.url)("@typescript-eslint/visitor-keys") as { visitorKeys: VisitorKeys }).visitorKeys;
+  visitorKeys ??= loadVisitorKeys();
   const walker = new Walker(options.testFile ? { ...settings, literals: false } : settings, visitorKeys);
   walker.walk(program);
   walker.resolveConsts();
