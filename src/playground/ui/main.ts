@@ -284,7 +284,7 @@ function buildControls(): void {
     const select = h("select", { id: `sev-${rule.id}`, "aria-label": `${rule.id} severity` });
     const fallback = rule.defaultSeverity;
     select.append(
-      h("option", { value: "default" }, `default (${fallback}${rule.migration && fallback !== "off" ? " in migrations" : ""})`),
+      h("option", { value: "default" }, `default (${fallback})`),
       h("option", { value: "off" }, "off"),
       h("option", { value: "warn" }, "warn"),
       h("option", { value: "error" }, "error"),
