@@ -93,7 +93,7 @@ function actions(doc: Text, m: Diagnostic): [string, EditFix][] {
 /** A fix has no description of its own: say what it does to the text. */
 function describeFix(doc: Text, fix: EditFix): string {
   const removed = doc.sliceString(fix.range[0], fix.range[1]);
-  if (fix.text === "" && removed.trim() === "") return "Fix: remove the blank line";
+  if (fix.text === "" && removed.includes("\n") && removed.trim() === "") return "Fix: remove the blank line";
   if (removed === "" && fix.text.length <= 20) return `Fix: insert ${fix.text.trim() || "a line break"}`;
   return "Fix";
 }
