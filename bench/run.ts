@@ -362,7 +362,14 @@ function writeResults(machine: string): void {
     "",
   ].join("\n");
   mkdirSync(path.join(root, "bench"), { recursive: true });
-  writeFileSync(path.join(root, "bench/RESULTS.md"), text);
+  // the playground's section is written by npm run bench:playground (it needs Chromium): kept as it is
+  let kept = "";
+  try {
+    kept = /<!-- playground:start[\s\S]*?<!-- playground:end -->/.exec(readFileSync(path.join(root, "bench/RESULTS.md"), "utf8"))?.[0] ?? "";
+  } catch {
+    // no results yet
+  }
+  writeFileSync(path.join(root, "bench/RESULTS.md"), kept ? `${text}\n${kept}\n` : text);
   console.log("\nwrote bench/RESULTS.md");
 }
 

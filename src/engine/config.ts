@@ -443,22 +443,11 @@ async function readConfigFile(file: string, packageJson: boolean): Promise<UserC
   if (file.endsWith(".json")) {
     let text: string;
     try {
-      text = withoutBom(readFileSync(file, "utf8"));
+      text = readFileSync(file, "utf8");
     } catch (e) {
       throw new ConfigError(`${name}: cannot read it (${(e as NodeJS.ErrnoException).code ?? String(e)})`);
     }
-    let json: unknown;
-    try {
-      json = JSON.parse(text);
-    } catch (e) {
-      throw new ConfigError(`${name}: not valid JSON: ${jsonErrorWhere(text, e as Error)}`);
-    }
-    if (packageJson) {
-      const cfg = json && typeof json === "object" && Object.hasOwn(json, "sqlguard") ? (json as Record<string, unknown>).sqlguard : undefined;
-      if (cfg === undefined) throw new ConfigError(`${name}: has no "sqlguard" key`);
-      return cfg as UserConfig;
-    }
-    return json as UserConfig;
+    return parseConfigJson(text, name, packageJson);
   }
   try {
     // The file's time and size in the URL: loading the config again in the same process (the CLI's
@@ -472,6 +461,27 @@ async function readConfigFile(file: string, packageJson: boolean): Promise<UserC
     if (e instanceof ConfigError) throw e;
     throw new ConfigError(`${name}: failed to load: ${(e as Error).message}`);
   }
+}
+
+/**
+ * The config a JSON file's text holds (not yet checked: `new Config` does that), or a ConfigError
+ * saying where the JSON is broken. `name` is the file's name, as messages show it. The playground
+ * reads its config panel through here too, so it shows the messages the command line prints.
+ */
+export function parseConfigJson(text: string, name: string, packageJson = false): UserConfig {
+  const clean = withoutBom(text);
+  let json: unknown;
+  try {
+    json = JSON.parse(clean);
+  } catch (e) {
+    throw new ConfigError(`${name}: not valid JSON: ${jsonErrorWhere(clean, e as Error)}`);
+  }
+  if (packageJson) {
+    const cfg = json && typeof json === "object" && Object.hasOwn(json, "sqlguard") ? (json as Record<string, unknown>).sqlguard : undefined;
+    if (cfg === undefined) throw new ConfigError(`${name}: has no "sqlguard" key`);
+    return cfg as UserConfig;
+  }
+  return json as UserConfig;
 }
 
 /** Editors save JSON with a UTF-8 BOM now and then; JSON.parse rejects it. */

@@ -2,21 +2,17 @@
  * The PostgreSQL parser (libpg-query, compiled to WASM). Loaded lazily and once: a run that
  * meets no SQL never pays for it. After `loadParser()` resolves, every call is synchronous.
  */
-import { createRequire } from "node:module";
+import { libpgQuery, type PgQuery } from "../util/lazy-deps.js";
 import { scanQuoted } from "./lexer.js";
 import { codePointToUtf16 } from "./text.js";
-
-type PgQuery = typeof import("libpg-query");
 
 let pg: PgQuery | null = null;
 let loading: Promise<void> | null = null;
 
 export function loadParser(): Promise<void> {
   if (pg) return Promise.resolve();
-  // Required as the CommonJS module it is: through import() Node would first scan its source
-  // to find its exports, a cost paid on every start.
   loading ??= (async () => {
-    const m = createRequire(import.meta.url)("libpg-query") as PgQuery;
+    const m = libpgQuery();
     await m.loadModule();
     pg = m;
   })();
@@ -236,9 +232,10 @@ export type PlpgsqlOutcome =
  * without recursion.
  */
 export function parsePlpgsql(text: string): PlpgsqlOutcome {
-  const stderr = process.stderr;
-  const write = stderr.write;
-  stderr.write = (() => true) as typeof stderr.write;
+  // In a browser (the playground page) there is no process: the WASM prints to the console there.
+  const stderr = (globalThis.process as NodeJS.Process | undefined)?.stderr;
+  const write = stderr?.write;
+  if (stderr) stderr.write = (() => true) as typeof stderr.write;
   try {
     return { ok: true, tree: module().parsePlPgSQLSync(text) as unknown as PgNode };
   } catch (e) {
@@ -247,7 +244,7 @@ export function parsePlpgsql(text: string): PlpgsqlOutcome {
     if (MEMORY_EXHAUSTED.test(raw)) return { ok: false, message: cleanMessage(raw, "PostgreSQL's PL/pgSQL parser"), parserLimit: true };
     return { ok: false, message: cleanMessage(raw) };
   } finally {
-    stderr.write = write;
+    if (stderr) stderr.write = write!;
   }
 }
 

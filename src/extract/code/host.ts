@@ -2,17 +2,15 @@
  * The host file itself: parsing TypeScript/JavaScript (syntax only), and the files that are not
  * read for SQL at all (minified or generated code) or whose plain literals are not (test files).
  */
-import { createRequire } from "node:module";
 import type { TSESTree } from "@typescript-eslint/typescript-estree";
 import { CODE_EXTENSIONS } from "../extensions.js";
-
-type Estree = typeof import("@typescript-eslint/typescript-estree");
+import { typescriptEstree, type Estree } from "../../util/lazy-deps.js";
 
 let estree: Estree | null = null;
 
 /** typescript-estree (and TypeScript) load on first use: a run without code files never pays. */
 function loadEstree(): Estree {
-  return (estree ??= createRequire(import.meta.url)("@typescript-eslint/typescript-estree") as Estree);
+  return (estree ??= typescriptEstree());
 }
 
 export type CodeParse = { ok: true; program: TSESTree.Program } | { ok: false; offset: number; message: string };

@@ -4,12 +4,12 @@
  * be SQL; with, for each, how names resolve where it is used and whether it runs inside a
  * transaction wrapper's callback.
  */
-import { createRequire } from "node:module";
 import type { TSESTree } from "@typescript-eslint/typescript-estree";
 import { concatLeaves, isStringish, literalUsedAsValue, patternNames, SCOPE_NODES, unwrap } from "./ast.js";
 import { packageOf } from "./libraries.js";
 import { findPattern, pathOf, WORDY_FUNCTIONS, type EmbeddedSettings } from "./settings.js";
 import type { Origin } from "./types.js";
+import { visitorKeys as visitorKeysOf, type VisitorKeys } from "../../util/lazy-deps.js";
 
 type Node = TSESTree.Node;
 
@@ -116,12 +116,12 @@ const TRANSPARENT = new Set([
   "AwaitExpression",
 ]);
 
-export type VisitorKeys = Record<string, readonly string[] | undefined>;
+export type { VisitorKeys };
 let visitorKeys: VisitorKeys | null = null;
 
 /** The child keys of every ESTree node type (loaded on first use, like the parser). */
 export function loadVisitorKeys(): VisitorKeys {
-  return (visitorKeys ??= (createRequire(import.meta.url)("@typescript-eslint/visitor-keys") as { visitorKeys: VisitorKeys }).visitorKeys);
+  return (visitorKeys ??= visitorKeysOf());
 }
 
 export class Walker {
