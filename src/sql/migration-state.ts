@@ -32,7 +32,8 @@ export interface TransactionInfo {
   /**
    * `none`: the statement commits on its own; `block`: an explicit BEGIN … COMMIT; `assumed`: the
    * migration tool's transaction around the file; `implicit`: several statements sent as one query
-   * string (SQL in code), which PostgreSQL runs as one transaction.
+   * string (SQL in code, or a file its tool sends whole: Prisma, golang-migrate), which PostgreSQL
+   * runs as one transaction.
    */
   kind: "none" | "block" | "assumed" | "implicit";
   /** Equal for statements of the same transaction, different otherwise. */
@@ -324,8 +325,9 @@ export class MigrationState {
       if (id === 0) this.openerIds.set(top.block, (id = this.nextTx++));
     } else if (top.tx === "assumed") {
       id = this.assumedId ||= this.nextTx++;
-    } else if (top.doc.kind === "embedded" && !top.txControl) {
-      // SQL in code: a string of several statements is sent as one query, one implicit transaction
+    } else if (sentWhole(top)) {
+      // sent as one query string (SQL in code; a file its tool sends whole, as Prisma does):
+      // PostgreSQL runs its statements as one implicit transaction
       id = this.implicitIds.get(top.doc) ?? this.nextTx++;
       this.implicitIds.set(top.doc, id);
     } else {
@@ -337,7 +339,7 @@ export class MigrationState {
     function kindOf(s: Statement): TransactionInfo["kind"] {
       if (s.tx === "explicit") return "block";
       if (s.tx === "assumed") return "assumed";
-      return s.doc.kind === "embedded" && !s.txControl ? "implicit" : "none";
+      return sentWhole(s) ? "implicit" : "none";
     }
   }
 
@@ -880,6 +882,11 @@ export function loadedWhere(fact: NewTable, doc: SqlDocument): string | null {
   const by = fact.loadedBy;
   if (!by) return null;
   return by.doc === doc ? `on line ${doc.lineOf(by.start)}` : "by an earlier query of this migration";
+}
+
+/** A statement sent with the others of its document as one query string (not a transaction command). */
+function sentWhole(s: Statement): boolean {
+  return !s.txControl && (s.doc.kind === "embedded" || s.doc.run.mode === "implicit");
 }
 
 function visible(span: Span, q: number): boolean {
