@@ -6,7 +6,7 @@
  */
 import { suite } from "uvu";
 import * as assert from "uvu/assert";
-import { readFileSync } from "node:fs";
+import { readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { Config } from "../src/engine/config.js";
 import { lintText } from "../src/lint/lint-text.js";
@@ -249,7 +249,8 @@ test("TypeORM: CREATE INDEX CONCURRENTLY in its transaction is an error naming T
   // a code migration is a migration: the migration-safety rules are on there with no configuration
   assert.equal(
     migration("typeorm/src/migrations/1714000000000-CreateTickets.ts", true).map((l) => l.split(" ").slice(0, 2).join(" ")),
-    ["7:58 prefer-bigint-over-int", "7:58 prefer-identity-column", "8:30 require-lock-timeout", "8:30 transaction-incompatible-statement", "12:30 no-drop-table", "12:30 require-lock-timeout"],
+    // (the index is built on a table the string before created: no lock to wait for there)
+    ["7:58 prefer-bigint-over-int", "7:58 prefer-identity-column", "8:30 transaction-incompatible-statement", "12:30 no-drop-table", "12:30 require-lock-timeout"],
   );
 });
 
@@ -283,6 +284,73 @@ test("knex, node-pg-migrate, MikroORM, Sequelize, db-migrate: each tool's transa
   assert.equal(run("migrations/20240902000000-pages.js"), [
     "4:45 CREATE INDEX CONCURRENTLY cannot run inside a transaction block, and here it runs inside the transaction this migration opens",
   ]);
+});
+
+test("the SQL strings of one migration run in turn: a table one creates is new to the next, up and down apart", () => {
+  const dir = tempDir({
+    "package.json": JSON.stringify({ dependencies: { typeorm: "0.3.20", pg: "8.11.3", sequelize: "6.37.8" } }),
+    "src/migrations/1734786061496-Initial.ts": [
+      'import type { MigrationInterface, QueryRunner } from "typeorm";',
+      "export class Initial1734786061496 implements MigrationInterface {",
+      "  public async up(queryRunner: QueryRunner): Promise<void> {",
+      "    await queryRunner.query(`SET lock_timeout = '5s'`);",
+      '    await queryRunner.query(`CREATE TABLE "media" ("id" SERIAL NOT NULL, "tmdbId" integer NOT NULL, CONSTRAINT "PK_media" PRIMARY KEY ("id"))`);',
+      '    await queryRunner.query(`CREATE INDEX "IDX_media_tmdb" ON "media" ("tmdbId")`);',
+      '    await queryRunner.query(`ALTER TABLE "media" ADD CONSTRAINT "FK_media_user" FOREIGN KEY ("userId") REFERENCES "user"("id")`);',
+      '    await queryRunner.query(`CREATE INDEX "IDX_user_email" ON "user" ("email")`);',
+      "  }",
+      "  public async down(queryRunner: QueryRunner): Promise<void> {",
+      '    await queryRunner.query(`CREATE INDEX "IDX_media_old" ON "media" ("tmdbId")`);',
+      "  }",
+      "}",
+      "",
+    ].join("\n"),
+    // Sequelize sends each string on its own, outside a transaction: the table is still new, but a
+    // constraint added NOT VALID by one string and validated by the next is not validated in its transaction
+    "migrations/20240601000000-pages.js": [
+      "module.exports = {",
+      "  up: async (queryInterface) => {",
+      '    await queryInterface.sequelize.query(`CREATE TABLE pages (id serial PRIMARY KEY, doc_id int)`);',
+      '    await queryInterface.sequelize.query(`CREATE INDEX pages_doc ON pages (doc_id)`);',
+      '    await queryInterface.sequelize.query(`ALTER TABLE docs ADD CONSTRAINT docs_len CHECK (length(title) < 200) NOT VALID`);',
+      '    await queryInterface.sequelize.query(`ALTER TABLE docs VALIDATE CONSTRAINT docs_len`);',
+      "  },",
+      "};",
+      "",
+    ].join("\n"),
+  });
+  const run = (rel: string) => {
+    const file = path.join(dir, rel);
+    // the lock rules (the column type rules, also on in migrations, are not what this is about)
+    return lintText(readFileSync(file, "utf8"), config, { filePath: file })
+      .messages.filter((m) => !m.ruleId?.startsWith("prefer-"))
+      .map((m) => `${m.line} ${m.ruleId}`);
+  };
+  // the index and the foreign key on the new table say nothing; the index on "user", an existing
+  // table, is reported, and lock_timeout set by the first string holds for the ones after it
+  assert.equal(run("src/migrations/1734786061496-Initial.ts"), ["8 require-concurrent-index", "11 require-concurrent-index", "11 require-lock-timeout"]);
+  assert.equal(run("migrations/20240601000000-pages.js"), ["5 require-lock-timeout", "6 require-lock-timeout"]);
+  // TypeORM runs the strings of a migration in one transaction: validating there what the string
+  // before added NOT VALID holds the lock the NOT VALID was meant to avoid
+  writeFileSync(
+    path.join(dir, "src/migrations/1734786061497-Check.ts"),
+    [
+      'import type { MigrationInterface, QueryRunner } from "typeorm";',
+      "export class Check1734786061497 implements MigrationInterface {",
+      "  public async up(queryRunner: QueryRunner): Promise<void> {",
+      "    await queryRunner.query(`SET lock_timeout = '5s'`);",
+      "    await queryRunner.query(`ALTER TABLE docs ADD CONSTRAINT docs_len CHECK (length(title) < 200) NOT VALID`);",
+      "    await queryRunner.query(`ALTER TABLE docs VALIDATE CONSTRAINT docs_len`);",
+      "  }",
+      "}",
+      "",
+    ].join("\n"),
+  );
+  const file = path.join(dir, "src/migrations/1734786061497-Check.ts");
+  assert.equal(
+    lintText(readFileSync(file, "utf8"), config, { filePath: file }).messages.map((m) => `${m.line} ${m.ruleId} ${m.message.replace(/:.*/, "")}`),
+    ['6 require-not-valid-constraint VALIDATE CONSTRAINT docs_len in the same transaction that added it NOT VALID (the transaction TypeORM opens around the migrations it runs (migrationsTransactionMode "all"))'],
+  );
 });
 
 test("a migration string of several statements runs as one query: CONCURRENTLY beside another fails there too", () => {

@@ -133,6 +133,25 @@ test("a code migration: its tool, how its SQL strings run, the opt-out, and what
   assert.ok(k.embedded.functions.includes("raw"));
   assert.ok(m.explanation.some((l: string) => /^runs with: knex 3\.1\.0 \[detected\]$/.test(l)));
 
+  // the same migration in a folder for SQLite: PostgreSQL never runs it
+  const sqlite = tempDir({
+    "package.json": JSON.stringify({ dependencies: { typeorm: "0.3.20", sqlite3: "5.1.7" } }),
+    "server/migration/sqlite/1734786061496-Init.ts": [
+      'import type { MigrationInterface, QueryRunner } from "typeorm";',
+      "export class Init1734786061496 implements MigrationInterface {",
+      "  public async up(queryRunner: QueryRunner): Promise<void> {",
+      '    await queryRunner.query(`CREATE INDEX "IDX_user_email" ON "user" ("email")`);',
+      "  }",
+      "}",
+      "",
+    ].join("\n"),
+  });
+  const s = await printed(sqlite, "server/migration/sqlite/1734786061496-Init.ts");
+  assert.equal([s.migration, s.runModel.tool, s.runModel.database], [false, "typeorm", "SQLite"]);
+  assert.match(s.runModel.notes.join("\n"), /the folder "sqlite" says this file is written for SQLite/);
+  assert.is(s.rules["require-concurrent-index"], undefined);
+  assert.is((await cli(["server/migration/sqlite"], { cwd: sqlite })).code, 0);
+
   // application code: no tool, no migration rules
   const app = await printed(dir, "src/app.ts");
   assert.equal([app.migration, app.runModel.tool], [false, null]);

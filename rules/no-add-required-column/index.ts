@@ -1,7 +1,7 @@
 import { defineRule } from "../../src/engine/rule.js";
 import { nodeBody } from "../../src/sql/classify.js";
 import { actionRange, alterActionRanges, alterCmds, columnConstraints, columnDefault, isNullDefault, isSerial } from "../../src/sql/ddl.js";
-import { migrationState, tableText } from "../../src/sql/migration-state.js";
+import { loadedWhere, migrationState, tableText } from "../../src/sql/migration-state.js";
 import type { PgNode } from "../../src/sql/parser.js";
 
 export default defineRule({
@@ -44,7 +44,8 @@ export default defineRule({
           if (cons.some((c) => c.contype === "CONSTR_GENERATED" || c.contype === "CONSTR_IDENTITY") || isSerial(col.typeName as PgNode)) return;
           if (!isNullDefault(columnDefault(col) ?? undefined)) return;
           ranges ??= alterActionRanges(at.stmt, body);
-          const where = fresh?.fact.loadedAt !== undefined ? ` (loaded on line ${doc.lineOf(fresh.fact.loadedAt)})` : " (created from a query)";
+          const loaded = fresh ? loadedWhere(fresh.fact, doc) : null;
+          const where = loaded ? ` (loaded ${loaded})` : " (created from a query)";
           context.report({
             messageId: fresh ? "loaded" : "existing",
             helpId: "help",

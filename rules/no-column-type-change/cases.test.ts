@@ -8,6 +8,10 @@ ruleTester("no-column-type-change", {
       name: "timestamp to timestamptz with the session in UTC (PostgreSQL 12+): no rewrite",
       code: "SET timezone = 'UTC';\nALTER TABLE person ALTER COLUMN published TYPE timestamptz USING published;\nALTER TABLE post ALTER COLUMN updated TYPE timestamptz;",
     },
+    {
+      name: "and back, timestamptz to timestamp, with the session in UTC: no rewrite either (a down migration)",
+      code: "SET timezone TO utc;\nALTER TABLE community_moderator ALTER COLUMN published TYPE timestamp USING published;",
+    },
   ],
   invalid: [
     {
@@ -43,6 +47,11 @@ ruleTester("no-column-type-change", {
       name: "timestamp to timestamptz: free only in UTC (PostgreSQL 12+)",
       code: "ALTER TABLE t ALTER COLUMN created_at TYPE timestamptz;",
       errors: [{ messageId: "maybe", message: /\(timestamp, when the session's TimeZone is UTC\)/, line: 1, column: 15, severity: 1 }],
+    },
+    {
+      name: "to timestamp outside UTC: maybe free (from timestamptz in UTC, or a smaller precision), so a warning",
+      code: "ALTER TABLE t ALTER COLUMN created_at TYPE timestamp;",
+      errors: [{ messageId: "maybe", message: /\(timestamptz, when the session's TimeZone is UTC, or a timestamp of smaller precision\)/, line: 1, column: 15, severity: 1 }],
     },
     {
       name: "USING the column itself is no conversion of its own",

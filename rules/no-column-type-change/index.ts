@@ -58,6 +58,12 @@ export default defineRule({
             const zone = state.setting("timezone", at.stmt);
             if (zone && UTC.test(zone.value.trim())) return;
             data.free = "timestamp, when the session's TimeZone is UTC";
+          } else if (builtin && !arrays && last === "timestamp") {
+            // and back: timestamptz → timestamp is the same no-op in UTC (PostgreSQL checks both
+            // directions alike); a larger precision is free in any version
+            const zone = version >= 12 ? state.setting("timezone", at.stmt) : null;
+            if (zone && UTC.test(zone.value.trim())) return;
+            data.free = version >= 12 ? "timestamptz, when the session's TimeZone is UTC, or a timestamp of smaller precision" : "a timestamp of smaller precision";
           }
           if (data.free) return context.report({ messageId: "maybe", helpId: "maybeHelp", data, ...range, atMostWarning: true });
           context.report({ messageId: "rewrite", helpId: "help", data, ...range });

@@ -50,7 +50,7 @@ export default defineRule({
               helpId: "notValidatedHelp",
               data: { column, table, constraint: proof.name },
               ...range,
-              related: [{ message: "added NOT VALID here", start: proof.stmt.start, end: proof.stmt.end }],
+              related: proof.stmt.doc === doc ? [{ message: "added NOT VALID here", start: proof.stmt.start, end: proof.stmt.end }] : [],
             });
           }
           context.report({ messageId: "scan", helpId: "help", data: { column, table }, ...range });
@@ -67,7 +67,7 @@ export default defineRule({
 function proving(state: MigrationState, rv: PgNode | undefined, column: string, at: Statement): true | ConstraintFact | null {
   let pending: ConstraintFact | null = null;
   for (const c of state.constraintsOn(rv, at)) {
-    const valid = !c.notValid || (c.validatedAt !== undefined && c.validatedAt < at.start);
+    const valid = !c.notValid || (c.validatedAt !== undefined && c.validatedAt < state.pos(at));
     if (c.contype === "") {
       // validated here, added by an earlier migration: a name that speaks of the column or of NOT NULL
       const name = c.name.toLowerCase();

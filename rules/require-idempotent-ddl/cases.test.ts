@@ -6,6 +6,17 @@ ruleTester("require-idempotent-ddl", {
     { name: "in the migration tool's transaction", code: "SELECT 1;\nALTER TABLE core_foo ADD COLUMN answer_id int;\nDROP TABLE t;", assumeInTransaction: true },
     { name: "one statement is atomic on its own", code: "ALTER TABLE core_foo ADD COLUMN answer_id int;" },
     {
+      // Prisma (before 7.4) and golang-migrate send the file as one query: one implicit transaction
+      name: "a migration its tool sends as one query string, all or nothing",
+      code: 'ALTER TABLE "Document" DROP COLUMN "templateId";\nALTER TABLE "Document" ADD COLUMN "source" TEXT;',
+      filename: "test/fixtures/migration-tools/prisma-6/prisma/migrations/20240401000000_case/migration.sql",
+    },
+    {
+      name: "golang-migrate sends the file as one query too",
+      code: "DROP INDEX items_name;\nALTER TABLE items ADD COLUMN note text;",
+      filename: "test/fixtures/migration-tools/golang-migrate/migrations/000009_case.up.sql",
+    },
+    {
       name: "guarded",
       code: "ALTER TABLE t ADD COLUMN IF NOT EXISTS a int, DROP COLUMN IF EXISTS b, DROP CONSTRAINT IF EXISTS c;\nCREATE INDEX CONCURRENTLY IF NOT EXISTS i ON t (a);\nCREATE TABLE IF NOT EXISTS u (a int);\nDROP INDEX CONCURRENTLY IF EXISTS j;\nDROP TYPE IF EXISTS mood;",
     },

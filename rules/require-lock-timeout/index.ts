@@ -237,7 +237,7 @@ export default defineRule({
         if (!armed[i]) return;
         armed[i] = false;
         const on = locked.tables.length > 0 ? ` on ${locked.tables.map((t) => relationName(t)).join(", ")}` : "";
-        const where = value?.disabled ? ` (${c.setting} is ${value.value}, no limit, since line ${doc.lineOf(value.stmt.start)})` : "";
+        const where = value?.disabled ? ` (${c.setting} is ${value.value}, no limit, ${value.stmt.doc === doc ? `since line ${doc.lineOf(value.stmt.start)}` : "since an earlier query of this migration"})` : "";
         // the suggestion inserts the SET before a top-level statement (not inside a DO block)
         const suggest = stmt.parent === null ? [{ desc: c.setting === "lock_timeout" ? "insert SET lock_timeout = '5s'; before this statement" : "insert SET statement_timeout = '15min'; before this statement", fix: { start: stmt.start, end: stmt.start, text: c.text + lineBreak(doc.sql) } }] : [];
         const messageId = c.messageId === "statement" ? "statement" : locked.level === "all" ? "lock" : locked.level === "writes" ? "lockWrites" : "lockDdl";

@@ -1,7 +1,7 @@
 import { defineRule } from "../../src/engine/rule.js";
 import { nodeBody, relationName } from "../../src/sql/classify.js";
 import { actionRange, alterActionRanges, alterCmds, columnConstraints, columnDefault, isNullDefault } from "../../src/sql/ddl.js";
-import { migrationState, tableText } from "../../src/sql/migration-state.js";
+import { loadedWhere, migrationState, tableText } from "../../src/sql/migration-state.js";
 import type { PgNode } from "../../src/sql/parser.js";
 
 export default defineRule({
@@ -44,7 +44,8 @@ export default defineRule({
             if (con.contype !== "CONSTR_FOREIGN" || con.skip_validation) return;
             const referenced = relationName(con.pktable as PgNode | undefined);
             if (fresh) {
-              const where = fresh.fact.loadedAt !== undefined ? ` (rows loaded on line ${doc.lineOf(fresh.fact.loadedAt)})` : " (created from a query)";
+              const loaded = loadedWhere(fresh.fact, doc);
+              const where = loaded ? ` (rows loaded ${loaded})` : " (created from a query)";
               context.report({ messageId: "loaded", helpId: "help", data: { table, referenced, where }, ...range(k) });
             } else context.report({ messageId: "constraint", helpId: "help", data: { table, referenced }, ...range(k) });
             return;

@@ -76,7 +76,9 @@ export default defineRule({
           return;
         }
         const near = /at or near "(.*)"$/s.exec(error.message)?.[1];
-        const why = near === undefined ? undefined : OTHER_DIALECT[near] ?? OTHER_DIALECT[near.toUpperCase()];
+        const word = near === undefined ? undefined : OTHER_DIALECT[near] ?? OTHER_DIALECT[near.toUpperCase()];
+        // a file whose folder names another database (`migrations/sqlite/`): say so at every error
+        const why = word ?? (doc.run.database ? `the file's folder says it is written for ${doc.run.database}, not PostgreSQL` : undefined);
         if (why) {
           context.report({ messageId: "dialect", data: { message, why }, ...range, helpId: "dialectHelp" });
           return;

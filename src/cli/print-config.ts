@@ -63,6 +63,8 @@ interface PrintedRunModel {
   version: string | null;
   /** detected, config, directive or default. */
   source: string;
+  /** The database the file is written for, when its folder names another than PostgreSQL. */
+  database?: string;
   evidence: { fact: string; source: string }[];
   /** SQL files: the units the tool runs, each with its transaction. */
   units?: PrintedUnit[];
@@ -156,6 +158,7 @@ function sqlModel(model: RunModel, lineOf: (offset: number) => number, explanati
     toolName: info?.name ?? null,
     version: model.version,
     source: model.source,
+    ...(model.database ? { database: model.database } : {}),
     evidence: model.evidence.map((e) => ({ ...e })),
     units: model.units.map((u) => {
       const o = optOut(u.optOut);
@@ -183,6 +186,7 @@ function codeModel(model: CodeRunModel | null, explanation: string[]): PrintedRu
     toolName: TOOLS[model.tool].name,
     version: model.version,
     source: "detected",
+    ...(model.database ? { database: model.database } : {}),
     evidence: model.evidence.map((e) => ({ ...e })),
     transaction: model.transaction,
     sinks: [...model.sinks],

@@ -106,6 +106,8 @@ export function extractFromProgram(program: TSESTree.Program, text: string, opti
     result.skipped.push({ start: c.node.range[0], end: c.node.range[1], origin: c.origin, reason: "nested" });
   }
   const seen = new Set<Node>();
+  // where each SQL string of a migration is sent from (the call, or the string): to chain them
+  const sites: number[] = [];
   for (const c of walker.candidates) {
     if (seen.has(c.node)) continue;
     seen.add(c.node);
@@ -152,8 +154,61 @@ export function extractFromProgram(program: TSESTree.Program, text: string, opti
       library: d.library,
       dynamic: d.dynamic,
     });
+    sites.push(c.call?.range[0] ?? c.node.range[0]);
   }
+  if (run) chainMigrationStrings(program, result.parts, sites);
   return result;
+}
+
+/**
+ * The SQL strings of one migration run one after another: a table the first creates is new to
+ * the second. Strings sent from the same outermost function (a migration's `up`, its `down`) are
+ * chained in the order they are written (see `SqlDocument.previous`); a helper function of the
+ * file is a chain of its own.
+ */
+function chainMigrationStrings(program: TSESTree.Program, parts: CodeSql["parts"], sites: number[]): void {
+  if (parts.length < 2) return;
+  const units = outermostFunctions(program);
+  const unitOf = (at: number): number => {
+    let lo = 0;
+    let hi = units.length - 1;
+    while (lo <= hi) {
+      const mid = (lo + hi) >> 1;
+      const [a, b] = units[mid]!;
+      if (at < a) hi = mid - 1;
+      else if (at >= b) lo = mid + 1;
+      else return mid;
+    }
+    return -1; // at the top level of the file
+  };
+  const order = parts.map((p, i) => ({ doc: p.doc, site: sites[i]!, unit: unitOf(sites[i]!) })).sort((x, y) => x.site - y.site);
+  const last = new Map<number, SqlDocument>();
+  for (const o of order) {
+    if (o.unit < 0) continue;
+    o.doc.previous = last.get(o.unit) ?? null;
+    last.set(o.unit, o.doc);
+  }
+}
+
+/** The ranges of the functions not inside another function, in source order. */
+function outermostFunctions(program: TSESTree.Program): [number, number][] {
+  const keys = loadVisitorKeys();
+  const out: [number, number][] = [];
+  const stack: Node[] = [program];
+  while (stack.length > 0) {
+    const node = stack.pop()!;
+    if (node.type === "FunctionDeclaration" || node.type === "FunctionExpression" || node.type === "ArrowFunctionExpression") {
+      out.push([node.range[0], node.range[1]]);
+      continue;
+    }
+    for (const key of keys[node.type] ?? []) {
+      const child = (node as unknown as Record<string, unknown>)[key];
+      if (Array.isArray(child)) {
+        for (const c of child) if (c && typeof c === "object" && "type" in c) stack.push(c as Node);
+      } else if (child && typeof child === "object" && "type" in child) stack.push(child as Node);
+    }
+  }
+  return out.sort((a, b) => a[0] - b[0]);
 }
 
 /** The settings with a migration tool's calls added to the sinks (`queryRunner.query`, `db.runSql`…). */

@@ -339,6 +339,13 @@ export class SqlDocument {
   readonly transactionDirective: "assume-in-transaction" | "no-transaction" | null = null;
   /** Where the document's text starts in `sql` (a unit of a file: the text before is another unit's). */
   readonly from: number;
+  /**
+   * The document that runs just before this one in the same migration (the SQL strings of one
+   * migration written in code, chained by the extractor in the order they run): what it did, the
+   * tables it created, the settings it made, is known here (see migration-state.ts). Null for a
+   * document that stands alone.
+   */
+  previous: SqlDocument | null = null;
   private readonly breaks: readonly Break[] | undefined;
   private readonly endsStatement: boolean;
   private readonly params: readonly ParamStyle[] | undefined;
