@@ -286,6 +286,11 @@ export interface EmbeddedOptions {
   testFile?: boolean;
   /** The file runs inside a transaction (config `assumeInTransaction`). */
   assumeInTransaction?: boolean;
+  /**
+   * How to walk the tree: the keys of the parser that built it (ESLint's `sourceCode.visitorKeys`:
+   * typescript-eslint's, espree's, …). Default: typescript-estree's, for the trees it parses here.
+   */
+  visitorKeys?: VisitorKeys;
 }
 
 // --- the cheap gate -----------------------------------------------------------------------------
@@ -584,8 +589,8 @@ const TRANSPARENT = new Set([
   "AwaitExpression",
 ]);
 
-type VisitorKeys = Record<string, readonly string[] | undefined>;
-let visitorKeys: VisitorKeys | null = null;
+export type VisitorKeys = Record<string, readonly string[] | undefined>;
+let estreeKeys: VisitorKeys | null = null;
 
 class Walker {
   readonly candidates: Candidate[] = [];
@@ -1282,8 +1287,8 @@ function looksLikeSql(sql: string): boolean {
 /** Extracts the SQL strings of a parsed file (`program` from typescript-estree or ESLint). */
 export function extractFromProgram(program: TSESTree.Program, text: string, options: EmbeddedOptions = {}): CodeSql {
   const settings = options.settings ?? defaultEmbeddedSettings;
-  visitorKeys ??= (createRequire(import.meta.url)("@typescript-eslint/visitor-keys") as { visitorKeys: VisitorKeys }).visitorKeys;
-  const walker = new Walker(options.testFile ? { ...settings, literals: false } : settings, visitorKeys);
+  const keys = options.visitorKeys ?? (estreeKeys ??= (createRequire(import.meta.url)("@typescript-eslint/visitor-keys") as { visitorKeys: VisitorKeys }).visitorKeys);
+  const walker = new Walker(options.testFile ? { ...settings, literals: false } : settings, keys);
   walker.walk(program);
   walker.resolveConsts();
   walker.dropPieceConsts();
