@@ -55,11 +55,56 @@ function vscodeSettings(project: string, disableRuleComment: Json): Json {
   };
 }
 
-/** The extension's default, and what docs/editors.md gives (`commentStyle: "block"`). */
-const PROFILES: { name: string; disableRuleComment: Json; expect: "valid" | "line-comment-breaks-sql" | "code-actions-fail" }[] = [
-  { name: "documented: commentStyle block", disableRuleComment: { enable: true, location: "separateLine", commentStyle: "block" }, expect: "valid" },
-  { name: "VS Code default: commentStyle line", disableRuleComment: { enable: true, location: "separateLine", commentStyle: "line" }, expect: "line-comment-breaks-sql" },
-  { name: "location sameLine", disableRuleComment: { enable: true, location: "sameLine", commentStyle: "block" }, expect: "code-actions-fail" },
+/**
+ * What nvim-lspconfig's `eslint` config sends (lsp/eslint.lua: its `settings`, then its
+ * `before_init`, which sets `experimental.useFlatConfig = true` when the project has an
+ * eslint.config.* file), with the user's settings over it.
+ */
+function neovimSettings(project: string, user: { experimental?: Json; codeAction?: Json }): Json {
+  return {
+    validate: "on",
+    useESLintClass: false,
+    experimental: { useFlatConfig: true },
+    codeActionOnSave: { enable: false, mode: "all" },
+    format: true,
+    quiet: false,
+    onIgnoredFiles: "off",
+    rulesCustomizations: [],
+    run: "onType",
+    problems: { shortenToSingleLine: false },
+    nodePath: "",
+    workingDirectory: { mode: "location" },
+    codeAction: { disableRuleComment: { enable: true, location: "separateLine" }, showDocumentation: { enable: true } },
+    workspaceFolder: { uri: project, name: path.basename(project) },
+    ...user,
+  };
+}
+
+const BLOCK = { enable: true, location: "separateLine", commentStyle: "block" };
+
+interface Profile {
+  name: string;
+  settings(project: string): Json;
+  /**
+   * `valid`: every code action leaves valid SQL and removes what it targets; `line-comment-breaks-sql`:
+   * the same, except "Disable … for this line" in SQL, which writes `//` (a syntax error);
+   * `code-actions-fail`: the server fails every code action request for SQL; `no-diagnostics`: the
+   * server cannot load ESLint's flat config API and reports nothing.
+   */
+  expect: "valid" | "line-comment-breaks-sql" | "code-actions-fail" | "no-diagnostics";
+}
+
+/** The extension's default, what docs/editors.md gives, and what breaks without it. */
+const PROFILES: Profile[] = [
+  { name: "VS Code, as docs/editors.md sets it (commentStyle block)", settings: (p) => vscodeSettings(p, BLOCK), expect: "valid" },
+  { name: "VS Code defaults (commentStyle line)", settings: (p) => vscodeSettings(p, { enable: true, location: "separateLine", commentStyle: "line" }), expect: "line-comment-breaks-sql" },
+  { name: "location sameLine", settings: (p) => vscodeSettings(p, { ...BLOCK, location: "sameLine" }), expect: "code-actions-fail" },
+  {
+    name: "Neovim, as docs/editors.md sets it (useFlatConfig false, commentStyle block)",
+    settings: (p) => neovimSettings(p, { experimental: { useFlatConfig: false }, codeAction: { disableRuleComment: BLOCK, showDocumentation: { enable: true } } }),
+    expect: "valid",
+  },
+  { name: "Neovim, nvim-lspconfig's defaults (useFlatConfig true)", settings: (p) => neovimSettings(p, {}), expect: "no-diagnostics" },
 ];
 
 // --- JSON-RPC over stdio ------------------------------------------------------------------------
@@ -231,11 +276,11 @@ interface Outcome {
   notes: string[];
 }
 
-async function session(project: string, serverBin: string, profile: (typeof PROFILES)[number], eslintFindings: Map<string, string[]>): Promise<Outcome> {
+async function session(project: string, serverBin: string, profile: Profile, eslintFindings: Map<string, string[]>): Promise<Outcome> {
   const failures: string[] = [];
   const notes: string[] = [];
   const fail = (s: string) => failures.push(s);
-  const server = new Server(serverBin, project, vscodeSettings(project, profile.disableRuleComment));
+  const server = new Server(serverBin, project, profile.settings(project));
   const t0 = performance.now();
   try {
     const init = await server.request<{ capabilities: { diagnosticProvider?: unknown } }>("initialize", {
@@ -271,6 +316,12 @@ async function session(project: string, serverBin: string, profile: (typeof PROF
       const tFirst = performance.now();
       const first = await pull(d);
       notes.push(`${d.file}: first diagnostics ${Math.round(performance.now() - t0)} ms after start (this pull ${Math.round(performance.now() - tFirst)} ms)`);
+      if (profile.expect === "no-diagnostics") {
+        const why = server.log.find((l) => /FlatESLint/.test(l));
+        if (first.length > 0 || !why) fail(`${d.file}: expected no diagnostics and the server's FlatESLint error; got ${first.map(show).join(", ")}`);
+        else notes.push(`${d.file}: no diagnostics; the server says: ${why.slice(0, 200).replace(/\n/g, " ")}`);
+        continue;
+      }
       // the same findings as `npx eslint`
       const got = first.map(show).sort();
       const expected = eslintFindings.get(d.file)!;
@@ -407,7 +458,7 @@ async function main(): Promise<number> {
   let ran = 0;
   const only = process.argv.indexOf("--profile") >= 0 ? process.argv[process.argv.indexOf("--profile") + 1] : undefined;
   for (const profile of PROFILES.filter((p) => !only || p.name.includes(only))) {
-    log(`\n== ${profile.name}: ${JSON.stringify(profile.disableRuleComment)}`);
+    log(`\n== ${profile.name}`);
     const { failures, notes } = await session(project, serverBin, profile, byFile);
     for (const n of notes) log(`  ${n}`);
     for (const f of failures) log(`  FAIL ${f}`);
