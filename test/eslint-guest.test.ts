@@ -7,6 +7,7 @@
  * is what this test proves. Real installs from the registry, with typescript-eslint's typed configs
  * and several ESLint and TypeScript versions: test/e2e/eslint-matrix.ts (`npm run e2e:eslint`).
  */
+import { readFileSync } from "node:fs";
 import path from "node:path";
 import tsPlugin from "@typescript-eslint/eslint-plugin";
 import tsParser from "@typescript-eslint/parser";
@@ -16,6 +17,7 @@ import { suite } from "uvu";
 import * as assert from "uvu/assert";
 import plugin from "../src/eslint/index.js";
 import { root } from "./helpers.js";
+import { configText, DOCUMENTED } from "./e2e/project.js";
 
 const test = suite("eslint: sqlguard as a guest");
 
@@ -119,6 +121,11 @@ test("the SQL language to JavaScript rules: parserOptions, an empty scope, parse
   // a project's parserOptions still arrive, merged over the language's default
   run([...configs, { languageOptions: { parserOptions: { ecmaFeatures: { jsx: true } } } }]);
   assert.equal(seen.parserOptions, { ecmaFeatures: { jsx: true } });
+});
+
+test("README and docs/editors.md show the config the end-to-end matrix installs and runs", () => {
+  const config = configText(DOCUMENTED);
+  for (const doc of ["README.md", "docs/editors.md"]) assert.ok(readFileSync(path.join(root, doc), "utf8").includes(config), `${doc} must show, as is:\n${config}`);
 });
 
 test.run();

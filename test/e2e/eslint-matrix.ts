@@ -38,8 +38,13 @@ interface Variant {
   parts: string[];
   /** The same config without sqlguard (the baseline). */
   baseline?: string;
-  /** What must happen: `ok` (the checks above) or `typed-crash` (ESLint stops on a .sql file with typescript-eslint's message). */
-  expect: "ok" | "typed-crash" | "baseline";
+  /**
+   * What must happen: `ok` (the checks above; without a baseline, nothing but sqlguard's findings),
+   * `typed-crash` (ESLint stops on a .sql file with typescript-eslint's message), `no-ts-parser`
+   * (no TypeScript parser configured: ESLint's parsing error on each .ts file, sqlguard's findings
+   * on the .sql files).
+   */
+  expect: "ok" | "typed-crash" | "no-ts-parser" | "baseline";
   /** Run in every cell; the others only in the newest ESLint × newest TypeScript (or with --all). */
   everywhere?: boolean;
 }
@@ -59,6 +64,8 @@ const VARIANTS: Variant[] = [
   { name: "strictStylistic + sqlguard", parts: ["js", "strictStylistic", "sqlguard"], baseline: "strictStylistic", expect: "ok" },
   { name: "naming", parts: ["recommended", "naming"], expect: "baseline", everywhere: true },
   { name: "naming + sqlguard", parts: ["recommended", "naming", "sqlguard"], baseline: "naming", expect: "ok", everywhere: true },
+  { name: "tseslint base + sqlguard", parts: ["base", "sqlguard"], expect: "ok", everywhere: true },
+  { name: "sqlguard only", parts: ["sqlguard"], expect: "no-ts-parser" },
   { name: "coreStrict", parts: ["recommended", "coreStrict"], expect: "baseline", everywhere: true },
   { name: "coreStrict + sqlguard", parts: ["recommended", "coreStrict", "sqlguard"], baseline: "coreStrict", expect: "ok", everywhere: true },
 ];
@@ -156,8 +163,14 @@ function cell(v: Versions, tarball: string, variants: Variant[]): Row[] {
       }
     } else if (variant.expect === "typed-crash") {
       if (!(r.code === 2 && /requires type information/.test(r.stderr) && /\.sql/.test(r.stderr))) fail(`expected ESLint to stop on a .sql file with typescript-eslint's message; exit ${r.code}`);
+    } else if (variant.expect === "no-ts-parser") {
+      const ts = r.findings.filter((f) => f.file.endsWith(".ts"));
+      if (r.code !== 1 || ts.length === 0 || !ts.every((f) => f.rule === "(fatal)" && /^Parsing error/.test(f.message))) fail(`expected ESLint's parsing error on each .ts file: ${ts.map(show).join(", ")}`);
+      const sql = diff(sortShow(cli.filter((f) => f.file.endsWith(".sql"))), sortShow(r.findings.filter((f) => f.file.endsWith(".sql"))));
+      if (sql.length > 0) fail(`.sql files, against npx sqlguard:\n      ${sql.join("\n      ")}`);
+      notes.push(`${ts.length} parsing errors on .ts: ${ts[0]?.message ?? ""}`);
     } else {
-      const base = results.get(variant.baseline!)!;
+      const base: Lint = variant.baseline ? results.get(variant.baseline)! : { code: 0, findings: [], stderr: "", parser: `typescript-eslint/parser@${parserVersion(dir)}`, ms: 0 };
       if (r.code === 2) fail(`ESLint stopped: ${r.stderr.split("\n").filter((l) => l.trim()).slice(0, 3).join(" | ")}`);
       const fatal = r.findings.filter((f) => f.rule === "(fatal)");
       if (fatal.length > 0) fail(`fatal: ${fatal.map(show).join(", ")}`);
@@ -176,6 +189,11 @@ function cell(v: Versions, tarball: string, variants: Variant[]): Row[] {
     log(`  ${ok ? "pass" : "FAIL"}  ${variant.name}  (exit ${r.code}, ${r.ms} ms)${notes.length ? `\n      ${notes.join("\n      ")}` : ""}`);
   }
   return rows;
+}
+
+/** The version of the project's own @typescript-eslint/parser. */
+function parserVersion(dir: string): string {
+  return copiesOf(dir, "@typescript-eslint/parser")[0]?.version ?? "?";
 }
 
 // --- the matrix -------------------------------------------------------------------------------------

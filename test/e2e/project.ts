@@ -249,6 +249,7 @@ const PART: Record<string, string> = {
   strictStylistic: "...tseslint.configs.strict,\n  ...tseslint.configs.stylistic",
   naming: '{ rules: { "@typescript-eslint/naming-convention": "error" } }',
   coreStrict: '{ rules: { strict: ["error", "global"] } }',
+  base: "tseslint.configs.base",
   sqlguard: "...sqlguard.configs.recommended",
   line: SQL_LINE,
 };
