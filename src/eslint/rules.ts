@@ -128,6 +128,8 @@ function codeFileState(context: Context, sourceCode: JsSourceCode, settings: Res
     const found = extract(context.filename, text, {
       kind: "code",
       program: sourceCode.ast as unknown as TSESTree.Program,
+      // walked with the keys of the parser that built it (the project's), not a copy of our own
+      visitorKeys: sourceCode.visitorKeys as Record<string, readonly string[] | undefined>,
       embedded: settings.embedded,
       assumeInTransaction: settings.assumeInTransaction(context.filename, context.cwd),
       lineOf,

@@ -91,7 +91,7 @@ export function extractFromProgram(program: TSESTree.Program, text: string, opti
   let settings = options.settings ?? defaultEmbeddedSettings;
   if (model) settings = withSinks(settings, model.sinks);
 
-  const walker = new Walker(options.testFile ? { ...settings, literals: false } : settings, loadVisitorKeys());
+  const walker = new Walker(options.testFile ? { ...settings, literals: false } : settings, options.visitorKeys ?? loadVisitorKeys());
   walker.walk(program);
   walker.resolveConsts();
   walker.dropPieceConsts();

@@ -18,6 +18,7 @@ import type { SqlPart } from "../engine/documents.js";
 
 export type { SqlPart } from "../engine/documents.js";
 import { extractCode, type CodeProject, type CodeSql, type EmbeddedSettings } from "./embedded.js";
+import type { VisitorKeys } from "../util/lazy-deps.js";
 import { CODE_EXTENSIONS, SQL_EXTENSIONS } from "./extensions.js";
 
 export { isWalked } from "./extensions.js";
@@ -58,6 +59,8 @@ export interface ExtractOptions {
   doc?: SqlDocument;
   /** For a code file: its tree as ESLint parsed it (ESTree with ranges and comments), so it is not parsed again. */
   program?: TSESTree.Program;
+  /** With `program`: the keys to walk it with (ESLint's `sourceCode.visitorKeys`, from the parser that built it). */
+  visitorKeys?: VisitorKeys;
 }
 
 export function extract(filePath: string, text: string, options: ExtractOptions): Extraction {
@@ -85,6 +88,7 @@ export function extract(filePath: string, text: string, options: ExtractOptions)
     const code = extractCode(text, filePath, {
       ...(options.embedded ? { settings: options.embedded } : {}),
       ...(options.program ? { program: options.program } : {}),
+      ...(options.visitorKeys ? { visitorKeys: options.visitorKeys } : {}),
       assumeInTransaction: options.assumeInTransaction,
       project: codeProject(filePath, text, options.project),
     });

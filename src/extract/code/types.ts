@@ -6,6 +6,8 @@ import type { EmbeddedSettings } from "./settings.js";
 
 export type Origin = "tag" | "function" | "literal";
 
+import type { VisitorKeys } from "../../util/lazy-deps.js";
+
 export interface EmbeddedPart {
   doc: SqlDocument;
   /** Maps a document offset to a host offset (`end`: of a range's exclusive end). */
@@ -68,6 +70,11 @@ export interface EmbeddedOptions {
   testFile?: boolean;
   /** The file runs inside a transaction (config `assumeInTransaction`). */
   assumeInTransaction?: boolean;
+  /**
+   * How to walk the tree: the keys of the parser that built it (ESLint's `sourceCode.visitorKeys`:
+   * typescript-eslint's, espree's, …). Default: typescript-estree's, for the trees it parses here.
+   */
+  visitorKeys?: VisitorKeys;
   /** The project around the file (its migration tool, its dependencies); asked only when the file may hold SQL. */
   project?: CodeProject;
 }
