@@ -45,6 +45,11 @@ export interface EngineOptions {
   fix: boolean;
   /** How unused or unknown directives are reported. */
   reportUnusedDirectives: Severity;
+  /**
+   * Honour ESLint's directives that concern sqlguard (`eslint-disable-next-line sqlguard/…`), as
+   * ESLint would (the command). Off in the ESLint plugin: ESLint applies them itself.
+   */
+  eslintDirectives?: boolean;
 }
 
 /**
@@ -125,18 +130,30 @@ export function lintDocuments(input: EngineInput, options: EngineOptions): FileR
 
   // Inline directives.
   const problems: DirectiveProblem[] = [];
-  const directives = parseDirectives(comments, problems, options.ruleSet);
-  const { kept, unused } = applyDirectives(messages, directives);
-  messages = kept;
+  const directives = parseDirectives(comments, problems, options.ruleSet, { eslint: options.eslintDirectives === true });
+  // sqlguard's directives first, then ESLint's on what is left: in ESLint, the plugin applies the
+  // first and ESLint the second, so a problem both cover leaves the ESLint one unused there too
+  const ours = applyDirectives(
+    messages,
+    directives.filter((d) => !d.eslint),
+  );
+  const theirs = applyDirectives(
+    ours.kept,
+    directives.filter((d) => d.eslint),
+  );
+  messages = theirs.kept;
+  // an ESLint directive naming no rule may be there for ESLint's other rules: never unused here
+  const unused = [...ours.unused, ...theirs.unused.filter((u) => u.rules !== null)];
   if (options.reportUnusedDirectives !== "off") {
     const severity: 1 | 2 = options.reportUnusedDirectives === "error" ? 2 : 1;
     for (const p of problems) messages.push({ ruleId: null, severity, message: redactor.text(p.message), ...locate(p.start, p.end), start: p.start, end: p.end });
     for (const { directive: d, rules } of unused) {
-      const what = rules === null ? "no problem" : `no ${rules.join(", ")} problem`;
+      const names = rules?.map((r) => (d.eslint ? `sqlguard/${r}` : r));
+      const what = names ? `no ${names.join(", ")} problem` : "no problem";
       messages.push({
         ruleId: null,
         severity,
-        message: `unused sqlguard-${d.kind} directive (${what} to suppress here)`,
+        message: `unused ${d.eslint ? "eslint" : "sqlguard"}-${d.kind} directive (${what} to suppress here)`,
         ...locate(d.start, d.end),
         start: d.start,
         end: d.end,

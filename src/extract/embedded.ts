@@ -263,7 +263,9 @@ export interface CodeComment {
   start: number;
   end: number;
   block: boolean;
-  /** The text inside the delimiters. */
+  /** A `/** … *\/` block: sqlguard reads a directive in it, ESLint does not. */
+  jsdoc?: boolean;
+  /** The directive text inside the delimiters (a JSDoc block's leading `*` dropped). */
   text: string;
 }
 
@@ -276,7 +278,7 @@ export interface CodeSql {
   parts: EmbeddedPart[];
   /** Strings that looked like SQL but were not linted, and why (for the census). */
   skipped: SkippedString[];
-  /** Code comments that may hold directives (`sqlguard-…`). */
+  /** Code comments that may hold directives (`sqlguard-…`, `eslint-disable…`). */
   comments: CodeComment[];
 }
 
@@ -324,6 +326,13 @@ function gate(settings: EmbeddedSettings): Gate {
 }
 
 /**
+ * An ESLint directive that concerns sqlguard: one naming a `sqlguard/` rule, or one naming no rule
+ * (which covers every rule, sqlguard's too). Those naming only other rules do not make a file worth
+ * parsing: most code bases have many `eslint-disable-next-line @typescript-eslint/…` comments.
+ */
+const ESLINT_DIRECTIVE_FOR_US = /eslint-(?:disable|enable)(?:-next-line|-line)?(?:[ \t]+[^\r\n]*?sqlguard\/|[ \t]*(?:\*\/|\r|\n|$|--\s))/;
+
+/**
  * Whether a file may hold SQL at all (regular expressions, before paying for a parse): a
  * directive, a SQL tag, a sink call with a string written in place, or a string that starts
  * with an SQL keyword (a const a sink reads, or a plain literal).
@@ -331,6 +340,7 @@ function gate(settings: EmbeddedSettings): Gate {
 export function mayHoldSql(text: string, settings: EmbeddedSettings = defaultEmbeddedSettings): boolean {
   const g = gate(settings);
   if (text.includes("sqlguard-") || g.tags.test(text) || g.callsWithString.test(text)) return true;
+  if (text.includes("eslint-") && ESLINT_DIRECTIVE_FOR_US.test(text)) return true;
   if (!settings.literals && !g.calls.test(text)) return false;
   return KEYWORD_AFTER_QUOTE.test(text) || (settings.literals && UPPER_KEYWORD_AFTER_QUOTE.test(text));
 }
@@ -1294,7 +1304,8 @@ export function extractFromProgram(program: TSESTree.Program, text: string, opti
   for (const c of program.comments ?? []) {
     const text = directiveText(c.value, c.type === "Block");
     if (!isDirective(text)) continue;
-    result.comments.push({ start: c.range[0], end: c.range[1], block: c.type === "Block", text });
+    const block = c.type === "Block";
+    result.comments.push({ start: c.range[0], end: c.range[1], block, ...(block && c.value.startsWith("*") ? { jsdoc: true } : {}), text });
     const file = fileTransactionDirective(text);
     if (file) fileAssumes = file === "assume-in-transaction";
   }

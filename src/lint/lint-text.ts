@@ -82,6 +82,13 @@ function lintOnce(text: string, config: Config, options: LintTextOptions): FileR
   }
   return lintDocuments(
     { filePath, text, documents, kind: textKind(filePath), notices },
-    { runs, settings: sharedSettings(config), ruleSet: config.ruleSet, fix: options.fix === true, reportUnusedDirectives: config.reportUnusedDirectives },
+    {
+      runs,
+      settings: sharedSettings(config),
+      ruleSet: config.ruleSet,
+      fix: options.fix === true,
+      reportUnusedDirectives: config.reportUnusedDirectives,
+      eslintDirectives: true,
+    },
   );
 }
