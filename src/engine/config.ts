@@ -4,6 +4,7 @@
  * unknown or malformed is a ConfigError naming it (the CLI exits 2), never silently ignored.
  */
 import { existsSync, readFileSync } from "node:fs";
+import { createRequire } from "node:module";
 import path from "node:path";
 import { pathToFileURL } from "node:url";
 import type { RuleSet } from "./rule-set.js";
@@ -260,6 +261,19 @@ export class Config {
     return merged;
   }
 
+  /**
+   * What the config itself says about a rule in a file — its top level, a preset, the `overrides`
+   * entries matching the file, `--rule`: the rule with its options, null when that turns it off,
+   * undefined when none of them names it (its default applies). The ESLint plugin asks this: what
+   * the config says, it follows; what it does not say, ESLint's own config decides.
+   */
+  settingFor(file: string, id: string, options: { migration?: boolean } = {}): ResolvedRule | null | undefined {
+    const rel = this.relative(file);
+    const named = this.baseExplicit.has(id) || (rel !== null && this.overrides.some((o) => o.rules.has(id) && o.match(rel)));
+    if (!named) return undefined;
+    return this.rulesFor(file, options).get(id) ?? null;
+  }
+
   isIgnored(file: string): boolean {
     const rel = this.relative(file);
     return rel !== null && this.ignorer !== null && this.ignorer.ignores(rel);
@@ -435,28 +449,52 @@ export async function loadConfig(options: LoadConfigOptions): Promise<Config> {
   return new Config(user, path.dirname(found.file), found.file, options.ruleSet, cliRules);
 }
 
+/**
+ * Reads a config file synchronously (the ESLint plugin's rules cannot wait). JSON as `loadConfig`
+ * reads it; a `.js`/`.mjs` config through `require`, which loads an ES module synchronously on the
+ * Node versions sqlguard supports (one with a top-level `await` cannot be: the error says so).
+ */
+export function readConfigFileSync(file: string, packageJson: boolean): UserConfig {
+  if (file.endsWith(".json")) return readJsonConfig(file, packageJson);
+  const name = path.basename(file);
+  let mod: unknown;
+  try {
+    mod = createRequire(import.meta.url)(file);
+  } catch (e) {
+    throw new ConfigError(`${name}: failed to load: ${(e as Error).message.split("\n")[0]}`);
+  }
+  // an ES module's namespace (its `default` is the config), or CommonJS `module.exports` (the config
+  // itself, as `import()` hands it over as `default`)
+  const value = Object.prototype.toString.call(mod) === "[object Module]" ? (mod as { default?: unknown }).default : mod;
+  if (value === undefined) throw new ConfigError(`${name}: has no default export`);
+  return value as UserConfig;
+}
+
+function readJsonConfig(file: string, packageJson: boolean): UserConfig {
+  const name = path.basename(file);
+  let text: string;
+  try {
+    text = withoutBom(readFileSync(file, "utf8"));
+  } catch (e) {
+    throw new ConfigError(`${name}: cannot read it (${(e as NodeJS.ErrnoException).code ?? String(e)})`);
+  }
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch (e) {
+    throw new ConfigError(`${name}: not valid JSON: ${jsonErrorWhere(text, e as Error)}`);
+  }
+  if (packageJson) {
+    const cfg = json && typeof json === "object" && Object.hasOwn(json, "sqlguard") ? (json as Record<string, unknown>).sqlguard : undefined;
+    if (cfg === undefined) throw new ConfigError(`${name}: has no "sqlguard" key`);
+    return cfg as UserConfig;
+  }
+  return json as UserConfig;
+}
+
 async function readConfigFile(file: string, packageJson: boolean): Promise<UserConfig> {
   const name = path.basename(file);
-  if (file.endsWith(".json")) {
-    let text: string;
-    try {
-      text = withoutBom(readFileSync(file, "utf8"));
-    } catch (e) {
-      throw new ConfigError(`${name}: cannot read it (${(e as NodeJS.ErrnoException).code ?? String(e)})`);
-    }
-    let json: unknown;
-    try {
-      json = JSON.parse(text);
-    } catch (e) {
-      throw new ConfigError(`${name}: not valid JSON: ${jsonErrorWhere(text, e as Error)}`);
-    }
-    if (packageJson) {
-      const cfg = json && typeof json === "object" && Object.hasOwn(json, "sqlguard") ? (json as Record<string, unknown>).sqlguard : undefined;
-      if (cfg === undefined) throw new ConfigError(`${name}: has no "sqlguard" key`);
-      return cfg as UserConfig;
-    }
-    return json as UserConfig;
-  }
+  if (file.endsWith(".json")) return readJsonConfig(file, packageJson);
   try {
     const mod = (await import(pathToFileURL(file).href)) as { default?: unknown };
     const value = mod.default;
