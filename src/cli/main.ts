@@ -47,6 +47,8 @@ Options:
       --changed-since <ref>  lint files changed since the merge base of <ref> and HEAD
                              (committed, uncommitted and new files; deleted ones are skipped)
       --fix                  apply the fixes rules offer and write the files back
+      --fix-dry-run          work out the fixes without writing anything (--format json
+                             prints each fixed file in "output", as ESLint does)
       --max-warnings <n>     exit 1 when there are more than n warnings
       --max-file-size <size> skip larger files with a message (default: 32MB; 0: no limit)
       --cache                only lint files whose content changed since the last --cache run
@@ -104,6 +106,7 @@ async function run(argv: string[], io: CliIO): Promise<number> {
         staged: { type: "boolean" },
         "changed-since": { type: "string" },
         fix: { type: "boolean" },
+        "fix-dry-run": { type: "boolean" },
         "max-warnings": { type: "string" },
         "max-file-size": { type: "string" },
         cache: { type: "boolean" },
@@ -138,7 +141,8 @@ async function run(argv: string[], io: CliIO): Promise<number> {
   }
   if (opts["stdin-filename"] && !opts.stdin) throw new UsageError("--stdin-filename only makes sense with --stdin");
   if (opts.stdin && parsed.positionals.length > 0) throw new UsageError("--stdin takes no paths");
-  if (opts.stdin && opts.fix) throw new UsageError("--fix cannot write back to standard input");
+  if (opts.stdin && opts.fix) throw new UsageError("--fix cannot write back to standard input (--fix-dry-run shows the fixed text)");
+  if (opts.fix && opts["fix-dry-run"]) throw new UsageError("--fix and --fix-dry-run cannot be combined");
   const gitSource = opts.staged ? "--staged" : opts["changed-since"] !== undefined ? "--changed-since" : null;
   if (opts.staged && opts["changed-since"] !== undefined) throw new UsageError("--staged and --changed-since cannot be combined");
   if (gitSource && opts.stdin) throw new UsageError(`${gitSource} and --stdin cannot be combined`);
@@ -167,7 +171,7 @@ async function run(argv: string[], io: CliIO): Promise<number> {
     else if (/^\d+$/.test(c) && Number(c) >= 1) concurrency = Number(c);
     else throw new UsageError(`--concurrency takes a number ≥ 1, "auto" or "off" (got "${c}")`);
   }
-  const lintOptions = { cwd: io.cwd, fix: opts.fix ?? false, maxFileSize, concurrency };
+  const lintOptions = { cwd: io.cwd, fix: opts.fix ?? false, fixDryRun: opts["fix-dry-run"] ?? false, maxFileSize, concurrency };
   // Which files a folder walk picks up; the git sources use the same choice.
   const include = isWalked;
   const isIgnored = (f: string) => config.isIgnored(f);
@@ -301,8 +305,8 @@ async function lintWithCache(
       }
     }
     const hit = hash ? cache.get(f.path, hash) : null;
-    // With --fix, only a clean remembered result is reused: anything else may have a fix to apply.
-    if (hit && !(options.fix && hit.messages.length > 0)) results[i] = hit;
+    // With --fix (or --fix-dry-run), only a clean remembered result is reused: anything else may have a fix to apply.
+    if (hit && !((options.fix || options.fixDryRun) && hit.messages.length > 0)) results[i] = hit;
     else todo.push(i);
   }
   const linted = await lintFiles(
@@ -315,7 +319,8 @@ async function lintWithCache(
       const hash = r.fixed !== undefined ? contentHash(r.fixed) : r.contentHash;
       delete r.contentHash;
       await onResult?.(r, file);
-      if (hash && !failedWrites.has(r)) cache.set(file.path, hash, r);
+      // a dry run's result with `output` is that of the fixed text, which is not on disk
+      if (hash && !failedWrites.has(r) && r.output === undefined) cache.set(file.path, hash, r);
     },
   );
   todo.forEach((i, k) => (results[i] = linted[k]!));
