@@ -7,8 +7,8 @@ import { promises as fs } from "node:fs";
 import path from "node:path";
 import { parseArgs } from "node:util";
 import { ConfigError, loadConfig, parseRuleFlag, parseSize, type Config, type RuleSetting } from "../engine/config.js";
-import { recount } from "../engine/counts.js";
-import type { FileResult } from "../engine/types.js";
+import { countMessages, recount } from "../engine/counts.js";
+import type { Diagnostic, FileResult } from "../engine/types.js";
 import { isWalked } from "../extract/extensions.js";
 import { FORMATS, loadReporter } from "../report/load.js";
 import { expandPaths, readStdin, UsageError } from "../sources/files.js";
@@ -33,6 +33,7 @@ Usage:
   sqlguard --changed-since <ref>        lint files changed since the merge base with <ref>
   sqlguard init [--dry-run] [--no-install]
                                         wire husky + lint-staged into this repository
+  sqlguard rules [--format json]        list the rules: default severity, fixable, docs
 
 Options:
   -f, --format <name>        ${FORMATS.join(" | ")} (default: stylish)
@@ -55,6 +56,8 @@ Options:
       --cache-location <f>   where the cache lives (default: .sqlguardcache)
       --concurrency <n>      threads: a number, auto (default: more only for big inputs) or off
       --quiet                report errors only
+      --no-ignore            lint files the config's "ignores" exclude
+      --no-warn-ignored      say nothing of a named file that "ignores" excludes
       --color, --no-color    force colour on or off (default: on for a terminal, off with NO_COLOR)
   -v, --version              print the version
   -h, --help                 print this help
@@ -72,6 +75,7 @@ const STAGED_READ_BUDGET = 64 * 1024 * 1024;
 export async function main(argv: string[], io: CliIO): Promise<number> {
   try {
     if (argv[0] === "init") return await (await import("./init.js")).init(argv.slice(1), io);
+    if (argv[0] === "rules") return await (await import("./rules.js")).rulesCommand(argv.slice(1), io);
     return await run(argv, io);
   } catch (e) {
     if (e instanceof UsageError) {
@@ -113,6 +117,8 @@ async function run(argv: string[], io: CliIO): Promise<number> {
         "cache-location": { type: "string" },
         concurrency: { type: "string" },
         quiet: { type: "boolean" },
+        "no-ignore": { type: "boolean" },
+        "no-warn-ignored": { type: "boolean" },
         color: { type: "boolean" },
         "no-color": { type: "boolean" },
         version: { type: "boolean", short: "v" },
@@ -174,7 +180,21 @@ async function run(argv: string[], io: CliIO): Promise<number> {
   const lintOptions = { cwd: io.cwd, fix: opts.fix ?? false, fixDryRun: opts["fix-dry-run"] ?? false, maxFileSize, concurrency };
   // Which files a folder walk picks up; the git sources use the same choice.
   const include = isWalked;
-  const isIgnored = (f: string) => config.isIgnored(f);
+  // --no-ignore: the config's `ignores` do not apply (.gitignore still decides what a walk skips)
+  const isIgnored = opts["no-ignore"] ? () => false : (f: string, folder?: boolean) => config.isIgnored(f, folder);
+  // A file named on the command line that `ignores` excludes is not linted, and said so, as ESLint
+  // says it: a warning on the file (--no-warn-ignored: nothing, for lint-staged's lists of files).
+  const ignoredNamed: FileResult[] = [];
+  const onIgnored = (f: string, folder: boolean) => {
+    if (opts["no-warn-ignored"]) return;
+    const pattern = config.ignoredBy(f, folder);
+    const why = `it matches ${pattern ? `"${pattern}" in ` : ""}the ignores of ${path.basename(config.source)}; use --no-ignore to lint it`;
+    if (folder) io.stderr(`sqlguard: warning: ${path.relative(io.cwd, f) || "."}/ was not linted: ${why}\n`);
+    else {
+      const messages: Diagnostic[] = [{ ruleId: null, severity: 1, message: `File ignored: ${why} (or --no-warn-ignored to say nothing)`, line: 1, column: 1, endLine: 1, endColumn: 1, start: 0, end: 0 }];
+      ignoredNamed.push({ filePath: f, messages, ...countMessages(messages), lines: {} });
+    }
+  };
   let files: SourceFile[];
   let staged: StagedFile[] | null = null;
   if (opts.stdin) {
@@ -182,12 +202,12 @@ async function run(argv: string[], io: CliIO): Promise<number> {
     files = [{ path: path.resolve(io.cwd, name), explicit: true, bytes: await (io.readStdin ?? readStdin)() }];
   } else if (opts.staged) {
     const { stagedFiles } = await import("../sources/git.js");
-    files = staged = await stagedFiles({ cwd: io.cwd, env: io.env, pathspecs: parsed.positionals, include, isIgnored, maxFileSize });
+    files = staged = await stagedFiles({ cwd: io.cwd, env: io.env, pathspecs: parsed.positionals, include, isIgnored, onIgnored, maxFileSize });
   } else if (opts["changed-since"] !== undefined) {
     const { changedSince } = await import("../sources/git.js");
-    files = await changedSince(opts["changed-since"], { cwd: io.cwd, env: io.env, pathspecs: parsed.positionals, include, isIgnored });
+    files = await changedSince(opts["changed-since"], { cwd: io.cwd, env: io.env, pathspecs: parsed.positionals, include, isIgnored, onIgnored });
   } else {
-    files = await expandPaths(parsed.positionals, { cwd: io.cwd, include, isIgnored });
+    files = await expandPaths(parsed.positionals, { cwd: io.cwd, include, isIgnored, onIgnored });
   }
   // --fix writes each file as soon as its result is ready and lets go of the fixed text.
   // A file that cannot be written gets an error of its own; the other files are still fixed.
@@ -237,6 +257,7 @@ async function run(argv: string[], io: CliIO): Promise<number> {
       for (const f of group) delete f.bytes;
     }
   } else results = await lintSome(files);
+  if (ignoredNamed.length > 0) results = [...results, ...ignoredNamed].sort((a, b) => (a.filePath < b.filePath ? -1 : a.filePath > b.filePath ? 1 : 0));
 
   if (opts.quiet) {
     for (const r of results) {

@@ -274,9 +274,17 @@ export class Config {
     return this.rulesFor(file, options).get(id) ?? null;
   }
 
-  isIgnored(file: string): boolean {
+  /** Whether `ignores` excludes a file, or a folder (`folder`: so that `vendor/` matches it, as in .gitignore). */
+  isIgnored(file: string, folder = false): boolean {
+    return this.ignoredBy(file, folder) !== null;
+  }
+
+  /** The `ignores` pattern that excludes a file or folder (null when none does). */
+  ignoredBy(file: string, folder = false): string | null {
     const rel = this.relative(file);
-    return rel !== null && this.ignorer !== null && this.ignorer.ignores(rel);
+    if (rel === null || rel === "" || this.ignorer === null) return null;
+    const t = this.ignorer.test(folder ? `${rel}/` : rel);
+    return t.ignored ? (t.rule?.pattern ?? "") : null;
   }
 
   /** Whether a migration tool wraps this file in a transaction (config `assumeInTransaction`). */
