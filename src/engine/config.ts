@@ -50,6 +50,9 @@ export interface UserConfig {
 
 export const CONFIG_FILES = ["sqlguard.config.json", "sqlguard.config.js", "sqlguard.config.mjs"] as const;
 
+/** The JSON Schema of sqlguard.config.json, at the package's root (`"$schema"`; see docs/config-schema.ts). */
+export const SCHEMA_FILE = "sqlguard.config.schema.json";
+
 /**
  * The oldest PostgreSQL major version the project still supports (https://www.postgresql.org/support/versioning/):
  * 14 stopped receiving fixes on 2026-11-12.
