@@ -200,4 +200,18 @@ test("the nearest config to each file applies in ESLint (as ESLint 10 finds its 
   assert.equal(await lint(), ["a/x.sql sqlguard/require-where", "b/x.sql sqlguard/require-where"]);
 });
 
+test("a config in code (sqlguard.config.mjs, .js of either kind) is read by the plugin too", async () => {
+  const lint = async (files: Record<string, string>) => {
+    const dir = tempDir({ "a.sql": "DELETE FROM t;\n", ...files });
+    const eslint = new ESLint({ cwd: dir, overrideConfigFile: true, overrideConfig: plugin.configs.recommended });
+    const [r] = await eslint.lintFiles(["a.sql"]);
+    return r!.messages.map((m) => `${m.severity} ${m.ruleId}`);
+  };
+  assert.equal(await lint({ "sqlguard.config.mjs": 'export default { rules: { "require-where": "off" } };\n' }), []);
+  assert.equal(await lint({ "sqlguard.config.js": 'export default { rules: { "require-where": "off" } };\n', "package.json": '{ "type": "module" }' }), []);
+  assert.equal(await lint({ "sqlguard.config.js": 'module.exports = { rules: { "require-where": "off" } };\n' }), []);
+  assert.equal(await lint({ "package.json": JSON.stringify({ sqlguard: { rules: { "require-where": "off" } } }) }), []);
+  assert.equal(await lint({}), ["2 sqlguard/require-where"]);
+});
+
 test.run();
