@@ -62,7 +62,7 @@ Options:
   -v, --version              print the version
   -h, --help                 print this help
 
-Rules: ${rules.map((r) => r.id).join(", ")}
+Rules: ${rules.length}; \`sqlguard rules\` lists them, with what each catches and its docs
 Docs:  https://github.com/sqlguard/sqlguard#readme
 `;
 

@@ -153,6 +153,18 @@ function fileState(context: Context, settings: ResolvedSettings): FileState | nu
   return state;
 }
 
+/** Each file's settings, looked up once for all the rules that run on it (the config is found on disk). */
+const fileSettings = new WeakMap<object, { raw: unknown; settings: ResolvedSettings }>();
+
+function settingsOf(context: Context): ResolvedSettings {
+  const raw = context.settings?.sqlguard;
+  const hit = fileSettings.get(context.sourceCode);
+  if (hit && hit.raw === raw) return hit.settings;
+  const settings = resolveSettings(raw, physicalFile(context), context.cwd);
+  fileSettings.set(context.sourceCode, { raw, settings });
+  return settings;
+}
+
 /**
  * Runs one rule over the file through the engine; returns the rule's messages. The project's
  * config decides where the rule runs and, unless ESLint's config gives options of its own, with
@@ -209,7 +221,7 @@ export function eslintRule(rule: Rule): ESLintRule.RuleModule {
       const context = eslintContext as unknown as Context;
       const isSql = context.sourceCode instanceof SqlSourceCode;
       if (isSql ? !onSql : !onCode) return {};
-      const settings = resolveSettings(context.settings?.sqlguard, physicalFile(context), context.cwd);
+      const settings = settingsOf(context);
       const options = withDefaults(schema, eslintContext.options[0]);
       // ESLint fills in the defaults: options equal to them were not given (the config's apply)
       const given = schema !== undefined && JSON.stringify(options) !== JSON.stringify(withDefaults(schema, undefined));
