@@ -165,7 +165,7 @@ test("SQL: sqlguard directives, with and without the sqlguard/ prefix", () => {
 test("settings.sqlguard is checked like the CLI's config: unknown keys and bad values stop ESLint with a clear message", () => {
   const run = (settings: unknown) => () => verify("DELETE FROM t;", "db/m.sql", [{ settings: { sqlguard: settings } }]);
   assert.throws(run({ prodHost: ["x"] }), /settings\.sqlguard\.prodHost: unknown option \(known: prodHosts, localHosts, postgresVersion, assumeInTransaction, embedded\)/);
-  assert.throws(run({ rules: { "require-where": "off" } }), /settings\.sqlguard\.rules: not a setting of the ESLint plugin: set rules in ESLint's "rules"/);
+  assert.throws(run({ rules: { "require-where": "off" } }), /settings\.sqlguard\.rules: not a setting of the ESLint plugin: set them in sqlguard\.config\.json, which the plugin reads, or in ESLint's "rules"/);
   assert.throws(run({ prodHosts: "db.prod" }), /settings\.sqlguard\.prodHosts: must be an array/);
   assert.throws(run({ assumeInTransaction: "migrations/**" }), /settings\.sqlguard\.assumeInTransaction: must be an array/);
   assert.throws(run({ embedded: { tags: ["not a name"] } }), /settings\.sqlguard\.embedded\.tags\[0\]: "not a name" is not a name/);

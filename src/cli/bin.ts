@@ -11,7 +11,7 @@ setFlagsFromString("--liftoff-only");
 // Start compiling the SQL parser (WASM) at once: V8 compiles it on background threads while
 // the rest of the CLI loads and the files are found, instead of after. Not for --help & co.
 const argv = process.argv.slice(2);
-if (!(argv[0] === "init" || argv.some((a) => a === "-h" || a === "--help" || a === "-v" || a === "--version"))) {
+if (!(argv[0] === "init" || argv[0] === "rules" || argv.some((a) => a === "-h" || a === "--help" || a === "-v" || a === "--version"))) {
   import("../sql/parser.js").then((m) => m.loadParser()).catch(() => undefined);
 }
 // No top-level await: the bundled CLI is CommonJS (see src/build/bundle.ts).

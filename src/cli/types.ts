@@ -30,6 +30,8 @@ export interface SourceFile {
 export interface LintFilesOptions {
   cwd: string;
   fix: boolean;
+  /** `--fix-dry-run`: work out the fixed file and report it in `output`; write nothing. */
+  fixDryRun?: boolean;
   maxFileSize: number;
   /** Return the hash of the exact bytes linted in `contentHash` (for --cache). */
   hash?: boolean;

@@ -1,6 +1,7 @@
 /**
- * Docs that come from rule metadata: docs/rules.md, and the generated block of each rule's
- * README (default severity, documents, fixable, options). `npm run docs` writes them;
+ * Docs that come from rule metadata: docs/rules.md, the generated block of each rule's README
+ * (default severity, documents, fixable, options), and the JSON Schema of sqlguard.config.json
+ * (sqlguard.config.schema.json, shipped in the package). `npm run docs` writes them;
  * the docs test runs `check` and fails when they drift from the code.
  */
 import { readFileSync, writeFileSync } from "node:fs";
@@ -10,6 +11,7 @@ import { builtinRules as rules } from "../../rules/index.js";
 import type { Rule } from "../engine/rule.js";
 import type { JsonSchema } from "../engine/schema.js";
 import { settingsSchema } from "../eslint/settings.js";
+import { configJsonSchemaText, SCHEMA_FILE } from "./config-schema.js";
 
 const START = "<!-- generated:start (npm run docs) -->";
 const END = "<!-- generated:end -->";
@@ -143,6 +145,8 @@ export function docFiles(root: string): DocFile[] {
   const editors = path.join(root, "docs/editors.md");
   const editorsText = read(editors);
   out.push({ file: editors, expected: withBlock(editorsText, settingsBlock()) ?? editorsText ?? "", actual: editorsText });
+  const schema = path.join(root, SCHEMA_FILE);
+  out.push({ file: schema, expected: configJsonSchemaText(), actual: read(schema) });
   for (const rule of rules) {
     const file = path.join(root, "rules", rule.id, "README.md");
     const actual = read(file);

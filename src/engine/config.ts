@@ -4,6 +4,7 @@
  * unknown or malformed is a ConfigError naming it (the CLI exits 2), never silently ignored.
  */
 import { existsSync, readFileSync, statSync } from "node:fs";
+import { createRequire } from "node:module";
 import path from "node:path";
 import { pathToFileURL } from "node:url";
 import type { RuleSet } from "./rule-set.js";
@@ -50,6 +51,9 @@ export interface UserConfig {
 }
 
 export const CONFIG_FILES = ["sqlguard.config.json", "sqlguard.config.js", "sqlguard.config.mjs"] as const;
+
+/** The JSON Schema of sqlguard.config.json, at the package's root (`"$schema"`; see docs/config-schema.ts). */
+export const SCHEMA_FILE = "sqlguard.config.schema.json";
 
 /**
  * The oldest PostgreSQL major version the project still supports (https://www.postgresql.org/support/versioning/):
@@ -263,9 +267,30 @@ export class Config {
     return merged;
   }
 
-  isIgnored(file: string): boolean {
+  /**
+   * What the config itself says about a rule in a file — its top level, a preset, the `overrides`
+   * entries matching the file, `--rule`: the rule with its options, null when that turns it off,
+   * undefined when none of them names it (its default applies). The ESLint plugin asks this: what
+   * the config says, it follows; what it does not say, ESLint's own config decides.
+   */
+  settingFor(file: string, id: string, options: { migration?: boolean } = {}): ResolvedRule | null | undefined {
     const rel = this.relative(file);
-    return rel !== null && this.ignorer !== null && this.ignorer.ignores(rel);
+    const named = this.baseExplicit.has(id) || (rel !== null && this.overrides.some((o) => o.rules.has(id) && o.match(rel)));
+    if (!named) return undefined;
+    return this.rulesFor(file, options).get(id) ?? null;
+  }
+
+  /** Whether `ignores` excludes a file, or a folder (`folder`: so that `vendor/` matches it, as in .gitignore). */
+  isIgnored(file: string, folder = false): boolean {
+    return this.ignoredBy(file, folder) !== null;
+  }
+
+  /** The `ignores` pattern that excludes a file or folder (null when none does). */
+  ignoredBy(file: string, folder = false): string | null {
+    const rel = this.relative(file);
+    if (rel === null || rel === "" || this.ignorer === null) return null;
+    const t = this.ignorer.test(folder ? `${rel}/` : rel);
+    return t.ignored ? (t.rule?.pattern ?? "") : null;
   }
 
   /** Whether a migration tool wraps this file in a transaction (config `assumeInTransaction`). */
@@ -438,17 +463,41 @@ export async function loadConfig(options: LoadConfigOptions): Promise<Config> {
   return new Config(user, path.dirname(found.file), found.file, options.ruleSet, cliRules);
 }
 
+/**
+ * Reads a config file synchronously (the ESLint plugin's rules cannot wait). JSON as `loadConfig`
+ * reads it; a `.js`/`.mjs` config through `require`, which loads an ES module synchronously on the
+ * Node versions sqlguard supports (one with a top-level `await` cannot be: the error says so).
+ */
+export function readConfigFileSync(file: string, packageJson: boolean): UserConfig {
+  if (file.endsWith(".json")) return readJsonConfig(file, packageJson);
+  const name = path.basename(file);
+  let mod: unknown;
+  try {
+    mod = createRequire(import.meta.url)(file);
+  } catch (e) {
+    throw new ConfigError(`${name}: failed to load: ${(e as Error).message.split("\n")[0]}`);
+  }
+  // an ES module's namespace (its `default` is the config), or CommonJS `module.exports` (the config
+  // itself, as `import()` hands it over as `default`)
+  const value = Object.prototype.toString.call(mod) === "[object Module]" ? (mod as { default?: unknown }).default : mod;
+  if (value === undefined) throw new ConfigError(`${name}: has no default export`);
+  return value as UserConfig;
+}
+
+function readJsonConfig(file: string, packageJson: boolean): UserConfig {
+  const name = path.basename(file);
+  let text: string;
+  try {
+    text = readFileSync(file, "utf8");
+  } catch (e) {
+    throw new ConfigError(`${name}: cannot read it (${(e as NodeJS.ErrnoException).code ?? String(e)})`);
+  }
+  return parseConfigJson(text, name, packageJson);
+}
+
 async function readConfigFile(file: string, packageJson: boolean): Promise<UserConfig> {
   const name = path.basename(file);
-  if (file.endsWith(".json")) {
-    let text: string;
-    try {
-      text = readFileSync(file, "utf8");
-    } catch (e) {
-      throw new ConfigError(`${name}: cannot read it (${(e as NodeJS.ErrnoException).code ?? String(e)})`);
-    }
-    return parseConfigJson(text, name, packageJson);
-  }
+  if (file.endsWith(".json")) return readJsonConfig(file, packageJson);
   try {
     // The file's time and size in the URL: loading the config again in the same process (the CLI's
     // main called twice, an editor) reads the file as it is now, not as the module cache kept it.

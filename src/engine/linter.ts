@@ -53,6 +53,11 @@ export interface EngineOptions {
    * counts apply to them as to any finding.
    */
   measured?: Pending[];
+  /**
+   * Honour ESLint's directives that concern sqlguard (`eslint-disable-next-line sqlguard/…`), as
+   * ESLint would (the command). Off in the ESLint plugin: ESLint applies them itself.
+   */
+  eslintDirectives?: boolean;
 }
 
 /**
@@ -137,9 +142,20 @@ export function lintDocuments(input: EngineInput, options: EngineOptions): FileR
 
   // Inline directives.
   const problems: DirectiveProblem[] = [];
-  const directives = parseDirectives(comments, problems, options.ruleSet);
-  const { kept, unused } = applyDirectives(messages, directives);
-  messages = kept;
+  const directives = parseDirectives(comments, problems, options.ruleSet, { eslint: options.eslintDirectives === true });
+  // sqlguard's directives first, then ESLint's on what is left: in ESLint, the plugin applies the
+  // first and ESLint the second, so a problem both cover leaves the ESLint one unused there too
+  const ours = applyDirectives(
+    messages,
+    directives.filter((d) => !d.eslint),
+  );
+  const theirs = applyDirectives(
+    ours.kept,
+    directives.filter((d) => d.eslint),
+  );
+  messages = theirs.kept;
+  // an ESLint directive naming no rule may be there for ESLint's other rules: never unused here
+  const unused = [...ours.unused, ...theirs.unused.filter((u) => u.rules !== null)];
   if (options.reportUnusedDirectives !== "off") {
     const severity: 1 | 2 = options.reportUnusedDirectives === "error" ? 2 : 1;
     // Measured findings only: the directives were checked by the lint run; one naming a rule that
@@ -149,11 +165,12 @@ export function lintDocuments(input: EngineInput, options: EngineOptions): FileR
     const verified = (id: string) => options.ruleSet.get(id)?.verify === true;
     const reportable = measured ? unused.flatMap((u) => (u.rules === null ? [] : [{ ...u, rules: u.rules.filter(verified) }])).filter((u) => u.rules.length > 0) : unused;
     for (const { directive: d, rules } of reportable) {
-      const what = rules === null ? "no problem" : `no ${rules.join(", ")} problem`;
+      const names = rules?.map((r) => (d.eslint ? `sqlguard/${r}` : r));
+      const what = names ? `no ${names.join(", ")} problem` : "no problem";
       messages.push({
         ruleId: null,
         severity,
-        message: `unused sqlguard-${d.kind} directive (${what} to suppress here)`,
+        message: `unused ${d.eslint ? "eslint" : "sqlguard"}-${d.kind} directive (${what} to suppress here)`,
         ...locate(d.start, d.end),
         start: d.start,
         end: d.end,

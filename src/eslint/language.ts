@@ -26,6 +26,7 @@ import { commentBody, Statement, type TxState } from "../sql/document.js";
 import { extract, type Extraction } from "../extract/index.js";
 import { LineIndex } from "../sql/text.js";
 import type { StatementKind } from "../sql/classify.js";
+import type { ToolId } from "../run-model/types.js";
 
 interface BaseNode {
   type: string;
@@ -94,9 +95,14 @@ export interface SqlParseResult extends OkParseResult<ScriptNode> {
  * Lexes and parses a SQL script, as the CLI does (its run model decides the units: goose's Up and
  * Down sections, named queries…), into its documents, their events and ESLint's tree.
  */
-export function parseScript(text: string, filePath = "script.sql", options: { assumeInTransaction?: boolean } = {}): SqlParseResult {
+export function parseScript(text: string, filePath = "script.sql", options: { assumeInTransaction?: boolean; migrationTool?: ToolId | "none" } = {}): SqlParseResult {
   const lines = new LineIndex(text);
-  const extraction = extract(filePath, text, { kind: "sql", assumeInTransaction: options.assumeInTransaction ?? false, lineOf: (o) => lines.lineOf(o) + 1 });
+  const extraction = extract(filePath, text, {
+    kind: "sql",
+    assumeInTransaction: options.assumeInTransaction ?? false,
+    ...(options.migrationTool !== undefined ? { migrationTool: options.migrationTool } : {}),
+    lineOf: (o) => lines.lineOf(o) + 1,
+  });
   extraction.sql = extraction.sql.map((p) => ({ ...p, events: [...p.doc.events()] }));
   const events = extraction.sql.flatMap((p) => p.events!);
   const loc = (start: number, end: number): SourceLocation => {

@@ -80,7 +80,8 @@ export function extractFromProgram(program: TSESTree.Program, text: string, opti
   for (const c of program.comments ?? []) {
     const text = directiveText(c.value, c.type === "Block");
     if (!isDirective(text)) continue;
-    result.comments.push({ start: c.range[0], end: c.range[1], block: c.type === "Block", text });
+    const block = c.type === "Block";
+    result.comments.push({ start: c.range[0], end: c.range[1], block, ...(block && c.value.startsWith("*") ? { jsdoc: true } : {}), text });
     directive = fileTransactionDirective(text) ?? directive;
   }
   const fileAssumes = directive ? directive === "assume-in-transaction" : (options.assumeInTransaction ?? false);

@@ -81,6 +81,8 @@ export function extract(filePath: string, text: string, options: ExtractOptions)
             end: c.end,
             line: options.lineOf(c.start),
             endLine: options.lineOf(Math.max(c.start, c.end - 1)),
+            // ESLint's language for .sql files reads its directives in every comment
+            eslint: "sql" as const,
           })),
     };
   }
@@ -174,7 +176,9 @@ function codeDirectiveComments(code: CodeSql, lineOf: (offset: number) => number
     for (const p of code.parts) {
       if (p.anchors.some((a) => lineOf(a) === next)) until = Math.max(until, lineOf(Math.max(p.start, p.end - 1)));
     }
-    out.push({ text: c.text, start: c.start, end: c.end, line, endLine, next: { line: next, untilLine: until } });
+    // ESLint reads its directives in code comments, but not in a `/** … */` block
+    const eslint = !c.block ? "code-line" : c.jsdoc ? undefined : "code-block";
+    out.push({ text: c.text, start: c.start, end: c.end, line, endLine, next: { line: next, untilLine: until }, ...(eslint ? { eslint } : {}) });
   }
   for (const p of code.parts) {
     const sql = p.doc.sql;
@@ -188,6 +192,8 @@ function codeDirectiveComments(code: CodeSql, lineOf: (offset: number) => number
         end,
         line: lineOf(start),
         endLine: lineOf(Math.max(start, end - 1)),
+        // ESLint never sees a comment inside a string
+        inString: true,
       };
       // the next line of the SQL text, wherever it sits in the host
       const nl = sql.slice(c.end).search(/\r\n?|\n/);

@@ -40,6 +40,13 @@ function gate(settings: EmbeddedSettings): Gate {
 }
 
 /**
+ * An ESLint directive that concerns sqlguard: one naming a `sqlguard/` rule, or one naming no rule
+ * (which covers every rule, sqlguard's too). Those naming only other rules do not make a file worth
+ * parsing: most code bases have many `eslint-disable-next-line @typescript-eslint/…` comments.
+ */
+const ESLINT_DIRECTIVE_FOR_US = /eslint-(?:disable|enable)(?:-next-line|-line)?(?:[ \t]+[^\r\n]*?sqlguard\/|[ \t]*(?:\*\/|\r|\n|$|--\s))/;
+
+/**
  * Whether a file may hold SQL at all (regular expressions, before paying for a parse): a
  * directive, a SQL tag, a sink call with a string written in place, or a string that starts
  * with an SQL keyword (a const a sink reads, or a plain literal).
@@ -47,6 +54,7 @@ function gate(settings: EmbeddedSettings): Gate {
 export function mayHoldSql(text: string, settings: EmbeddedSettings = defaultEmbeddedSettings): boolean {
   const g = gate(settings);
   if (text.includes("sqlguard-") || g.tags.test(text) || g.callsWithString.test(text)) return true;
+  if (text.includes("eslint-") && ESLINT_DIRECTIVE_FOR_US.test(text)) return true;
   if (!settings.literals && !g.calls.test(text)) return false;
   return KEYWORD_AFTER_QUOTE.test(text) || (settings.literals && UPPER_KEYWORD_AFTER_QUOTE.test(text));
 }

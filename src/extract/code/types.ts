@@ -47,7 +47,9 @@ export interface CodeComment {
   start: number;
   end: number;
   block: boolean;
-  /** The text inside the delimiters. */
+  /** A `/** … *\/` block: sqlguard reads a directive in it, ESLint does not. */
+  jsdoc?: boolean;
+  /** The directive text inside the delimiters (a JSDoc block's leading `*` dropped). */
   text: string;
 }
 
@@ -60,7 +62,7 @@ export interface CodeSql {
   parts: EmbeddedPart[];
   /** Strings that looked like SQL but were not linted, and why (for the census). */
   skipped: SkippedString[];
-  /** Code comments that may hold directives (`sqlguard-…`). */
+  /** Code comments that may hold directives (`sqlguard-…`, `eslint-disable…`). */
   comments: CodeComment[];
 }
 
