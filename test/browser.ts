@@ -63,12 +63,15 @@ export interface StaticServer {
   origin: string;
   /** Bytes of response bodies sent so far. */
   sent(): number;
+  /** Paths served so far (`/index.html`…), in order. */
+  paths(): string[];
   close(): Promise<void>;
 }
 
 /** Serves the files of `dir` (GET only, nothing outside it, never cached) on a free port of 127.0.0.1. */
 export function serveFolder(dir: string): Promise<StaticServer> {
   let bytes = 0;
+  const served: string[] = [];
   const root = path.resolve(dir);
   const server = http.createServer((req, res) => {
     let pathname: string;
@@ -85,6 +88,7 @@ export function serveFolder(dir: string): Promise<StaticServer> {
     }
     const body = readFileSync(file);
     bytes += body.length;
+    served.push(`/${path.relative(root, file).split(path.sep).join("/")}`);
     res.writeHead(200, { "content-type": TYPES[path.extname(file)] ?? "application/octet-stream", "content-length": body.length, "cache-control": "no-store" });
     res.end(body);
   });
@@ -95,6 +99,7 @@ export function serveFolder(dir: string): Promise<StaticServer> {
       resolve({
         origin: `http://127.0.0.1:${port}`,
         sent: () => bytes,
+        paths: () => [...served],
         close: () => new Promise((done) => server.close(() => done())),
       });
     });

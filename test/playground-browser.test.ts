@@ -20,7 +20,7 @@ import { gzipSync } from "node:zlib";
 import type { Browser, Page } from "puppeteer-core";
 import { suite } from "uvu";
 import * as assert from "uvu/assert";
-import { buildPlayground, playgroundStale, PLAYGROUND_DIR } from "../src/build/playground.js";
+import { buildPlayground, playgroundFiles, playgroundStale, PLAYGROUND_DIR } from "../src/build/playground.js";
 import { chromiumPath, DEFAULT_CHROMIUM, launchChromium, serveFolder, type StaticServer } from "./browser.js";
 import { skip, tempDir } from "./helpers.js";
 import { cli } from "./in-process.js";
@@ -126,7 +126,10 @@ if (!executablePath) {
     const fromGoto = Date.now() - started;
     const mark = await page.evaluate(() => performance.getEntriesByName("sqlguard:first-finding")[0]?.startTime ?? NaN);
     const bytes = server!.sent() - before;
-    const files = ["index.html", "playground.js", "libpg-query.wasm"].map((f) => readFileSync(path.join(PLAYGROUND_DIR, f)));
+    const { page: pageFiles, onDemand } = playgroundFiles();
+    const files = pageFiles.map((f) => readFileSync(path.join(PLAYGROUND_DIR, f)));
+    const fetched = server!.paths();
+    assert.equal(fetched.filter((p) => onDemand.includes(p.replace(/^\//, ""))), [], "a page load fetches none of the dry run's files (PGlite is loaded on demand)");
     const gzip = files.reduce((n, b) => n + gzipSync(b, { level: 9 }).length, 0);
     console.log(
       `playground-browser: first finding ${(mark / 1000).toFixed(2)} s after navigation (${(fromGoto / 1000).toFixed(2)} s from page.goto); ` +
@@ -161,6 +164,29 @@ if (!executablePath) {
     await page.screenshot({ path: shot });
     console.log(`playground-browser: screenshot ${shot}`);
 
+    assert.equal(problems, [], "no request beyond the folder, no console error");
+    await page.close();
+  });
+
+  test("dry run: a pasted schema and seed, the .sql tab's UPDATE on PGlite in the page: its row count and its lock, rolled back", async () => {
+    const { page, problems } = await open();
+    await waitForFindings(page, ["ambiguous-statement-split 6:1"]);
+    await replaceText(page, "sql", "UPDATE orders SET is_deleted = true WHERE id <= 3;\nSELECT count(*) FROM orders WHERE is_deleted;");
+    await page.type("#dry-schema", "CREATE TABLE orders (id int PRIMARY KEY, is_deleted boolean NOT NULL DEFAULT false);");
+    await page.type("#dry-seed", "INSERT INTO orders (id) SELECT generate_series(1, 10);");
+    const started = Date.now();
+    await page.click("#dry-run");
+    await page.waitForFunction(`["done", "failed"].includes(document.getElementById("dry-status").dataset.state)`, { timeout: 120_000 });
+    console.log(`playground-browser: dry run done ${((Date.now() - started) / 1000).toFixed(1)} s after the click (PGlite loaded and started in the page)`);
+    assert.is(await page.$eval("#dry-status", (el) => el.getAttribute("data-state")), "done", await page.$eval("#dry-status", (el) => el.textContent ?? ""));
+    const update = await page.$('#dry-results li.dry-statement[data-command="UPDATE"]');
+    assert.ok(update, "the UPDATE is listed");
+    assert.is(await update!.$eval(".rows", (el) => el.textContent), "3 rows");
+    assert.is(await update!.$eval("li.change", (el) => el.textContent), "orders: 3 updated (30% of its 10 rows)");
+    assert.ok(await update!.$('li.lock[data-relation="orders"][data-mode="RowExclusiveLock"]'), "the lock the UPDATE took on orders");
+    // the script's second statement sees the first one's change (one transaction), and nothing was kept
+    assert.is(await page.$eval('#dry-results li.dry-statement[data-command="SELECT"] .rows', (el) => el.textContent), "1 row");
+    assert.match(await page.$eval("#dry-status", (el) => el.textContent ?? ""), /Rolled back/);
     assert.equal(problems, [], "no request beyond the folder, no console error");
     await page.close();
   });

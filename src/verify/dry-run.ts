@@ -9,11 +9,44 @@ import { SqlDocument, Statement } from "../sql/document.js";
 import { blockRefusal } from "../sql/transaction.js";
 import type { VerifyEvent } from "./events.js";
 import { commandOf, errorSpan, firstLine } from "./positions.js";
-import type { Runner } from "./runner.js";
+import type { Reply, Request } from "./protocol.js";
+
+/**
+ * What the dry run needs of a database: verify's Runner (PGlite in a child process) has it, and so
+ * has the playground's PGlite in the page (src/playground/ui/dry-run.ts). This module imports no
+ * Node built-in, so the page bundles it as it is.
+ */
+export interface DryRunDb {
+  exec(sql: string, then?: string): Promise<Reply>;
+  must(req: Extract<Request, { op: "exec" }>): Promise<Reply>;
+  rows<T = Record<string, unknown>>(sql: string): Promise<T[]>;
+}
 
 const STATS = `select relid::int as oid, schemaname as schema, relname as name,
   n_tup_ins::int as ins, n_tup_upd::int as upd, n_tup_del::int as del
 from pg_stat_xact_user_tables`;
+
+/** The relation locks this session holds on user relations now (tables, indexes, sequences…). */
+const LOCKS = `select l.relation::int as oid, l.mode, c.relname as name, n.nspname as schema, c.relkind::text as kind
+from pg_locks l join pg_class c on c.oid = l.relation join pg_namespace n on n.oid = c.relnamespace
+where l.locktype = 'relation' and l.pid = pg_backend_pid() and l.relation >= 16384::oid and l.granted`;
+
+interface LockRow {
+  oid: number;
+  mode: string;
+  name: string;
+  schema: string;
+  kind: string;
+}
+
+export interface TakenLock {
+  /** The relation (schema-qualified unless public). */
+  relation: string;
+  /** pg_class.relkind: r table, i index, S sequence… */
+  kind: string;
+  /** PostgreSQL's lock mode (`RowExclusiveLock`, `AccessExclusiveLock`…). */
+  mode: string;
+}
 
 interface Stat {
   oid: number;
@@ -43,6 +76,11 @@ export interface DryRunStatement {
   /** Rows PostgreSQL's command tag reports (returned by a SELECT, changed by a write). */
   rowCount: number | null;
   tables: TableChange[];
+  /**
+   * Relation locks the statement took, measured in pg_locks: those the transaction did not hold
+   * before it (a mode an earlier statement of the script took is listed at that statement only).
+   */
+  locks: TakenLock[];
   /** Not run, and why (a transaction command: the dry run keeps its own). */
   skipped?: string;
   /** PostgreSQL rejected it (reported as a finding too). */
@@ -55,21 +93,26 @@ export interface DryRunResult {
   seedEvents: VerifyEvent[];
 }
 
-/** Runs `seed` (kept) then `script` (rolled back) on the runner's database. */
-export async function dryRun(runner: Runner, script: string, seed: string | null, schema: string): Promise<DryRunResult> {
-  const seedEvents: VerifyEvent[] = [];
-  if (seed !== null) {
-    for (const s of statementsOf(seed)) {
-      const sql = seed.slice(s.start, s.end);
-      const r = await runner.exec(sql);
-      if (!r.ok) {
-        const err = r.error ?? { message: "unknown error" };
-        const at = errorSpan(err, seed, s.start, sql, s) ?? firstLine(seed, s.start, s.end);
-        seedEvents.push({ kind: "query", ...at, command: commandOf(sql), error: err, schema, dryRun: true });
-        break;
-      }
+/**
+ * Runs a script statement by statement and keeps what it did (the seed; in the playground, the
+ * pasted schema too); stops at the first statement PostgreSQL rejects, which is the one event.
+ */
+export async function applyScript(runner: DryRunDb, text: string, schema: string): Promise<VerifyEvent[]> {
+  for (const s of statementsOf(text)) {
+    const sql = text.slice(s.start, s.end);
+    const r = await runner.exec(sql);
+    if (!r.ok) {
+      const err = r.error ?? { message: "unknown error" };
+      const at = errorSpan(err, text, s.start, sql, s) ?? firstLine(text, s.start, s.end);
+      return [{ kind: "query", ...at, command: commandOf(sql), error: err, schema, dryRun: true }];
     }
   }
+  return [];
+}
+
+/** Runs `seed` (kept) then `script` (rolled back) on the runner's database. */
+export async function dryRun(runner: DryRunDb, script: string, seed: string | null, schema: string): Promise<DryRunResult> {
+  const seedEvents = seed === null ? [] : await applyScript(runner, seed, schema);
   const out: DryRunStatement[] = [];
   const events: VerifyEvent[] = [];
   await runner.must({ op: "exec", sql: "BEGIN" });
@@ -79,25 +122,31 @@ export async function dryRun(runner: Runner, script: string, seed: string | null
       const command = commandOf(sql);
       const line = firstLine(script, s.start, s.end);
       if (s.txControl) {
-        out.push({ ...line, command, rowCount: null, tables: [], skipped: "a transaction command: the dry run keeps its own transaction and rolls it back" });
+        out.push({ ...line, command, rowCount: null, tables: [], locks: [], skipped: "a transaction command: the dry run keeps its own transaction and rolls it back" });
         continue;
       }
       if (s.parsed && blockRefusal(s, { postgresVersion: 99 })) {
-        out.push({ ...line, command, rowCount: null, tables: [], skipped: "PostgreSQL refuses it inside a transaction, and the dry run must roll back" });
+        out.push({ ...line, command, rowCount: null, tables: [], locks: [], skipped: "PostgreSQL refuses it inside a transaction, and the dry run must roll back" });
         continue;
       }
       const before = new Map((await runner.rows<Stat>(STATS)).map((x) => [x.oid, x]));
+      const held = new Set((await runner.rows<LockRow>(LOCKS)).map((x) => `${x.oid} ${x.mode}`));
       await runner.must({ op: "exec", sql: "SAVEPOINT sqlguard_dry_run" });
-      const r = await runner.exec(sql, STATS);
+      const r = await runner.exec(sql, LOCKS);
       if (!r.ok) {
         const err = r.error ?? { message: "unknown error" };
         await runner.must({ op: "exec", sql: "ROLLBACK TO SAVEPOINT sqlguard_dry_run" });
         const at = errorSpan(err, script, s.start, sql, s) ?? line;
         events.push({ kind: "query", ...at, command, error: err, schema, dryRun: true });
-        out.push({ ...line, command, rowCount: null, tables: [], failed: err.message });
+        out.push({ ...line, command, rowCount: null, tables: [], locks: [], failed: err.message });
         continue;
       }
-      const after = (r.rows ?? []) as unknown as Stat[];
+      const locks: TakenLock[] = [];
+      for (const l of (r.rows ?? []) as unknown as LockRow[]) {
+        if (held.has(`${l.oid} ${l.mode}`)) continue;
+        locks.push({ relation: qualified(l.schema, l.name), kind: l.kind, mode: l.mode });
+      }
+      const after = await runner.rows<Stat>(STATS);
       const tables: TableChange[] = [];
       for (const a of after) {
         const b = before.get(a.oid) ?? { ins: 0, upd: 0, del: 0 };
@@ -106,11 +155,15 @@ export async function dryRun(runner: Runner, script: string, seed: string | null
         const del = a.del - b.del;
         if (ins === 0 && upd === 0 && del === 0) continue;
         const ident = `"${a.schema.replace(/"/g, '""')}"."${a.name.replace(/"/g, '""')}"`;
+        // counted in a savepoint rolled back at once: the count's own lock goes with it, and is never
+        // reported as a later statement's
+        await runner.must({ op: "exec", sql: "SAVEPOINT sqlguard_count" });
         const now = Number((await runner.rows<{ n: number }>(`select count(*)::int as n from ${ident}`))[0]?.n ?? 0);
+        await runner.must({ op: "exec", sql: "ROLLBACK TO SAVEPOINT sqlguard_count" });
         const rowsBefore = now - ins + del;
         const changed = upd + del;
         tables.push({
-          table: a.schema === "public" ? a.name : `${a.schema}.${a.name}`,
+          table: qualified(a.schema, a.name),
           inserted: ins,
           updated: upd,
           deleted: del,
@@ -119,13 +172,17 @@ export async function dryRun(runner: Runner, script: string, seed: string | null
         });
       }
       const last = r.results?.[r.results.length - 1];
-      out.push({ ...line, command, rowCount: last?.rowCount ?? null, tables });
+      out.push({ ...line, command, rowCount: last?.rowCount ?? null, tables, locks });
       await runner.must({ op: "exec", sql: "RELEASE SAVEPOINT sqlguard_dry_run" });
     }
   } finally {
     await runner.exec("ROLLBACK");
   }
   return { statements: out, events, seedEvents };
+}
+
+function qualified(schema: string, name: string): string {
+  return schema === "public" ? name : `${schema}.${name}`;
 }
 
 function statementsOf(text: string): Statement[] {
@@ -160,6 +217,7 @@ export function formatDryRun(file: string, text: string, result: DryRunResult): 
       const share = t.share === null ? "the table was empty" : `${formatShare(t.share)} of its ${t.rowsBefore} row${t.rowsBefore === 1 ? "" : "s"}`;
       lines.push(`      ${t.table}: ${parts} (${share})`);
     }
+    if (s.locks.length > 0) lines.push(`      locks: ${s.locks.map((l) => `${l.mode} on ${l.relation}`).join(", ")}`);
   }
   return `${lines.join("\n")}\n`;
 }

@@ -71,3 +71,32 @@ export interface Reply {
 export interface Crash {
   crashed: string;
 }
+
+const ERROR_FIELDS = [
+  "message",
+  "severity",
+  "code",
+  "detail",
+  "hint",
+  "position",
+  "internalPosition",
+  "internalQuery",
+  "where",
+  "schema",
+  "table",
+  "column",
+  "dataType",
+  "constraint",
+] as const;
+
+/** The fields of an error PGlite threw (pg-protocol's DatabaseError), as plain data. */
+export function pgError(e: unknown): PgError {
+  const o = e as Record<string, unknown>;
+  const out: Record<string, unknown> = { message: String(o?.message ?? e) };
+  for (const k of ERROR_FIELDS) {
+    const v = o?.[k];
+    if (v === undefined || v === null || v === "") continue;
+    out[k] = k === "position" || k === "internalPosition" ? Number(v) : String(v);
+  }
+  return out as unknown as PgError;
+}

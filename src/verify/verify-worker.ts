@@ -8,7 +8,7 @@
 import { readFileSync, renameSync, writeFileSync } from "node:fs";
 import { gunzipSync, gzipSync } from "node:zlib";
 import { parentPort } from "node:worker_threads";
-import type { PgError, Reply, Request, StatementResult } from "./protocol.js";
+import { pgError, type PgError, type Reply, type Request, type StatementResult } from "./protocol.js";
 
 type PGliteModule = typeof import("@electric-sql/pglite");
 type Db = import("@electric-sql/pglite").PGlite;
@@ -17,34 +17,6 @@ type Options = import("@electric-sql/pglite").PGliteOptions;
 const port = parentPort!;
 let db: Db | null = null;
 let broken: string | null = null;
-
-const ERROR_FIELDS = [
-  "message",
-  "severity",
-  "code",
-  "detail",
-  "hint",
-  "position",
-  "internalPosition",
-  "internalQuery",
-  "where",
-  "schema",
-  "table",
-  "column",
-  "dataType",
-  "constraint",
-] as const;
-
-function pgError(e: unknown): PgError {
-  const o = e as Record<string, unknown>;
-  const out: Record<string, unknown> = { message: String(o?.message ?? e) };
-  for (const k of ERROR_FIELDS) {
-    const v = o?.[k];
-    if (v === undefined || v === null || v === "") continue;
-    out[k] = k === "position" || k === "internalPosition" ? Number(v) : String(v);
-  }
-  return out as unknown as PgError;
-}
 
 /** PostgreSQL's fatal states, as PGlite prints them. */
 const FATAL = /\bPANIC\b|Aborted\(|ERRORDATA_STACK_SIZE exceeded/;

@@ -23,6 +23,7 @@ import { migrationToolOf, ruleControl, setMigrationTool, setPostgresVersion, set
 import { decodeState, encodeState, type PlaygroundState } from "../state.js";
 import type { UserConfig } from "../../engine/config.js";
 import { EXAMPLES } from "./examples.js";
+import { setupDryRun } from "./dry-run-panel.js";
 
 const TABS: readonly Tab[] = ["sql", "ts"];
 const DEFAULT_CONFIG = '{\n  "rules": {}\n}\n';
@@ -460,6 +461,8 @@ async function start(): Promise<void> {
     if (location.hash.slice(1) === shownHash) return;
     void stateFromUrl().then(applyState);
   });
+
+  setupDryRun(() => views.sql.state.doc.toString());
 
   status.hidden = true;
   started = true;
