@@ -147,7 +147,11 @@ function eslintDirective(c: DirectiveComment, problems: DirectiveProblem[], rule
     say(`${label} inside a SQL string is not read by ESLint, so sqlguard ignores it too: write sqlguard-${kind}${ours.length ? ` ${ours.map((n) => n.slice(9)).join(", ")}` : ""} there, or put the ESLint comment in the code`);
     return null;
   }
-  if (!c.eslint) return null; // a `/** */` block in code: not a directive to ESLint
+  if (!c.eslint) {
+    // a `/** */` block in code (text files have no ESLint comments): not a directive to ESLint
+    say(`${label} in a /** */ comment is not read by ESLint in code (it reads /* */ and // comments), so sqlguard ignores it too`);
+    return null;
+  }
   if (c.eslint === "code-line" && kind !== "disable-line" && kind !== "disable-next-line") return null; // ESLint ignores `// eslint-disable`
   const oneLine = kind === "disable-line" || (kind === "disable-next-line" && c.eslint === "sql");
   if (oneLine && c.line !== c.endLine) {

@@ -54,10 +54,12 @@ interface Context {
   cwd: string;
 }
 
-/** The file on disk, absolute ("<text>" when ESLint lints text it was not given a name for). */
+/**
+ * The file on disk, absolute. Text ESLint was given no name for (`<text>`) counts as a file of
+ * that name in ESLint's working directory: the config found from there applies to it.
+ */
 function physicalFile(context: Context): string {
-  const name = context.physicalFilename ?? context.filename;
-  return name.startsWith("<") ? name : path.resolve(context.cwd, name);
+  return path.resolve(context.cwd, context.physicalFilename ?? context.filename);
 }
 
 const states = new WeakMap<object, FileState>();
