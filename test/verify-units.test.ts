@@ -18,7 +18,7 @@ import { findMigrationSets, projectRunModel, versionOf, type MigrationSet } from
 import { memoryView, projectOf } from "../src/run-model/index.js";
 import { contribFor, createdExtensions } from "../src/verify/pglite.js";
 import { commandOf, errorSpan } from "../src/verify/positions.js";
-import { collectQueries } from "../src/verify/queries.js";
+import { collectQueries, schemasFor } from "../src/verify/queries.js";
 import { builtin } from "../rules/index.js";
 import { root } from "./helpers.js";
 
@@ -230,6 +230,16 @@ test("code: values are prepared as parameters; names, fragments and DDL are skip
   const q = statements[0]!;
   assert.is(code.slice(q.toFile(7), q.toFile(11, true)), "name");
   assert.equal([...q.relations], ["users"]);
+});
+
+test("a file is checked against the migration sets nearest to it; shared code against each", () => {
+  const a = { id: "services/a/migrations", dir: path.join(R, "services/a/migrations") };
+  const b = { id: "services/b/db/migrations", dir: path.join(R, "services/b/db/migrations") };
+  const ids = (file: string) => schemasFor(path.join(R, file), [a, b]).map((s) => s.id);
+  assert.equal(ids("services/a/src/q.ts"), ["services/a/migrations"]);
+  assert.equal(ids("services/b/queries/report.sql"), ["services/b/db/migrations"]);
+  assert.equal(ids("lib/shared.ts"), ["services/a/migrations", "services/b/db/migrations"]);
+  assert.equal(ids("services/c.ts"), ["services/a/migrations", "services/b/db/migrations"]);
 });
 
 test("scripts: queries are prepared, their DDL applied, psql variables skipped", () => {

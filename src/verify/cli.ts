@@ -27,7 +27,7 @@ import { pendingOf } from "./findings.js";
 import { findMigrationSets, type MigrationSet } from "./migrations.js";
 import { pgliteVersion } from "./pglite.js";
 import { isCI, Progress } from "./progress.js";
-import { checkQueries, collectQueries, combine, relationNames, type QueryFile, type SkipReason, type Verdict } from "./queries.js";
+import { checkQueries, collectQueries, combine, relationNames, schemasFor, type QueryFile, type SkipReason, type Verdict } from "./queries.js";
 import { Runner } from "./runner.js";
 import { SqlDocument, Statement } from "../sql/document.js";
 
@@ -198,9 +198,10 @@ export async function verifyCommand(argv: string[], io: CliIO): Promise<number> 
     ? collection.statements.filter((q) => changed.has(q.file) || [...q.relations].some((n) => touchedNames.has(n)))
     : collection.statements;
 
-  // Build every set (cached when unchanged), check the queries against each, and let go.
+  // Build every set (cached when unchanged), check the queries against the sets they belong to, and let go.
+  const homes = statements.map((q) => schemasFor(q.file, sets));
   const built: BuiltSet[] = [];
-  const perSchema: { schema: string; verdicts: Verdict[] }[] = [];
+  const perSchema: { schema: string; verdicts: (Verdict | undefined)[] }[] = [];
   try {
     for (const set of sets) {
       const b = await buildSet(set, {
@@ -216,7 +217,9 @@ export async function verifyCommand(argv: string[], io: CliIO): Promise<number> 
       built.push(b);
       const missing = extensionsOf(set, vc.extensions ?? []).missing;
       if (missing.length) notes.push(`${set.id}: PGlite has no ${missing.join(", ")} extension${missing.length > 1 ? "s" : ""}`);
-      if (statements.length > 0) {
+      // The statements checked against this set: those of files nearest to it (see schemasFor).
+      const mine = statements.map((_q, i) => i).filter((i) => homes[i]!.includes(set));
+      if (mine.length > 0) {
         let runner = b.runner;
         if (!runner && b.dump) {
           progress.update(`${set.id}: loading the migrated database`, 0, 0);
@@ -224,7 +227,14 @@ export async function verifyCommand(argv: string[], io: CliIO): Promise<number> 
         }
         if (runner) {
           b.runner = runner;
-          perSchema.push({ schema: set.id, verdicts: await checkQueries(runner, statements, (file, done, total) => progress.update(`checking ${path.relative(root, file)}`, done, total)) });
+          const checked = await checkQueries(
+            runner,
+            mine.map((i) => statements[i]!),
+            (file, done, total) => progress.update(`checking ${path.relative(root, file)}`, done, total),
+          );
+          const verdicts: (Verdict | undefined)[] = new Array<Verdict | undefined>(statements.length);
+          mine.forEach((i, k) => (verdicts[i] = checked[k]));
+          perSchema.push({ schema: set.id, verdicts });
         }
       }
       await b.runner?.close();
@@ -254,23 +264,26 @@ export async function verifyCommand(argv: string[], io: CliIO): Promise<number> 
   }
   const skipped = new Map<SkipReason, number>(collection.skipped);
   let rejected = 0;
+  let prepared = 0;
   if (perSchema.length > 0) {
     combine(perSchema, statements).forEach((v, i) => {
       const q = statements[i]!;
       reported.add(q.file);
-      if (v === null) return;
-      if (typeof v === "string") skipped.set(v, (skipped.get(v) ?? 0) + 1);
-      else {
-        rejected++;
-        add(q.file, v);
+      if (typeof v === "string") {
+        skipped.set(v, (skipped.get(v) ?? 0) + 1);
+        return;
       }
+      prepared++;
+      if (v === null) return;
+      rejected++;
+      add(q.file, v);
     });
   }
 
   const results = resultsFor([...reported].sort(), events, read, config);
   if (opts.quiet) quiet(results);
   await output(reporter, results, { io, format, opts });
-  io.stderr(summary({ built, statements: statements.length, files: new Set(statements.map((q) => q.file)).size, rejected, skipped, notes, root, sets, selection: changed !== null, cacheDir }));
+  io.stderr(summary({ built, prepared, files: new Set(statements.map((q) => q.file)).size, rejected, skipped, notes, root, sets, selection: changed !== null, cacheDir }));
   return exitCode(results, maxWarnings, io);
 }
 
@@ -343,7 +356,8 @@ function exitCode(results: FileResult[], maxWarnings: number, io: CliIO): number
 
 interface SummaryInput {
   built: BuiltSet[];
-  statements: number;
+  /** Statements PostgreSQL prepared (the rest were skipped). */
+  prepared: number;
   files: number;
   rejected: number;
   skipped: Map<SkipReason, number>;
@@ -366,11 +380,12 @@ function summary(s: SummaryInput): string {
     const how = b.from === "cache" ? "from the cache" : b.from === "prefix" ? `${b.appliedNow} applied now, the rest from the cache` : "applied now";
     lines.push(`sqlguard verify: ${b.set.id} (${b.set.toolName}): ${b.applied} of ${plural(total, "migration")} applied (${how})${b.stopped ? ` — stopped: ${b.stopped}` : ""}`);
   }
-  if (s.built.length > 0 && (s.statements > 0 || s.skipped.size > 0)) {
+  if (s.built.length > 0 && (s.prepared > 0 || s.skipped.size > 0)) {
     const skippedTotal = [...s.skipped.values()].reduce((a, b) => a + b, 0);
+    const total = s.prepared + skippedTotal;
     const reasons = [...s.skipped].map(([r, n]) => `${n} ${r}`).join(", ");
     lines.push(
-      `sqlguard verify: ${plural(s.statements, "statement")} of code and scripts in ${plural(s.files, "file")} prepared against the schema${s.built.length > 1 ? "s" : ""}: ${s.rejected} rejected${skippedTotal ? `; ${skippedTotal} skipped (${reasons})` : ""}${s.selection ? " (only what the changes touch)" : ""}`,
+      `sqlguard verify: ${plural(total, "statement")} of code and scripts: ${s.prepared} in ${plural(s.files, "file")} prepared against the schema${s.built.length > 1 ? "s" : ""}, ${s.rejected} rejected${skippedTotal ? `; ${skippedTotal} skipped (${reasons})` : ""}${s.selection ? " (only what the changes touch)" : ""}`,
     );
   }
   for (const n of s.notes) lines.push(`sqlguard verify: note: ${n}`);

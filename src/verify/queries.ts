@@ -10,6 +10,7 @@
  * dynamic SQL (an interpolation that is a name, a list or a query), psql variables, parameters
  * PostgreSQL cannot type, and strings the extractor found to be fragments.
  */
+import path from "node:path";
 import { extractCode, type EmbeddedSettings } from "../extract/embedded.js";
 import { SqlDocument, Statement } from "../sql/document.js";
 import { blockRefusal } from "../sql/transaction.js";
@@ -18,7 +19,14 @@ import { commandOf, errorSpan, firstLine } from "./positions.js";
 import type { PgError, Reply } from "./protocol.js";
 import type { Runner } from "./runner.js";
 
-export type SkipReason = "fragment" | "dynamic" | "not a query" | "psql variables" | "untyped parameters" | "refused in a transaction";
+export type SkipReason =
+  | "fragment"
+  | "dynamic"
+  | "not a query"
+  | "psql variables"
+  | "untyped parameters"
+  | "refused in a transaction"
+  | "already in the schema";
 
 /** A statement to check, with everything needed to send it and place what PostgreSQL says. */
 export interface QueryStatement {
@@ -128,6 +136,9 @@ export function collectQueries(files: QueryFile[], embedded: EmbeddedSettings): 
 /** What PostgreSQL said about one statement. */
 export type Verdict = { ok: true } | { ok: false; error: PgError; start: number; end: number; command: string } | { skipped: SkipReason };
 
+/** A script's DDL naming something that exists already (a table, an index, a schema, a function…). */
+const DUPLICATE = new Set(["42P07", "42710", "42P06", "42723", "42701", "42P04"]);
+
 /** Parameter-typing errors: PostgreSQL needs to know what `$1` is. */
 const UNTYPED = new Set(["42P08", "42725", "42P18"]);
 
@@ -187,6 +198,12 @@ export async function checkQueries(
     }
     const error = reply.error ?? { message: "unknown error" };
     await recover(runner, dirty);
+    if (q.how === "ddl" && DUPLICATE.has(error.code ?? "")) {
+      // A script that defines what the migrations already made (a schema dump beside them): not
+      // a query, and nothing wrong with what it reads.
+      verdicts.push({ skipped: "already in the schema" });
+      continue;
+    }
     const span = errorSpan(error, q.sql, 0, q.sql, q.stmt);
     const line = firstLine(q.sql, 0, q.sql.length);
     const at = span ?? line;
@@ -206,11 +223,33 @@ async function recover(runner: Runner, dirty: boolean): Promise<void> {
 }
 
 /**
+ * The migration sets a file's statements are checked against: those whose folder is nearest to
+ * the file (the longest run of path segments in common), so that `visibility/schema.sql` is read
+ * against `visibility/versioned` and a service's code against its own migrations. Files as near to
+ * several sets (shared code) are checked against each of them.
+ */
+export function schemasFor<S extends { dir: string }>(file: string, sets: readonly S[]): S[] {
+  const parts = path.dirname(file).split(path.sep);
+  let best = -1;
+  let out: S[] = [];
+  for (const set of sets) {
+    const dir = set.dir.split(path.sep);
+    let n = 0;
+    while (n < dir.length && n < parts.length && dir[n] === parts[n]) n++;
+    if (n > best) {
+      best = n;
+      out = [set];
+    } else if (n === best) out.push(set);
+  }
+  return out;
+}
+
+/**
  * The verdicts of several schemas combined: a statement is fine if one schema accepts it (code
  * may talk to several databases); otherwise the error reported is that of a schema that knows
  * its tables (not "relation does not exist"), else the first.
  */
-export function combine(perSchema: { schema: string; verdicts: Verdict[] }[], statements: QueryStatement[]): (VerifyEvent | SkipReason | null)[] {
+export function combine(perSchema: { schema: string; verdicts: (Verdict | undefined)[] }[], statements: QueryStatement[]): (VerifyEvent | SkipReason | null)[] {
   return statements.map((_q, i) => {
     let best: { schema: string; v: Extract<Verdict, { ok: false }> } | null = null;
     let skipped: SkipReason | null = null;
