@@ -18,7 +18,8 @@ import { findMigrationSets, projectRunModel, versionOf, type MigrationSet } from
 import { memoryView, projectOf } from "../src/run-model/index.js";
 import { contribFor, createdExtensions } from "../src/verify/pglite.js";
 import { commandOf, errorSpan } from "../src/verify/positions.js";
-import { collectQueries, schemasFor } from "../src/verify/queries.js";
+import { collectQueries, placeError, schemasFor } from "../src/verify/queries.js";
+import { parameterise } from "../src/verify/placeholders.js";
 import { builtin } from "../rules/index.js";
 import { root } from "./helpers.js";
 
@@ -230,6 +231,40 @@ test("code: values are prepared as parameters; names, fragments and DDL are skip
   const q = statements[0]!;
   assert.is(code.slice(q.toFile(7), q.toFile(11, true)), "name");
   assert.equal([...q.relations], ["users"]);
+});
+
+test("query libraries' parameters become $n, as the library sends them; what it expands is dynamic", () => {
+  const p = (sql: string, tool: Parameters<typeof parameterise>[1]) => parameterise(sql, tool);
+  assert.is(p("SELECT * FROM a WHERE id = @id AND b = sqlc.arg(b) AND c = sqlc.narg('c') OR id = @id", "sqlc")!.text.text, "SELECT * FROM a WHERE id = $1 AND b = $2 AND c = $3 OR id = $1");
+  assert.ok(p("SELECT * FROM a WHERE id IN (sqlc.slice(ids))", "sqlc")!.dynamic);
+  assert.is(p("SELECT * FROM a WHERE x = ? AND y = :y", "yesql")!.text.text, "SELECT * FROM a WHERE x = $1 AND y = $2");
+  assert.is(p("SELECT id FROM a WHERE id = :id! AND b != :b", "pgtyped")!.text.text, "SELECT id FROM a WHERE id = $1 AND b != $2");
+  // strings, quoted names, comments, casts, slices and dollar quotes are untouched; $n keep their numbers
+  const kept = "SELECT ':x', \"@y\", a::text, arr[1:n], $f$ :z $f$ /* :w */ FROM t WHERE id = $1 AND k = :k -- :c";
+  assert.is(p(kept, "pugsql")!.text.text, kept.replace("= :k", "= $2"));
+  // another tool's markers are not this one's: ? is a jsonb operator, @ an operator
+  assert.is(p("SELECT data ? 'k', @ -5 FROM t", "sqlc")!.text.text, "SELECT data ? 'k', $1 FROM t".replace("$1", "@ -5"));
+  assert.is(p("SELECT 1", null), null);
+  // positions map back to the written text
+  const e = p("SELECT naem FROM a WHERE id = @id AND x = @xx", "sqlc")!.text;
+  assert.is(e.toSource(e.text.indexOf("$2")), "SELECT naem FROM a WHERE id = @id AND x = ".length);
+});
+
+test("a sqlc query file: each named query prepared with its parameters; errors placed in the file", () => {
+  const text = "-- name: GetAuthor :one\nSELECT * FROM authors WHERE id = @id;\n\n-- name: ListBooks :many\nSELECT titel FROM books WHERE author_id = sqlc.arg(author_id);\n";
+  const { statements } = collectQueries([{ file: "/p/queries/authors.sql", text, kind: "sql" }], defaultEmbeddedSettings);
+  assert.equal(statements.map((q) => q.sql), ["SELECT * FROM authors WHERE id = $1", "SELECT titel FROM books WHERE author_id = $1"]);
+  const q = statements[1]!;
+  const at = placeError({ message: 'column "titel" does not exist', code: "42703", position: 8 }, q);
+  assert.is(text.slice(at.start, at.end), "titel");
+});
+
+test("an error in a script's function body is placed at the body's line, wherever the statement starts", () => {
+  const text = "SELECT 1;\nCREATE FUNCTION f() RETURNS int LANGUAGE plpgsql AS $$\nBEGIN\n  RETURN nope;\nEND\n$$;\n";
+  const { statements } = collectQueries([{ file: "/p/s.sql", text, kind: "sql" }], defaultEmbeddedSettings);
+  const q = statements.find((x) => x.sql.startsWith("CREATE"))!;
+  const at = placeError({ message: 'column "nope" does not exist', code: "42703", where: 'PL/pgSQL function f() line 3 at RETURN', internalQuery: "nope", internalPosition: 1 }, q);
+  assert.is(text.slice(at.start, at.end), "nope");
 });
 
 test("a file is checked against the migration sets nearest to it; shared code against each", () => {

@@ -12,6 +12,9 @@
  */
 import path from "node:path";
 import { extractCode, type EmbeddedSettings } from "../extract/embedded.js";
+import { sqlDocuments } from "../extract/index.js";
+import { TOOLS } from "../run-model/index.js";
+import { parameterise } from "./placeholders.js";
 import { SqlDocument, Statement } from "../sql/document.js";
 import { blockRefusal } from "../sql/transaction.js";
 import type { VerifyEvent } from "./events.js";
@@ -39,6 +42,8 @@ export interface QueryStatement {
   how: "query" | "ddl";
   /** Maps an offset of `sql` to a file offset (`end` for a range's end). */
   toFile(offset: number, end?: boolean): number;
+  /** Maps an offset of the statement's document to a file offset. */
+  docToFile(offset: number, end?: boolean): number;
   /** The statement, for errors inside its body. */
   stmt: Statement;
   /** Relation names it reads or writes (lower case), for --changed-since's dependencies. */
@@ -82,7 +87,9 @@ export function collectQueries(files: QueryFile[], embedded: EmbeddedSettings): 
   const skip = (r: SkipReason, n = 1) => skipped.set(r, (skipped.get(r) ?? 0) + n);
   files.forEach((f, fileIndex) => {
     const parts: { doc: SqlDocument; toHost: (o: number, end?: boolean) => number; dynamic: boolean }[] = [];
-    if (f.kind === "sql") parts.push({ doc: new SqlDocument(f.text, { kind: "script" }), toHost: (o) => o, dynamic: false });
+    // A SQL file as the linter reads it: one document per unit of its run model (each named query
+    // of a sqlc or yesql file, a goose file's sections…).
+    if (f.kind === "sql") for (const doc of sqlDocuments(f.file, f.text, { assumeInTransaction: false })) parts.push({ doc, toHost: (o) => o, dynamic: false });
     else {
       const code = extractCode(f.text, f.file, { settings: embedded });
       for (const p of code.parts) parts.push({ doc: p.doc, toHost: p.toHost, dynamic: p.dynamic });
@@ -99,8 +106,16 @@ export function collectQueries(files: QueryFile[], embedded: EmbeddedSettings): 
           skip("dynamic");
           continue;
         }
-        const sql = doc.sql.slice(e.start, e.end);
-        if (doc.kind === "script" && e.parseText.slice(0, sql.length) !== sql && e.parseText !== sql) {
+        const written = doc.sql.slice(e.start, e.end);
+        // A query library's parameters become $n, as the library sends them.
+        const tool = doc.run.tool;
+        const params = tool !== null && TOOLS[tool].kind === "queries" ? parameterise(written, tool) : null;
+        if (params?.dynamic) {
+          skip("dynamic");
+          continue;
+        }
+        const sql = params ? params.text.text : written;
+        if (!params && doc.kind === "script" && e.parseText.slice(0, sql.length) !== sql && e.parseText !== sql) {
           skip("psql variables");
           continue;
         }
@@ -118,12 +133,14 @@ export function collectQueries(files: QueryFile[], embedded: EmbeddedSettings): 
           continue;
         }
         const base = e.start;
+        const edited = params?.text;
         statements.push({
           file: f.file,
           fileIndex,
           sql,
           how,
-          toFile: (o, end) => part.toHost(base + o, end),
+          toFile: (o, end) => part.toHost(base + (edited ? edited.toSource(o, end) : o), end),
+          docToFile: (o, end) => part.toHost(o, end),
           stmt: e,
           relations: relationNames(e),
         });
@@ -204,13 +221,28 @@ export async function checkQueries(
       verdicts.push({ skipped: "already in the schema" });
       continue;
     }
-    const span = errorSpan(error, q.sql, 0, q.sql, q.stmt);
-    const line = firstLine(q.sql, 0, q.sql.length);
-    const at = span ?? line;
-    verdicts.push({ ok: false, error, start: q.toFile(at.start), end: q.toFile(at.end, true), command: commandOf(q.sql) });
+    verdicts.push({ ok: false, error, ...placeError(error, q), command: commandOf(q.sql) });
   }
   if (file >= 0) await must("ROLLBACK");
   return verdicts;
+}
+
+/**
+ * Where an error goes in the file: PostgreSQL's position counts in the text sent; an error in a
+ * DO block's or a function's body names the body's line, found in the statement's document; else
+ * the name the message quotes, else the statement's first line.
+ */
+export function placeError(error: PgError, q: QueryStatement): { start: number; end: number } {
+  if (error.position !== undefined && error.position > 0) {
+    const s = errorSpan(error, q.sql, 0, q.sql);
+    if (s) return { start: q.toFile(s.start), end: q.toFile(s.end, true) };
+  }
+  const { position: _, ...rest } = error;
+  const doc = q.stmt.doc.sql;
+  const s = errorSpan(rest, doc, q.stmt.start, doc.slice(q.stmt.start, q.stmt.end), q.stmt);
+  if (s) return { start: q.docToFile(s.start), end: q.docToFile(s.end, true) };
+  const line = firstLine(q.sql, 0, q.sql.length);
+  return { start: q.toFile(line.start), end: q.toFile(line.end, true) };
 }
 
 /** After an error: back to a usable transaction. */
