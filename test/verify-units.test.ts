@@ -14,7 +14,7 @@ import { SqlDocument, Statement } from "../src/sql/document.js";
 import { withoutConcurrently } from "../src/verify/apply.js";
 import { DumpCache } from "../src/verify/cache.js";
 import { EditedText } from "../src/verify/edited-text.js";
-import { findMigrationSets, projectRunModel, versionOf, type MigrationSet } from "../src/verify/migrations.js";
+import { findMigrationSets, otherEngine, projectRunModel, versionOf, type MigrationSet } from "../src/verify/migrations.js";
 import { memoryView, projectOf } from "../src/run-model/index.js";
 import { contribFor, createdExtensions } from "../src/verify/pglite.js";
 import { commandOf, errorSpan } from "../src/verify/positions.js";
@@ -96,6 +96,19 @@ test("Drizzle: the journal's order", () => {
   const journal = JSON.stringify({ entries: [{ tag: "0001_b" }, { tag: "0000_a" }] });
   const [s] = sets({ "drizzle/meta/_journal.json": journal, "drizzle/0000_a.sql": "", "drizzle/0001_b.sql": "" });
   assert.equal(names(s!), ["0001_b.sql", "0000_a.sql"]);
+});
+
+test("a migration folder whose path names another engine is not PostgreSQL's: said, not applied", () => {
+  const abs = (f: string) => path.join(R, f);
+  const files = ["db/clickhouse/migrations/01_a.sql", "db/mysql-migrations/migrations/001_a.sql", "prisma/migrations/20240101000000_a/migration.sql", "prisma/migrations/migration_lock.toml"].map(abs);
+  const found = findMigrationSets({ root: R, files, read: () => "SELECT 1;", config: undefined, configDir: R, runModel: projectRunModel({ project: projectOf(memoryView({})) }) });
+  assert.equal(found.sets.map((x) => x.id), ["prisma/migrations"]);
+  assert.equal(found.problems, [
+    "db/mysql-migrations/migrations: not verified: its path names MySQL, not PostgreSQL (list it in verify.migrations to verify it)",
+    "db/clickhouse/migrations: not verified: its path names ClickHouse, not PostgreSQL (list it in verify.migrations to verify it)",
+  ]);
+  assert.is(otherEngine("db/postgresql/migrations"), null);
+  assert.is(otherEngine("services/sqlite3/migrations"), "SQLite");
 });
 
 test("the config names a folder, its tool's model, substitutions and setup", () => {

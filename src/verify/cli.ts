@@ -24,7 +24,7 @@ import { defaultCacheDir, DumpCache } from "./cache.js";
 import { dryRun, formatDryRun, type DryRunResult } from "./dry-run.js";
 import type { VerifyEvent } from "./events.js";
 import { pendingOf } from "./findings.js";
-import { findMigrationSets, type MigrationSet } from "./migrations.js";
+import { findMigrationSets, otherEngine, type MigrationSet } from "./migrations.js";
 import { pgliteVersion } from "./pglite.js";
 import { isCI, Progress } from "./progress.js";
 import { checkQueries, collectQueries, combine, relationNames, schemasFor, type QueryFile, type SkipReason, type Verdict } from "./queries.js";
@@ -175,12 +175,21 @@ export async function verifyCommand(argv: string[], io: CliIO): Promise<number> 
   // The files whose statements are checked: code, and SQL outside the migration folders.
   const inSet = (f: string) => sets.some((s) => f.startsWith(s.dir + path.sep));
   const queryFiles: QueryFile[] = [];
+  const otherEngines = new Map<string, number>();
   for (const f of files) {
     const kind = fileKind(f);
     if (kind === "text" || (kind === "sql" && inSet(f))) continue;
+    // SQL kept for another database (db/clickhouse/…) is not PostgreSQL's to prepare.
+    const engine = kind === "sql" ? otherEngine(path.relative(root, path.dirname(f))) : null;
+    if (engine) {
+      otherEngines.set(engine, (otherEngines.get(engine) ?? 0) + 1);
+      continue;
+    }
     const text = read(f);
     if (text !== null) queryFiles.push({ file: f, text, kind });
   }
+
+  for (const [engine, n] of otherEngines) notes.push(`${n} SQL file${n === 1 ? "" : "s"} in folders named for ${engine} not checked (not PostgreSQL)`);
 
   // With a selection: the migrations from the first changed one on, and the queries of changed
   // files or of files reading tables the changed migrations name.

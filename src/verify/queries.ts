@@ -178,6 +178,8 @@ export async function checkQueries(
   const verdicts: Verdict[] = [];
   let file = -1;
   let dirty = false;
+  /** Relations the current script creates that the migrations had made already. */
+  const existing = new Set<string>();
   const must = async (sql: string) => {
     const r = await runner.exec(sql);
     if (!r.ok) throw new Error(`${sql}: ${r.error?.message}`);
@@ -189,6 +191,7 @@ export async function checkQueries(
       await must("BEGIN");
       file = q.fileIndex;
       dirty = false;
+      existing.clear();
       progress(q.file, i, statements.length);
     }
     if (dirty) await must("SAVEPOINT sqlguard_check");
@@ -215,9 +218,11 @@ export async function checkQueries(
     }
     const error = reply.error ?? { message: "unknown error" };
     await recover(runner, dirty);
-    if (q.how === "ddl" && DUPLICATE.has(error.code ?? "")) {
+    if (q.how === "ddl" && (DUPLICATE.has(error.code ?? "") || [...q.relations].some((n) => existing.has(n)))) {
       // A script that defines what the migrations already made (a schema dump beside them): not
-      // a query, and nothing wrong with what it reads.
+      // a query, and nothing wrong with what it reads. Its later DDL on what it found existing
+      // (pg_dump's ALTER TABLE … ADD CONSTRAINT … PRIMARY KEY) fails for the same reason.
+      if (DUPLICATE.has(error.code ?? "")) for (const n of q.relations) existing.add(n);
       verdicts.push({ skipped: "already in the schema" });
       continue;
     }
