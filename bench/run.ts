@@ -362,7 +362,11 @@ function writeResults(machine: string): void {
     "",
   ].join("\n");
   mkdirSync(path.join(root, "bench"), { recursive: true });
-  writeFileSync(path.join(root, "bench/RESULTS.md"), text);
+  // the section npm run bench:verify writes is kept as it is
+  const file = path.join(root, "bench/RESULTS.md");
+  const old = existsSync(file) ? readFileSync(file, "utf8") : "";
+  const verify = /<!-- verify:start -->[\s\S]*?<!-- verify:end -->/.exec(old)?.[0];
+  writeFileSync(file, verify ? `${text}\n${verify}\n` : text);
   console.log("\nwrote bench/RESULTS.md");
 }
 
