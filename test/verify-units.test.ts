@@ -11,7 +11,7 @@ import * as assert from "uvu/assert";
 import { Config } from "../src/engine/config.js";
 import { defaultEmbeddedSettings } from "../src/extract/embedded.js";
 import { SqlDocument, Statement } from "../src/sql/document.js";
-import { withoutConcurrently } from "../src/verify/apply.js";
+import { templateMarkerAt, withoutConcurrently } from "../src/verify/apply.js";
 import { DumpCache } from "../src/verify/cache.js";
 import { EditedText } from "../src/verify/edited-text.js";
 import { findMigrationSets, otherEngine, projectRunModel, versionOf, type MigrationSet } from "../src/verify/migrations.js";
@@ -213,6 +213,14 @@ test("an error without a position points at the name it quotes; a body error at 
     b,
   );
   assert.equal(span, { start: body.indexOf("nosuch"), end: body.indexOf("nosuch") + 6 });
+});
+
+test("a syntax error inside a template marker is the tool's placeholder, not the migration's mistake", () => {
+  const go = 'CREATE TABLE {{ index .Options "Namespace" }}.users (id int)';
+  assert.is(templateMarkerAt(go, go.indexOf("{")), '{{ index .Options "Namespace" }}');
+  const flyway = "CREATE SCHEMA ${schema}";
+  assert.is(templateMarkerAt(flyway, flyway.indexOf("$")), "${schema}");
+  assert.is(templateMarkerAt("SELECT * FROM t WHERE a = b c", 27), null);
 });
 
 test("commandOf names the command for messages", () => {
