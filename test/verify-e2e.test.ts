@@ -95,4 +95,15 @@ test("a project without migrations says so and exits 0", () => {
   assert.match(r.stderr, /no migration folder found/);
 });
 
+test("a bad option and a bad config are said as such (exit 2), not as internal errors", () => {
+  const dir = tempDir({ "bad.json": "{", "migrations/001_a.sql": "SELECT 1;\n" });
+  const usage = cli(["verify", "--bogus"], { cwd: dir });
+  assert.is(usage.code, 2);
+  assert.match(usage.stderr, /^sqlguard: verify: Unknown option '--bogus'\.\nRun 'sqlguard verify --help' for usage\.\n$/);
+  const config = cli(["verify", "-c", "bad.json", "--no-cache"], { cwd: dir });
+  assert.is(config.code, 2);
+  assert.match(config.stderr, /^sqlguard: invalid configuration: bad\.json: not valid JSON/);
+  assert.not.match(config.stderr, /internal error/);
+});
+
 test.run();

@@ -10,7 +10,7 @@ import path from "node:path";
 import { parseArgs } from "node:util";
 import { builtin, builtinRules as rules } from "../../rules/index.js";
 import type { CliIO } from "../cli/main.js";
-import { loadConfig, parseRuleFlag, type Config, type RuleSetting } from "../engine/config.js";
+import { ConfigError, loadConfig, parseRuleFlag, type Config, type RuleSetting } from "../engine/config.js";
 import { lintText } from "../lint/lint-text.js";
 import type { FileResult } from "../engine/types.js";
 import { fileKind, isWalked } from "../extract/index.js";
@@ -67,7 +67,27 @@ interface Selection {
   staged: Map<string, string>;
 }
 
+/**
+ * The command. Usage and config errors are reported here: this module is a bundle of its own
+ * (see main.ts's loadVerify), so its error classes are not the ones main.ts would recognise.
+ */
 export async function verifyCommand(argv: string[], io: CliIO): Promise<number> {
+  try {
+    return await verify(argv, io);
+  } catch (e) {
+    if (e instanceof UsageError) {
+      io.stderr(`sqlguard: ${e.message}\nRun 'sqlguard verify --help' for usage.\n`);
+      return 2;
+    }
+    if (e instanceof ConfigError) {
+      io.stderr(`sqlguard: invalid configuration: ${e.message}\n`);
+      return 2;
+    }
+    throw e;
+  }
+}
+
+async function verify(argv: string[], io: CliIO): Promise<number> {
   let parsed;
   try {
     parsed = parseArgs({
