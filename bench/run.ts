@@ -362,14 +362,11 @@ function writeResults(machine: string): void {
     "",
   ].join("\n");
   mkdirSync(path.join(root, "bench"), { recursive: true });
-  // the playground's section is written by npm run bench:playground (it needs Chromium): kept as it is
-  let kept = "";
-  try {
-    kept = /<!-- playground:start[\s\S]*?<!-- playground:end -->/.exec(readFileSync(path.join(root, "bench/RESULTS.md"), "utf8"))?.[0] ?? "";
-  } catch {
-    // no results yet
-  }
-  writeFileSync(path.join(root, "bench/RESULTS.md"), kept ? `${text}\n${kept}\n` : text);
+  // the sections npm run bench:playground (it needs Chromium) and npm run bench:verify write are kept as they are
+  const file = path.join(root, "bench/RESULTS.md");
+  const old = existsSync(file) ? readFileSync(file, "utf8") : "";
+  const kept = [/<!-- playground:start[\s\S]*?<!-- playground:end -->/, /<!-- verify:start -->[\s\S]*?<!-- verify:end -->/].map((re) => re.exec(old)?.[0]).filter((x): x is string => x !== undefined);
+  writeFileSync(file, kept.length > 0 ? `${text}\n${kept.join("\n\n")}\n` : text);
   console.log("\nwrote bench/RESULTS.md");
 }
 

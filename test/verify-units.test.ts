@@ -11,14 +11,15 @@ import * as assert from "uvu/assert";
 import { Config } from "../src/engine/config.js";
 import { defaultEmbeddedSettings } from "../src/extract/embedded.js";
 import { SqlDocument, Statement } from "../src/sql/document.js";
-import { withoutConcurrently } from "../src/verify/apply.js";
+import { templateMarkerAt, withoutConcurrently } from "../src/verify/apply.js";
 import { DumpCache } from "../src/verify/cache.js";
 import { EditedText } from "../src/verify/edited-text.js";
-import { findMigrationSets, projectRunModel, versionOf, type MigrationSet } from "../src/verify/migrations.js";
+import { findMigrationSets, otherEngine, projectRunModel, versionOf, type MigrationSet } from "../src/verify/migrations.js";
 import { memoryView, projectOf } from "../src/run-model/index.js";
 import { contribFor, createdExtensions } from "../src/verify/pglite.js";
 import { commandOf, errorSpan } from "../src/verify/positions.js";
-import { collectQueries } from "../src/verify/queries.js";
+import { collectQueries, placeError, schemasFor } from "../src/verify/queries.js";
+import { parameterise } from "../src/verify/placeholders.js";
 import { builtin } from "../rules/index.js";
 import { root } from "./helpers.js";
 
@@ -95,6 +96,19 @@ test("Drizzle: the journal's order", () => {
   const journal = JSON.stringify({ entries: [{ tag: "0001_b" }, { tag: "0000_a" }] });
   const [s] = sets({ "drizzle/meta/_journal.json": journal, "drizzle/0000_a.sql": "", "drizzle/0001_b.sql": "" });
   assert.equal(names(s!), ["0001_b.sql", "0000_a.sql"]);
+});
+
+test("a migration folder whose path names another engine is not PostgreSQL's: said, not applied", () => {
+  const abs = (f: string) => path.join(R, f);
+  const files = ["db/clickhouse/migrations/01_a.sql", "db/mysql-migrations/migrations/001_a.sql", "prisma/migrations/20240101000000_a/migration.sql", "prisma/migrations/migration_lock.toml"].map(abs);
+  const found = findMigrationSets({ root: R, files, read: () => "SELECT 1;", config: undefined, configDir: R, runModel: projectRunModel({ project: projectOf(memoryView({})) }) });
+  assert.equal(found.sets.map((x) => x.id), ["prisma/migrations"]);
+  assert.equal(found.problems, [
+    "db/mysql-migrations/migrations: not verified: its path names MySQL, not PostgreSQL (list it in verify.migrations to verify it)",
+    "db/clickhouse/migrations: not verified: its path names ClickHouse, not PostgreSQL (list it in verify.migrations to verify it)",
+  ]);
+  assert.is(otherEngine("db/postgresql/migrations"), null);
+  assert.is(otherEngine("services/sqlite3/migrations"), "SQLite");
 });
 
 test("the config names a folder, its tool's model, substitutions and setup", () => {
@@ -201,6 +215,14 @@ test("an error without a position points at the name it quotes; a body error at 
   assert.equal(span, { start: body.indexOf("nosuch"), end: body.indexOf("nosuch") + 6 });
 });
 
+test("a syntax error inside a template marker is the tool's placeholder, not the migration's mistake", () => {
+  const go = 'CREATE TABLE {{ index .Options "Namespace" }}.users (id int)';
+  assert.is(templateMarkerAt(go, go.indexOf("{")), '{{ index .Options "Namespace" }}');
+  const flyway = "CREATE SCHEMA ${schema}";
+  assert.is(templateMarkerAt(flyway, flyway.indexOf("$")), "${schema}");
+  assert.is(templateMarkerAt("SELECT * FROM t WHERE a = b c", 27), null);
+});
+
 test("commandOf names the command for messages", () => {
   assert.is(commandOf("alter table x add column y int"), "ALTER TABLE");
   assert.is(commandOf("-- c\nCREATE UNIQUE INDEX i ON t (a)"), "CREATE UNIQUE INDEX");
@@ -230,6 +252,50 @@ test("code: values are prepared as parameters; names, fragments and DDL are skip
   const q = statements[0]!;
   assert.is(code.slice(q.toFile(7), q.toFile(11, true)), "name");
   assert.equal([...q.relations], ["users"]);
+});
+
+test("query libraries' parameters become $n, as the library sends them; what it expands is dynamic", () => {
+  const p = (sql: string, tool: Parameters<typeof parameterise>[1]) => parameterise(sql, tool);
+  assert.is(p("SELECT * FROM a WHERE id = @id AND b = sqlc.arg(b) AND c = sqlc.narg('c') OR id = @id", "sqlc")!.text.text, "SELECT * FROM a WHERE id = $1 AND b = $2 AND c = $3 OR id = $1");
+  assert.ok(p("SELECT * FROM a WHERE id IN (sqlc.slice(ids))", "sqlc")!.dynamic);
+  assert.is(p("SELECT * FROM a WHERE x = ? AND y = :y", "yesql")!.text.text, "SELECT * FROM a WHERE x = $1 AND y = $2");
+  assert.is(p("SELECT id FROM a WHERE id = :id! AND b != :b", "pgtyped")!.text.text, "SELECT id FROM a WHERE id = $1 AND b != $2");
+  // strings, quoted names, comments, casts, slices and dollar quotes are untouched; $n keep their numbers
+  const kept = "SELECT ':x', \"@y\", a::text, arr[1:n], $f$ :z $f$ /* :w */ FROM t WHERE id = $1 AND k = :k -- :c";
+  assert.is(p(kept, "pugsql")!.text.text, kept.replace("= :k", "= $2"));
+  // another tool's markers are not this one's: ? is a jsonb operator, @ an operator
+  assert.is(p("SELECT data ? 'k', @ -5 FROM t", "sqlc")!.text.text, "SELECT data ? 'k', $1 FROM t".replace("$1", "@ -5"));
+  assert.is(p("SELECT 1", null), null);
+  // positions map back to the written text
+  const e = p("SELECT naem FROM a WHERE id = @id AND x = @xx", "sqlc")!.text;
+  assert.is(e.toSource(e.text.indexOf("$2")), "SELECT naem FROM a WHERE id = @id AND x = ".length);
+});
+
+test("a sqlc query file: each named query prepared with its parameters; errors placed in the file", () => {
+  const text = "-- name: GetAuthor :one\nSELECT * FROM authors WHERE id = @id;\n\n-- name: ListBooks :many\nSELECT titel FROM books WHERE author_id = sqlc.arg(author_id);\n";
+  const { statements } = collectQueries([{ file: "/p/queries/authors.sql", text, kind: "sql" }], defaultEmbeddedSettings);
+  assert.equal(statements.map((q) => q.sql), ["SELECT * FROM authors WHERE id = $1", "SELECT titel FROM books WHERE author_id = $1"]);
+  const q = statements[1]!;
+  const at = placeError({ message: 'column "titel" does not exist', code: "42703", position: 8 }, q);
+  assert.is(text.slice(at.start, at.end), "titel");
+});
+
+test("an error in a script's function body is placed at the body's line, wherever the statement starts", () => {
+  const text = "SELECT 1;\nCREATE FUNCTION f() RETURNS int LANGUAGE plpgsql AS $$\nBEGIN\n  RETURN nope;\nEND\n$$;\n";
+  const { statements } = collectQueries([{ file: "/p/s.sql", text, kind: "sql" }], defaultEmbeddedSettings);
+  const q = statements.find((x) => x.sql.startsWith("CREATE"))!;
+  const at = placeError({ message: 'column "nope" does not exist', code: "42703", where: 'PL/pgSQL function f() line 3 at RETURN', internalQuery: "nope", internalPosition: 1 }, q);
+  assert.is(text.slice(at.start, at.end), "nope");
+});
+
+test("a file is checked against the migration sets nearest to it; shared code against each", () => {
+  const a = { id: "services/a/migrations", dir: path.join(R, "services/a/migrations") };
+  const b = { id: "services/b/db/migrations", dir: path.join(R, "services/b/db/migrations") };
+  const ids = (file: string) => schemasFor(path.join(R, file), [a, b]).map((s) => s.id);
+  assert.equal(ids("services/a/src/q.ts"), ["services/a/migrations"]);
+  assert.equal(ids("services/b/queries/report.sql"), ["services/b/db/migrations"]);
+  assert.equal(ids("lib/shared.ts"), ["services/a/migrations", "services/b/db/migrations"]);
+  assert.equal(ids("services/c.ts"), ["services/a/migrations", "services/b/db/migrations"]);
 });
 
 test("scripts: queries are prepared, their DDL applied, psql variables skipped", () => {

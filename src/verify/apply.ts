@@ -321,7 +321,17 @@ async function applyUnit(
         return { status: "retry", events: events.filter((e) => e.kind === "limit") };
       }
       await rollback();
-      if (state.limited) {
+      const marker = err.code === "42601" && span ? templateMarkerAt(sent, span.start - s.start) : null;
+      if (marker) {
+        // Not SQL yet: the tool fills the marker in before it sends the file.
+        events.push({
+          kind: "limit",
+          ...at,
+          command,
+          what: `${marker} is a placeholder the migration tool fills in before sending the file: name its value in verify.migrations[].substitute (docs/verify.md)`,
+          detail: err.message,
+        });
+      } else if (state.limited) {
         events.push({ kind: "limit", ...at, command, what: `failed after an earlier statement could not run in PGlite (${state.limited})`, detail: err.message });
       } else {
         events.push({ kind: "error", ...at, command, error: err, tool: toolWords(set), rolledBack: toolBlock, later: 0 });
@@ -435,6 +445,18 @@ function diff(
     else for (const index of r.indexes) events.push({ kind: "rewrite", ...span, command, table: nameOf(rel), index, mode });
   }
   return events;
+}
+
+/**
+ * The template marker a syntax error points into (`{{ index .Options "Namespace" }}`, Flyway's
+ * `${schema}`), or null: the tool replaces it before PostgreSQL sees the file.
+ */
+export function templateMarkerAt(sent: string, offset: number): string | null {
+  for (const m of sent.matchAll(/\{\{[\s\S]*?\}\}|\$\{[\w:.-]+\}/g)) {
+    if (offset >= m.index && offset <= m.index + m[0].length) return m[0];
+    if (m.index > offset) break;
+  }
+  return null;
 }
 
 /** The statement without its CONCURRENTLY (outside strings and quoted names). */

@@ -22,7 +22,7 @@ import type { MigrationOutcome } from "./apply.js";
 import type { MigrationSet } from "./migrations.js";
 
 /** Changes when the way migrations are applied or findings are recorded changes. */
-export const MODEL_VERSION = "2";
+export const MODEL_VERSION = "3";
 
 /** Dumps kept per set (each a few MB). */
 const KEEP = 4;

@@ -10,7 +10,7 @@ import path from "node:path";
 import { parseArgs } from "node:util";
 import { builtin, builtinRules as rules } from "../../rules/index.js";
 import type { CliIO } from "../cli/main.js";
-import { loadConfig, parseRuleFlag, type Config, type RuleSetting } from "../engine/config.js";
+import { ConfigError, loadConfig, parseRuleFlag, type Config, type RuleSetting } from "../engine/config.js";
 import { lintText } from "../lint/lint-text.js";
 import type { FileResult } from "../engine/types.js";
 import { fileKind, isWalked } from "../extract/index.js";
@@ -24,10 +24,10 @@ import { defaultCacheDir, DumpCache } from "./cache.js";
 import { dryRun, formatDryRun, type DryRunResult } from "./dry-run.js";
 import type { VerifyEvent } from "./events.js";
 import { pendingOf } from "./findings.js";
-import { findMigrationSets, type MigrationSet } from "./migrations.js";
+import { findMigrationSets, otherEngine, type MigrationSet } from "./migrations.js";
 import { pgliteVersion } from "./pglite.js";
 import { isCI, Progress } from "./progress.js";
-import { checkQueries, collectQueries, combine, relationNames, type QueryFile, type SkipReason, type Verdict } from "./queries.js";
+import { checkQueries, collectQueries, combine, relationNames, schemasFor, type QueryFile, type SkipReason, type Verdict } from "./queries.js";
 import { Runner } from "./runner.js";
 import { SqlDocument, Statement } from "../sql/document.js";
 
@@ -67,7 +67,27 @@ interface Selection {
   staged: Map<string, string>;
 }
 
+/**
+ * The command. Usage and config errors are reported here: this module is a bundle of its own
+ * (see main.ts's loadVerify), so its error classes are not the ones main.ts would recognise.
+ */
 export async function verifyCommand(argv: string[], io: CliIO): Promise<number> {
+  try {
+    return await verify(argv, io);
+  } catch (e) {
+    if (e instanceof UsageError) {
+      io.stderr(`sqlguard: ${e.message}\nRun 'sqlguard verify --help' for usage.\n`);
+      return 2;
+    }
+    if (e instanceof ConfigError) {
+      io.stderr(`sqlguard: invalid configuration: ${e.message}\n`);
+      return 2;
+    }
+    throw e;
+  }
+}
+
+async function verify(argv: string[], io: CliIO): Promise<number> {
   let parsed;
   try {
     parsed = parseArgs({
@@ -175,12 +195,21 @@ export async function verifyCommand(argv: string[], io: CliIO): Promise<number> 
   // The files whose statements are checked: code, and SQL outside the migration folders.
   const inSet = (f: string) => sets.some((s) => f.startsWith(s.dir + path.sep));
   const queryFiles: QueryFile[] = [];
+  const otherEngines = new Map<string, number>();
   for (const f of files) {
     const kind = fileKind(f);
     if (kind === "text" || (kind === "sql" && inSet(f))) continue;
+    // SQL kept for another database (db/clickhouse/…) is not PostgreSQL's to prepare.
+    const engine = kind === "sql" ? otherEngine(path.relative(root, path.dirname(f))) : null;
+    if (engine) {
+      otherEngines.set(engine, (otherEngines.get(engine) ?? 0) + 1);
+      continue;
+    }
     const text = read(f);
     if (text !== null) queryFiles.push({ file: f, text, kind });
   }
+
+  for (const [engine, n] of otherEngines) notes.push(`${n} SQL file${n === 1 ? "" : "s"} in folders named for ${engine} not checked (not PostgreSQL)`);
 
   // With a selection: the migrations from the first changed one on, and the queries of changed
   // files or of files reading tables the changed migrations name.
@@ -198,9 +227,10 @@ export async function verifyCommand(argv: string[], io: CliIO): Promise<number> 
     ? collection.statements.filter((q) => changed.has(q.file) || [...q.relations].some((n) => touchedNames.has(n)))
     : collection.statements;
 
-  // Build every set (cached when unchanged), check the queries against each, and let go.
+  // Build every set (cached when unchanged), check the queries against the sets they belong to, and let go.
+  const homes = statements.map((q) => schemasFor(q.file, sets));
   const built: BuiltSet[] = [];
-  const perSchema: { schema: string; verdicts: Verdict[] }[] = [];
+  const perSchema: { schema: string; verdicts: (Verdict | undefined)[] }[] = [];
   try {
     for (const set of sets) {
       const b = await buildSet(set, {
@@ -216,7 +246,9 @@ export async function verifyCommand(argv: string[], io: CliIO): Promise<number> 
       built.push(b);
       const missing = extensionsOf(set, vc.extensions ?? []).missing;
       if (missing.length) notes.push(`${set.id}: PGlite has no ${missing.join(", ")} extension${missing.length > 1 ? "s" : ""}`);
-      if (statements.length > 0) {
+      // The statements checked against this set: those of files nearest to it (see schemasFor).
+      const mine = statements.map((_q, i) => i).filter((i) => homes[i]!.includes(set));
+      if (mine.length > 0) {
         let runner = b.runner;
         if (!runner && b.dump) {
           progress.update(`${set.id}: loading the migrated database`, 0, 0);
@@ -224,7 +256,14 @@ export async function verifyCommand(argv: string[], io: CliIO): Promise<number> 
         }
         if (runner) {
           b.runner = runner;
-          perSchema.push({ schema: set.id, verdicts: await checkQueries(runner, statements, (file, done, total) => progress.update(`checking ${path.relative(root, file)}`, done, total)) });
+          const checked = await checkQueries(
+            runner,
+            mine.map((i) => statements[i]!),
+            (file, done, total) => progress.update(`checking ${path.relative(root, file)}`, done, total),
+          );
+          const verdicts: (Verdict | undefined)[] = new Array<Verdict | undefined>(statements.length);
+          mine.forEach((i, k) => (verdicts[i] = checked[k]));
+          perSchema.push({ schema: set.id, verdicts });
         }
       }
       await b.runner?.close();
@@ -254,23 +293,26 @@ export async function verifyCommand(argv: string[], io: CliIO): Promise<number> 
   }
   const skipped = new Map<SkipReason, number>(collection.skipped);
   let rejected = 0;
+  let prepared = 0;
   if (perSchema.length > 0) {
     combine(perSchema, statements).forEach((v, i) => {
       const q = statements[i]!;
       reported.add(q.file);
-      if (v === null) return;
-      if (typeof v === "string") skipped.set(v, (skipped.get(v) ?? 0) + 1);
-      else {
-        rejected++;
-        add(q.file, v);
+      if (typeof v === "string") {
+        skipped.set(v, (skipped.get(v) ?? 0) + 1);
+        return;
       }
+      prepared++;
+      if (v === null) return;
+      rejected++;
+      add(q.file, v);
     });
   }
 
   const results = resultsFor([...reported].sort(), events, read, config);
   if (opts.quiet) quiet(results);
   await output(reporter, results, { io, format, opts });
-  io.stderr(summary({ built, statements: statements.length, files: new Set(statements.map((q) => q.file)).size, rejected, skipped, notes, root, sets, selection: changed !== null, cacheDir }));
+  io.stderr(summary({ built, prepared, files: new Set(statements.map((q) => q.file)).size, rejected, skipped, notes, root, sets, selection: changed !== null, cacheDir }));
   return exitCode(results, maxWarnings, io);
 }
 
@@ -343,7 +385,8 @@ function exitCode(results: FileResult[], maxWarnings: number, io: CliIO): number
 
 interface SummaryInput {
   built: BuiltSet[];
-  statements: number;
+  /** Statements PostgreSQL prepared (the rest were skipped). */
+  prepared: number;
   files: number;
   rejected: number;
   skipped: Map<SkipReason, number>;
@@ -366,11 +409,12 @@ function summary(s: SummaryInput): string {
     const how = b.from === "cache" ? "from the cache" : b.from === "prefix" ? `${b.appliedNow} applied now, the rest from the cache` : "applied now";
     lines.push(`sqlguard verify: ${b.set.id} (${b.set.toolName}): ${b.applied} of ${plural(total, "migration")} applied (${how})${b.stopped ? ` — stopped: ${b.stopped}` : ""}`);
   }
-  if (s.built.length > 0 && (s.statements > 0 || s.skipped.size > 0)) {
+  if (s.built.length > 0 && (s.prepared > 0 || s.skipped.size > 0)) {
     const skippedTotal = [...s.skipped.values()].reduce((a, b) => a + b, 0);
+    const total = s.prepared + skippedTotal;
     const reasons = [...s.skipped].map(([r, n]) => `${n} ${r}`).join(", ");
     lines.push(
-      `sqlguard verify: ${plural(s.statements, "statement")} of code and scripts in ${plural(s.files, "file")} prepared against the schema${s.built.length > 1 ? "s" : ""}: ${s.rejected} rejected${skippedTotal ? `; ${skippedTotal} skipped (${reasons})` : ""}${s.selection ? " (only what the changes touch)" : ""}`,
+      `sqlguard verify: ${plural(total, "statement")} of code and scripts: ${s.prepared} in ${plural(s.files, "file")} prepared against the schema${s.built.length > 1 ? "s" : ""}, ${s.rejected} rejected${skippedTotal ? `; ${skippedTotal} skipped (${reasons})` : ""}${s.selection ? " (only what the changes touch)" : ""}`,
     );
   }
   for (const n of s.notes) lines.push(`sqlguard verify: note: ${n}`);

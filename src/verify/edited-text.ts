@@ -16,6 +16,13 @@ interface Piece {
   srcLen: number;
 }
 
+/** A range of the source replaced by a text. */
+export interface Edit {
+  start: number;
+  end: number;
+  text: string;
+}
+
 export interface Substitution {
   pattern: RegExp;
   with: string;
@@ -28,8 +35,9 @@ export class EditedText {
   constructor(
     readonly source: string,
     substitutions: readonly Substitution[] = [],
+    given: readonly Edit[] = [],
   ) {
-    const edits: { start: number; end: number; text: string }[] = [];
+    const edits: Edit[] = [...given];
     for (const s of substitutions) {
       const re = new RegExp(s.pattern.source, s.pattern.flags.includes("g") ? s.pattern.flags : `${s.pattern.flags}g`);
       for (const m of source.matchAll(re)) {
@@ -57,6 +65,11 @@ export class EditedText {
     }
     this.text = text;
     this.pieces = pieces;
+  }
+
+  /** The source with these ranges replaced (they must not overlap). */
+  static fromEdits(source: string, edits: readonly Edit[]): EditedText {
+    return new EditedText(source, [], edits);
   }
 
   /** Whether anything was replaced. */

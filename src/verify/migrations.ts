@@ -266,10 +266,39 @@ export function findMigrationSets(options: FindOptions): FoundSets {
     const files = cand.files.filter((f) => !claimed.has(f));
     if (files.length === 0) continue;
     for (const f of files) claimed.add(f);
+    const engine = otherEngine(path.relative(options.root, cand.dir));
+    if (engine) {
+      problems.push(`${rel(cand.dir)}: not verified: its path names ${engine}, not PostgreSQL (list it in verify.migrations to verify it)`);
+      continue;
+    }
     sets.push(build(cand.dir, cand.layout, files));
   }
   sets.sort((a, b) => compareName(a.id, b.id));
   return { sets, problems };
+}
+
+const ENGINES: [RegExp, string][] = [
+  [/^clickhouse$/i, "ClickHouse"],
+  [/^(?:mysql|mariadb)\d*$/i, "MySQL"],
+  [/^sqlite\d*$/i, "SQLite"],
+  [/^(?:mssql|sqlserver|tsql)$/i, "SQL Server"],
+  [/^oracle$/i, "Oracle"],
+  [/^(?:snowflake|bigquery|duckdb|redshift|trino|presto|hive|spark|databricks)$/i, "another database"],
+  [/^(?:cassandra|scylla|cql)$/i, "Cassandra"],
+];
+
+/**
+ * The database engine a folder's path names when it is not PostgreSQL (`db/clickhouse/migrations`,
+ * `migrations/mysql`): projects that support several keep one migration folder per engine, and
+ * only PostgreSQL's can be applied to PostgreSQL. Words of a segment count (`clickhouse-migrations`).
+ */
+export function otherEngine(relDir: string): string | null {
+  for (const segment of relDir.split(/[\\/]/)) {
+    for (const word of segment.split(/[-_.]/)) {
+      for (const [re, name] of ENGINES) if (re.test(word)) return name;
+    }
+  }
+  return null;
 }
 
 function configuredExtras(c: MigrationSetConfig, problems: string[]): Partial<MigrationSet> {

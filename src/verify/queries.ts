@@ -10,7 +10,11 @@
  * dynamic SQL (an interpolation that is a name, a list or a query), psql variables, parameters
  * PostgreSQL cannot type, and strings the extractor found to be fragments.
  */
+import path from "node:path";
 import { extractCode, type EmbeddedSettings } from "../extract/embedded.js";
+import { sqlDocuments } from "../extract/index.js";
+import { TOOLS } from "../run-model/index.js";
+import { parameterise } from "./placeholders.js";
 import { SqlDocument, Statement } from "../sql/document.js";
 import { blockRefusal } from "../sql/transaction.js";
 import type { VerifyEvent } from "./events.js";
@@ -18,7 +22,14 @@ import { commandOf, errorSpan, firstLine } from "./positions.js";
 import type { PgError, Reply } from "./protocol.js";
 import type { Runner } from "./runner.js";
 
-export type SkipReason = "fragment" | "dynamic" | "not a query" | "psql variables" | "untyped parameters" | "refused in a transaction";
+export type SkipReason =
+  | "fragment"
+  | "dynamic"
+  | "not a query"
+  | "psql variables"
+  | "untyped parameters"
+  | "refused in a transaction"
+  | "already in the schema";
 
 /** A statement to check, with everything needed to send it and place what PostgreSQL says. */
 export interface QueryStatement {
@@ -31,6 +42,8 @@ export interface QueryStatement {
   how: "query" | "ddl";
   /** Maps an offset of `sql` to a file offset (`end` for a range's end). */
   toFile(offset: number, end?: boolean): number;
+  /** Maps an offset of the statement's document to a file offset. */
+  docToFile(offset: number, end?: boolean): number;
   /** The statement, for errors inside its body. */
   stmt: Statement;
   /** Relation names it reads or writes (lower case), for --changed-since's dependencies. */
@@ -74,7 +87,9 @@ export function collectQueries(files: QueryFile[], embedded: EmbeddedSettings): 
   const skip = (r: SkipReason, n = 1) => skipped.set(r, (skipped.get(r) ?? 0) + n);
   files.forEach((f, fileIndex) => {
     const parts: { doc: SqlDocument; toHost: (o: number, end?: boolean) => number; dynamic: boolean }[] = [];
-    if (f.kind === "sql") parts.push({ doc: new SqlDocument(f.text, { kind: "script" }), toHost: (o) => o, dynamic: false });
+    // A SQL file as the linter reads it: one document per unit of its run model (each named query
+    // of a sqlc or yesql file, a goose file's sections…).
+    if (f.kind === "sql") for (const doc of sqlDocuments(f.file, f.text, { assumeInTransaction: false })) parts.push({ doc, toHost: (o) => o, dynamic: false });
     else {
       const code = extractCode(f.text, f.file, { settings: embedded });
       for (const p of code.parts) parts.push({ doc: p.doc, toHost: p.toHost, dynamic: p.dynamic });
@@ -91,8 +106,16 @@ export function collectQueries(files: QueryFile[], embedded: EmbeddedSettings): 
           skip("dynamic");
           continue;
         }
-        const sql = doc.sql.slice(e.start, e.end);
-        if (doc.kind === "script" && e.parseText.slice(0, sql.length) !== sql && e.parseText !== sql) {
+        const written = doc.sql.slice(e.start, e.end);
+        // A query library's parameters become $n, as the library sends them.
+        const tool = doc.run.tool;
+        const params = tool !== null && TOOLS[tool].kind === "queries" ? parameterise(written, tool) : null;
+        if (params?.dynamic) {
+          skip("dynamic");
+          continue;
+        }
+        const sql = params ? params.text.text : written;
+        if (!params && doc.kind === "script" && e.parseText.slice(0, sql.length) !== sql && e.parseText !== sql) {
           skip("psql variables");
           continue;
         }
@@ -110,12 +133,14 @@ export function collectQueries(files: QueryFile[], embedded: EmbeddedSettings): 
           continue;
         }
         const base = e.start;
+        const edited = params?.text;
         statements.push({
           file: f.file,
           fileIndex,
           sql,
           how,
-          toFile: (o, end) => part.toHost(base + o, end),
+          toFile: (o, end) => part.toHost(base + (edited ? edited.toSource(o, end) : o), end),
+          docToFile: (o, end) => part.toHost(o, end),
           stmt: e,
           relations: relationNames(e),
         });
@@ -127,6 +152,9 @@ export function collectQueries(files: QueryFile[], embedded: EmbeddedSettings): 
 
 /** What PostgreSQL said about one statement. */
 export type Verdict = { ok: true } | { ok: false; error: PgError; start: number; end: number; command: string } | { skipped: SkipReason };
+
+/** A script's DDL naming something that exists already (a table, an index, a schema, a function…). */
+const DUPLICATE = new Set(["42P07", "42710", "42P06", "42723", "42701", "42P04"]);
 
 /** Parameter-typing errors: PostgreSQL needs to know what `$1` is. */
 const UNTYPED = new Set(["42P08", "42725", "42P18"]);
@@ -150,6 +178,8 @@ export async function checkQueries(
   const verdicts: Verdict[] = [];
   let file = -1;
   let dirty = false;
+  /** Relations the current script creates that the migrations had made already. */
+  const existing = new Set<string>();
   const must = async (sql: string) => {
     const r = await runner.exec(sql);
     if (!r.ok) throw new Error(`${sql}: ${r.error?.message}`);
@@ -161,6 +191,7 @@ export async function checkQueries(
       await must("BEGIN");
       file = q.fileIndex;
       dirty = false;
+      existing.clear();
       progress(q.file, i, statements.length);
     }
     if (dirty) await must("SAVEPOINT sqlguard_check");
@@ -187,13 +218,36 @@ export async function checkQueries(
     }
     const error = reply.error ?? { message: "unknown error" };
     await recover(runner, dirty);
-    const span = errorSpan(error, q.sql, 0, q.sql, q.stmt);
-    const line = firstLine(q.sql, 0, q.sql.length);
-    const at = span ?? line;
-    verdicts.push({ ok: false, error, start: q.toFile(at.start), end: q.toFile(at.end, true), command: commandOf(q.sql) });
+    if (q.how === "ddl" && (DUPLICATE.has(error.code ?? "") || [...q.relations].some((n) => existing.has(n)))) {
+      // A script that defines what the migrations already made (a schema dump beside them): not
+      // a query, and nothing wrong with what it reads. Its later DDL on what it found existing
+      // (pg_dump's ALTER TABLE … ADD CONSTRAINT … PRIMARY KEY) fails for the same reason.
+      if (DUPLICATE.has(error.code ?? "")) for (const n of q.relations) existing.add(n);
+      verdicts.push({ skipped: "already in the schema" });
+      continue;
+    }
+    verdicts.push({ ok: false, error, ...placeError(error, q), command: commandOf(q.sql) });
   }
   if (file >= 0) await must("ROLLBACK");
   return verdicts;
+}
+
+/**
+ * Where an error goes in the file: PostgreSQL's position counts in the text sent; an error in a
+ * DO block's or a function's body names the body's line, found in the statement's document; else
+ * the name the message quotes, else the statement's first line.
+ */
+export function placeError(error: PgError, q: QueryStatement): { start: number; end: number } {
+  if (error.position !== undefined && error.position > 0) {
+    const s = errorSpan(error, q.sql, 0, q.sql);
+    if (s) return { start: q.toFile(s.start), end: q.toFile(s.end, true) };
+  }
+  const { position: _, ...rest } = error;
+  const doc = q.stmt.doc.sql;
+  const s = errorSpan(rest, doc, q.stmt.start, doc.slice(q.stmt.start, q.stmt.end), q.stmt);
+  if (s) return { start: q.docToFile(s.start), end: q.docToFile(s.end, true) };
+  const line = firstLine(q.sql, 0, q.sql.length);
+  return { start: q.toFile(line.start), end: q.toFile(line.end, true) };
 }
 
 /** After an error: back to a usable transaction. */
@@ -206,11 +260,33 @@ async function recover(runner: Runner, dirty: boolean): Promise<void> {
 }
 
 /**
+ * The migration sets a file's statements are checked against: those whose folder is nearest to
+ * the file (the longest run of path segments in common), so that `visibility/schema.sql` is read
+ * against `visibility/versioned` and a service's code against its own migrations. Files as near to
+ * several sets (shared code) are checked against each of them.
+ */
+export function schemasFor<S extends { dir: string }>(file: string, sets: readonly S[]): S[] {
+  const parts = path.dirname(file).split(path.sep);
+  let best = -1;
+  let out: S[] = [];
+  for (const set of sets) {
+    const dir = set.dir.split(path.sep);
+    let n = 0;
+    while (n < dir.length && n < parts.length && dir[n] === parts[n]) n++;
+    if (n > best) {
+      best = n;
+      out = [set];
+    } else if (n === best) out.push(set);
+  }
+  return out;
+}
+
+/**
  * The verdicts of several schemas combined: a statement is fine if one schema accepts it (code
  * may talk to several databases); otherwise the error reported is that of a schema that knows
  * its tables (not "relation does not exist"), else the first.
  */
-export function combine(perSchema: { schema: string; verdicts: Verdict[] }[], statements: QueryStatement[]): (VerifyEvent | SkipReason | null)[] {
+export function combine(perSchema: { schema: string; verdicts: (Verdict | undefined)[] }[], statements: QueryStatement[]): (VerifyEvent | SkipReason | null)[] {
   return statements.map((_q, i) => {
     let best: { schema: string; v: Extract<Verdict, { ok: false }> } | null = null;
     let skipped: SkipReason | null = null;
