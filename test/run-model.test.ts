@@ -145,4 +145,12 @@ test("one document per unit, each with the file's offsets: goose Up and Down are
   assert.equal(result.messages.filter((m) => m.ruleId === "transaction-incompatible-statement"), []);
 });
 
+test("a file the config's assumeInTransaction matches is a migration: migration rules report there, not elsewhere", () => {
+  const config = new Config({ assumeInTransaction: ["scratch/db/**"] }, root, "test", builtin);
+  const sql = "CREATE INDEX orders_customer_idx ON orders (customer_id);\n";
+  const ids = (file: string) => lintText(sql, config, { filePath: `${root}/scratch/${file}` }).messages.map((m) => m.ruleId);
+  assert.ok(ids("db/0001_orders_index.sql").includes("require-concurrent-index"));
+  assert.equal(ids("scripts/orders_index.sql").filter((id) => id === "require-concurrent-index"), []);
+});
+
 test.run();

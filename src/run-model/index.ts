@@ -114,7 +114,9 @@ export function documentRun(model: RunModel, unit: RunUnit): DocumentRun {
     optOut: unit.optOut,
     refused: unit.refused,
     apart: unit.apart ?? [],
-    source: model.source,
+    // a file no tool runs, wrapped because the config's assumeInTransaction matches it
+    source: model.source === "config" && model.tool === null && unit.transaction === "wrapped" ? "assume-config" : model.source,
+    role: unit.role,
   };
 }
 
@@ -136,6 +138,7 @@ export function codeDocumentRun(model: CodeRunModel): DocumentRun {
     refused: "fails",
     apart: [],
     source: "detected",
+    role: "up",
   };
 }
 

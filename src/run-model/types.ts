@@ -165,4 +165,10 @@ export interface DocumentRun {
   apart: string[];
   /** What decided the mode. */
   source: RunModel["source"] | "assume-config";
+  /**
+   * The unit's direction: `down` for what the tool runs to roll a migration back (goose's
+   * `-- +goose Down`, dbmate's `-- migrate:down`, a `*.down.sql` file…). Rules whose finding is
+   * what a down migration is for (dropping what the up added) skip those (`skipDown`).
+   */
+  role: UnitRole;
 }
