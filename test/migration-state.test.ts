@@ -2,6 +2,7 @@ import { suite } from "uvu";
 import * as assert from "uvu/assert";
 import { parseDocument, type DocumentOptions, type Statement } from "../src/sql/document.js";
 import { migrationState, type MigrationState } from "../src/sql/migration-state.js";
+import type { DocumentRun } from "../src/run-model/types.js";
 import "./helpers.js";
 
 const test = suite("migration state");
@@ -180,6 +181,37 @@ test("SQL in code: several statements in one string run as one implicit transact
   const { state, stmts } = feed("CREATE TABLE n (a int); CREATE INDEX ON n (a);", { kind: "embedded" });
   assert.is(state.transactionOf(stmts[1]!).kind, "implicit");
   assert.is(state.newTable(t("n"), stmts[1]!)!.sameTransaction, true);
+});
+
+/** How Prisma Migrate sends a migration: the whole file as one query string. */
+const sentWhole: DocumentRun = {
+  mode: "implicit",
+  tool: "prisma",
+  toolName: "Prisma Migrate",
+  transactionName: "the implicit transaction of the query",
+  refusedHelp: "",
+  unit: "migration",
+  optOut: null,
+  refused: "fails",
+  apart: [],
+  source: "detected",
+  role: "up",
+};
+
+test("a migration its tool sends as one query string is one implicit transaction, up to a transaction command", () => {
+  const { state, stmts } = feed("CREATE TABLE n (a int);\nCREATE INDEX ON n (a);\nCOMMIT;\nALTER TABLE n ADD CHECK (a > 0);\nALTER TABLE n ADD CHECK (a < 9);", { run: sentWhole });
+  assert.is(state.transactionOf(stmts[0]!).kind, "implicit");
+  assert.is(state.newTable(t("n"), stmts[1]!)!.sameTransaction, true, "a script, not only SQL in code");
+  assert.is(state.transactionOf(stmts[2]!).kind, "none", "COMMIT itself");
+  assert.is(state.newTable(t("n"), stmts[3]!)!.sameTransaction, false, "after COMMIT: the next implicit transaction");
+  assert.is(state.transactionOf(stmts[3]!).id, state.transactionOf(stmts[4]!).id);
+  assert.is(state.transactionOf(stmts[3]!).kind, "implicit");
+});
+
+test("SET LOCAL lasts to the end of an implicit transaction", () => {
+  const { state, stmts } = feed("SET LOCAL lock_timeout = '2s';\nALTER TABLE a ADD COLUMN b int;\nCOMMIT;\nALTER TABLE a ADD COLUMN c int;", { run: sentWhole });
+  assert.is(state.setting("lock_timeout", stmts[1]!)?.value, "2s");
+  assert.is(state.setting("lock_timeout", stmts[3]!), null);
 });
 
 test.run();

@@ -12,8 +12,8 @@
  *
  * Rules share one state per document (`migrationState(doc)`) and feed it from their `statement`
  * listener (`see(stmt)`: idempotent, statements come in document order). What "the same
- * transaction" means lives in `transactionOf` alone, so the per-tool run model can take its place
- * in one spot.
+ * transaction" means lives in `transactionOf` alone: the document's run model (how its migration
+ * tool sends the unit) and the transaction commands in it.
  */
 import { nodeBody, nodeType } from "./classify.js";
 import { isPlain, type SqlDocument, type Statement } from "./document.js";
@@ -25,8 +25,9 @@ import type { PgNode } from "./parser.js";
 export interface TransactionInfo {
   /**
    * `none`: the statement commits on its own; `block`: an explicit BEGIN … COMMIT; `assumed`: the
-   * migration tool's transaction around the file; `implicit`: several statements sent as one query
-   * string (SQL in code), which PostgreSQL runs as one transaction.
+   * migration tool's transaction around the unit (run model `wrapped`); `implicit`: the unit is sent
+   * as one query string (run model `implicit`: Prisma Migrate, golang-migrate, SQL in code), which
+   * PostgreSQL runs as one transaction up to the next transaction command.
    */
   kind: "none" | "block" | "assumed" | "implicit";
   /** Equal for statements of the same transaction, different otherwise. */
@@ -206,43 +207,54 @@ export class MigrationState {
     if (stmt.parent !== null || stmt.start <= this.lastSeen) return;
     this.lastSeen = stmt.start;
     const tx = this.transactionOf(stmt);
-    if (tx.id !== this.currentTx) this.beginTx(tx.id);
+    if (tx.id !== this.currentTx) {
+      // the implicit transaction of a query string ends where a transaction command cuts it
+      if (this.currentTx !== 0) this.endTx(stmt.start, true);
+      this.beginTx(tx.id);
+    }
     this.take(stmt, tx.id);
     if (stmt.nodeType === "DoStmt") for (const inner of stmt.body) this.take(inner, tx.id);
     const c = stmt.txControl;
-    if (c) this.control(stmt);
+    if (c) {
+      this.control(stmt);
+      // statements after a transaction command are another implicit transaction
+      this.implicitId = 0;
+    }
     if (tx.kind === "none") this.endTx(stmt.end, true);
   }
 
   /**
-   * The transaction a statement runs in. The one place that decides it: today from the front-end's
-   * `stmt.tx` (BEGIN/COMMIT and the config's assumeInTransaction); tomorrow from the run model.
+   * The transaction a statement runs in: the one place that decides it, from the front-end's
+   * `stmt.tx` (BEGIN … COMMIT, and the migration tool's transaction when the run model says
+   * `wrapped`) and the document's run model. A unit the tool sends as one query string (`implicit`:
+   * Prisma, golang-migrate, SQL in code) runs its statements as one implicit transaction, which
+   * each transaction command ends (after COMMIT, the next statements start another).
    */
   transactionOf(stmt: Statement): TransactionInfo {
     const top = stmt.parent ?? stmt;
     const known = this.txIds.get(top);
     const opener = top.tx === "explicit" ? top.block : null;
-    if (known !== undefined) return { kind: kindOf(top), id: known, opener };
+    const kind = this.kindOf(top);
+    if (known !== undefined) return { kind, id: known, opener };
     let id: number;
     if (top.tx === "explicit" && top.block) {
       id = this.openerIds.get(top.block) ?? 0;
       if (id === 0) this.openerIds.set(top.block, (id = this.nextTx++));
-    } else if (top.tx === "assumed") {
+    } else if (kind === "assumed") {
       id = this.assumedId ||= this.nextTx++;
-    } else if (this.doc.kind === "embedded" && !top.txControl) {
-      // SQL in code: a string of several statements is sent as one query, one implicit transaction
+    } else if (kind === "implicit") {
       id = this.implicitId ||= this.nextTx++;
     } else {
       id = this.nextTx++;
     }
     this.txIds.set(top, id);
-    return { kind: kindOf(top), id, opener };
+    return { kind, id, opener };
+  }
 
-    function kindOf(s: Statement): TransactionInfo["kind"] {
-      if (s.tx === "explicit") return "block";
-      if (s.tx === "assumed") return "assumed";
-      return s.doc.kind === "embedded" && !s.txControl ? "implicit" : "none";
-    }
+  private kindOf(s: Statement): TransactionInfo["kind"] {
+    if (s.tx === "explicit") return "block";
+    if (s.tx === "assumed") return "assumed";
+    return this.doc.transaction === "implicit" && !s.txControl ? "implicit" : "none";
   }
 
   // --- queries ---
