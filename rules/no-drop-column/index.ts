@@ -14,6 +14,7 @@ export default defineRule({
   defaultSeverity: "warn",
   appliesTo: ["script", "embedded"],
   migration: true,
+  skipDown: true,
   messages: {
     drop: "DROP COLUMN {{column}} of {{table}}: code still deployed that selects or writes {{column}} fails as soon as this commits (an ORM that lists every column fails even where it never uses it)",
     help: "first deploy code that no longer uses {{column}} (Rails: ignored_columns; Django: remove the field with SeparateDatabaseAndState), then drop it in a later migration; then say so: -- sqlguard-disable-next-line no-drop-column -- <why it is safe now>",

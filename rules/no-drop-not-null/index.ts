@@ -14,6 +14,7 @@ export default defineRule({
   defaultSeverity: "warn",
   appliesTo: ["script", "embedded"],
   migration: true,
+  skipDown: true,
   messages: {
     drop: "DROP NOT NULL on {{table}}.{{column}}: from now on NULLs may be written, and code, reports and other services that read {{column}} as never NULL break on the first one",
     help: "first make every reader of {{column}} handle NULL and deploy that, then drop the constraint, then deploy the code that writes NULLs; then say so: -- sqlguard-disable-next-line no-drop-not-null -- <why it is safe now>",

@@ -21,6 +21,7 @@ export default defineRule({
   defaultSeverity: "warn",
   appliesTo: ["script", "embedded"],
   migration: true,
+  skipDown: true,
   messages: {
     drop: "DROP TABLE {{table}}: application code still deployed that reads or writes {{table}} fails as soon as this commits, and its rows cannot be brought back",
     help: "drop a table only after the code that used it is gone (deployed, not just merged), in a later migration; then say so: -- sqlguard-disable-next-line no-drop-table -- <why it is safe now>",

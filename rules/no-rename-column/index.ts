@@ -12,6 +12,7 @@ export default defineRule({
   defaultSeverity: "warn",
   appliesTo: ["script", "embedded"],
   migration: true,
+  skipDown: true,
   messages: {
     rename:
       "RENAME COLUMN {{from}} TO {{to}} on {{table}}: code still deployed uses {{from}} and fails from the moment this commits until code using {{to}} is out everywhere",

@@ -12,6 +12,7 @@ export default defineRule({
   defaultSeverity: "warn",
   appliesTo: ["script", "embedded"],
   migration: true,
+  skipDown: true,
   messages: {
     rename: "RENAME {{table}} TO {{to}}: code still deployed uses {{table}} and fails from the moment this commits until code using {{to}} is out everywhere",
     help: "in the same transaction, rename and CREATE VIEW {{table}} AS SELECT * FROM {{target}} (a simple view can be read and written like the table); drop the view once no deployed code uses the old name",

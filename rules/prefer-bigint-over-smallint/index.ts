@@ -13,6 +13,7 @@ export default defineRule({
   defaultSeverity: "warn",
   appliesTo: ["script", "embedded"],
   migration: true,
+  skipDown: true,
   hasSuggestions: true,
   messages: {
     key: "column {{column}} {{type}} is {{why}}: a 16-bit integer runs out at 32,767, and making it bigint later rewrites the table and its indexes under an ACCESS EXCLUSIVE lock",

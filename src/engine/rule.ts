@@ -134,6 +134,13 @@ export interface RuleDefinition<O = Record<string, never>, M extends string = st
    * severity in files detected as migrations, off elsewhere unless the config turns it on.
    */
   migration?: boolean;
+  /**
+   * Down migrations are not checked: what the rule reports is what a down migration is for (it
+   * drops the table the up created, renames back, restores the old column type). A down migration
+   * is a unit of the run model with role `down` (goose's `-- +goose Down`, dbmate's
+   * `-- migrate:down`, a `*.down.sql` file…).
+   */
+  skipDown?: boolean;
   /** Called once per document; returns the listeners. Pure: no I/O, no config lookup. */
   create(context: RuleContext<O, M>): RuleListeners;
 }

@@ -92,6 +92,8 @@ function runSqlRules(settings: SharedSettings, part: SqlPart, runs: RuleRun[], p
   for (const run of runs) {
     const rule = run.rule;
     if (!rule.appliesTo.includes(doc.kind)) continue;
+    // undoing the up migration is what a down migration is for (see `skipDown`)
+    if (rule.skipDown && doc.run.role === "down") continue;
     const context: RuleContext<unknown> = {
       options: run.options,
       settings,
