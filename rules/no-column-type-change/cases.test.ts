@@ -8,6 +8,10 @@ ruleTester("no-column-type-change", {
       name: "timestamp to timestamptz with the session in UTC (PostgreSQL 12+): no rewrite",
       code: "SET timezone = 'UTC';\nALTER TABLE person ALTER COLUMN published TYPE timestamptz USING published;\nALTER TABLE post ALTER COLUMN updated TYPE timestamptz;",
     },
+    {
+      name: "and back, timestamptz to timestamp in UTC (a down migration undoing the above): no rewrite either",
+      code: "SET timezone = 'UTC';\nALTER TABLE person ALTER COLUMN published TYPE timestamp USING published;",
+    },
   ],
   invalid: [
     {
@@ -43,6 +47,16 @@ ruleTester("no-column-type-change", {
       name: "timestamp to timestamptz: free only in UTC (PostgreSQL 12+)",
       code: "ALTER TABLE t ALTER COLUMN created_at TYPE timestamptz;",
       errors: [{ messageId: "maybe", message: /\(timestamp, when the session's TimeZone is UTC\)/, line: 1, column: 15, severity: 1 }],
+    },
+    {
+      name: "timestamptz to timestamp: free only in UTC as well (measured: the other way round too)",
+      code: "ALTER TABLE federation_allowlist\n    ALTER COLUMN published TYPE timestamp\n    USING published;",
+      errors: [{ messageId: "maybe", message: /\(timestamptz, when the session's TimeZone is UTC\)/, line: 2, column: 5, severity: 1 }],
+    },
+    {
+      name: "with a precision (Prisma's TIMESTAMPTZ(3)) every value is rounded: a rewrite even in UTC",
+      code: 'SET timezone = \'UTC\';\nALTER TABLE "Session" ALTER COLUMN "expiresAt" SET DATA TYPE TIMESTAMPTZ(3);',
+      errors: [{ messageId: "rewrite", line: 2, column: 23, severity: 2 }],
     },
     {
       name: "USING the column itself is no conversion of its own",

@@ -53,11 +53,12 @@ export default defineRule({
           const arrays = ((typeName?.arrayBounds as unknown[] | undefined) ?? []).length > 0;
           if (builtin && !arrays && MAYBE_FREE.has(last)) {
             data.free = freeFrom(last);
-          } else if (builtin && !arrays && last === "timestamptz" && version >= 12) {
-            // timestamp → timestamptz is free with the session in UTC: a migration that sets it first means it
+          } else if (builtin && !arrays && (last === "timestamptz" || last === "timestamp") && version >= 12 && !typeName?.typmods) {
+            // timestamp ↔ timestamptz is free both ways with the session in UTC (measured on PostgreSQL 18),
+            // unless a precision is given: rounding to it rewrites. A migration that sets UTC first means it.
             const zone = state.setting("timezone", at.stmt);
             if (zone && UTC.test(zone.value.trim())) return;
-            data.free = "timestamp, when the session's TimeZone is UTC";
+            data.free = `${last === "timestamptz" ? "timestamp" : "timestamptz"}, when the session's TimeZone is UTC`;
           }
           if (data.free) return context.report({ messageId: "maybe", helpId: "maybeHelp", data, ...range, atMostWarning: true });
           context.report({ messageId: "rewrite", helpId: "help", data, ...range });
