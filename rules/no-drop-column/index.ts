@@ -6,7 +6,6 @@ import type { SqlDocument } from "../../src/sql/document.js";
 import { migrationState } from "../../src/sql/migration-state.js";
 import { NewNames } from "../../src/sql/new-names.js";
 import type { PgNode } from "../../src/sql/parser.js";
-import { runsNow } from "../../src/sql/statements.js";
 
 export default defineRule({
   id: "no-drop-column",
@@ -28,8 +27,6 @@ export default defineRule({
         state.see(stmt);
       },
       AlterTableStmt(node, at) {
-        // a function body runs when the function is called, not when this migration runs
-        if (!runsNow(at)) return;
         if (node.objtype !== "OBJECT_TABLE") return;
         const relation = node.relation as PgNode | undefined;
         const fresh = state.newTable(relation, at.stmt);
@@ -48,8 +45,8 @@ export default defineRule({
         });
         names.note("AlterTableStmt", node);
       },
-      RenameStmt(node, at) {
-        if (runsNow(at)) names.note("RenameStmt", node);
+      RenameStmt(node) {
+        names.note("RenameStmt", node);
       },
     };
   },

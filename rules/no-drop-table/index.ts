@@ -5,7 +5,6 @@ import type { SqlDocument } from "../../src/sql/document.js";
 import { migrationState, sameTable, type TableName } from "../../src/sql/migration-state.js";
 import { NewNames } from "../../src/sql/new-names.js";
 import type { PgNode } from "../../src/sql/parser.js";
-import { runsNow } from "../../src/sql/statements.js";
 
 interface Pending {
   table: TableName;
@@ -46,12 +45,10 @@ export default defineRule({
       CreateTableAsStmt(node, at) {
         noteCreate((node.into as PgNode | undefined)?.rel as PgNode | undefined, at.stmt.start);
       },
-      RenameStmt(node, at) {
-        if (runsNow(at)) names.note("RenameStmt", node);
+      RenameStmt(node) {
+        names.note("RenameStmt", node);
       },
       DropStmt(node, at) {
-        // a function body runs when the function is called, not when this migration runs
-        if (!runsNow(at)) return;
         if (node.removeType !== "OBJECT_TABLE") return;
         const objects = (node.objects as PgNode[] | undefined) ?? [];
         for (const o of objects) {

@@ -4,7 +4,6 @@ import type { SqlDocument } from "../../src/sql/document.js";
 import { migrationState } from "../../src/sql/migration-state.js";
 import { NewNames } from "../../src/sql/new-names.js";
 import type { PgNode } from "../../src/sql/parser.js";
-import { runsNow } from "../../src/sql/statements.js";
 
 export default defineRule({
   id: "no-rename-table",
@@ -26,8 +25,6 @@ export default defineRule({
         state.see(stmt);
       },
       RenameStmt(node, at) {
-        // a function body runs when the function is called, not when this migration runs
-        if (!runsNow(at)) return;
         if (node.renameType !== "OBJECT_TABLE") return;
         const relation = node.relation as PgNode | undefined;
         // renamed earlier in this migration: that rename is where running code breaks

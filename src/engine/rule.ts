@@ -131,7 +131,9 @@ export interface RuleDefinition<O = Record<string, never>, M extends string = st
   hasSuggestions?: boolean;
   /**
    * A migration-safety rule (locks, rewrites, schema changes on a live database): on at its default
-   * severity in files detected as migrations, off elsewhere unless the config turns it on.
+   * severity in files detected as migrations, off elsewhere unless the config turns it on. Its node
+   * listeners hear only statements the migration runs (top level, WITH, DO blocks), not those in a
+   * function or procedure body, which run when it is called (see `runsNow`).
    */
   migration?: boolean;
   /**

@@ -5,7 +5,7 @@
  * to, in document order. A rule that throws is reported once and sits out the rest of the file.
  */
 import { isPlain, Statement, type DocumentItem, type SqlDocument } from "../sql/document.js";
-import { executedNodes, statementWords } from "../sql/statements.js";
+import { executedNodes, runsNow, statementWords } from "../sql/statements.js";
 import type { TextDocument } from "../secrets/text-document.js";
 import type { FileSecrets } from "./masking.js";
 import type { NodeContext, ReportDescriptor, Rule, RuleContext, RuleListeners, SharedSettings } from "./rule.js";
@@ -111,14 +111,15 @@ function runSqlRules(settings: SharedSettings, part: SqlPart, runs: RuleRun[], p
   const onBodyStatement = live.filter((x) => x.listeners.bodyStatement);
   const onTransaction = live.filter((x) => x.listeners.transaction);
   const onItem = live.filter((x) => x.listeners.item);
-  // statement type → the rules listening for it
-  const byType = new Map<string, { x: Live; fn: NodeListener }[]>();
+  // statement type → the rules listening for it; a migration rule only hears what the migration
+  // runs, not a function body (it runs when the function is called) or a prepared statement
+  const byType = new Map<string, { x: Live; fn: NodeListener; now: boolean }[]>();
   for (const x of live) {
     for (const type of subscribedTypes(x.listeners)) {
       const fn = (x.listeners as Record<string, NodeListener>)[type]!;
       let list = byType.get(type);
       if (!list) byType.set(type, (list = []));
-      list.push({ x, fn });
+      list.push({ x, fn, now: x.rule.migration === true });
     }
   }
   // A DO block or function body is read only when it may hold a statement some rule listens for.
@@ -143,7 +144,8 @@ function runSqlRules(settings: SharedSettings, part: SqlPart, runs: RuleRun[], p
       const listeners = byType.get(n.type);
       if (!listeners) continue;
       const at: NodeContext = { stmt, via: n.via, body };
-      for (const { x, fn } of listeners) call(x, () => fn(n.body, at));
+      const runs = runsNow(at);
+      for (const { x, fn, now } of listeners) if (runs || !now) call(x, () => fn(n.body, at));
     }
   };
 

@@ -1,5 +1,6 @@
 /**
- * Down migrations: the units a migration tool runs to roll a migration back (goose's
+ * What the migration rules read. Not function bodies: a CREATE FUNCTION only stores them, they run
+ * when the function is called. Down migrations: the units a migration tool runs to roll a migration back (goose's
  * `-- +goose Down`, dbmate's `-- migrate:down`, a `*.down.sql` file). Undoing the up migration is
  * what they are for, so the rules whose finding is exactly that (`skipDown`: drops, renames, the
  * old column types a down migration restores) stay silent there; the lock and rewrite rules still
@@ -14,7 +15,7 @@ import { lintText } from "../src/lint/lint-text.js";
 import { builtin, builtinRules } from "../rules/index.js";
 import { root } from "./helpers.js";
 
-const test = suite("down migrations");
+const test = suite("what migration rules read");
 
 /** `line rule` for every finding of the default configuration on a file of that name. */
 function lint(file: string, code: string): string[] {
@@ -34,6 +35,25 @@ const UNDO = [
   "ALTER TABLE orders ALTER COLUMN paid_at DROP NOT NULL;",
   "CREATE TABLE legacy (id serial PRIMARY KEY, code char(3), kind_id smallint, ref_id int, name varchar(40), at timestamp);",
 ].join("\n");
+
+test("a function body runs when the function is called: no migration rule reports in it, a DO block's statements they do", () => {
+  const body = [
+    "CREATE INDEX orders_customer_idx ON orders (customer_id);",
+    "ALTER TABLE orders ADD COLUMN note text NOT NULL, ALTER COLUMN paid_at SET NOT NULL, ALTER COLUMN id TYPE bigint;",
+    "ALTER TABLE orders ADD CONSTRAINT orders_customer_fk FOREIGN KEY (customer_id) REFERENCES customers (id);",
+    "ALTER TABLE orders DROP COLUMN legacy;",
+    "DROP TABLE old_orders;",
+    "REINDEX TABLE orders;",
+  ].join(" ");
+  const migrationIds = new Set(builtinRules.filter((r) => r.migration).map((r) => r.id));
+  const inMigration = (code: string) => lint("db/migrations/00009_helpers.sql", `-- +goose Up\n${code}\n`).filter((f) => migrationIds.has(f.split(" ")[1]!));
+  assert.equal(inMigration(`CREATE FUNCTION reshape() RETURNS void LANGUAGE plpgsql AS $$ BEGIN ${body} END $$;`), []);
+  assert.equal(inMigration(`CREATE PROCEDURE reshape() LANGUAGE plpgsql AS $$ BEGIN ${body} END $$;`), []);
+  const now = new Set(inMigration(`DO $$ BEGIN ${body} END $$;`).map((f) => f.split(" ")[1]));
+  for (const id of ["require-concurrent-index", "no-add-required-column", "no-set-not-null-scan", "no-column-type-change", "require-not-valid-foreign-key", "no-drop-column", "no-drop-table", "require-concurrent-reindex"]) {
+    assert.ok(now.has(id), `${id} reports in a DO block`);
+  }
+});
 
 test("the rules marked skipDown are the drop, rename and type rules", () => {
   const ids = builtinRules.filter((r) => r.skipDown).map((r) => r.id).sort();
