@@ -55,6 +55,12 @@ test("a function body runs when the function is called: no migration rule report
   }
 });
 
+test("TRUNCATE … CASCADE empties tables whenever it runs: in a function body too", () => {
+  const found = lint("db/migrations/00010_reset.sql", "-- +goose Up\nCREATE FUNCTION reset() RETURNS void LANGUAGE sql AS $$ TRUNCATE users CASCADE $$;\n");
+  assert.ok(found.includes("2 no-truncate-cascade"), found.join("\n"));
+  assert.equal(builtinRules.filter((r) => r.functionBodies).map((r) => r.id), ["no-truncate-cascade"]);
+});
+
 test("the rules marked skipDown are the drop, rename and type rules", () => {
   const ids = builtinRules.filter((r) => r.skipDown).map((r) => r.id).sort();
   assert.equal(ids, [

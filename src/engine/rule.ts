@@ -133,9 +133,15 @@ export interface RuleDefinition<O = Record<string, never>, M extends string = st
    * A migration-safety rule (locks, rewrites, schema changes on a live database): on at its default
    * severity in files detected as migrations, off elsewhere unless the config turns it on. Its node
    * listeners hear only statements the migration runs (top level, WITH, DO blocks), not those in a
-   * function or procedure body, which run when it is called (see `runsNow`).
+   * function or procedure body, which run when it is called (see `runsNow`), unless it sets
+   * `functionBodies`.
    */
   migration?: boolean;
+  /**
+   * A migration rule whose hazard is there whenever the statement runs, now or when a function
+   * the migration creates is called (`TRUNCATE … CASCADE`): it reads function bodies too.
+   */
+  functionBodies?: boolean;
   /**
    * Down migrations are not checked: what the rule reports is what a down migration is for (it
    * drops the table the up created, renames back, restores the old column type). A down migration

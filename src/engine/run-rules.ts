@@ -119,7 +119,7 @@ function runSqlRules(settings: SharedSettings, part: SqlPart, runs: RuleRun[], p
       const fn = (x.listeners as Record<string, NodeListener>)[type]!;
       let list = byType.get(type);
       if (!list) byType.set(type, (list = []));
-      list.push({ x, fn, now: x.rule.migration === true });
+      list.push({ x, fn, now: x.rule.migration === true && x.rule.functionBodies !== true });
     }
   }
   // A DO block or function body is read only when it may hold a statement some rule listens for.
