@@ -1,7 +1,7 @@
 import { defineRule } from "../../src/engine/rule.js";
 import { nodeBody, nodeType } from "../../src/sql/classify.js";
-import { actionRange, alterActionRanges, alterCmds, typeNames, typeText } from "../../src/sql/ddl.js";
-import { migrationState, tableText } from "../../src/sql/migration-state.js";
+import { typeNames, typeText } from "../../src/sql/ddl.js";
+import { migrationState, tableAlter } from "../../src/sql/migration-state.js";
 import type { PgNode } from "../../src/sql/parser.js";
 
 /** Target types some other types convert to without a rewrite (binary-coercible, or a wider limit). */
@@ -33,20 +33,17 @@ export default defineRule({
         state.see(stmt);
       },
       AlterTableStmt(node, at) {
-        const body = node as PgNode;
-        if (body.objtype !== "OBJECT_TABLE") return;
-        const rv = body.relation as PgNode | undefined;
-        if (state.newTable(rv, at.stmt)) return;
-        const table = tableText(state.resolve(rv, at.stmt) ?? { schema: null, name: "?" });
-        let ranges: ReturnType<typeof alterActionRanges> | undefined;
-        alterCmds(body).forEach((cmd, k) => {
+        const alter = tableAlter(state, node as PgNode, at.stmt);
+        if (!alter || alter.fresh) return;
+        const { table } = alter;
+        alter.cmds.forEach((cmd, k) => {
           if (cmd.subtype !== "AT_AlterColumnType") return;
           const def = nodeBody(cmd.def as PgNode);
           const typeName = def.typeName as PgNode | undefined;
           const names = typeNames(typeName);
           const last = names[names.length - 1] ?? "";
           const data = { column: String(cmd.name ?? "?"), type: typeText(typeName), table, free: "" };
-          const range = actionRange(at.stmt, body, k, (ranges ??= alterActionRanges(at.stmt, body)));
+          const range = alter.range(k);
           const column = String(cmd.name ?? "");
           if (def.raw_default && !plainUsing(def.raw_default as PgNode, column, names)) return context.report({ messageId: "using", helpId: "help", data, ...range });
           const builtin = names.length === 1 || names[0] === "pg_catalog";

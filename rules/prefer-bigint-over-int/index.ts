@@ -1,7 +1,6 @@
 import { defineRule, options, type NodeContext } from "../../src/engine/rule.js";
 import type { PgNode } from "../../src/sql/parser.js";
-import { quoteIdent } from "../../src/sql/clause.js";
-import { columnSites, keyColumns, keyReason, writtenType } from "../../src/sql/types.js";
+import { narrowKeys } from "../../src/sql/types.js";
 
 export interface Options {
   columns: "keys" | "all";
@@ -35,24 +34,7 @@ export default defineRule({
   create(context) {
     const all = context.options.columns === "all";
     const check = (type: "CreateStmt" | "AlterTableStmt", node: PgNode, at: NodeContext) => {
-      let keys: Map<string, string> | null = null;
-      for (const site of columnSites(type, node)) {
-        const t = site.type;
-        if (t.name !== "int4" && t.serialOf !== "int4") continue;
-        keys ??= keyColumns(type, node);
-        const why = keyReason(site, keys);
-        if (!why && !all) continue;
-        const written = writtenType(at.stmt, t.location);
-        const better = t.serialOf ? "bigserial" : "bigint";
-        context.report({
-          messageId: why ? "key" : "column",
-          data: { column: quoteIdent(site.column), type: written?.text ?? "integer", why: why ?? "", better },
-          start: written?.start ?? at.stmt.start,
-          end: written?.end ?? at.stmt.end,
-          helpId: "help",
-          ...(written ? { suggest: [{ desc: `use ${better}`, fix: { start: written.start, end: written.baseEnd, text: better } }] } : {}),
-        });
-      }
+      for (const found of narrowKeys(type, node, at.stmt, "int4", all)) context.report({ ...found, helpId: "help" });
     };
     return {
       CreateStmt: (node, at) => check("CreateStmt", node as PgNode, at),

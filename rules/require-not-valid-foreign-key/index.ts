@@ -1,7 +1,7 @@
 import { defineRule } from "../../src/engine/rule.js";
 import { nodeBody, relationName } from "../../src/sql/classify.js";
-import { actionRange, alterActionRanges, alterCmds, columnConstraints, columnDefault, isNullDefault } from "../../src/sql/ddl.js";
-import { migrationState, tableText } from "../../src/sql/migration-state.js";
+import { columnConstraints, columnDefault, isNullDefault } from "../../src/sql/ddl.js";
+import { migrationState, tableAlter } from "../../src/sql/migration-state.js";
 import type { PgNode } from "../../src/sql/parser.js";
 
 export default defineRule({
@@ -29,16 +29,12 @@ export default defineRule({
         state.see(stmt);
       },
       AlterTableStmt(node, at) {
-        const body = node as PgNode;
-        if (body.objtype !== "OBJECT_TABLE") return;
-        const rv = body.relation as PgNode | undefined;
-        const fresh = state.newTable(rv, at.stmt);
+        const alter = tableAlter(state, node as PgNode, at.stmt);
+        if (!alter) return;
+        const { fresh, table, range } = alter;
         // A new empty table has nothing to check; one already filled still locks the referenced table.
         if (fresh && !fresh.hasRows) return;
-        const table = tableText(state.resolve(rv, at.stmt) ?? { schema: null, name: "?" });
-        let ranges: ReturnType<typeof alterActionRanges> | undefined;
-        const range = (k: number) => actionRange(at.stmt, body, k, (ranges ??= alterActionRanges(at.stmt, body)));
-        alterCmds(body).forEach((cmd, k) => {
+        alter.cmds.forEach((cmd, k) => {
           if (cmd.subtype === "AT_AddConstraint") {
             const con = nodeBody(cmd.def as PgNode);
             if (con.contype !== "CONSTR_FOREIGN" || con.skip_validation) return;

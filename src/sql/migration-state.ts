@@ -16,6 +16,7 @@
  * tool sends the unit) and the transaction commands in it.
  */
 import { nodeBody, nodeType } from "./classify.js";
+import { actionRange, alterActionRanges, alterCmds, type Range } from "./ddl.js";
 import { isPlain, type SqlDocument, type Statement } from "./document.js";
 import type { PgNode } from "./parser.js";
 
@@ -156,6 +157,36 @@ const TRACKED = new Set<string>(TRACKED_SETTINGS);
 /** Words without which a SET or a SELECT changes nothing the state follows. */
 const SET_WORDS = /lock_timeout|statement_timeout|search_path|time\s*zone|\ball\b/i;
 const SELECT_WORDS = /\binto\b|set_config/i;
+
+// --- ALTER TABLE, as the lock rules read it ---
+
+/** An ALTER TABLE of a table (not an index, view or sequence), with what the lock rules ask of it. */
+export interface TableAlter {
+  /** The table as messages name it: `schema.name`, the schema when written or known from `SET search_path`. */
+  table: string;
+  /** The RangeVar's fields. */
+  relation: PgNode | undefined;
+  /** The table was created earlier in this migration (see `MigrationState.newTable`); null: it existed before. */
+  fresh: NewTableAt | null;
+  /** The actions (AlterTableCmd bodies), in order. */
+  cmds: PgNode[];
+  /** The text of action `k` (the whole statement when the text cannot be matched). */
+  range(k: number): Range;
+}
+
+/** Reads an ALTER TABLE for the lock rules; null when it alters something other than a table. */
+export function tableAlter(state: MigrationState, body: PgNode, stmt: Statement): TableAlter | null {
+  if (body.objtype !== "OBJECT_TABLE") return null;
+  const relation = body.relation as PgNode | undefined;
+  let ranges: Range[] | null | undefined;
+  return {
+    table: tableText(state.resolve(relation, stmt) ?? { schema: null, name: "?" }),
+    relation,
+    fresh: state.newTable(relation, stmt),
+    cmds: alterCmds(body),
+    range: (k) => actionRange(stmt, body, k, (ranges ??= alterActionRanges(stmt, body))),
+  };
+}
 
 // --- the state ---
 

@@ -8,7 +8,8 @@
  * `public.int4` is some other type of that name.
  */
 import { nodeBody, nodeType } from "./classify.js";
-import { columnConstraints } from "./ddl.js";
+import { quoteIdent } from "./clause.js";
+import { columnConstraints, typeNames } from "./ddl.js";
 import type { PgNode } from "./parser.js";
 
 /**
@@ -43,7 +44,7 @@ export interface ColumnType {
 /** What a TypeName node says about the type it names. */
 export function columnType(typeName: PgNode | undefined): ColumnType | null {
   if (!typeName || typeName.pct_type) return null;
-  const names = ((typeName.names as PgNode[] | undefined) ?? []).map((n) => String(nodeBody(n).sval ?? ""));
+  const names = typeNames(typeName);
   const array = Array.isArray(typeName.arrayBounds) && typeName.arrayBounds.length > 0;
   let name: string | null = null;
   let serialOf: ColumnType["serialOf"] = null;
@@ -61,6 +62,11 @@ export function columnType(typeName: PgNode | undefined): ColumnType | null {
     array,
     location: typeof typeName.location === "number" ? typeName.location : -1,
   };
+}
+
+/** `serial`, `bigserial`…: a pseudo-type that makes an integer column with a sequence default. */
+export function isSerial(typeName: PgNode | undefined): boolean {
+  return (columnType(typeName)?.serialOf ?? null) !== null;
 }
 
 /** A column declared or given a new type by CREATE TABLE or ALTER TABLE. */
@@ -253,4 +259,47 @@ function isNextval(expr: PgNode | undefined): boolean {
   if (nodeType(expr) !== "FuncCall") return false;
   const names = ((nodeBody(expr).funcname as PgNode[] | undefined) ?? []).map((n) => String(nodeBody(n).sval ?? ""));
   return names[names.length - 1] === "nextval" && (names.length === 1 || names[0] === "pg_catalog");
+}
+
+/** A key column of an integer type narrower than bigint, as the two bigint rules report it. */
+export interface NarrowKey {
+  /** `key` (it grows with the table: `data.why` says why) or `column` (reported because the rule checks every column). */
+  messageId: "key" | "column";
+  data: { column: string; type: string; why: string; better: "bigint" | "bigserial" };
+  start: number;
+  end: number;
+  /** Replace the type with `better`, when the type's text was found. */
+  suggest?: { desc: string; fix: { start: number; end: number; text: string } }[];
+}
+
+/**
+ * The columns of `width` (`int4`: integer and serial; `int2`: smallint and smallserial) a CREATE
+ * TABLE or ALTER TABLE declares that are keys (see `keyReason`), or all of them with `all`.
+ */
+export function narrowKeys(
+  type: "CreateStmt" | "AlterTableStmt",
+  node: PgNode,
+  stmt: Parameters<typeof writtenType>[0] & { start: number; end: number },
+  width: "int2" | "int4",
+  all: boolean,
+): NarrowKey[] {
+  const out: NarrowKey[] = [];
+  let keys: Map<string, string> | null = null;
+  for (const site of columnSites(type, node)) {
+    const t = site.type;
+    if (t.name !== width && t.serialOf !== width) continue;
+    keys ??= keyColumns(type, node);
+    const why = keyReason(site, keys);
+    if (!why && !all) continue;
+    const written = writtenType(stmt, t.location);
+    const better = t.serialOf ? "bigserial" : "bigint";
+    out.push({
+      messageId: why ? "key" : "column",
+      data: { column: quoteIdent(site.column), type: written?.text ?? (width === "int4" ? "integer" : "smallint"), why: why ?? "", better },
+      start: written?.start ?? stmt.start,
+      end: written?.end ?? stmt.end,
+      ...(written ? { suggest: [{ desc: `use ${better}`, fix: { start: written.start, end: written.baseEnd, text: better } }] } : {}),
+    });
+  }
+  return out;
 }
