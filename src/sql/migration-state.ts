@@ -538,20 +538,27 @@ export class MigrationState {
     return null;
   }
 
+  /**
+   * The table an INSERT, COPY FROM or MERGE puts rows into (null for COPY TO). An INSERT's tree is
+   * not built unless a rule asks: its target is read from the text when it can be; `worth` says,
+   * from that name alone, whether the answer matters (so the tree is not built for nothing).
+   */
+  private rowsTarget(stmt: Statement, worth: (name: string) => boolean = () => true): TableName | null {
+    const named = stmt.nodeType === "InsertStmt" ? insertTarget(stmt.text) : null;
+    if (named) {
+      if (!worth(named.name)) return null;
+      return named.schema === null ? { schema: this.defaultSchema(stmt), name: named.name } : named;
+    }
+    const node = stmt.node;
+    if (!node) return null;
+    const b = nodeBody(node);
+    if (stmt.nodeType === "CopyStmt" && !b.is_from) return null;
+    return this.resolve(b.relation as PgNode | undefined, stmt);
+  }
+
   private loaded(stmt: Statement): void {
     if (this.liveTables.size === 0) return;
-    // An INSERT's tree is not built unless a rule asks: read its target from the text when it can.
-    const named = stmt.nodeType === "InsertStmt" ? insertTarget(stmt.text) : null;
-    if (named && !this.liveTables.get(named.name)?.some((f) => f.loadedAt === undefined)) return;
-    let table: TableName | null;
-    if (named) table = named.schema === null ? { schema: this.defaultSchema(stmt), name: named.name } : named;
-    else {
-      const node = stmt.node;
-      if (!node) return;
-      const b = nodeBody(node);
-      if (stmt.nodeType === "CopyStmt" && !b.is_from) return;
-      table = this.resolve(b.relation as PgNode | undefined, stmt);
-    }
+    const table = this.rowsTarget(stmt, (name) => this.liveTables.get(name)?.some((f) => f.loadedAt === undefined) ?? false);
     const fact = this.live(table);
     if (!fact || fact.loadedAt !== undefined) return;
     fact.loadedAt = stmt.start;
@@ -577,16 +584,7 @@ export class MigrationState {
   /** Rows put back into an emptied table end its emptiness. */
   private refilled(stmt: Statement): void {
     if (!this.emptied.some((e) => e.until === undefined)) return;
-    const named = stmt.nodeType === "InsertStmt" ? insertTarget(stmt.text) : null;
-    let table: TableName | null;
-    if (named) table = named.schema === null ? { schema: this.defaultSchema(stmt), name: named.name } : named;
-    else {
-      const node = stmt.node;
-      if (!node) return;
-      const b = nodeBody(node);
-      if (stmt.nodeType === "CopyStmt" && !b.is_from) return;
-      table = this.resolve(b.relation as PgNode | undefined, stmt);
-    }
+    const table = this.rowsTarget(stmt);
     if (!table) return;
     for (const e of this.emptied) if (e.until === undefined && sameTable(e.table, table)) this.close(e, stmt.start);
   }
