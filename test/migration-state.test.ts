@@ -69,6 +69,23 @@ test("DROP and RENAME end the exemption under the old name; RENAME carries it to
   assert.is(state.newTable(t("m"), stmts[4]!), null);
 });
 
+test("a DROP finds the names as PostgreSQL folds them: quoted kept, unquoted ASCII lowered, others as written", () => {
+  const { state, stmts } = feed('CREATE TABLE "Orders" (a int);\nCREATE TABLE Élan (a int);\nCREATE INDEX Idx ON "Orders" (a);\nDROP TABLE "Orders", ÉLAN;\nDROP INDEX IDX;\nSELECT 1;');
+  assert.ok(state.newTable(t("Orders"), stmts[3]!));
+  assert.is(state.newTable(t("Orders"), stmts[5]!), null);
+  assert.ok(state.newTable(t("Élan"), stmts[3]!), "É is not folded");
+  assert.is(state.newTable(t("Élan"), stmts[5]!), null, "ÉLAN folds to Élan");
+  assert.ok(state.index(null, "idx", stmts[4]!));
+  assert.is(state.index(null, "idx", stmts[5]!), null);
+});
+
+test("names read from the text stop where the name does: a letter beyond ASCII sends the statement to the parser", () => {
+  const { state, stmts } = feed("CREATE TABLE aÉb (x int);\nINSERT INTO aÉb VALUES (1);\nCREATE TABLE a (x int);\nCREATE INDEX i ON aÉb (x);\nSELECT 1;");
+  assert.ok(state.newTable(t("aÉb"), stmts[4]!)!.hasRows, "the INSERT filled aÉb");
+  assert.is(state.newTable(t("a"), stmts[4]!)!.hasRows, false, "not a");
+  assert.equal(state.index(null, "i", stmts[4]!)?.table, { schema: null, name: "aÉb" });
+});
+
 test("rows: INSERT, COPY FROM and CREATE TABLE AS put rows in a new table; a temp table is marked", () => {
   const { state, stmts } = feed(
     "CREATE TABLE n (a int);\nSELECT 1;\nINSERT INTO N VALUES (1);\nCREATE TABLE c AS SELECT 1 AS a;\nCREATE TEMP TABLE tmp (a int);\nSELECT 2;",

@@ -214,7 +214,8 @@ export class MigrationState {
 
   private readonly tables = new Map<string, NewTable[]>();
   private readonly constraints: ConstraintFact[] = [];
-  private readonly indexes: IndexFact[] = [];
+  /** Indexes built, by name (a name may be built, dropped and built again). */
+  private readonly indexes = new Map<string, IndexFact[]>();
   private readonly emptied: EmptiedFact[] = [];
   /** Tables created and not yet dropped, by name (for the cheap INSERT check). */
   private readonly liveTables = new Map<string, NewTable[]>();
@@ -348,9 +349,10 @@ export class MigrationState {
 
   /** The index of that name built in this document before `at` and not dropped since. */
   index(schema: string | null, name: string, at: Statement): IndexFact | null {
-    for (let i = this.indexes.length - 1; i >= 0; i--) {
-      const x = this.indexes[i]!;
-      if (x.name === name && visible(x, at.start) && (schema === null || x.schema === null || schema === x.schema)) return x;
+    const list = this.indexes.get(name) ?? [];
+    for (let i = list.length - 1; i >= 0; i--) {
+      const x = list[i]!;
+      if (visible(x, at.start) && (schema === null || x.schema === null || schema === x.schema)) return x;
     }
     return null;
   }
@@ -590,10 +592,19 @@ export class MigrationState {
   }
 
   private dropped(stmt: Statement): void {
-    // only a DROP naming a table or index this document made changes anything: read the tree only then
-    const text = stmt.text.toLowerCase();
-    const names = [...this.liveTables.keys(), ...this.indexes.filter((x) => x.until === undefined).map((x) => x.name)];
-    if (!names.some((n) => text.includes(n.toLowerCase()))) return;
+    // only a DROP naming a table or index this document made changes anything: read the tree only
+    // then (the names it writes, folded as the parser folds them; one of 64 bytes or more: maybe)
+    if (this.liveTables.size === 0 && this.indexes.size === 0) return;
+    let named = false;
+    for (const word of stmt.text.match(WORDS) ?? []) {
+      // PostgreSQL folds only ASCII letters of an unquoted name
+      const n = word.startsWith('"') ? word.slice(1, -1).replace(/""/g, '"') : word.replace(/[A-Z]+/g, (m) => m.toLowerCase());
+      if (this.liveTables.has(n) || this.indexes.has(n) || Buffer.byteLength(n) > 63) {
+        named = true;
+        break;
+      }
+    }
+    if (!named) return;
     const b = nodeBody(stmt.node);
     const type = b.removeType;
     if (type !== "OBJECT_TABLE" && type !== "OBJECT_INDEX" && type !== "OBJECT_MATVIEW") return;
@@ -734,7 +745,7 @@ export class MigrationState {
     }
     if (!table || typeof idxname !== "string") return;
     const fact: IndexFact = { schema: table.schema, name: idxname, table, concurrent, stmt, from: stmt.start };
-    this.indexes.push(fact);
+    push(this.indexes, idxname, fact);
     this.undo.push((offset) => (fact.until ??= offset));
   }
 
@@ -841,15 +852,17 @@ function isZero(value: string): boolean {
 }
 
 const NAME = String.raw`(?:"(?:[^"]|"")+"|[A-Za-z_][\w$]*)`;
+/** The names a statement writes (and its keywords): quoted, or unquoted (any letters). */
+const WORDS = /"(?:[^"]|"")*"|[\p{L}_][\p{L}\p{N}_$]*/gu;
 const QUALIFIED = String.raw`${NAME}(?:\s*\.\s*${NAME})?`;
-const INSERT_INTO = new RegExp(String.raw`^\s*insert\s+into\s+(${QUALIFIED})`, "i");
-const CREATE_INDEX = new RegExp(String.raw`^\s*create\s+(unique\s+)?index\s+(?:if\s+not\s+exists\s+)?(${NAME})\s+on\s+(?:only\s+)?(${QUALIFIED})`, "i");
+const INSERT_INTO = new RegExp(String.raw`^\s*insert\s+into\s+(${QUALIFIED})(?=[\s(]|$)`, "i");
+const CREATE_INDEX = new RegExp(String.raw`^\s*create\s+(unique\s+)?index\s+(?:if\s+not\s+exists\s+)?(${NAME})\s+on\s+(?:only\s+)?(${QUALIFIED})(?=[\s(]|$)`, "i");
 const UNNAMED_INDEX = /^\s*create\s+(?:unique\s+)?index\s+(?:concurrently\s+)?on\b/i;
 const CREATE_TABLE = new RegExp(String.raw`^\s*create\s+(?:(?:global|local)\s+)?(?:(temp|temporary|unlogged)\s+)?table\s+(if\s+not\s+exists\s+)?(${QUALIFIED})(?=\s*\()`, "i");
 
 /** `a.b`, `"A"."b"`: the parts, unquoted, unquoted names folded to lower case (null for a name of 64 bytes or more). */
 function qualifiedName(text: string): TableName | null {
-  const parts = text.match(new RegExp(NAME, "g"))!.map((p) => (p.startsWith('"') ? p.slice(1, -1).replace(/""/g, '"') : p.toLowerCase()));
+  const parts = text.match(new RegExp(NAME, "g"))!.map((p) => (p.startsWith('"') ? p.slice(1, -1).replace(/""/g, '"') : p.replace(/[A-Z]+/g, (m) => m.toLowerCase())));
   // PostgreSQL truncates long names: leave those to the parser
   if (parts.some((p) => Buffer.byteLength(p) > 63)) return null;
   return parts.length === 2 ? { schema: parts[0]!, name: parts[1]! } : { schema: null, name: parts[0]! };
