@@ -135,6 +135,16 @@ function runSqlRules(settings: SharedSettings, part: SqlPart, runs: RuleRun[], p
       internal.push(internalMessage(x.rule, err));
     }
   };
+  // The calls made for every statement, without a closure per rule and statement (the hot path).
+  const callWith = <A, B>(x: Live, fn: (a: A, b: B) => void, a: A, b: B) => {
+    if (x.dead) return;
+    try {
+      fn.call(x.listeners, a, b);
+    } catch (err) {
+      x.dead = true;
+      internal.push(internalMessage(x.rule, err));
+    }
+  };
   const dispatch = (stmt: Statement, body: Statement | null) => {
     // a plain statement runs no other statement: its own type decides whether its tree is needed
     if (isPlain(stmt) && !byType.has(stmt.nodeType)) return;
@@ -145,7 +155,7 @@ function runSqlRules(settings: SharedSettings, part: SqlPart, runs: RuleRun[], p
       if (!listeners) continue;
       const at: NodeContext = { stmt, via: n.via, body };
       const runs = runsNow(at);
-      for (const { x, fn, now } of listeners) if (runs || !now) call(x, () => fn(n.body, at));
+      for (const { x, fn, now } of listeners) if (runs || !now) callWith(x, fn, n.body, at);
     }
   };
 
@@ -155,8 +165,8 @@ function runSqlRules(settings: SharedSettings, part: SqlPart, runs: RuleRun[], p
       for (const x of onItem) call(x, () => x.listeners.item!(e));
       continue;
     }
-    for (const x of onStatement) call(x, () => x.listeners.statement!(e));
-    if (e.txControl) for (const x of onTransaction) call(x, () => x.listeners.transaction!(e));
+    for (const x of onStatement) callWith(x, x.listeners.statement!, e, undefined);
+    if (e.txControl) for (const x of onTransaction) callWith(x, x.listeners.transaction!, e, undefined);
     if (byType.size > 0) {
       dispatch(e, null);
       if (bodyWords !== undefined) {

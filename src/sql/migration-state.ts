@@ -157,6 +157,7 @@ const TRACKED = new Set<string>(TRACKED_SETTINGS);
 /** Words without which a SET or a SELECT changes nothing the state follows. */
 const SET_WORDS = /lock_timeout|statement_timeout|search_path|time\s*zone|\ball\b/i;
 const SELECT_WORDS = /\binto\b|set_config/i;
+const SET_CONFIG = /set_config/i;
 
 // --- ALTER TABLE, as the lock rules read it ---
 
@@ -458,13 +459,13 @@ export class MigrationState {
       case "CreateTableAsStmt":
         return this.created(stmt, txId);
       case "SelectStmt":
-        // only SELECT … INTO and set_config(…) matter: the text says whether the tree is worth building
-        return SELECT_WORDS.test(stmt.text) ? this.select(stmt, txId) : undefined;
+        // only SELECT … INTO and set_config(…) matter: the text says whether the tree is worth
+        // building (a plain SELECT, whose tree is not built yet, is known to select into nothing)
+        return (isPlain(stmt) ? SET_CONFIG : SELECT_WORDS).test(stmt.text) ? this.select(stmt, txId) : undefined;
       case "InsertStmt":
       case "CopyStmt":
       case "MergeStmt":
-        this.refilled(stmt);
-        return this.loaded(stmt);
+        return this.rowsPut(stmt);
       case "TruncateStmt":
       case "DeleteStmt":
         return this.emptiedBy(stmt, txId);
@@ -558,9 +559,18 @@ export class MigrationState {
     return this.resolve(b.relation as PgNode | undefined, stmt);
   }
 
-  private loaded(stmt: Statement): void {
-    if (this.liveTables.size === 0) return;
-    const table = this.rowsTarget(stmt, (name) => this.liveTables.get(name)?.some((f) => f.loadedAt === undefined) ?? false);
+  /**
+   * INSERT, COPY FROM, MERGE: a table this document created gets its first rows (`loadedAt`), and
+   * a table emptied earlier has rows again. The target is read once, and only when one of the two
+   * can change.
+   */
+  private rowsPut(stmt: Statement): void {
+    const refill = this.emptied.some((e) => e.until === undefined);
+    if (!refill && this.liveTables.size === 0) return;
+    const unloaded = (name: string) => this.liveTables.get(name)?.some((f) => f.loadedAt === undefined) ?? false;
+    const table = this.rowsTarget(stmt, refill ? undefined : unloaded);
+    if (!table) return;
+    if (refill) for (const e of this.emptied) if (e.until === undefined && sameTable(e.table, table)) this.close(e, stmt.start);
     const fact = this.live(table);
     if (!fact || fact.loadedAt !== undefined) return;
     fact.loadedAt = stmt.start;
@@ -581,14 +591,6 @@ export class MigrationState {
       this.emptied.push(fact);
       this.undo.push((offset) => (fact.until ??= offset));
     }
-  }
-
-  /** Rows put back into an emptied table end its emptiness. */
-  private refilled(stmt: Statement): void {
-    if (!this.emptied.some((e) => e.until === undefined)) return;
-    const table = this.rowsTarget(stmt);
-    if (!table) return;
-    for (const e of this.emptied) if (e.until === undefined && sameTable(e.table, table)) this.close(e, stmt.start);
   }
 
   private dropped(stmt: Statement): void {
