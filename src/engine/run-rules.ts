@@ -122,8 +122,11 @@ function runSqlRules(settings: SharedSettings, part: SqlPart, runs: RuleRun[], p
       list.push({ x, fn, now: x.rule.migration === true && x.rule.functionBodies !== true });
     }
   }
-  // A DO block or function body is read only when it may hold a statement some rule listens for.
+  // A DO block or function body is read only when it may hold a statement some rule listens for;
+  // a function body (it runs when called) only for the rules that read those (not migration rules).
   const bodyWords = byType.size > 0 ? statementWords(byType.keys()) : undefined;
+  const laterTypes = [...byType].filter(([, list]) => list.some((l) => !l.now)).map(([type]) => type);
+  const functionWords = laterTypes.length > 0 ? statementWords(laterTypes) : undefined;
   const trees = new Set(byType.keys());
 
   const call = (x: Live, fn: () => void) => {
@@ -169,9 +172,10 @@ function runSqlRules(settings: SharedSettings, part: SqlPart, runs: RuleRun[], p
     if (e.txControl) for (const x of onTransaction) callWith(x, x.listeners.transaction!, e, undefined);
     if (byType.size > 0) {
       dispatch(e, null);
-      if (bodyWords !== undefined) {
+      const words = e.nodeType === "DoStmt" ? bodyWords : functionWords;
+      if (words !== undefined) {
         const source = e.bodySource;
-        if (source && (bodyWords === null || bodyWords.test(source.literal.content))) for (const inner of e.body) dispatch(inner, e);
+        if (source && (words === null || words.test(source.literal.content))) for (const inner of e.body) dispatch(inner, e);
       }
     }
     // the body, if a rule above had it read

@@ -82,12 +82,18 @@ export interface ColumnSite {
   relation: PgNode;
 }
 
+const SITES = new WeakMap<PgNode, ColumnSite[]>();
+
 /**
  * Every column a CREATE TABLE declares, or an ALTER TABLE (of a table, not a view, foreign table
  * or composite type) adds or retypes, that has a type.
  */
 export function columnSites(type: "CreateStmt" | "AlterTableStmt", node: PgNode): ColumnSite[] {
-  const out: ColumnSite[] = [];
+  // six type rules ask about the same statement: read it once
+  let out = SITES.get(node);
+  if (out) return out;
+  out = [];
+  SITES.set(node, out);
   const relation = (node.relation as PgNode | undefined) ?? {};
   const add = (action: ColumnSite["action"], column: string, def: PgNode) => {
     const typeName = def.typeName as PgNode | undefined;
