@@ -1,7 +1,7 @@
 import { defineRule } from "../../src/engine/rule.js";
 import { nodeBody, relationName } from "../../src/sql/classify.js";
 import { columnConstraints, columnDefault, isNullDefault } from "../../src/sql/ddl.js";
-import { migrationState, tableAlter } from "../../src/sql/migration-state.js";
+import { migrationState, sameTable, tableAlter } from "../../src/sql/migration-state.js";
 import type { PgNode } from "../../src/sql/parser.js";
 
 export default defineRule({
@@ -17,8 +17,12 @@ export default defineRule({
       "FOREIGN KEY without NOT VALID on {{table}}, created in this migration but already filled{{where}}: checking its rows holds a SHARE ROW EXCLUSIVE lock on {{referenced}}, so writes to {{referenced}} wait until the check is done",
     column:
       "ADD COLUMN {{column}} … REFERENCES {{referenced}} with a DEFAULT: every row of {{table}} gets the default and is checked against {{referenced}} while writes to both tables wait",
+    columnLock:
+      "ADD COLUMN {{column}} … REFERENCES {{referenced}} holds an ACCESS EXCLUSIVE lock on {{table}} while it waits for a SHARE ROW EXCLUSIVE lock on {{referenced}}: behind one long write to {{referenced}}, every query on {{table}}, reads included, waits too (no row is checked: the new column is NULL everywhere)",
     help: "add it with NOT VALID (brief lock, no scan), commit, then VALIDATE CONSTRAINT in a later transaction (it lets writes go on)",
     columnHelp: "add the column without the DEFAULT and the foreign key NOT VALID; set the default, fill the rows, then VALIDATE CONSTRAINT in a later transaction",
+    columnLockHelp:
+      "add the column first; then, in a later transaction, ADD CONSTRAINT … FOREIGN KEY … REFERENCES {{referenced}} NOT VALID, which waits holding only a SHARE ROW EXCLUSIVE lock on {{table}} (reads go on), and VALIDATE CONSTRAINT after that",
   },
   create(context) {
     const doc = context.doc;
@@ -46,16 +50,19 @@ export default defineRule({
             return;
           }
           if (cmd.subtype !== "AT_AddColumn" || fresh) return;
-          // A new column with no default is all NULL: PostgreSQL skips the check (measured: no scan).
           const col = nodeBody(cmd.def as PgNode);
           const fk = columnConstraints(col).find((c) => c.contype === "CONSTR_FOREIGN" && !c.skip_validation);
-          if (!fk || isNullDefault(columnDefault(col) ?? undefined)) return;
-          context.report({
-            messageId: "column",
-            helpId: "columnHelp",
-            data: { column: String(col.colname ?? "?"), table, referenced: relationName(fk.pktable as PgNode | undefined) },
-            ...range(k),
-          });
+          if (!fk) return;
+          const pktable = fk.pktable as PgNode | undefined;
+          const data = { column: String(col.colname ?? "?"), table, referenced: relationName(pktable) };
+          if (!isNullDefault(columnDefault(col) ?? undefined)) return context.report({ messageId: "column", helpId: "columnHelp", data, ...range(k) });
+          // A new column with no default is all NULL: PostgreSQL skips the check (measured: no scan).
+          // But the statement locks this table first and then waits for the referenced one: unless
+          // that is this same table, or one created in this migration (no one else holds it).
+          const own = state.resolve(alter.relation, at.stmt);
+          const ref = state.resolve(pktable, at.stmt);
+          if (!own || !ref || sameTable(own, ref) || state.newTable(pktable, at.stmt)) return;
+          context.report({ messageId: "columnLock", helpId: "columnLockHelp", data, ...range(k), atMostWarning: true });
         });
       },
     };
