@@ -41,6 +41,14 @@ ruleTester("require-not-valid-foreign-key", {
       ],
     },
     {
+      name: "one wait per referenced table, however many columns reference it",
+      code: "ALTER TABLE report\n  ADD COLUMN creator_id int REFERENCES person (id),\n  ADD COLUMN resolver_id int REFERENCES person (id),\n  ADD COLUMN post_id int REFERENCES post (id);",
+      errors: [
+        { messageId: "columnLock", message: /^ADD COLUMN creator_id … REFERENCES person/, line: 2, column: 3 },
+        { messageId: "columnLock", message: /^ADD COLUMN post_id … REFERENCES post/, line: 4, column: 3 },
+      ],
+    },
+    {
       name: "… DEFAULT NULL is no default",
       code: "ALTER TABLE emails ADD COLUMN user_id int DEFAULT NULL REFERENCES users (id);",
       errors: [{ messageId: "columnLock", line: 1, column: 20, severity: 1 }],

@@ -1,7 +1,7 @@
 import { defineRule } from "../../src/engine/rule.js";
 import { nodeBody, relationName } from "../../src/sql/classify.js";
 import { columnConstraints, columnDefault, isNullDefault } from "../../src/sql/ddl.js";
-import { migrationState, sameTable, tableAlter } from "../../src/sql/migration-state.js";
+import { migrationState, sameTable, tableAlter, type TableName } from "../../src/sql/migration-state.js";
 import type { PgNode } from "../../src/sql/parser.js";
 
 export default defineRule({
@@ -38,6 +38,8 @@ export default defineRule({
         const { fresh, table, range } = alter;
         // A new empty table has nothing to check; one already filled still locks the referenced table.
         if (fresh && !fresh.hasRows) return;
+        /** Tables whose lock this statement already waits for (one wait each, however many columns). */
+        const awaited: TableName[] = [];
         alter.cmds.forEach((cmd, k) => {
           if (cmd.subtype === "AT_AddConstraint") {
             const con = nodeBody(cmd.def as PgNode);
@@ -61,7 +63,8 @@ export default defineRule({
           // that is this same table, or one created in this migration (no one else holds it).
           const own = state.resolve(alter.relation, at.stmt);
           const ref = state.resolve(pktable, at.stmt);
-          if (!own || !ref || sameTable(own, ref) || state.newTable(pktable, at.stmt)) return;
+          if (!own || !ref || sameTable(own, ref) || state.newTable(pktable, at.stmt) || awaited.some((t) => sameTable(t, ref))) return;
+          awaited.push(ref);
           context.report({ messageId: "columnLock", helpId: "columnLockHelp", data, ...range(k), atMostWarning: true });
         });
       },
