@@ -183,4 +183,12 @@ test("a folder that names another database: no PostgreSQL migration there, and i
   ]);
 });
 
+test("a file the config's assumeInTransaction matches is a migration: migration rules report there, not elsewhere", () => {
+  const config = new Config({ assumeInTransaction: ["scratch/db/**"] }, root, "test", builtin);
+  const sql = "CREATE INDEX orders_customer_idx ON orders (customer_id);\n";
+  const ids = (file: string) => lintText(sql, config, { filePath: `${root}/scratch/${file}` }).messages.map((m) => m.ruleId);
+  assert.ok(ids("db/0001_orders_index.sql").includes("require-concurrent-index"));
+  assert.equal(ids("scripts/orders_index.sql").filter((id) => id === "require-concurrent-index"), []);
+});
+
 test.run();

@@ -30,6 +30,7 @@ export function narrowKeyRule(spec: NarrowKey) {
     defaultSeverity: "warn",
     appliesTo: ["script", "embedded"],
     migration: true,
+    skipDown: true,
     hasSuggestions: true,
     messages: spec.messages,
     schema: options<Options>({

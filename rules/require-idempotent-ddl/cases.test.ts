@@ -25,8 +25,22 @@ ruleTester("require-idempotent-ddl", {
     { name: "TEMP … ON COMMIT DROP", code: "SELECT 1;\nCREATE TEMP TABLE scratch (id int) ON COMMIT DROP;" },
     { name: "actions that run twice without harm", code: "SELECT 1;\nALTER TABLE t ENABLE ROW LEVEL SECURITY, ALTER COLUMN a SET NOT NULL, ALTER COLUMN b SET DEFAULT 0, VALIDATE CONSTRAINT c;" },
     { name: "reads and writes", code: "SELECT 1;\nINSERT INTO t VALUES (1);" },
+    {
+      name: "Prisma Migrate sends the migration as one query: one implicit transaction, all or nothing",
+      filename: "test/fixtures/migration-tools/prisma-6/prisma/migrations/20990101000000_tags/migration.sql",
+      code: 'CREATE TABLE "Tag" ("id" TEXT NOT NULL);\nALTER TABLE "Post" ADD COLUMN "tagId" TEXT;\nDROP INDEX "Post_old_idx";',
+    },
   ],
   invalid: [
+    {
+      name: "goose without its transaction sends statement by statement",
+      filename: "db/migrations/00012_post_tags.sql",
+      code: "-- +goose Up\n-- +goose NO TRANSACTION\nALTER TABLE post ADD COLUMN tag_id bigint;\nCREATE INDEX CONCURRENTLY post_tag_idx ON post (tag_id);",
+      errors: [
+        { messageId: "guard", line: 3, column: 18 },
+        { messageId: "guard", line: 4, column: 1 },
+      ],
+    },
     {
       code: "SELECT 1;\nALTER TABLE core_foo ADD COLUMN answer_id int;",
       errors: [

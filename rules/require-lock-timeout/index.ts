@@ -225,11 +225,14 @@ export default defineRule({
     return listeners as RuleListeners;
 
     function check(type: string, b: PgNode, stmt: Statement): void {
+      const values: (SettingValue | null)[] = checks.map((c) => state.setting(c.setting, stmt));
+      // reported already, and still nothing set: nothing to say until a SET arms the rule again
+      if (checks.every((_, i) => !armed[i] && !(values[i] && !values[i]!.disabled))) return;
       const locked = lockedTables(type, b);
       if (!locked) return;
       if (locked.tables.length > 0 && locked.tables.every((t) => isNew(state, t, stmt))) return;
       checks.forEach((c, i) => {
-        const value: SettingValue | null = state.setting(c.setting, stmt);
+        const value = values[i] ?? null;
         if (value && !value.disabled) {
           armed[i] = true;
           return;

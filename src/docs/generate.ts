@@ -81,6 +81,9 @@ export function ruleBlock(rule: Rule): string {
   if (rule.migration) {
     lines.push("- Migration rule: at this severity in files detected as migrations; elsewhere only when the config turns it on");
   }
+  if (rule.skipDown) {
+    lines.push("- Down migrations (goose's `-- +goose Down`, dbmate's `-- migrate:down`, `*.down.sql`…) are not checked: undoing the up migration is what they are for");
+  }
   if (rule.fixable) lines.push("- Fixable with `--fix`");
   if (rule.hasSuggestions) lines.push("- Offers suggestions (editor quick fixes), never applied automatically");
   const props = Object.entries(rule.schema?.properties ?? {});

@@ -129,8 +129,10 @@ export function documentRun(model: RunModel, unit: RunUnit): DocumentRun {
     optOut: unit.optOut,
     refused: unit.refused,
     apart: unit.apart ?? [],
-    source: model.source,
     ...(model.database ? { database: model.database } : {}),
+    // a file no tool runs, wrapped because the config's assumeInTransaction matches it
+    source: model.source === "config" && model.tool === null && unit.transaction === "wrapped" ? "assume-config" : model.source,
+    role: unit.role,
   };
 }
 
@@ -153,6 +155,7 @@ export function codeDocumentRun(model: CodeRunModel): DocumentRun {
     apart: [],
     source: "detected",
     ...(model.database ? { database: model.database } : {}),
+    role: "up",
   };
 }
 

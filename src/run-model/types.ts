@@ -171,4 +171,10 @@ export interface DocumentRun {
   source: RunModel["source"] | "assume-config";
   /** The database the file is written for when its folder names another than PostgreSQL (`SQLite`). */
   database?: string;
+  /**
+   * The unit's direction: `down` for what the tool runs to roll a migration back (goose's
+   * `-- +goose Down`, dbmate's `-- migrate:down`, a `*.down.sql` file…). Rules whose finding is
+   * what a down migration is for (dropping what the up added) skip those (`skipDown`).
+   */
+  role: UnitRole;
 }

@@ -316,7 +316,8 @@ function defaultRun(mode: TxMode, directive: "assume-in-transaction" | "no-trans
     optOut: null,
     refused: "fails",
     apart: [],
-    source: directive ? "directive" : mode === "wrapped" ? "config" : "default",
+    source: directive ? "directive" : mode === "wrapped" ? "assume-config" : "default",
+    role: "up",
   };
 }
 

@@ -12,8 +12,8 @@
  *
  * Rules share one state per document (`migrationState(doc)`) and feed it from their `statement`
  * listener (`see(stmt)`: idempotent, statements come in document order). What "the same
- * transaction" means lives in `transactionOf` alone, so the per-tool run model can take its place
- * in one spot.
+ * transaction" means lives in `transactionOf` alone: the document's run model (how its migration
+ * tool sends the unit) and the transaction commands in it.
  *
  * The SQL strings of one migration written in code (the `queryRunner.query` calls of a TypeORM
  * `up`, a knex migration's `raw` calls…) are documents of their own that run one after the other:
@@ -22,6 +22,7 @@
  * shifted past the documents before it (`pos`); facts keep them, queries compare them.
  */
 import { nodeBody, nodeType } from "./classify.js";
+import { actionRange, alterActionRanges, alterCmds, type Range } from "./ddl.js";
 import { isPlain, Statement, type SqlDocument } from "./document.js";
 import type { PgNode } from "./parser.js";
 
@@ -31,9 +32,9 @@ import type { PgNode } from "./parser.js";
 export interface TransactionInfo {
   /**
    * `none`: the statement commits on its own; `block`: an explicit BEGIN … COMMIT; `assumed`: the
-   * migration tool's transaction around the file; `implicit`: several statements sent as one query
-   * string (SQL in code, or a file its tool sends whole: Prisma, golang-migrate), which PostgreSQL
-   * runs as one transaction.
+   * migration tool's transaction around the unit (run model `wrapped`); `implicit`: the unit is sent
+   * as one query string (run model `implicit`: Prisma Migrate, golang-migrate; SQL in code), which
+   * PostgreSQL runs as one transaction up to the next transaction command.
    */
   kind: "none" | "block" | "assumed" | "implicit";
   /** Equal for statements of the same transaction, different otherwise. */
@@ -164,6 +165,37 @@ const TRACKED = new Set<string>(TRACKED_SETTINGS);
 /** Words without which a SET or a SELECT changes nothing the state follows. */
 const SET_WORDS = /lock_timeout|statement_timeout|search_path|time\s*zone|\ball\b/i;
 const SELECT_WORDS = /\binto\b|set_config/i;
+const SET_CONFIG = /set_config/i;
+
+// --- ALTER TABLE, as the lock rules read it ---
+
+/** An ALTER TABLE of a table (not an index, view or sequence), with what the lock rules ask of it. */
+export interface TableAlter {
+  /** The table as messages name it: `schema.name`, the schema when written or known from `SET search_path`. */
+  table: string;
+  /** The RangeVar's fields. */
+  relation: PgNode | undefined;
+  /** The table was created earlier in this migration (see `MigrationState.newTable`); null: it existed before. */
+  fresh: NewTableAt | null;
+  /** The actions (AlterTableCmd bodies), in order. */
+  cmds: PgNode[];
+  /** The text of action `k` (the whole statement when the text cannot be matched). */
+  range(k: number): Range;
+}
+
+/** Reads an ALTER TABLE for the lock rules; null when it alters something other than a table. */
+export function tableAlter(state: MigrationState, body: PgNode, stmt: Statement): TableAlter | null {
+  if (body.objtype !== "OBJECT_TABLE") return null;
+  const relation = body.relation as PgNode | undefined;
+  let ranges: Range[] | null | undefined;
+  return {
+    table: tableText(state.resolve(relation, stmt) ?? { schema: null, name: "?" }),
+    relation,
+    fresh: state.newTable(relation, stmt),
+    cmds: alterCmds(body),
+    range: (k) => actionRange(stmt, body, k, (ranges ??= alterActionRanges(stmt, body))),
+  };
+}
 
 // --- the state ---
 
@@ -199,7 +231,8 @@ export class MigrationState {
 
   private readonly tables = new Map<string, NewTable[]>();
   private readonly constraints: ConstraintFact[] = [];
-  private readonly indexes: IndexFact[] = [];
+  /** Indexes built, by name (a name may be built, dropped and built again). */
+  private readonly indexes = new Map<string, IndexFact[]>();
   private readonly emptied: EmptiedFact[] = [];
   /** Tables created and not yet dropped, by name (for the cheap INSERT check). */
   private readonly liveTables = new Map<string, NewTable[]>();
@@ -275,11 +308,19 @@ export class MigrationState {
     this.lastSeen = at;
     this.lastEnd = this.posEnd(stmt);
     const tx = this.transactionOf(stmt);
-    if (tx.id !== this.currentTx) this.beginTx(tx.id);
+    if (tx.id !== this.currentTx) {
+      // the implicit transaction of a query string ends where a transaction command cuts it
+      if (this.currentTx !== 0) this.endTx(at, true);
+      this.beginTx(tx.id);
+    }
     this.take(stmt, tx.id);
     if (stmt.nodeType === "DoStmt") for (const inner of stmt.body) this.take(inner, tx.id);
     const c = stmt.txControl;
-    if (c) this.control(stmt);
+    if (c) {
+      this.control(stmt);
+      // statements after a transaction command are another implicit transaction
+      this.implicitIds.delete(stmt.doc);
+    }
     if (tx.kind === "none") this.endTx(this.posEnd(stmt), true);
   }
 
@@ -311,36 +352,40 @@ export class MigrationState {
   }
 
   /**
-   * The transaction a statement runs in. The one place that decides it: today from the front-end's
-   * `stmt.tx` (BEGIN/COMMIT and the config's assumeInTransaction); tomorrow from the run model.
+   * The transaction a statement runs in: the one place that decides it, from the front-end's
+   * `stmt.tx` (BEGIN … COMMIT, and the migration tool's transaction when the run model says
+   * `wrapped`) and the document's run model. A unit the tool sends as one query string (`implicit`:
+   * Prisma, golang-migrate, SQL in code) runs its statements as one implicit transaction, which
+   * each transaction command ends (after COMMIT, the next statements start another).
    */
   transactionOf(stmt: Statement): TransactionInfo {
     const top = stmt.parent ?? stmt;
     const known = this.txIds.get(top);
     const opener = top.tx === "explicit" ? top.block : null;
-    if (known !== undefined) return { kind: kindOf(top), id: known, opener };
+    const kind = this.kindOf(top);
+    if (known !== undefined) return { kind, id: known, opener };
     let id: number;
     if (top.tx === "explicit" && top.block) {
       id = this.openerIds.get(top.block) ?? 0;
       if (id === 0) this.openerIds.set(top.block, (id = this.nextTx++));
-    } else if (top.tx === "assumed") {
+    } else if (kind === "assumed") {
       id = this.assumedId ||= this.nextTx++;
-    } else if (sentWhole(top)) {
+    } else if (kind === "implicit") {
       // sent as one query string (SQL in code; a file its tool sends whole, as Prisma does):
-      // PostgreSQL runs its statements as one implicit transaction
+      // PostgreSQL runs its statements as one implicit transaction, up to a transaction command
       id = this.implicitIds.get(top.doc) ?? this.nextTx++;
       this.implicitIds.set(top.doc, id);
     } else {
       id = this.nextTx++;
     }
     this.txIds.set(top, id);
-    return { kind: kindOf(top), id, opener };
+    return { kind, id, opener };
+  }
 
-    function kindOf(s: Statement): TransactionInfo["kind"] {
-      if (s.tx === "explicit") return "block";
-      if (s.tx === "assumed") return "assumed";
-      return sentWhole(s) ? "implicit" : "none";
-    }
+  private kindOf(s: Statement): TransactionInfo["kind"] {
+    if (s.tx === "explicit") return "block";
+    if (s.tx === "assumed") return "assumed";
+    return sentWhole(s) ? "implicit" : "none";
   }
 
   // --- queries ---
@@ -408,9 +453,11 @@ export class MigrationState {
 
   /** The index of that name built in this document before `at` and not dropped since. */
   index(schema: string | null, name: string, at: Statement): IndexFact | null {
-    for (let i = this.indexes.length - 1; i >= 0; i--) {
-      const x = this.indexes[i]!;
-      if (x.name === name && visible(x, this.pos(at)) && (schema === null || x.schema === null || schema === x.schema)) return x;
+    const list = this.indexes.get(name) ?? [];
+    const q = this.pos(at);
+    for (let i = list.length - 1; i >= 0; i--) {
+      const x = list[i]!;
+      if (visible(x, q) && (schema === null || x.schema === null || schema === x.schema)) return x;
     }
     return null;
   }
@@ -516,13 +563,13 @@ export class MigrationState {
       case "CreateTableAsStmt":
         return this.created(stmt, txId);
       case "SelectStmt":
-        // only SELECT … INTO and set_config(…) matter: the text says whether the tree is worth building
-        return SELECT_WORDS.test(stmt.text) ? this.select(stmt, txId) : undefined;
+        // only SELECT … INTO and set_config(…) matter: the text says whether the tree is worth
+        // building (a plain SELECT, whose tree is not built yet, is known to select into nothing)
+        return (isPlain(stmt) ? SET_CONFIG : SELECT_WORDS).test(stmt.text) ? this.select(stmt, txId) : undefined;
       case "InsertStmt":
       case "CopyStmt":
       case "MergeStmt":
-        this.refilled(stmt);
-        return this.loaded(stmt);
+        return this.rowsPut(stmt);
       case "TruncateStmt":
       case "DeleteStmt":
         return this.emptiedBy(stmt, txId);
@@ -598,20 +645,36 @@ export class MigrationState {
     return null;
   }
 
-  private loaded(stmt: Statement): void {
-    if (this.liveTables.size === 0) return;
-    // An INSERT's tree is not built unless a rule asks: read its target from the text when it can.
+  /**
+   * The table an INSERT, COPY FROM or MERGE puts rows into (null for COPY TO). An INSERT's tree is
+   * not built unless a rule asks: its target is read from the text when it can be; `worth` says,
+   * from that name alone, whether the answer matters (so the tree is not built for nothing).
+   */
+  private rowsTarget(stmt: Statement, worth: (name: string) => boolean = () => true): TableName | null {
     const named = stmt.nodeType === "InsertStmt" ? insertTarget(stmt.text) : null;
-    if (named && !this.liveTables.get(named.name)?.some((f) => f.loadedAt === undefined)) return;
-    let table: TableName | null;
-    if (named) table = named.schema === null ? { schema: this.defaultSchema(stmt), name: named.name } : named;
-    else {
-      const node = stmt.node;
-      if (!node) return;
-      const b = nodeBody(node);
-      if (stmt.nodeType === "CopyStmt" && !b.is_from) return;
-      table = this.resolve(b.relation as PgNode | undefined, stmt);
+    if (named) {
+      if (!worth(named.name)) return null;
+      return named.schema === null ? { schema: this.defaultSchema(stmt), name: named.name } : named;
     }
+    const node = stmt.node;
+    if (!node) return null;
+    const b = nodeBody(node);
+    if (stmt.nodeType === "CopyStmt" && !b.is_from) return null;
+    return this.resolve(b.relation as PgNode | undefined, stmt);
+  }
+
+  /**
+   * INSERT, COPY FROM, MERGE: a table this document created gets its first rows (`loadedAt`), and
+   * a table emptied earlier has rows again. The target is read once, and only when one of the two
+   * can change.
+   */
+  private rowsPut(stmt: Statement): void {
+    const refill = this.emptied.some((e) => e.until === undefined);
+    if (!refill && this.liveTables.size === 0) return;
+    const unloaded = (name: string) => this.liveTables.get(name)?.some((f) => f.loadedAt === undefined) ?? false;
+    const table = this.rowsTarget(stmt, refill ? undefined : unloaded);
+    if (!table) return;
+    if (refill) for (const e of this.emptied) if (e.until === undefined && sameTable(e.table, table)) this.close(e, this.pos(stmt));
     const fact = this.live(table);
     if (!fact || fact.loadedAt !== undefined) return;
     const at = this.pos(stmt);
@@ -639,28 +702,20 @@ export class MigrationState {
     }
   }
 
-  /** Rows put back into an emptied table end its emptiness. */
-  private refilled(stmt: Statement): void {
-    if (!this.emptied.some((e) => e.until === undefined)) return;
-    const named = stmt.nodeType === "InsertStmt" ? insertTarget(stmt.text) : null;
-    let table: TableName | null;
-    if (named) table = named.schema === null ? { schema: this.defaultSchema(stmt), name: named.name } : named;
-    else {
-      const node = stmt.node;
-      if (!node) return;
-      const b = nodeBody(node);
-      if (stmt.nodeType === "CopyStmt" && !b.is_from) return;
-      table = this.resolve(b.relation as PgNode | undefined, stmt);
-    }
-    if (!table) return;
-    for (const e of this.emptied) if (e.until === undefined && sameTable(e.table, table)) this.close(e, this.pos(stmt));
-  }
-
   private dropped(stmt: Statement): void {
-    // only a DROP naming a table or index this document made changes anything: read the tree only then
-    const text = stmt.text.toLowerCase();
-    const names = [...this.liveTables.keys(), ...this.indexes.filter((x) => x.until === undefined).map((x) => x.name)];
-    if (!names.some((n) => text.includes(n.toLowerCase()))) return;
+    // only a DROP naming a table or index this document made changes anything: read the tree only
+    // then (the names it writes, folded as the parser folds them; one of 64 bytes or more: maybe)
+    if (this.liveTables.size === 0 && this.indexes.size === 0) return;
+    let named = false;
+    for (const word of stmt.text.match(WORDS) ?? []) {
+      // PostgreSQL folds only ASCII letters of an unquoted name
+      const n = word.startsWith('"') ? word.slice(1, -1).replace(/""/g, '"') : word.replace(/[A-Z]+/g, (m) => m.toLowerCase());
+      if (this.liveTables.has(n) || this.indexes.has(n) || Buffer.byteLength(n) > 63) {
+        named = true;
+        break;
+      }
+    }
+    if (!named) return;
     const b = nodeBody(stmt.node);
     const type = b.removeType;
     if (type !== "OBJECT_TABLE" && type !== "OBJECT_INDEX" && type !== "OBJECT_MATVIEW") return;
@@ -802,7 +857,7 @@ export class MigrationState {
     }
     if (!table || typeof idxname !== "string") return;
     const fact: IndexFact = { schema: table.schema, name: idxname, table, concurrent, stmt, from: this.pos(stmt) };
-    this.indexes.push(fact);
+    push(this.indexes, idxname, fact);
     this.undo.push((offset) => (fact.until ??= offset));
   }
 
@@ -925,15 +980,17 @@ function isZero(value: string): boolean {
 }
 
 const NAME = String.raw`(?:"(?:[^"]|"")+"|[A-Za-z_][\w$]*)`;
+/** The names a statement writes (and its keywords): quoted, or unquoted (any letters). */
+const WORDS = /"(?:[^"]|"")*"|[\p{L}_][\p{L}\p{N}_$]*/gu;
 const QUALIFIED = String.raw`${NAME}(?:\s*\.\s*${NAME})?`;
-const INSERT_INTO = new RegExp(String.raw`^\s*insert\s+into\s+(${QUALIFIED})`, "i");
-const CREATE_INDEX = new RegExp(String.raw`^\s*create\s+(unique\s+)?index\s+(?:if\s+not\s+exists\s+)?(${NAME})\s+on\s+(?:only\s+)?(${QUALIFIED})`, "i");
+const INSERT_INTO = new RegExp(String.raw`^\s*insert\s+into\s+(${QUALIFIED})(?=[\s(]|$)`, "i");
+const CREATE_INDEX = new RegExp(String.raw`^\s*create\s+(unique\s+)?index\s+(?:if\s+not\s+exists\s+)?(${NAME})\s+on\s+(?:only\s+)?(${QUALIFIED})(?=[\s(]|$)`, "i");
 const UNNAMED_INDEX = /^\s*create\s+(?:unique\s+)?index\s+(?:concurrently\s+)?on\b/i;
 const CREATE_TABLE = new RegExp(String.raw`^\s*create\s+(?:(?:global|local)\s+)?(?:(temp|temporary|unlogged)\s+)?table\s+(if\s+not\s+exists\s+)?(${QUALIFIED})(?=\s*\()`, "i");
 
 /** `a.b`, `"A"."b"`: the parts, unquoted, unquoted names folded to lower case (null for a name of 64 bytes or more). */
 function qualifiedName(text: string): TableName | null {
-  const parts = text.match(new RegExp(NAME, "g"))!.map((p) => (p.startsWith('"') ? p.slice(1, -1).replace(/""/g, '"') : p.toLowerCase()));
+  const parts = text.match(new RegExp(NAME, "g"))!.map((p) => (p.startsWith('"') ? p.slice(1, -1).replace(/""/g, '"') : p.replace(/[A-Z]+/g, (m) => m.toLowerCase())));
   // PostgreSQL truncates long names: leave those to the parser
   if (parts.some((p) => Buffer.byteLength(p) > 63)) return null;
   return parts.length === 2 ? { schema: parts[0]!, name: parts[1]! } : { schema: null, name: parts[0]! };
