@@ -249,8 +249,9 @@ test("TypeORM: CREATE INDEX CONCURRENTLY in its transaction is an error naming T
   // a code migration is a migration: the migration-safety rules are on there with no configuration
   assert.equal(
     migration("typeorm/src/migrations/1714000000000-CreateTickets.ts", true).map((l) => l.split(" ").slice(0, 2).join(" ")),
-    // (the index is built on a table the string before created: no lock to wait for there)
-    ["7:58 prefer-bigint-over-int", "7:58 prefer-identity-column", "8:30 transaction-incompatible-statement", "12:30 no-drop-table", "12:30 require-lock-timeout"],
+    // (the index is built on a table the string before created: no lock to wait for there; the
+    // DROP TABLE of line 12 is in down(), which undoes the up: not reported as a drop)
+    ["7:58 prefer-bigint-over-int", "7:58 prefer-identity-column", "8:30 transaction-incompatible-statement", "12:30 require-lock-timeout"],
   );
 });
 
@@ -360,6 +361,54 @@ test("a migration string of several statements runs as one query: CONCURRENTLY b
     ),
     ["2:59-2:95 transaction-incompatible-statement"],
   );
+});
+
+test("what a code migration's down runs undoes its up: drops and renames there are not reported", () => {
+  const dir = tempDir({
+    "package.json": JSON.stringify({ dependencies: { typeorm: "0.3.20", pg: "8.11.3", knex: "3.1.0", "node-pg-migrate": "7.9.1" } }),
+    "src/migrations/1734786061500-Tags.ts": [
+      'import type { MigrationInterface, QueryRunner } from "typeorm";',
+      "export class Tags1734786061500 implements MigrationInterface {",
+      "  public async up(queryRunner: QueryRunner): Promise<void> {",
+      '    await queryRunner.query(`ALTER TABLE "post" DROP COLUMN "legacy_tags"`);',
+      "  }",
+      "  public async down(queryRunner: QueryRunner): Promise<void> {",
+      '    await queryRunner.query(`DROP TABLE "tag"`);',
+      '    await queryRunner.query(`ALTER TABLE "post" RENAME COLUMN "topics" TO "tags"`);',
+      "  }",
+      "}",
+      "",
+    ].join("\n"),
+    "migrations/20240601000000_tags.js": [
+      "exports.up = async function (knex) {",
+      "  await knex.raw('DROP TABLE tag_archive');",
+      "};",
+      "exports.down = async (knex) => {",
+      "  await knex.raw('DROP TABLE tag');",
+      "};",
+      "",
+    ].join("\n"),
+    "migrations/1717200000000_tags.mjs": [
+      "export async function up(pgm) {",
+      "  pgm.sql('ALTER TABLE post RENAME TO article');",
+      "}",
+      "export const down = (pgm) => {",
+      "  pgm.sql('ALTER TABLE article RENAME TO post');",
+      "};",
+      "",
+    ].join("\n"),
+  });
+  const dropsAndRenames = /^no-(drop|rename)-/;
+  const run = (rel: string) => {
+    const file = path.join(dir, rel);
+    return lintText(readFileSync(file, "utf8"), config, { filePath: file })
+      .messages.filter((m) => dropsAndRenames.test(m.ruleId ?? ""))
+      .map((m) => `${m.line} ${m.ruleId}`);
+  };
+  // the up's drop is reported; the down's drop and rename are what a down is for
+  assert.equal(run("src/migrations/1734786061500-Tags.ts"), ["4 no-drop-column"]);
+  assert.equal(run("migrations/20240601000000_tags.js"), ["2 no-drop-table"]);
+  assert.equal(run("migrations/1717200000000_tags.mjs"), ["2 no-rename-table"]);
 });
 
 test.run();

@@ -31,6 +31,7 @@ import { build, piecesOf, type Mode } from "./code/pieces.js";
 import { defaultEmbeddedSettings, findPattern, pathOf, type EmbeddedSettings } from "./code/settings.js";
 import type { CodeSql, EmbeddedOptions } from "./code/types.js";
 import { loadVisitorKeys, Walker, type Candidate } from "./code/walker.js";
+import type { VisitorKeys } from "../util/lazy-deps.js";
 import { dialectOf, type LibraryFacts } from "./code/libraries.js";
 import { codeDocumentRun } from "../run-model/index.js";
 import type { CodeRunModel, DocumentRun } from "../run-model/types.js";
@@ -109,6 +110,8 @@ export function extractFromProgram(program: TSESTree.Program, text: string, opti
   const seen = new Set<Node>();
   // where each SQL string of a migration is sent from (the call, or the string): to chain them
   const sites: number[] = [];
+  // a migration's outermost functions (its `up`, its `down`…), found once and only for a migration
+  const units = run ? outermostFunctions(program, options.visitorKeys ?? loadVisitorKeys()) : [];
   for (const c of walker.candidates) {
     if (seen.has(c.node)) continue;
     seen.add(c.node);
@@ -139,7 +142,7 @@ export function extractFromProgram(program: TSESTree.Program, text: string, opti
     const doc = new SqlDocument(d.text, {
       kind: "embedded",
       psql: false,
-      ...(run ? { run: migrationRun(run, c) } : { assumeInTransaction: fileAssumes || inTransaction }),
+      ...(run ? { run: migrationRun(run, c, units[unitAt(units, c.call?.range[0] ?? c.node.range[0])]?.down ?? false) } : { assumeInTransaction: fileAssumes || inTransaction }),
       ...(d.stmts ? { parsed: d.stmts } : {}),
       ...(d.parseSource !== d.text ? { parseSource: d.parseSource } : {}),
     });
@@ -157,7 +160,7 @@ export function extractFromProgram(program: TSESTree.Program, text: string, opti
     });
     sites.push(c.call?.range[0] ?? c.node.range[0]);
   }
-  if (run) chainMigrationStrings(program, result.parts, sites);
+  if (run) chainMigrationStrings(units, result.parts, sites);
   return result;
 }
 
@@ -167,22 +170,9 @@ export function extractFromProgram(program: TSESTree.Program, text: string, opti
  * chained in the order they are written (see `SqlDocument.previous`); a helper function of the
  * file is a chain of its own.
  */
-function chainMigrationStrings(program: TSESTree.Program, parts: CodeSql["parts"], sites: number[]): void {
+function chainMigrationStrings(units: MigrationFunction[], parts: CodeSql["parts"], sites: number[]): void {
   if (parts.length < 2) return;
-  const units = outermostFunctions(program);
-  const unitOf = (at: number): number => {
-    let lo = 0;
-    let hi = units.length - 1;
-    while (lo <= hi) {
-      const mid = (lo + hi) >> 1;
-      const [a, b] = units[mid]!;
-      if (at < a) hi = mid - 1;
-      else if (at >= b) lo = mid + 1;
-      else return mid;
-    }
-    return -1; // at the top level of the file
-  };
-  const order = parts.map((p, i) => ({ doc: p.doc, site: sites[i]!, unit: unitOf(sites[i]!) })).sort((x, y) => x.site - y.site);
+  const order = parts.map((p, i) => ({ doc: p.doc, site: sites[i]!, unit: unitAt(units, sites[i]!) })).sort((x, y) => x.site - y.site);
   const last = new Map<number, SqlDocument>();
   for (const o of order) {
     if (o.unit < 0) continue;
@@ -191,25 +181,77 @@ function chainMigrationStrings(program: TSESTree.Program, parts: CodeSql["parts"
   }
 }
 
-/** The ranges of the functions not inside another function, in source order. */
-function outermostFunctions(program: TSESTree.Program): [number, number][] {
-  const keys = loadVisitorKeys();
-  const out: [number, number][] = [];
-  const stack: Node[] = [program];
+/** A function not inside another function, and whether it is the migration's `down`. */
+interface MigrationFunction {
+  start: number;
+  end: number;
+  /**
+   * Named `down`: a TypeORM or MikroORM `down()` method, knex's and node-pg-migrate's
+   * `exports.down = …` or `export async function down`, Sequelize's and umzug's `down: async () => …`.
+   * What it runs undoes the `up` (see the rules' `skipDown`).
+   */
+  down: boolean;
+}
+
+/** The index of the function of `units` holding `at`; -1 at the top level of the file. */
+function unitAt(units: MigrationFunction[], at: number): number {
+  let lo = 0;
+  let hi = units.length - 1;
+  while (lo <= hi) {
+    const mid = (lo + hi) >> 1;
+    const u = units[mid]!;
+    if (at < u.start) hi = mid - 1;
+    else if (at >= u.end) lo = mid + 1;
+    else return mid;
+  }
+  return -1;
+}
+
+/** The functions not inside another function, in source order, each with the name it is given. */
+function outermostFunctions(program: TSESTree.Program, keys: VisitorKeys): MigrationFunction[] {
+  const out: MigrationFunction[] = [];
+  // each node with the name its parent gives it: a method's or property's key, an assignment's
+  // target (`exports.down`), a declared variable
+  const stack: { node: Node; name: string | null }[] = [{ node: program, name: null }];
   while (stack.length > 0) {
-    const node = stack.pop()!;
+    const { node, name } = stack.pop()!;
     if (node.type === "FunctionDeclaration" || node.type === "FunctionExpression" || node.type === "ArrowFunctionExpression") {
-      out.push([node.range[0], node.range[1]]);
+      const own = node.type === "FunctionDeclaration" ? (node.id?.name ?? null) : name;
+      out.push({ start: node.range[0], end: node.range[1], down: own === "down" });
       continue;
     }
+    const given = nameGiven(node);
     for (const key of keys[node.type] ?? []) {
       const child = (node as unknown as Record<string, unknown>)[key];
+      const childName = key === "value" || key === "right" || key === "init" || key === "declaration" ? given : null;
       if (Array.isArray(child)) {
-        for (const c of child) if (c && typeof c === "object" && "type" in c) stack.push(c as Node);
-      } else if (child && typeof child === "object" && "type" in child) stack.push(child as Node);
+        for (const c of child) if (c && typeof c === "object" && "type" in c) stack.push({ node: c as Node, name: null });
+      } else if (child && typeof child === "object" && "type" in child) stack.push({ node: child as Node, name: childName });
     }
   }
-  return out.sort((a, b) => a[0] - b[0]);
+  return out.sort((a, b) => a.start - b.start);
+}
+
+/** The name a node gives the function that is its value: `down` of `down() {}`, `exports.down = …`. */
+function nameGiven(node: Node): string | null {
+  switch (node.type) {
+    case "MethodDefinition":
+    case "Property":
+    case "PropertyDefinition":
+      return keyName(node.key);
+    case "AssignmentExpression":
+      return node.left.type === "MemberExpression" ? keyName(node.left.property) : node.left.type === "Identifier" ? node.left.name : null;
+    case "VariableDeclarator":
+      return node.id.type === "Identifier" ? node.id.name : null;
+    default:
+      return null;
+  }
+}
+
+function keyName(key: Node): string | null {
+  if (key.type === "Identifier") return key.name;
+  if (key.type === "Literal" && typeof key.value === "string") return key.value;
+  return null;
 }
 
 /** The settings with a migration tool's calls added to the sinks (`queryRunner.query`, `db.runSql`…). */
@@ -224,10 +266,10 @@ function withSinks(settings: EmbeddedSettings, sinks: readonly string[]): Embedd
  * migration (or the string runs in a transaction callback of the migration, or a Sequelize call
  * passes `{ transaction }`), else as one query of its own.
  */
-function migrationRun(model: CodeRunModel, c: Candidate): DocumentRun {
+function migrationRun(model: CodeRunModel, c: Candidate, down: boolean): DocumentRun {
   const run = codeDocumentRun(model);
   const wrapped = model.tool === "sequelize" ? c.inTransaction || passesTransaction(c.call) : run.mode === "wrapped" || c.inTransaction;
-  return { ...run, mode: wrapped ? "wrapped" : "implicit" };
+  return { ...run, mode: wrapped ? "wrapped" : "implicit", role: down ? "down" : "up" };
 }
 
 /** A call whose options name a transaction: `query(sql, { transaction: t })`. */
