@@ -14,6 +14,7 @@ import { SqlDocument, Statement } from "../src/sql/document.js";
 import { templateMarkerAt, withoutConcurrently } from "../src/verify/apply.js";
 import { DumpCache } from "../src/verify/cache.js";
 import { EditedText } from "../src/verify/edited-text.js";
+import { isCI, Progress } from "../src/verify/progress.js";
 import { findMigrationSets, otherEngine, projectRunModel, versionOf, type MigrationSet } from "../src/verify/migrations.js";
 import { memoryView, projectOf } from "../src/run-model/index.js";
 import { contribFor, createdExtensions } from "../src/verify/pglite.js";
@@ -332,6 +333,31 @@ test("the config's verify key is checked like every key", () => {
   assert.throws(() => new Config({ verify: { timeout: 0 } }, root, "sqlguard.config.json", builtin), /verify\.timeout: must be ≥ 1/);
   assert.throws(() => new Config({ verify: { migrations: [{ dir: "x", transaction: "maybe" as "none" }] } }, root, "sqlguard.config.json", builtin), /transaction: must be one of/);
   assert.throws(() => new Config({ verify: { cacheDri: "x" } as never }, root, "sqlguard.config.json", builtin), /cacheDri: unknown option/);
+});
+
+test("progress: after a second, one line rewritten in place, at most every 100 ms; nothing when off", () => {
+  let now = 0;
+  const out: string[] = [];
+  const p = new Progress((x) => out.push(x), true, 40, () => now);
+  p.update("applying 001.sql", 1, 820);
+  assert.equal(out, []); // the first second is quiet
+  now = 1500;
+  p.update("prisma/migrations: 20240101000000_a_rather_long_name/migration.sql", 2, 820);
+  now = 1550;
+  p.update("skipped: too soon after the last", 3, 820);
+  now = 1700;
+  p.update("checking src/a.ts", 0, 0);
+  p.clear();
+  assert.equal(out, ["\r\x1b[Ksqlguard verify: 2/820 prisma/migratio…", "\r\x1b[Ksqlguard verify: checking src/a.ts", "\r\x1b[K"]);
+  const quiet: string[] = [];
+  const off = new Progress((x) => quiet.push(x), false, 40, () => now);
+  now = 5000;
+  off.update("x", 1, 2);
+  off.clear();
+  assert.equal(quiet, []);
+  assert.ok(isCI({ CI: "true" }));
+  assert.not.ok(isCI({ CI: "false" }));
+  assert.not.ok(isCI({}));
 });
 
 test("a lint run carries nothing of verify: the CLI bundle loads it by name, PGlite never", () => {

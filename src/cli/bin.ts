@@ -33,6 +33,7 @@ void (async () => {
     stderr: (s) => void process.stderr.write(s),
     isTTY: Boolean(process.stdout.isTTY),
     stderrIsTTY: Boolean(process.stderr.isTTY),
+    ...(process.stderr.columns ? { stderrColumns: process.stderr.columns } : {}),
     env: process.env,
   });
   process.exitCode = code;

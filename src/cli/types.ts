@@ -12,6 +12,8 @@ export interface CliIO {
   isTTY: boolean;
   /** Whether stderr is a terminal (progress lines of `verify`). */
   stderrIsTTY?: boolean;
+  /** The width of that terminal (a progress line must fit on one line). */
+  stderrColumns?: number;
   env: NodeJS.ProcessEnv;
   readStdin?: () => Promise<Uint8Array>;
 }

@@ -150,7 +150,7 @@ async function verify(argv: string[], io: CliIO): Promise<number> {
   }
 
   const root = path.resolve(io.cwd, parsed.positionals[0] ?? ".");
-  const progress = new Progress((s) => io.stderr(s), Boolean(io.stderrIsTTY) && !isCI(io.env));
+  const progress = new Progress((s) => io.stderr(s), Boolean(io.stderrIsTTY) && !isCI(io.env), io.stderrColumns ?? 100);
   const notes: string[] = [];
   const warn = (s: string) => notes.push(s);
   const cacheDir = opts["no-cache"] ? null : opts["cache-dir"] ? path.resolve(io.cwd, opts["cache-dir"]) : vc.cacheDir ? path.resolve(config.baseDir, vc.cacheDir) : defaultCacheDir(root);

@@ -10,7 +10,7 @@ export function isCI(env: NodeJS.ProcessEnv): boolean {
 }
 
 export class Progress {
-  private readonly started = Date.now();
+  private readonly started: number;
   private last = 0;
   private shown = false;
 
@@ -18,11 +18,14 @@ export class Progress {
     private readonly write: (s: string) => void,
     private readonly enabled: boolean,
     private readonly columns = 100,
-  ) {}
+    private readonly clock: () => number = Date.now,
+  ) {
+    this.started = clock();
+  }
 
   update(what: string, done: number, total: number): void {
     if (!this.enabled) return;
-    const now = Date.now();
+    const now = this.clock();
     if (now - this.started < 1000 || now - this.last < 100) return;
     this.last = now;
     const count = total > 0 ? `${done}/${total} ` : "";
