@@ -1,6 +1,6 @@
 /** Shared helpers for tests: the repository root, running the real CLI, linting text. */
 import { spawnSync } from "node:child_process";
-import { mkdtempSync, mkdirSync, writeFileSync } from "node:fs";
+import { chmodSync, lstatSync, mkdtempSync, mkdirSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
@@ -59,9 +59,36 @@ export function spawnCli(args: string[], options: CliOptions = {}): CliRun {
   return { code: r.status ?? -1, stdout: r.stdout, stderr: r.stderr };
 }
 
-/** A fresh temporary folder with the given files. */
+/** The folders `tempDir` made in this process: removed when it exits. */
+const made: string[] = [];
+process.on("exit", () => {
+  for (const dir of made) removeTree(dir);
+});
+
+/** Removes a folder, also where a test made it or a folder in it read-only (as a user other than root). */
+function removeTree(dir: string): void {
+  try {
+    rmSync(dir, { recursive: true, force: true });
+  } catch {
+    const writable = (p: string): void => {
+      try {
+        const st = lstatSync(p);
+        if (!st.isDirectory()) return;
+        chmodSync(p, 0o700);
+        for (const name of readdirSync(p)) writable(path.join(p, name));
+      } catch {
+        // gone already, or not ours: leave it
+      }
+    };
+    writable(dir);
+    rmSync(dir, { recursive: true, force: true, maxRetries: 2 });
+  }
+}
+
+/** A fresh temporary folder with the given files; it is removed when the test process exits. */
 export function tempDir(files: Record<string, string | Buffer> = {}): string {
   const dir = mkdtempSync(path.join(os.tmpdir(), "sqlguard-test-"));
+  made.push(dir);
   for (const [name, content] of Object.entries(files)) {
     const p = path.join(dir, name);
     mkdirSync(path.dirname(p), { recursive: true });

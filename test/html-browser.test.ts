@@ -61,6 +61,8 @@ if (!executablePath) {
   let browser: Browser;
   let profile: string;
   const work = mkdtempSync(path.join(os.tmpdir(), "sqlguard-html-report-"));
+  /** SQLGUARD_KEEP_SCREENSHOTS=1 keeps the report and its screenshots to look at; else they go with the run. */
+  const keep = Boolean(process.env.SQLGUARD_KEEP_SCREENSHOTS);
 
   let report: string;
   let expected: Shown[];
@@ -112,6 +114,7 @@ if (!executablePath) {
   test.after(async () => {
     await browser?.close();
     rmSync(profile, { recursive: true, force: true });
+    if (!keep) rmSync(work, { recursive: true, force: true });
   });
 
   /** A page that fails on any request but the report's own, any console error, any dialog. */
@@ -206,7 +209,7 @@ if (!executablePath) {
     await page.screenshot({ path: path.join(work, "report-light.png"), fullPage: true });
     await page.emulateMediaFeatures([{ name: "prefers-color-scheme", value: "dark" }]);
     await page.screenshot({ path: path.join(work, "report-dark.png") }); // the first screen is enough to judge the colours
-    console.log(`html-browser: report and screenshots in ${work}`);
+    if (keep) console.log(`html-browser: report and screenshots in ${work}`);
 
     assert.equal(problems, [], "no request but the page itself, no console error, no dialog");
     await page.close();

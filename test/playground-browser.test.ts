@@ -11,7 +11,7 @@
  * browser is the one installed on the machine (Debian's chromium; $CHROMIUM_PATH for another),
  * driven by puppeteer-core, which never downloads one; without it the tests are skipped with a
  * message, and .ci/run installs it. The time from navigation to the first finding and the bytes
- * the page transferred are printed (figures, not assertions); a screenshot goes to a temp folder.
+ * the page transferred are printed (figures, not assertions); a screenshot goes to a temp folder, kept with SQLGUARD_KEEP_SCREENSHOTS=1.
  */
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import os from "node:os";
@@ -39,6 +39,8 @@ if (!executablePath) {
   let server: StaticServer | undefined;
   let origin = "";
   const work = mkdtempSync(path.join(os.tmpdir(), "sqlguard-playground-"));
+  /** SQLGUARD_KEEP_SCREENSHOTS=1 keeps the screenshot to look at; else it goes with the run. */
+  const keep = Boolean(process.env.SQLGUARD_KEEP_SCREENSHOTS);
 
   test.before(async () => {
     const stale = playgroundStale();
@@ -57,6 +59,7 @@ if (!executablePath) {
   test.after(async () => {
     await closeBrowser?.();
     await server?.close();
+    if (!keep) rmSync(work, { recursive: true, force: true });
   });
 
   /** A page on the local server that records any request elsewhere (and blocks it), console error or dialog. */
@@ -162,7 +165,7 @@ if (!executablePath) {
     await replaceText(page, "sql", STORY);
     await waitForFindings(page, ["ambiguous-statement-split 3:1", "require-semicolon 4:22"]);
     await page.screenshot({ path: shot });
-    console.log(`playground-browser: screenshot ${shot}`);
+    if (keep) console.log(`playground-browser: screenshot ${shot}`);
 
     assert.equal(problems, [], "no request beyond the folder, no console error");
     await page.close();
