@@ -411,4 +411,52 @@ test("what a code migration's down runs undoes its up: drops and renames there a
   assert.equal(run("migrations/1717200000000_tags.mjs"), ["2 no-rename-table"]);
 });
 
+test("Sequelize's down: property and db-migrate's exports.down = function are downs too; what a rollback still rewrites is reported", () => {
+  // the shapes outline (sequelize-cli) and Unleash (db-migrate) write their migrations in
+  const lintIn = (deps: Record<string, string>, rel: string, code: string) => {
+    const dir = tempDir({ "package.json": JSON.stringify({ dependencies: deps }), [rel]: code });
+    const file = path.join(dir, rel);
+    return lintText(code, config, { filePath: file })
+      .messages.filter((m) => /^no-(drop|rename)-|^no-column-type-change$/.test(m.ruleId ?? ""))
+      .map((m) => `${m.line} ${m.ruleId}`);
+  };
+  const sequelize = [
+    '"use strict";',
+    "module.exports = {",
+    "  up: async (queryInterface) => {",
+    '    await queryInterface.sequelize.query(\'ALTER TABLE shares DROP COLUMN "legacyUrl"\');',
+    "  },",
+    "  down: async (queryInterface) =>",
+    "    queryInterface.sequelize.transaction(async (transaction) => {",
+    '      await queryInterface.sequelize.query(\'ALTER TABLE shares ALTER COLUMN "documentId" DROP NOT NULL\', { transaction });',
+    "      await queryInterface.sequelize.query('DROP TABLE share_views', { transaction });",
+    "    }),",
+    "};",
+    "",
+  ].join("\n");
+  // the transaction callback nested in down() is still the down
+  assert.equal(lintIn({ sequelize: "6.37.0", "sequelize-cli": "6.6.2", pg: "8.11.3" }, "migrations/20240101000000-shares.js", sequelize), [
+    "4 no-drop-column",
+  ]);
+  const dbMigrate = [
+    "exports.up = function (db, callback) {",
+    "  db.runSql('ALTER TABLE events RENAME TO audit_events', callback);",
+    "};",
+    "exports.down = function (db, callback) {",
+    "  db.runSql(`",
+    "    ALTER TABLE audit_events RENAME TO events;",
+    "    ALTER TABLE counters ALTER COLUMN total TYPE integer;",
+    "    DROP TABLE audit_archive;",
+    "  `, callback);",
+    "};",
+    "",
+  ].join("\n");
+  // the rename back and the drop are what the down is for; turning a bigint back into an integer
+  // rewrites the live table when the rollback runs, so that is still said
+  assert.equal(lintIn({ "db-migrate": "0.11.14", "db-migrate-pg": "1.5.2" }, "migrations/20240101000000-events.js", dbMigrate), [
+    "2 no-rename-table",
+    "7 no-column-type-change",
+  ]);
+});
+
 test.run();
