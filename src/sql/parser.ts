@@ -5,6 +5,7 @@
 import { createRequire } from "node:module";
 import { scanQuoted } from "./lexer.js";
 import { codePointToUtf16 } from "./text.js";
+import { thousands } from "../util/thousands.js";
 
 type PgQuery = typeof import("libpg-query");
 
@@ -103,7 +104,7 @@ export function parseSql(text: string): ParseOutcome {
   return { ok: true, stmts };
 }
 
-const TOO_DEEP = `nested too deeply to analyse (a syntax tree over ${MAX_TREE_DEPTH.toLocaleString("en-US")} levels deep): the statement was not linted`;
+const TOO_DEEP = `nested too deeply to analyse (a syntax tree over ${thousands(MAX_TREE_DEPTH)} levels deep): the statement was not linted`;
 
 /** Whether a JSON value nests objects and arrays more than `limit` levels deep (no recursion). */
 export function deeperThan(value: unknown, limit: number): boolean {
