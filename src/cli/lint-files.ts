@@ -99,7 +99,7 @@ async function lintFileOrThrow(file: SourceFile, config: Config, options: LintFi
     if (contentHash && file.bytes) hash = contentHash(file.bytes);
   } else {
     const wantBytes = contentHash !== null || options.fix;
-    read = await readSource(
+    read = readSource(
       file.path,
       options.maxFileSize,
       requireText,
