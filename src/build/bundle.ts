@@ -2,8 +2,8 @@
  * Bundles the CLI (run after tsc: `npm run build`). Node 20's ES module loader pays a few
  * milliseconds per module, and the CLI has some sixty: loading them one by one cost more than
  * everything else a one-file run does. The CLI is one CommonJS file (Node loads CommonJS faster
- * than an ES module: about 15 ms of a one-file run), its worker thread one ES module; the parser
- * (WASM), TypeScript and ESLint stay outside, loaded from node_modules when needed. The library
+ * than an ES module: about 15 ms of a one-file run), and its worker threads run the same file; the
+ * parser (WASM), TypeScript and ESLint stay outside, loaded from node_modules when needed. The library
  * API, the ESLint plugin and the tests use dist/src.
  */
 import { rmSync } from "node:fs";
@@ -27,23 +27,14 @@ const common = {
   minifySyntax: true,
 };
 
-// The CLI. Its modules find package.json, node_modules and the worker from import.meta.url:
-// in CommonJS that is the bundle's own file.
+// The CLI, which is also its worker threads' script (src/cli/bin.ts; SQLGUARD_BUNDLE tells the
+// pool to start this file). Its modules find package.json, node_modules and the bundle from
+// import.meta.url: in CommonJS that is the bundle's own file.
 await build({
   ...common,
   entryPoints: ["dist/src/cli/bin.js"],
   outfile: "dist/bundle/bin.cjs",
   format: "cjs",
-  define: { "import.meta.url": "__sqlguardUrl" },
+  define: { "import.meta.url": "__sqlguardUrl", SQLGUARD_BUNDLE: "true" },
   banner: { js: 'const __sqlguardUrl = require("node:url").pathToFileURL(__filename).href;' },
-});
-
-// The worker thread (runs with three or more cores), next to the CLI: the pool starts ./worker.js.
-await build({
-  ...common,
-  entryPoints: ["dist/src/cli/worker.js"],
-  outfile: "dist/bundle/worker.js",
-  format: "esm",
-  // CommonJS dependencies (ignore, picomatch) call require() for Node built-ins.
-  banner: { js: 'import { createRequire as __sqlguardRequire } from "node:module"; const require = __sqlguardRequire(import.meta.url);' },
 });

@@ -1,34 +1,55 @@
 /**
- * A lint worker thread: builds the same config as the main thread, then lints the files it is
- * handed one at a time and posts each result back. The parser is loaded once per worker.
+ * A lint worker thread (see pool.ts): builds the same config as the main thread, instantiates the
+ * main thread's compiled parser, then takes files from the shared queue until it is empty and
+ * posts each result back. It never waits for the main thread.
  */
-import { parentPort, workerData } from "node:worker_threads";
+import { workerData, parentPort } from "node:worker_threads";
 import { Config, type SerializedConfig } from "../engine/config.js";
+import type { FileResult } from "../engine/types.js";
 import { lintFile } from "./lint-files.js";
 import type { LintFilesOptions, SourceFile } from "./types.js";
-import { loadParser } from "../sql/parser.js";
+import { loadParser, type WasmModule } from "../sql/parser.js";
 import { builtin } from "../../rules/index.js";
 
-interface Init {
+export interface WorkerInit {
+  /** Marks the bundle's start as a worker's (the bundled CLI is its own worker script). */
+  sqlguardWorker: true;
   config: SerializedConfig;
   options: LintFilesOptions;
+  files: SourceFile[];
+  /** Indexes of `files`, in the order they are taken. */
+  order: Int32Array;
+  /** [0]: next place in `order`; [slot]: the file this worker is on. */
+  shared: Int32Array;
+  slot: number;
+  wasm: WasmModule;
 }
 
-const init = workerData as Init;
-void loadParser(); // compile the parser while the first file is sent over
-const config = Config.deserialize(init.config, builtin);
-const port = parentPort!;
+export type WorkerMessage = { index: number; result: FileResult } | { index: number; error: string };
 
-port.on("message", async (msg: { index: number; file: SourceFile } | "stop") => {
-  if (msg === "stop") {
-    port.close();
-    return;
+/** Whether this thread was started by the pool. */
+export function isLintWorker(): boolean {
+  return (workerData as Partial<WorkerInit> | null)?.sqlguardWorker === true;
+}
+
+export async function runWorker(): Promise<void> {
+  const init = workerData as WorkerInit;
+  const port = parentPort!;
+  await loadParser(init.wasm);
+  const config = Config.deserialize(init.config, builtin);
+  const { order, shared, slot, files } = init;
+  for (;;) {
+    const k = Atomics.add(shared, 0, 1);
+    if (k >= order.length) break;
+    const index = order[k]!;
+    Atomics.store(shared, slot, index);
+    let msg: WorkerMessage;
+    try {
+      msg = { index, result: await lintFile(files[index]!, config, init.options) };
+    } catch (e) {
+      msg = { index, error: (e as Error)?.stack ?? String(e) };
+    }
+    port.postMessage(msg);
+    Atomics.store(shared, slot, -1);
   }
-  try {
-    const result = await lintFile(msg.file, config, init.options);
-    port.postMessage({ index: msg.index, result });
-  } catch (e) {
-    port.postMessage({ index: msg.index, error: (e as Error)?.stack ?? String(e) });
-  }
-});
-port.postMessage("ready");
+}
