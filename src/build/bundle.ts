@@ -2,10 +2,12 @@
  * Bundles the CLI (run after tsc: `npm run build`). Node 20's ES module loader pays a few
  * milliseconds per module, and the CLI has some sixty: loading them one by one cost more than
  * everything else a one-file run does. The CLI is one CommonJS file (Node loads CommonJS faster
- * than an ES module: about 15 ms of a one-file run), and its worker threads run the same file; the
- * parser (WASM), TypeScript and ESLint stay outside, loaded from node_modules when needed. The library
+ * than an ES module: about 15 ms of a one-file run), cli.cjs, loaded by a small bin.cjs with a code
+ * cache made here (see src/cli/load-cli.ts); its worker threads run the same files. The parser
+ * (WASM), TypeScript and ESLint stay outside, loaded from node_modules when needed. The library
  * API, the ESLint plugin and the tests use dist/src.
  */
+import { execFileSync } from "node:child_process";
 import { rmSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
@@ -27,14 +29,28 @@ const common = {
   minifySyntax: true,
 };
 
-// The CLI, which is also its worker threads' script (src/cli/bin.ts; SQLGUARD_BUNDLE tells the
-// pool to start this file). Its modules find package.json, node_modules and the bundle from
+// The CLI (src/cli/start.ts), also its worker threads' code (SQLGUARD_BUNDLE tells the pool to
+// start bin.cjs). Its modules find package.json, node_modules and the bundle from
 // import.meta.url: in CommonJS that is the bundle's own file.
+await build({
+  ...common,
+  entryPoints: ["dist/src/cli/start.js"],
+  outfile: "dist/bundle/cli.cjs",
+  format: "cjs",
+  define: { "import.meta.url": "__sqlguardUrl", SQLGUARD_BUNDLE: "true" },
+  banner: { js: 'const __sqlguardUrl = require("node:url").pathToFileURL(__filename).href;' },
+});
+
+// The command (src/cli/bin.ts): loads cli.cjs with its code cache (see src/cli/load-cli.ts).
 await build({
   ...common,
   entryPoints: ["dist/src/cli/bin.js"],
   outfile: "dist/bundle/bin.cjs",
   format: "cjs",
-  define: { "import.meta.url": "__sqlguardUrl", SQLGUARD_BUNDLE: "true" },
+  define: { "import.meta.url": "__sqlguardUrl" },
   banner: { js: 'const __sqlguardUrl = require("node:url").pathToFileURL(__filename).href;' },
 });
+
+// The code cache, made by a run of the bundle in a process of its own (the flags must be the
+// command's, set before anything is compiled).
+execFileSync(process.execPath, [path.join(root, "dist/src/build/code-cache.js")], { stdio: "inherit" });

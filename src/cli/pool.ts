@@ -9,6 +9,7 @@
  * machine code compiled already, and it starts while the main thread lints the first files.
  * Workers are only used when there is enough SQL to pay for them.
  */
+import { createRequire } from "node:module";
 import { availableParallelism } from "node:os";
 import { statSync } from "node:fs";
 import type { Config } from "../engine/config.js";
@@ -82,7 +83,8 @@ export async function lintInParallel(
     settled?.(index, result);
   };
 
-  const { Worker } = await import("node:worker_threads"); // only runs that use threads pay for it
+  // only runs that use threads pay for loading it (required: the bundle cannot call import(), see load-cli.ts)
+  const { Worker } = createRequire(import.meta.url)("node:worker_threads") as typeof import("node:worker_threads");
   const wasm = await compileParser(); // started when the CLI started; the workers instantiate it
   // A worker reads the project files itself (the index is not sent: it holds functions); workers
   // live for this run only, so what they read is this run's.

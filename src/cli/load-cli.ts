@@ -1,0 +1,61 @@
+/**
+ * How the `sqlguard` command loads its bundle (dist/bundle/cli.cjs), shared by the command
+ * (bin.ts) and the build step that makes the bundle's code cache (src/build/code-cache.ts): both
+ * must set the same V8 flags and compile the same text the same way, or V8 rejects the cache.
+ *
+ * Most of a one-file run's own time used to go to compiling JavaScript: V8 parses the 480 KB
+ * bundle, then compiles each function the run calls. Node 22.1 and later keep compiled code
+ * between runs themselves (`module.enableCompileCache()`). For older Node, the build runs the
+ * CLI once on an example and saves V8's code cache of the bundle (`cli.cache`: the bytecode of
+ * every function that run compiled); the command hands it to V8 with the bundle's text. V8 uses
+ * it only if it was made by the same V8 version with the same flags from the same text, and
+ * otherwise compiles as usual: a stale or foreign cache costs the time to read it, nothing else.
+ */
+import { readFileSync } from "node:fs";
+import { createRequire } from "node:module";
+import path from "node:path";
+import { setFlagsFromString } from "node:v8";
+import vm from "node:vm";
+
+export interface CliBundle {
+  start(importModule?: (url: string) => Promise<unknown>): void;
+  main: typeof import("./main.js").main;
+}
+
+/**
+ * V8 flags for every run, set before anything is compiled (worker threads share them).
+ *
+ * --liftoff-only: the parser is WebAssembly. V8's optimising tier (TurboFan) recompiles its hot
+ * functions in the background and then stalls the main thread ~150 ms to install them; for a
+ * linter's short run the baseline compiler (Liftoff) alone is as fast overall and starts at
+ * once (measured on the PostgreSQL regression scripts: same wall time, less CPU).
+ */
+export const V8_FLAGS = ["--liftoff-only"];
+
+export function setV8Flags(): void {
+  for (const flag of V8_FLAGS) setFlagsFromString(flag);
+}
+
+export const CLI_FILE = "cli.cjs";
+export const CACHE_FILE = "cli.cache";
+
+/** The bundle compiled as Node compiles a CommonJS module, with `cachedData` if given. */
+export function compileCli(file: string, cachedData?: Buffer): { script: vm.Script; run(): CliBundle } {
+  const source = readFileSync(file, "utf8");
+  // No importModuleDynamically: code compiled from a cache loses it (the bundle calls no import()
+  // itself; the command hands it one, see start.ts).
+  const script = new vm.Script(`(function (exports, require, module, __filename, __dirname) {${source}\n})`, {
+    filename: file,
+    ...(cachedData ? { cachedData } : {}),
+  });
+  return {
+    script,
+    run() {
+      const module = { exports: {} as CliBundle };
+      const fn = script.runInThisContext() as (e: object, r: NodeRequire, m: object, f: string, d: string) => void;
+      fn(module.exports, createRequire(file), module, file, path.dirname(file));
+      return module.exports;
+    },
+  };
+}
+
