@@ -7,9 +7,21 @@ import { readFileSync } from "node:fs";
 import module, { createRequire } from "node:module";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
-import { CACHE_FILE, CLI_FILE, compileCli, setV8Flags, type CliBundle } from "./load-cli.js";
+import { CACHE_FILE, CLI_FILE, compileCli, needsParser, setV8Flags, type CliBundle } from "./load-cli.js";
 
 setV8Flags();
+// Start compiling the SQL parser (WebAssembly) first: V8 validates it on background threads while
+// the bundle loads (see src/sql/wasm.ts).
+const require = createRequire(import.meta.url);
+let wasm: Promise<object> | undefined;
+if (needsParser(process.argv.slice(2))) {
+  try {
+    wasm = (globalThis as unknown as { WebAssembly: { compile(b: Uint8Array): Promise<object> } }).WebAssembly.compile(readFileSync(require.resolve("libpg-query/wasm/libpg-query.wasm")));
+    wasm.catch(() => undefined); // a failure is reported where the parser is used
+  } catch {
+    wasm = undefined; // not found: reported where the parser is used
+  }
+}
 const dir = path.dirname(fileURLToPath(import.meta.url));
 const file = path.join(dir, CLI_FILE);
 const enableCompileCache = (module as { enableCompileCache?: () => unknown }).enableCompileCache;
@@ -17,7 +29,7 @@ let cli: CliBundle;
 if (typeof enableCompileCache === "function") {
   // Node 22.1+: Node's own compile cache (in the system's temporary folder)
   enableCompileCache?.();
-  cli = createRequire(import.meta.url)(file) as CliBundle;
+  cli = require(file) as CliBundle;
 } else {
   let cache: Buffer | undefined;
   try {
@@ -28,4 +40,4 @@ if (typeof enableCompileCache === "function") {
   cli = compileCli(file, cache).run();
 }
 // the bundle's import() of a JavaScript config file, made from here (see start.ts)
-cli.start((url) => import(url));
+cli.start((url) => import(url), wasm);

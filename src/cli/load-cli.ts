@@ -16,9 +16,10 @@ import { createRequire } from "node:module";
 import path from "node:path";
 import { setFlagsFromString } from "node:v8";
 import vm from "node:vm";
+import { WORKER_ARG } from "./types.js";
 
 export interface CliBundle {
-  start(importModule?: (url: string) => Promise<unknown>): void;
+  start(importModule?: (url: string) => Promise<unknown>, wasm?: Promise<object>): void;
   main: typeof import("./main.js").main;
 }
 
@@ -41,6 +42,11 @@ export const V8_FLAGS = ["--liftoff-only", "--max-inlined-bytecode-size-cumulati
 
 export function setV8Flags(): void {
   for (const flag of V8_FLAGS) setFlagsFromString(flag);
+}
+
+/** Whether a run with these arguments parses SQL (not --help, --version or init; not a lint worker, which is handed the parser). */
+export function needsParser(argv: string[]): boolean {
+  return !(argv[0] === "init" || argv.some((a) => a === "-h" || a === "--help" || a === "-v" || a === "--version" || a === WORKER_ARG));
 }
 
 export const CLI_FILE = "cli.cjs";

@@ -2,17 +2,23 @@
  * The CLI bundle's entry (dist/bundle/cli.cjs, loaded by bin.ts): `start()` runs the command, or,
  * in a worker thread the pool started, the lint worker.
  */
-import { isMainThread } from "node:worker_threads";
-
+import { createRequire } from "node:module";
 import { setImportModule } from "../util/import-module.js";
+import { compileParser, type WasmModule } from "../sql/wasm.js";
+import { WORKER_ARG } from "./types.js";
+import { needsParser } from "./load-cli.js";
 
 export { main } from "./main.js";
 
-/** `importModule`: the command's import() (the bundle, compiled from a code cache, cannot call its own). */
-export function start(importModule?: (url: string) => Promise<unknown>): void {
+/**
+ * `importModule`: the command's import() (the bundle, compiled from a code cache, cannot call its
+ * own). `wasm`: the parser's WebAssembly, whose compile the command started before it loaded the
+ * bundle.
+ */
+export function start(importModule?: (url: string) => Promise<unknown>, wasm?: Promise<WasmModule>): void {
   if (importModule) setImportModule(importModule);
   // No top-level await: the bundled CLI is CommonJS (see src/build/bundle.ts).
-  if (!isMainThread) {
+  if (process.argv.includes(WORKER_ARG) && !(createRequire(import.meta.url)("node:worker_threads") as typeof import("node:worker_threads")).isMainThread) {
     // The bundled CLI is also its worker threads' script (one file to load and compile).
     void (async () => {
       const { isLintWorker, runWorker } = await import("./worker.js");
@@ -20,12 +26,10 @@ export function start(importModule?: (url: string) => Promise<unknown>): void {
     })();
     return;
   }
-  // Start loading the SQL parser (WASM) at once: V8 validates it on background threads while the
-  // rest of the CLI loads and the files are found, instead of after. Not for --help & co.
+  // Load the SQL parser (WASM) as soon as its compile is done, while the files are found.
   const argv = process.argv.slice(2);
-  if (!(argv[0] === "init" || argv.some((a) => a === "-h" || a === "--help" || a === "-v" || a === "--version"))) {
-    import("../sql/parser.js").then((m) => m.loadParser()).catch(() => undefined);
-  }
+  if (wasm) void compileParser(wasm);
+  if (needsParser(argv)) import("../sql/parser.js").then((m) => m.loadParser()).catch(() => undefined);
   void (async () => {
     const { main } = await import("./main.js");
 

@@ -40,3 +40,9 @@ export interface LintFilesOptions {
  * to write (the file as read, with only the fixes' edits changed; see fix-bytes.ts).
  */
 export type LintedFile = FileResult & { contentHash?: string; fixed?: Uint8Array; stamp?: ReadStamp };
+
+/**
+ * In a lint worker's process.argv (see pool.ts): tells the bundle's start that it runs a worker,
+ * without loading node:worker_threads in every run to ask (see start.ts).
+ */
+export const WORKER_ARG = "--sqlguard-lint-worker";

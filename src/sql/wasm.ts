@@ -45,13 +45,14 @@ let compiling: Promise<WasmModule> | undefined;
 
 /**
  * Compiles the parser's WebAssembly, once per thread (a worker is handed the main thread's module
- * instead). Resolves when V8 has validated it; functions are compiled to machine code as they are
+ * instead), or takes the compile `started` elsewhere (the command starts it before it loads the
+ * bundle). Resolves when V8 has validated it; functions are compiled to machine code as they are
  * first called, and that code is shared by every thread using the module.
  */
-export function compileParser(): Promise<WasmModule> {
+export function compileParser(started?: Promise<WasmModule>): Promise<WasmModule> {
   // read synchronously: 1.7 MB from the page cache, where an asynchronous read is several trips
   // through libuv's thread pool
-  compiling ??= (async () => WebAssembly.compile(readFileSync(require.resolve("libpg-query/wasm/libpg-query.wasm"))))();
+  compiling ??= started ?? (async () => WebAssembly.compile(readFileSync(require.resolve("libpg-query/wasm/libpg-query.wasm"))))();
   return compiling;
 }
 
