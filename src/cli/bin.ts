@@ -7,6 +7,7 @@ import { readFileSync } from "node:fs";
 import module, { createRequire } from "node:module";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
+import { parserWasm } from "../sql/wasm.js";
 import { CACHE_FILE, CLI_FILE, compileCli, needsParser, setV8Flags, type CliBundle } from "./load-cli.js";
 
 setV8Flags();
@@ -16,7 +17,7 @@ const require = createRequire(import.meta.url);
 let wasm: Promise<object> | undefined;
 if (needsParser(process.argv.slice(2))) {
   try {
-    wasm = (globalThis as unknown as { WebAssembly: { compile(b: Uint8Array): Promise<object> } }).WebAssembly.compile(readFileSync(require.resolve("libpg-query/wasm/libpg-query.wasm")));
+    wasm = (globalThis as unknown as { WebAssembly: { compile(b: Uint8Array): Promise<object> } }).WebAssembly.compile(parserWasm(require.resolve));
     wasm.catch(() => undefined); // a failure is reported where the parser is used
   } catch {
     wasm = undefined; // not found: reported where the parser is used

@@ -52,8 +52,75 @@ let compiling: Promise<WasmModule> | undefined;
 export function compileParser(started?: Promise<WasmModule>): Promise<WasmModule> {
   // read synchronously: 1.7 MB from the page cache, where an asynchronous read is several trips
   // through libuv's thread pool
-  compiling ??= started ?? (async () => WebAssembly.compile(readFileSync(require.resolve("libpg-query/wasm/libpg-query.wasm"))))();
+  compiling ??= started ?? (async () => WebAssembly.compile(parserWasm(require.resolve)))();
   return compiling;
+}
+
+/**
+ * libpg-query's .wasm, read, with the initial size of its memory lowered from 128 MB to what its
+ * data and stack take plus 4 MB (it grows on demand, up to the same maximum). V8 counts a
+ * module's memory as external memory, and 128 MB at once passes the 64 MB at which V8 collects
+ * garbage to relieve external memory: a full mark-compact in every run (7 ms of a one-file
+ * run). Only memory pages ever written take RAM either way. The bytes are changed only when the
+ * module has the expected shape (one memory, the stack pointer as first global); otherwise they
+ * are used as they are.
+ */
+export function parserWasm(resolve: (id: string) => string): Uint8Array {
+  const bytes = readFileSync(resolve("libpg-query/wasm/libpg-query.wasm"));
+  try {
+    lowerInitialMemory(bytes);
+  } catch {
+    // an unexpected layout: the module as it is
+  }
+  return bytes;
+}
+
+/** Rewrites, in place and in the same number of bytes, the initial page count of the module's memory. */
+function lowerInitialMemory(b: Uint8Array): void {
+  let p = 8; // magic and version
+  const u32 = (): number => {
+    let r = 0;
+    let shift = 0;
+    for (;;) {
+      const x = b[p++]!;
+      r += (x & 0x7f) * 2 ** shift;
+      shift += 7;
+      if (!(x & 0x80)) return r;
+      if (shift > 28) throw new Error("LEB128 too long");
+    }
+  };
+  let memAt = -1; // offset of the memory's initial page count
+  let memLen = 0;
+  let initial = 0;
+  let stack = -1; // initial stack pointer (the first global, a mutable i32 set by i32.const)
+  while (p < b.length && (memAt < 0 || stack < 0)) {
+    const id = b[p++]!;
+    const size = u32();
+    const end = p + size;
+    if (id === 5) {
+      if (u32() !== 1) return;
+      const flags = b[p++]!;
+      if (flags !== 0 && flags !== 1) return;
+      memAt = p;
+      initial = u32();
+      memLen = p - memAt;
+    } else if (id === 6) {
+      if (u32() < 1 || b[p] !== 0x7f || b[p + 1] !== 1 || b[p + 2] !== 0x41) return;
+      p += 3;
+      stack = u32(); // (a signed LEB128; a stack pointer is positive and below 2^28 here)
+    }
+    p = end;
+  }
+  if (memAt < 0 || stack <= 0) return;
+  const pages = Math.ceil(stack / 65536) + 64;
+  if (pages >= initial) return;
+  // the same number of bytes: LEB128 allows continuation bytes that add nothing
+  let v = pages;
+  for (let i = 0; i < memLen; i++) {
+    b[memAt + i] = (v & 0x7f) | (i < memLen - 1 ? 0x80 : 0);
+    v >>>= 7;
+  }
+  if (v !== 0) throw new Error("does not fit");
 }
 
 /** The parser, instantiated from `module` (compiled here when not given). */
