@@ -16,6 +16,7 @@ import type { Config } from "../engine/config.js";
 import type { FileResult } from "../engine/types.js";
 import { compileParser } from "../sql/parser.js";
 import { fsPath } from "../util/file-names.js";
+import { idleCores } from "./idle.js";
 import { WORKER_ARG, type LintFilesOptions, type SourceFile } from "./types.js";
 import type { WorkerInit, WorkerMessage } from "./worker.js";
 
@@ -63,14 +64,20 @@ export async function lintInParallel(
   failed: (file: SourceFile, error: unknown) => FileResult = (_file, error) => {
     throw error;
   },
+  /**
+   * Start a worker only while a core is idle (`--concurrency auto`): a worker on a core that is
+   * busy with other work only takes turns with the main thread, and pays its start and a second
+   * JIT compile of the same code (a pg-regress run with one other busy process on a 2-core
+   * machine: 1.3x slower with a worker than without). Otherwise all start at once.
+   */
+  whenIdle = false,
 ): Promise<FileResult[]> {
   const results: FileResult[] = new Array(files.length);
-  const order = Int32Array.from(
-    files
-      .map((f, i) => ({ i, size: sizeOf(f) }))
-      .sort((a, b) => b.size - a.size || a.i - b.i)
-      .map((x) => x.i),
-  );
+  const sized = files.map((f, i) => ({ i, size: sizeOf(f) })).sort((a, b) => b.size - a.size || a.i - b.i);
+  const order = Int32Array.from(sized.map((x) => x.i));
+  // bytes left in the queue from each place on
+  const left = new Float64Array(sized.length + 1);
+  for (let k = sized.length - 1; k >= 0; k--) left[k] = left[k + 1]! + sized[k]!.size;
   // [0]: the next place in `order` to take; [1 + w]: the file worker w is linting (-1: none)
   const shared = new Int32Array(new SharedArrayBuffer(4 * (1 + threads)));
   shared.fill(-1, 1);
@@ -89,40 +96,51 @@ export async function lintInParallel(
   // A worker reads the project files itself (the index is not sent: it holds functions); workers
   // live for this run only, so what they read is this run's.
   const { project: _project, ...workerOptions } = options;
+  const serialized = config.serialize();
   const workers: Promise<void>[] = [];
-  for (let w = 1; w < threads; w++) {
-    workers.push(
-      new Promise<void>((resolve, reject) => {
-        const init: WorkerInit = { sqlguardWorker: true, config: config.serialize(), options: workerOptions, files, order, shared, slot: w, wasm };
-        // A smaller young generation than V8 gives a thread by default (16 MB): the worker's
-        // garbage is collected a little more often, and a run with a worker peaks no higher in
-        // memory than one thread did (pg-regress: 126-130 MB against 135-141 MB, same CPU).
-        const worker = new Worker(workerFile(), { workerData: init, argv: [WORKER_ARG], resourceLimits: { maxYoungGenerationSizeMb: 8 } });
-        let lastError: unknown = null;
-        worker.on("message", (msg: WorkerMessage) => {
-          try {
-            done(msg.index, "error" in msg ? failed(files[msg.index]!, new Error(msg.error)) : msg.result);
-          } catch (e) {
-            reject(e);
-          }
-        });
-        worker.on("error", (e) => (lastError = e));
-        // A worker that dies leaves the file it was on failed; the rest of the queue goes to the others.
-        worker.on("exit", (code) => {
-          const current = Atomics.load(shared, w);
-          try {
-            if (current >= 0 && results[current] === undefined) done(current, failed(files[current]!, lastError ?? new Error(`lint worker stopped (exit code ${code})`)));
-          } catch (e) {
-            reject(e);
-          }
-          resolve();
-        });
-      }),
-    );
-  }
+  const startWorker = (w: number) =>
+    new Promise<void>((resolve, reject) => {
+      const init: WorkerInit = { sqlguardWorker: true, config: serialized, options: workerOptions, files, order, shared, slot: w, wasm };
+      // A smaller young generation than V8 gives a thread by default (16 MB): the worker's
+      // garbage is collected a little more often, and a run with a worker peaks no higher in
+      // memory than one thread did (pg-regress: 126-130 MB against 135-141 MB, same CPU).
+      const worker = new Worker(workerFile(), { workerData: init, argv: [WORKER_ARG], resourceLimits: { maxYoungGenerationSizeMb: 8 } });
+      let lastError: unknown = null;
+      worker.on("message", (msg: WorkerMessage) => {
+        try {
+          done(msg.index, "error" in msg ? failed(files[msg.index]!, new Error(msg.error)) : msg.result);
+        } catch (e) {
+          reject(e);
+        }
+      });
+      worker.on("error", (e) => (lastError = e));
+      // A worker that dies leaves the file it was on failed; the rest of the queue goes to the others.
+      worker.on("exit", (code) => {
+        const current = Atomics.load(shared, w);
+        try {
+          if (current >= 0 && results[current] === undefined) done(current, failed(files[current]!, lastError ?? new Error(`lint worker stopped (exit code ${code})`)));
+        } catch (e) {
+          reject(e);
+        }
+        resolve();
+      });
+    });
+  /** Starts workers for the cores idle since the last look, while the queue still holds enough SQL to pay. */
+  const moreWorkers = () => {
+    const idle = idleCores();
+    if (idle === null) return;
+    for (let n = Math.floor(idle + 0.5); n > 0 && workers.length < threads - 1; n--) {
+      if (left[Math.min(Atomics.load(shared, 0), order.length)]! < BYTES_PER_EXTRA_THREAD) return;
+      workers.push(startWorker(workers.length + 1));
+    }
+  };
+  if (whenIdle) moreWorkers();
+  else while (workers.length < threads - 1) workers.push(startWorker(workers.length + 1));
+
   // The main thread takes its share too.
   for (let i = take(); i >= 0; i = take()) {
     done(i, await lintFile(files[i]!, config, options));
+    if (whenIdle && workers.length < threads - 1) moreWorkers();
     // let the workers' results in between files
     await new Promise((r) => setImmediate(r));
   }
