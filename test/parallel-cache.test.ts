@@ -4,7 +4,8 @@ import { suite } from "uvu";
 import * as assert from "uvu/assert";
 import { tempDir } from "./helpers.js";
 import { cli } from "./in-process.js";
-import { lintFiles } from "../src/cli/lint-files.js";
+import { failedFile, lintFile, lintFiles } from "../src/cli/lint-files.js";
+import { lintInParallel } from "../src/cli/pool.js";
 import { Config } from "../src/engine/config.js";
 import { builtin } from "../rules/index.js";
 
@@ -39,6 +40,9 @@ test("three threads on files of many sizes, some read from disk and some in hand
   assert.equal(three, one);
   assert.equal(seen.sort(), files.map((f) => f.path).sort(), "every result seen once, as it came");
   assert.match(three[three.length - 1]!.messages[0]!.message, /disappeared|not linted/);
+  // auto: a worker joins while a core is idle, or never; the results are the same either way
+  const whenIdle = await lintInParallel(files, config, options, 2, lintFile, undefined, failedFile, true);
+  assert.equal(whenIdle, one);
 });
 
 test("--cache reuses results for unchanged files and notices changes, config and version", async () => {
