@@ -22,7 +22,7 @@ const SQL = [
   "SELECT 'é' FROM WHERE",
   "SELECT $1, $2::int, 'a', 1.5, E'\\n'",
   "CREATE TABLE t (id bigint primary key, v text); INSERT INTO t VALUES (1, 'x')",
-  "(".repeat(100_000),
+  "(".repeat(20_000),
   "-- only a comment",
   "SELECT 1\u0000; DROP TABLE t",
 ];
@@ -64,7 +64,7 @@ test("same results as libpg-query's own wrapper, from one module instantiated tw
 
 test("memory that grows under a large statement is read through its new buffer", async () => {
   const pg = await instantiateParser(await compileParser());
-  const big = `INSERT INTO t VALUES ${Array.from({ length: 40_000 }, (_, i) => `(${i}, 'row ${i}')`).join(", ")}`;
+  const big = `INSERT INTO t VALUES ${Array.from({ length: 20_000 }, (_, i) => `(${i}, 'row ${i}')`).join(", ")}`;
   const r = pg.parse(big);
   assert.ok("json" in r);
   assert.equal((JSON.parse((r as { json: string }).json) as { stmts: unknown[] }).stmts.length, 1);
