@@ -52,7 +52,7 @@ Options:
       --max-file-size <size> skip larger files with a message (default: 32MB; 0: no limit)
       --cache                only lint files whose content changed since the last --cache run
       --cache-location <f>   where the cache lives (default: .sqlguardcache)
-      --concurrency <n>      threads: a number, auto (default: more only for big inputs) or off
+      --concurrency <n>      threads: a number, auto (default: more for big inputs, on idle cores) or off
       --quiet                report errors only
       --color, --no-color    force colour on or off (default: on for a terminal, off with NO_COLOR)
   -v, --version              print the version
