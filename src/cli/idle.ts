@@ -3,6 +3,7 @@
  * between two samples. The first sample is taken when the CLI starts (one read of the kernel's
  * counters, a tenth of a millisecond).
  */
+import { readFileSync } from "node:fs";
 import { cpus } from "node:os";
 
 interface Sample {
@@ -12,6 +13,19 @@ interface Sample {
 }
 
 function sample(): Sample {
+  if (process.platform === "linux") {
+    // the kernel's counters directly: a fifth of what os.cpus() costs (it reads /proc/cpuinfo too)
+    const first = readFileSync("/proc/stat", "latin1");
+    const line = first.slice(0, first.indexOf("\n")).trim().split(/\s+/);
+    let cores = 0;
+    for (let i = first.indexOf("\ncpu"); i >= 0; i = first.indexOf("\ncpu", i + 4)) cores++;
+    if (line[0] === "cpu" && line.length >= 5 && cores > 0) {
+      // user nice system idle iowait irq softirq steal: in 1/100 s; idle and iowait are idle
+      const ticks = line.slice(1, 9).map(Number);
+      const idle = (ticks[3] ?? 0) + (ticks[4] ?? 0);
+      return { idle: idle * 10, total: ticks.reduce((a, b) => a + (Number.isFinite(b) ? b : 0), 0) * 10, cores };
+    }
+  }
   let idle = 0;
   let total = 0;
   const all = cpus();

@@ -7,6 +7,7 @@ import { setImportModule } from "../util/import-module.js";
 import { compileParser, type WasmModule } from "../sql/wasm.js";
 import { WORKER_ARG } from "./types.js";
 import { needsParser } from "./load-cli.js";
+import { outputTo } from "./output.js";
 
 export { main } from "./main.js";
 
@@ -32,21 +33,13 @@ export function start(importModule?: (url: string) => Promise<unknown>, wasm?: P
   if (needsParser(argv)) import("../sql/parser.js").then((m) => m.loadParser()).catch(() => undefined);
   void (async () => {
     const { main } = await import("./main.js");
-
-    // `sqlguard … | head`: the reader went away. Stop quietly, as other command-line tools do,
-    // instead of dying with a stack trace.
-    for (const stream of [process.stdout, process.stderr]) {
-      stream.on("error", (e: NodeJS.ErrnoException) => {
-        if (e.code === "EPIPE") process.exit(process.exitCode ?? 0);
-        throw e;
-      });
-    }
-
+    const stdout = outputTo(1);
+    const stderr = outputTo(2);
     const code = await main(argv, {
       cwd: process.cwd(),
-      stdout: (s) => void process.stdout.write(s),
-      stderr: (s) => void process.stderr.write(s),
-      isTTY: Boolean(process.stdout.isTTY),
+      stdout: (s) => stdout.write(s),
+      stderr: (s) => stderr.write(s),
+      isTTY: stdout.isTTY(),
       env: process.env,
     });
     process.exitCode = code;
