@@ -10,7 +10,7 @@ import { readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { Config } from "../src/engine/config.js";
 import { lintText } from "../src/lint/lint-text.js";
-import { fileKind } from "../src/extract/index.js";
+import { codeProject, fileKind } from "../src/extract/index.js";
 import { extractCode } from "../src/extract/embedded.js";
 import { expandPaths } from "../src/sources/files.js";
 import { decodeUtf8, LineIndex, looksBinary } from "../src/sql/text.js";
@@ -30,6 +30,8 @@ interface Tally {
   empty: number;
   literalsRejected: number;
   statements: number;
+  /** Strings read with a query library's placeholders (`knex`: 12). */
+  placeholders: Record<string, number>;
   findings: Record<string, number>;
   list: string[];
   seconds: number;
@@ -52,6 +54,7 @@ async function census(folder: string): Promise<Tally> {
     empty: 0,
     literalsRejected: 0,
     statements: 0,
+    placeholders: {},
     findings: {},
     list: [],
     seconds: 0,
@@ -61,7 +64,7 @@ async function census(folder: string): Promise<Tally> {
     if (looksBinary(bytes)) continue;
     const text = decodeUtf8(bytes).text;
     const rel = path.relative(folder, f.path);
-    const code = extractCode(text, f.path, { settings: config.embedded });
+    const code = extractCode(text, f.path, { settings: config.embedded, project: codeProject(f.path, text) });
     if (code.error) {
       const pos = new LineIndex(text).position(code.error.offset);
       t.parseErrors.push(`${rel}:${pos.line}:${pos.column} ${code.error.message}`);
@@ -79,6 +82,7 @@ async function census(folder: string): Promise<Tally> {
       if (p.origin === "literal") show("literal", p.start, p.end);
       t.found[p.origin]++;
       t.linted[p.origin]++;
+      if (p.library) t.placeholders[p.library] = (t.placeholders[p.library] ?? 0) + 1;
       for (const e of p.doc.events()) if ("nodeType" in e) t.statements++;
     }
     for (const s of code.skipped) {
@@ -122,6 +126,7 @@ for (const folder of folders) {
     `sink strings ${sinks} (tag ${t.found.tag}, function ${t.found.function}): linted ${t.linted.tag + t.linted.function}, fragments ${t.fragments.tag + t.fragments.function}, nested ${t.nested}, empty ${t.empty}`,
   );
   console.log(`other literals read as SQL ${t.linted.literal}; keyword-led literals that are not SQL ${t.literalsRejected}; statements ${t.statements}`);
+  console.log(`read with a library's placeholders ${JSON.stringify(t.placeholders)}`);
   console.log(`findings ${JSON.stringify(t.findings)}`);
   for (const l of t.list) console.log(`  ${l}`);
   for (const e of t.parseErrors) console.log(`  parse error: ${e}`);

@@ -6,7 +6,12 @@
  * Raw parse: libpg-query's `parseSync`, called directly, on every statement of the files, as
  * sqlguard's splitter cuts them (statements inside function and DO bodies are string literals to
  * the parser: reading them is sqlguard's own work, counted in the lint time). Lint: `lintText`
- * with the default rules on the same files. Prints JSON.
+ * with the default rules on the same files. Also, interleaved: the rules sqlguard had before the
+ * migration-safety ones (issue 18's baseline: the eight general rules) against the default rule
+ * set (pg-regress is no migration: the migration rules stay off, the two new general ones run)
+ * and against the full rule set (every rule on at its default severity, the migration rules
+ * included, as in a file detected as a migration). Times are CPU times of this one thread
+ * (`process.cpuUsage`): on a shared machine they vary less than wall time. Prints JSON.
  * Usage: node --single-threaded dist/bench/ratio.js <folder of .sql files>
  */
 import { readFileSync } from "node:fs";
@@ -37,6 +42,21 @@ for (const t of texts) {
   }
 }
 const config = new Config({}, process.cwd(), "bench", builtin);
+/** The rules before the migration-safety ones (issue 18): the target compares the full set with these. */
+const BEFORE = new Set([
+  "ambiguous-statement-split",
+  "no-prod-connection-string",
+  "require-semicolon",
+  "require-transaction",
+  "require-where",
+  "syntax-error",
+  "transaction-incompatible-statement",
+  "unbalanced-transaction",
+]);
+const rules = builtin.rules;
+const on = (r: (typeof rules)[number]) => (r.defaultSeverity === "off" ? "warn" : r.defaultSeverity);
+const baseConfig = new Config({ rules: Object.fromEntries(rules.map((r) => [r.id, BEFORE.has(r.id) ? on(r) : "off"])) }, process.cwd(), "bench", builtin);
+const fullConfig = new Config({ extends: ["sqlguard:migrations"] }, process.cwd(), "bench", builtin);
 const rawParse = () => {
   for (const p of pieces) {
     try {
@@ -46,15 +66,24 @@ const rawParse = () => {
     }
   }
 };
-const lint = () => texts.forEach((t, i) => lintText(t, config, { filePath: files[i]! }));
+const lintWith = (c: InstanceType<typeof Config>) => () => texts.forEach((t, i) => lintText(t, c, { filePath: files[i]! }));
+const lint = lintWith(config);
+const lintBase = lintWith(baseConfig);
+const lintFull = lintWith(fullConfig);
 let raw = Infinity;
 let linted = Infinity;
-for (let rep = 0; rep < 6; rep++) {
-  let t0 = performance.now();
-  rawParse();
-  raw = Math.min(raw, performance.now() - t0);
-  t0 = performance.now();
-  lint();
-  linted = Math.min(linted, performance.now() - t0);
+let base = Infinity;
+let full = Infinity;
+const time = (f: () => void) => {
+  const t0 = process.cpuUsage();
+  f();
+  const t = process.cpuUsage(t0);
+  return (t.user + t.system) / 1000;
+};
+for (let rep = 0; rep < 8; rep++) {
+  raw = Math.min(raw, time(rawParse));
+  linted = Math.min(linted, time(lint));
+  base = Math.min(base, time(lintBase));
+  full = Math.min(full, time(lintFull));
 }
-console.log(JSON.stringify({ files: files.length, statements: pieces.length, parseMs: raw, lintMs: linted, ratio: linted / raw }));
+console.log(JSON.stringify({ files: files.length, statements: pieces.length, parseMs: raw, lintMs: linted, ratio: linted / raw, baseMs: base, fullMs: full, fullRatio: full / base, defaultRatio: linted / base, rules: rules.length, fullRules: fullConfig.rulesFor(path.resolve("x.sql")).size, baseRules: baseConfig.rulesFor(path.resolve("x.sql")).size }));

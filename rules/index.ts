@@ -47,6 +47,11 @@ import noRenameColumn from "./no-rename-column/index.js";
 import noRenameTable from "./no-rename-table/index.js";
 import requireEnumValuePosition from "./require-enum-value-position/index.js";
 import requireSchemaQualifiedTable from "./require-schema-qualified-table/index.js";
+import verifyLimit from "./verify-limit/index.js";
+import verifyLock from "./verify-lock/index.js";
+import verifyMigrationError from "./verify-migration-error/index.js";
+import verifyQuery from "./verify-query/index.js";
+import verifyRewrite from "./verify-rewrite/index.js";
 
 export const builtinRules: readonly Rule[] = [
   requireWhere,
@@ -91,6 +96,11 @@ export const builtinRules: readonly Rule[] = [
   noRenameTable,
   requireEnumValuePosition,
   requireSchemaQualifiedTable,
+  verifyMigrationError,
+  verifyLock,
+  verifyRewrite,
+  verifyQuery,
+  verifyLimit,
 ];
 
 /** The built-in rules as the engine takes them. */

@@ -1,7 +1,9 @@
 /**
  * End to end, as a user has it: a project folder whose node_modules holds this package as
- * `sqlguard` (a link), an eslint.config.js of two lines, and ESLint's Node API (`new ESLint`) —
- * the same API editors' ESLint extensions call — on TypeScript, JavaScript and SQL files.
+ * `sqlguard` (a link) next to the project's own ESLint and TypeScript parser, an eslint.config.js
+ * that adds sqlguard's configs to the project's, and ESLint's Node API (`new ESLint`) — the same
+ * API editors' ESLint extensions call — on TypeScript, JavaScript and SQL files. (Real installs
+ * from the registry, with typescript-eslint's typed configs: test/e2e/eslint-matrix.ts.)
  */
 import { mkdirSync, readFileSync, symlinkSync, writeFileSync } from "node:fs";
 import path from "node:path";
@@ -51,12 +53,20 @@ function project(config: string, files: Record<string, string> = FILES): string 
   const dir = tempDir({ ...files, "eslint.config.js": config });
   mkdirSync(path.join(dir, "node_modules"), { recursive: true });
   symlinkSync(root, path.join(dir, "node_modules", "sqlguard"), "dir");
-  // the project's own ESLint (for `eslint/config`), as a user installs it next to the plugin
+  // the project's own ESLint (for `eslint/config`) and TypeScript parser, installed next to the plugin
   symlinkSync(path.join(root, "node_modules", "eslint"), path.join(dir, "node_modules", "eslint"), "dir");
+  mkdirSync(path.join(dir, "node_modules", "@typescript-eslint"));
+  symlinkSync(path.join(root, "node_modules", "@typescript-eslint", "parser"), path.join(dir, "node_modules", "@typescript-eslint", "parser"), "dir");
   return dir;
 }
 
-const TWO_LINES = 'import sqlguard from "sqlguard/eslint";\nexport default [].concat(sqlguard.configs.recommended);\n';
+/** The project's own part of its config: a parser for TypeScript, JSX in .js files. */
+const PROJECT_IMPORTS = 'import tsParser from "@typescript-eslint/parser";\nimport sqlguard from "sqlguard/eslint";\n';
+const PROJECT_OWN = [
+  '  { files: ["**/*.ts"], languageOptions: { parser: tsParser } },',
+  '  { files: ["**/*.js"], languageOptions: { parserOptions: { ecmaFeatures: { jsx: true } } } },',
+].join("\n");
+const CONFIG = `${PROJECT_IMPORTS}export default [\n${PROJECT_OWN}\n  ...sqlguard.configs.recommended,\n];\n`;
 
 type Brief = Record<string, string[]>;
 function summary(dir: string, results: ESLint.LintResult[]): Brief {
@@ -85,8 +95,8 @@ const EXPECTED: Brief = {
   ],
 };
 
-test("the two lines of the issue: TS, JS and SQL files, exact positions, both kinds of directives", async () => {
-  const dir = project(TWO_LINES);
+test("sqlguard's configs after the project's: TS, JS and SQL files, exact positions, both kinds of directives", async () => {
+  const dir = project(CONFIG);
   const eslint = new ESLint({ cwd: dir });
   const results = await eslint.lintFiles(["."]);
   assert.equal(summary(dir, results), EXPECTED);
@@ -98,12 +108,12 @@ test("the two lines of the issue: TS, JS and SQL files, exact positions, both ki
   for (const r of results) assert.not.ok(JSON.stringify(r.messages).includes(PASSWORD));
 });
 
-test("spread, defineConfig and extends work the same; ESLint 10 refuses a nested array", async () => {
+test("spread, concat, first or last, defineConfig and extends work the same; a nested array is refused", async () => {
   const forms = {
-    spread: 'import sqlguard from "sqlguard/eslint";\nexport default [...sqlguard.configs.recommended];\n',
-    defineConfig: 'import { defineConfig } from "eslint/config";\nimport sqlguard from "sqlguard/eslint";\nexport default defineConfig([sqlguard.configs.recommended]);\n',
-    extends:
-      'import { defineConfig } from "eslint/config";\nimport sqlguard from "sqlguard/eslint";\nexport default defineConfig([{ plugins: { sqlguard }, extends: ["sqlguard/recommended"] }]);\n',
+    first: `${PROJECT_IMPORTS}export default [\n  ...sqlguard.configs.recommended,\n${PROJECT_OWN}\n];\n`,
+    concat: `${PROJECT_IMPORTS}export default [\n${PROJECT_OWN}\n].concat(sqlguard.configs.recommended);\n`,
+    defineConfig: `import { defineConfig } from "eslint/config";\n${PROJECT_IMPORTS}export default defineConfig([\n${PROJECT_OWN}\n  sqlguard.configs.recommended,\n]);\n`,
+    extends: `import { defineConfig } from "eslint/config";\n${PROJECT_IMPORTS}export default defineConfig([\n${PROJECT_OWN}\n  { plugins: { sqlguard }, extends: ["sqlguard/recommended"] },\n]);\n`,
   };
   for (const [name, config] of Object.entries(forms)) {
     const dir = project(config);
@@ -123,8 +133,9 @@ test("spread, defineConfig and extends work the same; ESLint 10 refuses a nested
 test("--fix, --cache, and a config next to other configs", async () => {
   const dir = project(
     [
-      'import sqlguard from "sqlguard/eslint";',
+      PROJECT_IMPORTS,
       "export default [",
+      PROJECT_OWN,
       '  { ignores: ["src/legacy.js"] },',
       "  ...sqlguard.configs.recommended,",
       '  { files: ["db/**/*.sql"], rules: { "sqlguard/require-where": "warn" } },',
@@ -156,7 +167,7 @@ test("--fix, --cache, and a config next to other configs", async () => {
 test("eslint.config.mjs and .cjs in a project that is not ESM; lintText as editors call it", async () => {
   const files = { ...FILES, "package.json": JSON.stringify({ name: "shop", private: true }) };
   const dir = project("", files);
-  writeFileSync(path.join(dir, "eslint.config.mjs"), TWO_LINES);
+  writeFileSync(path.join(dir, "eslint.config.mjs"), CONFIG);
   const eslint = new ESLint({ cwd: dir, overrideConfigFile: path.join(dir, "eslint.config.mjs") });
   // editors send the unsaved text with the file's path
   const [result] = await eslint.lintText("-- a draft\nDELETE FROM drafts;\n", { filePath: path.join(dir, "db/draft.sql") });
@@ -169,11 +180,29 @@ test("eslint.config.mjs and .cjs in a project that is not ESM; lintText as edito
   // a CommonJS config cannot require() a module with top-level await, but may export a promise
   writeFileSync(
     path.join(dir, "eslint.config.cjs"),
-    'module.exports = import("sqlguard/eslint").then(({ default: sqlguard }) => [].concat(sqlguard.configs.recommended));\n',
+    [
+      'const tsParser = require("@typescript-eslint/parser");',
+      'module.exports = import("sqlguard/eslint").then(({ default: sqlguard }) => [',
+      '  { files: ["**/*.ts"], languageOptions: { parser: tsParser } },',
+      "  ...sqlguard.configs.recommended,",
+      "]);",
+      "",
+    ].join("\n"),
   );
   const cjs = new ESLint({ cwd: dir, overrideConfigFile: path.join(dir, "eslint.config.cjs") });
   const [fromCjs] = await cjs.lintText("DELETE FROM drafts;\n", { filePath: path.join(dir, "db/draft.sql") });
   assert.equal(fromCjs!.messages.map((m) => `${m.line}:${m.column} ${m.ruleId}`), ["1:1 sqlguard/require-where"]);
+  // require() itself gets a message that says what to write instead (not Node's ERR_REQUIRE_ASYNC_MODULE)
+  writeFileSync(path.join(dir, "eslint.config.cjs"), 'const sqlguard = require("sqlguard/eslint");\nmodule.exports = [...sqlguard.configs.recommended];\n');
+  try {
+    await new ESLint({ cwd: dir, overrideConfigFile: path.join(dir, "eslint.config.cjs") }).lintText("SELECT 1;\n", { filePath: path.join(dir, "db/draft.sql") });
+    assert.unreachable("require() of the plugin loaded");
+  } catch (e) {
+    const message = (e as Error).message;
+    assert.match(message, /^sqlguard\/eslint is an ES module and cannot be loaded with require\(\)/);
+    assert.match(message, /module\.exports = import\("sqlguard\/eslint"\)\.then/);
+    assert.not.match(message, /ERR_REQUIRE/);
+  }
 });
 
 test.run();

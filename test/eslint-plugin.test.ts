@@ -5,10 +5,11 @@
  */
 import { readdirSync, readFileSync } from "node:fs";
 import path from "node:path";
+import tsParser from "@typescript-eslint/parser";
 import { Linter } from "eslint";
 import { suite } from "uvu";
 import * as assert from "uvu/assert";
-import { builtinRules as rules } from "../rules/index.js";
+import { builtinRules } from "../rules/index.js";
 import { docsUrl } from "../src/engine/rule.js";
 import { withDefaults } from "../src/engine/schema.js";
 import plugin from "../src/eslint/index.js";
@@ -16,10 +17,22 @@ import { lint, root } from "./helpers.js";
 
 const test = suite("eslint plugin");
 
+/** The rules ESLint runs: those `sqlguard verify` measures need a database and are not offered. */
+const rules = builtinRules.filter((r) => !r.verify);
+
+test("the rules sqlguard verify measures are not ESLint rules", () => {
+  for (const r of builtinRules.filter((x) => x.verify)) assert.not.ok(r.id in plugin.rules, r.id);
+});
+
 const linter = new Linter({ configType: "flat", cwd: root });
 type Extra = Linter.Config[];
+/** What a project configures itself: its parser for TypeScript, JSX in its .js files. */
+const PROJECT: Linter.Config[] = [
+  { files: ["**/*.{ts,tsx,mts,cts}"], languageOptions: { parser: tsParser as Linter.Parser } },
+  { files: ["**/*.{js,jsx}"], languageOptions: { parserOptions: { ecmaFeatures: { jsx: true } } } },
+];
 function verify(code: string, filename: string, extra: Extra = []): Linter.LintMessage[] {
-  return linter.verify(code, [...plugin.configs.recommended, ...extra], path.join(root, filename));
+  return linter.verify(code, [...PROJECT, ...plugin.configs.recommended, ...extra], path.join(root, filename));
 }
 const only = (id: string, messages: Linter.LintMessage[]) => messages.filter((m) => m.ruleId === `sqlguard/${id}`);
 const brief = (messages: Linter.LintMessage[]) => messages.map((m) => `${m.line}:${m.column}-${m.endLine}:${m.endColumn} ${m.ruleId ?? "-"} ${m.message}`);
@@ -42,7 +55,7 @@ test("every rule of the registry is an ESLint rule with the same metadata", () =
   }
 });
 
-test("the recommended config: every rule at its default severity, TS through @typescript-eslint/parser, .sql through the language", () => {
+test("the recommended config: every rule at its default severity, .sql through the language, nothing set for the project's code files", () => {
   const recommended = plugin.configs.recommended;
   assert.ok(Array.isArray(recommended));
   const seen = new Map<string, unknown>();
@@ -51,9 +64,9 @@ test("the recommended config: every rule at its default severity, TS through @ty
   for (const r of rules) assert.is(seen.get(`sqlguard/${r.id}`), r.defaultSeverity === "off" ? undefined : r.defaultSeverity, r.id);
   const sqlConfig = recommended.find((c) => c.language === "sqlguard/sql")!;
   assert.equal(sqlConfig.files, ["**/*.sql", "**/*.psql", "**/*.pgsql"]);
-  const ts = recommended.find((c) => (c.languageOptions as { parser?: unknown } | undefined)?.parser)!;
-  assert.equal(ts.files, ["**/*.ts", "**/*.tsx", "**/*.mts", "**/*.cts"]);
-  assert.is((ts.languageOptions!.parser as { meta?: { name?: string } }).meta?.name, "typescript-eslint/parser");
+  // a guest: no parser, no parser options, no language options for anything (issue 17)
+  for (const c of recommended) assert.is(c.languageOptions, undefined, c.name);
+  assert.equal(recommended.map((c) => c.name), ["sqlguard/recommended/plugin", "sqlguard/recommended/code", "sqlguard/recommended/sql"]);
   assert.is(plugin.meta.name, "sqlguard");
   assert.ok(plugin.languages?.sql);
   // each config object for code only names rules that read code; the .sql one only those that read scripts
@@ -116,8 +129,13 @@ test("SQL: unused and malformed ESLint directives are reported as ESLint reports
   assert.is(unused[0]!.severity, 2);
   // ESLint's fix removes the whole comment
   assert.equal(unused[0]!.fix, { range: [0, 50], text: " " });
-  const spanning = verify("/* eslint-disable-next-line\n   sqlguard/require-where */\nDELETE FROM t;", file);
-  assert.ok(brief(spanning).includes("1:1-2:29 - eslint-disable-next-line comment should not span multiple lines."), brief(spanning).join("\n"));
+  // as in JavaScript: a block eslint-disable-next-line may span lines (it covers the line after
+  // its end); eslint-disable-line may not
+  assert.equal(brief(verify("/* eslint-disable-next-line\n   sqlguard/require-where */\nawait sql`DELETE FROM t`;", "a.ts")), []);
+  assert.ok(brief(verify("await sql`DELETE FROM t`; /* eslint-disable-line\n   sqlguard/require-where */", "a.ts")).some((m) => m.endsWith("eslint-disable-line comment should not span multiple lines.")));
+  assert.equal(brief(verify("/* eslint-disable-next-line\n   sqlguard/require-where */\nDELETE FROM t;", file)), []);
+  const spanning = verify("DELETE FROM t; /* eslint-disable-line\n   sqlguard/require-where */", file);
+  assert.ok(brief(spanning).includes("1:16-2:29 - eslint-disable-line comment should not span multiple lines."), brief(spanning).join("\n"));
   const unknown = verify("-- eslint-disable-next-line sqlguard/require-wher\nDELETE FROM t;", file);
   assert.ok(brief(unknown).some((m) => /Definition for rule 'sqlguard\/require-wher' was not found/.test(m)), brief(unknown).join("\n"));
   const bad = verify("-- eslint sqlguard/require-where: [nope\nSELECT 1;", file);
@@ -147,7 +165,7 @@ test("SQL: sqlguard directives, with and without the sqlguard/ prefix", () => {
 test("settings.sqlguard is checked like the CLI's config: unknown keys and bad values stop ESLint with a clear message", () => {
   const run = (settings: unknown) => () => verify("DELETE FROM t;", "db/m.sql", [{ settings: { sqlguard: settings } }]);
   assert.throws(run({ prodHost: ["x"] }), /settings\.sqlguard\.prodHost: unknown option \(known: prodHosts, localHosts, postgresVersion, assumeInTransaction, embedded\)/);
-  assert.throws(run({ rules: { "require-where": "off" } }), /settings\.sqlguard\.rules: not a setting of the ESLint plugin: set rules in ESLint's "rules"/);
+  assert.throws(run({ rules: { "require-where": "off" } }), /settings\.sqlguard\.rules: not a setting of the ESLint plugin: set them in sqlguard\.config\.json, which the plugin reads, or in ESLint's "rules"/);
   assert.throws(run({ prodHosts: "db.prod" }), /settings\.sqlguard\.prodHosts: must be an array/);
   assert.throws(run({ assumeInTransaction: "migrations/**" }), /settings\.sqlguard\.assumeInTransaction: must be an array/);
   assert.throws(run({ embedded: { tags: ["not a name"] } }), /settings\.sqlguard\.embedded\.tags\[0\]: "not a name" is not a name/);
@@ -157,9 +175,9 @@ test("settings.sqlguard is checked like the CLI's config: unknown keys and bad v
 });
 
 test("settings.sqlguard.embedded.functions adds a query function", () => {
-  const code = "await runSql('DELETE FROM t');";
-  assert.equal(brief(verify(code, "a.ts", [{ settings: { sqlguard: { embedded: { functions: ["runSql"], literals: false } } } }])), [
-    "1:15-1:28 sqlguard/require-where DELETE without WHERE removes every row of t",
+  const code = "await runQuery('DELETE FROM t');";
+  assert.equal(brief(verify(code, "a.ts", [{ settings: { sqlguard: { embedded: { functions: ["runQuery"], literals: false } } } }])), [
+    "1:17-1:30 sqlguard/require-where DELETE without WHERE removes every row of t",
   ]);
   assert.equal(brief(verify(code, "a.ts", [{ settings: { sqlguard: { embedded: { literals: false } } } }])), []);
 });

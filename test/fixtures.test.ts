@@ -22,7 +22,8 @@ function isCI(): boolean {
 
 for (const id of readdirSync(path.join(root, "rules"))) {
   const dir = path.join(root, "rules", id, "fixtures");
-  if (!existsSync(dir)) continue;
+  // The fixtures of what `sqlguard verify` measures are projects it runs (test/verify-fixtures.test.ts).
+  if (!existsSync(dir) || rules.find((r) => r.id === id)?.verify) continue;
   for (const name of readdirSync(dir).sort()) {
     if (name.endsWith(".snap")) continue;
     const file = path.join(dir, name);

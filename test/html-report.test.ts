@@ -59,7 +59,8 @@ test("the examples: every problem, with its location, rule, docs link, frame, he
     for (const r of m.related ?? []) assert.ok(shown.includes(`note ${r.line}:${r.column} ${r.message}`), r.message);
     assert.ok(out.includes(`<a class="rule" href="${docsUrl(m.ruleId!)}"`), m.ruleId!);
   }
-  for (const f of files) assert.ok(out.includes(`data-path="${path.relative(root, f.filePath)}"`), f.filePath);
+  // every file with a finding has its section (a clean one, such as a dry-run script, has none)
+  for (const f of files.filter((x) => x.messages.length > 0)) assert.ok(out.includes(`data-path="${path.relative(root, f.filePath)}"`), f.filePath);
   // the summary
   const errors = messages.filter((m) => m.severity === 2).length;
   assert.match(out, new RegExp(`<dt>Errors</dt><dd>${errors}</dd>`));

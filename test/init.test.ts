@@ -57,6 +57,8 @@ test("end to end: init wires husky + lint-staged; a commit adding DELETE FROM or
   assert.match(first.stdout, /package\.json: "lint-staged" runs sqlguard on staged SQL, code and config files/);
   assert.match(first.stdout, /\.husky\/pre-commit: created; runs lint-staged/);
   assert.match(first.stdout, /git config core\.hooksPath \.husky\/_ \(husky\)/);
+  assert.match(first.stdout, /sqlguard\.config\.json: created, with "\$schema" for editors/);
+  assert.equal(JSON.parse(read(dir, "sqlguard.config.json")), { $schema: "./node_modules/sqlguard/sqlguard.config.schema.json", rules: {} });
   assert.match(first.stdout, /note: sqlguard is not a dependency of package\.json/);
 
   const pkg = pkgOf(dir);
@@ -67,11 +69,11 @@ test("end to end: init wires husky + lint-staged; a commit adding DELETE FROM or
   assert.is(hooksPath(dir), ".husky/_");
 
   // A second run changes nothing.
-  const snapshot = [read(dir, "package.json"), read(dir, ".husky/pre-commit")];
+  const snapshot = [read(dir, "package.json"), read(dir, ".husky/pre-commit"), read(dir, "sqlguard.config.json")];
   const second = await init(dir, ["--no-install"]);
   assert.is(second.code, 0);
   assert.match(second.stdout, /nothing to change/);
-  assert.equal([read(dir, "package.json"), read(dir, ".husky/pre-commit")], snapshot);
+  assert.equal([read(dir, "package.json"), read(dir, ".husky/pre-commit"), read(dir, "sqlguard.config.json")], snapshot);
 
   commitAll(dir, "wire sqlguard"); // --no-verify: the hook's own files
 
@@ -147,6 +149,27 @@ test("existing hook, prepare script and lint-staged configs are extended, not cl
   const l = await init(legacy, ["--no-install"]);
   assert.match(l.stdout, /\.git\/hooks\/pre-commit keeps running/);
   assert.match(read(legacy, ".husky/pre-commit"), /"\$\(git rev-parse --git-common-dir\)\/hooks\/pre-commit" "\$@"\n/);
+});
+
+test("$schema: added to a JSON config that lacks it, pointing at the installed package; a config in code is left alone", async () => {
+  const dir = project({ "sqlguard.config.json": JSON.stringify({ rules: { "require-where": "warn" } }, null, 4) + "\n" });
+  mkdirSync(path.join(dir, "node_modules", "sqlguard"), { recursive: true });
+  writeFileSync(path.join(dir, "node_modules", "sqlguard", "sqlguard.config.schema.json"), "{}");
+  const r = await init(dir, ["--no-install", "--dry-run"]);
+  assert.match(r.stdout, /add "\$schema": "\.\/node_modules\/sqlguard\/sqlguard\.config\.schema\.json" to sqlguard\.config\.json/);
+  assert.is((await init(dir, ["--no-install"])).code, 0);
+  const text = read(dir, "sqlguard.config.json");
+  assert.is(text, JSON.stringify({ $schema: "./node_modules/sqlguard/sqlguard.config.schema.json", rules: { "require-where": "warn" } }, null, 4) + "\n", "first key, the file's indent kept");
+  // the command reads the config with its "$schema"
+  write(dir, { "a.sql": "DELETE FROM t;\n" });
+  const lint = await cli(["a.sql"], { cwd: dir });
+  assert.is(lint.code, 0, lint.stderr);
+  assert.match(lint.stdout, /warning {2}DELETE without WHERE/);
+
+  const js = project({ "sqlguard.config.mjs": "export default { rules: {} };\n" });
+  assert.not.match((await init(js, ["--no-install", "--dry-run"])).stdout, /schema/);
+  const inPackage = project({ "package.json": JSON.stringify({ name: "app", sqlguard: { rules: {} } }) });
+  assert.not.match((await init(inPackage, ["--no-install", "--dry-run"])).stdout, /schema/);
 });
 
 test("errors exit 2 and change nothing: not a git repository, no package.json, a config or hook manager it will not edit", async () => {

@@ -2,6 +2,7 @@ import { suite } from "uvu";
 import * as assert from "uvu/assert";
 import { parseDocument, type DocumentOptions, type Statement } from "../src/sql/document.js";
 import { migrationState, type MigrationState } from "../src/sql/migration-state.js";
+import type { DocumentRun } from "../src/run-model/types.js";
 import "./helpers.js";
 
 const test = suite("migration state");
@@ -66,6 +67,23 @@ test("DROP and RENAME end the exemption under the old name; RENAME carries it to
   assert.ok(state.newTable(t("m"), stmts[2]!));
   assert.ok(state.newTable(t("m"), stmts[3]!), "the DROP itself still sees the table");
   assert.is(state.newTable(t("m"), stmts[4]!), null);
+});
+
+test("a DROP finds the names as PostgreSQL folds them: quoted kept, unquoted ASCII lowered, others as written", () => {
+  const { state, stmts } = feed('CREATE TABLE "Orders" (a int);\nCREATE TABLE Élan (a int);\nCREATE INDEX Idx ON "Orders" (a);\nDROP TABLE "Orders", ÉLAN;\nDROP INDEX IDX;\nSELECT 1;');
+  assert.ok(state.newTable(t("Orders"), stmts[3]!));
+  assert.is(state.newTable(t("Orders"), stmts[5]!), null);
+  assert.ok(state.newTable(t("Élan"), stmts[3]!), "É is not folded");
+  assert.is(state.newTable(t("Élan"), stmts[5]!), null, "ÉLAN folds to Élan");
+  assert.ok(state.index(null, "idx", stmts[4]!));
+  assert.is(state.index(null, "idx", stmts[5]!), null);
+});
+
+test("names read from the text stop where the name does: a letter beyond ASCII sends the statement to the parser", () => {
+  const { state, stmts } = feed("CREATE TABLE aÉb (x int);\nINSERT INTO aÉb VALUES (1);\nCREATE TABLE a (x int);\nCREATE INDEX i ON aÉb (x);\nSELECT 1;");
+  assert.ok(state.newTable(t("aÉb"), stmts[4]!)!.hasRows, "the INSERT filled aÉb");
+  assert.is(state.newTable(t("a"), stmts[4]!)!.hasRows, false, "not a");
+  assert.equal(state.index(null, "i", stmts[4]!)?.table, { schema: null, name: "aÉb" });
 });
 
 test("rows: INSERT, COPY FROM and CREATE TABLE AS put rows in a new table; a temp table is marked", () => {
@@ -180,6 +198,37 @@ test("SQL in code: several statements in one string run as one implicit transact
   const { state, stmts } = feed("CREATE TABLE n (a int); CREATE INDEX ON n (a);", { kind: "embedded" });
   assert.is(state.transactionOf(stmts[1]!).kind, "implicit");
   assert.is(state.newTable(t("n"), stmts[1]!)!.sameTransaction, true);
+});
+
+/** How Prisma Migrate sends a migration: the whole file as one query string. */
+const sentWhole: DocumentRun = {
+  mode: "implicit",
+  tool: "prisma",
+  toolName: "Prisma Migrate",
+  transactionName: "the implicit transaction of the query",
+  refusedHelp: "",
+  unit: "migration",
+  optOut: null,
+  refused: "fails",
+  apart: [],
+  source: "detected",
+  role: "up",
+};
+
+test("a migration its tool sends as one query string is one implicit transaction, up to a transaction command", () => {
+  const { state, stmts } = feed("CREATE TABLE n (a int);\nCREATE INDEX ON n (a);\nCOMMIT;\nALTER TABLE n ADD CHECK (a > 0);\nALTER TABLE n ADD CHECK (a < 9);", { run: sentWhole });
+  assert.is(state.transactionOf(stmts[0]!).kind, "implicit");
+  assert.is(state.newTable(t("n"), stmts[1]!)!.sameTransaction, true, "a script, not only SQL in code");
+  assert.is(state.transactionOf(stmts[2]!).kind, "none", "COMMIT itself");
+  assert.is(state.newTable(t("n"), stmts[3]!)!.sameTransaction, false, "after COMMIT: the next implicit transaction");
+  assert.is(state.transactionOf(stmts[3]!).id, state.transactionOf(stmts[4]!).id);
+  assert.is(state.transactionOf(stmts[3]!).kind, "implicit");
+});
+
+test("SET LOCAL lasts to the end of an implicit transaction", () => {
+  const { state, stmts } = feed("SET LOCAL lock_timeout = '2s';\nALTER TABLE a ADD COLUMN b int;\nCOMMIT;\nALTER TABLE a ADD COLUMN c int;", { run: sentWhole });
+  assert.is(state.setting("lock_timeout", stmts[1]!)?.value, "2s");
+  assert.is(state.setting("lock_timeout", stmts[3]!), null);
 });
 
 test.run();

@@ -232,7 +232,7 @@ test("migrations written in code: the tool, its transaction and its opt-out, for
       "knex ? wrapped optOut=false sinks=knex.raw,knex.schema.raw,trx.raw",
       "knex ? none optOut=true sinks=knex.raw,knex.schema.raw,trx.raw",
       "typeorm 0.3.20 wrapped optOut=false sinks=queryRunner.query",
-      "typeorm 0.3.20 wrapped optOut=true sinks=queryRunner.query",
+      "typeorm 0.3.20 none optOut=true sinks=queryRunner.query",
       "sequelize 6.6.2 none optOut=- sinks=queryInterface.sequelize.query,sequelize.query",
       "sequelize 6.6.2 wrapped optOut=- sinks=queryInterface.sequelize.query,sequelize.query",
       "mikro-orm 6.4.0 wrapped optOut=false sinks=this.addSql,this.execute",

@@ -12,7 +12,7 @@ import { lex } from "../src/sql/lexer.js";
 import { Statement } from "../src/sql/document.js";
 import { lockfileVersion, cargoLockVersion } from "../src/run-model/project.js";
 import { compareVersions } from "../src/run-model/versions.js";
-import { codeRunModelOf, memoryView, projectOf, runModelOf, type RunModelOptions } from "../src/run-model/index.js";
+import { codeRunModelOf, memoryView, otherDatabaseOf, projectOf, runModelOf, type RunModelOptions } from "../src/run-model/index.js";
 import { root } from "./helpers.js";
 import { builtin } from "../rules/index.js";
 
@@ -143,6 +143,52 @@ test("one document per unit, each with the file's offsets: goose Up and Down are
   // the value is added in Up and used in Down: not the same transaction
   const result = lintText(text, new Config({}, root, "test", builtin), { filePath: file });
   assert.equal(result.messages.filter((m) => m.ruleId === "transaction-incompatible-statement"), []);
+});
+
+test("migration rules are on where a tool, assumeInTransaction or a directive says a migration runner runs the file", () => {
+  const config = new Config({ assumeInTransaction: ["db/**"], overrides: [{ files: ["plain/**"], migrationTool: "none" }] }, root, "test", builtin);
+  const rules = (file: string, text: string) =>
+    lintText(text, config, { filePath: `${root}/${file}` }).messages.map((m) => m.ruleId);
+  const cic = "SET lock_timeout = '5s';\nCREATE INDEX IF NOT EXISTS i ON t (a);\n";
+  assert.equal(rules("db/001.sql", cic), ["require-concurrent-index"]);
+  assert.equal(rules("scripts/001.sql", `-- sqlguard-no-transaction\n${cic}`), ["require-concurrent-index"]);
+  assert.equal(rules("scripts/002.sql", `-- sqlguard-assume-in-transaction\n${cic}`), ["require-concurrent-index"]);
+  // a plain script, and one the config says no tool runs, are not migrations
+  assert.equal(rules("scripts/003.sql", cic), []);
+  assert.equal(rules("plain/001.sql", cic), []);
+});
+
+test("a folder that names another database: no PostgreSQL migration there, and its syntax errors say so", () => {
+  assert.equal(otherDatabaseOf("/p/backend/resources/migrations/sqlite/20240731_init.up.sql"), { name: "SQLite", folder: "sqlite" });
+  assert.equal(otherDatabaseOf("/p/jdbc-mysql/src/main/resources/migrations/V1__x.sql"), { name: "MySQL", folder: "jdbc-mysql" });
+  assert.equal(otherDatabaseOf("/p/db/migration/h2/V1__x.sql")?.name, "H2");
+  // the nearest folder naming a database decides; none: PostgreSQL
+  assert.is(otherDatabaseOf("/p/mysql-legacy/postgres/V1__x.sql"), null);
+  assert.is(otherDatabaseOf("/p/jdbc-postgres/src/main/resources/migrations/V1__x.sql"), null);
+  assert.is(otherDatabaseOf("/p/db/migrations/000001_init.up.sql"), null);
+  assert.is(otherDatabaseOf("/p/mysqlish/x.sql"), null, "a word inside a name is not the name");
+
+  const config = new Config({}, root, "test", builtin);
+  const lint = (file: string, text: string) => lintText(text, config, { filePath: `${root}/${file}` }).messages.map((m) => `${m.ruleId} ${m.message}`);
+  const cic = "CREATE INDEX users_email ON users (email);\n";
+  const pg = lint("test/tmp-golang/migrations/postgres/000002_email.up.sql", cic);
+  assert.ok(pg.some((m) => m.startsWith("require-concurrent-index")), "PostgreSQL's migration: the lock is reported");
+  assert.equal(lint("test/tmp-golang/migrations/sqlite/000002_email.up.sql", cic), []);
+  assert.equal(lint("test/tmp-golang/migrations/sqlite/000003_pragma.up.sql", "PRAGMA foreign_keys=OFF;\nCREATE TABLE `t` (id integer);\n"), [
+    'syntax-error syntax error at or near "PRAGMA" (PRAGMA is SQLite)',
+    "syntax-error syntax error at or near \"`\" (backquotes quote names in MySQL and SQLite; PostgreSQL uses double quotes)",
+  ]);
+  assert.equal(lint("test/tmp-flyway/migrations/h2/V1__t.sql", "ALTER TABLE t ALTER COLUMN c ENUM('a');\n"), [
+    "syntax-error syntax error at or near \"ENUM\" (the file's folder says it is written for H2, not PostgreSQL)",
+  ]);
+});
+
+test("a file the config's assumeInTransaction matches is a migration: migration rules report there, not elsewhere", () => {
+  const config = new Config({ assumeInTransaction: ["scratch/db/**"] }, root, "test", builtin);
+  const sql = "CREATE INDEX orders_customer_idx ON orders (customer_id);\n";
+  const ids = (file: string) => lintText(sql, config, { filePath: `${root}/scratch/${file}` }).messages.map((m) => m.ruleId);
+  assert.ok(ids("db/0001_orders_index.sql").includes("require-concurrent-index"));
+  assert.equal(ids("scripts/orders_index.sql").filter((id) => id === "require-concurrent-index"), []);
 });
 
 test.run();

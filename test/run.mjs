@@ -18,7 +18,11 @@ import { fileURLToPath } from "node:url";
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 const dist = path.join(root, "dist");
-const filter = process.argv[2] ? new RegExp(process.argv[2]) : null;
+// --pglite: include the tests that start the real PGlite (npm run test:verify; see test/verify-pglite.ts).
+const args = process.argv.slice(2);
+const pglite = args.includes("--pglite");
+const pattern = args.find((a) => a !== "--pglite");
+const filter = pattern ? new RegExp(pattern) : null;
 const timeoutMs = (Number(process.env.TEST_FILE_TIMEOUT) || 600) * 1000;
 /** How long each file took last time (wall ms), to start the slow ones first. Not in dist: the build empties it. */
 const timesFile = path.join(root, "node_modules/.cache/sqlguard/test-times.json");
@@ -75,7 +79,7 @@ function lane() {
   return new Promise((resolve) => {
     const child = fork(path.join(root, "test/lane.mjs"), [], {
       cwd: root,
-      env: { ...process.env, FORCE_COLOR: "0" },
+      env: { ...process.env, FORCE_COLOR: "0", ...(pglite ? { SQLGUARD_VERIFY_TESTS: "1" } : {}) },
       stdio: ["ignore", "pipe", "pipe", "ipc"],
     });
     let file = null;

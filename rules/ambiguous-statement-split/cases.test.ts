@@ -202,6 +202,37 @@ ruleTester("ambiguous-statement-split", {
       ],
     },
     {
+      name: "the same write as the whole statement, only its RETURNING cut off, is a warning",
+      code: "UPDATE orders SET status = 'paid' WHERE id = 42\n\nRETURNING *;",
+      errors: [
+        {
+          messageId: "sameEffect",
+          message: "a client that splits on blank lines would run `UPDATE orders SET status = 'paid' WHERE id = 42` — the rows of orders matching id = 42, as the whole statement does, but without the rest of it",
+          line: 2,
+          column: 1,
+          severity: 1,
+        },
+      ],
+    },
+    {
+      name: "a SELECT writes through its WITH: cut before its UNION ALL, it writes what the whole statement writes",
+      code: [
+        "WITH due AS (SELECT id FROM rate_limit WHERE tenant_id = $1 FOR UPDATE),",
+        "refill AS (UPDATE rate_limit rl SET value = 0 FROM due WHERE rl.id = due.id RETURNING rl.*)",
+        "SELECT * FROM rate_limit WHERE id NOT IN (SELECT id FROM refill)",
+        "",
+        "UNION ALL",
+        "",
+        "SELECT * FROM refill;",
+      ].join("\n"),
+      errors: [{ messageId: "sameEffect", line: 4, column: 1, severity: 1 }],
+    },
+    {
+      name: "a cut that changes what is written stays an error, RETURNING or not",
+      code: "UPDATE orders SET status = 'paid'\n\nWHERE id = 42 RETURNING *;",
+      errors: [{ messageId: "write", line: 2, column: 1, severity: 2 }],
+    },
+    {
       name: "schema change",
       code: "ALTER TABLE orders\n  ADD COLUMN archived boolean\n\n  DEFAULT false;",
       errors: [{ message: "a client that splits on blank lines would run `ALTER TABLE orders ADD COLUMN archived boolean` — alters table orders", line: 3, column: 1, severity: 2 }],

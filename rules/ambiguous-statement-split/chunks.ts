@@ -25,6 +25,20 @@ export function astKey(node: unknown): string {
   return JSON.stringify(node, (key, value: unknown) => (POSITION_KEYS.has(key) ? undefined : value));
 }
 
+/**
+ * A canonical text of what a write does, whatever it returns: the AST without positions and
+ * without its RETURNING clauses. `UPDATE t SET a = 1 WHERE id = 42` and the same with
+ * `RETURNING *` write the same rows. A SELECT writes only through its data-modifying WITH
+ * queries: its key is its WITH clause, so `WITH r AS (UPDATE …) SELECT … FROM r` cut before a
+ * `UNION ALL` that follows writes what the whole statement writes.
+ */
+const RETURNING_KEYS = new Set(["returningClause", "returningList"]);
+
+export function writeKey(node: unknown): string {
+  const what = nodeType(node as PgNode) === "SelectStmt" ? { with: nodeBody(node as PgNode).withClause ?? null } : node;
+  return JSON.stringify(what, (key, value: unknown) => (POSITION_KEYS.has(key) || RETURNING_KEYS.has(key) ? undefined : value));
+}
+
 export interface Effect {
   /** Higher is worse; decides which piece a report talks about. */
   danger: number;

@@ -2,7 +2,7 @@ import { defineRule, options, type Fix } from "../../src/engine/rule.js";
 import { Statement, type SqlDocument } from "../../src/sql/document.js";
 import { parseSql } from "../../src/sql/parser.js";
 import { Utf8Offsets } from "../../src/sql/text.js";
-import { astKey, cteNames, DANGER, describe, failsOnItsOwn, written, type Effect } from "./chunks.js";
+import { astKey, cteNames, DANGER, describe, failsOnItsOwn, writeKey, written, type Effect } from "./chunks.js";
 
 export interface Options {
   reportIncomplete: boolean;
@@ -90,6 +90,7 @@ export default defineRule({
       const wholeKey = astKey(whole);
       const wholeCtes = cteNames(whole);
       let wholeEffect: Effect | null = null;
+      let wholeWrite: string | undefined;
       const k = gaps.length; // pieces 0..k, gap i between pieces i and i + 1
       const from = (i: number) => (i === 0 ? stmt.start : gaps[i - 1]!.next);
       const to = (i: number) => (i === k ? stmt.end : gaps[i]!.start);
@@ -135,6 +136,10 @@ export default defineRule({
               messageId = "sameEffect";
               danger = DANGER.sameEffect;
             }
+          } else if (messageId === "write" && writeKey(raw.stmt) === (wholeWrite ??= writeKey(whole))) {
+            // The same write as the whole statement: only what it returns was cut off.
+            messageId = "sameEffect";
+            danger = DANGER.sameEffect;
           }
           if (best && danger <= best.danger) continue;
           const [from, to] = utf8.statementRange(raw);

@@ -1,8 +1,9 @@
 import { defineRule } from "../../src/engine/rule.js";
 import { defElems, nodeBody } from "../../src/sql/classify.js";
-import { actionRange, alterActionRanges, alterCmds, columnConstraints, columnDefault, isNullDefault, isSerial, typeText, volatileCall } from "../../src/sql/ddl.js";
-import { migrationState, tableText } from "../../src/sql/migration-state.js";
+import { columnConstraints, columnDefault, isNullDefault, typeText, volatileCall } from "../../src/sql/ddl.js";
+import { migrationState, tableAlter } from "../../src/sql/migration-state.js";
 import type { PgNode } from "../../src/sql/parser.js";
+import { isSerial } from "../../src/sql/types.js";
 
 export default defineRule({
   id: "no-add-column-rewrite",
@@ -51,13 +52,10 @@ export default defineRule({
         functions.set(names[names.length - 1]!, volatility);
       },
       AlterTableStmt(node, at) {
-        const body = node as PgNode;
-        if (body.objtype !== "OBJECT_TABLE") return;
-        const rv = body.relation as PgNode | undefined;
-        if (state.newTable(rv, at.stmt)) return;
-        const table = tableText(state.resolve(rv, at.stmt) ?? { schema: null, name: "?" });
-        let ranges: ReturnType<typeof alterActionRanges> | undefined;
-        alterCmds(body).forEach((cmd, k) => {
+        const alter = tableAlter(state, node as PgNode, at.stmt);
+        if (!alter || alter.fresh) return;
+        const { table } = alter;
+        alter.cmds.forEach((cmd, k) => {
           if (cmd.subtype !== "AT_AddColumn") return;
           const col = nodeBody(cmd.def as PgNode);
           const column = String(col.colname ?? "?");
@@ -67,10 +65,9 @@ export default defineRule({
             helpId: "defaultHelp" | "generatedHelp" | "oldDefaultHelp" | "presumedHelp",
             data: Record<string, string | number> = {},
           ) => {
-            ranges ??= alterActionRanges(at.stmt, body);
             // a function defined elsewhere may well be STABLE: say what would happen, as a warning
             const unsure = messageId === "presumed" ? { atMostWarning: true } : {};
-            context.report({ messageId, helpId, data: { column, table, ...data }, ...actionRange(at.stmt, body, k, ranges), ...unsure });
+            context.report({ messageId, helpId, data: { column, table, ...data }, ...alter.range(k), ...unsure });
           };
           if (isSerial(col.typeName as PgNode)) return report("serial", "generatedHelp", { type: typeText(col.typeName as PgNode) });
           if (cons.some((c) => c.contype === "CONSTR_IDENTITY")) return report("identity", "generatedHelp");

@@ -1,8 +1,9 @@
 import { defineRule } from "../../src/engine/rule.js";
 import { nodeBody } from "../../src/sql/classify.js";
-import { actionRange, alterActionRanges, alterCmds, columnConstraints, columnDefault, isNullDefault, isSerial } from "../../src/sql/ddl.js";
-import { migrationState, tableText } from "../../src/sql/migration-state.js";
+import { columnConstraints, columnDefault, isNullDefault } from "../../src/sql/ddl.js";
+import { loadedWhere, migrationState, tableAlter } from "../../src/sql/migration-state.js";
 import type { PgNode } from "../../src/sql/parser.js";
+import { isSerial } from "../../src/sql/types.js";
 
 export default defineRule({
   id: "no-add-required-column",
@@ -26,16 +27,13 @@ export default defineRule({
         state.see(stmt);
       },
       AlterTableStmt(node, at) {
-        const body = node as PgNode;
-        if (body.objtype !== "OBJECT_TABLE") return;
-        const rv = body.relation as PgNode | undefined;
-        const fresh = state.newTable(rv, at.stmt);
+        const alter = tableAlter(state, node as PgNode, at.stmt);
+        if (!alter) return;
+        const { fresh, table } = alter;
         if (fresh && !fresh.hasRows) return;
         // emptied earlier in this transaction (TRUNCATE, DELETE without WHERE): no row to refuse it
-        if (state.emptiedInTransaction(rv, at.stmt)) return;
-        const table = tableText(state.resolve(rv, at.stmt) ?? { schema: null, name: "?" });
-        let ranges: ReturnType<typeof alterActionRanges> | undefined;
-        alterCmds(body).forEach((cmd, k) => {
+        if (state.emptiedInTransaction(alter.relation, at.stmt)) return;
+        alter.cmds.forEach((cmd, k) => {
           if (cmd.subtype !== "AT_AddColumn") return;
           const col = nodeBody(cmd.def as PgNode);
           const cons = columnConstraints(col);
@@ -43,13 +41,13 @@ export default defineRule({
           // a value for every row: a default, a generated or identity column, a serial's sequence
           if (cons.some((c) => c.contype === "CONSTR_GENERATED" || c.contype === "CONSTR_IDENTITY") || isSerial(col.typeName as PgNode)) return;
           if (!isNullDefault(columnDefault(col) ?? undefined)) return;
-          ranges ??= alterActionRanges(at.stmt, body);
-          const where = fresh?.fact.loadedAt !== undefined ? ` (loaded on line ${doc.lineOf(fresh.fact.loadedAt)})` : " (created from a query)";
+          const loaded = fresh ? loadedWhere(fresh.fact, doc) : null;
+          const where = loaded ? ` (loaded ${loaded})` : " (created from a query)";
           context.report({
             messageId: fresh ? "loaded" : "existing",
             helpId: "help",
             data: { column: String(col.colname ?? "?"), table, where },
-            ...actionRange(at.stmt, body, k, ranges),
+            ...alter.range(k),
           });
         });
       },

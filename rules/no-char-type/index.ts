@@ -9,6 +9,7 @@ export default defineRule({
   defaultSeverity: "warn",
   appliesTo: ["script", "embedded"],
   migration: true,
+  skipDown: true,
   messages: {
     char: "column {{column}} {{type}}: character(n) pads every value with spaces to its length, ignores trailing spaces when comparing, and is no faster than text in PostgreSQL",
     help: "use text (with CHECK (char_length({{column}}) <= n) if the length matters) or varchar(n)",

@@ -8,6 +8,14 @@ ruleTester("no-column-type-change", {
       name: "timestamp to timestamptz with the session in UTC (PostgreSQL 12+): no rewrite",
       code: "SET timezone = 'UTC';\nALTER TABLE person ALTER COLUMN published TYPE timestamptz USING published;\nALTER TABLE post ALTER COLUMN updated TYPE timestamptz;",
     },
+    {
+      name: "and back, timestamptz to timestamp, with the session in UTC: no rewrite either (a down migration)",
+      code: "SET timezone TO utc;\nALTER TABLE community_moderator ALTER COLUMN published TYPE timestamp USING published;",
+    },
+    {
+      name: "and back after SET timezone = 'UTC' (a down migration undoing the above)",
+      code: "SET timezone = 'UTC';\nALTER TABLE person ALTER COLUMN published TYPE timestamp USING published;",
+    },
   ],
   invalid: [
     {
@@ -42,7 +50,22 @@ ruleTester("no-column-type-change", {
     {
       name: "timestamp to timestamptz: free only in UTC (PostgreSQL 12+)",
       code: "ALTER TABLE t ALTER COLUMN created_at TYPE timestamptz;",
-      errors: [{ messageId: "maybe", message: /\(timestamp, when the session's TimeZone is UTC\)/, line: 1, column: 15, severity: 1 }],
+      errors: [{ messageId: "maybe", message: /\(timestamp, when the session's TimeZone is UTC, or a timestamptz of smaller precision\)/, line: 1, column: 15, severity: 1 }],
+    },
+    {
+      name: "to timestamp outside UTC: maybe free (from timestamptz in UTC, or a smaller precision), so a warning",
+      code: "ALTER TABLE t ALTER COLUMN created_at TYPE timestamp;",
+      errors: [{ messageId: "maybe", message: /\(timestamptz, when the session's TimeZone is UTC, or a timestamp of smaller precision\)/, line: 1, column: 15, severity: 1 }],
+    },
+    {
+      name: "timestamptz to timestamp over several lines: the action's own line and column",
+      code: "ALTER TABLE federation_allowlist\n    ALTER COLUMN published TYPE timestamp\n    USING published;",
+      errors: [{ messageId: "maybe", message: /\(timestamptz, when the session's TimeZone is UTC/, line: 2, column: 5, severity: 1 }],
+    },
+    {
+      name: "with a precision (Prisma's TIMESTAMPTZ(3)) every value is rounded: a rewrite even in UTC",
+      code: 'SET timezone = \'UTC\';\nALTER TABLE "Session" ALTER COLUMN "expiresAt" SET DATA TYPE TIMESTAMPTZ(3);',
+      errors: [{ messageId: "rewrite", line: 2, column: 23, severity: 2 }],
     },
     {
       name: "USING the column itself is no conversion of its own",

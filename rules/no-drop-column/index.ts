@@ -1,12 +1,9 @@
 import { defineRule } from "../../src/engine/rule.js";
-import { nodeBody } from "../../src/sql/classify.js";
 import { quoteIdent, relationText } from "../../src/sql/clause.js";
-import { actionRange, alterActionRanges } from "../../src/sql/ddl.js";
 import type { SqlDocument } from "../../src/sql/document.js";
-import { migrationState } from "../../src/sql/migration-state.js";
+import { migrationState, tableAlter } from "../../src/sql/migration-state.js";
 import { NewNames } from "../../src/sql/new-names.js";
 import type { PgNode } from "../../src/sql/parser.js";
-import { runsNow } from "../../src/sql/statements.js";
 
 export default defineRule({
   id: "no-drop-column",
@@ -14,6 +11,7 @@ export default defineRule({
   defaultSeverity: "warn",
   appliesTo: ["script", "embedded"],
   migration: true,
+  skipDown: true,
   messages: {
     drop: "DROP COLUMN {{column}} of {{table}}: code still deployed that selects or writes {{column}} fails as soon as this commits (an ORM that lists every column fails even where it never uses it)",
     help: "first deploy code that no longer uses {{column}} (Rails: ignored_columns; Django: remove the field with SeparateDatabaseAndState), then drop it in a later migration; then say so: -- sqlguard-disable-next-line no-drop-column -- <why it is safe now>",
@@ -27,28 +25,21 @@ export default defineRule({
         state.see(stmt);
       },
       AlterTableStmt(node, at) {
-        // a function body runs when the function is called, not when this migration runs
-        if (!runsNow(at)) return;
-        if (node.objtype !== "OBJECT_TABLE") return;
-        const relation = node.relation as PgNode | undefined;
-        const fresh = state.newTable(relation, at.stmt);
-        if (fresh && !fresh.fact.ifNotExists) return;
-        const cmds = (node.cmds as PgNode[] | undefined) ?? [];
-        let ranges: ReturnType<typeof alterActionRanges> | undefined;
-        cmds.forEach((c, k) => {
-          const cmd = nodeBody(c);
+        const alter = tableAlter(state, node as PgNode, at.stmt);
+        // a table created in this migration (unless IF NOT EXISTS found an old one): no deployed code knows it
+        if (!alter || (alter.fresh && !alter.fresh.fact.ifNotExists)) return;
+        const relation = alter.relation;
+        alter.cmds.forEach((cmd, k) => {
           if (cmd.subtype !== "AT_DropColumn") return;
           const column = String(cmd.name ?? "");
           // added (or named) earlier in this migration, or its table renamed here: no deployed code uses the name
           if (names.newColumn(relation, column)) return;
-          ranges ??= alterActionRanges(at.stmt, node as PgNode);
-          const range = actionRange(at.stmt, node as PgNode, k, ranges);
-          context.report({ messageId: "drop", data: { column: quoteIdent(column), table: relationText(relation) }, ...range, helpId: "help" });
+          context.report({ messageId: "drop", data: { column: quoteIdent(column), table: relationText(relation) }, ...alter.range(k), helpId: "help" });
         });
         names.note("AlterTableStmt", node);
       },
-      RenameStmt(node, at) {
-        if (runsNow(at)) names.note("RenameStmt", node);
+      RenameStmt(node) {
+        names.note("RenameStmt", node);
       },
     };
   },

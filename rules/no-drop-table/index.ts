@@ -5,7 +5,6 @@ import type { SqlDocument } from "../../src/sql/document.js";
 import { migrationState, sameTable, type TableName } from "../../src/sql/migration-state.js";
 import { NewNames } from "../../src/sql/new-names.js";
 import type { PgNode } from "../../src/sql/parser.js";
-import { runsNow } from "../../src/sql/statements.js";
 
 interface Pending {
   table: TableName;
@@ -21,6 +20,7 @@ export default defineRule({
   defaultSeverity: "warn",
   appliesTo: ["script", "embedded"],
   migration: true,
+  skipDown: true,
   messages: {
     drop: "DROP TABLE {{table}}: application code still deployed that reads or writes {{table}} fails as soon as this commits, and its rows cannot be brought back",
     help: "drop a table only after the code that used it is gone (deployed, not just merged), in a later migration; then say so: -- sqlguard-disable-next-line no-drop-table -- <why it is safe now>",
@@ -45,12 +45,10 @@ export default defineRule({
       CreateTableAsStmt(node, at) {
         noteCreate((node.into as PgNode | undefined)?.rel as PgNode | undefined, at.stmt.start);
       },
-      RenameStmt(node, at) {
-        if (runsNow(at)) names.note("RenameStmt", node);
+      RenameStmt(node) {
+        names.note("RenameStmt", node);
       },
       DropStmt(node, at) {
-        // a function body runs when the function is called, not when this migration runs
-        if (!runsNow(at)) return;
         if (node.removeType !== "OBJECT_TABLE") return;
         const objects = (node.objects as PgNode[] | undefined) ?? [];
         for (const o of objects) {

@@ -11,6 +11,11 @@ ruleTester("no-long-identifier", {
   ],
   invalid: [
     {
+      name: "a statement shorter than 64 characters can hold a name longer than 63 bytes: 22 × € is 66",
+      code: `CREATE TABLE "${"€".repeat(22)}" (a int);`,
+      errors: [{ message: /^"€+" is 66 bytes long/, line: 1, column: 14, endColumn: 38 }],
+    },
+    {
       code: `CREATE TABLE ${long} (id bigint);`,
       errors: [
         {

@@ -6,16 +6,53 @@ import { Utf8Offsets } from "../../src/sql/text.js";
 /** PostgreSQL's NAMEDATALEN - 1: identifiers keep at most this many bytes. */
 const MAX_BYTES = 63;
 
-/**
- * Runs of characters that may be an identifier longer than 63 bytes (22 characters of three bytes
- * are already 66), unquoted or quoted. Strings and comments may match too: the scanner then tells.
- */
-const RUNS = /[^\s"'(),;.:=<>+\-*/[\]{}|&!~^%@#?`\\]{22,}|"(?:[^"]|""){22,}"/g;
+/** ASCII characters that end an unquoted name (a name of other characters is at least as long). */
+const ENDS_NAME = new Uint8Array(128);
+for (const c of " \t\n\r\f\v\"'(),;.:=<>+-*/[]{}|&!~^%@#?`\\") ENDS_NAME[c.charCodeAt(0)] = 1;
 
+/** UTF-8 bytes of the UTF-16 code unit `c` (a surrogate counts half of its pair's four). */
+function utf8Bytes(c: number): number {
+  return c < 0x80 ? 1 : c < 0x800 || (c >= 0xd800 && c < 0xe000) ? 2 : 3;
+}
+
+/**
+ * Whether the text holds a run of characters that may be an identifier longer than 63 bytes,
+ * unquoted or between double quotes; strings and comments may too: the scanner then tells. One
+ * pass, no backtracking: statements are read once per rule run, and most hold no such run.
+ */
 function mayHoldLongName(text: string): boolean {
-  RUNS.lastIndex = 0;
-  for (let m = RUNS.exec(text); m; m = RUNS.exec(text)) if (Buffer.byteLength(m[0], "utf8") > MAX_BYTES) return true;
-  return false;
+  const n = text.length;
+  // a UTF-16 unit is at most three UTF-8 bytes
+  if (3 * n <= MAX_BYTES) return false;
+  let bytes = 0;
+  for (let i = 0; i < n; i++) {
+    const c = text.charCodeAt(i);
+    if (c < 128 && ENDS_NAME[c]) {
+      if (bytes > MAX_BYTES) return true;
+      bytes = 0;
+      // a quoted name: its content up to the closing quote ("" is one quote); the scan itself goes
+      // on after the opening quote, since a quote inside a string opens nothing
+      if (c === 34 && quotedBytes(text, i + 1) > MAX_BYTES) return true;
+      continue;
+    }
+    bytes += utf8Bytes(c);
+  }
+  return bytes > MAX_BYTES;
+}
+
+/** UTF-8 bytes between the quote before `from` and the one closing it (the rest of the text if none). */
+function quotedBytes(text: string, from: number): number {
+  let bytes = 0;
+  for (let i = from; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 34) {
+      if (text.charCodeAt(i + 1) !== 34) return bytes;
+      i++;
+    }
+    bytes += utf8Bytes(c);
+    if (bytes > MAX_BYTES) return bytes;
+  }
+  return bytes;
 }
 
 export default defineRule({

@@ -4,7 +4,6 @@ import type { SqlDocument } from "../../src/sql/document.js";
 import { migrationState } from "../../src/sql/migration-state.js";
 import { NewNames } from "../../src/sql/new-names.js";
 import type { PgNode } from "../../src/sql/parser.js";
-import { runsNow } from "../../src/sql/statements.js";
 
 export default defineRule({
   id: "no-rename-column",
@@ -12,6 +11,7 @@ export default defineRule({
   defaultSeverity: "warn",
   appliesTo: ["script", "embedded"],
   migration: true,
+  skipDown: true,
   messages: {
     rename:
       "RENAME COLUMN {{from}} TO {{to}} on {{table}}: code still deployed uses {{from}} and fails from the moment this commits until code using {{to}} is out everywhere",
@@ -26,8 +26,6 @@ export default defineRule({
         state.see(stmt);
       },
       RenameStmt(node, at) {
-        // a function body runs when the function is called, not when this migration runs
-        if (!runsNow(at)) return;
         const relation = node.relation as PgNode | undefined;
         const known = names.newColumn(relation, String(node.subname ?? ""));
         names.note("RenameStmt", node);
@@ -44,8 +42,8 @@ export default defineRule({
           helpId: "help",
         });
       },
-      AlterTableStmt(node, at) {
-        if (runsNow(at)) names.note("AlterTableStmt", node);
+      AlterTableStmt(node) {
+        names.note("AlterTableStmt", node);
       },
     };
   },

@@ -4,7 +4,6 @@ import type { SqlDocument } from "../../src/sql/document.js";
 import { migrationState } from "../../src/sql/migration-state.js";
 import { NewNames } from "../../src/sql/new-names.js";
 import type { PgNode } from "../../src/sql/parser.js";
-import { runsNow } from "../../src/sql/statements.js";
 
 export default defineRule({
   id: "no-rename-table",
@@ -12,6 +11,7 @@ export default defineRule({
   defaultSeverity: "warn",
   appliesTo: ["script", "embedded"],
   migration: true,
+  skipDown: true,
   messages: {
     rename: "RENAME {{table}} TO {{to}}: code still deployed uses {{table}} and fails from the moment this commits until code using {{to}} is out everywhere",
     help: "in the same transaction, rename and CREATE VIEW {{table}} AS SELECT * FROM {{target}} (a simple view can be read and written like the table); drop the view once no deployed code uses the old name",
@@ -25,8 +25,6 @@ export default defineRule({
         state.see(stmt);
       },
       RenameStmt(node, at) {
-        // a function body runs when the function is called, not when this migration runs
-        if (!runsNow(at)) return;
         if (node.renameType !== "OBJECT_TABLE") return;
         const relation = node.relation as PgNode | undefined;
         // renamed earlier in this migration: that rename is where running code breaks

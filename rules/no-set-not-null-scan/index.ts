@@ -1,8 +1,7 @@
 import { defineRule } from "../../src/engine/rule.js";
 import { nodeBody, nodeType } from "../../src/sql/classify.js";
 import type { Statement } from "../../src/sql/document.js";
-import { actionRange, alterActionRanges, alterCmds } from "../../src/sql/ddl.js";
-import { migrationState, tableText, type ConstraintFact, type MigrationState } from "../../src/sql/migration-state.js";
+import { migrationState, type ConstraintFact, type MigrationState, tableAlter } from "../../src/sql/migration-state.js";
 import type { PgNode } from "../../src/sql/parser.js";
 
 export default defineRule({
@@ -31,16 +30,13 @@ export default defineRule({
         state.see(stmt);
       },
       AlterTableStmt(node, at) {
-        const body = node as PgNode;
-        if (body.objtype !== "OBJECT_TABLE") return;
-        const rv = body.relation as PgNode | undefined;
-        if (state.newTable(rv, at.stmt)) return;
-        const table = tableText(state.resolve(rv, at.stmt) ?? { schema: null, name: "?" });
-        let ranges: ReturnType<typeof alterActionRanges> | undefined;
-        alterCmds(body).forEach((cmd, k) => {
+        const alter = tableAlter(state, node as PgNode, at.stmt);
+        if (!alter || alter.fresh) return;
+        const { table, relation: rv } = alter;
+        alter.cmds.forEach((cmd, k) => {
           if (cmd.subtype !== "AT_SetNotNull") return;
           const column = String(cmd.name ?? "?");
-          const range = actionRange(at.stmt, body, k, (ranges ??= alterActionRanges(at.stmt, body)));
+          const range = alter.range(k);
           if (version < 12) return context.report({ messageId: "beforeTwelve", helpId: "oldHelp", data: { column, table }, ...range });
           const proof = proving(state, rv, column, at.stmt);
           if (proof === true) return;
@@ -50,7 +46,7 @@ export default defineRule({
               helpId: "notValidatedHelp",
               data: { column, table, constraint: proof.name },
               ...range,
-              related: [{ message: "added NOT VALID here", start: proof.stmt.start, end: proof.stmt.end }],
+              related: proof.stmt.doc === doc ? [{ message: "added NOT VALID here", start: proof.stmt.start, end: proof.stmt.end }] : [],
             });
           }
           context.report({ messageId: "scan", helpId: "help", data: { column, table }, ...range });
@@ -67,7 +63,7 @@ export default defineRule({
 function proving(state: MigrationState, rv: PgNode | undefined, column: string, at: Statement): true | ConstraintFact | null {
   let pending: ConstraintFact | null = null;
   for (const c of state.constraintsOn(rv, at)) {
-    const valid = !c.notValid || (c.validatedAt !== undefined && c.validatedAt < at.start);
+    const valid = !c.notValid || (c.validatedAt !== undefined && c.validatedAt < state.pos(at));
     if (c.contype === "") {
       // validated here, added by an earlier migration: a name that speaks of the column or of NOT NULL
       const name = c.name.toLowerCase();

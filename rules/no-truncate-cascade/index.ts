@@ -9,6 +9,7 @@ export default defineRule({
   defaultSeverity: "error",
   appliesTo: ["script", "embedded"],
   migration: true,
+  functionBodies: true,
   messages: {
     cascade:
       "TRUNCATE {{tables}} CASCADE also empties every table with a foreign key to {{them}}, and every table referencing those, none of them named here, each under an ACCESS EXCLUSIVE lock",

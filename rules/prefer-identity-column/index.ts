@@ -1,9 +1,8 @@
 import { defineRule, type NodeContext } from "../../src/engine/rule.js";
 import type { PgNode } from "../../src/sql/parser.js";
 import { quoteIdent } from "../../src/sql/clause.js";
+import { typeWord } from "../../src/sql/ddl.js";
 import { columnSites, writtenType } from "../../src/sql/types.js";
-
-const IDENTITY_TYPE = { int2: "smallint", int4: "integer", int8: "bigint" } as const;
 
 export default defineRule({
   id: "prefer-identity-column",
@@ -11,6 +10,7 @@ export default defineRule({
   defaultSeverity: "warn",
   appliesTo: ["script", "embedded"],
   migration: true,
+  skipDown: true,
   hasSuggestions: true,
   messages: {
     serial:
@@ -23,7 +23,7 @@ export default defineRule({
         const serial = site.type.serialOf;
         if (!serial) continue;
         const written = writtenType(at.stmt, site.type.location);
-        const identity = IDENTITY_TYPE[serial];
+        const identity = typeWord(serial);
         context.report({
           messageId: "serial",
           data: { column: quoteIdent(site.column), type: written?.text ?? "serial", identity },

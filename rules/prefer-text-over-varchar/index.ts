@@ -9,6 +9,7 @@ export default defineRule({
   defaultSeverity: "warn",
   appliesTo: ["script", "embedded"],
   migration: true,
+  skipDown: true,
   messages: {
     varchar:
       "column {{column}} {{type}}: the limit can only change with ALTER COLUMN … TYPE, which takes an ACCESS EXCLUSIVE lock (blocking reads and writes), and lowering it rewrites the whole table under that lock",

@@ -9,6 +9,7 @@ export default defineRule({
   defaultSeverity: "warn",
   appliesTo: ["script", "embedded"],
   migration: true,
+  skipDown: true,
   hasSuggestions: true,
   messages: {
     timestamp:

@@ -11,6 +11,10 @@ ruleTester("require-concurrent-index", {
     { name: "a temporary table", code: "CREATE INDEX ON pg_temp.scratch (a);" },
     { name: "a new table renamed", code: "CREATE TABLE orders_new (LIKE orders);\nALTER TABLE orders_new RENAME TO orders_v2;\nCREATE INDEX ON orders_v2 (id);" },
     { name: "schemas: a qualified new table", code: "CREATE TABLE app.n (a int);\nCREATE INDEX ON app.n (a);" },
+    {
+      name: "ON ONLY a partitioned table: the parent's index only, no partition built (hatchet's GIN indexes)",
+      code: "CREATE INDEX IF NOT EXISTS ix_runs_meta\n    ON ONLY v1_runs_olap USING gin (additional_metadata jsonb_path_ops);",
+    },
   ],
   invalid: [
     {

@@ -27,6 +27,9 @@ export default defineRule({
         const rv = body.relation as PgNode | undefined;
         // a temporary table is seen by this session only; a new one by no one yet
         if (!rv || rv.relpersistence === "t" || rv.schemaname === "pg_temp" || state.newTable(rv, at.stmt)) return;
+        // ON ONLY a partitioned table: the parent's index is made invalid, no partition is built (the
+        // first step of the safe pattern); ONLY means nothing else for an index
+        if (!rv.inh) return;
         const data = { table: tableText(state.resolve(rv, at.stmt)!), unique: body.unique ? "UNIQUE " : "" };
         context.report({ messageId: "index", helpId: "help", data, start: at.stmt.start, end: at.stmt.end });
       },

@@ -6,6 +6,17 @@ ruleTester("require-idempotent-ddl", {
     { name: "in the migration tool's transaction", code: "SELECT 1;\nALTER TABLE core_foo ADD COLUMN answer_id int;\nDROP TABLE t;", assumeInTransaction: true },
     { name: "one statement is atomic on its own", code: "ALTER TABLE core_foo ADD COLUMN answer_id int;" },
     {
+      // Prisma (before 7.4) and golang-migrate send the file as one query: one implicit transaction
+      name: "a migration its tool sends as one query string, all or nothing",
+      code: 'ALTER TABLE "Document" DROP COLUMN "templateId";\nALTER TABLE "Document" ADD COLUMN "source" TEXT;',
+      filename: "test/fixtures/migration-tools/prisma-6/prisma/migrations/20240401000000_case/migration.sql",
+    },
+    {
+      name: "golang-migrate sends the file as one query too",
+      code: "DROP INDEX items_name;\nALTER TABLE items ADD COLUMN note text;",
+      filename: "test/fixtures/migration-tools/golang-migrate/migrations/000009_case.up.sql",
+    },
+    {
       name: "guarded",
       code: "ALTER TABLE t ADD COLUMN IF NOT EXISTS a int, DROP COLUMN IF EXISTS b, DROP CONSTRAINT IF EXISTS c;\nCREATE INDEX CONCURRENTLY IF NOT EXISTS i ON t (a);\nCREATE TABLE IF NOT EXISTS u (a int);\nDROP INDEX CONCURRENTLY IF EXISTS j;\nDROP TYPE IF EXISTS mood;",
     },
@@ -14,8 +25,22 @@ ruleTester("require-idempotent-ddl", {
     { name: "TEMP … ON COMMIT DROP", code: "SELECT 1;\nCREATE TEMP TABLE scratch (id int) ON COMMIT DROP;" },
     { name: "actions that run twice without harm", code: "SELECT 1;\nALTER TABLE t ENABLE ROW LEVEL SECURITY, ALTER COLUMN a SET NOT NULL, ALTER COLUMN b SET DEFAULT 0, VALIDATE CONSTRAINT c;" },
     { name: "reads and writes", code: "SELECT 1;\nINSERT INTO t VALUES (1);" },
+    {
+      name: "Prisma Migrate sends the migration as one query: one implicit transaction, all or nothing",
+      filename: "test/fixtures/migration-tools/prisma-6/prisma/migrations/20990101000000_tags/migration.sql",
+      code: 'CREATE TABLE "Tag" ("id" TEXT NOT NULL);\nALTER TABLE "Post" ADD COLUMN "tagId" TEXT;\nDROP INDEX "Post_old_idx";',
+    },
   ],
   invalid: [
+    {
+      name: "goose without its transaction sends statement by statement",
+      filename: "db/migrations/00012_post_tags.sql",
+      code: "-- +goose Up\n-- +goose NO TRANSACTION\nALTER TABLE post ADD COLUMN tag_id bigint;\nCREATE INDEX CONCURRENTLY post_tag_idx ON post (tag_id);",
+      errors: [
+        { messageId: "guard", line: 3, column: 18 },
+        { messageId: "guard", line: 4, column: 1 },
+      ],
+    },
     {
       code: "SELECT 1;\nALTER TABLE core_foo ADD COLUMN answer_id int;",
       errors: [

@@ -225,11 +225,14 @@ export default defineRule({
     return listeners as RuleListeners;
 
     function check(type: string, b: PgNode, stmt: Statement): void {
+      const values: (SettingValue | null)[] = checks.map((c) => state.setting(c.setting, stmt));
+      // reported already, and still nothing set: nothing to say until a SET arms the rule again
+      if (checks.every((_, i) => !armed[i] && !(values[i] && !values[i]!.disabled))) return;
       const locked = lockedTables(type, b);
       if (!locked) return;
       if (locked.tables.length > 0 && locked.tables.every((t) => isNew(state, t, stmt))) return;
       checks.forEach((c, i) => {
-        const value: SettingValue | null = state.setting(c.setting, stmt);
+        const value = values[i] ?? null;
         if (value && !value.disabled) {
           armed[i] = true;
           return;
@@ -237,7 +240,7 @@ export default defineRule({
         if (!armed[i]) return;
         armed[i] = false;
         const on = locked.tables.length > 0 ? ` on ${locked.tables.map((t) => relationName(t)).join(", ")}` : "";
-        const where = value?.disabled ? ` (${c.setting} is ${value.value}, no limit, since line ${doc.lineOf(value.stmt.start)})` : "";
+        const where = value?.disabled ? ` (${c.setting} is ${value.value}, no limit, ${value.stmt.doc === doc ? `since line ${doc.lineOf(value.stmt.start)}` : "since an earlier query of this migration"})` : "";
         // the suggestion inserts the SET before a top-level statement (not inside a DO block)
         const suggest = stmt.parent === null ? [{ desc: c.setting === "lock_timeout" ? "insert SET lock_timeout = '5s'; before this statement" : "insert SET statement_timeout = '15min'; before this statement", fix: { start: stmt.start, end: stmt.start, text: c.text + lineBreak(doc.sql) } }] : [];
         const messageId = c.messageId === "statement" ? "statement" : locked.level === "all" ? "lock" : locked.level === "writes" ? "lockWrites" : "lockDdl";

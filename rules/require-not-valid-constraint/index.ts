@@ -1,7 +1,6 @@
 import { defineRule } from "../../src/engine/rule.js";
 import { nodeBody, relationName } from "../../src/sql/classify.js";
-import { actionRange, alterActionRanges, alterCmds } from "../../src/sql/ddl.js";
-import { migrationState, tableText } from "../../src/sql/migration-state.js";
+import { migrationState, tableAlter } from "../../src/sql/migration-state.js";
 import type { PgNode } from "../../src/sql/parser.js";
 import { assumedBy, byStatement } from "../../src/sql/transaction.js";
 
@@ -29,14 +28,10 @@ export default defineRule({
         state.see(stmt);
       },
       AlterTableStmt(node, at) {
-        const body = node as PgNode;
-        if (body.objtype !== "OBJECT_TABLE") return;
-        const rv = body.relation as PgNode | undefined;
-        if (state.newTable(rv, at.stmt)) return;
-        const table = tableText(state.resolve(rv, at.stmt) ?? { schema: null, name: "?" });
-        let ranges: ReturnType<typeof alterActionRanges> | undefined;
-        const range = (k: number) => actionRange(at.stmt, body, k, (ranges ??= alterActionRanges(at.stmt, body)));
-        alterCmds(body).forEach((cmd, k) => {
+        const alter = tableAlter(state, node as PgNode, at.stmt);
+        if (!alter || alter.fresh) return;
+        const { table, relation: rv, range } = alter;
+        alter.cmds.forEach((cmd, k) => {
           if (cmd.subtype === "AT_AddConstraint") {
             const con = nodeBody(cmd.def as PgNode);
             if (con.skip_validation) return;
@@ -72,7 +67,8 @@ export default defineRule({
               blocks: fk ? `blocks writes to both tables` : "blocks reads and writes",
             },
             ...range(k),
-            related: added.stmt === at.stmt ? [] : [{ message: "added NOT VALID here", start: added.stmt.start, end: added.stmt.end }],
+            // (a constraint added by another SQL string of the migration is in another document)
+            related: added.stmt === at.stmt || added.stmt.doc !== doc ? [] : [{ message: "added NOT VALID here", start: added.stmt.start, end: added.stmt.end }],
           });
         });
       },

@@ -17,14 +17,42 @@ ruleTester("require-not-valid-foreign-key", {
       code: "CREATE TABLE emails (id uuid PRIMARY KEY, user_id uuid NOT NULL);\nALTER TABLE emails ADD CONSTRAINT emails_user_fk FOREIGN KEY (user_id) REFERENCES users (id);",
       assumeInTransaction: true,
     },
+    { name: "ADD COLUMN … REFERENCES its own table: the lock it holds covers the one it asks for", code: "ALTER TABLE comment ADD COLUMN parent_id bigint REFERENCES comment (id);" },
     {
-      name: "ADD COLUMN … REFERENCES without a default: all NULL, PostgreSQL checks nothing",
-      code: "ALTER TABLE emails ADD COLUMN user_id int REFERENCES users (id);",
+      name: "ADD COLUMN … REFERENCES a table created in this migration: no one else holds a lock on it",
+      code: "CREATE TABLE tag (id bigint PRIMARY KEY);\nALTER TABLE post ADD COLUMN tag_id bigint REFERENCES tag (id);",
     },
-    { name: "ADD COLUMN … REFERENCES … DEFAULT NULL", code: "ALTER TABLE emails ADD COLUMN user_id int DEFAULT NULL REFERENCES users (id);" },
     { name: "other constraints are other rules'", code: "ALTER TABLE t ADD CONSTRAINT c CHECK (a > 0);" },
   ],
   invalid: [
+    {
+      name: "ADD COLUMN … REFERENCES without a default: nothing is checked, but the lock on the referenced table is awaited holding this one",
+      code: "ALTER TABLE emails ADD COLUMN user_id int REFERENCES users (id);",
+      errors: [
+        {
+          messageId: "columnLock",
+          message:
+            "ADD COLUMN user_id … REFERENCES users holds an ACCESS EXCLUSIVE lock on emails while it waits for a SHARE ROW EXCLUSIVE lock on users: behind one long write to users, every query on emails, reads included, waits too (no row is checked: the new column is NULL everywhere)",
+          help: /^add the column first; then, in a later transaction, ADD CONSTRAINT … FOREIGN KEY … REFERENCES users NOT VALID/,
+          line: 1,
+          column: 20,
+          severity: 1,
+        },
+      ],
+    },
+    {
+      name: "one wait per referenced table, however many columns reference it",
+      code: "ALTER TABLE report\n  ADD COLUMN creator_id int REFERENCES person (id),\n  ADD COLUMN resolver_id int REFERENCES person (id),\n  ADD COLUMN post_id int REFERENCES post (id);",
+      errors: [
+        { messageId: "columnLock", message: /^ADD COLUMN creator_id … REFERENCES person/, line: 2, column: 3, severity: 1 },
+        { messageId: "columnLock", message: /^ADD COLUMN post_id … REFERENCES post/, line: 4, column: 3, severity: 1 },
+      ],
+    },
+    {
+      name: "… DEFAULT NULL is no default",
+      code: "ALTER TABLE emails ADD COLUMN user_id int DEFAULT NULL REFERENCES users (id);",
+      errors: [{ messageId: "columnLock", line: 1, column: 20, severity: 1 }],
+    },
     {
       name: "FOREIGN KEY on an existing table",
       code: "ALTER TABLE orders ADD CONSTRAINT orders_customer_fk FOREIGN KEY (customer_id) REFERENCES customers (id);",

@@ -1,7 +1,7 @@
 import { defineRule } from "../../src/engine/rule.js";
 import { nodeBody, relationName } from "../../src/sql/classify.js";
-import { actionRange, alterActionRanges, alterCmds, columnConstraints, columnDefault, isNullDefault } from "../../src/sql/ddl.js";
-import { migrationState, tableText } from "../../src/sql/migration-state.js";
+import { columnConstraints, columnDefault, isNullDefault } from "../../src/sql/ddl.js";
+import { loadedWhere, migrationState, sameTable, tableAlter, type TableName } from "../../src/sql/migration-state.js";
 import type { PgNode } from "../../src/sql/parser.js";
 
 export default defineRule({
@@ -17,8 +17,12 @@ export default defineRule({
       "FOREIGN KEY without NOT VALID on {{table}}, created in this migration but already filled{{where}}: checking its rows holds a SHARE ROW EXCLUSIVE lock on {{referenced}}, so writes to {{referenced}} wait until the check is done",
     column:
       "ADD COLUMN {{column}} … REFERENCES {{referenced}} with a DEFAULT: every row of {{table}} gets the default and is checked against {{referenced}} while writes to both tables wait",
+    columnLock:
+      "ADD COLUMN {{column}} … REFERENCES {{referenced}} holds an ACCESS EXCLUSIVE lock on {{table}} while it waits for a SHARE ROW EXCLUSIVE lock on {{referenced}}: behind one long write to {{referenced}}, every query on {{table}}, reads included, waits too (no row is checked: the new column is NULL everywhere)",
     help: "add it with NOT VALID (brief lock, no scan), commit, then VALIDATE CONSTRAINT in a later transaction (it lets writes go on)",
     columnHelp: "add the column without the DEFAULT and the foreign key NOT VALID; set the default, fill the rows, then VALIDATE CONSTRAINT in a later transaction",
+    columnLockHelp:
+      "add the column first; then, in a later transaction, ADD CONSTRAINT … FOREIGN KEY … REFERENCES {{referenced}} NOT VALID, which waits holding only a SHARE ROW EXCLUSIVE lock on {{table}} (reads go on), and VALIDATE CONSTRAINT after that",
   },
   create(context) {
     const doc = context.doc;
@@ -29,37 +33,40 @@ export default defineRule({
         state.see(stmt);
       },
       AlterTableStmt(node, at) {
-        const body = node as PgNode;
-        if (body.objtype !== "OBJECT_TABLE") return;
-        const rv = body.relation as PgNode | undefined;
-        const fresh = state.newTable(rv, at.stmt);
+        const alter = tableAlter(state, node as PgNode, at.stmt);
+        if (!alter) return;
+        const { fresh, table, range } = alter;
         // A new empty table has nothing to check; one already filled still locks the referenced table.
         if (fresh && !fresh.hasRows) return;
-        const table = tableText(state.resolve(rv, at.stmt) ?? { schema: null, name: "?" });
-        let ranges: ReturnType<typeof alterActionRanges> | undefined;
-        const range = (k: number) => actionRange(at.stmt, body, k, (ranges ??= alterActionRanges(at.stmt, body)));
-        alterCmds(body).forEach((cmd, k) => {
+        /** Tables whose lock this statement already waits for (one wait each, however many columns). */
+        const awaited: TableName[] = [];
+        alter.cmds.forEach((cmd, k) => {
           if (cmd.subtype === "AT_AddConstraint") {
             const con = nodeBody(cmd.def as PgNode);
             if (con.contype !== "CONSTR_FOREIGN" || con.skip_validation) return;
             const referenced = relationName(con.pktable as PgNode | undefined);
             if (fresh) {
-              const where = fresh.fact.loadedAt !== undefined ? ` (rows loaded on line ${doc.lineOf(fresh.fact.loadedAt)})` : " (created from a query)";
+              const loaded = loadedWhere(fresh.fact, doc);
+              const where = loaded ? ` (rows loaded ${loaded})` : " (created from a query)";
               context.report({ messageId: "loaded", helpId: "help", data: { table, referenced, where }, ...range(k) });
             } else context.report({ messageId: "constraint", helpId: "help", data: { table, referenced }, ...range(k) });
             return;
           }
           if (cmd.subtype !== "AT_AddColumn" || fresh) return;
-          // A new column with no default is all NULL: PostgreSQL skips the check (measured: no scan).
           const col = nodeBody(cmd.def as PgNode);
           const fk = columnConstraints(col).find((c) => c.contype === "CONSTR_FOREIGN" && !c.skip_validation);
-          if (!fk || isNullDefault(columnDefault(col) ?? undefined)) return;
-          context.report({
-            messageId: "column",
-            helpId: "columnHelp",
-            data: { column: String(col.colname ?? "?"), table, referenced: relationName(fk.pktable as PgNode | undefined) },
-            ...range(k),
-          });
+          if (!fk) return;
+          const pktable = fk.pktable as PgNode | undefined;
+          const data = { column: String(col.colname ?? "?"), table, referenced: relationName(pktable) };
+          if (!isNullDefault(columnDefault(col) ?? undefined)) return context.report({ messageId: "column", helpId: "columnHelp", data, ...range(k) });
+          // A new column with no default is all NULL: PostgreSQL skips the check (measured: no scan).
+          // But the statement locks this table first and then waits for the referenced one: unless
+          // that is this same table, or one created in this migration (no one else holds it).
+          const own = state.resolve(alter.relation, at.stmt);
+          const ref = state.resolve(pktable, at.stmt);
+          if (!own || !ref || sameTable(own, ref) || state.newTable(pktable, at.stmt) || awaited.some((t) => sameTable(t, ref))) return;
+          awaited.push(ref);
+          context.report({ messageId: "columnLock", helpId: "columnLockHelp", data, ...range(k), atMostWarning: true });
         });
       },
     };

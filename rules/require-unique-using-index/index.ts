@@ -1,7 +1,7 @@
 import { defineRule } from "../../src/engine/rule.js";
 import { nodeBody } from "../../src/sql/classify.js";
-import { actionRange, alterActionRanges, alterCmds, columnConstraints } from "../../src/sql/ddl.js";
-import { migrationState, tableText } from "../../src/sql/migration-state.js";
+import { columnConstraints } from "../../src/sql/ddl.js";
+import { migrationState, tableAlter } from "../../src/sql/migration-state.js";
 import type { PgNode } from "../../src/sql/parser.js";
 
 export default defineRule({
@@ -30,14 +30,10 @@ export default defineRule({
         state.see(stmt);
       },
       AlterTableStmt(node, at) {
-        const body = node as PgNode;
-        if (body.objtype !== "OBJECT_TABLE") return;
-        const rv = body.relation as PgNode | undefined;
-        if (state.newTable(rv, at.stmt)) return;
-        const table = tableText(state.resolve(rv, at.stmt) ?? { schema: null, name: "?" });
-        let ranges: ReturnType<typeof alterActionRanges> | undefined;
-        const range = (k: number) => actionRange(at.stmt, body, k, (ranges ??= alterActionRanges(at.stmt, body)));
-        alterCmds(body).forEach((cmd, k) => {
+        const alter = tableAlter(state, node as PgNode, at.stmt);
+        if (!alter || alter.fresh) return;
+        const { table, range } = alter;
+        alter.cmds.forEach((cmd, k) => {
           if (cmd.subtype === "AT_AddConstraint") {
             const con = nodeBody(cmd.def as PgNode);
             if (con.contype === "CONSTR_UNIQUE" && !con.indexname) context.report({ messageId: "constraint", helpId: "help", data: { table }, ...range(k) });

@@ -18,6 +18,9 @@ ruleTester("require-where", {
     "TRUNCATE orders;",
     "WITH d AS (DELETE FROM queue WHERE id = 1 RETURNING *) SELECT * FROM d;",
     "UPDATE t SET a = 1 FROM s WHERE a = s.a;",
+    // the WHERE filters the target by itself: only the rows it picks change, whatever FROM holds
+    "WITH delta AS (SELECT 1 AS d) UPDATE bonds SET n = bonds.n + delta.d FROM delta WHERE bonds.bond_index = 7 AND bonds.canonical = true;",
+    "DELETE FROM orders o USING archive a WHERE o.created_at < now() - interval '1 year';",
     { name: "always-true allowed by option", code: "UPDATE t SET a = 1 WHERE true;", options: { alwaysTrue: false } },
     { name: "ignoreTables", code: "DELETE FROM staging_orders;", options: { ignoreTables: ["staging_*"] } },
     { name: "ignoreTables with schema", code: "DELETE FROM etl.tmp_load;", options: { ignoreTables: ["etl.tmp_*"] } },
@@ -28,6 +31,21 @@ ruleTester("require-where", {
     { name: "TS: a WHERE with a parameter", filename: "case.ts", code: "await pool.query('DELETE FROM orders WHERE id = $1', [id]);" },
     { name: "TS: the WHERE comes from an interpolation", filename: "case.ts", code: "await sql`DELETE FROM orders ${where}`;" },
     { name: "TS: drizzle-style builder", filename: "case.ts", code: "return sql`${withSql}update ${table} set ${setSql}${whereSql}${returningSql}`;" },
+    {
+      name: "TS (slonik): an interpolated table qualifying an interpolated column is a name, and links the tables",
+      filename: "case.ts",
+      code: "await pool.query(sql`\n  update ${table}\n  set ${fields.value} = t.value\n  from (values ${rows}) t (name, value)\n  where ${table}.${fields.name} = t.name\n`);",
+    },
+    {
+      name: "TS (slonik): two interpolations compared with each other are not two values; one names a column",
+      filename: "case.ts",
+      code: "await tx.query(sql`\n  delete from ${secrets.table}\n  using ${links.table}\n  where ${secrets.fields.id} = ${links.fields.secretId}\n    and ${secrets.fields.userId} = ${userId}\n`);",
+    },
+    {
+      name: "TS: sql.identifier() in a join condition is a column of the target",
+      filename: "case.ts",
+      code: "await pool.query(sql`delete from ${sql.identifier(['a'])} using b where ${sql.identifier(['a', 'id'])} = b.id`);",
+    },
     { name: "TS: a WHERE in a value placeholder", filename: "case.ts", code: "await sql`UPDATE t SET a = ${a} WHERE ${cond}`;" },
     { name: "TS: a label is not SQL", filename: "case.tsx", code: "const label = 'Delete from cart';" },
     {
@@ -84,6 +102,12 @@ ruleTester("require-where", {
       name: "DELETE … USING without WHERE",
       code: "DELETE FROM orders USING customers;",
       errors: [{ messageId: "missing", line: 1, column: 1 }],
+    },
+    {
+      name: "TS: an interpolated value compared with a column of the other table links nothing",
+      filename: "case.ts",
+      code: "await pool.query(sql`update a set x = 1 from b where b.id = ${id}`);",
+      errors: [{ messageId: "noJoin", message: "UPDATE … FROM b: the WHERE never links a to b, so it changes every row of a", line: 1, column: 22 }],
     },
     {
       name: "UPDATE … FROM whose WHERE never links the tables",

@@ -52,6 +52,25 @@ ruleTester("syntax-error", {
       ],
     },
     {
+      name: "other template markers say so where the parser stops in them: ${x}, %x%, <%= %>, #{x}, [% %]",
+      code: "SELECT * FROM ${tableName};\nSELECT * FROM t ORDER BY %order%;\nSELECT * FROM t WHERE id = <%= id %>;\nSELECT * FROM t WHERE id = #{id};\nSELECT * FROM [% schema %].t;",
+      errors: [
+        { message: 'syntax error at or near "$": the statement holds a template marker (${tableName}), so this file is a template that is rendered into SQL before it runs', line: 1, column: 15 },
+        { message: /^syntax error at or near "%": the statement holds a template marker \(%order%\)/, line: 2, column: 26 },
+        { message: /^syntax error at end of input: the statement holds a template marker \(<%= id %>\)/, line: 3, column: 37 },
+        { message: /^syntax error at or near "\{": the statement holds a template marker \(#\{id\}\)/, line: 4, column: 29 },
+        { message: /^syntax error at or near "\[": the statement holds a template marker \(\[% schema %\]\)/, line: 5, column: 15 },
+      ],
+    },
+    {
+      name: "a marker the parser did not stop at says nothing (a LIKE pattern, a marker in a string)",
+      code: "SELECT * FROM t WHERE a LIKE '%x%' AND;\nSELECT '${x}' FROM FROM;",
+      errors: [
+        { message: "syntax error at end of input", line: 1, column: 39 },
+        { message: 'syntax error at or near "FROM"', line: 2, column: 20 },
+      ],
+    },
+    {
       name: "SQL for another database says so (drizzle's SQLite and MySQL migrations, ClickHouse schemas)",
       code: "PRAGMA foreign_keys=OFF;\nCREATE TABLE `users` (id int);\nCREATE TABLE t (a int) ENGINE = MergeTree() ORDER BY a;",
       errors: [

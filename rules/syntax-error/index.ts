@@ -6,6 +6,25 @@ import { SENTINEL } from "../../src/secrets/mask.js";
 const TEMPLATE_MARKER = /\{\{[\s\S]{0,200}?\}\}|\{%[\s\S]{0,200}?%\}/;
 
 /**
+ * Markers of other templating that are also SQL-ish enough to appear elsewhere (`${name}` in
+ * Flyway, shell and JavaScript templates, `#{name}` in MyBatis and Ruby, `<%= %>` in ERB and EJS,
+ * `[% %]` in Template Toolkit, `%name%` in batch files and hand-rolled replacers): they mark the
+ * file as a template only where the parser stops inside one.
+ */
+const MARKER_AT_ERROR = /\$\{[^{}\n]{1,100}\}|#\{[^{}\n]{1,100}\}|<%[\s\S]{0,200}?%>|\[%[\s\S]{0,200}?%\]|%[A-Za-z_][\w.-]{0,60}%/g;
+
+/** The template marker the parser stopped in (`at`: a document offset), if any. */
+function markerAt(text: string, base: number, at: number): string | undefined {
+  for (const m of text.matchAll(MARKER_AT_ERROR)) {
+    const start = base + m.index;
+    const end = start + m[0].length;
+    // inside it, or just after it with nothing but spaces between (`… = <%= id %>` ends the input)
+    if (at >= start && (at < end || text.slice(end - base, at - base).trim() === "")) return m[0];
+  }
+  return undefined;
+}
+
+/**
  * Words at which PostgreSQL stops in SQL written for another database: a hint that the file is
  * not for PostgreSQL at all (a linter for PostgreSQL has nothing to say about it).
  */
@@ -49,14 +68,17 @@ export default defineRule({
           return;
         }
         const message = shownMessage(error.message, doc, error.offset, stmt);
-        const marker = TEMPLATE_MARKER.exec(stmt.shown)?.[0];
+        // the shown text is the statement's, unit for unit, with credentials masked: offsets hold
+        const marker = TEMPLATE_MARKER.exec(stmt.shown)?.[0] ?? markerAt(stmt.shown, stmt.start, error.offset);
         if (marker) {
           const shown = marker.length > 40 ? `${marker.slice(0, 37)}…` : marker;
           context.report({ messageId: "template", data: { message, marker: shown.replace(/\s+/g, " ") }, ...range, helpId: "templateHelp" });
           return;
         }
         const near = /at or near "(.*)"$/s.exec(error.message)?.[1];
-        const why = near === undefined ? undefined : OTHER_DIALECT[near] ?? OTHER_DIALECT[near.toUpperCase()];
+        const word = near === undefined ? undefined : OTHER_DIALECT[near] ?? OTHER_DIALECT[near.toUpperCase()];
+        // a file whose folder names another database (`migrations/sqlite/`): say so at every error
+        const why = word ?? (doc.run.database ? `the file's folder says it is written for ${doc.run.database}, not PostgreSQL` : undefined);
         if (why) {
           context.report({ messageId: "dialect", data: { message, why }, ...range, helpId: "dialectHelp" });
           return;

@@ -4,8 +4,9 @@
  * everything else a one-file run does. The CLI is one CommonJS file (Node loads CommonJS faster
  * than an ES module: about 15 ms of a one-file run), cli.cjs, loaded by a small bin.cjs with a code
  * cache made here (see src/cli/load-cli.ts); its worker threads run the same files. The parser
- * (WASM), TypeScript and ESLint stay outside, loaded from node_modules when needed. The library
- * API, the ESLint plugin and the tests use dist/src.
+ * (WASM), TypeScript, ESLint and PGlite stay outside, loaded from node_modules when needed;
+ * `sqlguard verify` is bundled apart (below). The library API, the ESLint plugin and the tests use
+ * dist/src.
  */
 import { execFileSync } from "node:child_process";
 import { rmSync } from "node:fs";
@@ -22,7 +23,7 @@ const common = {
   bundle: true,
   platform: "node" as const,
   target: "node20.19",
-  external: ["libpg-query", "typescript", "@typescript-eslint/*", "eslint", "@eslint/*", "picomatch", "ignore"],
+  external: ["libpg-query", "typescript", "@typescript-eslint/*", "eslint", "@eslint/*", "picomatch", "ignore", "@electric-sql/pglite", "@electric-sql/pglite/*"],
   logLevel: "warning" as const,
   legalComments: "none" as const,
   minifyWhitespace: true,
@@ -50,6 +51,24 @@ await build({
   define: { "import.meta.url": "__sqlguardUrl" },
   banner: { js: 'const __sqlguardUrl = require("node:url").pathToFileURL(__filename).href;' },
 });
+
+// `sqlguard verify`: its own modules, loaded by the CLI only for that command (a lint run never
+// parses them), and the process and thread that run PGlite, all next to the CLI (each finds the
+// next from import.meta.url). PGlite stays in node_modules. ES modules: the CLI imports verify.js
+// through the command's import() (see src/util/import-module.ts).
+for (const [entry, out] of [
+  ["dist/src/cli/verify.js", "dist/bundle/verify.js"],
+  ["dist/src/verify/verify-child.js", "dist/bundle/verify-child.js"],
+  ["dist/src/verify/verify-worker.js", "dist/bundle/verify-worker.js"],
+] as const) {
+  await build({
+    ...common,
+    entryPoints: [entry],
+    outfile: out,
+    format: "esm",
+    banner: { js: 'import { createRequire as __sqlguardRequire } from "node:module"; const require = __sqlguardRequire(import.meta.url);' },
+  });
+}
 
 // The code cache, made by a run of the bundle in a process of its own (the flags must be the
 // command's, set before anything is compiled).

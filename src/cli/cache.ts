@@ -13,6 +13,9 @@ import { writeFileAtomically } from "../util/write.js";
 import { VERSION } from "../version.js";
 import { DEFAULT_CACHE_LOCATION } from "./cache-location.js";
 
+/** The shape of a remembered result; a cache written with another is dropped, even by the same version. */
+const RESULTS = 2;
+
 interface CacheData {
   version: string;
   key: string;
@@ -46,7 +49,8 @@ export class ResultCache {
    * never read, which could block forever, nor replaced: the run goes on without a cache.
    */
   static async open(location: string, config: Config, extra: unknown): Promise<ResultCache> {
-    const key = hash(JSON.stringify([config.serialize(), config.ruleSet.rules.map((r) => r.id), extra]));
+    // RESULTS: what a remembered result holds changed (fixes are kept since results carry them without --fix)
+    const key = hash(JSON.stringify([RESULTS, config.serialize(), config.ruleSet.rules.map((r) => r.id), extra]));
     let file = location;
     for (let tries = 0; ; tries++) {
       let handle: fs.FileHandle;

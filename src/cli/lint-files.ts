@@ -100,7 +100,7 @@ async function lintFileOrThrow(file: SourceFile, config: Config, options: LintFi
     read = !file.bytes || size > options.maxFileSize ? overLimit(size, options.maxFileSize) : decodeSource(file.bytes, requireText);
     if (contentHash && file.bytes) hash = contentHash(file.bytes);
   } else {
-    const wantBytes = contentHash !== null || options.fix;
+    const wantBytes = contentHash !== null || options.fix || options.fixDryRun === true;
     read = readSource(
       file.path,
       options.maxFileSize,
@@ -108,7 +108,7 @@ async function lintFileOrThrow(file: SourceFile, config: Config, options: LintFi
       wantBytes
         ? (bytes, st) => {
             if (contentHash) hash = contentHash(bytes);
-            if (options.fix) {
+            if (options.fix || options.fixDryRun) {
               original = bytes;
               stamp = stampOf(st);
             }
@@ -121,17 +121,29 @@ async function lintFileOrThrow(file: SourceFile, config: Config, options: LintFi
   if (read.text === null) result = lintText("", config, { filePath: file.path, notices: read.notices, noRules: true });
   else {
     if (fileKind(file.path) !== "text") await loadParser();
-    // Only a file read from disk is fixed (staged blobs and standard input are not written back).
-    const fixer = options.fix && !file.bytes && original ? new ByteFixer(original, read.text) : null;
-    result = lintText(read.text, config, { filePath: file.path, notices: read.notices, fix: fixer !== null, ...(fixer ? { applyFixes: fixer.apply } : {}), ...project });
-    delete result.output; // the text; what is written is `fixed`, made from the bytes
+    // Only a file read from disk is fixed (staged blobs and standard input are not written back);
+    // --fix-dry-run works out the fixed file from whatever bytes it has, and writes nothing.
+    const bytes = options.fixDryRun ? (file.bytes ?? original) : options.fix && !file.bytes ? original : undefined;
+    const fixer = bytes ? new ByteFixer(bytes, read.text) : null;
+    result = lintText(read.text, config, {
+      filePath: file.path,
+      notices: read.notices,
+      fix: fixer !== null,
+      ...(fixer ? { applyFixes: fixer.apply } : {}),
+      ...(options.fixDryRun ? { showOutput: true } : {}),
+      ...project,
+    });
+    const changed = result.output !== undefined;
+    delete result.output; // the text; what is written (or shown) is made from the bytes
     if (fixer) {
-      const fixed = fixer.output();
-      if (fixed) {
+      const fixed = changed ? fixer.output() : null;
+      if (fixed && options.fixDryRun) result.output = new TextDecoder("utf-8", { ignoreBOM: true }).decode(fixed);
+      else if (fixed) {
         result.fixed = fixed;
         if (stamp) result.stamp = stamp;
       }
-      if (fixer.refusal) addError(result, fixer.text, fixer.refusal.offset, fixer.refusal.message);
+      // (a dry run that was not fixed after all, its fixed text holding a credential, reports the file as it is)
+      if (fixer.refusal && (changed || fixer.text === read.text)) addError(result, fixer.text, fixer.refusal.offset, fixer.refusal.message);
     }
   }
   if (hash !== undefined) result.contentHash = hash;

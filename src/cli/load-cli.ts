@@ -49,9 +49,9 @@ export function setV8Flags(): void {
   for (const flag of V8_FLAGS) setFlagsFromString(flag);
 }
 
-/** Whether a run with these arguments parses SQL (not --help, --version or init; not a lint worker, which is handed the parser). */
+/** Whether a run with these arguments parses SQL (not --help, --version, init or rules; not a lint worker, which is handed the parser). */
 export function needsParser(argv: string[]): boolean {
-  return !(argv[0] === "init" || argv.some((a) => a === "-h" || a === "--help" || a === "-v" || a === "--version" || a === WORKER_ARG));
+  return !(argv[0] === "init" || argv[0] === "rules" || argv.some((a) => a === "-h" || a === "--help" || a === "-v" || a === "--version" || a === WORKER_ARG));
 }
 
 export const CLI_FILE = "cli.cjs";

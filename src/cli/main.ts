@@ -7,8 +7,8 @@ import { promises as fs } from "node:fs";
 import path from "node:path";
 import { parseArgs } from "node:util";
 import { ConfigError, loadConfig, parseRuleFlag, parseSize, type Config, type RuleSetting } from "../engine/config.js";
-import { recount } from "../engine/counts.js";
-import type { FileResult } from "../engine/types.js";
+import { countMessages, recount } from "../engine/counts.js";
+import type { Diagnostic, FileResult } from "../engine/types.js";
 import { isWalked } from "../extract/extensions.js";
 import { FORMATS, loadReporter } from "../report/load.js";
 import { expandPaths, readStdin, UsageError } from "../sources/files.js";
@@ -34,6 +34,10 @@ Usage:
   sqlguard --changed-since <ref>        lint files changed since the merge base with <ref>
   sqlguard init [--dry-run] [--no-install]
                                         wire husky + lint-staged into this repository
+  sqlguard verify [folder]              apply the migrations to an embedded PostgreSQL, measure locks
+                                        and rewrites, check every query against the schema
+                                        (sqlguard verify --help; docs/verify.md)
+  sqlguard rules [--format json]        list the rules: default severity, fixable, docs
 
 Options:
   -f, --format <name>        ${FORMATS.join(" | ")} (default: stylish)
@@ -48,19 +52,35 @@ Options:
       --changed-since <ref>  lint files changed since the merge base of <ref> and HEAD
                              (committed, uncommitted and new files; deleted ones are skipped)
       --fix                  apply the fixes rules offer and write the files back
+      --print-config <file>  print the configuration applied to <file> as JSON: rules, settings,
+                             and the migration tool that runs it with its transaction model
+      --fix-dry-run          work out the fixes without writing anything (--format json
+                             prints each fixed file in "output", as ESLint does)
       --max-warnings <n>     exit 1 when there are more than n warnings
       --max-file-size <size> skip larger files with a message (default: 32MB; 0: no limit)
       --cache                only lint files whose content changed since the last --cache run
       --cache-location <f>   where the cache lives (default: .sqlguardcache)
       --concurrency <n>      threads: a number, auto (default: more for big inputs, on idle cores) or off
       --quiet                report errors only
+      --no-ignore            lint files the config's "ignores" exclude
+      --no-warn-ignored      say nothing of a named file that "ignores" excludes
       --color, --no-color    force colour on or off (default: on for a terminal, off with NO_COLOR)
   -v, --version              print the version
   -h, --help                 print this help
 
-Rules: ${rules.map((r) => r.id).join(", ")}
+Rules: ${rules.length}; \`sqlguard rules\` lists them, with what each catches and its docs
 Docs:  https://github.com/sqlguard/sqlguard#readme
 `;
+
+/**
+ * `sqlguard verify`, loaded only when asked for: a module of its own next to this one (in the
+ * bundle, dist/bundle/verify.js; the name is computed so the bundler leaves it out of the CLI), so
+ * a lint run neither loads nor parses any of it. PGlite itself is loaded by verify's runner only.
+ */
+async function loadVerify(): Promise<typeof import("./verify.js")> {
+  const where = "./verify.js";
+  return (await import(new URL(where, import.meta.url).href)) as typeof import("./verify.js");
+}
 
 /** Results whose --fix could not be written (never remembered by --cache). */
 const failedWrites = new WeakSet<FileResult>();
@@ -71,6 +91,8 @@ const STAGED_READ_BUDGET = 64 * 1024 * 1024;
 export async function main(argv: string[], io: CliIO): Promise<number> {
   try {
     if (argv[0] === "init") return await (await import("./init.js")).init(argv.slice(1), io);
+    if (argv[0] === "verify") return await (await loadVerify()).verifyCommand(argv.slice(1), io);
+    if (argv[0] === "rules") return await (await import("./rules.js")).rulesCommand(argv.slice(1), io);
     return await run(argv, io);
   } catch (e) {
     if (e instanceof UsageError) {
@@ -105,12 +127,16 @@ async function run(argv: string[], io: CliIO): Promise<number> {
         staged: { type: "boolean" },
         "changed-since": { type: "string" },
         fix: { type: "boolean" },
+        "print-config": { type: "string" },
+        "fix-dry-run": { type: "boolean" },
         "max-warnings": { type: "string" },
         "max-file-size": { type: "string" },
         cache: { type: "boolean" },
         "cache-location": { type: "string" },
         concurrency: { type: "string" },
         quiet: { type: "boolean" },
+        "no-ignore": { type: "boolean" },
+        "no-warn-ignored": { type: "boolean" },
         color: { type: "boolean" },
         "no-color": { type: "boolean" },
         version: { type: "boolean", short: "v" },
@@ -139,7 +165,8 @@ async function run(argv: string[], io: CliIO): Promise<number> {
   }
   if (opts["stdin-filename"] && !opts.stdin) throw new UsageError("--stdin-filename only makes sense with --stdin");
   if (opts.stdin && parsed.positionals.length > 0) throw new UsageError("--stdin takes no paths");
-  if (opts.stdin && opts.fix) throw new UsageError("--fix cannot write back to standard input");
+  if (opts.stdin && opts.fix) throw new UsageError("--fix cannot write back to standard input (--fix-dry-run shows the fixed text)");
+  if (opts.fix && opts["fix-dry-run"]) throw new UsageError("--fix and --fix-dry-run cannot be combined");
   const gitSource = opts.staged ? "--staged" : opts["changed-since"] !== undefined ? "--changed-since" : null;
   if (opts.staged && opts["changed-since"] !== undefined) throw new UsageError("--staged and --changed-since cannot be combined");
   if (gitSource && opts.stdin) throw new UsageError(`${gitSource} and --stdin cannot be combined`);
@@ -151,7 +178,22 @@ async function run(argv: string[], io: CliIO): Promise<number> {
     // defineProperty: `--rule __proto__:warn` is a key (an unknown rule), not the object's prototype
     Object.defineProperty(cliRules, id, { value: setting, enumerable: true, writable: true, configurable: true });
   }
+  const printFile = opts["print-config"];
+  if (printFile !== undefined) {
+    const other = parsed.positionals.length > 0 ? "paths" : opts.stdin ? "--stdin" : gitSource ?? (opts.fix ? "--fix" : null);
+    if (other) throw new UsageError(`--print-config takes one file and cannot be combined with ${other}`);
+  }
   const config = await loadConfig({ cwd: io.cwd, ruleSet: builtin, ...(opts.config ? { configFile: opts.config } : {}), cliRules });
+  if (printFile !== undefined) {
+    const { printConfig } = await import("./print-config.js");
+    const json = `${JSON.stringify(await printConfig(printFile, config, io.cwd), null, 2)}\n`;
+    if (opts["output-file"]) {
+      const out = path.resolve(io.cwd, opts["output-file"]);
+      await fs.mkdir(path.dirname(out), { recursive: true });
+      await fs.writeFile(out, json);
+    } else io.stdout(json);
+    return 0;
+  }
   let maxFileSize = config.maxFileSize;
   if (opts["max-file-size"] !== undefined) {
     try {
@@ -170,10 +212,24 @@ async function run(argv: string[], io: CliIO): Promise<number> {
   }
   // The project around the files (manifests, lockfiles, migration folders), read once for this run.
   const project = projectOf(diskView());
-  const lintOptions = { cwd: io.cwd, fix: opts.fix ?? false, maxFileSize, concurrency, project };
+  const lintOptions = { cwd: io.cwd, fix: opts.fix ?? false, fixDryRun: opts["fix-dry-run"] ?? false, maxFileSize, concurrency, project };
   // Which files a folder walk picks up; the git sources use the same choice.
   const include = isWalked;
-  const isIgnored = (f: string) => config.isIgnored(f);
+  // --no-ignore: the config's `ignores` do not apply (.gitignore still decides what a walk skips)
+  const isIgnored = opts["no-ignore"] ? () => false : (f: string, folder?: boolean) => config.isIgnored(f, folder);
+  // A file named on the command line that `ignores` excludes is not linted, and said so, as ESLint
+  // says it: a warning on the file (--no-warn-ignored: nothing, for lint-staged's lists of files).
+  const ignoredNamed: FileResult[] = [];
+  const onIgnored = (f: string, folder: boolean) => {
+    if (opts["no-warn-ignored"]) return;
+    const pattern = config.ignoredBy(f, folder);
+    const why = `it matches ${pattern ? `"${pattern}" in ` : ""}the ignores of ${path.basename(config.source)}; use --no-ignore to lint it`;
+    if (folder) io.stderr(`sqlguard: warning: ${path.relative(io.cwd, f) || "."}/ was not linted: ${why}\n`);
+    else {
+      const messages: Diagnostic[] = [{ ruleId: null, severity: 1, message: `File ignored: ${why} (or --no-warn-ignored to say nothing)`, line: 1, column: 1, endLine: 1, endColumn: 1, start: 0, end: 0 }];
+      ignoredNamed.push({ filePath: f, messages, ...countMessages(messages), lines: {} });
+    }
+  };
   let files: SourceFile[];
   let staged: StagedFile[] | null = null;
   if (opts.stdin) {
@@ -181,12 +237,12 @@ async function run(argv: string[], io: CliIO): Promise<number> {
     files = [{ path: path.resolve(io.cwd, name), explicit: true, bytes: await (io.readStdin ?? readStdin)() }];
   } else if (opts.staged) {
     const { stagedFiles } = await import("../sources/git.js");
-    files = staged = await stagedFiles({ cwd: io.cwd, env: io.env, pathspecs: parsed.positionals, include, isIgnored, maxFileSize });
+    files = staged = await stagedFiles({ cwd: io.cwd, env: io.env, pathspecs: parsed.positionals, include, isIgnored, onIgnored, maxFileSize });
   } else if (opts["changed-since"] !== undefined) {
     const { changedSince } = await import("../sources/git.js");
-    files = await changedSince(opts["changed-since"], { cwd: io.cwd, env: io.env, pathspecs: parsed.positionals, include, isIgnored });
+    files = await changedSince(opts["changed-since"], { cwd: io.cwd, env: io.env, pathspecs: parsed.positionals, include, isIgnored, onIgnored });
   } else {
-    files = await expandPaths(parsed.positionals, { cwd: io.cwd, include, isIgnored });
+    files = await expandPaths(parsed.positionals, { cwd: io.cwd, include, isIgnored, onIgnored });
   }
   // --fix writes each file as soon as its result is ready and lets go of the fixed text.
   // A file that cannot be written gets an error of its own; the other files are still fixed.
@@ -236,6 +292,7 @@ async function run(argv: string[], io: CliIO): Promise<number> {
       for (const f of group) delete f.bytes;
     }
   } else results = await lintSome(files);
+  if (ignoredNamed.length > 0) results = [...results, ...ignoredNamed].sort((a, b) => (a.filePath < b.filePath ? -1 : a.filePath > b.filePath ? 1 : 0));
 
   if (opts.quiet) {
     for (const r of results) {
@@ -304,8 +361,8 @@ async function lintWithCache(
       }
     }
     const hit = hash ? cache.get(f.path, hash) : null;
-    // With --fix, only a clean remembered result is reused: anything else may have a fix to apply.
-    if (hit && !(options.fix && hit.messages.length > 0)) results[i] = hit;
+    // With --fix (or --fix-dry-run), only a clean remembered result is reused: anything else may have a fix to apply.
+    if (hit && !((options.fix || options.fixDryRun) && hit.messages.length > 0)) results[i] = hit;
     else todo.push(i);
   }
   const linted = await lintFiles(
@@ -318,7 +375,8 @@ async function lintWithCache(
       const hash = r.fixed !== undefined ? contentHash(r.fixed) : r.contentHash;
       delete r.contentHash;
       await onResult?.(r, file);
-      if (hash && !failedWrites.has(r)) cache.set(file.path, hash, r);
+      // a dry run's result with `output` is that of the fixed text, which is not on disk
+      if (hash && !failedWrites.has(r) && r.output === undefined) cache.set(file.path, hash, r);
     },
   );
   todo.forEach((i, k) => (results[i] = linted[k]!));

@@ -40,6 +40,7 @@ export function start(importModule?: (url: string) => Promise<unknown>, wasm?: P
       stdout: (s) => stdout.write(s),
       stderr: (s) => stderr.write(s),
       isTTY: stdout.isTTY(),
+      stderrIsTTY: stderr.isTTY(),
       env: process.env,
     });
     process.exitCode = code;

@@ -10,6 +10,8 @@ export interface CliIO {
   stderr: (s: string) => void;
   /** Whether stdout is a terminal (colour). */
   isTTY: boolean;
+  /** Whether stderr is a terminal (progress lines of `verify`). */
+  stderrIsTTY?: boolean;
   env: NodeJS.ProcessEnv;
   readStdin?: () => Promise<Uint8Array>;
 }
@@ -28,6 +30,8 @@ export interface SourceFile {
 export interface LintFilesOptions {
   cwd: string;
   fix: boolean;
+  /** `--fix-dry-run`: work out the fixed file and report it in `output`; write nothing. */
+  fixDryRun?: boolean;
   maxFileSize: number;
   /** Return the hash of the exact bytes linted in `contentHash` (for --cache). */
   hash?: boolean;

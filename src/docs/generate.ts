@@ -1,6 +1,7 @@
 /**
- * Docs that come from rule metadata: docs/rules.md, and the generated block of each rule's
- * README (default severity, documents, fixable, options). `npm run docs` writes them;
+ * Docs that come from rule metadata: docs/rules.md, the generated block of each rule's README
+ * (default severity, documents, fixable, options), and the JSON Schema of sqlguard.config.json
+ * (sqlguard.config.schema.json, shipped in the package). `npm run docs` writes them;
  * the docs test runs `check` and fails when they drift from the code.
  */
 import { readFileSync, writeFileSync } from "node:fs";
@@ -10,6 +11,7 @@ import { builtinRules as rules } from "../../rules/index.js";
 import type { Rule } from "../engine/rule.js";
 import type { JsonSchema } from "../engine/schema.js";
 import { settingsSchema } from "../eslint/settings.js";
+import { configJsonSchemaText, SCHEMA_FILE } from "./config-schema.js";
 
 const START = "<!-- generated:start (npm run docs) -->";
 const END = "<!-- generated:end -->";
@@ -31,6 +33,9 @@ export function rulesTable(): string {
     "",
     "Documents: `script` = a `.sql` file; `embedded` = SQL in a string in TypeScript/JavaScript; `text` = any text file.",
     "",
+    "The `verify-*` rules are measured by [`sqlguard verify`](verify.md), which applies the migrations to an embedded",
+    "PostgreSQL and prepares every query against the schema they build; a plain lint run never reports them.",
+    "",
     "This file is generated from the rules' metadata by `npm run docs`.",
     "",
   ].join("\n");
@@ -44,11 +49,15 @@ export function readmeRules(): string {
   const row = (r: Rule) =>
     `| [\`${r.id}\`](rules/${r.id}/README.md) | ${r.description} | ${r.defaultSeverity} | ${r.fixable ? "fix" : r.hasSuggestions ? "suggestion" : ""} |`;
   const head = ["| rule | catches | default | fixable |", "| --- | --- | --- | --- |"];
-  const general = rules.filter((r) => !r.migration);
-  const migration = rules.filter((r) => r.migration);
+  const general = rules.filter((r) => !r.migration && !r.verify);
+  const migration = rules.filter((r) => r.migration && !r.verify);
+  const verify = rules.filter((r) => r.verify);
   const out = [README_START, ...head, ...general.map(row)];
   if (migration.length > 0) {
     out.push("", "Migration safety: on at these severities in files detected as migrations, off elsewhere unless configured.", "", ...head, ...migration.map(row));
+  }
+  if (verify.length > 0) {
+    out.push("", "Measured by [`sqlguard verify`](docs/verify.md), which applies the migrations to an embedded PostgreSQL (never by a plain lint run):", "", ...head, ...verify.map(row));
   }
   out.push(README_END);
   return out.join("\n");
@@ -65,10 +74,15 @@ export function ruleBlock(rule: Rule): string {
     START,
     `- Default severity: **${rule.defaultSeverity}**`,
     `- Checks: ${rule.appliesTo.map((k) => `${k} documents`).join(", ")}`,
-    `- ESLint: \`sqlguard/${rule.id}\`${rule.defaultSeverity === "off" || rule.migration ? "" : `, on in \`sqlguard.configs.recommended\``} ([editors](../../docs/editors.md))`,
+    rule.verify
+      ? "- Measured by `sqlguard verify` ([docs/verify.md](../../docs/verify.md)), never by a plain lint run; not an ESLint rule"
+      : `- ESLint: \`sqlguard/${rule.id}\`${rule.defaultSeverity === "off" || rule.migration ? "" : `, on in \`sqlguard.configs.recommended\``} ([editors](../../docs/editors.md))`,
   ];
   if (rule.migration) {
     lines.push("- Migration rule: at this severity in files detected as migrations; elsewhere only when the config turns it on");
+  }
+  if (rule.skipDown) {
+    lines.push("- Down migrations (goose's `-- +goose Down`, dbmate's `-- migrate:down`, `*.down.sql`…) are not checked: undoing the up migration is what they are for");
   }
   if (rule.fixable) lines.push("- Fixable with `--fix`");
   if (rule.hasSuggestions) lines.push("- Offers suggestions (editor quick fixes), never applied automatically");
@@ -134,6 +148,8 @@ export function docFiles(root: string): DocFile[] {
   const editors = path.join(root, "docs/editors.md");
   const editorsText = read(editors);
   out.push({ file: editors, expected: withBlock(editorsText, settingsBlock()) ?? editorsText ?? "", actual: editorsText });
+  const schema = path.join(root, SCHEMA_FILE);
+  out.push({ file: schema, expected: configJsonSchemaText(), actual: read(schema) });
   for (const rule of rules) {
     const file = path.join(root, "rules", rule.id, "README.md");
     const actual = read(file);

@@ -4,6 +4,7 @@
  * unknown or malformed is a ConfigError naming it (the CLI exits 2), never silently ignored.
  */
 import { existsSync, readFileSync, statSync } from "node:fs";
+import { createRequire } from "node:module";
 import path from "node:path";
 import { pathToFileURL } from "node:url";
 import type { RuleSet } from "./rule-set.js";
@@ -14,6 +15,7 @@ import { ignore, picomatch, type Ignore } from "../util/lazy-deps.js";
 import { relativeWithin } from "../util/paths.js";
 import { importModule } from "../util/import-module.js";
 import { TOOL_IDS, type ToolId } from "../run-model/types.js";
+import { verifySchema, type VerifyConfig } from "../verify/settings.js";
 
 export class ConfigError extends Error {
   constructor(message: string) {
@@ -46,9 +48,13 @@ export interface UserConfig {
   reportUnusedDirectives?: Severity;
   maxFileSize?: number | string;
   embedded?: EmbeddedConfig;
+  verify?: VerifyConfig;
 }
 
 export const CONFIG_FILES = ["sqlguard.config.json", "sqlguard.config.js", "sqlguard.config.mjs"] as const;
+
+/** The JSON Schema of sqlguard.config.json, at the package's root (`"$schema"`; see docs/config-schema.ts). */
+export const SCHEMA_FILE = "sqlguard.config.schema.json";
 
 /**
  * The oldest PostgreSQL major version the project still supports (https://www.postgresql.org/support/versioning/):
@@ -114,6 +120,7 @@ export const configSchema: JsonSchema = {
     },
     embedded: embeddedSchema,
     extends: presetSchema,
+    verify: verifySchema,
   },
 };
 
@@ -261,9 +268,30 @@ export class Config {
     return merged;
   }
 
-  isIgnored(file: string): boolean {
+  /**
+   * What the config itself says about a rule in a file — its top level, a preset, the `overrides`
+   * entries matching the file, `--rule`: the rule with its options, null when that turns it off,
+   * undefined when none of them names it (its default applies). The ESLint plugin asks this: what
+   * the config says, it follows; what it does not say, ESLint's own config decides.
+   */
+  settingFor(file: string, id: string, options: { migration?: boolean } = {}): ResolvedRule | null | undefined {
     const rel = this.relative(file);
-    return rel !== null && this.ignorer !== null && this.ignorer.ignores(rel);
+    const named = this.baseExplicit.has(id) || (rel !== null && this.overrides.some((o) => o.rules.has(id) && o.match(rel)));
+    if (!named) return undefined;
+    return this.rulesFor(file, options).get(id) ?? null;
+  }
+
+  /** Whether `ignores` excludes a file, or a folder (`folder`: so that `vendor/` matches it, as in .gitignore). */
+  isIgnored(file: string, folder = false): boolean {
+    return this.ignoredBy(file, folder) !== null;
+  }
+
+  /** The `ignores` pattern that excludes a file or folder (null when none does). */
+  ignoredBy(file: string, folder = false): string | null {
+    const rel = this.relative(file);
+    if (rel === null || rel === "" || this.ignorer === null) return null;
+    const t = this.ignorer.test(folder ? `${rel}/` : rel);
+    return t.ignored ? (t.rule?.pattern ?? "") : null;
   }
 
   /** Whether a migration tool wraps this file in a transaction (config `assumeInTransaction`). */
@@ -436,28 +464,41 @@ export async function loadConfig(options: LoadConfigOptions): Promise<Config> {
   return new Config(user, path.dirname(found.file), found.file, options.ruleSet, cliRules);
 }
 
+/**
+ * Reads a config file synchronously (the ESLint plugin's rules cannot wait). JSON as `loadConfig`
+ * reads it; a `.js`/`.mjs` config through `require`, which loads an ES module synchronously on the
+ * Node versions sqlguard supports (one with a top-level `await` cannot be: the error says so).
+ */
+export function readConfigFileSync(file: string, packageJson: boolean): UserConfig {
+  if (file.endsWith(".json")) return readJsonConfig(file, packageJson);
+  const name = path.basename(file);
+  let mod: unknown;
+  try {
+    mod = createRequire(import.meta.url)(file);
+  } catch (e) {
+    throw new ConfigError(`${name}: failed to load: ${(e as Error).message.split("\n")[0]}`);
+  }
+  // an ES module's namespace (its `default` is the config), or CommonJS `module.exports` (the config
+  // itself, as `import()` hands it over as `default`)
+  const value = Object.prototype.toString.call(mod) === "[object Module]" ? (mod as { default?: unknown }).default : mod;
+  if (value === undefined) throw new ConfigError(`${name}: has no default export`);
+  return value as UserConfig;
+}
+
+function readJsonConfig(file: string, packageJson: boolean): UserConfig {
+  const name = path.basename(file);
+  let text: string;
+  try {
+    text = readFileSync(file, "utf8");
+  } catch (e) {
+    throw new ConfigError(`${name}: cannot read it (${(e as NodeJS.ErrnoException).code ?? String(e)})`);
+  }
+  return parseConfigJson(text, name, packageJson);
+}
+
 async function readConfigFile(file: string, packageJson: boolean): Promise<UserConfig> {
   const name = path.basename(file);
-  if (file.endsWith(".json")) {
-    let text: string;
-    try {
-      text = withoutBom(readFileSync(file, "utf8"));
-    } catch (e) {
-      throw new ConfigError(`${name}: cannot read it (${(e as NodeJS.ErrnoException).code ?? String(e)})`);
-    }
-    let json: unknown;
-    try {
-      json = JSON.parse(text);
-    } catch (e) {
-      throw new ConfigError(`${name}: not valid JSON: ${jsonErrorWhere(text, e as Error)}`);
-    }
-    if (packageJson) {
-      const cfg = json && typeof json === "object" && Object.hasOwn(json, "sqlguard") ? (json as Record<string, unknown>).sqlguard : undefined;
-      if (cfg === undefined) throw new ConfigError(`${name}: has no "sqlguard" key`);
-      return cfg as UserConfig;
-    }
-    return json as UserConfig;
-  }
+  if (file.endsWith(".json")) return readJsonConfig(file, packageJson);
   try {
     // The file's time and size in the URL: loading the config again in the same process (the CLI's
     // main called twice, an editor) reads the file as it is now, not as the module cache kept it.
@@ -470,6 +511,27 @@ async function readConfigFile(file: string, packageJson: boolean): Promise<UserC
     if (e instanceof ConfigError) throw e;
     throw new ConfigError(`${name}: failed to load: ${(e as Error).message}`);
   }
+}
+
+/**
+ * The config a JSON file's text holds (not yet checked: `new Config` does that), or a ConfigError
+ * saying where the JSON is broken. `name` is the file's name, as messages show it. The playground
+ * reads its config panel through here too, so it shows the messages the command line prints.
+ */
+export function parseConfigJson(text: string, name: string, packageJson = false): UserConfig {
+  const clean = withoutBom(text);
+  let json: unknown;
+  try {
+    json = JSON.parse(clean);
+  } catch (e) {
+    throw new ConfigError(`${name}: not valid JSON: ${jsonErrorWhere(clean, e as Error)}`);
+  }
+  if (packageJson) {
+    const cfg = json && typeof json === "object" && Object.hasOwn(json, "sqlguard") ? (json as Record<string, unknown>).sqlguard : undefined;
+    if (cfg === undefined) throw new ConfigError(`${name}: has no "sqlguard" key`);
+    return cfg as UserConfig;
+  }
+  return json as UserConfig;
 }
 
 /** Editors save JSON with a UTF-8 BOM now and then; JSON.parse rejects it. */

@@ -11,12 +11,14 @@ import { applyDirectives, parseDirectives, type DirectiveComment, type Directive
 import { FileSecrets, Redactor } from "./masking.js";
 import { formatMessage, type Rule, type Severity, type SharedSettings } from "./rule.js";
 import type { RuleSet } from "./rule-set.js";
-import { runRules, type FileDocuments, type Pending, type RuleRun } from "./run-rules.js";
+import { runRules, type Pending, type RuleRun } from "./run-rules.js";
+import type { FileDocuments } from "./documents.js";
 import { countMessages, recount } from "./counts.js";
 import { type Diagnostic, type EditFix, type FileNotice, type FileResult, type Location } from "./types.js";
 
 export { mergeRanges } from "../secrets/mask.js";
-export { runRules, type FileDocuments, type Pending, type RuleRun, type SqlPart } from "./run-rules.js";
+export { runRules, type Pending, type RuleRun } from "./run-rules.js";
+export type { FileDocuments, SqlPart } from "./documents.js";
 export type { FileNotice } from "./types.js";
 
 /** A file as the engine takes it: its text and its documents. */
@@ -45,6 +47,17 @@ export interface EngineOptions {
   fix: boolean;
   /** How unused or unknown directives are reported. */
   reportUnusedDirectives: Severity;
+  /**
+   * Findings measured outside the rules (`sqlguard verify`), in host offsets, with their
+   * severities. When given, no rule runs: these are the findings, and directives, masking and
+   * counts apply to them as to any finding.
+   */
+  measured?: Pending[];
+  /**
+   * Honour ESLint's directives that concern sqlguard (`eslint-disable-next-line sqlguard/…`), as
+   * ESLint would (the command). Off in the ESLint plugin: ESLint applies them itself.
+   */
+  eslintDirectives?: boolean;
 }
 
 /**
@@ -90,7 +103,11 @@ export function lintDocuments(input: EngineInput, options: EngineOptions): FileR
     input.secrets ??
     new FileSecrets(text, input.kind, () => documents?.sql ?? [], documents?.text ? () => documents.text!.connectionStrings(options.settings) : undefined);
   if (documents) {
-    ({ pending, internal } = runRules(options.runs, documents, options.settings, secrets));
+    if (options.measured) {
+      pending = options.measured;
+      // The directives of SQL documents are met as their statements are read.
+      if (pending.length > 0) for (const part of documents.sql) for (const _ of part.doc.events()) void _;
+    } else ({ pending, internal } = runRules(options.runs, documents, options.settings, secrets));
     comments = documents.comments();
   }
 
@@ -125,18 +142,35 @@ export function lintDocuments(input: EngineInput, options: EngineOptions): FileR
 
   // Inline directives.
   const problems: DirectiveProblem[] = [];
-  const directives = parseDirectives(comments, problems, options.ruleSet);
-  const { kept, unused } = applyDirectives(messages, directives);
-  messages = kept;
+  const directives = parseDirectives(comments, problems, options.ruleSet, { eslint: options.eslintDirectives === true });
+  // sqlguard's directives first, then ESLint's on what is left: in ESLint, the plugin applies the
+  // first and ESLint the second, so a problem both cover leaves the ESLint one unused there too
+  const ours = applyDirectives(
+    messages,
+    directives.filter((d) => !d.eslint),
+  );
+  const theirs = applyDirectives(
+    ours.kept,
+    directives.filter((d) => d.eslint),
+  );
+  messages = theirs.kept;
+  // an ESLint directive naming no rule may be there for ESLint's other rules: never unused here
+  const unused = [...ours.unused, ...theirs.unused.filter((u) => u.rules !== null)];
   if (options.reportUnusedDirectives !== "off") {
     const severity: 1 | 2 = options.reportUnusedDirectives === "error" ? 2 : 1;
-    for (const p of problems) messages.push({ ruleId: null, severity, message: redactor.text(p.message), ...locate(p.start, p.end), start: p.start, end: p.end });
-    for (const { directive: d, rules } of unused) {
-      const what = rules === null ? "no problem" : `no ${rules.join(", ")} problem`;
+    // Measured findings only: the directives were checked by the lint run; one naming a rule that
+    // was not measured here suppressed nothing, and says nothing.
+    const measured = options.measured !== undefined;
+    if (!measured) for (const p of problems) messages.push({ ruleId: null, severity, message: redactor.text(p.message), ...locate(p.start, p.end), start: p.start, end: p.end });
+    const verified = (id: string) => options.ruleSet.get(id)?.verify === true;
+    const reportable = measured ? unused.flatMap((u) => (u.rules === null ? [] : [{ ...u, rules: u.rules.filter(verified) }])).filter((u) => u.rules.length > 0) : unused;
+    for (const { directive: d, rules } of reportable) {
+      const names = rules?.map((r) => (d.eslint ? `sqlguard/${r}` : r));
+      const what = names ? `no ${names.join(", ")} problem` : "no problem";
       messages.push({
         ruleId: null,
         severity,
-        message: `unused sqlguard-${d.kind} directive (${what} to suppress here)`,
+        message: `unused ${d.eslint ? "eslint" : "sqlguard"}-${d.kind} directive (${what} to suppress here)`,
         ...locate(d.start, d.end),
         start: d.start,
         end: d.end,

@@ -12,7 +12,7 @@
  * message, a name read from the syntax tree), masks every 4-character piece of a credential
  * that occurs nowhere else in the file.
  */
-import type { SqlPart } from "../extract/index.js";
+import type { SqlPart } from "./documents.js";
 import type { ConnectionString } from "../secrets/connection-strings.js";
 import { findCredentials, type TextKind } from "../secrets/credentials.js";
 import { maskView, mergeRanges, SENTINEL, showMasked } from "../secrets/mask.js";

@@ -131,9 +131,31 @@ export interface RuleDefinition<O = Record<string, never>, M extends string = st
   hasSuggestions?: boolean;
   /**
    * A migration-safety rule (locks, rewrites, schema changes on a live database): on at its default
-   * severity in files detected as migrations, off elsewhere unless the config turns it on.
+   * severity in files detected as migrations, off elsewhere unless the config turns it on. Its node
+   * listeners hear only statements the migration runs (top level, WITH, DO blocks), not those in a
+   * function or procedure body, which run when it is called (see `runsNow`), unless it sets
+   * `functionBodies`.
    */
   migration?: boolean;
+  /**
+   * Measured by `sqlguard verify`, not found by reading the SQL: verify reports it from what a real
+   * PostgreSQL did (errors, locks, rewrites). The static engine never runs it (its `create` returns
+   * no listeners); it has a rule's metadata so severities, options, directives and docs work as for
+   * any rule. The ESLint plugin does not offer it.
+   */
+  verify?: boolean;
+  /**
+   * A migration rule whose hazard is there whenever the statement runs, now or when a function
+   * the migration creates is called (`TRUNCATE … CASCADE`): it reads function bodies too.
+   */
+  functionBodies?: boolean;
+  /**
+   * Down migrations are not checked: what the rule reports is what a down migration is for (it
+   * drops the table the up created, renames back, restores the old column type). A down migration
+   * is a unit of the run model with role `down` (goose's `-- +goose Down`, dbmate's
+   * `-- migrate:down`, a `*.down.sql` file…).
+   */
+  skipDown?: boolean;
   /** Called once per document; returns the listeners. Pure: no I/O, no config lookup. */
   create(context: RuleContext<O, M>): RuleListeners;
 }

@@ -4,8 +4,9 @@
  * of which statement types, which DO and function bodies), then hands every rule what it subscribed
  * to, in document order. A rule that throws is reported once and sits out the rest of the file.
  */
-import { isPlain, Statement, type DocumentItem, type SqlDocument } from "../sql/document.js";
-import { executedNodes, statementWords } from "../sql/statements.js";
+import { isPlain, Statement } from "../sql/document.js";
+import { executedNodes, runsNow, statementWords } from "../sql/statements.js";
+import type { FileDocuments, SqlPart } from "./documents.js";
 import type { TextDocument } from "../secrets/text-document.js";
 import type { FileSecrets } from "./masking.js";
 import type { NodeContext, ReportDescriptor, Rule, RuleContext, RuleListeners, SharedSettings } from "./rule.js";
@@ -15,28 +16,6 @@ export interface RuleRun {
   rule: Rule;
   options: unknown;
   severity: 1 | 2;
-}
-
-/** A SQL document of a file, and how its offsets map to the file's. */
-export interface SqlPart {
-  doc: SqlDocument;
-  /**
-   * Maps a document offset to an offset of the host file; with `end`, the exclusive end of a
-   * range (they differ where an embedded string's pieces join: `'…' + '…'`, `${sql`…`}`).
-   */
-  toHost(offset: number, end?: boolean): number;
-  /**
-   * The document's events, already produced (the ESLint plugin runs each rule on its own over the
-   * same parsed statements); default: `doc.events()`, lexed and parsed as the rules read them.
-   */
-  events?: readonly (Statement | DocumentItem)[];
-}
-
-/** The documents of one file, as the extractor builds them. */
-export interface FileDocuments {
-  sql: SqlPart[];
-  /** The text document (the whole file), for text rules; null when none runs. */
-  text: TextDocument | null;
 }
 
 /** What a rule reported, in document offsets, with how to place it in the file. */
@@ -91,7 +70,9 @@ function runSqlRules(settings: SharedSettings, part: SqlPart, runs: RuleRun[], p
   const live: Live[] = [];
   for (const run of runs) {
     const rule = run.rule;
-    if (!rule.appliesTo.includes(doc.kind)) continue;
+    if (rule.verify || !rule.appliesTo.includes(doc.kind)) continue; // verify rules are measured, not run
+    // undoing the up migration is what a down migration is for (see `skipDown`)
+    if (rule.skipDown && doc.run.role === "down") continue;
     const context: RuleContext<unknown> = {
       options: run.options,
       settings,
@@ -109,24 +90,38 @@ function runSqlRules(settings: SharedSettings, part: SqlPart, runs: RuleRun[], p
   const onBodyStatement = live.filter((x) => x.listeners.bodyStatement);
   const onTransaction = live.filter((x) => x.listeners.transaction);
   const onItem = live.filter((x) => x.listeners.item);
-  // statement type → the rules listening for it
-  const byType = new Map<string, { x: Live; fn: NodeListener }[]>();
+  // statement type → the rules listening for it; a migration rule only hears what the migration
+  // runs, not a function body (it runs when the function is called) or a prepared statement
+  const byType = new Map<string, { x: Live; fn: NodeListener; now: boolean }[]>();
   for (const x of live) {
     for (const type of subscribedTypes(x.listeners)) {
       const fn = (x.listeners as Record<string, NodeListener>)[type]!;
       let list = byType.get(type);
       if (!list) byType.set(type, (list = []));
-      list.push({ x, fn });
+      list.push({ x, fn, now: x.rule.migration === true && x.rule.functionBodies !== true });
     }
   }
-  // A DO block or function body is read only when it may hold a statement some rule listens for.
+  // A DO block or function body is read only when it may hold a statement some rule listens for;
+  // a function body (it runs when called) only for the rules that read those (not migration rules).
   const bodyWords = byType.size > 0 ? statementWords(byType.keys()) : undefined;
+  const laterTypes = [...byType].filter(([, list]) => list.some((l) => !l.now)).map(([type]) => type);
+  const functionWords = laterTypes.length > 0 ? statementWords(laterTypes) : undefined;
   const trees = new Set(byType.keys());
 
   const call = (x: Live, fn: () => void) => {
     if (x.dead) return;
     try {
       fn();
+    } catch (err) {
+      x.dead = true;
+      internal.push(internalMessage(x.rule, err));
+    }
+  };
+  // The calls made for every statement, without a closure per rule and statement (the hot path).
+  const callWith = <A, B>(x: Live, fn: (a: A, b: B) => void, a: A, b: B) => {
+    if (x.dead) return;
+    try {
+      fn.call(x.listeners, a, b);
     } catch (err) {
       x.dead = true;
       internal.push(internalMessage(x.rule, err));
@@ -141,7 +136,8 @@ function runSqlRules(settings: SharedSettings, part: SqlPart, runs: RuleRun[], p
       const listeners = byType.get(n.type);
       if (!listeners) continue;
       const at: NodeContext = { stmt, via: n.via, body };
-      for (const { x, fn } of listeners) call(x, () => fn(n.body, at));
+      const runs = runsNow(at);
+      for (const { x, fn, now } of listeners) if (runs || !now) callWith(x, fn, n.body, at);
     }
   };
 
@@ -151,13 +147,14 @@ function runSqlRules(settings: SharedSettings, part: SqlPart, runs: RuleRun[], p
       for (const x of onItem) call(x, () => x.listeners.item!(e));
       continue;
     }
-    for (const x of onStatement) call(x, () => x.listeners.statement!(e));
-    if (e.txControl) for (const x of onTransaction) call(x, () => x.listeners.transaction!(e));
+    for (const x of onStatement) callWith(x, x.listeners.statement!, e, undefined);
+    if (e.txControl) for (const x of onTransaction) callWith(x, x.listeners.transaction!, e, undefined);
     if (byType.size > 0) {
       dispatch(e, null);
-      if (bodyWords !== undefined) {
+      const words = e.nodeType === "DoStmt" ? bodyWords : functionWords;
+      if (words !== undefined) {
         const source = e.bodySource;
-        if (source && (bodyWords === null || bodyWords.test(source.literal.content))) for (const inner of e.body) dispatch(inner, e);
+        if (source && (words === null || words.test(source.literal.content))) for (const inner of e.body) dispatch(inner, e);
       }
     }
     // the body, if a rule above had it read
@@ -169,7 +166,7 @@ function runSqlRules(settings: SharedSettings, part: SqlPart, runs: RuleRun[], p
 function runTextRules(settings: SharedSettings, doc: TextDocument, runs: RuleRun[], pending: Pending[], internal: string[]): void {
   for (const run of runs) {
     const rule = run.rule;
-    if (!rule.appliesTo.includes("text")) continue;
+    if (rule.verify || !rule.appliesTo.includes("text")) continue;
     const context: RuleContext<unknown> = {
       options: run.options,
       settings,

@@ -1,9 +1,12 @@
 /**
- * `sqlguard/eslint`: the ESLint plugin. All a project needs:
+ * `sqlguard/eslint`: the ESLint plugin.
  *
  *   // eslint.config.js
  *   import sqlguard from "sqlguard/eslint";
- *   export default [].concat(sqlguard.configs.recommended);
+ *   export default [
+ *     // the project's own configs (its parser for TypeScript files: typescript-eslint's, …)
+ *     ...sqlguard.configs.recommended,
+ *   ];
  *
  * (`configs.recommended` is a list of config objects: spread it, concatenate it, or hand it to
  * `defineConfig`. ESLint refuses it nested as is in the exported array: "Unexpected array".)
@@ -12,20 +15,23 @@
  *   JavaScript and over `.sql` files (same implementations, same positions as the CLI);
  * - the language `sqlguard/sql`, so ESLint (and editors running it) lint `.sql`, `.psql` and
  *   `.pgsql` files through sqlguard's front-end;
- * - `configs.recommended`: both, with each rule at its default severity; TypeScript files are
- *   parsed with @typescript-eslint/parser.
+ * - `configs.recommended`: both, with each rule at its default severity.
+ *
+ * A guest in the project's config: `configs.recommended` sets no parser and no language options
+ * for code files, so whatever the order of the configs, the project's parser (and its TypeScript)
+ * stays in charge of them; the rules read whichever tree that parser built. A project that lints
+ * TypeScript has a TypeScript parser configured already (without one, ESLint cannot read `.ts`).
  *
  * Project settings (production hosts, files a migration tool wraps in a transaction, which
  * strings hold SQL) go in `settings.sqlguard`; see docs/editors.md.
  *
  * This module is ESM and loads the SQL parser (WASM) before it resolves: ESLint calls a
- * language's `parse` synchronously.
+ * language's `parse` synchronously. `require()` of it gets a message saying so (eslint.cjs).
  */
-import tsParser from "@typescript-eslint/parser";
 import type { ESLint, Linter, Rule as ESLintRule } from "eslint";
-import { builtinRules as rules } from "../../rules/index.js";
+import { builtinRules } from "../../rules/index.js";
 import type { Rule } from "../engine/rule.js";
-import { CODE_EXTENSIONS, JS_EXTENSIONS, SQL_EXTENSIONS, TS_EXTENSIONS } from "../extract/extensions.js";
+import { CODE_EXTENSIONS, SQL_EXTENSIONS } from "../extract/extensions.js";
 import { loadParser } from "../sql/parser.js";
 import { VERSION } from "../version.js";
 import { sqlLanguage } from "./language.js";
@@ -33,9 +39,10 @@ import { eslintRule, severityProcessor } from "./rules.js";
 
 await loadParser();
 
+/** The rules ESLint can run: those `sqlguard verify` measures need a database and are not offered. */
+const rules = builtinRules.filter((r) => !r.verify);
+
 const glob = (extensions: readonly string[]) => extensions.map((e) => `**/*${e}`);
-const TS = TS_EXTENSIONS;
-const JS = JS_EXTENSIONS;
 
 /** `sqlguard/<id>` → default severity, for the rules that read what `applies` accepts. */
 function severities(applies: (r: Rule) => boolean): Linter.RulesRecord {
@@ -63,17 +70,6 @@ const plugin: SqlguardPlugin = {
 
 plugin.configs.recommended.push(
   { name: "sqlguard/recommended/plugin", plugins: { sqlguard: plugin } },
-  {
-    name: "sqlguard/recommended/typescript",
-    files: glob(TS),
-    languageOptions: { parser: tsParser as Linter.Parser },
-  },
-  {
-    // JSX is common in .js files of React projects; plain JavaScript parses the same with it on
-    name: "sqlguard/recommended/javascript",
-    files: glob(JS),
-    languageOptions: { parserOptions: { ecmaFeatures: { jsx: true } } },
-  },
   {
     name: "sqlguard/recommended/code",
     files: glob(CODE_EXTENSIONS),

@@ -11,6 +11,14 @@
  * Inline config works as in JavaScript, in SQL comments: `-- eslint-disable-next-line
  * sqlguard/require-where -- reason`, `/* eslint-disable *\/`, `-- eslint sqlguard/require-semicolon: off`.
  * The parser (WASM) must be loaded before `parse` runs: the plugin's entry module awaits it.
+ *
+ * A guest in configs written for JavaScript: rules a project configures without `files`
+ * (`@eslint/js` and typescript-eslint's configs, a global `strict`…) reach `.sql` files too. To
+ * them a SQL file looks like an empty program: `languageOptions.parserOptions` exists, the scope
+ * is an empty global scope, and the parser services are typescript-eslint's "no type information"
+ * ones, so they start, find nothing and report nothing (a `Script` root never fires `Program`).
+ * Rules that need type information cannot run on SQL at all: they ask for a TypeScript program
+ * when they start, which only `disableTypeChecked` for the SQL files turns off (docs/editors.md).
  */
 import type { File, FileProblem, Language, OkParseResult, ParseResult, RulesConfig, SourceLocation, TraversalStep } from "@eslint/core";
 import { ConfigCommentParser, Directive, TextSourceCodeBase, VisitNodeStep } from "@eslint/plugin-kit";
@@ -18,6 +26,7 @@ import { commentBody, Statement, type TxState } from "../sql/document.js";
 import { extract, type Extraction } from "../extract/index.js";
 import { LineIndex } from "../sql/text.js";
 import type { StatementKind } from "../sql/classify.js";
+import type { ToolId } from "../run-model/types.js";
 
 interface BaseNode {
   type: string;
@@ -86,9 +95,14 @@ export interface SqlParseResult extends OkParseResult<ScriptNode> {
  * Lexes and parses a SQL script, as the CLI does (its run model decides the units: goose's Up and
  * Down sections, named queries…), into its documents, their events and ESLint's tree.
  */
-export function parseScript(text: string, filePath = "script.sql", options: { assumeInTransaction?: boolean } = {}): SqlParseResult {
+export function parseScript(text: string, filePath = "script.sql", options: { assumeInTransaction?: boolean; migrationTool?: ToolId | "none" } = {}): SqlParseResult {
   const lines = new LineIndex(text);
-  const extraction = extract(filePath, text, { kind: "sql", assumeInTransaction: options.assumeInTransaction ?? false, lineOf: (o) => lines.lineOf(o) + 1 });
+  const extraction = extract(filePath, text, {
+    kind: "sql",
+    assumeInTransaction: options.assumeInTransaction ?? false,
+    ...(options.migrationTool !== undefined ? { migrationTool: options.migrationTool } : {}),
+    lineOf: (o) => lines.lineOf(o) + 1,
+  });
   extraction.sql = extraction.sql.map((p) => ({ ...p, events: [...p.doc.events()] }));
   const events = extraction.sql.flatMap((p) => p.events!);
   const loc = (start: number, end: number): SourceLocation => {
@@ -135,6 +149,40 @@ function directiveText(c: CommentNode): string {
 
 const commentParser = new ConfigCommentParser();
 
+/** A scope with nothing declared and nothing referenced: what a JavaScript rule finds in SQL. */
+interface EmptyScope {
+  type: "global";
+  block: ScriptNode;
+  upper: null;
+  variableScope: EmptyScope;
+  childScopes: [];
+  variables: [];
+  references: [];
+  through: [];
+  set: Map<string, never>;
+  isStrict: false;
+  functionExpressionScope: false;
+  implicit: { variables: []; set: Map<string, never>; left: [] };
+}
+
+function emptyScope(block: ScriptNode): EmptyScope {
+  const scope = {
+    type: "global",
+    block,
+    upper: null,
+    childScopes: [],
+    variables: [],
+    references: [],
+    through: [],
+    set: new Map(),
+    isStrict: false,
+    functionExpressionScope: false,
+    implicit: { variables: [], set: new Map(), left: [] },
+  } as Omit<EmptyScope, "variableScope"> as EmptyScope;
+  scope.variableScope = scope;
+  return scope;
+}
+
 export class SqlSourceCode extends TextSourceCodeBase<{
   LangOptions: Record<string, unknown>;
   RootNode: ScriptNode;
@@ -147,11 +195,49 @@ export class SqlSourceCode extends TextSourceCodeBase<{
   readonly visitorKeys = visitorKeys;
   readonly #parents = new Map<SqlNode, SqlNode>();
   #inlineConfig: CommentNode[] | null = null;
+  readonly #scope: EmptyScope;
+  /**
+   * The scope manager JavaScript rules ask for (typescript-eslint's naming-convention): one empty
+   * global scope. Never `null`: ESLint reads `null` as "a JavaScript tree, analyse its scopes".
+   */
+  readonly scopeManager: {
+    scopes: EmptyScope[];
+    globalScope: EmptyScope;
+    acquire(): null;
+    getDeclaredVariables(): [];
+    isES6(): boolean;
+    isModule(): boolean;
+    isGlobalReturn(): boolean;
+    isImpliedStrict(): boolean;
+    isStrictModeSupported(): boolean;
+  };
+  /**
+   * What typescript-eslint's parser returns for a file without type information: rules that work
+   * without types start (and find nothing); rules that need types stop with typescript-eslint's own
+   * message, which names the file.
+   */
+  readonly parserServices = {
+    program: null,
+    esTreeNodeToTSNodeMap: new WeakMap<object, unknown>(),
+    tsNodeToESTreeNodeMap: new WeakMap<object, unknown>(),
+  };
 
   constructor(text: string, result: SqlParseResult) {
     super({ text, ast: result.ast, lineEndingPattern: LINE_BREAK });
     this.extraction = result.extraction;
     this.comments = result.ast.comments;
+    const scope = (this.#scope = emptyScope(result.ast));
+    this.scopeManager = {
+      scopes: [scope],
+      globalScope: scope,
+      acquire: () => null,
+      getDeclaredVariables: () => [],
+      isES6: () => true,
+      isModule: () => false,
+      isGlobalReturn: () => false,
+      isImpliedStrict: () => false,
+      isStrictModeSupported: () => true,
+    };
     const visit = (node: ScriptNode | StatementNode) => {
       for (const child of node.body) {
         this.#parents.set(child, node);
@@ -159,6 +245,16 @@ export class SqlSourceCode extends TextSourceCodeBase<{
       }
     };
     visit(result.ast);
+  }
+
+  /** The scope of any node: the empty global one (ESLint's logical-assignment-operators, typescript-eslint's prefer-find… ask for it). */
+  getScope(): EmptyScope {
+    return this.#scope;
+  }
+
+  /** Nothing is declared in SQL, as JavaScript rules understand declarations. */
+  getDeclaredVariables(): [] {
+    return [];
   }
 
   override getParent(node: SqlNode): SqlNode | undefined {
@@ -193,7 +289,9 @@ export class SqlSourceCode extends TextSourceCodeBase<{
       const parsed = commentParser.parseDirective(directiveText(comment));
       if (!parsed || parsed.label === "eslint") continue;
       const type = parsed.label.slice("eslint-".length) as Directive["type"];
-      if ((type === "disable-line" || type === "disable-next-line") && comment.loc.start.line !== comment.loc.end.line) {
+      // as in JavaScript: only `eslint-disable-line` must fit on one line; a block
+      // `eslint-disable-next-line` may span lines and covers the line after its end
+      if (type === "disable-line" && comment.loc.start.line !== comment.loc.end.line) {
         problems.push({ ruleId: null, message: `${parsed.label} comment should not span multiple lines.`, loc: comment.loc });
         continue;
       }
@@ -223,7 +321,10 @@ export const sqlLanguage: Language<{ LangOptions: Record<string, unknown>; Code:
   columnStart: 0,
   nodeTypeKey: "type",
   visitorKeys,
-  defaultLanguageOptions: {},
+  // rules written for JavaScript read `languageOptions.parserOptions` when they start (core `strict`
+  // reads its `ecmaFeatures`, typescript-eslint's no-deprecated its `jsDocParsingMode`); a project's own
+  // languageOptions merge over this
+  defaultLanguageOptions: { parserOptions: {} },
   validateLanguageOptions() {
     // no options of its own; other keys are ignored, as ESLint asks of languages
   },

@@ -11,8 +11,8 @@
  *   (`no-prod-connection-string`) report what lies in string literals, templates and comments.
  * - `.sql` files (the `sqlguard/sql` language's `Script`): the documents the language parsed.
  *
- * Severity comes from ESLint's config; `eslint-disable` comments are ESLint's business. Migration
- * rules report only in files detected as migrations, as in the CLI.
+ * Severity comes from ESLint's config; `eslint-disable` comments are ESLint's business. The
+ * project's sqlguard config (see settings.ts) decides where each rule reports, as in the CLI.
  */
 import path from "node:path";
 import type { Linter, Rule as ESLintRule, SourceCode as JsSourceCode } from "eslint";
@@ -36,6 +36,8 @@ interface FileState {
   /** The engine's input (documents extracted on first use, their statements parsed once). */
   input(): EngineInput;
   settings: ResolvedSettings;
+  /** The file's absolute path (where the project's config is looked up, and its globs matched). */
+  file: string;
   /** The file is a migration: migration rules report here. */
   migration(): boolean;
   /** For code: whether a text finding lies in a string literal, a template or a comment. */
@@ -47,7 +49,17 @@ interface Context {
   sourceCode: ESLintRule.RuleContext["sourceCode"] | SqlSourceCode;
   settings: Record<string, unknown>;
   filename: string;
+  /** The file on disk (a processor's code block has a `filename` of its own inside it). */
+  physicalFilename?: string;
   cwd: string;
+}
+
+/**
+ * The file on disk, absolute. Text ESLint was given no name for (`<text>`) counts as a file of
+ * that name in ESLint's working directory: the config found from there applies to it.
+ */
+function physicalFile(context: Context): string {
+  return path.resolve(context.cwd, context.physicalFilename ?? context.filename);
 }
 
 const states = new WeakMap<object, FileState>();
@@ -108,17 +120,21 @@ function inputOf(context: Context, text: string, kind: EngineInput["kind"], extr
 
 function sqlFileState(context: Context, sourceCode: SqlSourceCode, settings: ResolvedSettings): FileState {
   const text = sourceCode.text;
+  const file = physicalFile(context);
   const extraction = lazy(() => {
     const parsed = sourceCode.extraction;
-    // settings.sqlguard says a migration tool wraps this file, which its own run model did not see:
-    // the transaction states differ, so the statements are read again
-    if (settings.assumeInTransaction(context.filename, context.cwd) && !parsed.sql.some((p) => p.doc.assumeInTransaction || p.doc.transactionDirective !== null)) {
-      return parseScript(text, context.filename, { assumeInTransaction: true }).extraction;
+    // The config names the migration tool that runs this file, or says (as settings.sqlguard may)
+    // that one wraps it in a transaction, which its own run model did not see: the units and
+    // transaction states differ, so the statements are read again, as the command reads them.
+    const migrationTool = settings.migrationTool(file);
+    const assume = settings.assumeInTransaction(file, context.cwd);
+    if (migrationTool !== undefined || (assume && !parsed.sql.some((p) => p.doc.assumeInTransaction || p.doc.transactionDirective !== null))) {
+      return parseScript(text, file, { assumeInTransaction: assume, ...(migrationTool !== undefined ? { migrationTool } : {}) }).extraction;
     }
     return parsed;
   });
   const input = lazy(() => inputOf(context, text, "sql", extraction(), settings));
-  return { input, settings, migration: lazy(() => extraction().sql.some((p) => isMigrationRun(p.doc.run))), locOf: (o) => sourceCode.getLocFromIndex(o) };
+  return { input, settings, file, migration: lazy(() => extraction().sql.some((p) => isMigrationRun(p.doc.run))), locOf: (o) => sourceCode.getLocFromIndex(o) };
 }
 
 function codeFileState(context: Context, sourceCode: JsSourceCode, settings: ResolvedSettings): FileState {
@@ -128,8 +144,10 @@ function codeFileState(context: Context, sourceCode: JsSourceCode, settings: Res
     const found = extract(context.filename, text, {
       kind: "code",
       program: sourceCode.ast as unknown as TSESTree.Program,
+      // walked with the keys of the parser that built it (the project's), not a copy of our own
+      visitorKeys: sourceCode.visitorKeys as Record<string, readonly string[] | undefined>,
       embedded: settings.embedded,
-      assumeInTransaction: settings.assumeInTransaction(context.filename, context.cwd),
+      assumeInTransaction: settings.assumeInTransaction(physicalFile(context), context.cwd),
       lineOf,
     });
     // Statements are parsed once here and replayed for each rule.
@@ -152,6 +170,7 @@ function codeFileState(context: Context, sourceCode: JsSourceCode, settings: Res
   return {
     input,
     settings,
+    file: physicalFile(context),
     migration: lazy(() => extraction().sql.some((p) => isMigrationRun(p.doc.run))),
     inText,
     locOf: (o) => sourceCode.getLocFromIndex(o),
@@ -170,9 +189,30 @@ function fileState(context: Context, settings: ResolvedSettings): FileState | nu
   return state;
 }
 
-/** Runs one rule over the file through the engine; returns the rule's messages. */
-function messagesFor(rule: Rule, options: unknown, state: FileState): Diagnostic[] {
-  if (rule.migration && !state.migration()) return [];
+/** Each file's settings, looked up once for all the rules that run on it (the config is found on disk). */
+const fileSettings = new WeakMap<object, { raw: unknown; settings: ResolvedSettings }>();
+
+function settingsOf(context: Context): ResolvedSettings {
+  const raw = context.settings?.sqlguard;
+  const hit = fileSettings.get(context.sourceCode);
+  if (hit && hit.raw === raw) return hit.settings;
+  const settings = resolveSettings(raw, physicalFile(context), context.cwd);
+  fileSettings.set(context.sourceCode, { raw, settings });
+  return settings;
+}
+
+/**
+ * Runs one rule over the file through the engine; returns the rule's messages. The project's
+ * config decides where the rule runs and, unless ESLint's config gives options of its own, with
+ * which options; where the config says nothing, the rule runs as ESLint's config has it (a
+ * migration rule only in files detected as migrations, as in the command).
+ */
+function messagesFor(rule: Rule, eslintOptions: { options: unknown; given: boolean }, state: FileState): Diagnostic[] {
+  if (state.settings.ignored(state.file)) return [];
+  const said = state.settings.ruleSetting(state.file, rule.id, state.migration());
+  if (said === null) return [];
+  if (said === undefined && rule.migration && !state.migration()) return [];
+  const options = said && !eslintOptions.given ? said.options : eslintOptions.options;
   const result = withoutSecretFixes(
     lintDocuments(state.input(), {
       runs: [{ rule, options, severity: 2 }],
@@ -215,14 +255,16 @@ export function eslintRule(rule: Rule): ESLintRule.RuleModule {
     meta,
     create(eslintContext) {
       const context = eslintContext as unknown as Context;
-      const settings = resolveSettings(context.settings?.sqlguard);
       const isSql = context.sourceCode instanceof SqlSourceCode;
       if (isSql ? !onSql : !onCode) return {};
+      const settings = settingsOf(context);
       const options = withDefaults(schema, eslintContext.options[0]);
+      // ESLint fills in the defaults: options equal to them were not given (the config's apply)
+      const given = schema !== undefined && JSON.stringify(options) !== JSON.stringify(withDefaults(schema, undefined));
       const run = () => {
         const state = fileState(context, settings);
         if (!state) return;
-        for (const m of messagesFor(rule, options, state)) {
+        for (const m of messagesFor(rule, { options, given }, state)) {
           const report = reportOf(m)!;
           const descriptor: ESLintRule.ReportDescriptor = {
             loc: { start: state.locOf(m.start), end: state.locOf(m.end) },

@@ -6,7 +6,7 @@
 import path from "node:path";
 import type { TSESTree } from "@typescript-eslint/typescript-estree";
 import { SqlDocument, transactionDirective } from "../sql/document.js";
-import { documentRun, runModelOf, type ProjectIndex, type RunModel, type ToolId } from "../run-model/index.js";
+import { codeRunModelOf, diskProject, documentRun, runModelOf, type ProjectIndex, type RunModel, type ToolId } from "../run-model/index.js";
 import { LineIndex } from "../sql/text.js";
 import { textDocument, type TextDocument } from "../secrets/text-document.js";
 import type { DirectiveComment } from "../engine/directives.js";
@@ -14,11 +14,12 @@ import { commentBody, isDirectiveComment } from "../sql/document.js";
 import { directiveText } from "../directives/words.js";
 import { textComments } from "./text-comments.js";
 import type { FileNotice } from "../engine/types.js";
-import type { SqlPart } from "../engine/run-rules.js";
+import type { SqlPart } from "../engine/documents.js";
 import { thousands } from "../util/thousands.js";
 
-export type { SqlPart } from "../engine/run-rules.js";
-import { extractCode, type CodeSql, type EmbeddedSettings } from "./embedded.js";
+export type { SqlPart } from "../engine/documents.js";
+import { extractCode, type CodeProject, type CodeSql, type EmbeddedSettings } from "./embedded.js";
+import type { VisitorKeys } from "../util/lazy-deps.js";
 import { CODE_EXTENSIONS, SQL_EXTENSIONS } from "./extensions.js";
 
 export { isWalked } from "./extensions.js";
@@ -47,7 +48,7 @@ export interface ExtractOptions {
   migrationTool?: ToolId | "none";
   /** A SQL file's run model, already worked out (default: `runModelOf` the file, reading the project on disk). */
   runModel?: RunModel;
-  /** Where the run model reads project files (default: the disk). */
+  /** Where the run model reads project files (default: the disk); for code files, also their dependencies. */
   project?: ProjectIndex;
   /** 1-based line of a host offset. */
   lineOf(offset: number): number;
@@ -59,6 +60,8 @@ export interface ExtractOptions {
   doc?: SqlDocument;
   /** For a code file: its tree as ESLint parsed it (ESTree with ranges and comments), so it is not parsed again. */
   program?: TSESTree.Program;
+  /** With `program`: the keys to walk it with (ESLint's `sourceCode.visitorKeys`, from the parser that built it). */
+  visitorKeys?: VisitorKeys;
 }
 
 export function extract(filePath: string, text: string, options: ExtractOptions): Extraction {
@@ -79,6 +82,8 @@ export function extract(filePath: string, text: string, options: ExtractOptions)
             end: c.end,
             line: options.lineOf(c.start),
             endLine: options.lineOf(Math.max(c.start, c.end - 1)),
+            // ESLint's language for .sql files reads its directives in every comment
+            eslint: "sql" as const,
           })),
     };
   }
@@ -86,7 +91,9 @@ export function extract(filePath: string, text: string, options: ExtractOptions)
     const code = extractCode(text, filePath, {
       ...(options.embedded ? { settings: options.embedded } : {}),
       ...(options.program ? { program: options.program } : {}),
+      ...(options.visitorKeys ? { visitorKeys: options.visitorKeys } : {}),
       assumeInTransaction: options.assumeInTransaction,
+      project: codeProject(filePath, text, options.project),
     });
     const extraction: Extraction = {
       sql: code.parts.map((p) => ({ doc: p.doc, toHost: p.toHost })),
@@ -108,6 +115,19 @@ export function extract(filePath: string, text: string, options: ExtractOptions)
     return extraction;
   }
   return { sql: [], text: textDoc, comments: () => textComments(text, options.lineOf, filePath) };
+}
+
+/**
+ * What the project says about a code file: the migration tool that runs it (knex, TypeORM…) and
+ * the packages it depends on, read when the extractor asks (a file with no SQL never does).
+ */
+export function codeProject(filePath: string, text: string, project?: ProjectIndex): CodeProject {
+  const index = () => project ?? diskProject();
+  const dir = path.dirname(path.resolve(filePath));
+  return {
+    runModel: () => codeRunModelOf(filePath, text, { project: index() }),
+    depends: (name) => index().npmDependency(dir, name) !== null,
+  };
 }
 
 /**
@@ -157,7 +177,9 @@ function codeDirectiveComments(code: CodeSql, lineOf: (offset: number) => number
     for (const p of code.parts) {
       if (p.anchors.some((a) => lineOf(a) === next)) until = Math.max(until, lineOf(Math.max(p.start, p.end - 1)));
     }
-    out.push({ text: c.text, start: c.start, end: c.end, line, endLine, next: { line: next, untilLine: until } });
+    // ESLint reads its directives in code comments, but not in a `/** … */` block
+    const eslint = !c.block ? "code-line" : c.jsdoc ? undefined : "code-block";
+    out.push({ text: c.text, start: c.start, end: c.end, line, endLine, next: { line: next, untilLine: until }, ...(eslint ? { eslint } : {}) });
   }
   for (const p of code.parts) {
     const sql = p.doc.sql;
@@ -171,6 +193,8 @@ function codeDirectiveComments(code: CodeSql, lineOf: (offset: number) => number
         end,
         line: lineOf(start),
         endLine: lineOf(Math.max(start, end - 1)),
+        // ESLint never sees a comment inside a string
+        inString: true,
       };
       // the next line of the SQL text, wherever it sits in the host
       const nl = sql.slice(c.end).search(/\r\n?|\n/);

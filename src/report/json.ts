@@ -1,6 +1,7 @@
 /**
  * `--format json`: the shape ESLint's JSON formatter prints, so tools that read ESLint output
- * read ours. Only these fields are printed (never file contents).
+ * read ours. Only these fields are printed: never file contents, but for `output`, the fixed file
+ * `--fix-dry-run` works out (and never for a file that holds a credential).
  */
 import type { Diagnostic, FileResult } from "../engine/types.js";
 import type { ReportContext } from "./types.js";
@@ -16,6 +17,8 @@ export function json(results: FileResult[], _context: ReportContext): string {
       warningCount: r.warningCount,
       fixableErrorCount: r.fixableErrorCount,
       fixableWarningCount: r.fixableWarningCount,
+      // the fixed file (--fix-dry-run), never one that holds a credential (see lintText)
+      ...(r.output !== undefined ? { output: r.output } : {}),
       usedDeprecatedRules: [],
     })),
   );

@@ -1,7 +1,9 @@
 /**
  * `--format stylish` (the default): problems grouped by file, each with a code frame, a caret
- * under the range and the help line; a summary at the end. Colour only when asked for.
+ * under the range, the help line and the rule's docs link; a summary at the end. Colour only
+ * when asked for.
  */
+import { docsUrl } from "../engine/rule.js";
 import type { Diagnostic, FileResult } from "../engine/types.js";
 import { originalLength, shiftColumn } from "./frame.js";
 import type { ReportContext } from "./types.js";
@@ -68,6 +70,8 @@ function problem(m: Diagnostic, r: FileResult, p: Paint): string[] {
   }
   for (const rel of m.related ?? []) lines.push(`     ${p.dim(`${rel.line}:${rel.column}`)}  ${p.cyan("note")}: ${rel.message}`);
   if (m.help) lines.push(`     ${p.cyan("help")}: ${m.help}`);
+  // the rule's page, under every finding (as squawk prints it): what it catches, why, how to fix
+  if (m.ruleId) lines.push(`     ${p.dim(`docs: ${docsUrl(m.ruleId)}`)}`);
   return lines;
 }
 

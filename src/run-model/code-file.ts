@@ -128,7 +128,10 @@ function transactionOf(model: CodeRunModel, text: string, dir: string, project: 
       // In the default migrationsTransactionMode "all", TypeORM 0.3.11+ refuses a migration that sets
       // `transaction` (ForbiddenTransactionModeOverrideError); the migration then never runs.
       const refuses = model.version === null || atLeast(model.version, "0.3.11");
-      model.optOut = optOut("transaction = false (with migrationsTransactionMode \"each\")", set === "false", false);
+      // A migration that sets it runs only where the mode honours it ("each"/"none"; "all" refuses
+      // to run at all, loudly): so where it is set to false, its queries run outside a transaction.
+      model.optOut = optOut("transaction = false (with migrationsTransactionMode \"each\")", set === "false");
+      if (set === "false") model.transaction = "none";
       if (set !== null) {
         model.notes.push(
           refuses

@@ -13,6 +13,7 @@ import { ProjectIndex, type ProjectView } from "./project.js";
 import { codeRunModel } from "./code-file.js";
 import { detectSqlTool, sqlRunModel } from "./sql-file.js";
 import { TOOLS } from "./tools.js";
+import { otherDatabaseOf } from "./database.js";
 import { transactionDirective } from "../sql/document.js";
 import type { CodeRunModel, DocumentRun, RunModel, RunUnit, ToolId } from "./types.js";
 
@@ -21,6 +22,7 @@ export { TOOLS, type ToolInfo } from "./tools.js";
 export { ProjectIndex, memoryView, type ProjectView } from "./project.js";
 export { diskView } from "./disk.js";
 export { PRISMA_CONCURRENTLY, GOOSE_ANY_CASE } from "./sql-file.js";
+export { otherDatabaseOf, type OtherDatabase } from "./database.js";
 
 export interface RunModelOptions {
   /** Config `migrationTool` for this file: a tool, or `none` for a plain script. */
@@ -88,12 +90,25 @@ export function runModelOf(file: string, text: string, options: RunModelOptions 
       units: model.units.map((u) => ({ ...u, transaction: mode, refused: "fails" })),
     };
   }
-  return model;
+  return forOtherDatabase(model, abs);
 }
 
 /** The run model of a code file that is a migration (node-pg-migrate, knex, TypeORM…), or null. */
 export function codeRunModelOf(file: string, text: string, options: { project?: ProjectIndex } = {}): CodeRunModel | null {
-  return codeRunModel(path.resolve(file), text, options.project ?? diskProject());
+  const abs = path.resolve(file);
+  const model = codeRunModel(abs, text, options.project ?? diskProject());
+  return model && forOtherDatabase(model, abs);
+}
+
+/**
+ * A model for a file whose folder names another database (`migrations/sqlite/`): it says so, and
+ * its documents are not PostgreSQL migrations (see `isMigrationRun`).
+ */
+function forOtherDatabase<M extends RunModel | CodeRunModel>(model: M, file: string): M {
+  const other = otherDatabaseOf(file);
+  if (!other) return model;
+  const note = `the folder "${other.folder}" says this file is written for ${other.name}: PostgreSQL never runs it, so the migration-safety rules (PostgreSQL's locks) are off here`;
+  return { ...model, database: other.name, notes: [...model.notes, note] };
 }
 
 /** What the SQL document of one unit carries: its mode, and the words its messages use. */
@@ -114,7 +129,10 @@ export function documentRun(model: RunModel, unit: RunUnit): DocumentRun {
     optOut: unit.optOut,
     refused: unit.refused,
     apart: unit.apart ?? [],
-    source: model.source,
+    ...(model.database ? { database: model.database } : {}),
+    // a file no tool runs, wrapped because the config's assumeInTransaction matches it
+    source: model.source === "config" && model.tool === null && unit.transaction === "wrapped" ? "assume-config" : model.source,
+    role: unit.role,
   };
 }
 
@@ -136,6 +154,8 @@ export function codeDocumentRun(model: CodeRunModel): DocumentRun {
     refused: "fails",
     apart: [],
     source: "detected",
+    ...(model.database ? { database: model.database } : {}),
+    role: "up",
   };
 }
 
@@ -145,8 +165,12 @@ export function codeDocumentRun(model: CodeRunModel): DocumentRun {
  * are on by default there.
  */
 export function isMigrationRun(run: DocumentRun): boolean {
+  // a file for another database (its folder says so) is no PostgreSQL migration
+  if (run.database) return false;
   if (run.tool !== null) return TOOLS[run.tool].kind === "migration";
-  return run.source === "directive" || run.source === "assume-config";
+  // with no tool, the config speaks through `assumeInTransaction` (a wrapped run); its
+  // `migrationTool: "none"` (a run of statements on their own) says the file is a plain script
+  return run.source === "directive" || run.source === "assume-config" || (run.source === "config" && run.mode === "wrapped");
 }
 
 function unitWord(tool: ToolId | null, unit: RunUnit): string {

@@ -125,6 +125,8 @@ export interface RunModel {
   units: RunUnit[];
   /** Remarks on the model: behaviour that depends on the version, what is not verified. */
   notes: string[];
+  /** The database the file is written for when its folder names another than PostgreSQL (`SQLite`). */
+  database?: string;
 }
 
 /** The model of a migration written in code (node-pg-migrate, knex, TypeORM…): what the extractor needs. */
@@ -142,6 +144,8 @@ export interface CodeRunModel {
   placeholders: string[];
   optOut: OptOut | null;
   notes: string[];
+  /** The database the file is written for when its folder names another than PostgreSQL (`SQLite`). */
+  database?: string;
 }
 
 /**
@@ -165,4 +169,12 @@ export interface DocumentRun {
   apart: string[];
   /** What decided the mode. */
   source: RunModel["source"] | "assume-config";
+  /** The database the file is written for when its folder names another than PostgreSQL (`SQLite`). */
+  database?: string;
+  /**
+   * The unit's direction: `down` for what the tool runs to roll a migration back (goose's
+   * `-- +goose Down`, dbmate's `-- migrate:down`, a `*.down.sql` file…). Rules whose finding is
+   * what a down migration is for (dropping what the up added) skip those (`skipDown`).
+   */
+  role: UnitRole;
 }

@@ -24,8 +24,10 @@ export interface ExpandOptions {
   cwd: string;
   /** Whether a walked file is one sqlguard lints (by extension). */
   include(file: string): boolean;
-  /** Config `ignores`. */
-  isIgnored(file: string): boolean;
+  /** Config `ignores` (`folder`: the path is a folder, which `vendor/` matches). */
+  isIgnored(file: string, folder?: boolean): boolean;
+  /** A file or folder named on the command line that `ignores` excludes (it is not linted). */
+  onIgnored?(file: string, folder: boolean): void;
 }
 
 const ALWAYS_SKIPPED = new Set([".git", "node_modules", ".hg", ".svn"]);
@@ -48,7 +50,10 @@ export async function expandPaths(patterns: string[], options: ExpandOptions): P
       stat = null;
     }
     if (stat?.isDirectory()) {
-      if (options.isIgnored(abs) && pattern !== ".") continue;
+      if (options.isIgnored(abs, true) && pattern !== ".") {
+        options.onIgnored?.(abs, true);
+        continue;
+      }
       await walk(abs, gitignoresAbove(abs), options, (f) => add(f, false));
       continue;
     }
@@ -56,6 +61,7 @@ export async function expandPaths(patterns: string[], options: ExpandOptions): P
     // named explicitly, it is reported on its own rather than mistaken for a missing path.
     if ((stat && !stat.isDirectory()) || (!stat && lstatSyncSafe(abs))) {
       if (!options.isIgnored(abs)) add(abs, true);
+      else options.onIgnored?.(abs, false);
       continue;
     }
     if (!stat && GLOB_CHARS.test(pattern)) {
@@ -173,7 +179,7 @@ async function walk(dir: string, above: IgnoreLayer[], options: ExpandOptions, f
     }
     if (isDir) {
       if (ALWAYS_SKIPPED.has(name)) continue;
-      if (ignoredBy(layers, p, true) || options.isIgnored(p)) continue;
+      if (ignoredBy(layers, p, true) || options.isIgnored(p, true)) continue;
       await walk(p, layers, options, found);
     } else if (isFile) {
       if (!options.include(p)) continue;

@@ -24,6 +24,8 @@ export interface GitOptions {
   include(file: string): boolean;
   /** Config `ignores`. */
   isIgnored(file: string): boolean;
+  /** A file named on the command line that `ignores` excludes (it is not linted). */
+  onIgnored?(file: string, folder: boolean): void;
 }
 
 export interface GitFile {
@@ -146,7 +148,10 @@ function selector(options: GitOptions): (abs: string) => { keep: boolean; explic
   const named = new Set(options.pathspecs.map((p) => path.resolve(options.cwd, p)));
   return (abs) => {
     const explicit = named.has(abs);
-    if (options.isIgnored(abs)) return { keep: false, explicit };
+    if (options.isIgnored(abs)) {
+      if (explicit) options.onIgnored?.(abs, false);
+      return { keep: false, explicit };
+    }
     return { keep: explicit || options.include(abs), explicit };
   };
 }

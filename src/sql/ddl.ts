@@ -148,17 +148,9 @@ export function columnConstraints(col: PgNode): PgNode[] {
 
 // --- types ---
 
-const SERIAL = new Set(["serial", "serial2", "serial4", "serial8", "smallserial", "bigserial"]);
-
 /** The type's name parts (`["pg_catalog", "int4"]`). */
 export function typeNames(typeName: PgNode | undefined): string[] {
   return ((typeName?.names as PgNode[] | undefined) ?? []).map((n) => String(nodeBody(n).sval ?? ""));
-}
-
-/** `serial`, `bigserial`…: a pseudo-type that makes an integer column with a sequence default. */
-export function isSerial(typeName: PgNode | undefined): boolean {
-  const names = typeNames(typeName);
-  return names.length === 1 && SERIAL.has(names[0]!);
 }
 
 const TYPE_WORDS: Record<string, string> = {
@@ -178,12 +170,17 @@ const TYPE_WORDS: Record<string, string> = {
   numeric: "numeric",
 };
 
+/** The SQL word for a built-in type's pg_catalog name: `int8` → `bigint`, `bpchar` → `char`. */
+export function typeWord(name: string): string {
+  return TYPE_WORDS[name] ?? name;
+}
+
 /** A type as SQL writes it, for messages: `varchar(255)`, `bigint`, `text[]`, `app.mood`. */
 export function typeText(typeName: PgNode | undefined): string {
   const names = typeNames(typeName);
   if (names.length === 0) return "?";
   const builtin = names.length === 2 && names[0] === "pg_catalog";
-  let text = builtin ? (TYPE_WORDS[names[1]!] ?? names[1]!) : names.join(".");
+  let text = builtin ? typeWord(names[1]!) : names.join(".");
   const mods = ((typeName?.typmods as PgNode[] | undefined) ?? []).map(constValue).filter((m) => m !== null);
   // char without a length comes back as bpchar(1): keep what matters
   if (mods.length > 0) text += `(${mods.join(",")})`;

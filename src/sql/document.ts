@@ -280,6 +280,12 @@ export interface DocumentOptions {
    * lexer finds there takes this tree instead of being parsed again.
    */
   parsed?: RawStmt[];
+  /**
+   * The text the lexer and the parser read instead of `sql`, when it differs: the same length, with
+   * the placeholders a query library rewrites before PostgreSQL sees the text (knex's `?`,
+   * pg-promise's `${name}`…) replaced by stand-ins. Offsets, excerpts and messages use `sql`.
+   */
+  parseSource?: string;
 }
 
 const FILE_DIRECTIVE = /sqlguard-(?:assume-in-transaction|no-transaction)\b/;
@@ -310,7 +316,8 @@ function defaultRun(mode: TxMode, directive: "assume-in-transaction" | "no-trans
     optOut: null,
     refused: "fails",
     apart: [],
-    source: directive ? "directive" : mode === "wrapped" ? "config" : "default",
+    source: directive ? "directive" : mode === "wrapped" ? "assume-config" : "default",
+    role: "up",
   };
 }
 
@@ -333,9 +340,18 @@ export class SqlDocument {
   readonly transactionDirective: "assume-in-transaction" | "no-transaction" | null = null;
   /** Where the document's text starts in `sql` (a unit of a file: the text before is another unit's). */
   readonly from: number;
+  /**
+   * The document that runs just before this one in the same migration (the SQL strings of one
+   * migration written in code, chained by the extractor in the order they run): what it did, the
+   * tables it created, the settings it made, is known here (see migration-state.ts). Null for a
+   * document that stands alone.
+   */
+  previous: SqlDocument | null = null;
   private readonly breaks: readonly Break[] | undefined;
   private readonly endsStatement: boolean;
   private readonly params: readonly ParamStyle[] | undefined;
+  /** What the lexer and parser read (see `DocumentOptions.parseSource`): `sql` unless told otherwise. */
+  readonly source: string;
   /**
    * Comments met so far: all of them once `events()` is exhausted, or with `comments:
    * "directives"`, the `sqlguard-` directives and the comments from the current statement on.
@@ -359,6 +375,7 @@ export class SqlDocument {
     this.breaks = options.breaks;
     this.endsStatement = options.endsStatement ?? false;
     this.params = options.params;
+    this.source = options.parseSource !== undefined && options.parseSource.length === sql.length ? options.parseSource : sql;
     if (options.lines) this.lines = options.lines;
     if (options.run) {
       this.run = options.run;
@@ -404,7 +421,7 @@ export class SqlDocument {
       ...(this.breaks?.length ? { breaks: this.breaks } : {}),
       ...(this.params?.length ? { params: this.params } : {}),
     };
-    for (const item of lexScript(this.sql, lexOptions, this.comments)) {
+    for (const item of lexScript(this.source, lexOptions, this.comments)) {
       // the end of a unit that is sent on its own ends its last statement
       if (this.endsStatement && item.type === "statement" && item.terminator === "eof") item.terminator = "break";
       // At a statement only: a meta-command inside a statement is handed out before the statement,
@@ -623,7 +640,7 @@ function parseStatementItem(doc: SqlDocument, item: StatementItem, trees: Readon
     return parseItem(doc, item, trees);
   } catch (e) {
     if (!isStackOverflow(e)) throw e;
-    const s = new Statement(doc, item.start, item.end, doc.sql.slice(item.start, item.end), (i) => item.start + i);
+    const s = new Statement(doc, item.start, item.end, doc.source.slice(item.start, item.end), (i) => item.start + i);
     s.error = { message: TOO_DEEP_STATEMENT, offset: item.start, tooDeep: true };
     return [s];
   }
@@ -632,7 +649,7 @@ function parseStatementItem(doc: SqlDocument, item: StatementItem, trees: Readon
 const TOO_DEEP_STATEMENT = "nested too deeply to analyse (sqlguard ran out of stack): the statement was not linted";
 
 function parseItem(doc: SqlDocument, item: StatementItem, trees: ReadonlySet<string> | undefined): Statement[] {
-  const sql = doc.sql;
+  const sql = doc.source;
   const identity = (base: number) => (i: number) => base + i;
   let parseText = applyMasks(sql, item.start, item.end, item.masks, true);
   const make = (start: number, end: number, text: string, base: number): Statement => {

@@ -218,8 +218,10 @@ function namesOf(items: PgNode[], into: Set<string>): void {
 }
 
 /**
- * The FROM/USING tables when the WHERE clause never mentions both them and the target, so every
- * row of the target qualifies. Conservative: any unqualified column or subquery counts as a link.
+ * The FROM/USING tables when the WHERE clause never mentions the target, so every row of the
+ * target qualifies. A WHERE that filters the target by itself (`WHERE bonds.id = $1`, with FROM a
+ * one-row CTE) restricts the rows even without a link, so it is no finding. Conservative: any
+ * unqualified column or subquery counts as a link.
  */
 function unlinkedFrom(body: PgNode, others: PgNode[], where: PgNode): string | null {
   const rv = body.relation as PgNode;
@@ -228,8 +230,7 @@ function unlinkedFrom(body: PgNode, others: PgNode[], where: PgNode): string | n
   namesOf(others, fromNames);
   let unsure = false;
   let mentionsTarget = false;
-  let mentionsFrom = false;
-  // Which objects are looked at decides nothing but the three flags: the order does not matter.
+  // Which objects are looked at decides nothing but the two flags: the order does not matter.
   const stack: unknown[] = [where];
   while (stack.length > 0 && !unsure) {
     const n = stack.pop();
@@ -244,6 +245,12 @@ function unlinkedFrom(body: PgNode, others: PgNode[], where: PgNode): string | n
       unsure = true;
       break;
     }
+    // Two parameters compared with each other: comparing two values would be pointless, so in SQL
+    // built in code at least one is a name pasted in (slonik's `${a.fields.id} = ${b.fields.id}`).
+    if (t === "A_Expr" && nodeType(b.lexpr as PgNode) === "ParamRef" && nodeType(b.rexpr as PgNode) === "ParamRef") {
+      unsure = true;
+      break;
+    }
     if (t === "ColumnRef") {
       const fields = (b.fields as PgNode[]).map((f) => nodeBody(f).sval as string | undefined);
       if (fields.length < 2 || fields[0] === undefined) {
@@ -252,13 +259,12 @@ function unlinkedFrom(body: PgNode, others: PgNode[], where: PgNode): string | n
       }
       const q = fields.length >= 3 ? fields[fields.length - 2]! : fields[0];
       if (q === target) mentionsTarget = true;
-      else if (fromNames.has(q)) mentionsFrom = true;
-      else unsure = true;
+      else if (!fromNames.has(q)) unsure = true;
       continue;
     }
     for (const k in b) stack.push(b[k]);
   }
-  if (unsure || (mentionsTarget && mentionsFrom)) return null;
+  if (unsure || mentionsTarget) return null;
   return [...fromNames].join(", ") || "?";
 }
 

@@ -12,11 +12,18 @@
  *
  * Rules share one state per document (`migrationState(doc)`) and feed it from their `statement`
  * listener (`see(stmt)`: idempotent, statements come in document order). What "the same
- * transaction" means lives in `transactionOf` alone, so the per-tool run model can take its place
- * in one spot.
+ * transaction" means lives in `transactionOf` alone: the document's run model (how its migration
+ * tool sends the unit) and the transaction commands in it.
+ *
+ * The SQL strings of one migration written in code (the `queryRunner.query` calls of a TypeORM
+ * `up`, a knex migration's `raw` calls…) are documents of their own that run one after the other:
+ * the extractor chains them (`SqlDocument.previous`), and they share one state, so a table created
+ * by one string is new to the next. Positions in a chain are global: each document's offsets
+ * shifted past the documents before it (`pos`); facts keep them, queries compare them.
  */
 import { nodeBody, nodeType } from "./classify.js";
-import { isPlain, type SqlDocument, type Statement } from "./document.js";
+import { actionRange, alterActionRanges, alterCmds, type Range } from "./ddl.js";
+import { isPlain, Statement, type SqlDocument } from "./document.js";
 import type { PgNode } from "./parser.js";
 
 // --- transactions ---
@@ -25,8 +32,9 @@ import type { PgNode } from "./parser.js";
 export interface TransactionInfo {
   /**
    * `none`: the statement commits on its own; `block`: an explicit BEGIN … COMMIT; `assumed`: the
-   * migration tool's transaction around the file; `implicit`: several statements sent as one query
-   * string (SQL in code), which PostgreSQL runs as one transaction.
+   * migration tool's transaction around the unit (run model `wrapped`); `implicit`: the unit is sent
+   * as one query string (run model `implicit`: Prisma Migrate, golang-migrate; SQL in code), which
+   * PostgreSQL runs as one transaction up to the next transaction command.
    */
   kind: "none" | "block" | "assumed" | "implicit";
   /** Equal for statements of the same transaction, different otherwise. */
@@ -80,8 +88,10 @@ export interface NewTable extends Span {
   populated: boolean;
   /** `CREATE TABLE IF NOT EXISTS`: the table may have existed before, with rows. */
   ifNotExists: boolean;
-  /** Offset of the first statement that loaded rows into it (INSERT, COPY FROM, MERGE), if any. */
+  /** Position of the first statement that loaded rows into it (INSERT, COPY FROM, MERGE), if any. */
   loadedAt?: number;
+  /** That statement (in this document, or an earlier one of its chain). */
+  loadedBy?: Statement;
 }
 
 /** What `newTable` answers: the table was created earlier in this document and still exists. */
@@ -155,15 +165,55 @@ const TRACKED = new Set<string>(TRACKED_SETTINGS);
 /** Words without which a SET or a SELECT changes nothing the state follows. */
 const SET_WORDS = /lock_timeout|statement_timeout|search_path|time\s*zone|\ball\b/i;
 const SELECT_WORDS = /\binto\b|set_config/i;
+const SET_CONFIG = /set_config/i;
+
+// --- ALTER TABLE, as the lock rules read it ---
+
+/** An ALTER TABLE of a table (not an index, view or sequence), with what the lock rules ask of it. */
+export interface TableAlter {
+  /** The table as messages name it: `schema.name`, the schema when written or known from `SET search_path`. */
+  table: string;
+  /** The RangeVar's fields. */
+  relation: PgNode | undefined;
+  /** The table was created earlier in this migration (see `MigrationState.newTable`); null: it existed before. */
+  fresh: NewTableAt | null;
+  /** The actions (AlterTableCmd bodies), in order. */
+  cmds: PgNode[];
+  /** The text of action `k` (the whole statement when the text cannot be matched). */
+  range(k: number): Range;
+}
+
+/** Reads an ALTER TABLE for the lock rules; null when it alters something other than a table. */
+export function tableAlter(state: MigrationState, body: PgNode, stmt: Statement): TableAlter | null {
+  if (body.objtype !== "OBJECT_TABLE") return null;
+  const relation = body.relation as PgNode | undefined;
+  let ranges: Range[] | null | undefined;
+  return {
+    table: tableText(state.resolve(relation, stmt) ?? { schema: null, name: "?" }),
+    relation,
+    fresh: state.newTable(relation, stmt),
+    cmds: alterCmds(body),
+    range: (k) => actionRange(stmt, body, k, (ranges ??= alterActionRanges(stmt, body))),
+  };
+}
 
 // --- the state ---
 
 const STATES = new WeakMap<SqlDocument, MigrationState>();
 
-/** The migration state of a document, shared by every rule that reads it. */
+/** Documents a chain may hold: more are read as a chain of their own. */
+const MAX_CHAIN = 10_000;
+
+/**
+ * The migration state of a document, shared by every rule that reads it, and by the documents
+ * chained before and after it (see `SqlDocument.previous`).
+ */
 export function migrationState(doc: SqlDocument): MigrationState {
-  let state = STATES.get(doc);
-  if (!state) STATES.set(doc, (state = new MigrationState(doc)));
+  let head = doc;
+  for (let n = 0; head.previous && n < MAX_CHAIN; n++) head = head.previous;
+  let state = STATES.get(head);
+  if (!state) STATES.set(head, (state = new MigrationState(head)));
+  state.reach(doc);
   return state;
 }
 
@@ -178,11 +228,11 @@ export class MigrationState {
   private readonly txIds = new WeakMap<Statement, number>();
   private readonly openerIds = new WeakMap<Statement, number>();
   private assumedId = 0;
-  private implicitId = 0;
 
   private readonly tables = new Map<string, NewTable[]>();
   private readonly constraints: ConstraintFact[] = [];
-  private readonly indexes: IndexFact[] = [];
+  /** Indexes built, by name (a name may be built, dropped and built again). */
+  private readonly indexes = new Map<string, IndexFact[]>();
   private readonly emptied: EmptiedFact[] = [];
   /** Tables created and not yet dropped, by name (for the cheap INSERT check). */
   private readonly liveTables = new Map<string, NewTable[]>();
@@ -197,52 +247,145 @@ export class MigrationState {
   private savepoints: { name: string; depth: number }[] = [];
   private currentTx = 0;
 
-  constructor(readonly doc: SqlDocument) {}
+  /** Where each document of the chain starts in global positions (the head at 0). */
+  private readonly bases = new Map<SqlDocument, number>();
+  /** The documents of the chain in order, as far as they are known. */
+  private readonly chain: SqlDocument[] = [];
+  /** The document whose statements were seen last, and the end of its last statement. */
+  private lastDoc: SqlDocument | null = null;
+  private lastEnd = 0;
+  /** Per document: the implicit transaction its query string runs in (SQL in code). */
+  private readonly implicitIds = new Map<SqlDocument, number>();
+
+  constructor(
+    /** The first document of the chain (the document itself, unless it is chained). */
+    readonly doc: SqlDocument,
+  ) {
+    this.bases.set(doc, 0);
+    this.chain.push(doc);
+  }
+
+  /** Knows `doc`, a document of this chain, and those between the last known one and it. */
+  reach(doc: SqlDocument): void {
+    if (this.bases.has(doc)) return;
+    const missing: SqlDocument[] = [];
+    for (let d: SqlDocument | null = doc; d && !this.bases.has(d) && missing.length < MAX_CHAIN; d = d.previous) missing.unshift(d);
+    for (const d of missing) {
+      const last = this.chain[this.chain.length - 1]!;
+      this.bases.set(d, this.bases.get(last)! + last.sql.length + 1);
+      this.chain.push(d);
+    }
+  }
+
+  /** A statement's position in the chain. */
+  pos(stmt: Statement): number {
+    return this.at(stmt, stmt.start);
+  }
+
+  /** A statement's end in the chain. */
+  private posEnd(stmt: Statement): number {
+    return this.at(stmt, stmt.end);
+  }
+
+  /** An offset of the statement's document, as a position in the chain. */
+  private at(stmt: Statement, offset: number): number {
+    const base = this.bases.get(stmt.doc);
+    if (base === undefined) {
+      this.reach(stmt.doc);
+      return (this.bases.get(stmt.doc) ?? 0) + offset;
+    }
+    return base + offset;
+  }
 
   // --- feeding ---
 
   /** Takes in a top-level statement (and a DO block's statements). Call for every statement, in order. */
   see(stmt: Statement): void {
-    if (stmt.parent !== null || stmt.start <= this.lastSeen) return;
-    this.lastSeen = stmt.start;
+    if (stmt.parent !== null) return;
+    if (stmt.doc !== this.lastDoc) this.enterDocument(stmt.doc);
+    const at = this.pos(stmt);
+    if (at <= this.lastSeen) return;
+    this.lastSeen = at;
+    this.lastEnd = this.posEnd(stmt);
     const tx = this.transactionOf(stmt);
-    if (tx.id !== this.currentTx) this.beginTx(tx.id);
+    if (tx.id !== this.currentTx) {
+      // the implicit transaction of a query string ends where a transaction command cuts it
+      if (this.currentTx !== 0) this.endTx(at, true);
+      this.beginTx(tx.id);
+    }
     this.take(stmt, tx.id);
     if (stmt.nodeType === "DoStmt") for (const inner of stmt.body) this.take(inner, tx.id);
     const c = stmt.txControl;
-    if (c) this.control(stmt);
-    if (tx.kind === "none") this.endTx(stmt.end, true);
+    if (c) {
+      this.control(stmt);
+      // statements after a transaction command are another implicit transaction
+      this.implicitIds.delete(stmt.doc);
+    }
+    if (tx.kind === "none") this.endTx(this.posEnd(stmt), true);
   }
 
   /**
-   * The transaction a statement runs in. The one place that decides it: today from the front-end's
-   * `stmt.tx` (BEGIN/COMMIT and the config's assumeInTransaction); tomorrow from the run model.
+   * The statements of `doc` come next. The documents of the chain before it that were not seen
+   * (no rule fed them) are read first; the query string of the document before ends its implicit
+   * transaction, while the tool's transaction around a migration goes on.
+   */
+  private enterDocument(doc: SqlDocument): void {
+    this.reach(doc);
+    const index = this.chain.indexOf(doc);
+    const lastIndex = this.lastDoc ? this.chain.indexOf(this.lastDoc) : -1;
+    // an earlier document again (another rule reading it): its statements are known already
+    if (index < lastIndex) return;
+    this.leave(this.lastDoc);
+    for (let i = lastIndex + 1; i < index; i++) {
+      const skipped = this.chain[i]!;
+      this.lastDoc = skipped;
+      for (const e of skipped.events()) if (e instanceof Statement) this.see(e);
+      this.leave(skipped);
+    }
+    this.lastDoc = doc;
+  }
+
+  /** A document's statements are over: unless the tool's transaction goes on, what it opened ends. */
+  private leave(doc: SqlDocument | null): void {
+    if (!doc || this.currentTx === 0) return;
+    if (doc.run.mode !== "wrapped") this.endTx(this.lastEnd, true);
+  }
+
+  /**
+   * The transaction a statement runs in: the one place that decides it, from the front-end's
+   * `stmt.tx` (BEGIN … COMMIT, and the migration tool's transaction when the run model says
+   * `wrapped`) and the document's run model. A unit the tool sends as one query string (`implicit`:
+   * Prisma, golang-migrate, SQL in code) runs its statements as one implicit transaction, which
+   * each transaction command ends (after COMMIT, the next statements start another).
    */
   transactionOf(stmt: Statement): TransactionInfo {
     const top = stmt.parent ?? stmt;
     const known = this.txIds.get(top);
     const opener = top.tx === "explicit" ? top.block : null;
-    if (known !== undefined) return { kind: kindOf(top), id: known, opener };
+    const kind = this.kindOf(top);
+    if (known !== undefined) return { kind, id: known, opener };
     let id: number;
     if (top.tx === "explicit" && top.block) {
       id = this.openerIds.get(top.block) ?? 0;
       if (id === 0) this.openerIds.set(top.block, (id = this.nextTx++));
-    } else if (top.tx === "assumed") {
+    } else if (kind === "assumed") {
       id = this.assumedId ||= this.nextTx++;
-    } else if (this.doc.kind === "embedded" && !top.txControl) {
-      // SQL in code: a string of several statements is sent as one query, one implicit transaction
-      id = this.implicitId ||= this.nextTx++;
+    } else if (kind === "implicit") {
+      // sent as one query string (SQL in code; a file its tool sends whole, as Prisma does):
+      // PostgreSQL runs its statements as one implicit transaction, up to a transaction command
+      id = this.implicitIds.get(top.doc) ?? this.nextTx++;
+      this.implicitIds.set(top.doc, id);
     } else {
       id = this.nextTx++;
     }
     this.txIds.set(top, id);
-    return { kind: kindOf(top), id, opener };
+    return { kind, id, opener };
+  }
 
-    function kindOf(s: Statement): TransactionInfo["kind"] {
-      if (s.tx === "explicit") return "block";
-      if (s.tx === "assumed") return "assumed";
-      return s.doc.kind === "embedded" && !s.txControl ? "implicit" : "none";
-    }
+  private kindOf(s: Statement): TransactionInfo["kind"] {
+    if (s.tx === "explicit") return "block";
+    if (s.tx === "assumed") return "assumed";
+    return sentWhole(s) ? "implicit" : "none";
   }
 
   // --- queries ---
@@ -254,7 +397,7 @@ export class MigrationState {
   newTable(relation: PgNode | TableName | undefined, at: Statement): NewTableAt | null {
     const table = this.tableOf(relation, at);
     if (!table) return null;
-    const q = at.start;
+    const q = this.pos(at);
     const facts = this.tables.get(table.name);
     if (!facts) return null;
     for (let i = facts.length - 1; i >= 0; i--) {
@@ -270,13 +413,17 @@ export class MigrationState {
     return null;
   }
 
-  /** The constraint of that name on that table, added (or validated) in this document before `at`. */
+  /**
+   * The constraint of that name on that table, added (or validated) in this document before `at`
+   * (or before `offset`, an offset of `at`'s document).
+   */
   constraint(relation: PgNode | TableName | undefined, name: string, at: Statement, offset = at.start): ConstraintFact | null {
     const table = this.tableOf(relation, at);
     if (!table) return null;
+    const q = this.at(at, offset);
     for (let i = this.constraints.length - 1; i >= 0; i--) {
       const c = this.constraints[i]!;
-      if (c.name === name && visible(c, offset) && sameTable(c.table, table)) return c;
+      if (c.name === name && visible(c, q) && sameTable(c.table, table)) return c;
     }
     return null;
   }
@@ -285,7 +432,8 @@ export class MigrationState {
   constraintsOn(relation: PgNode | TableName | undefined, at: Statement, offset = at.start): ConstraintFact[] {
     const table = this.tableOf(relation, at);
     if (!table) return [];
-    return this.constraints.filter((c) => visible(c, offset) && sameTable(c.table, table));
+    const q = this.at(at, offset);
+    return this.constraints.filter((c) => visible(c, q) && sameTable(c.table, table));
   }
 
   /**
@@ -298,23 +446,25 @@ export class MigrationState {
     if (!table || tx.kind === "none") return null;
     for (let i = this.emptied.length - 1; i >= 0; i--) {
       const e = this.emptied[i]!;
-      if (e.txId === tx.id && visible(e, at.start) && sameTable(e.table, table)) return e;
+      if (e.txId === tx.id && visible(e, this.pos(at)) && sameTable(e.table, table)) return e;
     }
     return null;
   }
 
   /** The index of that name built in this document before `at` and not dropped since. */
   index(schema: string | null, name: string, at: Statement): IndexFact | null {
-    for (let i = this.indexes.length - 1; i >= 0; i--) {
-      const x = this.indexes[i]!;
-      if (x.name === name && visible(x, at.start) && (schema === null || x.schema === null || schema === x.schema)) return x;
+    const list = this.indexes.get(name) ?? [];
+    const q = this.pos(at);
+    for (let i = list.length - 1; i >= 0; i--) {
+      const x = list[i]!;
+      if (visible(x, q) && (schema === null || x.schema === null || schema === x.schema)) return x;
     }
     return null;
   }
 
   /** The value of a setting just before `at` (null: never set in this document, or RESET). */
   setting(name: TrackedSetting, at: Statement): SettingValue | null {
-    const q = at.start;
+    const q = this.pos(at);
     // the last snapshot taken before q
     let lo = 0;
     let hi = this.snapshots.length - 1;
@@ -380,10 +530,10 @@ export class MigrationState {
     switch (c.effect) {
       case "closes":
       case "ends-assumed":
-        this.endTx(stmt.end, c.action !== "rollback");
+        this.endTx(this.posEnd(stmt), c.action !== "rollback");
         return;
       case "chains":
-        this.endTx(stmt.end, !/^(ROLLBACK|ABORT)/.test(c.keyword));
+        this.endTx(this.posEnd(stmt), !/^(ROLLBACK|ABORT)/.test(c.keyword));
         return;
       case "savepoint": {
         const name = String(nodeBody(stmt.node).savepoint_name ?? "");
@@ -395,9 +545,9 @@ export class MigrationState {
           const depth = this.savepoints[i]!.depth;
           if (kind === "TRANS_STMT_ROLLBACK_TO") {
             const undone = this.undo.splice(depth);
-            for (let k = undone.length - 1; k >= 0; k--) undone[k]!(stmt.end);
+            for (let k = undone.length - 1; k >= 0; k--) undone[k]!(this.posEnd(stmt));
             this.savepoints.length = i + 1; // the savepoint stays
-            this.snapshot(stmt.end);
+            this.snapshot(this.posEnd(stmt));
           } else this.savepoints.length = i; // RELEASE
         }
         return;
@@ -413,13 +563,13 @@ export class MigrationState {
       case "CreateTableAsStmt":
         return this.created(stmt, txId);
       case "SelectStmt":
-        // only SELECT … INTO and set_config(…) matter: the text says whether the tree is worth building
-        return SELECT_WORDS.test(stmt.text) ? this.select(stmt, txId) : undefined;
+        // only SELECT … INTO and set_config(…) matter: the text says whether the tree is worth
+        // building (a plain SELECT, whose tree is not built yet, is known to select into nothing)
+        return (isPlain(stmt) ? SET_CONFIG : SELECT_WORDS).test(stmt.text) ? this.select(stmt, txId) : undefined;
       case "InsertStmt":
       case "CopyStmt":
       case "MergeStmt":
-        this.refilled(stmt);
-        return this.loaded(stmt);
+        return this.rowsPut(stmt);
       case "TruncateStmt":
       case "DeleteStmt":
         return this.emptiedBy(stmt, txId);
@@ -470,7 +620,7 @@ export class MigrationState {
   private addTable(stmt: Statement, txId: number, rv: PgNode | undefined, populated: boolean, ifNotExists: boolean): void {
     const table = this.resolve(rv, stmt);
     if (!table || !rv) return;
-    const fact: NewTable = { table, stmt, txId, from: stmt.start, temporary: rv.relpersistence === "t", populated, ifNotExists };
+    const fact: NewTable = { table, stmt, txId, from: this.pos(stmt), temporary: rv.relpersistence === "t", populated, ifNotExists };
     push(this.tables, table.name, fact);
     push(this.liveTables, table.name, fact);
     this.undo.push((offset) => this.endTable(fact, offset));
@@ -495,25 +645,46 @@ export class MigrationState {
     return null;
   }
 
-  private loaded(stmt: Statement): void {
-    if (this.liveTables.size === 0) return;
-    // An INSERT's tree is not built unless a rule asks: read its target from the text when it can.
+  /**
+   * The table an INSERT, COPY FROM or MERGE puts rows into (null for COPY TO). An INSERT's tree is
+   * not built unless a rule asks: its target is read from the text when it can be; `worth` says,
+   * from that name alone, whether the answer matters (so the tree is not built for nothing).
+   */
+  private rowsTarget(stmt: Statement, worth: (name: string) => boolean = () => true): TableName | null {
     const named = stmt.nodeType === "InsertStmt" ? insertTarget(stmt.text) : null;
-    if (named && !this.liveTables.get(named.name)?.some((f) => f.loadedAt === undefined)) return;
-    let table: TableName | null;
-    if (named) table = named.schema === null ? { schema: this.defaultSchema(stmt), name: named.name } : named;
-    else {
-      const node = stmt.node;
-      if (!node) return;
-      const b = nodeBody(node);
-      if (stmt.nodeType === "CopyStmt" && !b.is_from) return;
-      table = this.resolve(b.relation as PgNode | undefined, stmt);
+    if (named) {
+      if (!worth(named.name)) return null;
+      return named.schema === null ? { schema: this.defaultSchema(stmt), name: named.name } : named;
     }
+    const node = stmt.node;
+    if (!node) return null;
+    const b = nodeBody(node);
+    if (stmt.nodeType === "CopyStmt" && !b.is_from) return null;
+    return this.resolve(b.relation as PgNode | undefined, stmt);
+  }
+
+  /**
+   * INSERT, COPY FROM, MERGE: a table this document created gets its first rows (`loadedAt`), and
+   * a table emptied earlier has rows again. The target is read once, and only when one of the two
+   * can change.
+   */
+  private rowsPut(stmt: Statement): void {
+    const refill = this.emptied.some((e) => e.until === undefined);
+    if (!refill && this.liveTables.size === 0) return;
+    const unloaded = (name: string) => this.liveTables.get(name)?.some((f) => f.loadedAt === undefined) ?? false;
+    const table = this.rowsTarget(stmt, refill ? undefined : unloaded);
+    if (!table) return;
+    if (refill) for (const e of this.emptied) if (e.until === undefined && sameTable(e.table, table)) this.close(e, this.pos(stmt));
     const fact = this.live(table);
     if (!fact || fact.loadedAt !== undefined) return;
-    fact.loadedAt = stmt.start;
+    const at = this.pos(stmt);
+    fact.loadedAt = at;
+    fact.loadedBy = stmt;
     this.undo.push(() => {
-      if (fact.loadedAt === stmt.start) delete fact.loadedAt;
+      if (fact.loadedAt === at) {
+        delete fact.loadedAt;
+        delete fact.loadedBy;
+      }
     });
   }
 
@@ -525,34 +696,26 @@ export class MigrationState {
     for (const rv of relations) {
       const table = this.resolve(rv, stmt);
       if (!table) continue;
-      const fact: EmptiedFact = { table, txId, stmt, from: stmt.start };
+      const fact: EmptiedFact = { table, txId, stmt, from: this.pos(stmt) };
       this.emptied.push(fact);
       this.undo.push((offset) => (fact.until ??= offset));
     }
   }
 
-  /** Rows put back into an emptied table end its emptiness. */
-  private refilled(stmt: Statement): void {
-    if (!this.emptied.some((e) => e.until === undefined)) return;
-    const named = stmt.nodeType === "InsertStmt" ? insertTarget(stmt.text) : null;
-    let table: TableName | null;
-    if (named) table = named.schema === null ? { schema: this.defaultSchema(stmt), name: named.name } : named;
-    else {
-      const node = stmt.node;
-      if (!node) return;
-      const b = nodeBody(node);
-      if (stmt.nodeType === "CopyStmt" && !b.is_from) return;
-      table = this.resolve(b.relation as PgNode | undefined, stmt);
-    }
-    if (!table) return;
-    for (const e of this.emptied) if (e.until === undefined && sameTable(e.table, table)) this.close(e, stmt.start);
-  }
-
   private dropped(stmt: Statement): void {
-    // only a DROP naming a table or index this document made changes anything: read the tree only then
-    const text = stmt.text.toLowerCase();
-    const names = [...this.liveTables.keys(), ...this.indexes.filter((x) => x.until === undefined).map((x) => x.name)];
-    if (!names.some((n) => text.includes(n.toLowerCase()))) return;
+    // only a DROP naming a table or index this document made changes anything: read the tree only
+    // then (the names it writes, folded as the parser folds them; one of 64 bytes or more: maybe)
+    if (this.liveTables.size === 0 && this.indexes.size === 0) return;
+    let named = false;
+    for (const word of stmt.text.match(WORDS) ?? []) {
+      // PostgreSQL folds only ASCII letters of an unquoted name
+      const n = word.startsWith('"') ? word.slice(1, -1).replace(/""/g, '"') : word.replace(/[A-Z]+/g, (m) => m.toLowerCase());
+      if (this.liveTables.has(n) || this.indexes.has(n) || Buffer.byteLength(n) > 63) {
+        named = true;
+        break;
+      }
+    }
+    if (!named) return;
     const b = nodeBody(stmt.node);
     const type = b.removeType;
     if (type !== "OBJECT_TABLE" && type !== "OBJECT_INDEX" && type !== "OBJECT_MATVIEW") return;
@@ -563,12 +726,12 @@ export class MigrationState {
       const schema = names.length > 1 ? names[names.length - 2]! : null;
       if (type === "OBJECT_INDEX") {
         const x = this.index(schema, name, stmt);
-        if (x) this.close(x, stmt.start);
+        if (x) this.close(x, this.pos(stmt));
         continue;
       }
       const fact = this.live({ schema: schema ?? this.defaultSchema(stmt), name });
       if (fact) {
-        this.endTable(fact, stmt.start);
+        this.endTable(fact, this.pos(stmt));
         this.undo.push(() => {
           delete fact.until;
           push(this.liveTables, fact.table.name, fact);
@@ -595,8 +758,8 @@ export class MigrationState {
     if (!fact) return;
     const table: TableName =
       stmt.nodeType === "RenameStmt" ? { schema: fact.table.schema, name: String(b.newname) } : { schema: String(b.newschema), name: fact.table.name };
-    this.endTable(fact, stmt.start);
-    const next: NewTable = { ...fact, table, from: stmt.start };
+    this.endTable(fact, this.pos(stmt));
+    const next: NewTable = { ...fact, table, from: this.pos(stmt) };
     delete next.until;
     push(this.tables, table.name, next);
     push(this.liveTables, table.name, next);
@@ -632,17 +795,18 @@ export class MigrationState {
           const name = String(cmd.name ?? "");
           const known = this.constraint(table, name, stmt, stmt.end);
           if (known && known.validatedAt === undefined) {
-            known.validatedAt = stmt.start;
+            const at = this.pos(stmt);
+            known.validatedAt = at;
             known.validatedBy = stmt;
             this.undo.push(() => {
-              if (known.validatedAt === stmt.start) {
+              if (known.validatedAt === at) {
                 delete known.validatedAt;
                 delete known.validatedBy;
               }
             });
           } else if (!known) {
             // added by an earlier migration: known only by name
-            const fact: ConstraintFact = { table, name, contype: "", notValid: true, node: null, stmt, txId, from: stmt.start, validatedAt: stmt.start, validatedBy: stmt };
+            const fact: ConstraintFact = { table, name, contype: "", notValid: true, node: null, stmt, txId, from: this.pos(stmt), validatedAt: this.pos(stmt), validatedBy: stmt };
             this.constraints.push(fact);
             this.undo.push((offset) => (fact.until ??= offset));
           }
@@ -650,7 +814,7 @@ export class MigrationState {
         }
         case "AT_DropConstraint": {
           const known = this.constraint(table, String(cmd.name ?? ""), stmt, stmt.end);
-          if (known) this.close(known, stmt.start);
+          if (known) this.close(known, this.pos(stmt));
           break;
         }
         default:
@@ -667,7 +831,7 @@ export class MigrationState {
       node: con,
       stmt,
       txId,
-      from: stmt.start,
+      from: this.pos(stmt),
     };
     this.constraints.push(fact);
     this.undo.push((offset) => (fact.until ??= offset));
@@ -692,8 +856,8 @@ export class MigrationState {
       concurrent = Boolean(b.concurrent);
     }
     if (!table || typeof idxname !== "string") return;
-    const fact: IndexFact = { schema: table.schema, name: idxname, table, concurrent, stmt, from: stmt.start };
-    this.indexes.push(fact);
+    const fact: IndexFact = { schema: table.schema, name: idxname, table, concurrent, stmt, from: this.pos(stmt) };
+    push(this.indexes, idxname, fact);
     this.undo.push((offset) => (fact.until ??= offset));
   }
 
@@ -751,7 +915,7 @@ export class MigrationState {
         });
       }
     }
-    this.snapshot(stmt.start);
+    this.snapshot(this.pos(stmt));
   }
 
   /** Records what applies from `offset` on. */
@@ -762,6 +926,22 @@ export class MigrationState {
     if (last && last.from === offset) this.snapshots[this.snapshots.length - 1] = { from: offset, values };
     else this.snapshots.push({ from: offset, values });
   }
+}
+
+/**
+ * Where rows were first loaded into a new table, for messages: `on line 12` of this document, or
+ * `by an earlier query of this migration` (another SQL string of a migration written in code);
+ * null when no statement loaded any (the table was created from a query).
+ */
+export function loadedWhere(fact: NewTable, doc: SqlDocument): string | null {
+  const by = fact.loadedBy;
+  if (!by) return null;
+  return by.doc === doc ? `on line ${doc.lineOf(by.start)}` : "by an earlier query of this migration";
+}
+
+/** A statement sent with the others of its document as one query string (not a transaction command). */
+function sentWhole(s: Statement): boolean {
+  return !s.txControl && (s.doc.kind === "embedded" || s.doc.run.mode === "implicit");
 }
 
 function visible(span: Span, q: number): boolean {
@@ -800,15 +980,17 @@ function isZero(value: string): boolean {
 }
 
 const NAME = String.raw`(?:"(?:[^"]|"")+"|[A-Za-z_][\w$]*)`;
+/** The names a statement writes (and its keywords): quoted, or unquoted (any letters). */
+const WORDS = /"(?:[^"]|"")*"|[\p{L}_][\p{L}\p{N}_$]*/gu;
 const QUALIFIED = String.raw`${NAME}(?:\s*\.\s*${NAME})?`;
-const INSERT_INTO = new RegExp(String.raw`^\s*insert\s+into\s+(${QUALIFIED})`, "i");
-const CREATE_INDEX = new RegExp(String.raw`^\s*create\s+(unique\s+)?index\s+(?:if\s+not\s+exists\s+)?(${NAME})\s+on\s+(?:only\s+)?(${QUALIFIED})`, "i");
+const INSERT_INTO = new RegExp(String.raw`^\s*insert\s+into\s+(${QUALIFIED})(?=[\s(]|$)`, "i");
+const CREATE_INDEX = new RegExp(String.raw`^\s*create\s+(unique\s+)?index\s+(?:if\s+not\s+exists\s+)?(${NAME})\s+on\s+(?:only\s+)?(${QUALIFIED})(?=[\s(]|$)`, "i");
 const UNNAMED_INDEX = /^\s*create\s+(?:unique\s+)?index\s+(?:concurrently\s+)?on\b/i;
 const CREATE_TABLE = new RegExp(String.raw`^\s*create\s+(?:(?:global|local)\s+)?(?:(temp|temporary|unlogged)\s+)?table\s+(if\s+not\s+exists\s+)?(${QUALIFIED})(?=\s*\()`, "i");
 
 /** `a.b`, `"A"."b"`: the parts, unquoted, unquoted names folded to lower case (null for a name of 64 bytes or more). */
 function qualifiedName(text: string): TableName | null {
-  const parts = text.match(new RegExp(NAME, "g"))!.map((p) => (p.startsWith('"') ? p.slice(1, -1).replace(/""/g, '"') : p.toLowerCase()));
+  const parts = text.match(new RegExp(NAME, "g"))!.map((p) => (p.startsWith('"') ? p.slice(1, -1).replace(/""/g, '"') : p.replace(/[A-Z]+/g, (m) => m.toLowerCase())));
   // PostgreSQL truncates long names: leave those to the parser
   if (parts.some((p) => Buffer.byteLength(p) > 63)) return null;
   return parts.length === 2 ? { schema: parts[0]!, name: parts[1]! } : { schema: null, name: parts[0]! };

@@ -5,11 +5,13 @@
 import { scanQuoted } from "./lexer.js";
 import { codePointToUtf16 } from "./text.js";
 import { thousands } from "../util/thousands.js";
-import { instantiateParser, type PgWasm, type WasmModule } from "./wasm.js";
+// The playground page's build swaps ./wasm.js for src/playground/wasm.ts (the same calls over
+// libpg-query's own browser loader): this module runs unchanged in Node and in the page.
+import { instantiateParser, type ParserCalls, type WasmModule } from "./wasm.js";
 
 export { compileParser, type WasmModule } from "./wasm.js";
 
-let pg: PgWasm | null = null;
+let pg: ParserCalls | null = null;
 let loading: Promise<void> | null = null;
 
 /**
@@ -24,7 +26,7 @@ export function loadParser(module?: WasmModule): Promise<void> {
   return loading;
 }
 
-function module(): PgWasm {
+function module(): ParserCalls {
   if (!pg) throw new Error("sqlguard: the SQL parser is not loaded; await loadParser() first");
   return pg;
 }
@@ -238,9 +240,10 @@ export type PlpgsqlOutcome =
  * without recursion.
  */
 export function parsePlpgsql(text: string): PlpgsqlOutcome {
-  const stderr = process.stderr;
-  const write = stderr.write;
-  stderr.write = (() => true) as typeof stderr.write;
+  // In a browser (the playground page) there is no process: the WASM prints to the console there.
+  const stderr = (globalThis.process as NodeJS.Process | undefined)?.stderr;
+  const write = stderr?.write;
+  if (stderr) stderr.write = (() => true) as typeof stderr.write;
   try {
     const out = module().parsePlpgsql(text);
     // a tree is a JSON object; anything else is the parser's error message
@@ -252,7 +255,7 @@ export function parsePlpgsql(text: string): PlpgsqlOutcome {
     if (MEMORY_EXHAUSTED.test(raw)) return { ok: false, message: cleanMessage(raw, "PostgreSQL's PL/pgSQL parser"), parserLimit: true };
     return { ok: false, message: cleanMessage(raw) };
   } finally {
-    stderr.write = write;
+    if (stderr) stderr.write = write!;
   }
 }
 

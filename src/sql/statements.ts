@@ -124,6 +124,7 @@ const WORDS: Partial<Record<StatementType, string>> = {
   VariableSetStmt: "set|reset",
   GrantStmt: "grant|revoke",
   CommentStmt: "comment",
+  RuleStmt: "rule",
   RenameStmt: "alter",
   AlterObjectSchemaStmt: "alter",
   AlterOwnerStmt: "alter",

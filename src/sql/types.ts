@@ -8,7 +8,7 @@
  * `public.int4` is some other type of that name.
  */
 import { nodeBody, nodeType } from "./classify.js";
-import { columnConstraints } from "./ddl.js";
+import { columnConstraints, typeNames } from "./ddl.js";
 import type { PgNode } from "./parser.js";
 
 /**
@@ -43,7 +43,7 @@ export interface ColumnType {
 /** What a TypeName node says about the type it names. */
 export function columnType(typeName: PgNode | undefined): ColumnType | null {
   if (!typeName || typeName.pct_type) return null;
-  const names = ((typeName.names as PgNode[] | undefined) ?? []).map((n) => String(nodeBody(n).sval ?? ""));
+  const names = typeNames(typeName);
   const array = Array.isArray(typeName.arrayBounds) && typeName.arrayBounds.length > 0;
   let name: string | null = null;
   let serialOf: ColumnType["serialOf"] = null;
@@ -63,6 +63,11 @@ export function columnType(typeName: PgNode | undefined): ColumnType | null {
   };
 }
 
+/** `serial`, `bigserial`…: a pseudo-type that makes an integer column with a sequence default. */
+export function isSerial(typeName: PgNode | undefined): boolean {
+  return (columnType(typeName)?.serialOf ?? null) !== null;
+}
+
 /** A column declared or given a new type by CREATE TABLE or ALTER TABLE. */
 export interface ColumnSite {
   /** `create`: a column of CREATE TABLE; `add`: ALTER TABLE … ADD COLUMN; `alter`: ALTER COLUMN … TYPE. */
@@ -76,12 +81,18 @@ export interface ColumnSite {
   relation: PgNode;
 }
 
+const SITES = new WeakMap<PgNode, ColumnSite[]>();
+
 /**
  * Every column a CREATE TABLE declares, or an ALTER TABLE (of a table, not a view, foreign table
  * or composite type) adds or retypes, that has a type.
  */
 export function columnSites(type: "CreateStmt" | "AlterTableStmt", node: PgNode): ColumnSite[] {
-  const out: ColumnSite[] = [];
+  // six type rules ask about the same statement: read it once
+  let out = SITES.get(node);
+  if (out) return out;
+  out = [];
+  SITES.set(node, out);
   const relation = (node.relation as PgNode | undefined) ?? {};
   const add = (action: ColumnSite["action"], column: string, def: PgNode) => {
     const typeName = def.typeName as PgNode | undefined;

@@ -124,7 +124,7 @@ function lowerInitialMemory(b: Uint8Array): void {
 }
 
 /** The parser, instantiated from `module` (compiled here when not given). */
-export async function instantiateParser(module?: WasmModule): Promise<PgWasm> {
+export async function instantiateParser(module?: WasmModule): Promise<ParserCalls> {
   const wasm = module ?? (await compileParser());
   const factory = require("libpg-query/wasm/libpg-query.js") as Factory;
   let failed: (e: unknown) => void = () => undefined;
@@ -145,10 +145,25 @@ export async function instantiateParser(module?: WasmModule): Promise<PgWasm> {
 /** What a parse call gives: the JSON text of the tree, or PostgreSQL's error. */
 export type RawParse = { json: string } | { message: string; /** code points into the query, -1 if none */ cursor: number };
 
+/**
+ * The parser's calls as src/sql/parser.ts uses them. The playground page's twin of this module
+ * (src/playground/wasm.ts) gives the same calls in a browser.
+ */
+export interface ParserCalls {
+  /** Parses SQL into its tree (JSON text), or PostgreSQL's error and where it stopped. */
+  parse(query: string): RawParse;
+  /** The query with constants replaced by `$1`, `$2`…; null when the parser refused it. */
+  normalize(query: string): string | null;
+  /** The scanner's tokens as JSON text; null when the scanner gave up. */
+  scan(query: string): string | null;
+  /** A PL/pgSQL function's tree as JSON text, or the error message (anything not starting with `{`). */
+  parsePlpgsql(query: string): string;
+}
+
 const decoder = new TextDecoder(); // as Emscripten decodes: UTF-8, invalid bytes replaced, a leading BOM dropped
 
 /** The parser's calls, synchronous. Each throws only what the WebAssembly itself throws (stack overflow, abort). */
-export class PgWasm {
+export class PgWasm implements ParserCalls {
   private heap: Buffer;
   constructor(private readonly em: Emscripten) {
     this.heap = Buffer.from(em.HEAPU8.buffer);

@@ -1,12 +1,15 @@
 /**
  * The changes init makes, planned before any is applied: devDependencies, the `prepare` script,
- * the lint-staged entries, the pre-commit hook, and husky's activation. What is in place already
+ * the lint-staged entries, the pre-commit hook, husky's activation, and a sqlguard.config.json
+ * with `$schema`. What is in place already
  * is no step; what init will not edit stops the plan with an InitError, so nothing is written.
  */
 import { spawn } from "node:child_process";
 import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import path from "node:path";
+import { CONFIG_FILES, findConfigFile, SCHEMA_FILE } from "../../engine/config.js";
 import { lintStagedGlobs } from "../../extract/extensions.js";
+import { relativeWithin } from "../../util/paths.js";
 import { runGit } from "../../sources/git.js";
 import type { CliIO } from "../types.js";
 import { addDevDependencies, deps, readPackageJson, writeJson } from "./package-json.js";
@@ -44,6 +47,7 @@ export async function planInit(project: Project, io: CliIO, options: PlanOptions
   add(lintStagedStep(project));
   add(await hookStep(project, plan.notes));
   add(activationStep(project, io, plan.notes, missing.some(([name]) => name === "husky") && !options.noInstall));
+  add(configStep(project));
   if (!have.has("sqlguard") && pkg.data.name !== "sqlguard") {
     plan.notes.push(`sqlguard is not a dependency of ${show(project, pkg.file)}: the hook runs it from node_modules/.bin, so add it: \`${addCommand(pm, ["sqlguard"]).join(" ")}\``);
   }
@@ -243,6 +247,48 @@ function activationStep(project: Project, io: CliIO, notes: string[], willInstal
       }
     },
   };
+}
+
+/**
+ * 6. sqlguard.config.json with `$schema`, so editors complete and check it: created when the
+ * project has no sqlguard config, or the key added to a JSON config that lacks it. A config in
+ * code (`.js`, `.mjs`) or in package.json is left alone.
+ */
+function configStep(project: Project): Step | null {
+  const { projectDir, root, pkg } = project;
+  let found = findConfigFile(projectDir);
+  // a config above the repository is not the project's: one of its own goes in the project
+  if (found && relativeWithin(root, found.file) === null) found = null;
+  if (found && (found.packageJson || !found.file.endsWith(".json"))) return null;
+  const file = found ? found.file : path.join(projectDir, CONFIG_FILES[0]);
+  const schema = schemaReference(path.dirname(file), projectDir, root, pkg.data.name === "sqlguard");
+  if (!found) {
+    return {
+      done: `${show(project, file)}: created, with "$schema" for editors`,
+      would: `create ${show(project, file)} with "$schema": "${schema}"`,
+      apply: async () => writeFileSync(file, JSON.stringify({ $schema: schema, rules: {} }, null, 2) + "\n", { flag: "wx" }),
+    };
+  }
+  const current = readPackageJson(file);
+  if (Object.hasOwn(current.data, "$schema")) return null;
+  return {
+    done: `${show(project, file)}: added "$schema" for editors`,
+    would: `add "$schema": "${schema}" to ${show(project, file)}`,
+    apply: async () => {
+      const fresh = readPackageJson(file);
+      fresh.data = { $schema: schema, ...fresh.data };
+      writeJson(fresh);
+    },
+  };
+}
+
+/** `$schema` as a path from the config's folder to the schema in the installed package (or where it will be installed). */
+function schemaReference(configDir: string, projectDir: string, root: string, isSqlguard: boolean): string {
+  const target = isSqlguard
+    ? path.join(projectDir, SCHEMA_FILE)
+    : (findPackage(projectDir, root, path.join("sqlguard", SCHEMA_FILE)) ?? path.join(projectDir, "node_modules", "sqlguard", SCHEMA_FILE));
+  const rel = path.relative(configDir, target).split(path.sep).join("/");
+  return rel.startsWith("../") ? rel : `./${rel}`;
 }
 
 function shellQuote(s: string): string {
