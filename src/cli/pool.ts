@@ -17,8 +17,7 @@ import type { FileResult } from "../engine/types.js";
 import { compileParser } from "../sql/parser.js";
 import { fsPath } from "../util/file-names.js";
 import { idleCores } from "./idle.js";
-import { WORKER_ARG, type LintFilesOptions, type SourceFile } from "./types.js";
-import type { WorkerInit, WorkerMessage } from "./worker.js";
+import { WORKER_ARG, type LintFilesOptions, type SourceFile, type WorkerInit, type WorkerMessage } from "./types.js";
 
 /**
  * Below this much input one thread is done before a worker has paid for its start (a worker

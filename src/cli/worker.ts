@@ -4,28 +4,11 @@
  * posts each result back. It never waits for the main thread.
  */
 import { workerData, parentPort } from "node:worker_threads";
-import { Config, type SerializedConfig } from "../engine/config.js";
-import type { FileResult } from "../engine/types.js";
+import { Config } from "../engine/config.js";
 import { lintFile } from "./lint-files.js";
-import type { LintFilesOptions, SourceFile } from "./types.js";
-import { loadParser, type WasmModule } from "../sql/parser.js";
+import type { WorkerInit, WorkerMessage } from "./types.js";
+import { loadParser } from "../sql/parser.js";
 import { builtin } from "../../rules/index.js";
-
-export interface WorkerInit {
-  /** Marks the bundle's start as a worker's (the bundled CLI is its own worker script). */
-  sqlguardWorker: true;
-  config: SerializedConfig;
-  options: LintFilesOptions;
-  files: SourceFile[];
-  /** Indexes of `files`, in the order they are taken. */
-  order: Int32Array;
-  /** [0]: next place in `order`; [slot]: the file this worker is on. */
-  shared: Int32Array;
-  slot: number;
-  wasm: WasmModule;
-}
-
-export type WorkerMessage = { index: number; result: FileResult } | { index: number; error: string };
 
 /** Whether this thread was started by the pool. */
 export function isLintWorker(): boolean {
