@@ -3,7 +3,7 @@
  * The `sqlguard` command: loads the CLI bundle (cli.cjs, next to this file) the fastest way this
  * Node allows (see load-cli.ts) and starts it. Worker threads of the pool run this file too.
  */
-import { readFileSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
 import module, { createRequire } from "node:module";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
@@ -27,7 +27,13 @@ const dir = path.dirname(fileURLToPath(import.meta.url));
 const file = path.join(dir, CLI_FILE);
 const enableCompileCache = (module as { enableCompileCache?: () => unknown }).enableCompileCache;
 let cli: CliBundle;
-if (typeof enableCompileCache === "function") {
+if (!existsSync(file)) {
+  // Not the bundle: dist/src/cli/bin.js, or the sources run with tsx (the repository's own
+  // pre-commit hook lints with the code being committed). The name is computed so that the
+  // bundler leaves start.js out of bin.cjs, which never takes this branch.
+  const entry = "./start.js";
+  cli = { start: (importModule, parser) => void import(new URL(entry, import.meta.url).href).then((m: CliBundle) => m.start(importModule, parser)) } as CliBundle;
+} else if (typeof enableCompileCache === "function") {
   // Node 22.1+: Node's own compile cache (in the system's temporary folder)
   enableCompileCache?.();
   cli = require(file) as CliBundle;
