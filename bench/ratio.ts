@@ -16,11 +16,11 @@
  */
 import { readFileSync } from "node:fs";
 import path from "node:path";
-import { setFlagsFromString } from "node:v8";
 import { filesUnder } from "./files.js";
 import { builtin } from "../rules/index.js";
+import { setV8Flags } from "../src/cli/load-cli.js";
 
-setFlagsFromString("--liftoff-only"); // as the CLI does
+setV8Flags(); // as the CLI does
 
 const { loadParser } = await import("../src/sql/parser.js");
 const { SqlDocument, Statement } = await import("../src/sql/document.js");

@@ -5,6 +5,7 @@
  */
 import { spawnSync } from "node:child_process";
 import { readdirSync, readFileSync } from "node:fs";
+import nodeModule from "node:module";
 import path from "node:path";
 import { suite } from "uvu";
 import * as assert from "uvu/assert";
@@ -32,7 +33,14 @@ test("npm pack ships the CLI, the library, the ESLint plugin, docs, rule READMEs
     "LICENSE",
     "sqlguard.config.schema.json",
     ...Object.values(pkg.bin),
-    "dist/bundle/worker.js",
+    // the CLI the command loads, also its worker threads' script, and its code cache (made by the
+    // build; not on a Node with its own compile cache, 22.1+: see src/build/code-cache.ts)
+    "dist/bundle/cli.cjs",
+    ...(typeof (nodeModule as { enableCompileCache?: unknown }).enableCompileCache === "function" ? [] : ["dist/bundle/cli.cache"]),
+    // sqlguard verify, bundled apart
+    "dist/bundle/verify.js",
+    "dist/bundle/verify-child.js",
+    "dist/bundle/verify-worker.js",
     ...Object.values(pkg.exports).flatMap((e) => (e.default ? [e.default.replace(/^\.\//, "")] : [])),
     "dist/src/eslint/index.d.ts",
     ...readdirSync(path.join(root, "docs")).map((f) => `docs/${f}`),

@@ -4,6 +4,10 @@ import { suite } from "uvu";
 import * as assert from "uvu/assert";
 import { tempDir } from "./helpers.js";
 import { cli } from "./in-process.js";
+import { failedFile, lintFile, lintFiles } from "../src/cli/lint-files.js";
+import { lintInParallel } from "../src/cli/pool.js";
+import { Config } from "../src/engine/config.js";
+import { builtin } from "../rules/index.js";
 
 const test = suite("threads and cache");
 
@@ -19,6 +23,26 @@ test("worker threads give exactly the single-thread output", async () => {
   assert.is(two.stdout, one.stdout);
   assert.is(two.stderr, "");
   assert.is((await cli(["--concurrency", "zero", "."], { cwd: dir })).code, 2);
+});
+
+test("three threads on files of many sizes, some read from disk and some in hand (staged): the one-thread results, in order", async () => {
+  const sizes: Record<string, string> = {};
+  for (let i = 0; i < 20; i++) sizes[`g${String(i).padStart(2, "0")}.sql`] = `${"SELECT 1;\n".repeat((i * 37) % 200)}DELETE FROM t${i};\nSELECT FROM WHERE;\n`;
+  const dir = tempDir(sizes);
+  const names = Object.keys(sizes);
+  const files = names.map((n, i) => ({ path: path.join(dir, n), explicit: false, ...(i % 3 === 0 ? { bytes: Buffer.from(sizes[n]!) } : {}) }));
+  files.push({ path: path.join(dir, "missing.sql"), explicit: true });
+  const config = new Config({}, dir, "test", builtin);
+  const options = { cwd: dir, fix: false, maxFileSize: 1 << 20 };
+  const seen: string[] = [];
+  const one = await lintFiles(files, config, { ...options, concurrency: "off" });
+  const three = await lintFiles(files, config, { ...options, concurrency: 3 }, async (r) => void seen.push(r.filePath));
+  assert.equal(three, one);
+  assert.equal(seen.sort(), files.map((f) => f.path).sort(), "every result seen once, as it came");
+  assert.match(three[three.length - 1]!.messages[0]!.message, /disappeared|not linted/);
+  // auto: a worker joins while a core is idle, or never; the results are the same either way
+  const whenIdle = await lintInParallel(files, config, options, 2, lintFile, undefined, failedFile, true);
+  assert.equal(whenIdle, one);
 });
 
 test("--cache reuses results for unchanged files and notices changes, config and version", async () => {

@@ -2,10 +2,13 @@
  * Bundles the CLI (run after tsc: `npm run build`). Node 20's ES module loader pays a few
  * milliseconds per module, and the CLI has some sixty: loading them one by one cost more than
  * everything else a one-file run does. The CLI is one CommonJS file (Node loads CommonJS faster
- * than an ES module: about 15 ms of a one-file run), its worker thread one ES module; the parser
- * (WASM), TypeScript and ESLint stay outside, loaded from node_modules when needed. The library
- * API, the ESLint plugin and the tests use dist/src.
+ * than an ES module: about 15 ms of a one-file run), cli.cjs, loaded by a small bin.cjs with a code
+ * cache made here (see src/cli/load-cli.ts); its worker threads run the same files. The parser
+ * (WASM), TypeScript, ESLint and PGlite stay outside, loaded from node_modules when needed;
+ * `sqlguard verify` is bundled apart (below). The library API, the ESLint plugin and the tests use
+ * dist/src.
  */
+import { execFileSync } from "node:child_process";
 import { rmSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
@@ -27,8 +30,19 @@ const common = {
   minifySyntax: true,
 };
 
-// The CLI. Its modules find package.json, node_modules and the worker from import.meta.url:
-// in CommonJS that is the bundle's own file.
+// The CLI (src/cli/start.ts), also its worker threads' code (SQLGUARD_BUNDLE tells the pool to
+// start bin.cjs). Its modules find package.json, node_modules and the bundle from
+// import.meta.url: in CommonJS that is the bundle's own file.
+await build({
+  ...common,
+  entryPoints: ["dist/src/cli/start.js"],
+  outfile: "dist/bundle/cli.cjs",
+  format: "cjs",
+  define: { "import.meta.url": "__sqlguardUrl", SQLGUARD_BUNDLE: "true" },
+  banner: { js: 'const __sqlguardUrl = require("node:url").pathToFileURL(__filename).href;' },
+});
+
+// The command (src/cli/bin.ts): loads cli.cjs with its code cache (see src/cli/load-cli.ts).
 await build({
   ...common,
   entryPoints: ["dist/src/cli/bin.js"],
@@ -38,19 +52,10 @@ await build({
   banner: { js: 'const __sqlguardUrl = require("node:url").pathToFileURL(__filename).href;' },
 });
 
-// The worker thread (runs with three or more cores), next to the CLI: the pool starts ./worker.js.
-await build({
-  ...common,
-  entryPoints: ["dist/src/cli/worker.js"],
-  outfile: "dist/bundle/worker.js",
-  format: "esm",
-  // CommonJS dependencies (ignore, picomatch) call require() for Node built-ins.
-  banner: { js: 'import { createRequire as __sqlguardRequire } from "node:module"; const require = __sqlguardRequire(import.meta.url);' },
-});
-
 // `sqlguard verify`: its own modules, loaded by the CLI only for that command (a lint run never
 // parses them), and the process and thread that run PGlite, all next to the CLI (each finds the
-// next from import.meta.url). PGlite stays in node_modules.
+// next from import.meta.url). PGlite stays in node_modules. ES modules: the CLI imports verify.js
+// through the command's import() (see src/util/import-module.ts).
 for (const [entry, out] of [
   ["dist/src/cli/verify.js", "dist/bundle/verify.js"],
   ["dist/src/verify/verify-child.js", "dist/bundle/verify-child.js"],
@@ -64,3 +69,7 @@ for (const [entry, out] of [
     banner: { js: 'import { createRequire as __sqlguardRequire } from "node:module"; const require = __sqlguardRequire(import.meta.url);' },
   });
 }
+
+// The code cache, made by a run of the bundle in a process of its own (the flags must be the
+// command's, set before anything is compiled).
+execFileSync(process.execPath, [path.join(root, "dist/src/build/code-cache.js")], { stdio: "inherit" });

@@ -9,6 +9,9 @@
  *
  *   - src/util/lazy-deps.ts (the one engine module that loads code with Node's createRequire) is
  *     swapped for src/playground/lazy-deps.ts, which imports the same packages up front;
+ *   - src/sql/wasm.ts (the parser's Node binding: node:fs, Buffer, a module compiled by hand for
+ *     worker threads) is swapped for src/playground/wasm.ts, the same calls over libpg-query's
+ *     Emscripten loader, which fetches the .wasm beside the page;
  *   - `node:path` is path-browserify, Node's POSIX path functions for browsers: the page's files have
  *     POSIX paths (/playground/script.sql) and the engine works out folders and extensions with them;
  *   - the other Node built-ins (`node:fs`, `node:url`, `node:module`…) are stubs whose every function
@@ -97,6 +100,11 @@ const browserPlugin = (rawFiles: Set<string>): Plugin => ({
     b.onResolve({ filter: /\/util\/lazy-deps\.js$/ }, (args) => {
       if (!args.importer.startsWith(path.join(root, "src"))) return undefined;
       return { path: path.join(root, "src/playground/lazy-deps.ts") };
+    });
+    // the parser's binding: the Node one reads the .wasm with node:fs and moves strings with Buffer
+    b.onResolve({ filter: /^\.\/wasm\.js$/ }, (args) => {
+      if (args.importer !== path.join(root, "src/sql/parser.ts")) return undefined;
+      return { path: path.join(root, "src/playground/wasm.ts") };
     });
     b.onResolve({ filter: /^(?:node:)?path$/ }, () => ({ path: require.resolve("path-browserify") }));
     b.onResolve({ filter: UNAVAILABLE }, (args) => ({ path: args.path, namespace: "unavailable" }));

@@ -1,40 +1,50 @@
 #!/usr/bin/env node
-import { setFlagsFromString } from "node:v8";
+/**
+ * The `sqlguard` command: loads the CLI bundle (cli.cjs, next to this file) the fastest way this
+ * Node allows (see load-cli.ts) and starts it. Worker threads of the pool run this file too.
+ */
+import { existsSync, readFileSync } from "node:fs";
+import module, { createRequire } from "node:module";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import { parserWasm } from "../sql/wasm.js";
+import { CACHE_FILE, CLI_FILE, compileCli, needsParser, setV8Flags, type CliBundle } from "./load-cli.js";
 
-// The parser is WebAssembly. V8's optimising tier (TurboFan) recompiles its hot functions in the
-// background and then stalls the main thread ~150 ms to install them; for a linter's short run
-// the baseline compiler (Liftoff) alone is as fast overall and starts at once (measured on the
-// PostgreSQL regression scripts: same wall time, less CPU). Set before the WASM is compiled;
-// worker threads share the flag.
-setFlagsFromString("--liftoff-only");
-
-// Start compiling the SQL parser (WASM) at once: V8 compiles it on background threads while
-// the rest of the CLI loads and the files are found, instead of after. Not for --help & co.
-const argv = process.argv.slice(2);
-if (!(argv[0] === "init" || argv[0] === "rules" || argv.some((a) => a === "-h" || a === "--help" || a === "-v" || a === "--version"))) {
-  import("../sql/parser.js").then((m) => m.loadParser()).catch(() => undefined);
-}
-// No top-level await: the bundled CLI is CommonJS (see src/build/bundle.ts).
-void (async () => {
-  const { main } = await import("./main.js");
-
-  // `sqlguard … | head`: the reader went away. Stop quietly, as other command-line tools do,
-  // instead of dying with a stack trace.
-  for (const stream of [process.stdout, process.stderr]) {
-    stream.on("error", (e: NodeJS.ErrnoException) => {
-      if (e.code === "EPIPE") process.exit(process.exitCode ?? 0);
-      throw e;
-    });
+setV8Flags();
+// Start compiling the SQL parser (WebAssembly) first: V8 validates it on background threads while
+// the bundle loads (see src/sql/wasm.ts).
+const require = createRequire(import.meta.url);
+let wasm: Promise<object> | undefined;
+if (needsParser(process.argv.slice(2))) {
+  try {
+    wasm = (globalThis as unknown as { WebAssembly: { compile(b: Uint8Array): Promise<object> } }).WebAssembly.compile(parserWasm(require.resolve));
+    wasm.catch(() => undefined); // a failure is reported where the parser is used
+  } catch {
+    wasm = undefined; // not found: reported where the parser is used
   }
-
-  const code = await main(argv, {
-    cwd: process.cwd(),
-    stdout: (s) => void process.stdout.write(s),
-    stderr: (s) => void process.stderr.write(s),
-    isTTY: Boolean(process.stdout.isTTY),
-    stderrIsTTY: Boolean(process.stderr.isTTY),
-    ...(process.stderr.columns ? { stderrColumns: process.stderr.columns } : {}),
-    env: process.env,
-  });
-  process.exitCode = code;
-})();
+}
+const dir = path.dirname(fileURLToPath(import.meta.url));
+const file = path.join(dir, CLI_FILE);
+const enableCompileCache = (module as { enableCompileCache?: () => unknown }).enableCompileCache;
+let cli: CliBundle;
+if (!existsSync(file)) {
+  // Not the bundle: dist/src/cli/bin.js, or the sources run with tsx (the repository's own
+  // pre-commit hook lints with the code being committed). The name is computed so that the
+  // bundler leaves start.js out of bin.cjs, which never takes this branch.
+  const entry = "./start.js";
+  cli = { start: (importModule, parser) => void import(new URL(entry, import.meta.url).href).then((m: CliBundle) => m.start(importModule, parser)) } as CliBundle;
+} else if (typeof enableCompileCache === "function") {
+  // Node 22.1+: Node's own compile cache (in the system's temporary folder)
+  enableCompileCache?.();
+  cli = require(file) as CliBundle;
+} else {
+  let cache: Buffer | undefined;
+  try {
+    cache = readFileSync(path.join(dir, CACHE_FILE));
+  } catch {
+    cache = undefined; // not built: compiled as usual
+  }
+  cli = compileCli(file, cache).run();
+}
+// the bundle's import() of a JavaScript config file, made from here (see start.ts)
+cli.start((url) => import(url), wasm);

@@ -29,7 +29,8 @@ export async function lintFiles(
   options: LintFilesOptions & { concurrency?: Concurrency },
   onResult?: (result: LintedFile, file: SourceFile) => Promise<void>,
 ): Promise<LintedFile[]> {
-  const threads = threadCount(files, options.concurrency ?? "auto");
+  const concurrency = options.concurrency ?? "auto";
+  const threads = threadCount(files, concurrency);
   const { concurrency: _concurrency, ...perFile } = options;
   if (threads > 1) {
     const settled: Promise<void>[] = [];
@@ -43,6 +44,7 @@ export async function lintFiles(
         if (onResult) settled.push(onResult(r, files[i]!));
       },
       failedFile,
+      concurrency === "auto",
     );
     await Promise.all(settled);
     return results;
@@ -99,7 +101,7 @@ async function lintFileOrThrow(file: SourceFile, config: Config, options: LintFi
     if (contentHash && file.bytes) hash = contentHash(file.bytes);
   } else {
     const wantBytes = contentHash !== null || options.fix || options.fixDryRun === true;
-    read = await readSource(
+    read = readSource(
       file.path,
       options.maxFileSize,
       requireText,

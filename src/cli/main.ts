@@ -21,6 +21,7 @@ import type { Concurrency } from "./pool.js";
 import { builtin, builtinRules as rules } from "../../rules/index.js";
 import { diskView, projectOf } from "../run-model/index.js";
 import { fsPath } from "../util/file-names.js";
+import { importModule } from "../util/import-module.js";
 import { replaceFileContent, WriteRefused, type ReadStamp } from "../util/write.js";
 import { VERSION } from "../version.js";
 
@@ -60,7 +61,7 @@ Options:
       --max-file-size <size> skip larger files with a message (default: 32MB; 0: no limit)
       --cache                only lint files whose content changed since the last --cache run
       --cache-location <f>   where the cache lives (default: .sqlguardcache)
-      --concurrency <n>      threads: a number, auto (default: more only for big inputs) or off
+      --concurrency <n>      threads: a number, auto (default: more for big inputs, on idle cores) or off
       --quiet                report errors only
       --no-ignore            lint files the config's "ignores" exclude
       --no-warn-ignored      say nothing of a named file that "ignores" excludes
@@ -79,7 +80,8 @@ Docs:  https://github.com/sqlguard/sqlguard#readme
  */
 async function loadVerify(): Promise<typeof import("./verify.js")> {
   const where = "./verify.js";
-  return (await import(new URL(where, import.meta.url).href)) as typeof import("./verify.js");
+  // through importModule: the bundled CLI, compiled from a code cache, cannot call import() itself
+  return (await importModule(new URL(where, import.meta.url).href)) as typeof import("./verify.js");
 }
 
 /** Results whose --fix could not be written (never remembered by --cache). */

@@ -1,5 +1,7 @@
 /** Types the command line's modules share. */
+import type { SerializedConfig } from "../engine/config.js";
 import type { FileResult } from "../engine/types.js";
+import type { WasmModule } from "../sql/wasm.js";
 import type { ProjectIndex } from "../run-model/index.js";
 import type { ReadStamp } from "../util/write.js";
 
@@ -46,3 +48,26 @@ export interface LintFilesOptions {
  * to write (the file as read, with only the fixes' edits changed; see fix-bytes.ts).
  */
 export type LintedFile = FileResult & { contentHash?: string; fixed?: Uint8Array; stamp?: ReadStamp };
+
+/**
+ * In a lint worker's process.argv (see pool.ts): tells the bundle's start that it runs a worker,
+ * without loading node:worker_threads in every run to ask (see start.ts).
+ */
+export const WORKER_ARG = "--sqlguard-lint-worker";
+
+/** What the pool hands a lint worker thread (see worker.ts); here, not there, so that pool.ts and worker.ts do not import each other. */
+export interface WorkerInit {
+  /** Marks the bundle's start as a worker's (the bundled CLI is its own worker script). */
+  sqlguardWorker: true;
+  config: SerializedConfig;
+  options: LintFilesOptions;
+  files: SourceFile[];
+  /** Indexes of `files`, in the order they are taken. */
+  order: Int32Array;
+  /** [0]: next place in `order`; [slot]: the file this worker is on. */
+  shared: Int32Array;
+  slot: number;
+  wasm: WasmModule;
+}
+
+export type WorkerMessage = { index: number; result: FileResult } | { index: number; error: string };

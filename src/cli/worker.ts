@@ -1,34 +1,38 @@
 /**
- * A lint worker thread: builds the same config as the main thread, then lints the files it is
- * handed one at a time and posts each result back. The parser is loaded once per worker.
+ * A lint worker thread (see pool.ts): builds the same config as the main thread, instantiates the
+ * main thread's compiled parser, then takes files from the shared queue until it is empty and
+ * posts each result back. It never waits for the main thread.
  */
-import { parentPort, workerData } from "node:worker_threads";
-import { Config, type SerializedConfig } from "../engine/config.js";
+import { workerData, parentPort } from "node:worker_threads";
+import { Config } from "../engine/config.js";
 import { lintFile } from "./lint-files.js";
-import type { LintFilesOptions, SourceFile } from "./types.js";
+import type { WorkerInit, WorkerMessage } from "./types.js";
 import { loadParser } from "../sql/parser.js";
 import { builtin } from "../../rules/index.js";
 
-interface Init {
-  config: SerializedConfig;
-  options: LintFilesOptions;
+/** Whether this thread was started by the pool. */
+export function isLintWorker(): boolean {
+  return (workerData as Partial<WorkerInit> | null)?.sqlguardWorker === true;
 }
 
-const init = workerData as Init;
-void loadParser(); // compile the parser while the first file is sent over
-const config = Config.deserialize(init.config, builtin);
-const port = parentPort!;
-
-port.on("message", async (msg: { index: number; file: SourceFile } | "stop") => {
-  if (msg === "stop") {
-    port.close();
-    return;
+export async function runWorker(): Promise<void> {
+  const init = workerData as WorkerInit;
+  const port = parentPort!;
+  await loadParser(init.wasm);
+  const config = Config.deserialize(init.config, builtin);
+  const { order, shared, slot, files } = init;
+  for (;;) {
+    const k = Atomics.add(shared, 0, 1);
+    if (k >= order.length) break;
+    const index = order[k]!;
+    Atomics.store(shared, slot, index);
+    let msg: WorkerMessage;
+    try {
+      msg = { index, result: await lintFile(files[index]!, config, init.options) };
+    } catch (e) {
+      msg = { index, error: (e as Error)?.stack ?? String(e) };
+    }
+    port.postMessage(msg);
+    Atomics.store(shared, slot, -1);
   }
-  try {
-    const result = await lintFile(msg.file, config, init.options);
-    port.postMessage({ index: msg.index, result });
-  } catch (e) {
-    port.postMessage({ index: msg.index, error: (e as Error)?.stack ?? String(e) });
-  }
-});
-port.postMessage("ready");
+}

@@ -13,6 +13,7 @@ import { show, validate, withDefaults, type JsonSchema } from "./schema.js";
 import { embeddedSchema, resolveEmbedded, type EmbeddedConfig, type EmbeddedSettings } from "../extract/embedded.js";
 import { ignore, picomatch, type Ignore } from "../util/lazy-deps.js";
 import { relativeWithin } from "../util/paths.js";
+import { importModule } from "../util/import-module.js";
 import { TOOL_IDS, type ToolId } from "../run-model/types.js";
 import { verifySchema, type VerifyConfig } from "../verify/settings.js";
 
@@ -502,7 +503,7 @@ async function readConfigFile(file: string, packageJson: boolean): Promise<UserC
     // The file's time and size in the URL: loading the config again in the same process (the CLI's
     // main called twice, an editor) reads the file as it is now, not as the module cache kept it.
     const st = statSync(file);
-    const mod = (await import(`${pathToFileURL(file).href}?mtime=${st.mtimeMs}&size=${st.size}`)) as { default?: unknown };
+    const mod = (await importModule(`${pathToFileURL(file).href}?mtime=${st.mtimeMs}&size=${st.size}`)) as { default?: unknown };
     const value = mod.default;
     if (value === undefined) throw new ConfigError(`${name}: has no default export`);
     return value as UserConfig;

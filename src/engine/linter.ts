@@ -178,7 +178,7 @@ export function lintDocuments(input: EngineInput, options: EngineOptions): FileR
     }
   }
 
-  messages.sort((a, b) => a.start - b.start || a.end - b.end || (a.ruleId ?? "").localeCompare(b.ruleId ?? "") || a.message.localeCompare(b.message));
+  messages.sort((a, b) => a.start - b.start || a.end - b.end || compareRuleIds(a.ruleId ?? "", b.ruleId ?? "") || a.message.localeCompare(b.message));
 
   // Text of the lines the messages point at, for code frames, from the masked view of the file.
   const frameLines: Record<number, string> = {};
@@ -291,4 +291,16 @@ export function resolveFindings(text: string, pending: Pending[], options: Resol
     return f;
   });
   return { findings, redactor };
+}
+
+const PLAIN_ID = /^[a-z0-9-]*$/;
+
+/** Rule ids as `localeCompare` orders them (ids that tie on position are common). */
+function compareRuleIds(a: string, b: string): number {
+  if (a === b) return 0;
+  // For lowercase letters, digits and hyphens (every built-in id) the collation's order is the
+  // code units' order: compared directly, without the 20–60 ms that loading ICU's collator costs
+  // the first call of a run.
+  if (PLAIN_ID.test(a) && PLAIN_ID.test(b)) return a < b ? -1 : 1;
+  return a.localeCompare(b);
 }

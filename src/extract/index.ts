@@ -15,6 +15,7 @@ import { directiveText } from "../directives/words.js";
 import { textComments } from "./text-comments.js";
 import type { FileNotice } from "../engine/types.js";
 import type { SqlPart } from "../engine/documents.js";
+import { thousands } from "../util/thousands.js";
 
 export type { SqlPart } from "../engine/documents.js";
 import { extractCode, type CodeProject, type CodeSql, type EmbeddedSettings } from "./embedded.js";
@@ -102,7 +103,7 @@ export function extract(filePath: string, text: string, options: ExtractOptions)
     if (code.error) extraction.notices = [{ offset: code.error.offset, severity: 2, fatal: true, message: code.error.message }];
     if (code.minified) {
       // Said, not skipped quietly: the file may have been meant to be read (see docs/embedded-sql.md).
-      const chars = code.minified.chars.toLocaleString("en-US");
+      const chars = thousands(code.minified.chars);
       extraction.notices = [
         {
           offset: code.minified.offset,

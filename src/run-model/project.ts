@@ -146,13 +146,27 @@ export class ProjectIndex {
       if (!list || typeof list !== "object") continue;
       for (const [name, spec] of Object.entries(list as Record<string, unknown>)) {
         if (deps.has(name) || typeof spec !== "string") continue;
-        const locked = this.lockedNpm(dir, name);
-        const exact = /^\d+\.\d+\.\d+(?:[-+][\w.-]+)?$/.test(spec) ? spec : null;
+        // The version is looked up in the lockfile when it is read, not here: each lookup scans
+        // the whole lockfile, and only the few tools the run model asks about need one (a
+        // project with 200 dependencies and a 2 MB package-lock.json paid seconds every run).
+        let resolved: { version: string | null; versionSource: string | null } | undefined;
+        const resolve = () => {
+          if (!resolved) {
+            const locked = this.lockedNpm(dir, name);
+            const exact = /^\d+\.\d+\.\d+(?:[-+][\w.-]+)?$/.test(spec) ? spec : null;
+            resolved = { version: locked?.version ?? exact, versionSource: locked?.source ?? (exact ? manifest : null) };
+          }
+          return resolved;
+        };
         deps.set(name, {
           name,
-          version: locked?.version ?? exact,
+          get version() {
+            return resolve().version;
+          },
           manifest,
-          versionSource: locked?.source ?? (exact ? manifest : null),
+          get versionSource() {
+            return resolve().versionSource;
+          },
         });
       }
     }

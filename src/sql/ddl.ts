@@ -7,7 +7,7 @@ import { nodeBody, nodeType, walk } from "./classify.js";
 import type { Statement } from "./document.js";
 import type { PgNode } from "./parser.js";
 import { scanQuoted } from "./lexer.js";
-import { MIXED_VOLATILITY_FUNCTIONS, NON_VOLATILE_FUNCTIONS } from "./builtin-functions.js";
+import { MIXED_VOLATILITY_FUNCTIONS, nonVolatileFunction } from "./builtin-functions.js";
 
 /** A range of document offsets. */
 export interface Range {
@@ -241,7 +241,7 @@ export function volatileCall(expr: PgNode | undefined, defined?: FunctionVolatil
 }
 
 function isNonVolatile(name: string, args: number): boolean {
-  const known = NON_VOLATILE_FUNCTIONS.get(name);
+  const known = nonVolatileFunction(name);
   if (known) return known.some(([min, max]) => args >= min && args <= max);
   const overloads = MIXED_VOLATILITY_FUNCTIONS[name];
   if (!overloads) return false;

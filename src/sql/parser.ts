@@ -2,24 +2,31 @@
  * The PostgreSQL parser (libpg-query, compiled to WASM). Loaded lazily and once: a run that
  * meets no SQL never pays for it. After `loadParser()` resolves, every call is synchronous.
  */
-import { libpgQuery, type PgQuery } from "../util/lazy-deps.js";
 import { scanQuoted } from "./lexer.js";
 import { codePointToUtf16 } from "./text.js";
+import { thousands } from "../util/thousands.js";
+// The playground page's build swaps ./wasm.js for src/playground/wasm.ts (the same calls over
+// libpg-query's own browser loader): this module runs unchanged in Node and in the page.
+import { instantiateParser, type ParserCalls, type WasmModule } from "./wasm.js";
 
-let pg: PgQuery | null = null;
+export { compileParser, type WasmModule } from "./wasm.js";
+
+let pg: ParserCalls | null = null;
 let loading: Promise<void> | null = null;
 
-export function loadParser(): Promise<void> {
+/**
+ * Loads the parser. `module`: the compiled WebAssembly to instantiate (a worker thread is handed
+ * the main thread's); compiled here when not given.
+ */
+export function loadParser(module?: WasmModule): Promise<void> {
   if (pg) return Promise.resolve();
-  loading ??= (async () => {
-    const m = libpgQuery();
-    await m.loadModule();
+  loading ??= instantiateParser(module).then((m) => {
     pg = m;
-  })();
+  });
   return loading;
 }
 
-function module(): PgQuery {
+function module(): ParserCalls {
   if (!pg) throw new Error("sqlguard: the SQL parser is not loaded; await loadParser() first");
   return pg;
 }
@@ -77,18 +84,19 @@ export function parseSql(text: string): ParseOutcome {
   if (text.length === 0) return { ok: true, stmts: [] };
   let stmts: RawStmt[];
   try {
-    const result = module().parseSync(text) as { stmts?: RawStmt[] };
-    stmts = result.stmts ?? [];
+    const r = module().parse(text);
+    if ("message" in r) {
+      const offset = r.cursor >= 0 ? codePointToUtf16(text, r.cursor) : 0;
+      return { ok: false, message: cleanMessage(r.message), offset, ...(MEMORY_EXHAUSTED.test(r.message) ? { parserLimit: true as const } : {}) };
+    }
+    stmts = (JSON.parse(r.json) as { stmts?: RawStmt[] }).stmts ?? [];
   } catch (e) {
-    const err = e as { message?: string; sqlDetails?: { cursorPosition?: number } };
-    const raw = err.message ?? String(e);
+    const raw = (e as { message?: string }).message ?? String(e);
     if (e instanceof RangeError || /maximum call stack size exceeded/i.test(raw)) {
       // The WebAssembly stack overflowed while the tree was built (100,000 terms of `1 + 1 + …`).
       return { ok: false, message: TOO_DEEP, offset: 0, tooDeep: true };
     }
-    const cursor = err.sqlDetails?.cursorPosition;
-    const offset = typeof cursor === "number" && cursor >= 0 ? codePointToUtf16(text, cursor) : 0;
-    return { ok: false, message: cleanMessage(raw), offset, ...(MEMORY_EXHAUSTED.test(raw) ? { parserLimit: true as const } : {}) };
+    return { ok: false, message: cleanMessage(raw), offset: 0, ...(MEMORY_EXHAUSTED.test(raw) ? { parserLimit: true as const } : {}) };
   }
   // A level of nesting takes at least half a character (the densest SQL found: chained prefix
   // operators, `-+-+-+1`, two levels per character), so only long texts can be too deep, and
@@ -99,7 +107,7 @@ export function parseSql(text: string): ParseOutcome {
   return { ok: true, stmts };
 }
 
-const TOO_DEEP = `nested too deeply to analyse (a syntax tree over ${MAX_TREE_DEPTH.toLocaleString("en-US")} levels deep): the statement was not linted`;
+const TOO_DEEP = `nested too deeply to analyse (a syntax tree over ${thousands(MAX_TREE_DEPTH)} levels deep): the statement was not linted`;
 
 /** Whether a JSON value nests objects and arrays more than `limit` levels deep (no recursion). */
 export function deeperThan(value: unknown, limit: number): boolean {
@@ -144,13 +152,13 @@ function cleanMessage(m: string, parser = "PostgreSQL's parser"): string {
  * caller then parses in full, which also yields the error message and position.
  */
 export function acceptsSql(text: string): boolean {
-  let out: string;
+  let out: string | null;
   try {
-    out = module().normalizeSync(text);
+    out = module().normalize(text);
   } catch {
     return false;
   }
-  return isNormalizedFrom(text, out);
+  return out !== null && isNormalizedFrom(text, out);
 }
 
 /** `out` is `input` with some tokens (constants) replaced by `$N`. */
@@ -237,7 +245,10 @@ export function parsePlpgsql(text: string): PlpgsqlOutcome {
   const write = stderr?.write;
   if (stderr) stderr.write = (() => true) as typeof stderr.write;
   try {
-    return { ok: true, tree: module().parsePlPgSQLSync(text) as unknown as PgNode };
+    const out = module().parsePlpgsql(text);
+    // a tree is a JSON object; anything else is the parser's error message
+    if (!out.startsWith("{")) throw new Error(out);
+    return { ok: true, tree: JSON.parse(out) as PgNode };
   } catch (e) {
     if (isStackOverflow(e)) return { ok: false, message: TOO_DEEP_BODY, tooDeep: true };
     const raw = String((e as { message?: unknown })?.message ?? e);
@@ -263,7 +274,8 @@ export interface ScanToken {
 export function scanTokens(text: string): ScanToken[] | null {
   if (text.length === 0) return [];
   try {
-    return ((module().scanSync(text) as { tokens?: ScanToken[] }).tokens ?? []) as ScanToken[];
+    const out = module().scan(text);
+    return out === null ? null : ((JSON.parse(out) as { tokens?: ScanToken[] }).tokens ?? []);
   } catch {
     return null;
   }

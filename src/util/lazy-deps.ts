@@ -1,11 +1,12 @@
 /**
  * Dependencies loaded on first use: picomatch and ignore (a run on a few named files needs neither:
- * no walk, no globs, no config patterns), the SQL parser (libpg-query, a WASM module) and the
- * TypeScript reader (typescript-estree, which loads TypeScript). Loading them cost a start-up
- * measurable next to a native linter's; they stay outside the CLI bundle and come from
- * node_modules when needed.
+ * no walk, no globs, no config patterns) and the TypeScript reader (typescript-estree, which loads
+ * TypeScript). Loading them cost a start-up measurable next to a native linter's; they stay outside
+ * the CLI bundle and come from node_modules when needed. The SQL parser (libpg-query's WASM) has
+ * its own binding, src/sql/wasm.ts, which loads it the same way.
  *
- * This is the one engine module that loads code at run time (with Node's `createRequire`). The
+ * With src/sql/wasm.ts, the one engine module that loads code at run time (with Node's
+ * `createRequire`). The
  * playground page replaces it with src/playground/lazy-deps.ts, which has the same exports and
  * imports the same packages up front, so that no other engine module needs a Node built-in to load
  * its dependencies.
@@ -21,7 +22,6 @@ let ig: typeof IgnoreFactory | undefined;
 
 export type Matcher = (path: string) => boolean;
 export type { Ignore } from "ignore";
-export type PgQuery = typeof import("libpg-query");
 export type Estree = typeof import("@typescript-eslint/typescript-estree");
 /** Node type → the keys of its children. */
 export type VisitorKeys = Record<string, readonly string[] | undefined>;
@@ -34,14 +34,6 @@ export function picomatch(glob: string | readonly string[], options?: PicomatchF
 export function ignore(): ReturnType<typeof IgnoreFactory> {
   ig ??= load("ignore") as typeof IgnoreFactory;
   return ig();
-}
-
-/**
- * libpg-query, required as the CommonJS module it is: through import() Node would first scan its
- * source to find its exports, a cost paid on every start. Its WASM is not loaded yet (`loadModule`).
- */
-export function libpgQuery(): PgQuery {
-  return load("libpg-query") as PgQuery;
 }
 
 /** typescript-estree (and with it TypeScript). */
