@@ -224,6 +224,8 @@ interface Undo {
 
 export class MigrationState {
   private lastSeen = -1;
+  /** The statement `see` took last. */
+  private lastStmt: Statement | null = null;
   private nextTx = 1;
   private readonly txIds = new WeakMap<Statement, number>();
   private readonly openerIds = new WeakMap<Statement, number>();
@@ -301,7 +303,9 @@ export class MigrationState {
 
   /** Takes in a top-level statement (and a DO block's statements). Call for every statement, in order. */
   see(stmt: Statement): void {
-    if (stmt.parent !== null) return;
+    // every migration rule feeds each statement: after the first, one comparison
+    if (stmt === this.lastStmt || stmt.parent !== null) return;
+    this.lastStmt = stmt;
     if (stmt.doc !== this.lastDoc) this.enterDocument(stmt.doc);
     const at = this.pos(stmt);
     if (at <= this.lastSeen) return;
