@@ -249,7 +249,8 @@ async function main(): Promise<void> {
     `Lint time against raw parse time (pg-regress, ${ratio.statements.toLocaleString("en")} statements, in process, one thread, warm): parse ${fmt(ratio.parse)} s, lint ${fmt(ratio.lint)} s, ratio ${fmt(ratio.lint / ratio.parse)}.`,
   );
   console.log(notes[notes.length - 1]);
-  target("lint time ≤ 1.15× the raw libpg-query parse time (pg-regress)", `${fmt(ratio.lint / ratio.parse)}×`, ratio.lint <= 1.15 * ratio.parse);
+  // issue 15: "lint/parse ratio stays ≤ 1.1"
+  target("lint time ≤ 1.1× the raw libpg-query parse time (pg-regress)", `${fmt(ratio.lint / ratio.parse)}×`, ratio.lint <= 1.1 * ratio.parse);
   notes.push(
     `The rule set against the rules before the migration-safety ones (pg-regress, in process, one thread, warm, interleaved, CPU time, best of 8): the 8 general rules ${fmt(ratio.base)} s; the default set of ${ratio.rules} rules (pg-regress is no migration: the migration rules stay off) ${fmt(ratio.lint)} s, ${fmt(ratio.lint / ratio.base)}×; every rule on at its default severity, as in a file detected as a migration, ${fmt(ratio.full)} s, ${fmt(ratio.full / ratio.base)}×.`,
   );
