@@ -267,7 +267,8 @@ async function main(): Promise<void> {
     `Lint time against raw parse time (pg-regress, ${ratio.statements.toLocaleString("en")} statements, in process, one thread, warm): parse ${fmt(ratio.parse)} s, lint ${fmt(ratio.lint)} s, ratio ${fmt(ratio.lint / ratio.parse)}.`,
   );
   console.log(notes[notes.length - 1]);
-  target("lint time ≤ 1.15× the raw libpg-query parse time (pg-regress)", `${fmt(ratio.lint / ratio.parse)}×`, ratio.lint <= 1.15 * ratio.parse);
+  // issue 15: "lint/parse ratio stays ≤ 1.1"
+  target("lint time ≤ 1.1× the raw libpg-query parse time (pg-regress)", `${fmt(ratio.lint / ratio.parse)}×`, ratio.lint <= 1.1 * ratio.parse);
   // what the command adds to the lint itself: start-up, reading, output, threads (its wall
   // against the in-process lint time of the same files, one thread, warm)
   target(

@@ -38,9 +38,7 @@ export default defineRule({
     /** Volatility of the functions this document creates (CREATE FUNCTION's default is VOLATILE). */
     const functions = new Map<string, "immutable" | "stable" | "volatile">();
     return {
-      statement(stmt) {
-        state.see(stmt);
-      },
+      statement: state.feed,
       CreateFunctionStmt(node, at) {
         if (at.via !== "statement") return;
         const b = node as PgNode;

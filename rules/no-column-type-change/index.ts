@@ -29,9 +29,7 @@ export default defineRule({
     const state = migrationState(doc);
     const version = context.settings.postgresVersion;
     return {
-      statement(stmt) {
-        state.see(stmt);
-      },
+      statement: state.feed,
       AlterTableStmt(node, at) {
         const alter = tableAlter(state, node as PgNode, at.stmt);
         if (!alter || alter.fresh) return;

@@ -21,9 +21,7 @@ export default defineRule({
     const state = migrationState(context.doc as SqlDocument);
     const names = new NewNames();
     return {
-      statement(stmt) {
-        state.see(stmt);
-      },
+      statement: state.feed,
       AlterTableStmt(node, at) {
         const alter = tableAlter(state, node as PgNode, at.stmt);
         // a table created in this migration (unless IF NOT EXISTS found an old one): no deployed code knows it

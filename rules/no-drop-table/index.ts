@@ -36,9 +36,7 @@ export default defineRule({
       if (rv && typeof rv.relname === "string") created.push({ table: { schema: typeof rv.schemaname === "string" && rv.schemaname ? rv.schemaname : null, name: rv.relname }, at });
     };
     return {
-      statement(stmt) {
-        state.see(stmt);
-      },
+      statement: state.feed,
       CreateStmt(node, at) {
         noteCreate(node.relation as PgNode | undefined, at.stmt.start);
       },

@@ -101,12 +101,15 @@ export default defineRule({
      */
     const check = (stmt: Statement) => {
       const type = stmt.nodeType;
-      if (type === "InsertStmt" && !insertMayRepeat(stmt.text)) return;
-      if (type === "CreateStmt" && !columnsMayRepeat(stmt.text)) return;
-      if (type === "SelectStmt" && !/\b(?:into|with)\b/i.test(stmt.text)) return;
+      if (!CHECKED.has(type) && type !== "DeleteStmt" && type !== "ExplainStmt" && type !== "PrepareStmt") return;
+      // A top-level statement that is all of the text the parser read: that text, with no copy
+      // made (its tree holds only the words it has); else the statement's own text.
+      const text = stmt.parent === null && stmt.parseText.length === stmt.end - stmt.start ? stmt.parseText : stmt.text;
+      if (type === "InsertStmt" && !insertMayRepeat(text)) return;
+      if (type === "CreateStmt" && !columnsMayRepeat(text)) return;
+      if (type === "SelectStmt" && !/\b(?:into|with)\b/i.test(text)) return;
       // EXPLAIN runs its statement only with ANALYZE
-      if (type === "ExplainStmt" && !/\banaly[sz]e\b/i.test(stmt.text)) return;
-      if (!CHECKED.has(type) && !/^(?:DeleteStmt|ExplainStmt|PrepareStmt)$/.test(type)) return;
+      if (type === "ExplainStmt" && !/\banaly[sz]e\b/i.test(text)) return;
       const node = stmt.node;
       if (!node) return;
       for (const n of executedNodes(node)) if (CHECKED.has(n.type)) checkNode(stmt, n.type, n.body, n.via);
@@ -117,7 +120,7 @@ export default defineRule({
         check(stmt);
         // a DO block's statements run here; a function's when it is called, where PostgreSQL refuses them too
         const source = stmt.bodySource;
-        if (source && BODY_WORDS.test(source.literal.content)) for (const inner of stmt.body) check(inner);
+        if (source && (source.language === "plpgsql" ? PLPGSQL_BODY_WORDS : BODY_WORDS).test(source.literal.content)) for (const inner of stmt.body) check(inner);
       },
     };
   },
@@ -128,6 +131,12 @@ const CHECKED = new Set(["UpdateStmt", "InsertStmt", "MergeStmt", "CopyStmt", "C
 
 /** Words a body needs to hold one of those statements. */
 const BODY_WORDS = /\b(?:update|insert|merge|copy|create|into)\b/i;
+/**
+ * In PL/pgSQL, a SELECT's INTO names variables: PL/pgSQL takes it out of the query the parser
+ * reads, so no statement of the body selects into a table, and `into` alone (most functions have
+ * one) is no reason to read the body.
+ */
+const PLPGSQL_BODY_WORDS = /\b(?:update|insert|merge|copy|create)\b/i;
 
 /** A name as written: `"A b"` → `A b`, `Abc` → `abc`. */
 function foldName(word: string): string {

@@ -8,6 +8,7 @@ ruleTester("no-long-identifier", {
     { name: "exactly 63 bytes", code: `CREATE TABLE t ("${"c".repeat(63)}" int);` },
     { name: "long strings and comments are not names", code: `-- ${long}\nSELECT '${long}', $$${long}$$;` },
     { name: "a U& identifier is left alone", code: 'SELECT 1 AS U&"d\\0061t";' },
+    { name: "long runs only in E'…' with escapes, nested comments and tagged dollar quotes", code: `SELECT E'it\\'s ${long}', /* a /* ${long} */ */ 1, $x$ ${long} $x$;` },
   ],
   invalid: [
     {
@@ -43,6 +44,16 @@ ruleTester("no-long-identifier", {
       errors: [{ message: /is 67 bytes long: .* so the name is index_very_long_very_long_very_long_very_long_very_long_very_lo$/, line: 1, column: 14, endColumn: 81 }],
     },
     { name: "an alias in a query: the column comes back under the cut name", code: `SELECT 1 AS ${long};`, errors: [{ line: 1, column: 13, endColumn: 81 }] },
+    {
+      name: "after strings and comments the scanner's way: '' and \\ in E'…', -- to the line's end, nested /* */",
+      code: `SELECT E'a\\'b''c', 'd''e' /* x /* y */ z */ -- ${long}\n AS ${long};`,
+      errors: [{ line: 2, column: 5, endColumn: 73 }],
+    },
+    {
+      name: "a backslash in a plain string: the scanner tells",
+      code: `SELECT 'a\\' AS ${long};`,
+      errors: [{ line: 1, column: 16, endColumn: 84 }],
+    },
     { name: "inside a DO block", code: `DO $$ BEGIN CREATE TABLE ${long} (id int); END $$;`, errors: [{ line: 1, column: 26, endColumn: 94 }] },
     { name: "SQL in TypeScript", filename: "case.ts", code: `await sql\`SELECT x AS ${long} FROM t\`;`, errors: [{ line: 1, column: 23, endColumn: 91 }] },
   ],

@@ -55,6 +55,108 @@ function quotedBytes(text: string, from: number): number {
   return bytes;
 }
 
+/** Letters, digits, `_`, `$` and non-ASCII: what an unquoted name or a number is made of. */
+function isNameChar(c: number): boolean {
+  return (c >= 97 && c <= 122) || (c >= 65 && c <= 90) || (c >= 48 && c <= 57) || c === 95 || c === 36 || c >= 128;
+}
+
+/**
+ * `mayHoldLongName` with string constants and comments left out, as PostgreSQL's scanner leaves
+ * them out: most texts it lets through hold a long run only inside a string (a hash, a path, a
+ * JSON document), and PostgreSQL's scanner, which tells for sure, costs as much as a parse. Reads
+ * `'…'` (a backslash in it: unsure), `E'…'`, `$tag$…$tag$`, `--` and nested `/* … *\/`; a quoted
+ * name or a run of name characters over 63 bytes outside them, or anything it does not follow (an
+ * unterminated constant or comment), and the scanner is asked.
+ */
+function longRunOutsideLiterals(text: string): boolean {
+  const n = text.length;
+  let bytes = 0;
+  let i = 0;
+  while (i < n) {
+    const c = text.charCodeAt(i);
+    if (!(c < 128 && ENDS_NAME[c])) {
+      bytes += utf8Bytes(c);
+      // `$` not inside a name: a dollar-quoted string
+      if (c === 36 && (i === 0 || !isNameChar(text.charCodeAt(i - 1)))) {
+        const tag = /^\$(?:[A-Za-z_\u0080-\uffff][A-Za-z0-9_\u0080-\uffff]*)?\$/.exec(text.slice(i, i + 200))?.[0];
+        if (tag) {
+          const close = text.indexOf(tag, i + tag.length);
+          if (close < 0) return true;
+          i = close + tag.length;
+          bytes = 0;
+          continue;
+        }
+      }
+      i++;
+      continue;
+    }
+    if (bytes > MAX_BYTES) return true;
+    bytes = 0;
+    if (c === 39) {
+      // a string; E'…' (the E a token of its own) takes backslash escapes
+      const e = i > 0 && (text.charCodeAt(i - 1) | 0x20) === 101 && (i < 2 || !isNameChar(text.charCodeAt(i - 2)));
+      let j = i + 1;
+      for (;;) {
+        if (j >= n) return true;
+        const d = text.charCodeAt(j);
+        if (d === 92) {
+          if (!e) return true;
+          j += 2;
+          continue;
+        }
+        if (d === 39) {
+          if (text.charCodeAt(j + 1) === 39) {
+            j += 2;
+            continue;
+          }
+          break;
+        }
+        j++;
+      }
+      i = j + 1;
+      continue;
+    }
+    if (c === 34) {
+      if (quotedBytes(text, i + 1) > MAX_BYTES) return true;
+      let j = i + 1;
+      for (;;) {
+        const close = text.indexOf('"', j);
+        if (close < 0) return true;
+        if (text.charCodeAt(close + 1) !== 34) {
+          i = close + 1;
+          break;
+        }
+        j = close + 2;
+      }
+      continue;
+    }
+    if (c === 45 && text.charCodeAt(i + 1) === 45) {
+      let j = i + 2;
+      while (j < n && text.charCodeAt(j) !== 10 && text.charCodeAt(j) !== 13) j++;
+      i = j;
+      continue;
+    }
+    if (c === 47 && text.charCodeAt(i + 1) === 42) {
+      let depth = 1;
+      let j = i + 2;
+      while (depth > 0) {
+        if (j >= n) return true;
+        if (text.charCodeAt(j) === 47 && text.charCodeAt(j + 1) === 42) {
+          depth++;
+          j += 2;
+        } else if (text.charCodeAt(j) === 42 && text.charCodeAt(j + 1) === 47) {
+          depth--;
+          j += 2;
+        } else j++;
+      }
+      i = j;
+      continue;
+    }
+    i++;
+  }
+  return bytes > MAX_BYTES;
+}
+
 export default defineRule({
   id: "no-long-identifier",
   description: "Identifiers longer than 63 bytes, which PostgreSQL silently truncates",
@@ -68,7 +170,7 @@ export default defineRule({
     /** Names reported already (once per document each). */
     const seen = new Set<string>();
     const scan = (text: string, toDoc: (index: number) => number) => {
-      if (!mayHoldLongName(text)) return;
+      if (!mayHoldLongName(text) || !longRunOutsideLiterals(text)) return;
       const tokens = scanTokens(text);
       if (!tokens) return;
       let utf8: Utf8Offsets | null = null;

@@ -22,9 +22,7 @@ export default defineRule({
     const state = migrationState(context.doc as SqlDocument);
     const names = new NewNames();
     return {
-      statement(stmt) {
-        state.see(stmt);
-      },
+      statement: state.feed,
       RenameStmt(node, at) {
         const relation = node.relation as PgNode | undefined;
         const known = names.newColumn(relation, String(node.subname ?? ""));

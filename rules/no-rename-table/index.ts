@@ -21,9 +21,7 @@ export default defineRule({
     const state = migrationState(context.doc as SqlDocument);
     const names = new NewNames();
     return {
-      statement(stmt) {
-        state.see(stmt);
-      },
+      statement: state.feed,
       RenameStmt(node, at) {
         if (node.renameType !== "OBJECT_TABLE") return;
         const relation = node.relation as PgNode | undefined;

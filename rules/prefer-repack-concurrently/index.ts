@@ -24,9 +24,7 @@ export default defineRule({
     // REPACK is PostgreSQL 19's: before, there is no built-in online alternative to name
     if (context.settings.postgresVersion < 19) return {};
     return {
-      statement(stmt) {
-        state.see(stmt);
-      },
+      statement: state.feed,
       VacuumStmt(node, at) {
         const body = node as PgNode;
         if (!body.is_vacuumcmd || !defBool(option(body.options, "full"))) return;

@@ -22,9 +22,7 @@ export default defineRule({
     // CONCURRENTLY exists since PostgreSQL 14: before, there is nothing better to suggest
     if (context.settings.postgresVersion < 14) return {};
     return {
-      statement(stmt) {
-        state.see(stmt);
-      },
+      statement: state.feed,
       AlterTableStmt(node, at) {
         const body = node as PgNode;
         const rv = body.relation as PgNode | undefined;

@@ -18,9 +18,7 @@ export default defineRule({
     if (doc.kind === "text") return {};
     const state = migrationState(doc);
     return {
-      statement(stmt) {
-        state.see(stmt);
-      },
+      statement: state.feed,
       IndexStmt(node, at) {
         const body = node as PgNode;
         if (body.concurrent) return;

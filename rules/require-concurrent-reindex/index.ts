@@ -29,9 +29,7 @@ export default defineRule({
     // REINDEX CONCURRENTLY exists since PostgreSQL 12
     if (context.settings.postgresVersion < 12) return {};
     return {
-      statement(stmt) {
-        state.see(stmt);
-      },
+      statement: state.feed,
       ReindexStmt(node, at) {
         const body = node as PgNode;
         const what = WHAT[String(body.kind)];

@@ -217,9 +217,7 @@ export default defineRule({
     const armed = checks.map(() => true);
     const listener = (type: string) => (node: unknown, at: { stmt: Statement }) => check(type, node as PgNode, at.stmt);
     const listeners: Record<string, unknown> = {
-      statement(stmt: Statement) {
-        state.see(stmt);
-      },
+      statement: state.feed,
     };
     for (const t of TYPES) listeners[t] = listener(t);
     return listeners as RuleListeners;

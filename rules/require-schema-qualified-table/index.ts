@@ -27,9 +27,7 @@ export default defineRule({
       context.report({ messageId: verb === "CREATE TABLE" ? "created" : "unqualified", data: { verb, table: quoteIdent(rv.relname) }, ...range, helpId: "help" });
     };
     return {
-      statement(stmt) {
-        state.see(stmt);
-      },
+      statement: state.feed,
       CreateStmt(node, at) {
         check(node.relation as PgNode | undefined, "CREATE TABLE", at);
       },

@@ -26,9 +26,7 @@ export default defineRule({
     if (doc.kind === "text") return {};
     const state = migrationState(doc);
     return {
-      statement(stmt) {
-        state.see(stmt);
-      },
+      statement: state.feed,
       AlterTableStmt(node, at) {
         const alter = tableAlter(state, node as PgNode, at.stmt);
         if (!alter || alter.fresh) return;

@@ -236,8 +236,9 @@ export class Redactor {
   holds(fixText: string): boolean {
     const grams = this.prepare();
     if (fixText.includes(SENTINEL)) return true;
-    for (let i = 0; i + 4 <= fixText.length; i++) if (grams.has(fixText.slice(i, i + 4))) return true;
-    return this.short.some((t) => fixText.includes(t));
+    // most files hold no credential: no piece to look for (asked of every fix of every finding)
+    if (grams.size > 0) for (let i = 0; i + 4 <= fixText.length; i++) if (grams.has(fixText.slice(i, i + 4))) return true;
+    return this.short.length > 0 && this.short.some((t) => fixText.includes(t));
   }
 
   /** A line of the file for a code frame: the masked view, each run of sentinels as `****`, and the original column spans they replaced. */

@@ -86,7 +86,16 @@ function runSqlRules(settings: SharedSettings, part: SqlPart, runs: RuleRun[], p
   }
   if (live.length === 0) return;
 
-  const onStatement = live.filter((x) => x.listeners.statement);
+  // A listener function several rules share (the migration state's `feed`) is called once per
+  // statement; should it throw, every rule sharing it sits out.
+  const onStatement: { x: Live; fn: (s: Statement) => void; sharers: Live[] }[] = [];
+  for (const x of live) {
+    const fn = x.listeners.statement;
+    if (!fn) continue;
+    const same = onStatement.find((o) => o.fn === fn);
+    if (same) same.sharers.push(x);
+    else onStatement.push({ x, fn, sharers: [x] });
+  }
   const onBodyStatement = live.filter((x) => x.listeners.bodyStatement);
   const onTransaction = live.filter((x) => x.listeners.transaction);
   const onItem = live.filter((x) => x.listeners.item);
@@ -147,7 +156,26 @@ function runSqlRules(settings: SharedSettings, part: SqlPart, runs: RuleRun[], p
       for (const x of onItem) call(x, () => x.listeners.item!(e));
       continue;
     }
-    for (const x of onStatement) callWith(x, x.listeners.statement!, e, undefined);
+    for (const o of onStatement) {
+      if (o.sharers.length === 1) callWith(o.x, o.fn, e, undefined);
+      else {
+        // a rule that died of another listener of its own leaves the shared one to the others
+        if (o.x.dead) {
+          const next = o.sharers.find((x) => !x.dead);
+          if (!next) continue;
+          o.x = next;
+        }
+        try {
+          o.fn.call(o.x.listeners, e);
+        } catch (err) {
+          for (const x of o.sharers) {
+            if (x.dead) continue;
+            x.dead = true;
+            internal.push(internalMessage(x.rule, err));
+          }
+        }
+      }
+    }
     if (e.txControl) for (const x of onTransaction) callWith(x, x.listeners.transaction!, e, undefined);
     if (byType.size > 0) {
       dispatch(e, null);

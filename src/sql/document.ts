@@ -83,14 +83,15 @@ export function isNestingError(error: StatementError | null): boolean {
  * CREATE TABLE that is not AS, an EXPLAIN that does not run its query…): known to run no statement
  * but themselves (see `executedNodes`), to control no transaction, and to be neither refused by nor
  * need a transaction block. `nodeType` and `kind` come from their keywords, and `node` builds the
- * tree on first use. The front-end's business: rules never ask.
+ * tree on first use. The front-end's business: rules never ask (the mark is a private field of
+ * `Statement`, read here) — asked of every statement: a WeakSet's add and lookup cost more than the
+ * rest of a plain statement's bookkeeping.
  */
-const PLAIN_STATEMENTS = new WeakSet<Statement>();
-
-/** Whether the statement is a plain one (see `PLAIN_STATEMENTS`): for the front-end's own shortcuts. */
 export function isPlain(s: Statement): boolean {
-  return PLAIN_STATEMENTS.has(s);
+  return s[PLAIN_MARK];
 }
+
+const PLAIN_MARK = Symbol("plain");
 
 export class Statement {
   /** Index among the document's top-level statements (-1 for statements inside a body). */
@@ -98,6 +99,8 @@ export class Statement {
   private tree: PgNode | null = null;
   /** Accepted by the parser, tree not built yet (a plain statement: see `isPlain`). */
   private deferred = false;
+  /** A plain statement (see `isPlain`): set once, kept after its tree is built. */
+  [PLAIN_MARK] = false;
   /** The statements of its DO block or function body, once read (see `body`). */
   private inner: Statement[] | null = null;
   private source: BodySource | null | undefined = undefined;
@@ -170,7 +173,7 @@ export class Statement {
   defer(shape: PlainShape): void {
     this.tree = null;
     this.deferred = true;
-    PLAIN_STATEMENTS.add(this);
+    this[PLAIN_MARK] = true;
     this.nodeType = shape.nodeType;
     this.kind = shape.kind;
   }

@@ -224,6 +224,8 @@ interface Undo {
 
 export class MigrationState {
   private lastSeen = -1;
+  /** The statement `see` took last. */
+  private lastStmt: Statement | null = null;
   private nextTx = 1;
   private readonly txIds = new WeakMap<Statement, number>();
   private readonly openerIds = new WeakMap<Statement, number>();
@@ -299,9 +301,17 @@ export class MigrationState {
 
   // --- feeding ---
 
+  /**
+   * `see` as a rule's `statement` listener (`statement: state.feed`): one function per state, so
+   * the engine calls it once per statement however many rules of the document share it.
+   */
+  readonly feed = (stmt: Statement): void => this.see(stmt);
+
   /** Takes in a top-level statement (and a DO block's statements). Call for every statement, in order. */
   see(stmt: Statement): void {
-    if (stmt.parent !== null) return;
+    // every migration rule feeds each statement: after the first, one comparison
+    if (stmt === this.lastStmt || stmt.parent !== null) return;
+    this.lastStmt = stmt;
     if (stmt.doc !== this.lastDoc) this.enterDocument(stmt.doc);
     const at = this.pos(stmt);
     if (at <= this.lastSeen) return;
@@ -565,7 +575,7 @@ export class MigrationState {
       case "SelectStmt":
         // only SELECT … INTO and set_config(…) matter: the text says whether the tree is worth
         // building (a plain SELECT, whose tree is not built yet, is known to select into nothing)
-        return (isPlain(stmt) ? SET_CONFIG : SELECT_WORDS).test(stmt.text) ? this.select(stmt, txId) : undefined;
+        return (isPlain(stmt) ? SET_CONFIG : SELECT_WORDS).test(ownText(stmt)) ? this.select(stmt, txId) : undefined;
       case "InsertStmt":
       case "CopyStmt":
       case "MergeStmt":
@@ -583,7 +593,7 @@ export class MigrationState {
       case "IndexStmt":
         return this.indexed(stmt);
       case "VariableSetStmt":
-        return SET_WORDS.test(stmt.text) ? this.set(stmt, nodeBody(stmt.node)) : undefined;
+        return SET_WORDS.test(ownText(stmt)) ? this.set(stmt, nodeBody(stmt.node)) : undefined;
       default:
     }
   }
@@ -997,6 +1007,15 @@ function qualifiedName(text: string): TableName | null {
 }
 
 /** The target of `INSERT INTO name …`, read from the text (null when not plain). */
+/**
+ * The text to test for the words a statement's tree can only hold if the text has them: the text
+ * the parser read when the statement is all of it (no copy made: this is asked of every SELECT),
+ * else the statement's own text.
+ */
+function ownText(stmt: Statement): string {
+  return stmt.parent === null && stmt.parseText.length === stmt.end - stmt.start ? stmt.parseText : stmt.text;
+}
+
 function insertTarget(text: string): TableName | null {
   const m = INSERT_INTO.exec(text);
   return m ? qualifiedName(m[1]!) : null;
