@@ -180,7 +180,9 @@ function runSqlRules(settings: SharedSettings, part: SqlPart, runs: RuleRun[], p
     if (byType.size > 0) {
       dispatch(e, null);
       const words = e.nodeType === "DoStmt" ? bodyWords : functionWords;
-      if (words !== undefined) {
+      // the body is a piece of the statement's text: a word in it is one in the text too, and a
+      // statement without one need not have its tree read to find its body
+      if (words !== undefined && (words === null || words.test(e.parseText))) {
         const source = e.bodySource;
         if (source && (words === null || words.test(source.literal.content))) for (const inner of e.body) dispatch(inner, e);
       }
