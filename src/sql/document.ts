@@ -840,8 +840,11 @@ const PLAIN: { head: RegExp; unless?: RegExp; shape: PlainShape }[] = [
   { head: /^create\s+(?:or\s+replace\s+)?(?:constraint\s+)?trigger\b/i, shape: { nodeType: "CreateTrigStmt", kind: "ddl" } },
 ];
 
+/** The first word of every head in `PLAIN`: most other statements are told apart by one test. */
+const PLAIN_FIRST = /^(?:select|insert|create|explain|alter|drop|set)\b/i;
+
 export function plainShape(text: string): PlainShape | null {
-  if (text.length > MAY_BE_TOO_DEEP || text.includes(";")) return null;
+  if (text.length > MAY_BE_TOO_DEEP || text.includes(";") || !PLAIN_FIRST.test(text)) return null;
   for (const p of PLAIN) if (p.head.test(text)) return p.unless?.test(text) ? null : p.shape;
   return null;
 }
