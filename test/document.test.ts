@@ -168,14 +168,15 @@ test("plain path: errors the parser raises from its grammar actions are still sy
 
 test("a tree is read only when asked for; kind, type and transaction control without it", () => {
   const { statements } = parseDocument(
-    "GRANT SELECT ON t TO u; BEGIN; COPY t FROM stdin; SELECT 1 INTO x; WITH d AS (DELETE FROM t RETURNING *) SELECT * FROM d; UPDATE t SET a = 1 WHERE b; COMMIT;",
+    "GRANT SELECT ON t TO u; BEGIN; COPY t FROM stdin; COPY t TO stdout; SELECT 1 INTO x; WITH d AS (DELETE FROM t RETURNING *) SELECT * FROM d; UPDATE t SET a = 1 WHERE b; COMMIT;",
   );
   assert.equal(
     statements.map((s) => `${s.nodeType}:${s.kind}:${s.tx}:${s.runsOnlyItself}`),
     [
       "GrantStmt:ddl:none:true",
       "TransactionStmt:transaction:none:false", // read for its transaction control
-      "CopyStmt:write:explicit:false", // read for its direction
+      "CopyStmt:write:explicit:true",
+      "CopyStmt:read:explicit:true",
       "SelectStmt:ddl:explicit:false", // INTO
       "SelectStmt:write:explicit:false", // a data-modifying WITH
       "UpdateStmt:write:explicit:true",

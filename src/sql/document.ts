@@ -201,8 +201,18 @@ export class Statement {
     }
     this.nodeType = type;
     const kind = kindOfType(type);
-    // a SELECT with neither INTO nor WITH reads (see `classify`): most SELECTs, told from the JSON
-    this.kindOf = kind ?? (type === "SelectStmt" && !json.includes('"intoClause":') && !json.includes('"withClause":') ? "read" : undefined);
+    // Told from the JSON (a key is a quoted name and `:`, which no string in it holds unescaped):
+    // a SELECT with neither INTO nor WITH reads (see `classify`), a COPY writes when it is FROM
+    // (only COPY has `is_from`; a false one is left out of the JSON).
+    this.kindOf =
+      kind ??
+      (type === "SelectStmt" && !json.includes('"intoClause":') && !json.includes('"withClause":')
+        ? "read"
+        : type === "CopyStmt"
+          ? json.includes('"is_from":true')
+            ? "write"
+            : "read"
+          : undefined);
   }
 
   /**
