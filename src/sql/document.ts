@@ -1,7 +1,7 @@
 /**
  * A parsed SQL document: what every rule reads. One lexer pass splits the text, each
- * statement is parsed once (one of a common shape whose type no rule subscribes to is only
- * checked, its tree built if asked for), and every statement knows its range, AST, kind and
+ * statement is parsed once (its tree kept as libpg-query's JSON text and read only if something
+ * asks for it), and every statement knows its range, AST, kind and
  * transaction state. AST locations are UTF-8 byte offsets of the text the parser saw; `offsetOf` turns
  * them into offsets of the document (and the engine maps those to the host file).
  */
@@ -79,11 +79,11 @@ export function isNestingError(error: StatementError | null): boolean {
 }
 
 /**
- * Statements of one of the common shapes the parser checked without building a tree, because no
- * rule subscribes to their type (a SELECT that selects into nothing, an INSERT with no WITH, a
+ * Statements of one of the common shapes whose tree need not be read, because no rule
+ * subscribes to their type (a SELECT that selects into nothing, an INSERT with no WITH, a
  * CREATE TABLE that is not AS, an EXPLAIN that does not run its query…): known to run no statement
  * but themselves (see `executedNodes`), to control no transaction, and to be neither refused by nor
- * need a transaction block. `nodeType` and `kind` come from their keywords, and `node` builds the
+ * need a transaction block. `nodeType` and `kind` come from their keywords, and `node` reads the
  * tree on first use. The front-end's business: rules never ask (the mark is a private field of
  * `Statement`, read here) — asked of every statement: a WeakSet's add and lookup cost more than the
  * rest of a plain statement's bookkeeping.
@@ -455,8 +455,8 @@ export class SqlDocument {
    * Lexes and parses the document: yields every top-level statement (the statements inside a DO
    * block or function body are its `body`), and every meta-command and COPY data block. The parser
    * must be loaded. `trees`: the statement types whose syntax trees the caller will read (the rules'
-   * subscriptions); other statements of the common plain shapes are only checked, their trees built
-   * if asked for later.
+   * subscriptions): statements of the common plain shapes of other types are marked plain (see
+   * `isPlain`). Every tree is read only when asked for.
    */
   *events(trees?: ReadonlySet<string>): Generator<Statement | DocumentItem> {
     const tracker = new TransactionTracker(this.assumeInTransaction);
