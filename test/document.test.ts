@@ -1,7 +1,9 @@
 import { suite } from "uvu";
 import * as assert from "uvu/assert";
 import { isDirectiveComment, isPlain, parseDocument, plainShape, SqlDocument } from "../src/sql/document.js";
-import { isNormalizedFrom, parseSql } from "../src/sql/parser.js";
+import { readFileSync } from "node:fs";
+import { BLOCK_TYPES } from "../src/sql/block-rules.js";
+import { parseSql } from "../src/sql/parser.js";
 import { brief, lint } from "./helpers.js";
 
 const test = suite("document");
@@ -164,14 +166,35 @@ test("plain path: errors the parser raises from its grammar actions are still sy
   assert.ok(statements.every((s) => !isPlain(s) && !s.parsed));
 });
 
-test("isNormalizedFrom: the text with constants replaced, nothing else", () => {
-  assert.ok(isNormalizedFrom("SELECT 1", "SELECT $1"));
-  assert.ok(isNormalizedFrom("SELECT $1, 'a,b', 2", "SELECT $1, $2, $3"));
-  assert.ok(isNormalizedFrom("SELECT $$a$$ || x", "SELECT $1 || x"));
-  assert.ok(isNormalizedFrom("SELECT E'\\'' , 'it''s'", "SELECT $1 , $2"));
-  assert.ok(!isNormalizedFrom("SELECT 1", "cannot use multiple ORDER BY clauses with WITHIN GROUP"));
-  assert.ok(!isNormalizedFrom("SELECT 1 x", "SELECT $1"));
-  assert.ok(!isNormalizedFrom("SELECT x", "SELECT $1x"));
+test("a tree is read only when asked for; kind, type and transaction control without it", () => {
+  const { statements } = parseDocument(
+    "GRANT SELECT ON t TO u; BEGIN; COPY t FROM stdin; COPY t TO stdout; SELECT 1 INTO x; WITH d AS (DELETE FROM t RETURNING *) SELECT * FROM d; UPDATE t SET a = 1 WHERE b; COMMIT;",
+  );
+  assert.equal(
+    statements.map((s) => `${s.nodeType}:${s.kind}:${s.tx}:${s.runsOnlyItself}`),
+    [
+      "GrantStmt:ddl:none:true",
+      "TransactionStmt:transaction:none:false", // read for its transaction control
+      "CopyStmt:write:explicit:true",
+      "CopyStmt:read:explicit:true",
+      "SelectStmt:ddl:explicit:false", // INTO
+      "SelectStmt:write:explicit:false", // a data-modifying WITH
+      "UpdateStmt:write:explicit:true",
+      "TransactionStmt:transaction:explicit:false",
+    ],
+  );
+  assert.ok(statements.every((s) => s.parsed && s.node !== null));
+  assert.equal(
+    statements.map((s) => s.runsOnlyItself),
+    statements.map(() => false),
+    "once read, the tree decides",
+  );
+});
+
+test("BLOCK_TYPES lists every type refusalOf and needOf look at", () => {
+  const source = readFileSync(new URL("../../src/sql/block-rules.ts", import.meta.url), "utf8");
+  const cases = [...source.matchAll(/case "(\w+)":/g)].map((m) => m[1]);
+  assert.equal([...BLOCK_TYPES].sort(), [...new Set(cases)].sort());
 });
 
 test("bodies: the statements of DO blocks and function bodies are their statement's body, in order", () => {

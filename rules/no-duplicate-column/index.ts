@@ -108,6 +108,8 @@ export default defineRule({
       if (type === "InsertStmt" && !insertMayRepeat(text)) return;
       if (type === "CreateStmt" && !columnsMayRepeat(text)) return;
       if (type === "SelectStmt" && !/\b(?:into|with)\b/i.test(text)) return;
+      // a DELETE is checked only for the statements of its WITH clause
+      if (type === "DeleteStmt" && !/\bwith\b/i.test(text)) return;
       // EXPLAIN runs its statement only with ANALYZE
       if (type === "ExplainStmt" && !/\banaly[sz]e\b/i.test(text)) return;
       const node = stmt.node;
@@ -119,6 +121,9 @@ export default defineRule({
         if (!stmt.parsed) return;
         check(stmt);
         // a DO block's statements run here; a function's when it is called, where PostgreSQL refuses them too
+        // the body is a piece of the statement's text: without the words there, none in the body
+        // (and its tree need not be read to find the body)
+        if (!BODY_WORDS.test(stmt.parseText)) return;
         const source = stmt.bodySource;
         if (source && (source.language === "plpgsql" ? PLPGSQL_BODY_WORDS : BODY_WORDS).test(source.literal.content)) for (const inner of stmt.body) check(inner);
       },

@@ -170,7 +170,11 @@ export default defineRule({
     /** Names reported already (once per document each). */
     const seen = new Set<string>();
     const scan = (text: string, toDoc: (index: number) => number) => {
-      if (!mayHoldLongName(text) || !longRunOutsideLiterals(text)) return;
+      if (mayHoldLongName(text)) scanChecked(text, toDoc);
+    };
+    /** `scan`, the text known to hold a long run (see `mayHoldLongName`). */
+    const scanChecked = (text: string, toDoc: (index: number) => number) => {
+      if (!longRunOutsideLiterals(text)) return;
       const tokens = scanTokens(text);
       if (!tokens) return;
       let utf8: Utf8Offsets | null = null;
@@ -192,8 +196,11 @@ export default defineRule({
     };
     return {
       statement(stmt: Statement) {
-        if (!stmt.parsed) return;
-        scan(stmt.parseText, (i) => stmt.offsetOfIndex(i));
+        // A DO block's or function's body is a piece of the text (with '' read as '): a long run in
+        // it is one in the text, so a text without one needs neither scan, nor its tree read to
+        // find the body.
+        if (!stmt.parsed || !mayHoldLongName(stmt.parseText)) return;
+        scanChecked(stmt.parseText, (i) => stmt.offsetOfIndex(i));
         // a DO block's or function's body is a string to the statement: scan it as SQL too
         const body = stmt.bodySource;
         if (body) scan(body.literal.content, (i) => stmt.offsetOfIndex(body.literal.map(i)));

@@ -4,7 +4,7 @@
  * of which statement types, which DO and function bodies), then hands every rule what it subscribed
  * to, in document order. A rule that throws is reported once and sits out the rest of the file.
  */
-import { isPlain, Statement } from "../sql/document.js";
+import { Statement } from "../sql/document.js";
 import { executedNodes, runsNow, statementWords } from "../sql/statements.js";
 import type { FileDocuments, SqlPart } from "./documents.js";
 import type { TextDocument } from "../secrets/text-document.js";
@@ -137,8 +137,8 @@ function runSqlRules(settings: SharedSettings, part: SqlPart, runs: RuleRun[], p
     }
   };
   const dispatch = (stmt: Statement, body: Statement | null) => {
-    // a plain statement runs no other statement: its own type decides whether its tree is needed
-    if (isPlain(stmt) && !byType.has(stmt.nodeType)) return;
+    // a statement that runs no other statement: its own type decides whether its tree is needed
+    if (stmt.runsOnlyItself && !byType.has(stmt.nodeType)) return;
     const node = stmt.node;
     if (!node) return;
     for (const n of executedNodes(node)) {
@@ -180,7 +180,9 @@ function runSqlRules(settings: SharedSettings, part: SqlPart, runs: RuleRun[], p
     if (byType.size > 0) {
       dispatch(e, null);
       const words = e.nodeType === "DoStmt" ? bodyWords : functionWords;
-      if (words !== undefined) {
+      // the body is a piece of the statement's text: a word in it is one in the text too, and a
+      // statement without one need not have its tree read to find its body
+      if (words !== undefined && (words === null || words.test(e.parseText))) {
         const source = e.bodySource;
         if (source && (words === null || words.test(source.literal.content))) for (const inner of e.body) dispatch(inner, e);
       }

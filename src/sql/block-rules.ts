@@ -158,3 +158,33 @@ export function needOf(type: string, b: PgNode): BlockNeed | null {
       return null;
   }
 }
+
+/**
+ * The statement types `refusalOf` and `needOf` look at (their `case`s): for any other type both
+ * say null whatever its fields, so its tree need not be built to ask (test/block-rules.test.ts
+ * holds this list to the two switches).
+ */
+export const BLOCK_TYPES: ReadonlySet<string> = new Set([
+  "IndexStmt",
+  "DropStmt",
+  "ReindexStmt",
+  "VacuumStmt",
+  "ClusterStmt",
+  "DiscardStmt",
+  "AlterSystemStmt",
+  "CreatedbStmt",
+  "DropdbStmt",
+  "AlterDatabaseStmt",
+  "CreateTableSpaceStmt",
+  "DropTableSpaceStmt",
+  "CreateSubscriptionStmt",
+  "DropSubscriptionStmt",
+  "AlterSubscriptionStmt",
+  "AlterTableStmt",
+  "TransactionStmt",
+  "AlterEnumStmt",
+  "LockStmt",
+  "DeclareCursorStmt",
+  "VariableSetStmt",
+  "ConstraintsSetStmt",
+]);

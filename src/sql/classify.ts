@@ -57,9 +57,9 @@ export function nodeBody(node: PgNode | null | undefined): PgNode {
 
 export function classify(node: PgNode): StatementKind {
   const type = nodeType(node);
+  const known = kindOfType(type);
+  if (known) return known;
   const body = nodeBody(node);
-  if (type === "TransactionStmt") return "transaction";
-  if (WRITE.has(type)) return "write";
   if (type === "CopyStmt") return body.is_from ? "write" : "read";
   if (type === "SelectStmt") {
     if (body.intoClause) return "ddl";
@@ -74,6 +74,17 @@ export function classify(node: PgNode): StatementKind {
     if (analyze && body.query) return classify(body.query as PgNode) === "read" ? "read" : "write";
     return "read";
   }
+  return "read";
+}
+
+/**
+ * A statement's kind (see `classify`) told from its type alone, or undefined for the types whose
+ * fields decide (COPY's direction, SELECT … INTO and data-modifying WITH, EXPLAIN ANALYZE).
+ */
+export function kindOfType(type: string): StatementKind | undefined {
+  if (type === "TransactionStmt") return "transaction";
+  if (WRITE.has(type)) return "write";
+  if (type === "CopyStmt" || type === "SelectStmt" || type === "ExplainStmt") return undefined;
   if (READ.has(type)) return "read";
   if (UTILITY.has(type)) return "utility";
   return "ddl";

@@ -1,11 +1,11 @@
 /**
  * A parsed SQL document: what every rule reads. One lexer pass splits the text, each
- * statement is parsed once (one of a common shape whose type no rule subscribes to is only
- * checked, its tree built if asked for), and every statement knows its range, AST, kind and
+ * statement is parsed once (its tree kept as libpg-query's JSON text and read only if something
+ * asks for it), and every statement knows its range, AST, kind and
  * transaction state. AST locations are UTF-8 byte offsets of the text the parser saw; `offsetOf` turns
  * them into offsets of the document (and the engine maps those to the host file).
  */
-import { classify, defElems, nodeBody, nodeType, txAction, walk, type StatementKind, type TxAction } from "./classify.js";
+import { classify, defElems, kindOfType, nodeBody, nodeType, txAction, walk, type StatementKind, type TxAction } from "./classify.js";
 import {
   lex,
   lexScript,
@@ -17,8 +17,9 @@ import {
   type MetaItem,
   type StatementItem,
 } from "./lexer.js";
-import { acceptsSql, isStackOverflow, MAY_BE_TOO_DEEP, parsePlpgsql, parseSql, type PgNode, type RawStmt } from "./parser.js";
-import { refusalOf } from "./block-rules.js";
+import { isStackOverflow, MAY_BE_TOO_DEEP, parseJson, parsePlpgsql, parseSql, soleStatementTree, soleStatementType, type ParseOutcome, type PgNode, type RawStmt } from "./parser.js";
+import { BLOCK_TYPES, refusalOf } from "./block-rules.js";
+import { mayRunOthers } from "./statements.js";
 import { LineIndex, Utf8Offsets } from "./text.js";
 import { directiveText, fileTransactionDirective, isDirective } from "../directives/words.js";
 import type { Break, DocumentRun, ParamStyle, TxMode } from "../run-model/types.js";
@@ -78,11 +79,11 @@ export function isNestingError(error: StatementError | null): boolean {
 }
 
 /**
- * Statements of one of the common shapes the parser checked without building a tree, because no
- * rule subscribes to their type (a SELECT that selects into nothing, an INSERT with no WITH, a
+ * Statements of one of the common shapes whose tree need not be read, because no rule
+ * subscribes to their type (a SELECT that selects into nothing, an INSERT with no WITH, a
  * CREATE TABLE that is not AS, an EXPLAIN that does not run its query…): known to run no statement
  * but themselves (see `executedNodes`), to control no transaction, and to be neither refused by nor
- * need a transaction block. `nodeType` and `kind` come from their keywords, and `node` builds the
+ * need a transaction block. `nodeType` and `kind` come from their keywords, and `node` reads the
  * tree on first use. The front-end's business: rules never ask (the mark is a private field of
  * `Statement`, read here) — asked of every statement: a WeakSet's add and lookup cost more than the
  * rest of a plain statement's bookkeeping.
@@ -97,8 +98,11 @@ export class Statement {
   /** Index among the document's top-level statements (-1 for statements inside a body). */
   index = -1;
   private tree: PgNode | null = null;
-  /** Accepted by the parser, tree not built yet (a plain statement: see `isPlain`). */
-  private deferred = false;
+  /**
+   * Accepted by the parser, its tree not read yet: the JSON text libpg-query wrote, read on first
+   * use of `node` (reading it costs about as much as the parse: most statements' trees no rule asks for).
+   */
+  private json: string | null = null;
   /** A plain statement (see `isPlain`): set once, kept after its tree is built. */
   [PLAIN_MARK] = false;
   /** The statements of its DO block or function body, once read (see `body`). */
@@ -106,7 +110,8 @@ export class Statement {
   private source: BodySource | null | undefined = undefined;
   /** `UpdateStmt`, `CreateStmt`… ("" when the statement did not parse). */
   nodeType = "";
-  kind: StatementKind | null = null;
+  /** What the statement does (null when it did not parse); undefined: to be told from its tree. */
+  private kindOf: StatementKind | null | undefined = null;
   /** The transaction the statement runs in (for BEGIN: the state before it). */
   tx: TxState = "none";
   /** The transaction state once the statement has run (differs from `tx` only for transaction control). */
@@ -151,31 +156,71 @@ export class Statement {
 
   /** The syntax tree (`{ UpdateStmt: {...} }`); null when the statement did not parse. */
   get node(): PgNode | null {
-    if (this.deferred) {
-      this.deferred = false;
-      const outcome = parseSql(this.parseText);
-      this.tree = outcome.ok && outcome.stmts.length === 1 ? outcome.stmts[0]!.stmt : null;
+    if (this.json !== null) {
+      this.tree = soleStatementTree(this.json);
+      this.json = null;
     }
     return this.tree;
   }
 
   set node(node: PgNode | null) {
     this.tree = node;
-    this.deferred = false;
+    this.json = null;
   }
 
   /** The parser accepted the statement (its tree may not be built yet). */
   get parsed(): boolean {
-    return this.deferred || this.tree !== null;
+    return this.json !== null || this.tree !== null;
   }
 
-  /** Marks a statement the parser accepted whose tree is built only if asked for. */
-  defer(shape: PlainShape): void {
+  /** What the statement does: `read`, `write`, `ddl`…; null when it did not parse. */
+  get kind(): StatementKind | null {
+    if (this.kindOf === undefined) {
+      const node = this.node;
+      this.kindOf = node ? classify(node) : null;
+    }
+    return this.kindOf;
+  }
+
+  set kind(kind: StatementKind | null) {
+    this.kindOf = kind;
+  }
+
+  /**
+   * Takes the parse of a statement of one statement, `type`, its tree left as JSON text until
+   * asked for. `shape`: the plain shape its keywords showed (see `isPlain`).
+   */
+  defer(json: string, type: string, shape: PlainShape | null): void {
     this.tree = null;
-    this.deferred = true;
-    this[PLAIN_MARK] = true;
-    this.nodeType = shape.nodeType;
-    this.kind = shape.kind;
+    this.json = json;
+    if (shape) {
+      this[PLAIN_MARK] = true;
+      this.nodeType = shape.nodeType;
+      this.kindOf = shape.kind;
+      return;
+    }
+    this.nodeType = type;
+    const kind = kindOfType(type);
+    // Told from the JSON (a key is a quoted name and `:`, which no string in it holds unescaped):
+    // a SELECT with neither INTO nor WITH reads (see `classify`), a COPY writes when it is FROM
+    // (only COPY has `is_from`; a false one is left out of the JSON).
+    this.kindOf =
+      kind ??
+      (type === "SelectStmt" && !json.includes('"intoClause":') && !json.includes('"withClause":')
+        ? "read"
+        : type === "CopyStmt"
+          ? json.includes('"is_from":true')
+            ? "write"
+            : "read"
+          : undefined);
+  }
+
+  /**
+   * The statement runs no statement but itself (see `executedNodes`), told without building its
+   * tree when it is not built yet; false when unsure.
+   */
+  get runsOnlyItself(): boolean {
+    return this[PLAIN_MARK] || (this.json !== null && !mayRunOthers(this.nodeType, this.json));
   }
 
   /** The string body of a DO block or function, and its language (null for other statements). */
@@ -410,8 +455,8 @@ export class SqlDocument {
    * Lexes and parses the document: yields every top-level statement (the statements inside a DO
    * block or function body are its `body`), and every meta-command and COPY data block. The parser
    * must be loaded. `trees`: the statement types whose syntax trees the caller will read (the rules'
-   * subscriptions); other statements of the common plain shapes are only checked, their trees built
-   * if asked for later.
+   * subscriptions): statements of the common plain shapes of other types are marked plain (see
+   * `isPlain`). Every tree is read only when asked for.
    */
   *events(trees?: ReadonlySet<string>): Generator<Statement | DocumentItem> {
     const tracker = new TransactionTracker(this.assumeInTransaction);
@@ -548,10 +593,9 @@ export class TransactionTracker {
   }
 
   assign(s: Statement): void {
-    const tree = isPlain(s) ? null : s.node;
-    const action = tree ? txAction(tree) : null;
-    const refused = tree !== null && refusalOf(s.nodeType, nodeBody(tree), { postgresVersion: 99 }) !== null;
-    if (!this.autocommit && this.state === "none" && s.parsed && !action && !refused) {
+    // only transaction statements, and those a block may refuse, need their trees read here
+    const action = s.nodeType === "TransactionStmt" && !isPlain(s) && s.node ? txAction(s.node) : null;
+    if (!this.autocommit && this.state === "none" && s.parsed && !action && !refusedInBlock(s)) {
       // AUTOCOMMIT off: psql sends BEGIN first, and the block stays open until COMMIT or ROLLBACK.
       s.implicitBegin = true;
       this.state = "explicit";
@@ -592,6 +636,13 @@ export class TransactionTracker {
         return "none";
     }
   }
+}
+
+/** PostgreSQL refuses the statement inside a transaction block (as of the newest version). */
+function refusedInBlock(s: Statement): boolean {
+  if (isPlain(s) || !BLOCK_TYPES.has(s.nodeType)) return false;
+  const tree = s.node;
+  return tree !== null && refusalOf(s.nodeType, nodeBody(tree), { postgresVersion: 99 }) !== null;
 }
 
 /** The transaction command as written (`END`, `ABORT`, `START TRANSACTION`…), for messages. */
@@ -695,13 +746,23 @@ function parseItem(doc: SqlDocument, item: StatementItem, trees: ReadonlySet<str
     return [whole];
   }
 
-  const shape = plainShape(parseText);
-  if (shape && !trees?.has(shape.nodeType) && acceptsSql(parseText)) {
-    const s = make(item.start, item.end, parseText, item.start);
-    s.defer(shape);
-    return [s];
+  // A statement of one statement (no `;`) too short to be too deep (see `parseSql`): its tree is
+  // read only if asked for.
+  let outcome: ParseOutcome | null = null;
+  if (parseText.length > 0 && parseText.length <= MAY_BE_TOO_DEEP && !parseText.includes(";")) {
+    const raw = parseJson(parseText);
+    if (!raw.ok) outcome = raw;
+    else {
+      const type = soleStatementType(raw.json);
+      if (type !== null) {
+        const s = make(item.start, item.end, parseText, item.start);
+        const shape = plainShape(parseText);
+        s.defer(raw.json, type, shape && !trees?.has(shape.nodeType) ? shape : null);
+        return [s];
+      }
+    }
   }
-  let outcome = parseSql(parseText);
+  outcome ??= parseSql(parseText);
   if (!outcome.ok && item.hasVariables) {
     // `arr[1:n]` is a slice, not a psql variable: try again as plain SQL.
     const plain = applyMasks(sql, item.start, item.end, item.masks, false);
@@ -789,8 +850,11 @@ const PLAIN: { head: RegExp; unless?: RegExp; shape: PlainShape }[] = [
   { head: /^create\s+(?:or\s+replace\s+)?(?:constraint\s+)?trigger\b/i, shape: { nodeType: "CreateTrigStmt", kind: "ddl" } },
 ];
 
+/** The first word of every head in `PLAIN`: most other statements are told apart by one test. */
+const PLAIN_FIRST = /^(?:select|insert|create|explain|alter|drop|set)\b/i;
+
 export function plainShape(text: string): PlainShape | null {
-  if (text.length > MAY_BE_TOO_DEEP || text.includes(";")) return null;
+  if (text.length > MAY_BE_TOO_DEEP || text.includes(";") || !PLAIN_FIRST.test(text)) return null;
   for (const p of PLAIN) if (p.head.test(text)) return p.unless?.test(text) ? null : p.shape;
   return null;
 }

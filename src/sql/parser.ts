@@ -2,7 +2,6 @@
  * The PostgreSQL parser (libpg-query, compiled to WASM). Loaded lazily and once: a run that
  * meets no SQL never pays for it. After `loadParser()` resolves, every call is synchronous.
  */
-import { scanQuoted } from "./lexer.js";
 import { codePointToUtf16 } from "./text.js";
 import { thousands } from "../util/thousands.js";
 // The playground page's build swaps ./wasm.js for src/playground/wasm.ts (the same calls over
@@ -82,21 +81,13 @@ export const MAY_BE_TOO_DEEP = Math.floor(MAX_TREE_DEPTH / 2.5);
 /** Parses SQL text. Empty or comment-only text gives no statements. Never throws on bad SQL. */
 export function parseSql(text: string): ParseOutcome {
   if (text.length === 0) return { ok: true, stmts: [] };
+  const raw = parseJson(text);
+  if (!raw.ok) return raw;
   let stmts: RawStmt[];
   try {
-    const r = module().parse(text);
-    if ("message" in r) {
-      const offset = r.cursor >= 0 ? codePointToUtf16(text, r.cursor) : 0;
-      return { ok: false, message: cleanMessage(r.message), offset, ...(MEMORY_EXHAUSTED.test(r.message) ? { parserLimit: true as const } : {}) };
-    }
-    stmts = (JSON.parse(r.json) as { stmts?: RawStmt[] }).stmts ?? [];
+    stmts = (JSON.parse(raw.json) as { stmts?: RawStmt[] }).stmts ?? [];
   } catch (e) {
-    const raw = (e as { message?: string }).message ?? String(e);
-    if (e instanceof RangeError || /maximum call stack size exceeded/i.test(raw)) {
-      // The WebAssembly stack overflowed while the tree was built (100,000 terms of `1 + 1 + …`).
-      return { ok: false, message: TOO_DEEP, offset: 0, tooDeep: true };
-    }
-    return { ok: false, message: cleanMessage(raw), offset: 0, ...(MEMORY_EXHAUSTED.test(raw) ? { parserLimit: true as const } : {}) };
+    return thrown(e);
   }
   // A level of nesting takes at least half a character (the densest SQL found: chained prefix
   // operators, `-+-+-+1`, two levels per character), so only long texts can be too deep, and
@@ -105,6 +96,56 @@ export function parseSql(text: string): ParseOutcome {
     return { ok: false, message: TOO_DEEP, offset: 0, tooDeep: true };
   }
   return { ok: true, stmts };
+}
+
+/**
+ * A parse whose tree is still the JSON text libpg-query wrote: reading it (`JSON.parse`) costs
+ * about as much as the parse itself, so the front-end reads it only for statements whose tree
+ * something asks for (see `Statement.node`). Not checked for depth: see `MAY_BE_TOO_DEEP`.
+ */
+export type JsonOutcome = { ok: true; json: string } | Extract<ParseOutcome, { ok: false }>;
+
+/** Parses SQL text, its tree left as JSON text (see `JsonOutcome`). Never throws on bad SQL. */
+export function parseJson(text: string): JsonOutcome {
+  try {
+    const r = module().parse(text);
+    if ("message" in r) {
+      const offset = r.cursor >= 0 ? codePointToUtf16(text, r.cursor) : 0;
+      return { ok: false, message: cleanMessage(r.message), offset, ...(MEMORY_EXHAUSTED.test(r.message) ? { parserLimit: true as const } : {}) };
+    }
+    return { ok: true, json: r.json };
+  } catch (e) {
+    return thrown(e);
+  }
+}
+
+function thrown(e: unknown): Extract<ParseOutcome, { ok: false }> {
+  const raw = (e as { message?: string }).message ?? String(e);
+  if (e instanceof RangeError || /maximum call stack size exceeded/i.test(raw)) {
+    // The WebAssembly stack overflowed while the tree was built (100,000 terms of `1 + 1 + …`).
+    return { ok: false, message: TOO_DEEP, offset: 0, tooDeep: true };
+  }
+  return { ok: false, message: cleanMessage(raw), offset: 0, ...(MEMORY_EXHAUSTED.test(raw) ? { parserLimit: true as const } : {}) };
+}
+
+/**
+ * The type of the one statement in a parse's JSON (`SelectStmt`), or null when the JSON holds no
+ * statement, or more than one (then it is read in full). libpg-query writes the statement list
+ * first, and each statement's node type as the first key of its object.
+ */
+export function soleStatementType(json: string): string | null {
+  const m = SOLE_STATEMENT.exec(json);
+  if (!m) return null;
+  // a second statement would begin `},{"stmt":` after the first; not looked for: callers only
+  // pass texts without `;`, which hold one statement at most
+  return m[1]!;
+}
+
+const SOLE_STATEMENT = /^\{"version":\d+,"stmts":\[\{"stmt":\{"([A-Za-z_]+)":/;
+
+/** The tree of the one statement in a parse's JSON (see `soleStatementType`). */
+export function soleStatementTree(json: string): PgNode | null {
+  return (JSON.parse(json) as { stmts?: RawStmt[] }).stmts?.[0]?.stmt ?? null;
 }
 
 const TOO_DEEP = `nested too deeply to analyse (a syntax tree over ${thousands(MAX_TREE_DEPTH)} levels deep): the statement was not linted`;
@@ -138,87 +179,6 @@ function cleanMessage(m: string, parser = "PostgreSQL's parser"): string {
   // "memory exhausted": say what happened.
   if (MEMORY_EXHAUSTED.test(message)) return `nested too deeply for ${parser} (${message})`;
   return message;
-}
-
-/**
- * Whether PostgreSQL's parser accepts `text`, without building its syntax tree. Most of a parse's
- * cost is the tree: libpg-query writes it as JSON and JavaScript reads it back. Its normalize call
- * runs the same parser and returns only the text with constants replaced by `$1`, `$2`…, about
- * half the cost. Used for statements whose tree no rule reads (see `plainShape` in document.ts).
- *
- * `true` only when the parser accepted the text. libpg-query hands some of the parser's errors
- * back as if they were the result ("cannot use multiple ORDER BY clauses…"), so the result must
- * be the text itself with constants replaced; anything else, and any doubt, gives `false`: the
- * caller then parses in full, which also yields the error message and position.
- */
-export function acceptsSql(text: string): boolean {
-  let out: string | null;
-  try {
-    out = module().normalize(text);
-  } catch {
-    return false;
-  }
-  return out !== null && isNormalizedFrom(text, out);
-}
-
-/** `out` is `input` with some tokens (constants) replaced by `$N`. */
-export function isNormalizedFrom(input: string, out: string): boolean {
-  const n = input.length;
-  const m = out.length;
-  let i = 0;
-  let j = 0;
-  while (j < m) {
-    const c = out.charCodeAt(j);
-    if (c !== 36 || !isDigit(out.charCodeAt(j + 1))) {
-      if (i >= n || input.charCodeAt(i) !== c) return false;
-      i++;
-      j++;
-      continue;
-    }
-    // `$` and digits: a parameter the input already had, or a placeholder for a constant.
-    let e = j + 2;
-    while (e < m && isDigit(out.charCodeAt(e))) e++;
-    const param = out.slice(j, e);
-    j = e;
-    if (input.startsWith(param, i) && !isDigit(input.charCodeAt(i + param.length))) {
-      i += param.length;
-      continue;
-    }
-    if (j === m) {
-      // the placeholder ends the text: what is left of the input is one constant
-      const k = skipLiteral(input, i);
-      return k > i ? k === n : i < n && !/\s/.test(input.slice(i));
-    }
-    const next = out.charCodeAt(j);
-    const from = i;
-    i = skipLiteral(input, i); // a string constant may hold the character that follows it
-    while (i < n && input.charCodeAt(i) !== next) i++;
-    if (i === from || i === n) return false;
-  }
-  return i === n;
-}
-
-/** Index just past the quoted literal at `i` (`'…'`, `E'…'`, `B'…'`, `U&'…'`, `$tag$…$tag$`), or `i`. */
-function skipLiteral(s: string, i: number): number {
-  let k = i;
-  const c = s.charCodeAt(k) | 0x20;
-  const escapes = c === 0x65; // e
-  if ((c === 0x65 || c === 0x62 || c === 0x78 || c === 0x6e) && s.charCodeAt(k + 1) === 39) k++;
-  else if (c === 0x75 && s.charCodeAt(k + 1) === 38 && s.charCodeAt(k + 2) === 39) k += 2;
-  if (s.charCodeAt(k) === 39) {
-    const end = scanQuoted(s, k + 1, 39, escapes);
-    return end < 0 ? s.length : end;
-  }
-  const tag = /^\$(?:[A-Za-z_][A-Za-z0-9_]*)?\$/.exec(s.slice(i, i + 64))?.[0];
-  if (tag) {
-    const end = s.indexOf(tag, i + tag.length);
-    return end < 0 ? s.length : end + tag.length;
-  }
-  return i;
-}
-
-function isDigit(c: number): boolean {
-  return c >= 48 && c <= 57;
 }
 
 export type PlpgsqlOutcome =

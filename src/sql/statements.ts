@@ -56,6 +56,16 @@ export function executedNodes(node: PgNode | null): ExecutedNode[] {
 }
 
 /** Records a statement node, and lists the statements it runs in turn. */
+/**
+ * Whether a statement of `type`, whose tree libpg-query wrote as `json`, may run statements besides
+ * itself (see `visit`): EXPLAIN ANALYZE, PREPARE, a BEGIN ATOMIC body, a WITH clause. The JSON text
+ * is enough to tell, without reading the tree: a key of the tree is a quoted name followed by `:`,
+ * which a string in it cannot hold unescaped. May say yes wrongly, never no wrongly.
+ */
+export function mayRunOthers(type: string, json: string): boolean {
+  return type === "ExplainStmt" || type === "PrepareStmt" || json.includes('"withClause":') || json.includes('"sql_body":');
+}
+
 function visit(node: PgNode, via: Via, out: ExecutedNode[], inner: { node: PgNode; via: Via }[]): void {
   const type = nodeType(node);
   const body = nodeBody(node);

@@ -4,7 +4,7 @@
  */
 import { nodeBody } from "./classify.js";
 import { isPlain, type Statement } from "./document.js";
-import { needOf, refusalOf, type BlockNeed, type BlockRefusal, type RefusalOptions } from "./block-rules.js";
+import { BLOCK_TYPES, needOf, refusalOf, type BlockNeed, type BlockRefusal, type RefusalOptions } from "./block-rules.js";
 import type { PgNode } from "./parser.js";
 import type { DocumentRun } from "../run-model/types.js";
 
@@ -15,7 +15,7 @@ export type { BlockNeed, BlockRefusal, RefusalOptions } from "./block-rules.js";
  * its shape is none of the statements below (so its tree need not be built to say so).
  */
 function treeOf(stmt: Statement): { type: string; b: PgNode } | null {
-  if (isPlain(stmt) || !stmt.node) return null;
+  if (isPlain(stmt) || !BLOCK_TYPES.has(stmt.nodeType) || !stmt.node) return null;
   return { type: stmt.nodeType, b: nodeBody(stmt.node) };
 }
 
