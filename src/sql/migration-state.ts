@@ -238,6 +238,8 @@ export class MigrationState {
   private nextTx = 1;
   private readonly txIds = new WeakMap<Statement, number>();
   private readonly openerIds = new WeakMap<Statement, number>();
+  /** Per document: how many of its top-level statements parsed (see `parsedStatements`). */
+  private readonly parsedCounts = new Map<SqlDocument, number>();
   /** For `tableAlter`: the ALTER TABLE it read last (one entry, replaced by the next). */
   lastAlter: { body: PgNode; stmt: Statement; alter: TableAlter } | null = null;
   /** The statement `transactionOf` answered last, and its answer. */
@@ -293,6 +295,11 @@ export class MigrationState {
     }
   }
 
+  /** How many top-level statements of `doc` that parse were seen so far. */
+  parsedStatements(doc: SqlDocument): number {
+    return this.parsedCounts.get(doc) ?? 0;
+  }
+
   /** A statement's position in the chain. */
   pos(stmt: Statement): number {
     return this.at(stmt, stmt.start);
@@ -330,6 +337,7 @@ export class MigrationState {
     const at = this.pos(stmt);
     if (at <= this.lastSeen) return;
     this.lastSeen = at;
+    if (stmt.parsed) this.parsedCounts.set(stmt.doc, (this.parsedCounts.get(stmt.doc) ?? 0) + 1);
     this.lastEnd = this.posEnd(stmt);
     const tx = this.transactionOf(stmt);
     if (tx.id !== this.currentTx) {
@@ -541,15 +549,19 @@ export class MigrationState {
 
   private beginTx(id: number): void {
     this.currentTx = id;
-    this.undo = [];
-    this.savepoints = [];
+    this.clearTx();
+  }
+
+  /** No undo step and no savepoint (outside a transaction every statement is one: no new arrays for nothing). */
+  private clearTx(): void {
+    if (this.undo.length > 0) this.undo = [];
+    if (this.savepoints.length > 0) this.savepoints = [];
   }
 
   /** The transaction ends: SET LOCAL values expire; a rollback undoes what it did. */
   private endTx(offset: number, commit: boolean): void {
     if (!commit) for (let i = this.undo.length - 1; i >= 0; i--) this.undo[i]!(offset);
-    this.undo = [];
-    this.savepoints = [];
+    this.clearTx();
     if (this.local.size > 0 || !commit) {
       this.local = new Map();
       this.snapshot(offset);
