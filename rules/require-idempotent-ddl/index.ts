@@ -101,16 +101,12 @@ export default defineRule({
     const findings: Finding[] = [];
     /** Constraints dropped (IF EXISTS or not) earlier: the next ADD of that name reruns cleanly. */
     const dropped: { table: TableName; name: string }[] = [];
-    let statements = 0;
 
     const outside = (stmt: Statement, body: Statement | null) => body === null && state.transactionOf(stmt).kind === "none";
     const add = (f: Finding) => findings.push(f);
 
     return {
-      statement(stmt) {
-        state.see(stmt);
-        if (stmt.parsed) statements++;
-      },
+      statement: state.feed,
       CreateStmt(node, at) {
         const b = node as PgNode;
         if (!outside(at.stmt, at.body) || b.if_not_exists) return;
@@ -134,13 +130,16 @@ export default defineRule({
       AlterTableStmt(node, at) {
         const b = node as PgNode;
         const rv = b.relation as PgNode | undefined;
-        const table = state.resolve(rv, at.stmt);
         const isOutside = outside(at.stmt, at.body);
+        const cmds = alterCmds(b);
+        // the table is needed only to pair a DROP CONSTRAINT with a later ADD
+        let table: TableName | null | undefined;
+        const tableOf = () => (table === undefined ? (table = state.resolve(rv, at.stmt)) : table);
         let ranges: ReturnType<typeof alterActionRanges> | undefined;
         const range = (k: number) => actionRange(at.stmt, b, k, (ranges ??= alterActionRanges(at.stmt, b)));
-        alterCmds(b).forEach((cmd, k) => {
+        cmds.forEach((cmd, k) => {
           const subtype = String(cmd.subtype);
-          if (subtype === "AT_DropConstraint" && table) dropped.push({ table, name: String(cmd.name ?? "") });
+          if (subtype === "AT_DropConstraint" && tableOf()) dropped.push({ table: tableOf()!, name: String(cmd.name ?? "") });
           if (!isOutside || IDEMPOTENT.has(subtype)) return;
           const guarded = GUARDED[subtype];
           if (guarded) {
@@ -151,7 +150,8 @@ export default defineRule({
           }
           if (subtype === "AT_AddConstraint") {
             const name = String(nodeBody(cmd.def as PgNode).conname ?? "");
-            const i = name && table ? dropped.findIndex((d) => d.name === name && sameTable(d.table, table)) : -1;
+            const t = name && dropped.length > 0 ? tableOf() : null;
+            const i = t ? dropped.findIndex((d) => d.name === name && sameTable(d.table, t)) : -1;
             if (i >= 0) {
               dropped.splice(i, 1); // one DROP covers one ADD
               return;
@@ -163,7 +163,7 @@ export default defineRule({
       },
       end() {
         // a file of one statement is atomic on its own
-        if (statements < 2) return;
+        if (state.parsedStatements(doc) < 2) return;
         for (const f of findings) {
           context.report({
             messageId: f.messageId,

@@ -186,6 +186,15 @@ export interface TableAlter {
 /** Reads an ALTER TABLE for the lock rules; null when it alters something other than a table. */
 export function tableAlter(state: MigrationState, body: PgNode, stmt: Statement): TableAlter | null {
   if (body.objtype !== "OBJECT_TABLE") return null;
+  // a dozen lock rules read each ALTER TABLE, in a row, with the state unchanged: read it once
+  const last = state.lastAlter;
+  if (last && last.body === body && last.stmt === stmt) return last.alter;
+  const alter = readAlter(state, body, stmt);
+  state.lastAlter = { body, stmt, alter };
+  return alter;
+}
+
+function readAlter(state: MigrationState, body: PgNode, stmt: Statement): TableAlter {
   const relation = body.relation as PgNode | undefined;
   let ranges: Range[] | null | undefined;
   return {
@@ -229,6 +238,13 @@ export class MigrationState {
   private nextTx = 1;
   private readonly txIds = new WeakMap<Statement, number>();
   private readonly openerIds = new WeakMap<Statement, number>();
+  /** Per document: how many of its top-level statements parsed (see `parsedStatements`). */
+  private readonly parsedCounts = new Map<SqlDocument, number>();
+  /** For `tableAlter`: the ALTER TABLE it read last (one entry, replaced by the next). */
+  lastAlter: { body: PgNode; stmt: Statement; alter: TableAlter } | null = null;
+  /** The statement `transactionOf` answered last, and its answer. */
+  private lastTxOf: Statement | null = null;
+  private lastTx: TransactionInfo | null = null;
   private assumedId = 0;
 
   private readonly tables = new Map<string, NewTable[]>();
@@ -279,6 +295,11 @@ export class MigrationState {
     }
   }
 
+  /** How many top-level statements of `doc` that parse were seen so far. */
+  parsedStatements(doc: SqlDocument): number {
+    return this.parsedCounts.get(doc) ?? 0;
+  }
+
   /** A statement's position in the chain. */
   pos(stmt: Statement): number {
     return this.at(stmt, stmt.start);
@@ -316,6 +337,7 @@ export class MigrationState {
     const at = this.pos(stmt);
     if (at <= this.lastSeen) return;
     this.lastSeen = at;
+    if (stmt.parsed) this.parsedCounts.set(stmt.doc, (this.parsedCounts.get(stmt.doc) ?? 0) + 1);
     this.lastEnd = this.posEnd(stmt);
     const tx = this.transactionOf(stmt);
     if (tx.id !== this.currentTx) {
@@ -370,6 +392,15 @@ export class MigrationState {
    */
   transactionOf(stmt: Statement): TransactionInfo {
     const top = stmt.parent ?? stmt;
+    // asked by `see` and then by the rules of the same statement: the last answer is kept
+    if (top === this.lastTxOf) return this.lastTx!;
+    const info = this.findTransaction(top);
+    this.lastTxOf = top;
+    this.lastTx = info;
+    return info;
+  }
+
+  private findTransaction(top: Statement): TransactionInfo {
     const known = this.txIds.get(top);
     const opener = top.tx === "explicit" ? top.block : null;
     const kind = this.kindOf(top);
@@ -518,15 +549,19 @@ export class MigrationState {
 
   private beginTx(id: number): void {
     this.currentTx = id;
-    this.undo = [];
-    this.savepoints = [];
+    this.clearTx();
+  }
+
+  /** No undo step and no savepoint (outside a transaction every statement is one: no new arrays for nothing). */
+  private clearTx(): void {
+    if (this.undo.length > 0) this.undo = [];
+    if (this.savepoints.length > 0) this.savepoints = [];
   }
 
   /** The transaction ends: SET LOCAL values expire; a rollback undoes what it did. */
   private endTx(offset: number, commit: boolean): void {
     if (!commit) for (let i = this.undo.length - 1; i >= 0; i--) this.undo[i]!(offset);
-    this.undo = [];
-    this.savepoints = [];
+    this.clearTx();
     if (this.local.size > 0 || !commit) {
       this.local = new Map();
       this.snapshot(offset);
@@ -718,9 +753,8 @@ export class MigrationState {
     if (this.liveTables.size === 0 && this.indexes.size === 0) return;
     let named = false;
     for (const word of stmt.text.match(WORDS) ?? []) {
-      // PostgreSQL folds only ASCII letters of an unquoted name
-      const n = word.startsWith('"') ? word.slice(1, -1).replace(/""/g, '"') : word.replace(/[A-Z]+/g, (m) => m.toLowerCase());
-      if (this.liveTables.has(n) || this.indexes.has(n) || Buffer.byteLength(n) > 63) {
+      const n = unquoteName(word);
+      if (this.liveTables.has(n) || this.indexes.has(n) || tooLong(n)) {
         named = true;
         break;
       }
@@ -992,7 +1026,19 @@ function isZero(value: string): boolean {
 const NAME = String.raw`(?:"(?:[^"]|"")+"|[A-Za-z_][\w$]*)`;
 /** The names a statement writes (and its keywords): quoted, or unquoted (any letters). */
 const WORDS = /"(?:[^"]|"")*"|[\p{L}_][\p{L}\p{N}_$]*/gu;
+const NAMES = new RegExp(NAME, "g");
 const QUALIFIED = String.raw`${NAME}(?:\s*\.\s*${NAME})?`;
+
+/** A name as PostgreSQL reads it: unquoted, or folded (only ASCII letters of an unquoted name). */
+function unquoteName(word: string): string {
+  if (word.startsWith('"')) return word.slice(1, -1).replace(/""/g, '"');
+  return /[A-Z]/.test(word) ? word.replace(/[A-Z]+/g, (m) => m.toLowerCase()) : word;
+}
+
+/** More than 63 bytes (PostgreSQL truncates it); a name of 21 UTF-16 units or fewer never is. */
+function tooLong(name: string): boolean {
+  return name.length > 21 && Buffer.byteLength(name) > 63;
+}
 const INSERT_INTO = new RegExp(String.raw`^\s*insert\s+into\s+(${QUALIFIED})(?=[\s(]|$)`, "i");
 const CREATE_INDEX = new RegExp(String.raw`^\s*create\s+(unique\s+)?index\s+(?:if\s+not\s+exists\s+)?(${NAME})\s+on\s+(?:only\s+)?(${QUALIFIED})(?=[\s(]|$)`, "i");
 const UNNAMED_INDEX = /^\s*create\s+(?:unique\s+)?index\s+(?:concurrently\s+)?on\b/i;
@@ -1000,9 +1046,9 @@ const CREATE_TABLE = new RegExp(String.raw`^\s*create\s+(?:(?:global|local)\s+)?
 
 /** `a.b`, `"A"."b"`: the parts, unquoted, unquoted names folded to lower case (null for a name of 64 bytes or more). */
 function qualifiedName(text: string): TableName | null {
-  const parts = text.match(new RegExp(NAME, "g"))!.map((p) => (p.startsWith('"') ? p.slice(1, -1).replace(/""/g, '"') : p.replace(/[A-Z]+/g, (m) => m.toLowerCase())));
+  const parts = text.match(NAMES)!.map(unquoteName);
   // PostgreSQL truncates long names: leave those to the parser
-  if (parts.some((p) => Buffer.byteLength(p) > 63)) return null;
+  if (parts.some(tooLong)) return null;
   return parts.length === 2 ? { schema: parts[0]!, name: parts[1]! } : { schema: null, name: parts[0]! };
 }
 
