@@ -24,4 +24,12 @@ test("the files it writes: a rule with no listener yet, the README headings the 
   assert.is(f["fixtures/example.sql.snap"], "\n", "a rule that reports nothing on its example");
 });
 
+test("the listener example compiles as it is once uncommented: an unread node parameter is named _node", () => {
+  const example = files("no-truncate")["index.ts"]!.split("\n").filter((l) => /^\s*\/\/ {1,3}\S/.test(l) && /TruncateStmt\(|context\.report|^\s*\/\/ },/.test(l));
+  const code = example.map((l) => l.replace(/^(\s*)\/\/ /, "$1")).join("\n");
+  assert.match(code, /TruncateStmt\(_node, at\) \{/);
+  // strict mode's noUnusedParameters: every parameter the example does not read starts with _
+  assert.ok(!/\bnode\b/.test(code.replace(/_node/g, "")), code);
+});
+
 test.run();

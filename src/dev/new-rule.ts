@@ -35,9 +35,10 @@ export default defineRule({
       // Listen for the statement kinds the rule reads, by their parser names (UpdateStmt,
       // TruncateStmt, IndexStmt, AlterTableStmt…). Each is called with the node's fields and where
       // it was met, for every such statement that runs: at top level, in WITH queries, and inside
-      // DO blocks and function bodies. For example:
+      // DO blocks and function bodies. For example (the first parameter is the node's fields; a
+      // leading _ tells the compiler a listener does not read it):
       //
-      // TruncateStmt(node, at) {
+      // TruncateStmt(_node, at) {
       //   context.report({ messageId: "found", start: at.stmt.start, end: at.stmt.end, helpId: "help" });
       // },
     };
