@@ -9,12 +9,15 @@
  * - Strings cross into and out of WebAssembly memory through Node's native UTF-8 coding, and a
  *   statement that does not parse comes back as a value, not a thrown error with a stack trace.
  *
- * The calls and result layouts are libpg-query 18.1.5's (a pinned dependency): the C functions
+ * The calls and result layouts (src/sql/wasm-calls.ts) are libpg-query 18.1.5's: the C functions
  * `wasm_parse_query_raw`, `wasm_normalize_query`, `wasm_scan` and `wasm_parse_plpgsql`, and the
  * `PgQueryParseResult` / `PgQueryError` structs. The tests run the real module through them.
  */
 import { readFileSync } from "node:fs";
 import { createRequire } from "node:module";
+import { PgQueryCalls, type ParserCalls, type PgQueryExports } from "./wasm-calls.js";
+
+export type { ParserCalls, RawParse } from "./wasm-calls.js";
 
 const require = createRequire(import.meta.url);
 
@@ -24,20 +27,9 @@ export type WasmModule = object;
 const WebAssembly = (globalThis as unknown as { WebAssembly: { compile(bytes: Uint8Array): Promise<WasmModule>; instantiate(module: WasmModule, imports: object): Promise<object> } })
   .WebAssembly;
 
-/** The parts of the Emscripten module used here. */
-interface Emscripten {
+/** The parts of the Emscripten module used here: the calls' exports, and the memory as bytes. */
+interface Emscripten extends PgQueryExports {
   HEAPU8: Uint8Array;
-  HEAPU32: Uint32Array;
-  _malloc(size: number): number;
-  _free(ptr: number): void;
-  _wasm_parse_query_raw(query: number): number;
-  _wasm_free_parse_result(result: number): void;
-  _wasm_normalize_query(query: number): number;
-  _wasm_scan(query: number): number;
-  _wasm_parse_plpgsql(query: number): number;
-  _wasm_free_string(ptr: number): void;
-  lengthBytesUTF8(s: string): number;
-  stringToUTF8(s: string, ptr: number, max: number): void;
 }
 type Factory = (options: object) => Promise<Emscripten>;
 
@@ -142,30 +134,13 @@ export async function instantiateParser(module?: WasmModule): Promise<ParserCall
   return new PgWasm(em);
 }
 
-/** What a parse call gives: the JSON text of the tree, or PostgreSQL's error. */
-export type RawParse = { json: string } | { message: string; /** code points into the query, -1 if none */ cursor: number };
-
-/**
- * The parser's calls as src/sql/parser.ts uses them. The playground page's twin of this module
- * (src/playground/wasm.ts) gives the same calls in a browser.
- */
-export interface ParserCalls {
-  /** Parses SQL into its tree (JSON text), or PostgreSQL's error and where it stopped. */
-  parse(query: string): RawParse;
-  /** The query with constants replaced by `$1`, `$2`…; null when the parser refused it. */
-  normalize(query: string): string | null;
-  /** The scanner's tokens as JSON text; null when the scanner gave up. */
-  scan(query: string): string | null;
-  /** A PL/pgSQL function's tree as JSON text, or the error message (anything not starting with `{`). */
-  parsePlpgsql(query: string): string;
-}
-
 const decoder = new TextDecoder(); // as Emscripten decodes: UTF-8, invalid bytes replaced, a leading BOM dropped
 
-/** The parser's calls, synchronous. Each throws only what the WebAssembly itself throws (stack overflow, abort). */
-export class PgWasm implements ParserCalls {
+/** The calls, with strings moved through Node's native UTF-8 coding. */
+export class PgWasm extends PgQueryCalls<Emscripten> {
   private heap: Buffer;
-  constructor(private readonly em: Emscripten) {
+  constructor(em: Emscripten) {
+    super(em);
     this.heap = Buffer.from(em.HEAPU8.buffer);
   }
 
@@ -175,8 +150,7 @@ export class PgWasm implements ParserCalls {
     return this.heap;
   }
 
-  /** `text` as a NUL-terminated UTF-8 string in the module's memory; the caller frees it. */
-  private put(text: string): number {
+  protected put(text: string): number {
     if (!(text as unknown as { isWellFormed(): boolean }).isWellFormed()) {
       // a lone surrogate: Emscripten's own encoder, byte for byte what the package's wrapper sends
       const n = this.em.lengthBytesUTF8(text) + 1;
@@ -192,72 +166,10 @@ export class PgWasm implements ParserCalls {
     return p;
   }
 
-  /** The NUL-terminated UTF-8 string at `p`. */
-  private get(p: number): string {
+  protected get(p: number): string {
     if (!p) return "";
     const heap = this.memory();
     const end = heap.indexOf(0, p);
     return decoder.decode(heap.subarray(p, end < 0 ? heap.length : end));
   }
-
-  private word(p: number): number {
-    return this.em.HEAPU32[p >>> 2]!;
-  }
-
-  /** Parses SQL into its tree (JSON text), or PostgreSQL's error and where it stopped. */
-  parse(query: string): RawParse {
-    const q = this.put(query);
-    let r = 0;
-    try {
-      r = this.em._wasm_parse_query_raw(q);
-      if (!r) throw new Error("Failed to parse query: memory allocation failed");
-      // PgQueryParseResult { char *parse_tree; char *stderr_buffer; PgQueryError *error; }
-      const tree = this.word(r);
-      const error = this.word(r + 8);
-      if (error) {
-        // PgQueryError { char *message; char *funcname; char *filename; int lineno; int cursorpos; … }
-        const message = this.word(error);
-        const cursor = this.word(error + 16) | 0;
-        return { message: message ? this.get(message) : "Unknown error", cursor: cursor > 0 ? cursor - 1 : 0 };
-      }
-      if (!tree) throw new Error("No parse tree generated");
-      return { json: this.get(tree) };
-    } finally {
-      this.em._free(q);
-      if (r) this.em._wasm_free_parse_result(r);
-    }
-  }
-
-  /** The query with constants replaced by `$1`, `$2`…; null when the parser refused it. */
-  normalize(query: string): string | null {
-    const out = this.stringCall(query, this.em._wasm_normalize_query);
-    return isError(out) ? null : out;
-  }
-
-  /** The scanner's tokens as JSON text; null when the scanner gave up. */
-  scan(query: string): string | null {
-    const out = this.stringCall(query, this.em._wasm_scan);
-    return isError(out) ? null : out;
-  }
-
-  /** A PL/pgSQL function's tree as JSON text, or the error message (anything not starting with `{`). */
-  parsePlpgsql(query: string): string {
-    return this.stringCall(query, this.em._wasm_parse_plpgsql);
-  }
-
-  private stringCall(query: string, call: (p: number) => number): string {
-    const q = this.put(query);
-    let r = 0;
-    try {
-      r = call(q);
-      return this.get(r);
-    } finally {
-      this.em._free(q);
-      if (r) this.em._wasm_free_string(r);
-    }
-  }
-}
-
-function isError(out: string): boolean {
-  return out.startsWith("syntax error") || out.startsWith("deparse error") || out.startsWith("ERROR");
 }
