@@ -5,7 +5,7 @@
  * Each binding says only how a string goes into the module's memory and comes back out.
  *
  * The C functions and structs are libpg-query 18.1.5's (a pinned dependency):
- * `wasm_parse_query_raw`, `wasm_normalize_query`, `wasm_scan`, `wasm_parse_plpgsql`, and
+ * `wasm_parse_query_raw`, `wasm_scan`, `wasm_parse_plpgsql`, and
  * `PgQueryParseResult` / `PgQueryError`. Nothing here needs Node or a browser.
  */
 
@@ -16,7 +16,6 @@ export interface PgQueryExports {
   _free(ptr: number): void;
   _wasm_parse_query_raw(query: number): number;
   _wasm_free_parse_result(result: number): void;
-  _wasm_normalize_query(query: number): number;
   _wasm_scan(query: number): number;
   _wasm_parse_plpgsql(query: number): number;
   _wasm_free_string(ptr: number): void;
@@ -31,8 +30,6 @@ export type RawParse = { json: string } | { message: string; /** code points int
 export interface ParserCalls {
   /** Parses SQL into its tree (JSON text), or PostgreSQL's error and where it stopped. */
   parse(query: string): RawParse;
-  /** The query with constants replaced by `$1`, `$2`…; null when the parser refused it. */
-  normalize(query: string): string | null;
   /** The scanner's tokens as JSON text; null when the scanner gave up. */
   scan(query: string): string | null;
   /** A PL/pgSQL function's tree as JSON text, or the error message (anything not starting with `{`). */
@@ -74,11 +71,6 @@ export abstract class PgQueryCalls<E extends PgQueryExports = PgQueryExports> im
       this.em._free(q);
       if (r) this.em._wasm_free_parse_result(r);
     }
-  }
-
-  normalize(query: string): string | null {
-    const out = this.stringCall(query, this.em._wasm_normalize_query);
-    return isError(out) ? null : out;
   }
 
   scan(query: string): string | null {

@@ -10,7 +10,7 @@
  *   statement that does not parse comes back as a value, not a thrown error with a stack trace.
  *
  * The calls and result layouts (src/sql/wasm-calls.ts) are libpg-query 18.1.5's: the C functions
- * `wasm_parse_query_raw`, `wasm_normalize_query`, `wasm_scan` and `wasm_parse_plpgsql`, and the
+ * `wasm_parse_query_raw`, `wasm_scan` and `wasm_parse_plpgsql`, and the
  * `PgQueryParseResult` / `PgQueryError` structs. The tests run the real module through them.
  */
 import { readFileSync } from "node:fs";
