@@ -6,7 +6,7 @@
 import { nodeBody, nodeType, walk } from "./classify.js";
 import type { Statement } from "./document.js";
 import type { PgNode } from "./parser.js";
-import { scanQuoted } from "./lexer.js";
+import { skipToken } from "./lex/chars.js";
 import { MIXED_VOLATILITY_FUNCTIONS, nonVolatileFunction } from "./builtin-functions.js";
 
 /** A range of document offsets. */
@@ -22,42 +22,6 @@ export function statementRange(stmt: Statement): Range {
 
 const IDENT_START = /[A-Za-z_\u0080-\uffff]/;
 const IDENT_PART = /[A-Za-z0-9_$\u0080-\uffff]/;
-
-/** Index just past a comment, string or dollar-quoted text starting at `i`, or -1 when none starts there. */
-function skipToken(text: string, i: number): number {
-  const c = text[i];
-  if (c === "-" && text[i + 1] === "-") {
-    const nl = text.indexOf("\n", i);
-    return nl < 0 ? text.length : nl + 1;
-  }
-  if (c === "/" && text[i + 1] === "*") {
-    let depth = 1;
-    let k = i + 2;
-    while (k < text.length && depth > 0) {
-      if (text[k] === "/" && text[k + 1] === "*") (depth++, (k += 2));
-      else if (text[k] === "*" && text[k + 1] === "/") (depth--, (k += 2));
-      else k++;
-    }
-    return k;
-  }
-  if (c === "'") {
-    const escapes = i > 0 && /[eE]/.test(text[i - 1]!) && !IDENT_PART.test(text[i - 2] ?? " ");
-    const end = scanQuoted(text, i + 1, 39, escapes);
-    return end < 0 ? text.length : end;
-  }
-  if (c === '"') {
-    const end = scanQuoted(text, i + 1, 34, false);
-    return end < 0 ? text.length : end;
-  }
-  if (c === "$" && !IDENT_PART.test(text[i - 1] ?? " ")) {
-    const m = /^\$(?:[A-Za-z_\u0080-\uffff][A-Za-z0-9_\u0080-\uffff]*)?\$/.exec(text.slice(i, i + 100));
-    if (m) {
-      const close = text.indexOf(m[0], i + m[0].length);
-      return close < 0 ? text.length : close + m[0].length;
-    }
-  }
-  return -1;
-}
 
 /** Skips whitespace and comments from `i`. */
 function skipTrivia(text: string, i: number): number {

@@ -9,6 +9,7 @@
  * cannot be prepared as written: `dynamic` says so.
  */
 import type { ToolId } from "../run-model/index.js";
+import { skipToken } from "../sql/lex/chars.js";
 import { EditedText } from "./edited-text.js";
 
 export interface Parameterised {
@@ -41,43 +42,11 @@ export function parameterise(sql: string, tool: ToolId | null): Parameterised | 
   let i = 0;
   while (i < n) {
     const c = sql[i]!;
-    if (c === "'" || c === '"') {
-      const escapes = c === "'" && /[eE]/.test(sql[i - 1] ?? "") && !/[A-Za-z0-9_]/.test(sql[i - 2] ?? "");
-      let j = i + 1;
-      while (j < n) {
-        if (escapes && sql[j] === "\\") j += 2;
-        else if (sql[j] === c && sql[j + 1] === c) j += 2;
-        else if (sql[j] === c) break;
-        else j++;
-      }
-      i = j + 1;
+    // strings, quoted names, comments and dollar quotes hold no parameter
+    const past = skipToken(sql, i);
+    if (past >= 0) {
+      i = past;
       continue;
-    }
-    if (c === "-" && sql[i + 1] === "-") {
-      const nl = sql.indexOf("\n", i);
-      i = nl < 0 ? n : nl + 1;
-      continue;
-    }
-    if (c === "/" && sql[i + 1] === "*") {
-      let depth = 1;
-      let j = i + 2;
-      while (j < n && depth > 0) {
-        if (sql[j] === "/" && sql[j + 1] === "*") (depth++, (j += 2));
-        else if (sql[j] === "*" && sql[j + 1] === "/") (depth--, (j += 2));
-        else j++;
-      }
-      i = j;
-      continue;
-    }
-    if (c === "$") {
-      const tag = /\$(?:[A-Za-z_][A-Za-z0-9_]*)?\$/y;
-      tag.lastIndex = i;
-      const m = tag.exec(sql);
-      if (m && !/[A-Za-z0-9_]/.test(sql[i - 1] ?? "")) {
-        const close = sql.indexOf(m[0], i + m[0].length);
-        i = close < 0 ? n : close + m[0].length;
-        continue;
-      }
     }
     if (c === "[") brackets++;
     else if (c === "]") brackets = Math.max(0, brackets - 1);

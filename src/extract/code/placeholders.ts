@@ -8,6 +8,7 @@
  * nothing the parser sees), and replaced by stand-ins of the same length for the parser only, so
  * every offset stays the one of the text as written and messages quote it as written.
  */
+import { skipToken } from "../../sql/lex/chars.js";
 
 /** What a placeholder stands for once the library has filled it in. */
 export type PlaceholderKind =
@@ -86,42 +87,12 @@ export function findPlaceholders(sql: string, dialect: Dialect, within: (start: 
     const c = sql[i]!;
     const d = sql[i + 1];
     // strings, quoted names, comments and dollar quotes: skipped whole
-    if (c === "'" || c === '"') {
-      const escapes = c === "'" && (sql[i - 1] === "E" || sql[i - 1] === "e") && !isWord(sql[i - 2]);
-      let j = i + 1;
-      while (j < n) {
-        if (escapes && sql[j] === "\\") j += 2;
-        else if (sql[j] === c) {
-          if (sql[j + 1] === c) j += 2;
-          else break;
-        } else j++;
-      }
-      i = j + 1;
-      continue;
-    }
-    if (c === "-" && d === "-") {
-      const nl = sql.indexOf("\n", i);
-      i = nl < 0 ? n : nl + 1;
-      continue;
-    }
-    if (c === "/" && d === "*") {
-      let depth = 1;
-      let j = i + 2;
-      while (j < n && depth > 0) {
-        if (sql[j] === "/" && sql[j + 1] === "*") (depth++, (j += 2));
-        else if (sql[j] === "*" && sql[j + 1] === "/") (depth--, (j += 2));
-        else j++;
-      }
-      i = j;
+    const past = skipToken(sql, i);
+    if (past >= 0) {
+      i = past;
       continue;
     }
     if (c === "$") {
-      const tag = /^\$(?:[A-Za-z_\u0080-\uffff][\w\u0080-\uffff]*)?\$/.exec(sql.slice(i, i + 65));
-      if (tag && !isWord(sql[i - 1])) {
-        const close = sql.indexOf(tag[0], i + tag[0].length);
-        i = close < 0 ? n : close + tag[0].length;
-        continue;
-      }
       if (dialect.pgPromise) {
         const end = pgPromiseVariable(sql, i);
         if (end) {

@@ -96,3 +96,41 @@ export function firstAtOrAfter(list: number[], x: number): number {
   }
   return lo < list.length ? lo : -1;
 }
+
+const IDENT_PART_RE = /[A-Za-z0-9_$\u0080-\uffff]/;
+
+/** Index just past a comment, string or dollar-quoted text starting at `i`, or -1 when none starts there. */
+export function skipToken(text: string, i: number): number {
+  const c = text[i];
+  if (c === "-" && text[i + 1] === "-") {
+    const nl = text.indexOf("\n", i);
+    return nl < 0 ? text.length : nl + 1;
+  }
+  if (c === "/" && text[i + 1] === "*") {
+    let depth = 1;
+    let k = i + 2;
+    while (k < text.length && depth > 0) {
+      if (text[k] === "/" && text[k + 1] === "*") (depth++, (k += 2));
+      else if (text[k] === "*" && text[k + 1] === "/") (depth--, (k += 2));
+      else k++;
+    }
+    return k;
+  }
+  if (c === "'") {
+    const escapes = i > 0 && /[eE]/.test(text[i - 1]!) && !IDENT_PART_RE.test(text[i - 2] ?? " ");
+    const end = scanQuoted(text, i + 1, 39, escapes);
+    return end < 0 ? text.length : end;
+  }
+  if (c === '"') {
+    const end = scanQuoted(text, i + 1, 34, false);
+    return end < 0 ? text.length : end;
+  }
+  if (c === "$" && !IDENT_PART_RE.test(text[i - 1] ?? " ")) {
+    const m = /^\$(?:[A-Za-z_\u0080-\uffff][A-Za-z0-9_\u0080-\uffff]*)?\$/.exec(text.slice(i, i + 100));
+    if (m) {
+      const close = text.indexOf(m[0], i + m[0].length);
+      return close < 0 ? text.length : close + m[0].length;
+    }
+  }
+  return -1;
+}
