@@ -102,9 +102,8 @@ export default defineRule({
     const check = (stmt: Statement) => {
       const type = stmt.nodeType;
       if (!CHECKED.has(type) && type !== "DeleteStmt" && type !== "ExplainStmt" && type !== "PrepareStmt") return;
-      // A top-level statement that is all of the text the parser read: that text, with no copy
-      // made (its tree holds only the words it has); else the statement's own text.
-      const text = stmt.parent === null && stmt.parseText.length === stmt.end - stmt.start ? stmt.parseText : stmt.text;
+      // the text its tree's words come from (no copy made when it is all the parser read)
+      const text = stmt.wordsText;
       if (type === "InsertStmt" && !insertMayRepeat(text)) return;
       if (type === "CreateStmt" && !columnsMayRepeat(text)) return;
       if (type === "SelectStmt" && !/\b(?:into|with)\b/i.test(text)) return;

@@ -1,5 +1,7 @@
 import { defineRule } from "../../src/engine/rule.js";
+import { unquoteName } from "../../src/sql/clause.js";
 import type { Statement } from "../../src/sql/document.js";
+import { isIdentCont } from "../../src/sql/lex/chars.js";
 import { scanTokens } from "../../src/sql/parser.js";
 import { Utf8Offsets } from "../../src/sql/text.js";
 
@@ -55,11 +57,6 @@ function quotedBytes(text: string, from: number): number {
   return bytes;
 }
 
-/** Letters, digits, `_`, `$` and non-ASCII: what an unquoted name or a number is made of. */
-function isNameChar(c: number): boolean {
-  return (c >= 97 && c <= 122) || (c >= 65 && c <= 90) || (c >= 48 && c <= 57) || c === 95 || c === 36 || c >= 128;
-}
-
 /**
  * `mayHoldLongName` with string constants and comments left out, as PostgreSQL's scanner leaves
  * them out: most texts it lets through hold a long run only inside a string (a hash, a path, a
@@ -77,7 +74,7 @@ function longRunOutsideLiterals(text: string): boolean {
     if (!(c < 128 && ENDS_NAME[c])) {
       bytes += utf8Bytes(c);
       // `$` not inside a name: a dollar-quoted string
-      if (c === 36 && (i === 0 || !isNameChar(text.charCodeAt(i - 1)))) {
+      if (c === 36 && (i === 0 || !isIdentCont(text.charCodeAt(i - 1)))) {
         const tag = /^\$(?:[A-Za-z_\u0080-\uffff][A-Za-z0-9_\u0080-\uffff]*)?\$/.exec(text.slice(i, i + 200))?.[0];
         if (tag) {
           const close = text.indexOf(tag, i + tag.length);
@@ -94,7 +91,7 @@ function longRunOutsideLiterals(text: string): boolean {
     bytes = 0;
     if (c === 39) {
       // a string; E'…' (the E a token of its own) takes backslash escapes
-      const e = i > 0 && (text.charCodeAt(i - 1) | 0x20) === 101 && (i < 2 || !isNameChar(text.charCodeAt(i - 2)));
+      const e = i > 0 && (text.charCodeAt(i - 1) | 0x20) === 101 && (i < 2 || !isIdentCont(text.charCodeAt(i - 2)));
       let j = i + 1;
       for (;;) {
         if (j >= n) return true;
@@ -180,7 +177,7 @@ export default defineRule({
       let utf8: Utf8Offsets | null = null;
       for (const t of tokens) {
         if (t.tokenName !== "IDENT") continue;
-        const name = identifierValue(t.text);
+        const name = unquoteName(t.text);
         const bytes = Buffer.byteLength(name, "utf8");
         if (bytes <= MAX_BYTES || seen.has(name)) continue;
         seen.add(name);
@@ -208,12 +205,6 @@ export default defineRule({
     };
   },
 });
-
-/** The identifier a token denotes: quoted ones unescaped, unquoted ones folded to lower case (ASCII). */
-function identifierValue(token: string): string {
-  if (token.startsWith('"')) return token.slice(1, -1).replace(/""/g, '"');
-  return token.replace(/[A-Z]+/g, (m) => m.toLowerCase());
-}
 
 /** The first 63 bytes of a name, cut at a character boundary (PostgreSQL's truncate_identifier). */
 function truncate(name: string): string {

@@ -36,6 +36,12 @@ export function clauseRange(stmt: Statement, pattern: string, from?: number): { 
 }
 
 /** An identifier as it must be written: quoted when it has capitals, spaces or other characters. */
+/** A name as PostgreSQL reads it: a quoted one unescaped, an unquoted one folded (ASCII letters only). */
+export function unquoteName(word: string): string {
+  if (word.startsWith('"')) return word.slice(1, -1).replace(/""/g, '"');
+  return /[A-Z]/.test(word) ? word.replace(/[A-Z]+/g, (m) => m.toLowerCase()) : word;
+}
+
 export function quoteIdent(name: string): string {
   return /^[a-z_][a-z0-9_$]*$/.test(name) ? name : `"${name.replace(/"/g, '""')}"`;
 }

@@ -168,6 +168,15 @@ export class Statement {
     this.json = null;
   }
 
+  /**
+   * The text to test for words its tree can only hold if the text has them: the text the parser
+   * read when the statement is all of it (no copy made: this is asked of many statements), else
+   * the statement's own text.
+   */
+  get wordsText(): string {
+    return this.parent === null && this.parseText.length === this.end - this.start ? this.parseText : this.text;
+  }
+
   /** The parser accepted the statement (its tree may not be built yet). */
   get parsed(): boolean {
     return this.json !== null || this.tree !== null;

@@ -22,6 +22,7 @@
  * shifted past the documents before it (`pos`); facts keep them, queries compare them.
  */
 import { nodeBody, nodeType } from "./classify.js";
+import { unquoteName } from "./clause.js";
 import { actionRange, alterActionRanges, alterCmds, type Range } from "./ddl.js";
 import { isPlain, Statement, type SqlDocument } from "./document.js";
 import type { PgNode } from "./parser.js";
@@ -610,7 +611,7 @@ export class MigrationState {
       case "SelectStmt":
         // only SELECT … INTO and set_config(…) matter: the text says whether the tree is worth
         // building (a plain SELECT, whose tree is not built yet, is known to select into nothing)
-        return (isPlain(stmt) ? SET_CONFIG : SELECT_WORDS).test(ownText(stmt)) ? this.select(stmt, txId) : undefined;
+        return (isPlain(stmt) ? SET_CONFIG : SELECT_WORDS).test(stmt.wordsText) ? this.select(stmt, txId) : undefined;
       case "InsertStmt":
       case "CopyStmt":
       case "MergeStmt":
@@ -628,7 +629,7 @@ export class MigrationState {
       case "IndexStmt":
         return this.indexed(stmt);
       case "VariableSetStmt":
-        return SET_WORDS.test(ownText(stmt)) ? this.set(stmt, nodeBody(stmt.node)) : undefined;
+        return SET_WORDS.test(stmt.wordsText) ? this.set(stmt, nodeBody(stmt.node)) : undefined;
       default:
     }
   }
@@ -1029,12 +1030,6 @@ const WORDS = /"(?:[^"]|"")*"|[\p{L}_][\p{L}\p{N}_$]*/gu;
 const NAMES = new RegExp(NAME, "g");
 const QUALIFIED = String.raw`${NAME}(?:\s*\.\s*${NAME})?`;
 
-/** A name as PostgreSQL reads it: unquoted, or folded (only ASCII letters of an unquoted name). */
-function unquoteName(word: string): string {
-  if (word.startsWith('"')) return word.slice(1, -1).replace(/""/g, '"');
-  return /[A-Z]/.test(word) ? word.replace(/[A-Z]+/g, (m) => m.toLowerCase()) : word;
-}
-
 /** More than 63 bytes (PostgreSQL truncates it); a name of 21 UTF-16 units or fewer never is. */
 function tooLong(name: string): boolean {
   return name.length > 21 && Buffer.byteLength(name) > 63;
@@ -1053,15 +1048,6 @@ function qualifiedName(text: string): TableName | null {
 }
 
 /** The target of `INSERT INTO name …`, read from the text (null when not plain). */
-/**
- * The text to test for the words a statement's tree can only hold if the text has them: the text
- * the parser read when the statement is all of it (no copy made: this is asked of every SELECT),
- * else the statement's own text.
- */
-function ownText(stmt: Statement): string {
-  return stmt.parent === null && stmt.parseText.length === stmt.end - stmt.start ? stmt.parseText : stmt.text;
-}
-
 function insertTarget(text: string): TableName | null {
   const m = INSERT_INTO.exec(text);
   return m ? qualifiedName(m[1]!) : null;
