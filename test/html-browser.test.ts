@@ -9,7 +9,7 @@
  * test is skipped with a message; `.ci/run` installs chromium first. Screenshots (light and dark)
  * are written to a temporary folder, named on the output (look at them when the design changes).
  */
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { pathToFileURL } from "node:url";
@@ -20,20 +20,9 @@ import { builtinRules } from "../rules/index.js";
 import { html } from "../src/report/html.js";
 import { lint, root, skip } from "./helpers.js";
 import { cli } from "./in-process.js";
+import { chromiumPath, DEFAULT_CHROMIUM, launchChromium } from "./browser.js";
 
 const test = suite("format html in Chromium");
-
-const DEFAULT_CHROMIUM = "/usr/bin/chromium";
-
-/** The browser to drive: $CHROMIUM_PATH (which must exist), else Debian's chromium, else none. */
-function chromiumPath(): string | null {
-  const fromEnv = process.env.CHROMIUM_PATH;
-  if (fromEnv) {
-    if (!existsSync(fromEnv)) throw new Error(`CHROMIUM_PATH=${fromEnv} does not exist`);
-    return fromEnv;
-  }
-  return existsSync(DEFAULT_CHROMIUM) ? DEFAULT_CHROMIUM : null;
-}
 
 interface Shown {
   file: string;
@@ -59,7 +48,7 @@ if (!executablePath) {
   );
 } else {
   let browser: Browser;
-  let profile: string;
+  let closeBrowser: (() => Promise<void>) | undefined;
   const work = mkdtempSync(path.join(os.tmpdir(), "sqlguard-html-report-"));
   /** SQLGUARD_KEEP_SCREENSHOTS=1 keeps the report and its screenshots to look at; else they go with the run. */
   const keep = Boolean(process.env.SQLGUARD_KEEP_SCREENSHOTS);
@@ -86,24 +75,7 @@ if (!executablePath) {
   }
 
   async function launch(): Promise<void> {
-    const { default: puppeteer } = await import("puppeteer-core");
-    profile = mkdtempSync(path.join(os.tmpdir(), "sqlguard-chromium-profile-"));
-    browser = await puppeteer.launch({
-      executablePath: executablePath!,
-      headless: true, // puppeteer passes --headless=new: the same as --headless, Chromium's only headless mode since 132
-      pipe: true, // DevTools over a pipe: no debugging port is opened
-      userDataDir: profile, // a fresh profile: nothing from another run
-      timeout: 30_000,
-      args: [
-        "--no-sandbox", // CI containers run as root, where Chromium's sandbox cannot start
-        "--disable-gpu",
-        "--disable-quic",
-        "--no-first-run",
-        "--disable-background-networking",
-        "--disable-component-update",
-        "--disable-sync",
-      ],
-    });
+    ({ browser, close: closeBrowser } = await launchChromium(executablePath!));
   }
 
   // The browser starts while the CLI lints (both take a second or so; two cores).
@@ -112,8 +84,7 @@ if (!executablePath) {
   });
 
   test.after(async () => {
-    await browser?.close();
-    rmSync(profile, { recursive: true, force: true });
+    await closeBrowser?.();
     if (!keep) rmSync(work, { recursive: true, force: true });
   });
 

@@ -58,9 +58,8 @@ export function outputTo(fd: 1 | 2): { write(s: string): void; isTTY(): boolean;
       }
       return Boolean(getStream().isTTY);
     },
-    /** The terminal's width, when the output is a terminal (what verify's progress lines fit in). */
+    /** The terminal's width; ask only when `isTTY()` said the output is one. */
     columns() {
-      if (!this.isTTY()) return undefined;
       return (getStream() as { columns?: number }).columns || undefined;
     },
   };

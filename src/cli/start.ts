@@ -35,13 +35,16 @@ export function start(importModule?: (url: string) => Promise<unknown>, wasm?: P
     const { main } = await import("./main.js");
     const stdout = outputTo(1);
     const stderr = outputTo(2);
+    // verify's progress lines fit the terminal: its width only when stderr is one (asked once)
+    const errTTY = stderr.isTTY();
+    const columns = errTTY ? stderr.columns() : undefined;
     const code = await main(argv, {
       cwd: process.cwd(),
       stdout: (s) => stdout.write(s),
       stderr: (s) => stderr.write(s),
       isTTY: stdout.isTTY(),
-      stderrIsTTY: stderr.isTTY(),
-      ...(stderr.columns() ? { stderrColumns: stderr.columns()! } : {}),
+      stderrIsTTY: errTTY,
+      ...(columns ? { stderrColumns: columns } : {}),
       env: process.env,
     });
     process.exitCode = code;
