@@ -6,14 +6,16 @@
 import { promises as fs } from "node:fs";
 import path from "node:path";
 import { parseArgs } from "node:util";
-import { ConfigError, loadConfig, parseRuleFlag, parseSize, type Config, type RuleSetting } from "../engine/config.js";
+import { ConfigError, loadConfig, parseSize, type Config } from "../engine/config.js";
 import { countMessages, recount } from "../engine/counts.js";
 import type { Diagnostic, FileResult } from "../engine/types.js";
 import { isWalked } from "../extract/extensions.js";
-import { FORMATS, loadReporter } from "../report/load.js";
+import { FORMATS } from "../report/load.js";
 import { expandPaths, readStdin, UsageError } from "../sources/files.js";
 import type { StagedFile } from "../sources/git.js";
 import { lintFiles } from "./lint-files.js";
+import { cliRulesOf, COMMON_OPTIONS, maxWarningsOf, reporterFor } from "./common-options.js";
+import { exitCode, keepErrors, render, writeOutput } from "./report-out.js";
 import type { CliIO, LintedFile, LintFilesOptions, SourceFile } from "./types.js";
 
 import { DEFAULT_CACHE_LOCATION } from "./cache-location.js";
@@ -120,29 +122,19 @@ async function run(argv: string[], io: CliIO): Promise<number> {
       allowPositionals: true,
       strict: true,
       options: {
-        format: { type: "string", short: "f" },
-        "output-file": { type: "string", short: "o" },
-        config: { type: "string", short: "c" },
-        rule: { type: "string", multiple: true },
+        ...COMMON_OPTIONS,
         stdin: { type: "boolean" },
         "stdin-filename": { type: "string" },
-        staged: { type: "boolean" },
-        "changed-since": { type: "string" },
         fix: { type: "boolean" },
         "print-config": { type: "string" },
         "fix-dry-run": { type: "boolean" },
-        "max-warnings": { type: "string" },
         "max-file-size": { type: "string" },
         cache: { type: "boolean" },
         "cache-location": { type: "string" },
         concurrency: { type: "string" },
-        quiet: { type: "boolean" },
         "no-ignore": { type: "boolean" },
         "no-warn-ignored": { type: "boolean" },
-        color: { type: "boolean" },
-        "no-color": { type: "boolean" },
         version: { type: "boolean", short: "v" },
-        help: { type: "boolean", short: "h" },
       },
     });
   } catch (e) {
@@ -158,13 +150,8 @@ async function run(argv: string[], io: CliIO): Promise<number> {
     return 0;
   }
   const format = opts.format ?? "stylish";
-  const reporter = await loadReporter(format);
-  if (!reporter) throw new UsageError(`unknown format "${format}" (choose one of: ${FORMATS.join(", ")})`);
-  let maxWarnings = -1;
-  if (opts["max-warnings"] !== undefined) {
-    maxWarnings = Number(opts["max-warnings"]);
-    if (!Number.isInteger(maxWarnings) || maxWarnings < 0) throw new UsageError(`--max-warnings needs a whole number ≥ 0 (got "${opts["max-warnings"]}")`);
-  }
+  const reporter = await reporterFor(format);
+  const maxWarnings = maxWarningsOf(opts["max-warnings"]);
   if (opts["stdin-filename"] && !opts.stdin) throw new UsageError("--stdin-filename only makes sense with --stdin");
   if (opts.stdin && parsed.positionals.length > 0) throw new UsageError("--stdin takes no paths");
   if (opts.stdin && opts.fix) throw new UsageError("--fix cannot write back to standard input (--fix-dry-run shows the fixed text)");
@@ -174,12 +161,7 @@ async function run(argv: string[], io: CliIO): Promise<number> {
   if (gitSource && opts.stdin) throw new UsageError(`${gitSource} and --stdin cannot be combined`);
   if (opts.staged && opts.fix) throw new UsageError("--fix cannot be combined with --staged (it lints the index, and fixes would go to the working tree)");
 
-  const cliRules: Record<string, RuleSetting> = {};
-  for (const r of opts.rule ?? []) {
-    const [id, setting] = parseRuleFlag(r);
-    // defineProperty: `--rule __proto__:warn` is a key (an unknown rule), not the object's prototype
-    Object.defineProperty(cliRules, id, { value: setting, enumerable: true, writable: true, configurable: true });
-  }
+  const cliRules = cliRulesOf(opts.rule);
   const printFile = opts["print-config"];
   if (printFile !== undefined) {
     const other = parsed.positionals.length > 0 ? "paths" : opts.stdin ? "--stdin" : gitSource ?? (opts.fix ? "--fix" : null);
@@ -189,11 +171,7 @@ async function run(argv: string[], io: CliIO): Promise<number> {
   if (printFile !== undefined) {
     const { printConfig } = await import("./print-config.js");
     const json = `${JSON.stringify(await printConfig(printFile, config, io.cwd), null, 2)}\n`;
-    if (opts["output-file"]) {
-      const out = path.resolve(io.cwd, opts["output-file"]);
-      await fs.mkdir(path.dirname(out), { recursive: true });
-      await fs.writeFile(out, json);
-    } else io.stdout(json);
+    await writeOutput(io, opts["output-file"], json);
     return 0;
   }
   let maxFileSize = config.maxFileSize;
@@ -296,39 +274,9 @@ async function run(argv: string[], io: CliIO): Promise<number> {
   } else results = await lintSome(files);
   if (ignoredNamed.length > 0) results = [...results, ...ignoredNamed].sort((a, b) => (a.filePath < b.filePath ? -1 : a.filePath > b.filePath ? 1 : 0));
 
-  if (opts.quiet) {
-    for (const r of results) {
-      r.messages = r.messages.filter((m) => m.severity === 2);
-      recount(r);
-    }
-  }
-
-  const color = opts["no-color"] ? false : opts.color ? true : wantsColor(io);
-  const workspace = io.env.GITHUB_WORKSPACE ? path.resolve(io.cwd, io.env.GITHUB_WORKSPACE) : undefined;
-  const text = reporter(results, { cwd: io.cwd, color: opts["output-file"] ? false : color, rules, ...(workspace ? { workspace } : {}) });
-  if (opts["output-file"]) {
-    const out = path.resolve(io.cwd, opts["output-file"]);
-    await fs.mkdir(path.dirname(out), { recursive: true });
-    await fs.writeFile(out, text);
-  } else if (text) io.stdout(text);
-
-  const errors = results.reduce((n, r) => n + r.errorCount, 0);
-  const warnings = results.reduce((n, r) => n + r.warningCount, 0);
-  if (results.some((r) => r.messages.some((m) => m.internal))) return 2;
-  if (errors > 0) return 1;
-  if (maxWarnings >= 0 && warnings > maxWarnings) {
-    io.stderr(`sqlguard found too many warnings (maximum: ${maxWarnings}).\n`);
-    return 1;
-  }
-  return 0;
-}
-
-function wantsColor(io: CliIO): boolean {
-  const force = io.env.FORCE_COLOR;
-  if (force !== undefined && force !== "") return force !== "0" && force !== "false";
-  if (io.env.NO_COLOR !== undefined && io.env.NO_COLOR !== "") return false;
-  if (io.env.TERM === "dumb") return false;
-  return io.isTTY;
+  if (opts.quiet) keepErrors(results);
+  await writeOutput(io, opts["output-file"], render(reporter, results, io, opts));
+  return exitCode(results, maxWarnings, io);
 }
 
 /**

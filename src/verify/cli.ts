@@ -5,16 +5,17 @@
  * and rolled back. Output, severities, directives, masking and exit codes are the linter's.
  */
 import { readFileSync } from "node:fs";
-import { mkdir, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { parseArgs } from "node:util";
 import { builtin, builtinRules as rules } from "../../rules/index.js";
 import type { CliIO } from "../cli/main.js";
-import { ConfigError, loadConfig, parseRuleFlag, type Config, type RuleSetting } from "../engine/config.js";
+import { cliRulesOf, COMMON_OPTIONS, maxWarningsOf, reporterFor } from "../cli/common-options.js";
+import { exitCode, keepErrors, render, writeOutput, type OutputOptions } from "../cli/report-out.js";
+import { ConfigError, loadConfig, type Config } from "../engine/config.js";
 import { lintText } from "../lint/lint-text.js";
 import type { FileResult } from "../engine/types.js";
 import { fileKind, isWalked } from "../extract/index.js";
-import { FORMATS, loadReporter } from "../report/load.js";
+import { FORMATS } from "../report/load.js";
 import { expandPaths, UsageError } from "../sources/files.js";
 import { loadParser } from "../sql/parser.js";
 import { decodeUtf8 } from "../sql/text.js";
@@ -95,23 +96,13 @@ async function verify(argv: string[], io: CliIO): Promise<number> {
       allowPositionals: true,
       strict: true,
       options: {
-        format: { type: "string", short: "f" },
-        "output-file": { type: "string", short: "o" },
-        config: { type: "string", short: "c" },
-        rule: { type: "string", multiple: true },
-        staged: { type: "boolean" },
-        "changed-since": { type: "string" },
+        ...COMMON_OPTIONS,
         "dry-run": { type: "string" },
         seed: { type: "string" },
         schema: { type: "string" },
         "cache-dir": { type: "string" },
         "no-cache": { type: "boolean" },
         timeout: { type: "string" },
-        "max-warnings": { type: "string" },
-        quiet: { type: "boolean" },
-        color: { type: "boolean" },
-        "no-color": { type: "boolean" },
-        help: { type: "boolean", short: "h" },
       },
     });
   } catch (e) {
@@ -123,23 +114,14 @@ async function verify(argv: string[], io: CliIO): Promise<number> {
     return 0;
   }
   const format = opts.format ?? "stylish";
-  const reporter = await loadReporter(format);
-  if (!reporter) throw new UsageError(`unknown format "${format}" (choose one of: ${FORMATS.join(", ")})`);
-  let maxWarnings = -1;
-  if (opts["max-warnings"] !== undefined) {
-    maxWarnings = Number(opts["max-warnings"]);
-    if (!Number.isInteger(maxWarnings) || maxWarnings < 0) throw new UsageError(`--max-warnings needs a whole number ≥ 0 (got "${opts["max-warnings"]}")`);
-  }
+  const reporter = await reporterFor(format);
+  const maxWarnings = maxWarningsOf(opts["max-warnings"]);
   if (opts.seed !== undefined && opts["dry-run"] === undefined) throw new UsageError("--seed only makes sense with --dry-run");
   if (opts.staged && opts["changed-since"] !== undefined) throw new UsageError("--staged and --changed-since cannot be combined");
   if (opts["dry-run"] !== undefined && (opts.staged || opts["changed-since"] !== undefined)) throw new UsageError("--dry-run cannot be combined with --staged or --changed-since");
   if (parsed.positionals.length > 1) throw new UsageError("verify takes one project folder");
   let timeoutMs = 60_000;
-  const cliRules: Record<string, RuleSetting> = {};
-  for (const r of opts.rule ?? []) {
-    const [id, setting] = parseRuleFlag(r);
-    Object.defineProperty(cliRules, id, { value: setting, enumerable: true, writable: true, configurable: true });
-  }
+  const cliRules = cliRulesOf(opts.rule);
   const config = await loadConfig({ cwd: io.cwd, ruleSet: builtin, ...(opts.config ? { configFile: opts.config } : {}), cliRules });
   const vc = config.user.verify ?? {};
   if (vc.timeout !== undefined) timeoutMs = vc.timeout * 1000;
@@ -310,8 +292,8 @@ async function verify(argv: string[], io: CliIO): Promise<number> {
   }
 
   const results = resultsFor([...reported].sort(), events, read, config);
-  if (opts.quiet) quiet(results);
-  await output(reporter, results, { io, format, opts });
+  if (opts.quiet) keepErrors(results);
+  await writeOutput(io, opts["output-file"], render(reporter, results, io, opts));
   io.stderr(summary({ built, prepared, files: new Set(statements.map((q) => q.file)).size, rejected, skipped, notes, root, sets, selection: changed !== null, cacheDir }));
   return exitCode(results, maxWarnings, io);
 }
@@ -334,53 +316,6 @@ function resultsFor(files: string[], events: Map<string, VerifyEvent[]>, read: (
     out.push(lintText(text, config, { filePath: file, measured: pendingOf(list, file, text, config) }));
   }
   return out;
-}
-
-function quiet(results: FileResult[]): void {
-  for (const r of results) {
-    r.messages = r.messages.filter((m) => m.severity === 2);
-    r.warningCount = 0;
-    r.fixableWarningCount = 0;
-  }
-}
-
-interface OutputContext {
-  io: CliIO;
-  format: string;
-  opts: { "output-file"?: string | undefined; color?: boolean | undefined; "no-color"?: boolean | undefined };
-}
-
-async function output(reporter: (r: FileResult[], c: import("../report/types.js").ReportContext) => string, results: FileResult[], ctx: OutputContext, extra?: string): Promise<void> {
-  const { io, opts } = ctx;
-  const color = opts["no-color"] ? false : opts.color ? true : wantsColor(io);
-  const workspace = io.env.GITHUB_WORKSPACE ? path.resolve(io.cwd, io.env.GITHUB_WORKSPACE) : undefined;
-  let text = reporter(results, { cwd: io.cwd, color: opts["output-file"] ? false : color, rules, ...(workspace ? { workspace } : {}) });
-  if (extra !== undefined) text = extra + text;
-  if (opts["output-file"]) {
-    const out = path.resolve(io.cwd, opts["output-file"]);
-    await mkdir(path.dirname(out), { recursive: true });
-    await writeFile(out, text);
-  } else if (text) io.stdout(text);
-}
-
-function wantsColor(io: CliIO): boolean {
-  const force = io.env.FORCE_COLOR;
-  if (force !== undefined && force !== "") return force !== "0" && force !== "false";
-  if (io.env.NO_COLOR !== undefined && io.env.NO_COLOR !== "") return false;
-  if (io.env.TERM === "dumb") return false;
-  return io.isTTY;
-}
-
-function exitCode(results: FileResult[], maxWarnings: number, io: CliIO): number {
-  const errors = results.reduce((n, r) => n + r.errorCount, 0);
-  const warnings = results.reduce((n, r) => n + r.warningCount, 0);
-  if (results.some((r) => r.messages.some((m) => m.internal))) return 2;
-  if (errors > 0) return 1;
-  if (maxWarnings >= 0 && warnings > maxWarnings) {
-    io.stderr(`sqlguard found too many warnings (maximum: ${maxWarnings}).\n`);
-    return 1;
-  }
-  return 0;
 }
 
 interface SummaryInput {
@@ -432,7 +367,7 @@ interface DryRunContext {
   notes: string[];
   reporter: (r: FileResult[], c: import("../report/types.js").ReportContext) => string;
   format: string;
-  opts: OutputContext["opts"];
+  opts: OutputOptions;
   maxWarnings: number;
   quiet: boolean;
 }
@@ -484,20 +419,16 @@ async function runDryRun(scriptArg: string, seedArg: string | null, schemaArg: s
   const read = (f: string) => (f === scriptFile ? script : f === seedFile ? seed : null);
   const files = seedFile ? [seedFile, scriptFile] : [scriptFile];
   const results = resultsFor(files, events, read, config);
-  if (ctx.quiet) quiet(results);
+  if (ctx.quiet) keepErrors(results);
   const shown = path.relative(io.cwd, scriptFile).split(path.sep).join("/");
   if (ctx.format === "json") {
     const json = JSON.stringify({ dryRun: { file: scriptFile, statements: result.statements.map((s) => ({ ...s, ...position(script, s.start) })) }, results: JSON.parse(ctx.reporter(results, { cwd: io.cwd, color: false, rules })) as unknown }, null, 2);
-    if (ctx.opts["output-file"]) {
-      const out = path.resolve(io.cwd, ctx.opts["output-file"]);
-      await mkdir(path.dirname(out), { recursive: true });
-      await writeFile(out, `${json}\n`);
-    } else io.stdout(`${json}\n`);
+    await writeOutput(io, ctx.opts["output-file"], `${json}\n`);
   } else if (ctx.format === "sarif") {
     io.stderr(formatDryRun(shown, script, result));
-    await output(ctx.reporter, results, { io, format: ctx.format, opts: ctx.opts });
+    await writeOutput(io, ctx.opts["output-file"], render(ctx.reporter, results, io, ctx.opts));
   } else {
-    await output(ctx.reporter, results, { io, format: ctx.format, opts: ctx.opts }, formatDryRun(shown, script, result));
+    await writeOutput(io, ctx.opts["output-file"], formatDryRun(shown, script, result) + render(ctx.reporter, results, io, ctx.opts));
   }
   for (const n of ctx.notes) io.stderr(`sqlguard verify: note: ${n}\n`);
   return exitCode(results, ctx.maxWarnings, io);
