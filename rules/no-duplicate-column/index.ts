@@ -1,6 +1,6 @@
 import { defineRule } from "../../src/engine/rule.js";
 import { nodeBody, nodeType } from "../../src/sql/classify.js";
-import type { Statement } from "../../src/sql/document.js";
+import { isPlain, type Statement } from "../../src/sql/document.js";
 import type { PgNode } from "../../src/sql/parser.js";
 import { executedNodes } from "../../src/sql/statements.js";
 import { outputName } from "../../src/sql/column-names.js";
@@ -106,7 +106,8 @@ export default defineRule({
       const text = stmt.wordsText;
       if (type === "InsertStmt" && !insertMayRepeat(text)) return;
       if (type === "CreateStmt" && !columnsMayRepeat(text)) return;
-      if (type === "SelectStmt" && !/\b(?:into|with)\b/i.test(text)) return;
+      // a plain SELECT (see isPlain) has no INTO, and no WITH of its own to run a write in
+      if (type === "SelectStmt" && (isPlain(stmt) || !/\b(?:into|with)\b/i.test(text))) return;
       // a DELETE is checked only for the statements of its WITH clause
       if (type === "DeleteStmt" && !/\bwith\b/i.test(text)) return;
       // EXPLAIN runs its statement only with ANALYZE
@@ -122,7 +123,7 @@ export default defineRule({
         // a DO block's statements run here; a function's when it is called, where PostgreSQL refuses them too
         // the body is a piece of the statement's text: without the words there, none in the body
         // (and its tree need not be read to find the body)
-        if (!BODY_WORDS.test(stmt.parseText)) return;
+        if ((stmt.nodeType !== "DoStmt" && stmt.nodeType !== "CreateFunctionStmt") || !BODY_WORDS.test(stmt.parseText)) return;
         const source = stmt.bodySource;
         if (source && (source.language === "plpgsql" ? PLPGSQL_BODY_WORDS : BODY_WORDS).test(source.literal.content)) for (const inner of stmt.body) check(inner);
       },
