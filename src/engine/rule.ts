@@ -175,8 +175,37 @@ export function defineRule<O = Record<string, never>, const M extends string = s
 /** Fills `{{name}}` placeholders. Unknown placeholders are left as they are. */
 export function formatMessage(template: string, data: Record<string, string | number> | undefined): string {
   if (!data) return template;
-  return template.replace(/\{\{\s*([\w.-]+)\s*\}\}/g, (m, key: string) => (key in data ? String(data[key]) : m));
+  const parts = templateParts(template);
+  if (parts.length === 1) return template;
+  let out = parts[0]!;
+  // odd indexes: [placeholder as written, key] pairs
+  for (let i = 1; i < parts.length; i += 3) {
+    const key = parts[i + 1]!;
+    out += (key in data ? String(data[key]) : parts[i]!) + parts[i + 2]!;
+  }
+  return out;
 }
+
+/**
+ * A template cut at its placeholders: text, then for each placeholder its written form, its key and
+ * the text after it. A rule's few templates are cut once, not at each of its (many) reports.
+ */
+function templateParts(template: string): string[] {
+  let parts = TEMPLATES.get(template);
+  if (!parts) {
+    parts = [];
+    let last = 0;
+    for (const m of template.matchAll(/\{\{\s*([\w.-]+)\s*\}\}/g)) {
+      parts.push(template.slice(last, m.index), m[0], m[1]!);
+      last = m.index + m[0].length;
+    }
+    parts.push(template.slice(last));
+    if (TEMPLATES.size < 10_000) TEMPLATES.set(template, parts);
+  }
+  return parts;
+}
+
+const TEMPLATES = new Map<string, string[]>();
 
 export const DOCS_BASE = "https://github.com/sqlguard/sqlguard/blob/main/rules";
 
