@@ -58,6 +58,8 @@ export interface EngineOptions {
    * ESLint would (the command). Off in the ESLint plugin: ESLint applies them itself.
    */
   eslintDirectives?: boolean;
+  /** Keep each message's id and data for `reportOf` (the ESLint plugin: ESLint fills the message in). */
+  keepReports?: boolean;
 }
 
 /**
@@ -69,7 +71,7 @@ const secretFixes = new WeakSet<EditFix>();
 /** The message id and (masked) data a rule's message was made from, for the ESLint plugin. */
 const reports = new WeakMap<Diagnostic, { messageId: string; data: Record<string, string | number> }>();
 
-/** The message id and data behind a rule's message (null for the engine's own messages). */
+/** The message id and data behind a rule's message (null for the engine's own messages, or without `keepReports`). */
 export function reportOf(diag: Diagnostic): { messageId: string; data: Record<string, string | number> } | null {
   return reports.get(diag) ?? null;
 }
@@ -128,7 +130,7 @@ export function lintDocuments(input: EngineInput, options: EngineOptions): FileR
     }
     if (f.suggestions) diag.suggestions = f.suggestions;
     if (f.related) diag.related = f.related.map((r) => ({ message: r.message, ...locate(r.start, r.end) }));
-    reports.set(diag, { messageId: f.messageId, data: f.data ?? {} });
+    if (options.keepReports) reports.set(diag, { messageId: f.messageId, data: f.data ?? {} });
     return diag;
   });
 

@@ -222,6 +222,7 @@ function messagesFor(rule: Rule, eslintOptions: { options: unknown; given: boole
       // unused directives are ESLint's business (reportUnusedDisableDirectives); one rule at a time
       // cannot tell whether another rule used a sqlguard- directive
       reportUnusedDirectives: "off",
+      keepReports: true,
     }),
   );
   const internal = result.messages.find((m) => m.internal);
