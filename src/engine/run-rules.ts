@@ -189,6 +189,7 @@ function runSqlRules(settings: SharedSettings, part: SqlPart, runs: RuleRun[], p
     }
     // the body, if a rule above had it read
     if (onBodyStatement.length > 0 && e.bodyRead) for (const inner of e.body) for (const x of onBodyStatement) call(x, () => x.listeners.bodyStatement!(inner));
+    e.releaseTree();
   }
   for (const x of live) if (x.listeners.end) call(x, () => x.listeners.end!());
 }

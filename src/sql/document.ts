@@ -140,6 +140,12 @@ export class Statement {
    */
   terminator: StatementItem["terminator"] = "eof";
   copyFromStdin = false;
+  /**
+   * The migration state's number for the transaction this statement runs in (0: not asked yet; see
+   * `MigrationState.transactionOf`). Kept here, not in a WeakMap: a WeakMap entry per statement made
+   * every young-generation collection walk them all.
+   */
+  migrationTx = 0;
   private utf8: Utf8Offsets | null = null;
 
   constructor(
@@ -156,11 +162,12 @@ export class Statement {
 
   /** The syntax tree (`{ UpdateStmt: {...} }`); null when the statement did not parse. */
   get node(): PgNode | null {
-    if (this.json !== null) {
-      this.tree = soleStatementTree(this.json);
-      this.json = null;
-    }
+    if (this.tree === null && this.json !== null) this.tree = soleStatementTree(this.json);
     return this.tree;
+  }
+
+  releaseTree(): void {
+    if (this.json !== null) this.tree = null;
   }
 
   set node(node: PgNode | null) {
@@ -229,7 +236,7 @@ export class Statement {
    * tree when it is not built yet; false when unsure.
    */
   get runsOnlyItself(): boolean {
-    return this[PLAIN_MARK] || (this.json !== null && !mayRunOthers(this.nodeType, this.json));
+    return this[PLAIN_MARK] || (this.tree === null && this.json !== null && !mayRunOthers(this.nodeType, this.json));
   }
 
   /** The string body of a DO block or function, and its language (null for other statements). */

@@ -237,7 +237,6 @@ export class MigrationState {
   /** The statement `see` took last. */
   private lastStmt: Statement | null = null;
   private nextTx = 1;
-  private readonly txIds = new WeakMap<Statement, number>();
   private readonly openerIds = new WeakMap<Statement, number>();
   /** Per document: how many of its top-level statements parsed (see `parsedStatements`). */
   private readonly parsedCounts = new Map<SqlDocument, number>();
@@ -402,7 +401,7 @@ export class MigrationState {
   }
 
   private findTransaction(top: Statement): TransactionInfo {
-    const known = this.txIds.get(top);
+    const known = top.migrationTx || undefined;
     const opener = top.tx === "explicit" ? top.block : null;
     const kind = this.kindOf(top);
     if (known !== undefined) return { kind, id: known, opener };
@@ -420,7 +419,7 @@ export class MigrationState {
     } else {
       id = this.nextTx++;
     }
-    this.txIds.set(top, id);
+    top.migrationTx = id;
     return { kind, id, opener };
   }
 
