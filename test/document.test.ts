@@ -245,4 +245,20 @@ test("comments of a statement that holds a psql meta-command survive the trimmin
   );
 });
 
+test("a tree let go after the rules saw its statement is read again, the same, when asked for later", () => {
+  const doc = new SqlDocument("CREATE TABLE t (id int PRIMARY KEY, name text);\nDELETE FROM t WHERE id = 1;");
+  const statements = [...doc.events()].filter((e): e is import("../src/sql/document.js").Statement => "nodeType" in e);
+  for (const s of statements) {
+    const first = JSON.stringify(s.node);
+    s.releaseTree();
+    assert.ok(s.parsed, "still known to parse");
+    assert.is(JSON.stringify(s.node), first);
+    // a tree set by hand has no JSON to come back from: it stays
+    const own = s.node!;
+    s.node = own;
+    s.releaseTree();
+    assert.is(s.node, own);
+  }
+});
+
 test.run();
