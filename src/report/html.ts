@@ -22,6 +22,7 @@ import { VERSION } from "../version.js";
 import { originalLength, shiftColumn } from "./frame.js";
 import { displayPath } from "./paths.js";
 import type { ReportContext } from "./types.js";
+import { plural } from "../util/plural.js";
 
 /** Characters shown of a long line: a window around the marked range. */
 const WINDOW = 160;
@@ -49,7 +50,6 @@ function attr(s: string): string {
   return s.replace(HIDDEN, "\uFFFD").replace(/[&<>"']/g, (c) => ESCAPES[c]!);
 }
 
-const plural = (n: number, one: string, many = `${one}s`) => `${n} ${n === 1 ? one : many}`;
 
 const STYLE = `
 :root{color-scheme:light dark;--bg:#fff;--fg:#1f2328;--dim:#59636e;--line:#d1d9e0;--panel:#f6f8fa;--err:#c21a1a;--err-bg:#ffebe9;--warn:#8a5a00;--warn-bg:#fff8c5;--hit:#fff5f4;--hit-warn:#fffbe0;--mark:#ffc9c2;--mark-warn:#fde68a;--link:#0550ae;--focus:#0969da}

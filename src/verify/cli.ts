@@ -31,6 +31,7 @@ import { isCI, Progress } from "./progress.js";
 import { checkQueries, collectQueries, combine, relationNames, schemasFor, type QueryFile, type SkipReason, type Verdict } from "./queries.js";
 import { Runner } from "./runner.js";
 import { SqlDocument, Statement } from "../sql/document.js";
+import { plural } from "../util/plural.js";
 
 const HELP = `sqlguard verify — apply the migrations to an embedded PostgreSQL and check every query against them
 
@@ -330,10 +331,6 @@ interface SummaryInput {
   sets: MigrationSet[];
   selection: boolean;
   cacheDir: string | null;
-}
-
-function plural(n: number, one: string, many = `${one}s`): string {
-  return `${n} ${n === 1 ? one : many}`;
 }
 
 function summary(s: SummaryInput): string {

@@ -9,15 +9,12 @@ import type { Config } from "../engine/config.js";
 import type { Rule } from "../engine/rule.js";
 import { lockBlocks, lockStrength, type VerifyEvent } from "./events.js";
 import type { PgError } from "./protocol.js";
+import { plural } from "../util/plural.js";
 
 const identity = (o: number) => o;
 
 function detailOf(e: PgError): string {
   return e.detail ? ` — ${e.detail}` : "";
-}
-
-function plural(n: number, one: string, many = `${one}s`): string {
-  return `${n} ${n === 1 ? one : many}`;
 }
 
 /** What to do instead, from the statement and the lock it took. */

@@ -6,6 +6,7 @@
  */
 import type { VerifyEvent } from "../../verify/events.js";
 import type { DryRunStatement } from "../../verify/dry-run.js";
+import { plural } from "../../util/plural.js";
 
 function el<K extends keyof HTMLElementTagNameMap>(tag: K, attrs: Record<string, string> = {}, ...children: (Node | string)[]): HTMLElementTagNameMap[K] {
   const e = document.createElement(tag);
@@ -20,10 +21,6 @@ function lineCol(text: string, offset: number): string {
   const line = before.split(/\r\n|\r|\n/).length;
   const col = offset - Math.max(before.lastIndexOf("\n"), before.lastIndexOf("\r"));
   return `${line}:${col}`;
-}
-
-function plural(n: number, word: string): string {
-  return `${n} ${word}${n === 1 ? "" : "s"}`;
 }
 
 function share(x: number | null, rowsBefore: number): string {

@@ -24,6 +24,7 @@ import { decodeState, encodeState, type PlaygroundState } from "../state.js";
 import type { UserConfig } from "../../engine/config.js";
 import { EXAMPLES } from "./examples.js";
 import { setupDryRun } from "./dry-run-panel.js";
+import { plural } from "../../util/plural.js";
 
 const TABS: readonly Tab[] = ["sql", "ts"];
 const DEFAULT_CONFIG = '{\n  "rules": {}\n}\n';
@@ -143,10 +144,6 @@ function showFindings(): void {
     firstFindingsMarked = true;
     performance.mark("sqlguard:first-finding");
   }
-}
-
-function plural(n: number, word: string): string {
-  return `${n} ${word}${n === 1 ? "" : "s"}`;
 }
 
 function findingItem(view: EditorView, doc: Text, m: Diagnostic): HTMLLIElement {
