@@ -117,16 +117,8 @@ function runSqlRules(settings: SharedSettings, part: SqlPart, runs: RuleRun[], p
   const functionWords = laterTypes.length > 0 ? statementWords(laterTypes) : undefined;
   const trees = new Set(byType.keys());
 
-  const call = (x: Live, fn: () => void) => {
-    if (x.dead) return;
-    try {
-      fn();
-    } catch (err) {
-      x.dead = true;
-      internal.push(internalMessage(x.rule, err));
-    }
-  };
-  // The calls made for every statement, without a closure per rule and statement (the hot path).
+  // A listener called with its rule's listeners as `this`, without a closure per rule and
+  // statement (the hot path); a throw reports the rule once and sits it out for the file.
   const callWith = <A, B>(x: Live, fn: (a: A, b: B) => void, a: A, b: B) => {
     if (x.dead) return;
     try {
@@ -153,7 +145,7 @@ function runSqlRules(settings: SharedSettings, part: SqlPart, runs: RuleRun[], p
   // The hot loop: every event to the rules that listen for it.
   for (const e of part.events ?? doc.events(trees)) {
     if (!(e instanceof Statement)) {
-      for (const x of onItem) call(x, () => x.listeners.item!(e));
+      for (const x of onItem) callWith(x, x.listeners.item!, e, undefined);
       continue;
     }
     for (const o of onStatement) {
@@ -188,10 +180,10 @@ function runSqlRules(settings: SharedSettings, part: SqlPart, runs: RuleRun[], p
       }
     }
     // the body, if a rule above had it read
-    if (onBodyStatement.length > 0 && e.bodyRead) for (const inner of e.body) for (const x of onBodyStatement) call(x, () => x.listeners.bodyStatement!(inner));
+    if (onBodyStatement.length > 0 && e.bodyRead) for (const inner of e.body) for (const x of onBodyStatement) callWith(x, x.listeners.bodyStatement!, inner, undefined);
     e.releaseTree();
   }
-  for (const x of live) if (x.listeners.end) call(x, () => x.listeners.end!());
+  for (const x of live) if (x.listeners.end) callWith(x, x.listeners.end, undefined, undefined);
 }
 
 function runTextRules(settings: SharedSettings, doc: TextDocument, runs: RuleRun[], pending: Pending[], internal: string[]): void {
