@@ -1,4 +1,4 @@
-import { constants, promises as fs, type Stats } from "node:fs";
+import { constants, promises as fs, renameSync, rmSync, writeFileSync, type Stats } from "node:fs";
 import path from "node:path";
 import { decodeName, fsPath, quotePath } from "./file-names.js";
 
@@ -14,6 +14,18 @@ export async function writeFileAtomically(file: string, text: string | Uint8Arra
     await fs.rename(tmp, file);
   } catch (e) {
     await fs.rm(tmp, { force: true }).catch(() => undefined);
+    throw e;
+  }
+}
+
+/** `writeFileAtomically`, synchronous (verify's cache and its database dumps). */
+export function writeFileAtomicallySync(file: string, data: string | Uint8Array): void {
+  const tmp = tempName(file);
+  try {
+    writeFileSync(tmp, data, { flag: "wx" });
+    renameSync(tmp, file);
+  } catch (e) {
+    rmSync(tmp, { force: true });
     throw e;
   }
 }

@@ -16,10 +16,11 @@
  * entries are removed beyond the newest few per set. A damaged or missing file is a miss.
  */
 import { createHash } from "node:crypto";
-import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, statSync, unlinkSync, utimesSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, unlinkSync, utimesSync } from "node:fs";
 import path from "node:path";
 import type { MigrationOutcome } from "./apply.js";
 import type { MigrationSet } from "./migrations.js";
+import { writeFileAtomicallySync } from "../util/write.js";
 
 /** Changes when the way migrations are applied or findings are recorded changes. */
 export const MODEL_VERSION = "3";
@@ -148,18 +149,12 @@ export class DumpCache {
     try {
       const d = this.setDir(set);
       mkdirSync(d, { recursive: true });
-      if (clean) this.writeAtomically(path.join(d, `${keys[applied]}.json`), JSON.stringify(outcomes.slice(0, applied)));
-      this.writeAtomically(path.join(d, `${keys[keys.length - 1]}.result.json`), JSON.stringify({ outcomes, applied, stopped, dump: path.basename(dump) }));
+      if (clean) writeFileAtomicallySync(path.join(d, `${keys[applied]}.json`), JSON.stringify(outcomes.slice(0, applied)));
+      writeFileAtomicallySync(path.join(d, `${keys[keys.length - 1]}.result.json`), JSON.stringify({ outcomes, applied, stopped, dump: path.basename(dump) }));
       this.evict(d);
     } catch (e) {
       this.warn(`verify cache: could not write to ${this.dir} (${(e as NodeJS.ErrnoException).code ?? (e as Error).message}); the next run starts over`);
     }
-  }
-
-  private writeAtomically(file: string, text: string): void {
-    const tmp = `${file}.${process.pid}.tmp`;
-    writeFileSync(tmp, text);
-    renameSync(tmp, file);
   }
 
   private touch(r: CachedResult): CachedResult {

@@ -5,10 +5,11 @@
  * requests of protocol.ts one at a time. When PGlite prints PANIC or aborts, the instance is not
  * to be trusted any more: the worker says so and ends, and the runner starts a new one.
  */
-import { readFileSync, renameSync, writeFileSync } from "node:fs";
+import { readFileSync } from "node:fs";
 import { gunzipSync, gzipSync } from "node:zlib";
 import { parentPort } from "node:worker_threads";
 import { pgError, type PgError, type Reply, type Request, type StatementResult } from "./protocol.js";
+import { writeFileAtomicallySync } from "../util/write.js";
 
 type PGliteModule = typeof import("@electric-sql/pglite");
 type Db = import("@electric-sql/pglite").PGlite;
@@ -81,9 +82,7 @@ async function handle(id: number, req: Request): Promise<Reply> {
         // PGlite's own gzip is slower than a plain tar compressed by Node's zlib at level 1, for a
         // file a tenth bigger (measured on a migrated schema: 3.3 s against 2.1 s).
         const blob = await need().dumpDataDir("none");
-        const tmp = `${req.path}.${process.pid}.tmp`;
-        writeFileSync(tmp, gzipSync(new Uint8Array(await blob.arrayBuffer()), { level: 1 }));
-        renameSync(tmp, req.path);
+        writeFileAtomicallySync(req.path, gzipSync(new Uint8Array(await blob.arrayBuffer()), { level: 1 }));
         return reply({});
       }
       case "close":
