@@ -1,8 +1,8 @@
-import { readFileSync, writeFileSync } from "node:fs";
+import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { suite } from "uvu";
 import * as assert from "uvu/assert";
-import { Config, ConfigError, loadConfig, parseRuleFlag } from "../src/engine/config.js";
+import { Config, ConfigError, findConfigFile, loadConfig, parseRuleFlag } from "../src/engine/config.js";
 import { lintText } from "../src/lint/lint-text.js";
 import { tempDir } from "./helpers.js";
 import { cli } from "./in-process.js";
@@ -125,6 +125,14 @@ test("the CLI exits 2 with the message on a bad config", async () => {
   assert.is(r.code, 2);
   assert.match(r.stderr, /sqlguard: invalid configuration: sqlguard\.config\.json: rulz: unknown option/);
   assert.is(r.stdout, "");
+});
+
+test("the config search passes over a folder that has a config's name, and a package.json without a sqlguard key", () => {
+  const dir = tempDir({ "sqlguard.config.json": '{"rules":{}}', "app/package.json": '{"name":"app"}', "app/src/x.sql": "SELECT 1;" });
+  mkdirSync(path.join(dir, "app/src/sqlguard.config.json"));
+  assert.equal(findConfigFile(path.join(dir, "app/src")), { file: path.join(dir, "sqlguard.config.json"), packageJson: false });
+  writeFileSync(path.join(dir, "app/package.json"), '\uFEFF{"name":"app","sqlguard":{}}');
+  assert.equal(findConfigFile(path.join(dir, "app/src")), { file: path.join(dir, "app/package.json"), packageJson: true });
 });
 
 test.run();

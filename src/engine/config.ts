@@ -417,25 +417,44 @@ function parseSize(value: number | string | undefined, where: string): number | 
 export { parseSize };
 
 /** Finds the config for `cwd`: the nearest folder upwards holding one. */
-export function findConfigFile(cwd: string): { file: string; packageJson: boolean } | null {
-  let dir = path.resolve(cwd);
-  for (;;) {
+export function findConfigFile(cwd: string, probe: ConfigProbe = ON_DISK): { file: string; packageJson: boolean } | null {
+  for (let dir = path.resolve(cwd); ; dir = path.dirname(dir)) {
     for (const name of CONFIG_FILES) {
       const p = path.join(dir, name);
-      if (existsSync(p)) return { file: p, packageJson: false };
+      if (probe.isFile(p)) return { file: p, packageJson: false };
     }
     const pkg = path.join(dir, "package.json");
-    if (existsSync(pkg)) {
-      try {
-        const json = JSON.parse(withoutBom(readFileSync(pkg, "utf8"))) as Record<string, unknown>;
-        if (json && typeof json === "object" && Object.hasOwn(json, "sqlguard")) return { file: pkg, packageJson: true };
-      } catch {
-        // a broken package.json that is not ours to judge
-      }
+    if (probe.isFile(pkg) && probe.hasSqlguardKey(pkg)) return { file: pkg, packageJson: true };
+    if (path.dirname(dir) === dir) return null;
+  }
+}
+
+/** How `findConfigFile` looks at a folder's candidates (the ESLint plugin's remembers what it read). */
+export interface ConfigProbe {
+  /** A file (not a folder) is there. */
+  isFile(file: string): boolean;
+  /** The package.json holds a "sqlguard" key; a broken one is not ours to judge: no key. */
+  hasSqlguardKey(packageJson: string): boolean;
+}
+
+const ON_DISK: ConfigProbe = {
+  isFile(file) {
+    try {
+      return statSync(file).isFile();
+    } catch {
+      return false;
     }
-    const parent = path.dirname(dir);
-    if (parent === dir) return null;
-    dir = parent;
+  },
+  hasSqlguardKey: packageJsonHasKey,
+};
+
+/** Whether a package.json holds a "sqlguard" key (false when it cannot be read as JSON). */
+export function packageJsonHasKey(file: string): boolean {
+  try {
+    const json = JSON.parse(withoutBom(readFileSync(file, "utf8"))) as unknown;
+    return json !== null && typeof json === "object" && Object.hasOwn(json, "sqlguard");
+  } catch {
+    return false;
   }
 }
 

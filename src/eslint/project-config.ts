@@ -6,9 +6,9 @@
  * the folders are looked through again for every file, so a config created or deleted is seen.
  * (A `.js`/`.mjs` config is loaded once per process: Node keeps its modules.)
  */
-import { readFileSync, statSync } from "node:fs";
+import { statSync } from "node:fs";
 import path from "node:path";
-import { CONFIG_FILES, Config, ConfigError, readConfigFileSync } from "../engine/config.js";
+import { Config, ConfigError, findConfigFile, packageJsonHasKey, readConfigFileSync } from "../engine/config.js";
 import { builtin } from "../../rules/index.js";
 
 /** A bad `settings.sqlguard` or sqlguard config: thrown from the rules, so ESLint stops and names it. */
@@ -40,30 +40,21 @@ function stampOf(file: string): string | null {
 function hasSqlguardKey(file: string, stamp: string): boolean {
   const hit = packages.get(file);
   if (hit?.stamp === stamp) return hit.has;
-  let has = false;
-  try {
-    const json = JSON.parse(readFileSync(file, "utf8").replace(/^\uFEFF/, "")) as unknown;
-    has = json !== null && typeof json === "object" && Object.hasOwn(json, "sqlguard");
-  } catch {
-    has = false; // a broken package.json is not ours to judge (as in the command)
-  }
+  const has = packageJsonHasKey(file);
   packages.set(file, { stamp, has });
   return has;
 }
 
-/** The config file that applies to `dir`, with its stamp. */
+/** The config file that applies to `dir` (the command's search), with its stamp. */
 function findFrom(dir: string): { file: string; packageJson: boolean; stamp: string } | null {
-  for (let d = dir; ; d = path.dirname(d)) {
-    for (const name of CONFIG_FILES) {
-      const file = path.join(d, name);
-      const stamp = stampOf(file);
-      if (stamp) return { file, packageJson: false, stamp };
-    }
-    const pkg = path.join(d, "package.json");
-    const stamp = stampOf(pkg);
-    if (stamp && hasSqlguardKey(pkg, stamp)) return { file: pkg, packageJson: true, stamp };
-    if (path.dirname(d) === d) return null;
-  }
+  // each candidate is looked at once per search: its stamp, then (package.json) its key
+  const stamps = new Map<string, string | null>();
+  const stamp = (file: string) => {
+    if (!stamps.has(file)) stamps.set(file, stampOf(file));
+    return stamps.get(file)!;
+  };
+  const found = findConfigFile(dir, { isFile: (file) => stamp(file) !== null, hasSqlguardKey: (pkg) => hasSqlguardKey(pkg, stamp(pkg)!) });
+  return found && { ...found, stamp: stamp(found.file)! };
 }
 
 /**
