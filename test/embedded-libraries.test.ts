@@ -287,6 +287,19 @@ test("knex, node-pg-migrate, MikroORM, Sequelize, db-migrate: each tool's transa
   ]);
 });
 
+test("a Sequelize query handed a transaction runs in it, however the option is written", () => {
+  const dir = tempDir({
+    "package.json": JSON.stringify({ dependencies: { sequelize: "6.37.8", "sequelize-cli": "6.6.2" } }),
+    "migrations/20240903000000-a.ts":
+      "module.exports = {\n  up: async (queryInterface: any) => {\n    const t = await queryInterface.sequelize.transaction();\n    await queryInterface.sequelize.query('CREATE INDEX CONCURRENTLY a_x ON a (x)', { 'transaction': t as any });\n    await queryInterface.sequelize.query('CREATE INDEX CONCURRENTLY a_y ON a (y)', { transaction: null });\n    await t.commit();\n  },\n};\n",
+  });
+  const file = path.join(dir, "migrations/20240903000000-a.ts");
+  const lines = lintText(readFileSync(file, "utf8"), config, { filePath: file })
+    .messages.filter((m) => TRANSACTION_RULES.has(m.ruleId ?? ""))
+    .map((m) => `${m.line}:${m.column} ${m.message}`);
+  assert.equal(lines, ["4:43 CREATE INDEX CONCURRENTLY cannot run inside a transaction block, and here it runs inside the transaction this migration opens"]);
+});
+
 test("the SQL strings of one migration run in turn: a table one creates is new to the next, up and down apart", () => {
   const dir = tempDir({
     "package.json": JSON.stringify({ dependencies: { typeorm: "0.3.20", pg: "8.11.3", sequelize: "6.37.8" } }),

@@ -33,6 +33,7 @@ import type { CodeSql, EmbeddedOptions } from "./code/types.js";
 import { loadVisitorKeys, Walker, type Candidate } from "./code/walker.js";
 import type { VisitorKeys } from "../util/lazy-deps.js";
 import { dialectOf, type LibraryFacts } from "./code/libraries.js";
+import { isNothing, property } from "./code/ast.js";
 import { codeDocumentRun } from "../run-model/index.js";
 import type { CodeRunModel, DocumentRun } from "../run-model/types.js";
 
@@ -274,17 +275,8 @@ function migrationRun(model: CodeRunModel, c: Candidate, down: boolean): Documen
 
 /** A call whose options name a transaction: `query(sql, { transaction: t })`. */
 function passesTransaction(call: TSESTree.CallExpression | undefined): boolean {
-  return (call?.arguments ?? []).some(
-    (a) =>
-      a.type === "ObjectExpression" &&
-      a.properties.some(
-        (p) =>
-          p.type === "Property" &&
-          !p.computed &&
-          p.key.type === "Identifier" &&
-          p.key.name === "transaction" &&
-          !(p.value.type === "Literal" && (p.value.value === null || p.value.value === false)) &&
-          !(p.value.type === "Identifier" && p.value.name === "undefined"),
-      ),
-  );
+  return (call?.arguments ?? []).some((a) => {
+    const t = property(a, "transaction");
+    return !isNothing(t) && !(t!.type === "Literal" && t!.value === false);
+  });
 }

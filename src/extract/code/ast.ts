@@ -123,3 +123,17 @@ export function patternNames(pattern: Node | null | undefined, out: string[] = [
   }
   return out;
 }
+
+/** A property of an object literal, by name. */
+export function property(node: Node, name: string): Node | undefined {
+  if (node.type !== "ObjectExpression") return undefined;
+  for (const p of node.properties) {
+    if (p.type === "Property" && !p.computed && ((p.key.type === "Identifier" && p.key.name === name) || (p.key.type === "Literal" && p.key.value === name))) return unwrap(p.value as Node);
+  }
+  return undefined;
+}
+
+/** No value: absent, `undefined` or `null`. */
+export function isNothing(n: Node | undefined): boolean {
+  return !n || (n.type === "Identifier" && n.name === "undefined") || (n.type === "Literal" && n.value === null);
+}

@@ -5,7 +5,7 @@
  */
 import type { TSESTree } from "@typescript-eslint/typescript-estree";
 import type { ToolId } from "../../run-model/types.js";
-import { unwrap } from "./ast.js";
+import { isNothing, property, unwrap } from "./ast.js";
 import type { Dialect } from "./placeholders.js";
 
 type Node = TSESTree.Node;
@@ -138,17 +138,7 @@ function keysOf(node: Node): Set<string> | null {
   return keys;
 }
 
-/** A property of an object literal, by name. */
-function property(node: Node, name: string): Node | undefined {
-  if (node.type !== "ObjectExpression") return undefined;
-  for (const p of node.properties) {
-    if (p.type === "Property" && !p.computed && ((p.key.type === "Identifier" && p.key.name === name) || (p.key.type === "Literal" && p.key.value === name))) return unwrap(p.value as Node);
-  }
-  return undefined;
-}
-
 const isFunction = (n: Node) => n.type === "ArrowFunctionExpression" || n.type === "FunctionExpression";
-const isNothing = (n: Node | undefined) => !n || (n.type === "Identifier" && n.name === "undefined") || (n.type === "Literal" && n.value === null);
 
 /** knex's `raw(sql, bindings)`: `?` and `??` for an array (or none), `:name` and `:name:` for an object. */
 function knex(bindings: Node | undefined): Dialect {
