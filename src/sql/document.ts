@@ -166,6 +166,11 @@ export class Statement {
     return this.tree;
   }
 
+  /**
+   * Lets go of a tree read from JSON (it is read again if asked for later). The engine calls it
+   * once every rule has seen the statement, so that trees die young instead of living as long as
+   * their document; a tree set by hand (`node = …`) stays.
+   */
   releaseTree(): void {
     if (this.json !== null) this.tree = null;
   }
