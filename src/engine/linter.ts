@@ -258,12 +258,6 @@ export function resolveFindings(text: string, pending: Pending[], options: Resol
     const messages = p.rule.messages;
     const start = p.toHost(d.start);
     const end = Math.max(start, p.toHost(d.end, true));
-    const hostRange = (a: number, b: number): [number, number] => {
-      const from = p.toHost(a);
-      return [from, Math.max(from, p.toHost(b, true))];
-    };
-    // a quote, backslash, `$` or line break would have to be escaped in the host string
-    const fits = (text: string) => !p.embedded || !/[\r\n'"`\\$]/.test(text);
     const data = redactor.data(d.data);
     const f: Finding = {
       rule: p.rule,
@@ -275,24 +269,35 @@ export function resolveFindings(text: string, pending: Pending[], options: Resol
       end,
     };
     if (d.helpId && messages[d.helpId]) f.help = formatMessage(messages[d.helpId]!, data);
-    if (d.fix && options.fix !== false && fits(d.fix.text)) {
-      f.fix = { range: hostRange(d.fix.start, d.fix.end), text: d.fix.text };
+    if (d.fix && options.fix !== false && fitsHost(p, d.fix.text)) {
+      f.fix = { range: hostRangeOf(p, d.fix.start, d.fix.end), text: d.fix.text };
       if (holdsSecret(d.fix.text)) f.fixHoldsSecret = true;
     }
     // Suggestions are only ever shown, never applied here: one that would print a secret is dropped.
-    const suggestions = (d.suggest ?? []).filter((s) => fits(s.fix.text) && !holdsSecret(s.fix.text));
+    const suggestions = d.suggest?.length ? d.suggest.filter((s) => fitsHost(p, s.fix.text) && !holdsSecret(s.fix.text)) : [];
     if (suggestions.length) {
-      f.suggestions = suggestions.map((s) => ({ desc: redactor.text(s.desc), fix: { range: hostRange(s.fix.start, s.fix.end), text: s.fix.text } }));
+      f.suggestions = suggestions.map((s) => ({ desc: redactor.text(s.desc), fix: { range: hostRangeOf(p, s.fix.start, s.fix.end), text: s.fix.text } }));
     }
     if (d.related?.length) {
       f.related = d.related.map((r) => {
-        const [a, b] = hostRange(r.start, r.end);
+        const [a, b] = hostRangeOf(p, r.start, r.end);
         return { message: redactor.text(r.message), start: a, end: b };
       });
     }
     return f;
   });
   return { findings, redactor };
+}
+
+/** A range of a finding's document, in host offsets (an empty range stays at its start). */
+function hostRangeOf(p: Pending, a: number, b: number): [number, number] {
+  const from = p.toHost(a);
+  return [from, Math.max(from, p.toHost(b, true))];
+}
+
+/** Whether a fix's text can go into the host as it is: in a code string, a quote, backslash, `$` or line break would need escaping. */
+function fitsHost(p: Pending, text: string): boolean {
+  return !p.embedded || !/[\r\n'"`\\$]/.test(text);
 }
 
 const PLAIN_ID = /^[a-z0-9-]*$/;

@@ -186,6 +186,11 @@ export class Redactor {
     return d;
   }
 
+  /** Some credential, or a piece of one, is to be masked in what is shown (else only sentinels are). */
+  private masks(): boolean {
+    return this.prepare().size > 0 || this.short.length > 0 || this.reportedTexts.length > 0;
+  }
+
   /**
    * A text as it may be shown: sentinels (from a masked view) become `****`; so does any
    * reported credential written in it, and any piece of a credential that occurs nowhere else
@@ -194,7 +199,7 @@ export class Redactor {
   text(s: string): string {
     if (s.length === 0) return s;
     const grams = this.prepare();
-    if (grams.size === 0 && this.short.length === 0 && this.reportedTexts.length === 0) return showMasked(s);
+    if (!this.masks()) return showMasked(s);
     let marks: Uint8Array | null = null;
     const mark = (a: number, b: number) => {
       marks ??= new Uint8Array(s.length);
@@ -221,6 +226,18 @@ export class Redactor {
   /** A rule's message data, each value as it may be shown. */
   data(data: Record<string, string | number> | undefined): Record<string, string | number> | undefined {
     if (!data) return data;
+    // no credential in the file and no masked text in the values (most findings): shown as they are
+    if (!this.masks()) {
+      let plain = true;
+      for (const k in data) {
+        const v = data[k];
+        if (typeof v === "string" && v.includes(SENTINEL)) {
+          plain = false;
+          break;
+        }
+      }
+      if (plain) return data;
+    }
     const out: Record<string, string | number> = {};
     for (const [k, v] of Object.entries(data)) {
       const shown = this.text(String(v));
