@@ -79,6 +79,17 @@ test("a password with $ or a leading ':' is a secret; only a value that is wholl
   for (const pw of ["${DB_PASSWORD}", "$PGPASSWORD", "{{ .Values.pw }}", "<%= ENV['PW'] %>", "%(password)s", "%DB_PW%", "${A}${B}"]) assert.is(secretOf(pw), 0, pw);
 });
 
+test("an ADO.NET password that starts with > is a password, not the arrow of code", () => {
+  const after = slices("Server=db.acme.com;User Id=app;Password=>PN>6:At;Database=shop")[0]!;
+  assert.equal(after.secrets, [">PN>6:At"]);
+  const first = slices("Password=>x9Q;Server=db.acme.com;Database=shop")[0]!;
+  assert.equal(first.secrets, [">x9Q"]);
+  // code: `password => value` (spaced, quoted or a variable) stays code
+  for (const code of ["opts = { password => 'x', server => 'db.acme.com' }", "password =>$pw; server=db.acme.com"]) {
+    assert.ok(slices(code).every((c) => !c.secrets.some((t) => t.startsWith(">"))), code);
+  }
+});
+
 test("every connection string is listed, findings or not (callers may redact them all)", () => {
   const all = findConnectionStrings("a=postgres://u:LocalPw@localhost/db b=postgres://u:RemotePw@db.acme.com/db");
   assert.equal(

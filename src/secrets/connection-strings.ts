@@ -1118,12 +1118,19 @@ function parseAdoRun(text: string, i: number, lineEnd: number): { pairs: AdoPair
   let at = i;
   // A real connection string has a few dozen keys at most: bounding the run keeps long lines linear.
   while (pairs.length < 64 && at - i < 4096) {
-    const k = /([A-Za-z][A-Za-z0-9_]*(?:[ \t]+[A-Za-z][A-Za-z0-9_]*){0,3})[ \t]*=(?!>)[ \t]*/y;
+    const k = /([A-Za-z][A-Za-z0-9_]*(?:[ \t]+[A-Za-z][A-Za-z0-9_]*){0,3})[ \t]*=(>?)[ \t]*/y;
     k.lastIndex = at;
     const m = k.exec(text);
     if (!m || m.index >= lineEnd) break;
     // `x == y` is code; `Password==x` a password that starts with `=`
     if (text[k.lastIndex] === "=" && !/(?:password|pwd)$/i.test(m[1]!)) break;
+    // `key => value` is code too, but `Password=>x` after a `;` of this run, or written tight
+    // against its value, is a password that starts with `>` (a value no rule may print)
+    if (m[2]) {
+      const arrow = m.index + m[0].indexOf("=") + 1;
+      if (!/(?:password|pwd)$/i.test(m[1]!) || (pairs.length === 0 && !/^>[^\s'"`$@:]/.test(text.slice(arrow, arrow + 2)))) break;
+      k.lastIndex = arrow;
+    }
     // "Set the Server=…": the key is the longest known tail of the words.
     let keyText = m[1]!;
     let keyStart = at;
