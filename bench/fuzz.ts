@@ -513,14 +513,20 @@ function firstDifference(a: Buffer, b: Buffer): number {
   return i;
 }
 
-/** 4-character pieces of the secrets that the file itself does not hold anywhere but in them. */
+/**
+ * 4-character pieces of the secrets that neither the file (outside them) nor sqlguard's own words
+ * (the rules' message and help templates: `SET lock_timeout = '5s'` holds `= '5`) hold.
+ */
 function secretPieces(text: string, secrets: string[]): string[] {
   let rest = text;
   for (const s of [...secrets].sort((a, b) => b.length - a.length)) rest = rest.split(s).join("\u0000");
   const pieces = new Set<string>();
   for (const s of secrets) for (let i = 0; i + 4 <= s.length; i++) pieces.add(s.slice(i, i + 4));
-  return [...pieces].filter((p) => !rest.includes(p));
+  return [...pieces].filter((p) => !rest.includes(p) && !OWN_WORDS.includes(p));
 }
+
+/** Every rule's message and help templates, as one text. */
+const OWN_WORDS = builtin.rules.flatMap((r) => Object.values(r.messages)).join("\n");
 
 // --- the child: runs cases in process ----------------------------------------------------------------
 
