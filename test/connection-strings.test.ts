@@ -90,6 +90,15 @@ test("an ADO.NET password that starts with > is a password, not the arrow of cod
   }
 });
 
+test("a libpq password quoted inside a code string: an escaped backslash before a quote keeps the value going", () => {
+  // the source line of `connectionString: "… password='\\'Ab c\\\\d' dbname=shop"`: read, the password is `'Ab c\d`
+  const source = String.raw`const url = "host=db.acme.com user=app password='\\'Ab c\\\\d' dbname=shop";`;
+  const c = slices(source)[0]!;
+  assert.equal(c.secrets, [String.raw`\\'Ab c\\\\d`]);
+  // outside a code string, a backslash escapes one character, as before
+  assert.equal(slices("host=db.acme.com password='p\\'q r' dbname=x")[0]!.secrets, ["p\\'q r"]);
+});
+
 test("every connection string is listed, findings or not (callers may redact them all)", () => {
   const all = findConnectionStrings("a=postgres://u:LocalPw@localhost/db b=postgres://u:RemotePw@db.acme.com/db");
   assert.equal(

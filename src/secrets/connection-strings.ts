@@ -1005,10 +1005,18 @@ function parseLibpqPair(text: string, i: number): LibpqPair | null {
     }
     // A password's quoted value may go over lines, unless the text is itself in a string
     // (`dblink('… password=' || pw)`), where a line break is read as its end.
-    const multiline = secret && enclosingQuote(text, j) === "";
+    const enclosing = enclosingQuote(text, j);
+    const multiline = secret && enclosing === "";
+    // In a code string (`"…"`, `` `…` ``) `\\` is one backslash once the string is read, and
+    // libpq takes that backslash as escaping the character after it: `password='\\'x y'` in
+    // the source is the password `'x y`.
+    const code = enclosing === '"' || enclosing === "`";
     let e = j + 1;
     const limit = Math.min(text.length, j + 1024);
-    while (e < limit && text[e] !== "'" && (multiline || text[e] !== "\n")) e += text[e] === "\\" ? 2 : 1;
+    while (e < limit && text[e] !== "'" && (multiline || text[e] !== "\n")) {
+      if (code && text[e] === "\\" && text[e + 1] === "\\") e += text[e + 2] === "\\" ? 4 : 3;
+      else e += text[e] === "\\" ? 2 : 1;
+    }
     if (e >= limit && limit < text.length) e = lineEndOf(text, j + 1);
     e = Math.min(e, text.length);
     return { key: m[1]!, start: i, valueStart: j + 1, valueEnd: e, end: text[e] === "'" ? e + 1 : e };
