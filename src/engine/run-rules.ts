@@ -4,7 +4,9 @@
  * of which statement types, which DO and function bodies), then hands every rule what it subscribed
  * to, in document order. A rule that throws is reported once and sits out the rest of the file.
  */
+import { nodeBody, nodeType } from "../sql/classify.js";
 import { Statement } from "../sql/document.js";
+import type { PgNode } from "../sql/parser.js";
 import { executedNodes, runsNow, statementWords } from "../sql/statements.js";
 import type { FileDocuments, SqlPart } from "./documents.js";
 import type { TextDocument } from "../secrets/text-document.js";
@@ -128,18 +130,21 @@ function runSqlRules(settings: SharedSettings, part: SqlPart, runs: RuleRun[], p
       internal.push(internalMessage(x.rule, err));
     }
   };
+  const hear = (type: string, nodeFields: PgNode, at: NodeContext) => {
+    const listeners = byType.get(type);
+    if (!listeners) return;
+    const runs = runsNow(at);
+    for (const { x, fn, now } of listeners) if (runs || !now) callWith(x, fn, nodeFields, at);
+  };
   const dispatch = (stmt: Statement, body: Statement | null) => {
-    // a statement that runs no other statement: its own type decides whether its tree is needed
-    if (stmt.runsOnlyItself && !byType.has(stmt.nodeType)) return;
+    // a statement that runs no other statement: its own type decides whether its tree is needed,
+    // and it is the one node to hear (no list of executed nodes is built for it)
+    const alone = stmt.runsOnlyItself;
+    if (alone && !byType.has(stmt.nodeType)) return;
     const node = stmt.node;
     if (!node) return;
-    for (const n of executedNodes(node)) {
-      const listeners = byType.get(n.type);
-      if (!listeners) continue;
-      const at: NodeContext = { stmt, via: n.via, body };
-      const runs = runsNow(at);
-      for (const { x, fn, now } of listeners) if (runs || !now) callWith(x, fn, n.body, at);
-    }
+    if (alone) return hear(nodeType(node), nodeBody(node), { stmt, via: "statement", body });
+    for (const n of executedNodes(node)) if (byType.has(n.type)) hear(n.type, n.body, { stmt, via: n.via, body });
   };
 
   // The hot loop: every event to the rules that listen for it.

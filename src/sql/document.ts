@@ -237,11 +237,11 @@ export class Statement {
   }
 
   /**
-   * The statement runs no statement but itself (see `executedNodes`), told without building its
-   * tree when it is not built yet; false when unsure.
+   * The statement runs no statement but itself (see `executedNodes`), told from the JSON text of
+   * its tree (kept once the tree is read), without building or walking the tree; false when unsure.
    */
   get runsOnlyItself(): boolean {
-    return this[PLAIN_MARK] || (this.tree === null && this.json !== null && !mayRunOthers(this.nodeType, this.json));
+    return this[PLAIN_MARK] || (this.json !== null && !mayRunOthers(this.nodeType, this.json));
   }
 
   /** The string body of a DO block or function, and its language (null for other statements). */
