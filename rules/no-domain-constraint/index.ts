@@ -1,13 +1,11 @@
-import { defineRule } from "../../src/engine/rule.js";
+import { defineMigrationRule } from "../../src/engine/rule.js";
 import { nodeBody } from "../../src/sql/classify.js";
 import type { PgNode } from "../../src/sql/parser.js";
 
-export default defineRule({
+export default defineMigrationRule({
   id: "no-domain-constraint",
   description: "CREATE DOMAIN with a CHECK or NOT NULL: changing it later scans every table that uses the domain",
   defaultSeverity: "warn",
-  appliesTo: ["script", "embedded"],
-  migration: true,
   messages: {
     constraint:
       "CREATE DOMAIN {{domain}} with {{what}}: adding a column of this type to a table rewrites the table, and changing the constraint later checks every column of the domain while writes to those tables wait",

@@ -4,7 +4,7 @@
  * the migration, and a column added or named earlier in it (or whose table was renamed there),
  * are new: no deployed code uses them.
  */
-import { defineRule } from "../../src/engine/rule.js";
+import { defineMigrationRule } from "../../src/engine/rule.js";
 import { quoteIdent, relationText } from "../../src/sql/clause.js";
 import type { SqlDocument } from "../../src/sql/document.js";
 import { migrationState, tableAlter } from "../../src/sql/migration-state.js";
@@ -21,12 +21,10 @@ export interface ColumnChange {
 }
 
 export function columnChangeRule(spec: ColumnChange) {
-  return defineRule({
+  return defineMigrationRule({
     id: spec.id,
     description: spec.description,
     defaultSeverity: "warn",
-    appliesTo: ["script", "embedded"],
-    migration: true,
     skipDown: true,
     messages: spec.messages,
     create(context) {

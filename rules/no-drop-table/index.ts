@@ -1,4 +1,4 @@
-import { defineRule } from "../../src/engine/rule.js";
+import { defineMigrationRule } from "../../src/engine/rule.js";
 import { clauseRange, qualifiedSource, quoteIdent } from "../../src/sql/clause.js";
 import { objectNameParts } from "../../src/sql/ddl.js";
 import type { SqlDocument } from "../../src/sql/document.js";
@@ -14,12 +14,10 @@ interface Pending {
   end: number;
 }
 
-export default defineRule({
+export default defineMigrationRule({
   id: "no-drop-table",
   description: "DROP TABLE of a table that running code may still use",
   defaultSeverity: "warn",
-  appliesTo: ["script", "embedded"],
-  migration: true,
   skipDown: true,
   messages: {
     drop: "DROP TABLE {{table}}: application code still deployed that reads or writes {{table}} fails as soon as this commits, and its rows cannot be brought back",

@@ -1,16 +1,14 @@
-import { defineRule } from "../../src/engine/rule.js";
+import { defineMigrationRule } from "../../src/engine/rule.js";
 import { quoteIdent, relationText } from "../../src/sql/clause.js";
 import type { SqlDocument } from "../../src/sql/document.js";
 import { migrationState } from "../../src/sql/migration-state.js";
 import { NewNames } from "../../src/sql/new-names.js";
 import type { PgNode } from "../../src/sql/parser.js";
 
-export default defineRule({
+export default defineMigrationRule({
   id: "no-rename-column",
   description: "ALTER TABLE … RENAME COLUMN, which breaks code still using the old name",
   defaultSeverity: "warn",
-  appliesTo: ["script", "embedded"],
-  migration: true,
   skipDown: true,
   messages: {
     rename:

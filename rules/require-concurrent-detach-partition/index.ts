@@ -1,15 +1,13 @@
-import { defineRule } from "../../src/engine/rule.js";
+import { defineMigrationRule } from "../../src/engine/rule.js";
 import { nodeBody, relationName } from "../../src/sql/classify.js";
 import { actionRange, alterActionRanges, alterCmds } from "../../src/sql/ddl.js";
 import { migrationState, tableText } from "../../src/sql/migration-state.js";
 import type { PgNode } from "../../src/sql/parser.js";
 
-export default defineRule({
+export default defineMigrationRule({
   id: "require-concurrent-detach-partition",
   description: "DETACH PARTITION without CONCURRENTLY (PostgreSQL 14+): ACCESS EXCLUSIVE locks on the partitioned table and the partition",
   defaultSeverity: "error",
-  appliesTo: ["script", "embedded"],
-  migration: true,
   messages: {
     detach:
       "DETACH PARTITION {{partition}} without CONCURRENTLY holds ACCESS EXCLUSIVE locks on {{table}} and {{partition}}: every query on the partitioned table waits, reads included",

@@ -172,6 +172,21 @@ export function defineRule<O = Record<string, never>, const M extends string = s
   return rule;
 }
 
+/** A migration-safety rule as written: what `defineMigrationRule` does not fill in. */
+export type MigrationRuleDefinition<O = Record<string, never>, M extends string = string> = Omit<RuleDefinition<O, M>, "appliesTo" | "migration">;
+
+/**
+ * Defines a migration-safety rule: as `defineRule` (the same typing of messages and options), with
+ * what every migration rule shares filled in: it reads SQL scripts and SQL embedded in code
+ * (`appliesTo`), and is one (`migration`). `defaultSeverity`, `skipDown` and `functionBodies` stay
+ * the rule's own.
+ */
+export function defineMigrationRule<O = Record<string, never>, const M extends string = string>(rule: MigrationRuleDefinition<O, M>): RuleDefinition<O, M> {
+  const { id, description, defaultSeverity, ...rest } = rule;
+  // the keys in the order a rule written with defineRule has them
+  return { id, description, defaultSeverity, appliesTo: ["script", "embedded"], migration: true, ...rest };
+}
+
 /** Fills `{{name}}` placeholders. Unknown placeholders are left as they are. */
 export function formatMessage(template: string, data: Record<string, string | number> | undefined): string {
   if (!data) return template;
