@@ -1,11 +1,14 @@
 /**
- * `defineMigrationRule`: the header that the migration-safety rules share. The compile-time checks
- * (`@ts-expect-error`) fail the build if it ever stops typing message ids and options as
- * `defineRule` does.
+ * `defineMigrationRule` and `migrationOf`: the header and the start of `create` that the
+ * migration-safety rules share. The compile-time checks (`@ts-expect-error`) fail the build if
+ * `defineMigrationRule` ever stops typing message ids and options as `defineRule` does.
  */
 import { suite } from "uvu";
 import * as assert from "uvu/assert";
 import { defineMigrationRule, options } from "../src/engine/rule.js";
+import { parseDocument } from "../src/sql/document.js";
+import { migrationOf, migrationState } from "../src/sql/migration-state.js";
+import { textDocument } from "../src/secrets/text-document.js";
 import { builtinRules } from "../rules/index.js";
 
 const test = suite("defineMigrationRule");
@@ -51,6 +54,14 @@ test("types message ids and options as defineRule does", () => {
     messages: {},
     create: () => ({}),
   });
+});
+
+test("migrationOf: null for a text document; else the document and its shared migration state", () => {
+  assert.is(migrationOf({ doc: textDocument("SELECT 1;", "a.txt") }), null);
+  const { doc } = parseDocument("SELECT 1;");
+  const migration = migrationOf({ doc });
+  assert.is(migration?.doc, doc);
+  assert.is(migration?.state, migrationState(doc));
 });
 
 test.run();

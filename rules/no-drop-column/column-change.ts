@@ -6,8 +6,7 @@
  */
 import { defineMigrationRule } from "../../src/engine/rule.js";
 import { quoteIdent, relationText } from "../../src/sql/clause.js";
-import type { SqlDocument } from "../../src/sql/document.js";
-import { migrationState, tableAlter } from "../../src/sql/migration-state.js";
+import { migrationOf, tableAlter } from "../../src/sql/migration-state.js";
 import { NewNames } from "../../src/sql/new-names.js";
 import type { PgNode } from "../../src/sql/parser.js";
 
@@ -28,8 +27,9 @@ export function columnChangeRule(spec: ColumnChange) {
     skipDown: true,
     messages: spec.messages,
     create(context) {
-      if (context.doc.kind === "text") return {};
-      const state = migrationState(context.doc as SqlDocument);
+      const migration = migrationOf(context);
+      if (!migration) return {};
+      const { state } = migration;
       const names = new NewNames();
       return {
         statement: state.feed,

@@ -1,7 +1,6 @@
 import { defineMigrationRule } from "../../src/engine/rule.js";
 import { quoteIdent, relationText } from "../../src/sql/clause.js";
-import type { SqlDocument } from "../../src/sql/document.js";
-import { migrationState } from "../../src/sql/migration-state.js";
+import { migrationOf } from "../../src/sql/migration-state.js";
 import { NewNames } from "../../src/sql/new-names.js";
 import type { PgNode } from "../../src/sql/parser.js";
 
@@ -16,8 +15,9 @@ export default defineMigrationRule({
     help: "add {{to}} as a new column, write both (a trigger or the application), backfill, move the readers to {{to}}, then drop {{from}} in a later migration; or keep the column's name and rename it only in the application's mapping",
   },
   create(context) {
-    if (context.doc.kind === "text") return {};
-    const state = migrationState(context.doc as SqlDocument);
+    const migration = migrationOf(context);
+    if (!migration) return {};
+    const { state } = migration;
     const names = new NewNames();
     return {
       statement: state.feed,

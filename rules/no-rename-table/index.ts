@@ -1,7 +1,6 @@
 import { defineMigrationRule } from "../../src/engine/rule.js";
 import { quoteIdent, relationText } from "../../src/sql/clause.js";
-import type { SqlDocument } from "../../src/sql/document.js";
-import { migrationState } from "../../src/sql/migration-state.js";
+import { migrationOf } from "../../src/sql/migration-state.js";
 import { NewNames } from "../../src/sql/new-names.js";
 import type { PgNode } from "../../src/sql/parser.js";
 
@@ -15,8 +14,9 @@ export default defineMigrationRule({
     help: "in the same transaction, rename and CREATE VIEW {{table}} AS SELECT * FROM {{target}} (a simple view can be read and written like the table); drop the view once no deployed code uses the old name",
   },
   create(context) {
-    if (context.doc.kind === "text") return {};
-    const state = migrationState(context.doc as SqlDocument);
+    const migration = migrationOf(context);
+    if (!migration) return {};
+    const { state } = migration;
     const names = new NewNames();
     return {
       statement: state.feed,

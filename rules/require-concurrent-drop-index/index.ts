@@ -1,6 +1,6 @@
 import { defineMigrationRule } from "../../src/engine/rule.js";
 import { objectNameParts } from "../../src/sql/ddl.js";
-import { migrationState } from "../../src/sql/migration-state.js";
+import { migrationOf } from "../../src/sql/migration-state.js";
 import type { PgNode } from "../../src/sql/parser.js";
 
 export default defineMigrationRule({
@@ -12,9 +12,9 @@ export default defineMigrationRule({
     help: "DROP INDEX CONCURRENTLY {{index}}, one index per statement, outside a transaction block",
   },
   create(context) {
-    const doc = context.doc;
-    if (doc.kind === "text") return {};
-    const state = migrationState(doc);
+    const migration = migrationOf(context);
+    if (!migration) return {};
+    const { state } = migration;
     return {
       statement: state.feed,
       DropStmt(node, at) {

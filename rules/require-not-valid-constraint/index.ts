@@ -1,6 +1,6 @@
 import { defineMigrationRule } from "../../src/engine/rule.js";
 import { nodeBody, relationName } from "../../src/sql/classify.js";
-import { migrationState, tableAlter } from "../../src/sql/migration-state.js";
+import { migrationOf, tableAlter } from "../../src/sql/migration-state.js";
 import type { PgNode } from "../../src/sql/parser.js";
 import { assumedBy, byStatement } from "../../src/sql/transaction.js";
 
@@ -17,9 +17,9 @@ export default defineMigrationRule({
     sameHelp: "commit between the two: with a migration tool that wraps each file in a transaction, put VALIDATE CONSTRAINT in the next migration",
   },
   create(context) {
-    const doc = context.doc;
-    if (doc.kind === "text") return {};
-    const state = migrationState(doc);
+    const migration = migrationOf(context);
+    if (!migration) return {};
+    const { doc, state } = migration;
     const version = context.settings.postgresVersion;
     return {
       statement: state.feed,

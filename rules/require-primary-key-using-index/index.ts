@@ -1,7 +1,7 @@
 import { defineMigrationRule } from "../../src/engine/rule.js";
 import { nodeBody } from "../../src/sql/classify.js";
 import { columnConstraints } from "../../src/sql/ddl.js";
-import { migrationState, tableAlter } from "../../src/sql/migration-state.js";
+import { migrationOf, tableAlter } from "../../src/sql/migration-state.js";
 import type { PgNode } from "../../src/sql/parser.js";
 
 export default defineMigrationRule({
@@ -16,9 +16,9 @@ export default defineMigrationRule({
     help: "CREATE UNIQUE INDEX CONCURRENTLY first (outside a transaction), then ADD CONSTRAINT … PRIMARY KEY USING INDEX (a brief lock)",
   },
   create(context) {
-    const doc = context.doc;
-    if (doc.kind === "text") return {};
-    const state = migrationState(doc);
+    const migration = migrationOf(context);
+    if (!migration) return {};
+    const { state } = migration;
     return {
       statement: state.feed,
       AlterTableStmt(node, at) {

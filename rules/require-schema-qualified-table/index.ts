@@ -1,8 +1,7 @@
 import { defineMigrationRule, type NodeContext } from "../../src/engine/rule.js";
 import { clauseRange, identSource, quoteIdent } from "../../src/sql/clause.js";
 import { nameRange, objectNameParts } from "../../src/sql/ddl.js";
-import type { SqlDocument } from "../../src/sql/document.js";
-import { migrationState } from "../../src/sql/migration-state.js";
+import { migrationOf } from "../../src/sql/migration-state.js";
 import type { PgNode } from "../../src/sql/parser.js";
 
 export default defineMigrationRule({
@@ -15,8 +14,9 @@ export default defineMigrationRule({
     help: "write the schema (public.{{table}}), or SET search_path earlier in the file",
   },
   create(context) {
-    if (context.doc.kind === "text") return {};
-    const state = migrationState(context.doc as SqlDocument);
+    const migration = migrationOf(context);
+    if (!migration) return {};
+    const { state } = migration;
     const check = (rv: PgNode | undefined, verb: string, at: NodeContext) => {
       if (!rv || typeof rv.relname !== "string" || rv.schemaname || rv.relpersistence === "t") return;
       // the file chose the schema itself
