@@ -1,22 +1,22 @@
 /**
- * `defineMigrationRule` and `migrationOf`: the header and the start of `create` that the
- * migration-safety rules share. The compile-time checks (`@ts-expect-error`) fail the build if
+ * `defineMigrationRule`: the header the migration-safety rules share, and a `create` that is
+ * handed SQL documents only. The compile-time checks (`@ts-expect-error`) fail the build if
  * `defineMigrationRule` ever stops typing message ids and options as `defineRule` does.
  */
 import { suite } from "uvu";
 import * as assert from "uvu/assert";
 import { defineMigrationRule, options } from "../src/engine/rule.js";
 import { parseDocument } from "../src/sql/document.js";
-import { migrationOf, migrationState } from "../src/sql/migration-state.js";
 import { textDocument } from "../src/secrets/text-document.js";
 import { builtinRules } from "../rules/index.js";
 
 const test = suite("defineMigrationRule");
 
 test("fills in appliesTo and migration, keeps every other field as written, in defineRule's order", () => {
-  const create = () => ({});
-  const rule = defineMigrationRule({ id: "x", description: "d", defaultSeverity: "warn", skipDown: true, messages: { found: "f" }, create });
-  assert.equal(rule, { id: "x", description: "d", defaultSeverity: "warn", appliesTo: ["script", "embedded"], migration: true, skipDown: true, messages: { found: "f" }, create });
+  const rule = defineMigrationRule({ id: "x", description: "d", defaultSeverity: "warn", skipDown: true, messages: { found: "f" }, create: () => ({}) });
+  const { create, ...fields } = rule;
+  assert.type(create, "function");
+  assert.equal(fields, { id: "x", description: "d", defaultSeverity: "warn", appliesTo: ["script", "embedded"], migration: true, skipDown: true, messages: { found: "f" } });
   assert.equal(Object.keys(rule), ["id", "description", "defaultSeverity", "appliesTo", "migration", "skipDown", "messages", "create"]);
 });
 
@@ -56,12 +56,23 @@ test("types message ids and options as defineRule does", () => {
   });
 });
 
-test("migrationOf: null for a text document; else the document and its shared migration state", () => {
-  assert.is(migrationOf({ doc: textDocument("SELECT 1;", "a.txt") }), null);
+test("create is handed SQL documents; a text document gets no listeners without calling it", () => {
+  const seen: string[] = [];
+  const rule = defineMigrationRule({
+    id: "x",
+    description: "d",
+    defaultSeverity: "warn",
+    messages: {},
+    create(context) {
+      seen.push(context.doc.sql); // typed as a SQL document: no narrowing needed
+      return { statement: () => undefined };
+    },
+  });
+  const report = () => undefined;
   const { doc } = parseDocument("SELECT 1;");
-  const migration = migrationOf({ doc });
-  assert.is(migration?.doc, doc);
-  assert.is(migration?.state, migrationState(doc));
+  assert.equal(Object.keys(rule.create({ doc, options: {}, settings: {}, report } as never)), ["statement"]);
+  assert.equal(rule.create({ doc: textDocument("SELECT 1;", "a.txt"), options: {}, settings: {}, report } as never), {});
+  assert.equal(seen, ["SELECT 1;"]);
 });
 
 test.run();

@@ -1,7 +1,7 @@
 import { defineMigrationRule } from "../../src/engine/rule.js";
 import { defElems, nodeBody } from "../../src/sql/classify.js";
 import { columnConstraints, columnDefault, isNullDefault, typeText, volatileCall } from "../../src/sql/ddl.js";
-import { migrationOf, tableAlter } from "../../src/sql/migration-state.js";
+import { migrationState, tableAlter } from "../../src/sql/migration-state.js";
 import type { PgNode } from "../../src/sql/parser.js";
 import { isSerial } from "../../src/sql/types.js";
 
@@ -29,9 +29,7 @@ export default defineMigrationRule({
     presumedHelp: "if {{call}} is STABLE or IMMUTABLE there is no rewrite (say so in a directive); otherwise add the column without the default, SET DEFAULT, and fill the rows in batches",
   },
   create(context) {
-    const migration = migrationOf(context);
-    if (!migration) return {};
-    const { state } = migration;
+    const state = migrationState(context.doc);
     const version = context.settings.postgresVersion;
     /** Volatility of the functions this document creates (CREATE FUNCTION's default is VOLATILE). */
     const functions = new Map<string, "immutable" | "stable" | "volatile">();

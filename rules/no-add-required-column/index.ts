@@ -1,7 +1,7 @@
 import { defineMigrationRule } from "../../src/engine/rule.js";
 import { nodeBody } from "../../src/sql/classify.js";
 import { columnConstraints, columnDefault, isNullDefault } from "../../src/sql/ddl.js";
-import { loadedWhere, migrationOf, tableAlter } from "../../src/sql/migration-state.js";
+import { loadedWhere, migrationState, tableAlter } from "../../src/sql/migration-state.js";
 import type { PgNode } from "../../src/sql/parser.js";
 import { isSerial } from "../../src/sql/types.js";
 
@@ -17,9 +17,8 @@ export default defineMigrationRule({
     help: "add it nullable (or with a constant DEFAULT, free since PostgreSQL 11), fill it, then make it NOT NULL with a validated CHECK (see no-set-not-null-scan)",
   },
   create(context) {
-    const migration = migrationOf(context);
-    if (!migration) return {};
-    const { doc, state } = migration;
+    const doc = context.doc;
+    const state = migrationState(doc);
     return {
       statement: state.feed,
       AlterTableStmt(node, at) {

@@ -13,8 +13,6 @@ export default defineMigrationRule({
     help: "put the check on the columns instead (ALTER TABLE … ADD CONSTRAINT … CHECK (…) NOT VALID, then VALIDATE CONSTRAINT in a later transaction, table by table)",
   },
   create(context) {
-    const doc = context.doc;
-    if (doc.kind === "text") return {};
     /** Domains created earlier in this document: no column uses them yet unless this document added one. */
     const created = new Set<string>();
     return {

@@ -1,7 +1,7 @@
 import { defineMigrationRule } from "../../src/engine/rule.js";
 import { nodeBody, nodeType } from "../../src/sql/classify.js";
 import { typeNames, typeText } from "../../src/sql/ddl.js";
-import { migrationOf, tableAlter } from "../../src/sql/migration-state.js";
+import { migrationState, tableAlter } from "../../src/sql/migration-state.js";
 import type { PgNode } from "../../src/sql/parser.js";
 
 /** Target types some other types convert to without a rewrite (binary-coercible, or a wider limit). */
@@ -22,9 +22,7 @@ export default defineMigrationRule({
     maybeHelp: "check the column's current type; if it does not convert for free, use a new column and a backfill instead",
   },
   create(context) {
-    const migration = migrationOf(context);
-    if (!migration) return {};
-    const { state } = migration;
+    const state = migrationState(context.doc);
     const version = context.settings.postgresVersion;
     return {
       statement: state.feed,

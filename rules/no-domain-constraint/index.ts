@@ -12,7 +12,6 @@ export default defineMigrationRule({
     help: "create the domain without constraints and put the CHECK on the columns that use it (table constraints can be added NOT VALID and validated without blocking writes)",
   },
   create(context) {
-    if (context.doc.kind === "text") return {};
     return {
       CreateDomainStmt(node, at) {
         const body = node as PgNode;

@@ -6,7 +6,7 @@
  */
 import { defineMigrationRule } from "../../src/engine/rule.js";
 import { quoteIdent, relationText } from "../../src/sql/clause.js";
-import { migrationOf, tableAlter } from "../../src/sql/migration-state.js";
+import { migrationState, tableAlter } from "../../src/sql/migration-state.js";
 import { NewNames } from "../../src/sql/new-names.js";
 import type { PgNode } from "../../src/sql/parser.js";
 
@@ -27,9 +27,7 @@ export function columnChangeRule(spec: ColumnChange) {
     skipDown: true,
     messages: spec.messages,
     create(context) {
-      const migration = migrationOf(context);
-      if (!migration) return {};
-      const { state } = migration;
+      const state = migrationState(context.doc);
       const names = new NewNames();
       return {
         statement: state.feed,

@@ -1,7 +1,7 @@
 import { defineMigrationRule } from "../../src/engine/rule.js";
 import { clauseRange, qualifiedSource, quoteIdent } from "../../src/sql/clause.js";
 import { objectNameParts } from "../../src/sql/ddl.js";
-import { migrationOf, sameTable, type TableName } from "../../src/sql/migration-state.js";
+import { migrationState, sameTable, type TableName } from "../../src/sql/migration-state.js";
 import { NewNames } from "../../src/sql/new-names.js";
 import type { PgNode } from "../../src/sql/parser.js";
 
@@ -23,9 +23,7 @@ export default defineMigrationRule({
     help: "drop a table only after the code that used it is gone (deployed, not just merged), in a later migration; then say so: -- sqlguard-disable-next-line no-drop-table -- <why it is safe now>",
   },
   create(context) {
-    const migration = migrationOf(context);
-    if (!migration) return {};
-    const { state } = migration;
+    const state = migrationState(context.doc);
     const pending: Pending[] = [];
     const names = new NewNames();
     /** Tables created in this document, with where: a DROP … IF EXISTS before one of them is the re-runnable way to create it. */

@@ -1,6 +1,6 @@
 import { defineMigrationRule } from "../../src/engine/rule.js";
 import { quoteIdent, relationText } from "../../src/sql/clause.js";
-import { migrationOf } from "../../src/sql/migration-state.js";
+import { migrationState } from "../../src/sql/migration-state.js";
 import { NewNames } from "../../src/sql/new-names.js";
 import type { PgNode } from "../../src/sql/parser.js";
 
@@ -15,9 +15,7 @@ export default defineMigrationRule({
     help: "add {{to}} as a new column, write both (a trigger or the application), backfill, move the readers to {{to}}, then drop {{from}} in a later migration; or keep the column's name and rename it only in the application's mapping",
   },
   create(context) {
-    const migration = migrationOf(context);
-    if (!migration) return {};
-    const { state } = migration;
+    const state = migrationState(context.doc);
     const names = new NewNames();
     return {
       statement: state.feed,

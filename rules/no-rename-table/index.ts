@@ -1,6 +1,6 @@
 import { defineMigrationRule } from "../../src/engine/rule.js";
 import { quoteIdent, relationText } from "../../src/sql/clause.js";
-import { migrationOf } from "../../src/sql/migration-state.js";
+import { migrationState } from "../../src/sql/migration-state.js";
 import { NewNames } from "../../src/sql/new-names.js";
 import type { PgNode } from "../../src/sql/parser.js";
 
@@ -14,9 +14,7 @@ export default defineMigrationRule({
     help: "in the same transaction, rename and CREATE VIEW {{table}} AS SELECT * FROM {{target}} (a simple view can be read and written like the table); drop the view once no deployed code uses the old name",
   },
   create(context) {
-    const migration = migrationOf(context);
-    if (!migration) return {};
-    const { state } = migration;
+    const state = migrationState(context.doc);
     const names = new NewNames();
     return {
       statement: state.feed,

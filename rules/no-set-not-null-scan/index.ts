@@ -1,7 +1,7 @@
 import { defineMigrationRule } from "../../src/engine/rule.js";
 import { nodeBody, nodeType } from "../../src/sql/classify.js";
 import type { Statement } from "../../src/sql/document.js";
-import { migrationOf, type ConstraintFact, type MigrationState, tableAlter } from "../../src/sql/migration-state.js";
+import { migrationState, type ConstraintFact, type MigrationState, tableAlter } from "../../src/sql/migration-state.js";
 import type { PgNode } from "../../src/sql/parser.js";
 
 export default defineMigrationRule({
@@ -19,9 +19,8 @@ export default defineMigrationRule({
     oldHelp: "keep the CHECK (… IS NOT NULL) constraint instead of NOT NULL until you run PostgreSQL 12 or later, or run this in a maintenance window",
   },
   create(context) {
-    const migration = migrationOf(context);
-    if (!migration) return {};
-    const { doc, state } = migration;
+    const doc = context.doc;
+    const state = migrationState(doc);
     const version = context.settings.postgresVersion;
     return {
       statement: state.feed,

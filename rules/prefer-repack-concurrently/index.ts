@@ -1,6 +1,6 @@
 import { defineMigrationRule } from "../../src/engine/rule.js";
 import { nodeBody, relationName } from "../../src/sql/classify.js";
-import { migrationOf } from "../../src/sql/migration-state.js";
+import { migrationState } from "../../src/sql/migration-state.js";
 import type { PgNode } from "../../src/sql/parser.js";
 import { defBool, option } from "../../src/sql/block-rules.js";
 
@@ -16,9 +16,7 @@ export default defineMigrationRule({
     help: "on PostgreSQL 19 and later, REPACK CONCURRENTLY{{target}} does the same rewrite while reads and writes go on",
   },
   create(context) {
-    const migration = migrationOf(context);
-    if (!migration) return {};
-    const { state } = migration;
+    const state = migrationState(context.doc);
     // REPACK is PostgreSQL 19's: before, there is no built-in online alternative to name
     if (context.settings.postgresVersion < 19) return {};
     return {

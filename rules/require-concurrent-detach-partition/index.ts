@@ -1,7 +1,7 @@
 import { defineMigrationRule } from "../../src/engine/rule.js";
 import { nodeBody, relationName } from "../../src/sql/classify.js";
 import { actionRange, alterActionRanges, alterCmds } from "../../src/sql/ddl.js";
-import { migrationOf, tableText } from "../../src/sql/migration-state.js";
+import { migrationState, tableText } from "../../src/sql/migration-state.js";
 import type { PgNode } from "../../src/sql/parser.js";
 
 export default defineMigrationRule({
@@ -14,9 +14,7 @@ export default defineMigrationRule({
     help: "DETACH PARTITION … CONCURRENTLY, outside a transaction block (if it is interrupted, finish it with DETACH PARTITION … FINALIZE)",
   },
   create(context) {
-    const migration = migrationOf(context);
-    if (!migration) return {};
-    const { state } = migration;
+    const state = migrationState(context.doc);
     // CONCURRENTLY exists since PostgreSQL 14: before, there is nothing better to suggest
     if (context.settings.postgresVersion < 14) return {};
     return {

@@ -1,6 +1,6 @@
 import { defineMigrationRule } from "../../src/engine/rule.js";
 import { objectNameParts } from "../../src/sql/ddl.js";
-import { migrationOf } from "../../src/sql/migration-state.js";
+import { migrationState } from "../../src/sql/migration-state.js";
 import type { PgNode } from "../../src/sql/parser.js";
 
 export default defineMigrationRule({
@@ -12,9 +12,7 @@ export default defineMigrationRule({
     help: "DROP INDEX CONCURRENTLY {{index}}, one index per statement, outside a transaction block",
   },
   create(context) {
-    const migration = migrationOf(context);
-    if (!migration) return {};
-    const { state } = migration;
+    const state = migrationState(context.doc);
     return {
       statement: state.feed,
       DropStmt(node, at) {

@@ -1,5 +1,5 @@
 import { defineMigrationRule } from "../../src/engine/rule.js";
-import { migrationOf, tableText } from "../../src/sql/migration-state.js";
+import { migrationState, tableText } from "../../src/sql/migration-state.js";
 import type { PgNode } from "../../src/sql/parser.js";
 
 export default defineMigrationRule({
@@ -12,9 +12,7 @@ export default defineMigrationRule({
     help: "CREATE {{unique}}INDEX CONCURRENTLY, on its own outside a transaction block (a migration of its own, run without the tool's transaction)",
   },
   create(context) {
-    const migration = migrationOf(context);
-    if (!migration) return {};
-    const { state } = migration;
+    const state = migrationState(context.doc);
     return {
       statement: state.feed,
       IndexStmt(node, at) {

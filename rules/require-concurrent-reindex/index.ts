@@ -1,6 +1,6 @@
 import { defineMigrationRule } from "../../src/engine/rule.js";
 import { relationName } from "../../src/sql/classify.js";
-import { migrationOf } from "../../src/sql/migration-state.js";
+import { migrationState } from "../../src/sql/migration-state.js";
 import type { PgNode } from "../../src/sql/parser.js";
 import { defBool, option } from "../../src/sql/block-rules.js";
 
@@ -21,9 +21,7 @@ export default defineMigrationRule({
     help: "REINDEX {{what}} CONCURRENTLY {{name}}, outside a transaction block",
   },
   create(context) {
-    const migration = migrationOf(context);
-    if (!migration) return {};
-    const { state } = migration;
+    const state = migrationState(context.doc);
     // REINDEX CONCURRENTLY exists since PostgreSQL 12
     if (context.settings.postgresVersion < 12) return {};
     return {

@@ -2,7 +2,7 @@ import { defineMigrationRule } from "../../src/engine/rule.js";
 import { nodeBody, relationName } from "../../src/sql/classify.js";
 import type { Statement } from "../../src/sql/document.js";
 import { actionRange, alterActionRanges, alterCmds, objectNameParts, type Range } from "../../src/sql/ddl.js";
-import { migrationOf, sameTable, type TableName } from "../../src/sql/migration-state.js";
+import { migrationState, sameTable, type TableName } from "../../src/sql/migration-state.js";
 import type { PgNode } from "../../src/sql/parser.js";
 
 /** ALTER TABLE actions that give the same result when run twice: nothing to guard. */
@@ -93,9 +93,8 @@ export default defineMigrationRule({
     constraintHelp: "ALTER TABLE … DROP CONSTRAINT IF EXISTS {{name}} just before, or run the migration in a transaction",
   },
   create(context) {
-    const migration = migrationOf(context);
-    if (!migration) return {};
-    const { doc, state } = migration;
+    const doc = context.doc;
+    const state = migrationState(doc);
     const findings: Finding[] = [];
     /** Constraints dropped (IF EXISTS or not) earlier: the next ADD of that name reruns cleanly. */
     const dropped: { table: TableName; name: string }[] = [];

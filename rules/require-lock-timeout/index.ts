@@ -2,7 +2,7 @@ import { defineMigrationRule, options, type RuleListeners } from "../../src/engi
 import { nodeBody, relationName } from "../../src/sql/classify.js";
 import { objectNameParts } from "../../src/sql/ddl.js";
 import type { Statement } from "../../src/sql/document.js";
-import { migrationOf, type MigrationState, type SettingValue } from "../../src/sql/migration-state.js";
+import { migrationState, type MigrationState, type SettingValue } from "../../src/sql/migration-state.js";
 import type { PgNode } from "../../src/sql/parser.js";
 import { defBool, option } from "../../src/sql/block-rules.js";
 import { lineBreak } from "../../src/sql/transaction.js";
@@ -202,9 +202,8 @@ export default defineMigrationRule({
     },
   }),
   create(context) {
-    const migration = migrationOf(context);
-    if (!migration) return {};
-    const { doc, state } = migration;
+    const doc = context.doc;
+    const state = migrationState(doc);
     const checks: { setting: "lock_timeout" | "statement_timeout"; messageId: "lock" | "statement"; helpId: "help" | "statementHelp"; text: string }[] = [
       { setting: "lock_timeout", messageId: "lock", helpId: "help", text: "SET lock_timeout = '5s';" },
     ];

@@ -1,6 +1,6 @@
 import { defineMigrationRule } from "../../src/engine/rule.js";
 import { nodeBody, relationName } from "../../src/sql/classify.js";
-import { migrationOf, tableAlter } from "../../src/sql/migration-state.js";
+import { migrationState, tableAlter } from "../../src/sql/migration-state.js";
 import type { PgNode } from "../../src/sql/parser.js";
 import { assumedBy, byStatement } from "../../src/sql/transaction.js";
 
@@ -17,9 +17,8 @@ export default defineMigrationRule({
     sameHelp: "commit between the two: with a migration tool that wraps each file in a transaction, put VALIDATE CONSTRAINT in the next migration",
   },
   create(context) {
-    const migration = migrationOf(context);
-    if (!migration) return {};
-    const { doc, state } = migration;
+    const doc = context.doc;
+    const state = migrationState(doc);
     const version = context.settings.postgresVersion;
     return {
       statement: state.feed,

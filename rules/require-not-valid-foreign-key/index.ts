@@ -1,7 +1,7 @@
 import { defineMigrationRule } from "../../src/engine/rule.js";
 import { nodeBody, relationName } from "../../src/sql/classify.js";
 import { columnConstraints, columnDefault, isNullDefault } from "../../src/sql/ddl.js";
-import { loadedWhere, migrationOf, sameTable, tableAlter, type TableName } from "../../src/sql/migration-state.js";
+import { loadedWhere, migrationState, sameTable, tableAlter, type TableName } from "../../src/sql/migration-state.js";
 import type { PgNode } from "../../src/sql/parser.js";
 
 export default defineMigrationRule({
@@ -23,9 +23,8 @@ export default defineMigrationRule({
       "add the column first; then, in a later transaction, ADD CONSTRAINT … FOREIGN KEY … REFERENCES {{referenced}} NOT VALID, which waits holding only a SHARE ROW EXCLUSIVE lock on {{table}} (reads go on), and VALIDATE CONSTRAINT after that",
   },
   create(context) {
-    const migration = migrationOf(context);
-    if (!migration) return {};
-    const { doc, state } = migration;
+    const doc = context.doc;
+    const state = migrationState(doc);
     return {
       statement: state.feed,
       AlterTableStmt(node, at) {

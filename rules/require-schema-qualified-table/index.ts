@@ -1,7 +1,7 @@
 import { defineMigrationRule, type NodeContext } from "../../src/engine/rule.js";
 import { clauseRange, identSource, quoteIdent } from "../../src/sql/clause.js";
 import { nameRange, objectNameParts } from "../../src/sql/ddl.js";
-import { migrationOf } from "../../src/sql/migration-state.js";
+import { migrationState } from "../../src/sql/migration-state.js";
 import type { PgNode } from "../../src/sql/parser.js";
 
 export default defineMigrationRule({
@@ -14,9 +14,7 @@ export default defineMigrationRule({
     help: "write the schema (public.{{table}}), or SET search_path earlier in the file",
   },
   create(context) {
-    const migration = migrationOf(context);
-    if (!migration) return {};
-    const { state } = migration;
+    const state = migrationState(context.doc);
     const check = (rv: PgNode | undefined, verb: string, at: NodeContext) => {
       if (!rv || typeof rv.relname !== "string" || rv.schemaname || rv.relpersistence === "t") return;
       // the file chose the schema itself

@@ -1,7 +1,7 @@
 import { defineMigrationRule } from "../../src/engine/rule.js";
 import { nodeBody } from "../../src/sql/classify.js";
 import { columnConstraints } from "../../src/sql/ddl.js";
-import { migrationOf, tableAlter } from "../../src/sql/migration-state.js";
+import { migrationState, tableAlter } from "../../src/sql/migration-state.js";
 import type { PgNode } from "../../src/sql/parser.js";
 
 export default defineMigrationRule({
@@ -20,9 +20,7 @@ export default defineMigrationRule({
     exclusionHelp: "add it in a maintenance window, or enforce the rule another way (a unique index on a derived column, a trigger)",
   },
   create(context) {
-    const migration = migrationOf(context);
-    if (!migration) return {};
-    const { state } = migration;
+    const state = migrationState(context.doc);
     return {
       statement: state.feed,
       AlterTableStmt(node, at) {

@@ -26,7 +26,6 @@ import { unquoteName } from "./clause.js";
 import { actionRange, alterActionRanges, alterCmds, type Range } from "./ddl.js";
 import { isPlain, Statement, type SqlDocument } from "./document.js";
 import type { PgNode } from "./parser.js";
-import type { TextDocument } from "../secrets/text-document.js";
 
 // --- transactions ---
 
@@ -226,20 +225,6 @@ export function migrationState(doc: SqlDocument): MigrationState {
   if (!state) STATES.set(head, (state = new MigrationState(head)));
   state.reach(doc);
   return state;
-}
-
-/**
- * What a migration rule's `create` starts from: the SQL document it reads and that document's
- * migration state; null for a text document, where the rule listens to nothing:
- *
- *   const migration = migrationOf(context);
- *   if (!migration) return {};
- *   const { doc, state } = migration;
- *   return { statement: state.feed, … };
- */
-export function migrationOf(context: { readonly doc: SqlDocument | TextDocument }): { doc: SqlDocument; state: MigrationState } | null {
-  const doc = context.doc;
-  return doc.kind === "text" ? null : { doc, state: migrationState(doc) };
 }
 
 interface Undo {
