@@ -1,16 +1,14 @@
-import { defineRule } from "../../src/engine/rule.js";
+import { defineMigrationRule } from "../../src/engine/rule.js";
 import { defElems, nodeBody } from "../../src/sql/classify.js";
 import { columnConstraints, columnDefault, isNullDefault, typeText, volatileCall } from "../../src/sql/ddl.js";
 import { migrationState, tableAlter } from "../../src/sql/migration-state.js";
 import type { PgNode } from "../../src/sql/parser.js";
 import { isSerial } from "../../src/sql/types.js";
 
-export default defineRule({
+export default defineMigrationRule({
   id: "no-add-column-rewrite",
   description: "ADD COLUMN that rewrites the whole table under an ACCESS EXCLUSIVE lock (volatile default, stored generated, identity, serial)",
   defaultSeverity: "error",
-  appliesTo: ["script", "embedded"],
-  migration: true,
   messages: {
     volatile:
       "ADD COLUMN {{column}} with a DEFAULT that calls {{call}}(), a volatile function: PostgreSQL computes it for every row and rewrites {{table}} and its indexes, holding an ACCESS EXCLUSIVE lock that blocks reads and writes until done",
@@ -31,9 +29,7 @@ export default defineRule({
     presumedHelp: "if {{call}} is STABLE or IMMUTABLE there is no rewrite (say so in a directive); otherwise add the column without the default, SET DEFAULT, and fill the rows in batches",
   },
   create(context) {
-    const doc = context.doc;
-    if (doc.kind === "text") return {};
-    const state = migrationState(doc);
+    const state = migrationState(context.doc);
     const version = context.settings.postgresVersion;
     /** Volatility of the functions this document creates (CREATE FUNCTION's default is VOLATILE). */
     const functions = new Map<string, "immutable" | "stable" | "volatile">();

@@ -1,16 +1,14 @@
-import { defineRule } from "../../src/engine/rule.js";
+import { defineMigrationRule } from "../../src/engine/rule.js";
 import { nodeBody } from "../../src/sql/classify.js";
 import { columnConstraints, columnDefault, isNullDefault } from "../../src/sql/ddl.js";
 import { loadedWhere, migrationState, tableAlter } from "../../src/sql/migration-state.js";
 import type { PgNode } from "../../src/sql/parser.js";
 import { isSerial } from "../../src/sql/types.js";
 
-export default defineRule({
+export default defineMigrationRule({
   id: "no-add-required-column",
   description: "ADD COLUMN … NOT NULL without a DEFAULT on a table that has rows: it fails, and code that inserts without the column breaks",
   defaultSeverity: "error",
-  appliesTo: ["script", "embedded"],
-  migration: true,
   messages: {
     existing:
       "ADD COLUMN {{column}} … NOT NULL without a DEFAULT: PostgreSQL refuses it as soon as {{table}} holds a row (the column would be NULL there), and every INSERT that does not name the column fails",
@@ -20,7 +18,6 @@ export default defineRule({
   },
   create(context) {
     const doc = context.doc;
-    if (doc.kind === "text") return {};
     const state = migrationState(doc);
     return {
       statement: state.feed,

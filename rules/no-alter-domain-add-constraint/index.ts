@@ -1,13 +1,11 @@
-import { defineRule } from "../../src/engine/rule.js";
+import { defineMigrationRule } from "../../src/engine/rule.js";
 import { nodeBody } from "../../src/sql/classify.js";
 import type { PgNode } from "../../src/sql/parser.js";
 
-export default defineRule({
+export default defineMigrationRule({
   id: "no-alter-domain-add-constraint",
   description: "ALTER DOMAIN … ADD CONSTRAINT: every column of the domain, in every table, is checked while writes to those tables wait",
   defaultSeverity: "error",
-  appliesTo: ["script", "embedded"],
-  migration: true,
   messages: {
     scan: "ALTER DOMAIN {{domain}} ADD CONSTRAINT checks every column of type {{domain}} in every table, holding a SHARE lock on each table: writes to all of them wait until the scan is done",
     notValid:
@@ -15,8 +13,6 @@ export default defineRule({
     help: "put the check on the columns instead (ALTER TABLE … ADD CONSTRAINT … CHECK (…) NOT VALID, then VALIDATE CONSTRAINT in a later transaction, table by table)",
   },
   create(context) {
-    const doc = context.doc;
-    if (doc.kind === "text") return {};
     /** Domains created earlier in this document: no column uses them yet unless this document added one. */
     const created = new Set<string>();
     return {

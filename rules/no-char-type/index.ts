@@ -1,14 +1,12 @@
-import { defineRule, type NodeContext } from "../../src/engine/rule.js";
+import { defineMigrationRule, type NodeContext } from "../../src/engine/rule.js";
 import type { PgNode } from "../../src/sql/parser.js";
 import { quoteIdent } from "../../src/sql/clause.js";
 import { columnSites, writtenType } from "../../src/sql/types.js";
 
-export default defineRule({
+export default defineMigrationRule({
   id: "no-char-type",
   description: "Columns of type char(n) / character(n): blank-padded, never faster than text",
   defaultSeverity: "warn",
-  appliesTo: ["script", "embedded"],
-  migration: true,
   skipDown: true,
   messages: {
     char: "column {{column}} {{type}}: character(n) pads every value with spaces to its length, ignores trailing spaces when comparing, and is no faster than text in PostgreSQL",

@@ -1,4 +1,4 @@
-import { defineRule } from "../../src/engine/rule.js";
+import { defineMigrationRule } from "../../src/engine/rule.js";
 import { nodeBody, nodeType } from "../../src/sql/classify.js";
 import { typeNames, typeText } from "../../src/sql/ddl.js";
 import { migrationState, tableAlter } from "../../src/sql/migration-state.js";
@@ -7,12 +7,10 @@ import type { PgNode } from "../../src/sql/parser.js";
 /** Target types some other types convert to without a rewrite (binary-coercible, or a wider limit). */
 const MAYBE_FREE = new Set(["text", "varchar", "bpchar", "numeric", "varbit", "citext", "bytea"]);
 
-export default defineRule({
+export default defineMigrationRule({
   id: "no-column-type-change",
   description: "ALTER COLUMN … TYPE on an existing table: usually a rewrite of the table and its indexes under an ACCESS EXCLUSIVE lock",
   defaultSeverity: "error",
-  appliesTo: ["script", "embedded"],
-  migration: true,
   messages: {
     rewrite:
       "ALTER COLUMN {{column}} TYPE {{type}}: PostgreSQL rewrites {{table}} and rebuilds its indexes while holding an ACCESS EXCLUSIVE lock, so reads and writes wait until it is done",
@@ -24,9 +22,7 @@ export default defineRule({
     maybeHelp: "check the column's current type; if it does not convert for free, use a new column and a backfill instead",
   },
   create(context) {
-    const doc = context.doc;
-    if (doc.kind === "text") return {};
-    const state = migrationState(doc);
+    const state = migrationState(context.doc);
     const version = context.settings.postgresVersion;
     return {
       statement: state.feed,

@@ -1,20 +1,17 @@
-import { defineRule } from "../../src/engine/rule.js";
+import { defineMigrationRule } from "../../src/engine/rule.js";
 import { nodeBody } from "../../src/sql/classify.js";
 import type { PgNode } from "../../src/sql/parser.js";
 
-export default defineRule({
+export default defineMigrationRule({
   id: "no-domain-constraint",
   description: "CREATE DOMAIN with a CHECK or NOT NULL: changing it later scans every table that uses the domain",
   defaultSeverity: "warn",
-  appliesTo: ["script", "embedded"],
-  migration: true,
   messages: {
     constraint:
       "CREATE DOMAIN {{domain}} with {{what}}: adding a column of this type to a table rewrites the table, and changing the constraint later checks every column of the domain while writes to those tables wait",
     help: "create the domain without constraints and put the CHECK on the columns that use it (table constraints can be added NOT VALID and validated without blocking writes)",
   },
   create(context) {
-    if (context.doc.kind === "text") return {};
     return {
       CreateDomainStmt(node, at) {
         const body = node as PgNode;

@@ -4,9 +4,8 @@
  * the migration, and a column added or named earlier in it (or whose table was renamed there),
  * are new: no deployed code uses them.
  */
-import { defineRule } from "../../src/engine/rule.js";
+import { defineMigrationRule } from "../../src/engine/rule.js";
 import { quoteIdent, relationText } from "../../src/sql/clause.js";
-import type { SqlDocument } from "../../src/sql/document.js";
 import { migrationState, tableAlter } from "../../src/sql/migration-state.js";
 import { NewNames } from "../../src/sql/new-names.js";
 import type { PgNode } from "../../src/sql/parser.js";
@@ -21,17 +20,14 @@ export interface ColumnChange {
 }
 
 export function columnChangeRule(spec: ColumnChange) {
-  return defineRule({
+  return defineMigrationRule({
     id: spec.id,
     description: spec.description,
     defaultSeverity: "warn",
-    appliesTo: ["script", "embedded"],
-    migration: true,
     skipDown: true,
     messages: spec.messages,
     create(context) {
-      if (context.doc.kind === "text") return {};
-      const state = migrationState(context.doc as SqlDocument);
+      const state = migrationState(context.doc);
       const names = new NewNames();
       return {
         statement: state.feed,

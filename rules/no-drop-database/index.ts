@@ -1,12 +1,10 @@
-import { defineRule } from "../../src/engine/rule.js";
+import { defineMigrationRule } from "../../src/engine/rule.js";
 import { quoteIdent } from "../../src/sql/clause.js";
 
-export default defineRule({
+export default defineMigrationRule({
   id: "no-drop-database",
   description: "DROP DATABASE in a migration",
   defaultSeverity: "error",
-  appliesTo: ["script", "embedded"],
-  migration: true,
   messages: {
     drop: "DROP DATABASE {{name}} removes the whole database, every table and every row in it, with no way back: it has no place in a migration",
     help: "drop databases by hand, with a backup taken, never from a migration that runs on every environment",

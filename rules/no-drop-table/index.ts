@@ -1,7 +1,6 @@
-import { defineRule } from "../../src/engine/rule.js";
+import { defineMigrationRule } from "../../src/engine/rule.js";
 import { clauseRange, qualifiedSource, quoteIdent } from "../../src/sql/clause.js";
 import { objectNameParts } from "../../src/sql/ddl.js";
-import type { SqlDocument } from "../../src/sql/document.js";
 import { migrationState, sameTable, type TableName } from "../../src/sql/migration-state.js";
 import { NewNames } from "../../src/sql/new-names.js";
 import type { PgNode } from "../../src/sql/parser.js";
@@ -14,20 +13,17 @@ interface Pending {
   end: number;
 }
 
-export default defineRule({
+export default defineMigrationRule({
   id: "no-drop-table",
   description: "DROP TABLE of a table that running code may still use",
   defaultSeverity: "warn",
-  appliesTo: ["script", "embedded"],
-  migration: true,
   skipDown: true,
   messages: {
     drop: "DROP TABLE {{table}}: application code still deployed that reads or writes {{table}} fails as soon as this commits, and its rows cannot be brought back",
     help: "drop a table only after the code that used it is gone (deployed, not just merged), in a later migration; then say so: -- sqlguard-disable-next-line no-drop-table -- <why it is safe now>",
   },
   create(context) {
-    if (context.doc.kind === "text") return {};
-    const state = migrationState(context.doc as SqlDocument);
+    const state = migrationState(context.doc);
     const pending: Pending[] = [];
     const names = new NewNames();
     /** Tables created in this document, with where: a DROP … IF EXISTS before one of them is the re-runnable way to create it. */

@@ -1,16 +1,13 @@
-import { defineRule } from "../../src/engine/rule.js";
+import { defineMigrationRule } from "../../src/engine/rule.js";
 import { quoteIdent, relationText } from "../../src/sql/clause.js";
-import type { SqlDocument } from "../../src/sql/document.js";
 import { migrationState } from "../../src/sql/migration-state.js";
 import { NewNames } from "../../src/sql/new-names.js";
 import type { PgNode } from "../../src/sql/parser.js";
 
-export default defineRule({
+export default defineMigrationRule({
   id: "no-rename-column",
   description: "ALTER TABLE … RENAME COLUMN, which breaks code still using the old name",
   defaultSeverity: "warn",
-  appliesTo: ["script", "embedded"],
-  migration: true,
   skipDown: true,
   messages: {
     rename:
@@ -18,8 +15,7 @@ export default defineRule({
     help: "add {{to}} as a new column, write both (a trigger or the application), backfill, move the readers to {{to}}, then drop {{from}} in a later migration; or keep the column's name and rename it only in the application's mapping",
   },
   create(context) {
-    if (context.doc.kind === "text") return {};
-    const state = migrationState(context.doc as SqlDocument);
+    const state = migrationState(context.doc);
     const names = new NewNames();
     return {
       statement: state.feed,

@@ -1,24 +1,20 @@
-import { defineRule } from "../../src/engine/rule.js";
+import { defineMigrationRule } from "../../src/engine/rule.js";
 import { quoteIdent, relationText } from "../../src/sql/clause.js";
-import type { SqlDocument } from "../../src/sql/document.js";
 import { migrationState } from "../../src/sql/migration-state.js";
 import { NewNames } from "../../src/sql/new-names.js";
 import type { PgNode } from "../../src/sql/parser.js";
 
-export default defineRule({
+export default defineMigrationRule({
   id: "no-rename-table",
   description: "ALTER TABLE … RENAME TO, which breaks code still using the old name",
   defaultSeverity: "warn",
-  appliesTo: ["script", "embedded"],
-  migration: true,
   skipDown: true,
   messages: {
     rename: "RENAME {{table}} TO {{to}}: code still deployed uses {{table}} and fails from the moment this commits until code using {{to}} is out everywhere",
     help: "in the same transaction, rename and CREATE VIEW {{table}} AS SELECT * FROM {{target}} (a simple view can be read and written like the table); drop the view once no deployed code uses the old name",
   },
   create(context) {
-    if (context.doc.kind === "text") return {};
-    const state = migrationState(context.doc as SqlDocument);
+    const state = migrationState(context.doc);
     const names = new NewNames();
     return {
       statement: state.feed,

@@ -1,15 +1,13 @@
-import { defineRule } from "../../src/engine/rule.js";
+import { defineMigrationRule } from "../../src/engine/rule.js";
 import { nodeBody, nodeType } from "../../src/sql/classify.js";
 import type { Statement } from "../../src/sql/document.js";
 import { migrationState, type ConstraintFact, type MigrationState, tableAlter } from "../../src/sql/migration-state.js";
 import type { PgNode } from "../../src/sql/parser.js";
 
-export default defineRule({
+export default defineMigrationRule({
   id: "no-set-not-null-scan",
   description: "ALTER COLUMN … SET NOT NULL that scans the whole table under an ACCESS EXCLUSIVE lock",
   defaultSeverity: "error",
-  appliesTo: ["script", "embedded"],
-  migration: true,
   messages: {
     scan: "SET NOT NULL on {{column}}: PostgreSQL reads every row of {{table}} to check for NULLs while holding an ACCESS EXCLUSIVE lock, so reads and writes wait until the scan is done",
     notValidated:
@@ -22,7 +20,6 @@ export default defineRule({
   },
   create(context) {
     const doc = context.doc;
-    if (doc.kind === "text") return {};
     const state = migrationState(doc);
     const version = context.settings.postgresVersion;
     return {

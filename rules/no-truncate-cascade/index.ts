@@ -1,14 +1,12 @@
-import { defineRule } from "../../src/engine/rule.js";
+import { defineMigrationRule } from "../../src/engine/rule.js";
 import { nodeBody } from "../../src/sql/classify.js";
 import { relationText } from "../../src/sql/clause.js";
 import type { PgNode } from "../../src/sql/parser.js";
 
-export default defineRule({
+export default defineMigrationRule({
   id: "no-truncate-cascade",
   description: "TRUNCATE … CASCADE, which also empties every table that references the ones named",
   defaultSeverity: "error",
-  appliesTo: ["script", "embedded"],
-  migration: true,
   functionBodies: true,
   messages: {
     cascade:

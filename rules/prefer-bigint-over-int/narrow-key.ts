@@ -2,7 +2,7 @@
  * The two narrow-integer-key rules (`prefer-bigint-over-int`, `prefer-bigint-over-smallint`): the
  * same reading of column types and keys, for one integer width each.
  */
-import { defineRule, options, type NodeContext } from "../../src/engine/rule.js";
+import { defineMigrationRule, options, type NodeContext } from "../../src/engine/rule.js";
 import type { PgNode } from "../../src/sql/parser.js";
 import { quoteIdent } from "../../src/sql/clause.js";
 import { columnSites, keyColumns, keyReason, writtenType } from "../../src/sql/types.js";
@@ -24,12 +24,10 @@ export interface NarrowKey {
 }
 
 export function narrowKeyRule(spec: NarrowKey) {
-  return defineRule({
+  return defineMigrationRule({
     id: spec.id,
     description: spec.description,
     defaultSeverity: "warn",
-    appliesTo: ["script", "embedded"],
-    migration: true,
     skipDown: true,
     hasSuggestions: true,
     messages: spec.messages,

@@ -1,15 +1,13 @@
-import { defineRule, type NodeContext } from "../../src/engine/rule.js";
+import { defineMigrationRule, type NodeContext } from "../../src/engine/rule.js";
 import type { PgNode } from "../../src/sql/parser.js";
 import { quoteIdent } from "../../src/sql/clause.js";
 import { typeWord } from "../../src/sql/ddl.js";
 import { columnSites, writtenType } from "../../src/sql/types.js";
 
-export default defineRule({
+export default defineMigrationRule({
   id: "prefer-identity-column",
   description: "serial columns, where an identity column (GENERATED … AS IDENTITY) is the standard form",
   defaultSeverity: "warn",
-  appliesTo: ["script", "embedded"],
-  migration: true,
   skipDown: true,
   hasSuggestions: true,
   messages: {

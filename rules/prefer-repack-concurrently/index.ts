@@ -1,15 +1,13 @@
-import { defineRule } from "../../src/engine/rule.js";
+import { defineMigrationRule } from "../../src/engine/rule.js";
 import { nodeBody, relationName } from "../../src/sql/classify.js";
 import { migrationState } from "../../src/sql/migration-state.js";
 import type { PgNode } from "../../src/sql/parser.js";
 import { defBool, option } from "../../src/sql/block-rules.js";
 
-export default defineRule({
+export default defineMigrationRule({
   id: "prefer-repack-concurrently",
   description: "VACUUM FULL and CLUSTER on PostgreSQL 19+: REPACK CONCURRENTLY rewrites the table without blocking it",
   defaultSeverity: "warn",
-  appliesTo: ["script", "embedded"],
-  migration: true,
   messages: {
     vacuum:
       "VACUUM FULL{{target}} rewrites each table under an ACCESS EXCLUSIVE lock: every query on it waits, reads included, until the copy is done",
@@ -18,9 +16,7 @@ export default defineRule({
     help: "on PostgreSQL 19 and later, REPACK CONCURRENTLY{{target}} does the same rewrite while reads and writes go on",
   },
   create(context) {
-    const doc = context.doc;
-    if (doc.kind === "text") return {};
-    const state = migrationState(doc);
+    const state = migrationState(context.doc);
     // REPACK is PostgreSQL 19's: before, there is no built-in online alternative to name
     if (context.settings.postgresVersion < 19) return {};
     return {

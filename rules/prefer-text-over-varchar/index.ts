@@ -1,14 +1,12 @@
-import { defineRule, type NodeContext } from "../../src/engine/rule.js";
+import { defineMigrationRule, type NodeContext } from "../../src/engine/rule.js";
 import type { PgNode } from "../../src/sql/parser.js";
 import { quoteIdent } from "../../src/sql/clause.js";
 import { columnSites, writtenType } from "../../src/sql/types.js";
 
-export default defineRule({
+export default defineMigrationRule({
   id: "prefer-text-over-varchar",
   description: "varchar(n) columns, whose limit can only change with ALTER COLUMN … TYPE",
   defaultSeverity: "warn",
-  appliesTo: ["script", "embedded"],
-  migration: true,
   skipDown: true,
   messages: {
     varchar:

@@ -1,14 +1,12 @@
-import { defineRule, type NodeContext } from "../../src/engine/rule.js";
+import { defineMigrationRule, type NodeContext } from "../../src/engine/rule.js";
 import type { PgNode } from "../../src/sql/parser.js";
 import { quoteIdent } from "../../src/sql/clause.js";
 import { columnSites, typmodText, writtenType } from "../../src/sql/types.js";
 
-export default defineRule({
+export default defineMigrationRule({
   id: "prefer-timestamptz",
   description: "timestamp (without time zone) columns, which store a wall-clock time with no zone",
   defaultSeverity: "warn",
-  appliesTo: ["script", "embedded"],
-  migration: true,
   skipDown: true,
   hasSuggestions: true,
   messages: {

@@ -1,24 +1,20 @@
-import { defineRule } from "../../src/engine/rule.js";
+import { defineMigrationRule } from "../../src/engine/rule.js";
 import { nodeBody, relationName } from "../../src/sql/classify.js";
 import { actionRange, alterActionRanges, alterCmds } from "../../src/sql/ddl.js";
 import { migrationState, tableText } from "../../src/sql/migration-state.js";
 import type { PgNode } from "../../src/sql/parser.js";
 
-export default defineRule({
+export default defineMigrationRule({
   id: "require-concurrent-detach-partition",
   description: "DETACH PARTITION without CONCURRENTLY (PostgreSQL 14+): ACCESS EXCLUSIVE locks on the partitioned table and the partition",
   defaultSeverity: "error",
-  appliesTo: ["script", "embedded"],
-  migration: true,
   messages: {
     detach:
       "DETACH PARTITION {{partition}} without CONCURRENTLY holds ACCESS EXCLUSIVE locks on {{table}} and {{partition}}: every query on the partitioned table waits, reads included",
     help: "DETACH PARTITION … CONCURRENTLY, outside a transaction block (if it is interrupted, finish it with DETACH PARTITION … FINALIZE)",
   },
   create(context) {
-    const doc = context.doc;
-    if (doc.kind === "text") return {};
-    const state = migrationState(doc);
+    const state = migrationState(context.doc);
     // CONCURRENTLY exists since PostgreSQL 14: before, there is nothing better to suggest
     if (context.settings.postgresVersion < 14) return {};
     return {

@@ -1,22 +1,18 @@
-import { defineRule } from "../../src/engine/rule.js";
+import { defineMigrationRule } from "../../src/engine/rule.js";
 import { objectNameParts } from "../../src/sql/ddl.js";
 import { migrationState } from "../../src/sql/migration-state.js";
 import type { PgNode } from "../../src/sql/parser.js";
 
-export default defineRule({
+export default defineMigrationRule({
   id: "require-concurrent-drop-index",
   description: "DROP INDEX without CONCURRENTLY: an ACCESS EXCLUSIVE lock on the table, waited for behind every running query",
   defaultSeverity: "warn",
-  appliesTo: ["script", "embedded"],
-  migration: true,
   messages: {
     drop: "DROP INDEX {{index}} without CONCURRENTLY takes an ACCESS EXCLUSIVE lock on its table: it waits for every running query on the table, and every query after it waits too, reads included",
     help: "DROP INDEX CONCURRENTLY {{index}}, one index per statement, outside a transaction block",
   },
   create(context) {
-    const doc = context.doc;
-    if (doc.kind === "text") return {};
-    const state = migrationState(doc);
+    const state = migrationState(context.doc);
     return {
       statement: state.feed,
       DropStmt(node, at) {

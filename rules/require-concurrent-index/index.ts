@@ -1,22 +1,18 @@
-import { defineRule } from "../../src/engine/rule.js";
+import { defineMigrationRule } from "../../src/engine/rule.js";
 import { migrationState, tableText } from "../../src/sql/migration-state.js";
 import type { PgNode } from "../../src/sql/parser.js";
 
-export default defineRule({
+export default defineMigrationRule({
   id: "require-concurrent-index",
   description: "CREATE INDEX without CONCURRENTLY on an existing table: writes wait for the whole build",
   defaultSeverity: "error",
-  appliesTo: ["script", "embedded"],
-  migration: true,
   messages: {
     index:
       "CREATE {{unique}}INDEX without CONCURRENTLY holds a SHARE lock on {{table}} for the whole build: every INSERT, UPDATE and DELETE on it waits until the index is done",
     help: "CREATE {{unique}}INDEX CONCURRENTLY, on its own outside a transaction block (a migration of its own, run without the tool's transaction)",
   },
   create(context) {
-    const doc = context.doc;
-    if (doc.kind === "text") return {};
-    const state = migrationState(doc);
+    const state = migrationState(context.doc);
     return {
       statement: state.feed,
       IndexStmt(node, at) {

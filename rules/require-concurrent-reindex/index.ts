@@ -1,4 +1,4 @@
-import { defineRule } from "../../src/engine/rule.js";
+import { defineMigrationRule } from "../../src/engine/rule.js";
 import { relationName } from "../../src/sql/classify.js";
 import { migrationState } from "../../src/sql/migration-state.js";
 import type { PgNode } from "../../src/sql/parser.js";
@@ -11,21 +11,17 @@ const WHAT: Record<string, string> = {
   REINDEX_OBJECT_DATABASE: "DATABASE",
 };
 
-export default defineRule({
+export default defineMigrationRule({
   id: "require-concurrent-reindex",
   description: "REINDEX without CONCURRENTLY (PostgreSQL 12+): writes wait, and so do the queries that would use the index",
   defaultSeverity: "error",
-  appliesTo: ["script", "embedded"],
-  migration: true,
   messages: {
     reindex:
       "REINDEX {{what}} {{name}} without CONCURRENTLY locks out writes to the table and takes an ACCESS EXCLUSIVE lock on each index it rebuilds: queries that would use an index wait until it is rebuilt",
     help: "REINDEX {{what}} CONCURRENTLY {{name}}, outside a transaction block",
   },
   create(context) {
-    const doc = context.doc;
-    if (doc.kind === "text") return {};
-    const state = migrationState(doc);
+    const state = migrationState(context.doc);
     // REINDEX CONCURRENTLY exists since PostgreSQL 12
     if (context.settings.postgresVersion < 12) return {};
     return {

@@ -1,14 +1,12 @@
-import { defineRule } from "../../src/engine/rule.js";
+import { defineMigrationRule } from "../../src/engine/rule.js";
 import { nodeBody } from "../../src/sql/classify.js";
 import { quoteIdent } from "../../src/sql/clause.js";
 import type { PgNode } from "../../src/sql/parser.js";
 
-export default defineRule({
+export default defineMigrationRule({
   id: "require-enum-value-position",
   description: "ALTER TYPE … ADD VALUE without BEFORE or AFTER: the new value sorts last",
   defaultSeverity: "warn",
-  appliesTo: ["script", "embedded"],
-  migration: true,
   messages: {
     position:
       "ALTER TYPE {{type}} ADD VALUE '{{value}}' without BEFORE or AFTER puts '{{value}}' last: ORDER BY, <, > and min()/max() on {{type}} follow the order the values were declared in",

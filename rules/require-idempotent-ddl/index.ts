@@ -1,4 +1,4 @@
-import { defineRule } from "../../src/engine/rule.js";
+import { defineMigrationRule } from "../../src/engine/rule.js";
 import { nodeBody, relationName } from "../../src/sql/classify.js";
 import type { Statement } from "../../src/sql/document.js";
 import { actionRange, alterActionRanges, alterCmds, objectNameParts, type Range } from "../../src/sql/ddl.js";
@@ -77,12 +77,10 @@ interface Finding extends Range {
   data: Record<string, string>;
 }
 
-export default defineRule({
+export default defineMigrationRule({
   id: "require-idempotent-ddl",
   description: "DDL outside a transaction that fails when a half-applied migration is run again (no IF [NOT] EXISTS)",
   defaultSeverity: "warn",
-  appliesTo: ["script", "embedded"],
-  migration: true,
   messages: {
     guard:
       "{{what}} without {{guard}}, outside a transaction: if the migration stops after this statement, running it again fails here because {{object}} {{state}}",
@@ -96,7 +94,6 @@ export default defineRule({
   },
   create(context) {
     const doc = context.doc;
-    if (doc.kind === "text") return {};
     const state = migrationState(doc);
     const findings: Finding[] = [];
     /** Constraints dropped (IF EXISTS or not) earlier: the next ADD of that name reruns cleanly. */

@@ -1,4 +1,4 @@
-import { defineRule, options, type RuleListeners } from "../../src/engine/rule.js";
+import { defineMigrationRule, options, type RuleListeners } from "../../src/engine/rule.js";
 import { nodeBody, relationName } from "../../src/sql/classify.js";
 import { objectNameParts } from "../../src/sql/ddl.js";
 import type { Statement } from "../../src/sql/document.js";
@@ -174,12 +174,10 @@ const TYPES = [
   "RefreshMatViewStmt",
 ] as const;
 
-export default defineRule({
+export default defineMigrationRule({
   id: "require-lock-timeout",
   description: "A statement that waits for a lock on a table in use, with no lock_timeout set before it",
   defaultSeverity: "warn",
-  appliesTo: ["script", "embedded"],
-  migration: true,
   messages: {
     lock: "{{command}}{{on}} waits for a lock with no lock_timeout set{{state}}: stuck behind one long-running transaction, it makes every later query on the table queue behind it, reads included",
     lockWrites:
@@ -204,7 +202,6 @@ export default defineRule({
     },
   }),
   create(context) {
-    if (context.doc.kind === "text") return {};
     const doc = context.doc;
     const state = migrationState(doc);
     const checks: { setting: "lock_timeout" | "statement_timeout"; messageId: "lock" | "statement"; helpId: "help" | "statementHelp"; text: string }[] = [

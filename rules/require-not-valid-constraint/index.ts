@@ -1,15 +1,13 @@
-import { defineRule } from "../../src/engine/rule.js";
+import { defineMigrationRule } from "../../src/engine/rule.js";
 import { nodeBody, relationName } from "../../src/sql/classify.js";
 import { migrationState, tableAlter } from "../../src/sql/migration-state.js";
 import type { PgNode } from "../../src/sql/parser.js";
 import { assumedBy, byStatement } from "../../src/sql/transaction.js";
 
-export default defineRule({
+export default defineMigrationRule({
   id: "require-not-valid-constraint",
   description: "CHECK (or PostgreSQL 18 NOT NULL) constraint added to an existing table without NOT VALID, or validated in the transaction that added it",
   defaultSeverity: "error",
-  appliesTo: ["script", "embedded"],
-  migration: true,
   messages: {
     check:
       "ADD CONSTRAINT … {{kind}} without NOT VALID: PostgreSQL reads every row of {{table}} to check it while holding an ACCESS EXCLUSIVE lock, so reads and writes wait until the scan is done",
@@ -20,7 +18,6 @@ export default defineRule({
   },
   create(context) {
     const doc = context.doc;
-    if (doc.kind === "text") return {};
     const state = migrationState(doc);
     const version = context.settings.postgresVersion;
     return {

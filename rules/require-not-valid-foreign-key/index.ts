@@ -1,15 +1,13 @@
-import { defineRule } from "../../src/engine/rule.js";
+import { defineMigrationRule } from "../../src/engine/rule.js";
 import { nodeBody, relationName } from "../../src/sql/classify.js";
 import { columnConstraints, columnDefault, isNullDefault } from "../../src/sql/ddl.js";
 import { loadedWhere, migrationState, sameTable, tableAlter, type TableName } from "../../src/sql/migration-state.js";
 import type { PgNode } from "../../src/sql/parser.js";
 
-export default defineRule({
+export default defineMigrationRule({
   id: "require-not-valid-foreign-key",
   description: "FOREIGN KEY added to an existing table without NOT VALID: every row is checked while both tables are write-locked",
   defaultSeverity: "error",
-  appliesTo: ["script", "embedded"],
-  migration: true,
   messages: {
     constraint:
       "FOREIGN KEY without NOT VALID: PostgreSQL checks every row of {{table}} against {{referenced}} while holding SHARE ROW EXCLUSIVE locks on both, so writes to both tables wait until the check is done",
@@ -26,7 +24,6 @@ export default defineRule({
   },
   create(context) {
     const doc = context.doc;
-    if (doc.kind === "text") return {};
     const state = migrationState(doc);
     return {
       statement: state.feed,

@@ -1,24 +1,20 @@
-import { defineRule, type NodeContext } from "../../src/engine/rule.js";
+import { defineMigrationRule, type NodeContext } from "../../src/engine/rule.js";
 import { clauseRange, identSource, quoteIdent } from "../../src/sql/clause.js";
 import { nameRange, objectNameParts } from "../../src/sql/ddl.js";
-import type { SqlDocument } from "../../src/sql/document.js";
 import { migrationState } from "../../src/sql/migration-state.js";
 import type { PgNode } from "../../src/sql/parser.js";
 
-export default defineRule({
+export default defineMigrationRule({
   id: "require-schema-qualified-table",
   description: "Tables created, altered or dropped without a schema name",
   defaultSeverity: "off",
-  appliesTo: ["script", "embedded"],
-  migration: true,
   messages: {
     created: "CREATE TABLE {{table}} without a schema: it goes into whichever schema comes first in search_path when this runs",
     unqualified: "{{verb}} {{table}} without a schema: it is whichever {{table}} search_path finds first when this runs",
     help: "write the schema (public.{{table}}), or SET search_path earlier in the file",
   },
   create(context) {
-    if (context.doc.kind === "text") return {};
-    const state = migrationState(context.doc as SqlDocument);
+    const state = migrationState(context.doc);
     const check = (rv: PgNode | undefined, verb: string, at: NodeContext) => {
       if (!rv || typeof rv.relname !== "string" || rv.schemaname || rv.relpersistence === "t") return;
       // the file chose the schema itself

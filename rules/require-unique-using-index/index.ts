@@ -1,15 +1,13 @@
-import { defineRule } from "../../src/engine/rule.js";
+import { defineMigrationRule } from "../../src/engine/rule.js";
 import { nodeBody } from "../../src/sql/classify.js";
 import { columnConstraints } from "../../src/sql/ddl.js";
 import { migrationState, tableAlter } from "../../src/sql/migration-state.js";
 import type { PgNode } from "../../src/sql/parser.js";
 
-export default defineRule({
+export default defineMigrationRule({
   id: "require-unique-using-index",
   description: "UNIQUE (or EXCLUDE) constraint added to an existing table without USING INDEX: the index is built while reads and writes wait",
   defaultSeverity: "error",
-  appliesTo: ["script", "embedded"],
-  migration: true,
   messages: {
     constraint:
       "ADD CONSTRAINT … UNIQUE builds its index while holding an ACCESS EXCLUSIVE lock on {{table}}: reads and writes wait until the whole table is indexed",
@@ -22,9 +20,7 @@ export default defineRule({
     exclusionHelp: "add it in a maintenance window, or enforce the rule another way (a unique index on a derived column, a trigger)",
   },
   create(context) {
-    const doc = context.doc;
-    if (doc.kind === "text") return {};
-    const state = migrationState(doc);
+    const state = migrationState(context.doc);
     return {
       statement: state.feed,
       AlterTableStmt(node, at) {

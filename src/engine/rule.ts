@@ -172,6 +172,38 @@ export function defineRule<O = Record<string, never>, const M extends string = s
   return rule;
 }
 
+/**
+ * What a migration rule's `create` is given: a context whose document is SQL. A migration rule
+ * reads scripts and SQL in code, never a text document (see `defineMigrationRule`).
+ */
+export type MigrationRuleContext<O = Record<string, never>, M extends string = string> = RuleContext<O, M> & { readonly doc: SqlDocument };
+
+/** A migration-safety rule as written: what `defineMigrationRule` does not fill in. */
+export type MigrationRuleDefinition<O = Record<string, never>, M extends string = string> = Omit<RuleDefinition<O, M>, "appliesTo" | "migration" | "create"> & {
+  create(context: MigrationRuleContext<O, M>): RuleListeners;
+};
+
+/**
+ * Defines a migration-safety rule: as `defineRule` (the same typing of messages and options), with
+ * what every migration rule shares filled in: it reads SQL scripts and SQL embedded in code
+ * (`appliesTo`), and is one (`migration`); its `create` is handed SQL documents only.
+ * `defaultSeverity`, `skipDown` and `functionBodies` stay the rule's own.
+ */
+export function defineMigrationRule<O = Record<string, never>, const M extends string = string>(rule: MigrationRuleDefinition<O, M>): RuleDefinition<O, M> {
+  const { id, description, defaultSeverity, create, ...rest } = rule;
+  // the keys in the order a rule written with defineRule has them
+  return {
+    id,
+    description,
+    defaultSeverity,
+    appliesTo: ["script", "embedded"],
+    migration: true,
+    ...rest,
+    // `appliesTo` keeps text documents away already; the check narrows the context's type
+    create: (context) => (context.doc.kind === "text" ? {} : create(context as MigrationRuleContext<O, M>)),
+  };
+}
+
 /** Fills `{{name}}` placeholders. Unknown placeholders are left as they are. */
 export function formatMessage(template: string, data: Record<string, string | number> | undefined): string {
   if (!data) return template;
