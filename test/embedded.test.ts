@@ -7,6 +7,7 @@ import * as assert from "uvu/assert";
 import { Config, ConfigError, type UserConfig } from "../src/engine/config.js";
 import { extractCode, isTestFile, looksMinified, resolveEmbedded, type CodeSql } from "../src/extract/embedded.js";
 import { fileKind } from "../src/extract/index.js";
+import { isMigrationRun } from "../src/run-model/index.js";
 import { brief, lint } from "./helpers.js";
 import { builtin } from "../rules/index.js";
 
@@ -344,6 +345,22 @@ test("transaction wrappers mark the SQL inside their callbacks", () => {
   assert.is(assumed.parts[0]!.doc.assumeInTransaction, true);
   const opted = extractCode("/* sqlguard-no-transaction */\nawait knex.raw('DELETE FROM t WHERE a = 1');", "/migrations/2.ts", { settings: config.embedded, assumeInTransaction: true });
   assert.is(opted.parts[0]!.doc.assumeInTransaction, false);
+});
+
+test("a transaction the code opens makes its SQL run wrapped, not a migration", () => {
+  // application code that builds a table's index inside db.transaction(…): the index is on a
+  // table the same transaction made, and nothing says a migration runner sends this file
+  const code = "await db.transaction(async (trx) => {\n  await trx.raw('CREATE TABLE IF NOT EXISTS p1 (a int)');\n  await trx.raw('CREATE INDEX IF NOT EXISTS p1_a ON p1 (a)');\n});\n";
+  const part = extracted(code).parts[1]!;
+  assert.is(part.doc.assumeInTransaction, true);
+  assert.is(part.doc.run.source, "code-transaction");
+  assert.is(part.doc.run.transactionName, "the transaction the code opens around this SQL");
+  assert.is(isMigrationRun(part.doc.run), false);
+  assert.equal(found(code), []);
+  // the file directive and the config still make it a migration's SQL
+  const said = extracted("// sqlguard-assume-in-transaction\n" + code).parts[1]!;
+  assert.is(isMigrationRun(said.doc.run), true);
+  assert.ok(found("// sqlguard-assume-in-transaction\n" + code.replace("CREATE INDEX IF NOT EXISTS p1_a ON p1", "CREATE INDEX IF NOT EXISTS q_a ON q")).some((f) => f.includes("require-concurrent-index")));
 });
 
 test("a code file that does not parse: one located fatal message, no rule id", () => {

@@ -143,7 +143,7 @@ export function extractFromProgram(program: TSESTree.Program, text: string, opti
     const doc = new SqlDocument(d.text, {
       kind: "embedded",
       psql: false,
-      ...(run ? { run: migrationRun(run, c, units[unitAt(units, c.call?.range[0] ?? c.node.range[0])]?.down ?? false) } : { assumeInTransaction: fileAssumes || inTransaction }),
+      ...(run ? { run: migrationRun(run, c, units[unitAt(units, c.call?.range[0] ?? c.node.range[0])]?.down ?? false) } : { assumeInTransaction: fileAssumes, codeTransaction: inTransaction }),
       ...(d.stmts ? { parsed: d.stmts } : {}),
       ...(d.parseSource !== d.text ? { parseSource: d.parseSource } : {}),
     });

@@ -167,8 +167,11 @@ export interface DocumentRun {
   refused: RefusedPolicy;
   /** For `refused: "apart"`: the commands the tool runs on their own; for `flyway`: those Flyway recognises. */
   apart: string[];
-  /** What decided the mode. */
-  source: RunModel["source"] | "assume-config";
+  /**
+   * What decided the mode; `code-transaction`: a transaction the code opens around the SQL (a
+   * `db.transaction(…)` callback), which makes it no migration.
+   */
+  source: RunModel["source"] | "assume-config" | "code-transaction";
   /** The database the file is written for when its folder names another than PostgreSQL (`SQLite`). */
   database?: string;
   /**

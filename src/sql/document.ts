@@ -325,6 +325,11 @@ export interface DocumentOptions {
   /** The file runs inside a transaction its migration tool opens (config `assumeInTransaction`; ignored with `run`). */
   assumeInTransaction?: boolean;
   /**
+   * SQL in code that runs inside a transaction the code itself opens (a `db.transaction(…)`
+   * callback; ignored with `run`): it runs wrapped, but that makes it no migration.
+   */
+  codeTransaction?: boolean;
+  /**
    * For one unit of a file (`sql` is the file up to the unit's end): where the unit starts. Offsets
    * stay those of the file; the text before `from` belongs to other units.
    */
@@ -370,14 +375,18 @@ export function transactionDirective(sql: string, psql = true): "assume-in-trans
   return found;
 }
 
-/** The run of a document no run model describes: config `assumeInTransaction` or a file directive. */
-function defaultRun(mode: TxMode, directive: "assume-in-transaction" | "no-transaction" | null): DocumentRun {
+/**
+ * The run of a document no run model describes: config `assumeInTransaction`, a file directive, or
+ * (`code`) the transaction the code opens around its SQL.
+ */
+function defaultRun(mode: TxMode, directive: "assume-in-transaction" | "no-transaction" | null, code = false): DocumentRun {
   return {
     mode,
     tool: null,
     toolName: null,
-    transactionName:
-      directive === "assume-in-transaction"
+    transactionName: code
+      ? "the transaction the code opens around this SQL"
+      : directive === "assume-in-transaction"
         ? "the migration tool's transaction (-- sqlguard-assume-in-transaction)"
         : "the migration tool's transaction (config assumeInTransaction)",
     refusedHelp: "move it to a migration of its own marked -- sqlguard-no-transaction, and have the runner apply that one outside a transaction",
@@ -385,7 +394,7 @@ function defaultRun(mode: TxMode, directive: "assume-in-transaction" | "no-trans
     optOut: null,
     refused: "fails",
     apart: [],
-    source: directive ? "directive" : mode === "wrapped" ? "assume-config" : "default",
+    source: directive ? "directive" : code ? "code-transaction" : mode === "wrapped" ? "assume-config" : "default",
     role: "up",
   };
 }
@@ -454,7 +463,8 @@ export class SqlDocument {
       const directive = transactionDirective(sql, this.psql);
       this.transactionDirective = directive;
       const assume = directive ? directive === "assume-in-transaction" : (options.assumeInTransaction ?? false);
-      this.run = defaultRun(assume ? "wrapped" : this.kind === "embedded" ? "implicit" : "none", directive);
+      const code = !directive && !assume && options.codeTransaction === true;
+      this.run = defaultRun(assume || code ? "wrapped" : this.kind === "embedded" ? "implicit" : "none", directive, code);
     }
   }
 
