@@ -183,6 +183,20 @@ test("a folder that names another database: no PostgreSQL migration there, and i
   ]);
 });
 
+test("a file for another database: PostgreSQL's transaction rules say nothing of its blocks; the others still speak", () => {
+  const config = new Config({}, root, "test", builtin);
+  const lint = (file: string, text: string) => lintText(text, config, { filePath: `${root}/${file}` }).messages.map((m) => `${m.ruleId}`);
+  // SQL Server: BEGIN … END is a block of statements, not a transaction
+  const tsql = "IF OBJECT_ID('t') IS NULL\n  BEGIN\n    CREATE TABLE t (id INT);\n  END;\nDELETE FROM t;\n";
+  assert.equal(lint("scratch/mssql/setup.sql", tsql), ["syntax-error", "require-where"]);
+  // the same text where nothing names another database: PostgreSQL reads END as a commit
+  assert.ok(lint("scratch/setup.sql", tsql).includes("unbalanced-transaction"));
+  // MySQL: writes outside a block are no require-transaction finding there
+  const writes = "UPDATE a SET x = 1 WHERE id = 1;\nUPDATE b SET y = 2 WHERE id = 2;\n";
+  assert.ok(lint("scratch/setup2.sql", writes).includes("require-transaction"));
+  assert.equal(lint("scratch/mysql/setup2.sql", writes), []);
+});
+
 test("a file the config's assumeInTransaction matches is a migration: migration rules report there, not elsewhere", () => {
   const config = new Config({ assumeInTransaction: ["scratch/db/**"] }, root, "test", builtin);
   const sql = "CREATE INDEX orders_customer_idx ON orders (customer_id);\n";

@@ -1,6 +1,6 @@
 import { defineRule, options, type Related, type Suggestion } from "../../src/engine/rule.js";
 import type { Statement } from "../../src/sql/document.js";
-import { blockRefusal, lineBreak } from "../../src/sql/transaction.js";
+import { blockRefusal, lineBreak, postgresTransactions } from "../../src/sql/transaction.js";
 import { TOOLS } from "../../src/run-model/tools.js";
 
 export interface Options {
@@ -71,7 +71,8 @@ export default defineRule({
   }),
   create(context) {
     const doc = context.doc;
-    if (doc.kind === "text") return {};
+    // a file for another database (its folder says so): PostgreSQL's blocks are not its own
+    if (!postgresTransactions(doc)) return {};
     const run = doc.run;
     // The tool wraps the unit, or it runs outside a transaction on purpose (the tool's own
     // opt-out, or -- sqlguard-no-transaction).

@@ -1,9 +1,10 @@
 import { defineRule, options } from "../../src/engine/rule.js";
+import { quotedName } from "../../src/sql/clause.js";
 import { nodeBody, walk } from "../../src/sql/classify.js";
 import type { Statement } from "../../src/sql/document.js";
 import type { PgNode } from "../../src/sql/parser.js";
 import { scanQuoted } from "../../src/sql/lexer.js";
-import { assumedBy, blockNeed, blockRefusal, byStatement, openedHere, type BlockRefusal } from "../../src/sql/transaction.js";
+import { assumedBy, blockNeed, type BlockRefusal, blockRefusal, byStatement, openedHere, postgresTransactions } from "../../src/sql/transaction.js";
 
 export interface Options {
   postgresVersion?: number;
@@ -75,7 +76,8 @@ export default defineRule({
   }),
   create(context) {
     const doc = context.doc;
-    if (doc.kind === "text") return {};
+    // a file for another database (its folder says so): PostgreSQL's blocks are not its own
+    if (!postgresTransactions(doc)) return {};
     const { newEnumValues, implicitTransaction } = context.options;
     const postgresVersion = context.options.postgresVersion ?? context.settings.postgresVersion;
     const script = doc.kind === "script";
@@ -253,7 +255,7 @@ function literalEnd(text: string, i: number): number {
 }
 
 function typeName(list: unknown): string {
-  return Array.isArray(list) ? (list as PgNode[]).map((n) => String(nodeBody(n).sval ?? (n.String as PgNode | undefined)?.sval ?? "")).join(".") : "?";
+  return Array.isArray(list) ? quotedName((list as PgNode[]).map((n) => String(nodeBody(n).sval ?? (n.String as PgNode | undefined)?.sval ?? ""))) : "?";
 }
 
 /** `ALTER SUBSCRIPTION s SET (slot_name = NONE)`: a later DROP SUBSCRIPTION s may run in a block. */

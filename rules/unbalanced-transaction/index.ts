@@ -1,6 +1,6 @@
 import { defineRule, type Suggestion } from "../../src/engine/rule.js";
 import type { Statement } from "../../src/sql/document.js";
-import { assumedBy, byStatement, lineBreak, openedHere } from "../../src/sql/transaction.js";
+import { assumedBy, byStatement, lineBreak, openedHere, postgresTransactions } from "../../src/sql/transaction.js";
 
 export default defineRule({
   id: "unbalanced-transaction",
@@ -31,7 +31,8 @@ export default defineRule({
   },
   create(context) {
     const doc = context.doc;
-    if (doc.kind === "text") return {};
+    // a file for another database (its folder says so): PostgreSQL's blocks are not its own
+    if (!postgresTransactions(doc)) return {};
     // In code, a block may span several strings (`query("BEGIN")` … `query("COMMIT")`): only what is
     // wrong within one string is reported there.
     const script = doc.kind === "script";

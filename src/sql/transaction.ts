@@ -3,7 +3,8 @@
  * block or needs one (see block-rules.ts), and how to name the statement that opened a block.
  */
 import { nodeBody } from "./classify.js";
-import { isPlain, type Statement } from "./document.js";
+import { isPlain, type SqlDocument, type Statement } from "./document.js";
+import type { TextDocument } from "../secrets/text-document.js";
 import { BLOCK_TYPES, needOf, refusalOf, type BlockNeed, type BlockRefusal, type RefusalOptions } from "./block-rules.js";
 import type { PgNode } from "./parser.js";
 import type { DocumentRun } from "../run-model/types.js";
@@ -52,6 +53,16 @@ export function assumedBy(doc: { kind: string; run: DocumentRun }): string {
   if (doc.run.tool) return doc.run.transactionName;
   if (doc.kind === "embedded") return "the transaction the code opens around this SQL";
   return doc.run.transactionName;
+}
+
+/**
+ * Whether PostgreSQL's transaction rules speak of the document: a SQL document, not written for
+ * another database (its folder says so: see `DocumentRun.database`). There, BEGIN … END may be a
+ * block of statements (SQL Server), and DDL may commit on its own (MySQL): what these rules say
+ * about blocks and commits would be false.
+ */
+export function postgresTransactions(doc: SqlDocument | TextDocument): doc is SqlDocument {
+  return doc.kind !== "text" && !doc.run.database;
 }
 
 /** The line break a text uses (`\r\n`, `\r` or `\n`), for inserted lines. */
