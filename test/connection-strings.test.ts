@@ -125,6 +125,12 @@ test("host policy", () => {
   for (const h of ["mydb.us-east-1.rds.amazonaws.com", "DETAILS.FROM.AMAZON.rds.amazonaws.com", "/cloudsql/project-id:region-id1:cloudsqlinstance-name"]) {
     assert.equal(classifyHost(h), { kind: "placeholder", reason: "an example name (no such endpoint can exist)" }, h);
   }
+  // an Atlas host names its cluster and its project: a name without the project is an example
+  // (a Prisma guide's mongodb+srv://user:password@cluster.mongodb.net/mydb), and so is MongoDB's own
+  for (const h of ["cluster.mongodb.net", "Cluster0.example.mongodb.net"]) {
+    assert.equal(classifyHost(h), { kind: "placeholder", reason: "an example name (no such endpoint can exist)" }, h);
+  }
+  for (const h of ["cluster0.u7n6b.mongodb.net", "cluster0-shard-00-01.u7n6b.mongodb.net"]) assert.is(kind(h), "production", h);
   const production: Record<string, string> = {
     "mydb.c9akciq32.us-east-1.rds.amazonaws.com": "an Amazon RDS / Aurora database",
     "shop.cluster-ro-c1.us-gov-west-1.rds.amazonaws.com.cn": "an Amazon RDS / Aurora database",

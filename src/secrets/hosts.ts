@@ -197,13 +197,21 @@ const GCP_REGION = /^(?:us|europe|asia|australia|northamerica|southamerica|me|af
  * A managed-database name that cannot exist, so it is an illustration: an RDS endpoint is always
  * `name.identifier.region.rds.amazonaws.com` (docs write `mydb.us-east-1.rds.amazonaws.com` or
  * `DETAILS.FROM.AMAZON.rds.amazonaws.com`), and a Cloud SQL instance is `project:region:instance`
- * with a real region (Google's docs write `project-id:region-id1:instance-name`).
+ * with a real region (Google's docs write `project-id:region-id1:instance-name`). A MongoDB Atlas
+ * host is `cluster.projectid.mongodb.net` (`cluster0.u7n6b.mongodb.net`), or a member of it
+ * (`cluster0-shard-00-00.u7n6b…`): `cluster.mongodb.net` cannot be one, nor MongoDB's own
+ * illustration, `cluster0.example.mongodb.net`.
  */
 function impossibleManagedHost(h: string): boolean {
   const rds = /^(.*)\.rds\.amazonaws\.com(?:\.cn)?$/.exec(h);
   if (rds) {
     const labels = rds[1]!.split(".");
     return labels.length < 3 || !AWS_REGION.test(labels[labels.length - 1]!);
+  }
+  const atlas = /^(.*)\.mongodb\.net$/i.exec(h);
+  if (atlas) {
+    const labels = atlas[1]!.split(".");
+    return labels.length < 2 || labels[labels.length - 1]!.toLowerCase() === "example";
   }
   const cloudsql = /^\/cloudsql\/([^:/]+):([^:/]+):([^:/]+)/.exec(h);
   if (cloudsql) return !GCP_REGION.test(cloudsql[2]!);
