@@ -1,4 +1,5 @@
 import { defineMigrationRule } from "../../src/engine/rule.js";
+import { quotedName } from "../../src/sql/clause.js";
 import { nodeBody } from "../../src/sql/classify.js";
 import type { PgNode } from "../../src/sql/parser.js";
 
@@ -40,5 +41,5 @@ export default defineMigrationRule({
 });
 
 function domainName(list: unknown): string {
-  return ((list as PgNode[] | undefined) ?? []).map((n) => String(nodeBody(n).sval ?? "")).join(".");
+  return quotedName(((list as PgNode[] | undefined) ?? []).map((n) => String(nodeBody(n).sval ?? "")));
 }

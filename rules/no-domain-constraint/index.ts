@@ -1,4 +1,5 @@
 import { defineMigrationRule } from "../../src/engine/rule.js";
+import { quotedName } from "../../src/sql/clause.js";
 import { nodeBody } from "../../src/sql/classify.js";
 import type { PgNode } from "../../src/sql/parser.js";
 
@@ -18,7 +19,7 @@ export default defineMigrationRule({
         const kinds = ((body.constraints as PgNode[] | undefined) ?? []).map((c) => String(nodeBody(c).contype));
         const what = [kinds.includes("CONSTR_CHECK") ? "a CHECK" : "", kinds.includes("CONSTR_NOTNULL") ? "NOT NULL" : ""].filter(Boolean).join(" and ");
         if (!what) return;
-        const domain = ((body.domainname as PgNode[] | undefined) ?? []).map((n) => String(nodeBody(n).sval ?? "")).join(".");
+        const domain = quotedName(((body.domainname as PgNode[] | undefined) ?? []).map((n) => String(nodeBody(n).sval ?? "")));
         context.report({ messageId: "constraint", helpId: "help", data: { domain, what }, start: at.stmt.start, end: at.stmt.end });
       },
     };

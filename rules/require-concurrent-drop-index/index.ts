@@ -1,4 +1,5 @@
 import { defineMigrationRule } from "../../src/engine/rule.js";
+import { quotedName } from "../../src/sql/clause.js";
 import { objectNameParts } from "../../src/sql/ddl.js";
 import { migrationState } from "../../src/sql/migration-state.js";
 import type { PgNode } from "../../src/sql/parser.js";
@@ -26,7 +27,7 @@ export default defineMigrationRule({
           // an index this migration built on a table it created: no one else uses either yet
           const built = state.index(schema, name, at.stmt);
           if (built && state.newTable(built.table, at.stmt)) continue;
-          names.push(parts.join("."));
+          names.push(quotedName(parts));
         }
         if (names.length === 0) return;
         context.report({ messageId: "drop", helpId: "help", data: { index: names.join(", ") }, start: at.stmt.start, end: at.stmt.end });

@@ -1,5 +1,6 @@
 import { defineMigrationRule } from "../../src/engine/rule.js";
-import { nodeBody, relationName } from "../../src/sql/classify.js";
+import { quotedName, quoteIdent, relationText } from "../../src/sql/clause.js";
+import { nodeBody } from "../../src/sql/classify.js";
 import type { Statement } from "../../src/sql/document.js";
 import { actionRange, alterActionRanges, alterCmds, objectNameParts, type Range } from "../../src/sql/ddl.js";
 import { migrationState, sameTable, type TableName } from "../../src/sql/migration-state.js";
@@ -109,19 +110,19 @@ export default defineMigrationRule({
         if (!outside(at.stmt, at.body) || b.if_not_exists) return;
         const rv = b.relation as PgNode | undefined;
         if (rv?.relpersistence === "t" && b.oncommit === "ONCOMMIT_DROP") return;
-        add({ messageId: "guard", data: { what: "CREATE TABLE", guard: "IF NOT EXISTS", object: relationName(rv), state: "exists" }, start: at.stmt.start, end: at.stmt.end });
+        add({ messageId: "guard", data: { what: "CREATE TABLE", guard: "IF NOT EXISTS", object: relationText(rv), state: "exists" }, start: at.stmt.start, end: at.stmt.end });
       },
       IndexStmt(node, at) {
         const b = node as PgNode;
         // an unnamed index gets a new name each time: nothing fails (IF NOT EXISTS needs a name)
         if (!outside(at.stmt, at.body) || b.if_not_exists || !b.idxname) return;
-        add({ messageId: "guard", data: { what: "CREATE INDEX", guard: "IF NOT EXISTS", object: String(b.idxname), state: "exists" }, start: at.stmt.start, end: at.stmt.end });
+        add({ messageId: "guard", data: { what: "CREATE INDEX", guard: "IF NOT EXISTS", object: quoteIdent(String(b.idxname)), state: "exists" }, start: at.stmt.start, end: at.stmt.end });
       },
       DropStmt(node, at) {
         const b = node as PgNode;
         const kind = DROPPED[String(b.removeType)];
         if (!kind || !outside(at.stmt, at.body) || b.missing_ok) return;
-        const names = ((b.objects as PgNode[] | undefined) ?? []).map((o) => objectNameParts(o).join(".")).filter(Boolean);
+        const names = ((b.objects as PgNode[] | undefined) ?? []).map((o) => quotedName(objectNameParts(o))).filter(Boolean);
         add({ messageId: "guard", data: { what: `DROP ${kind}`, guard: "IF EXISTS", object: names.join(", ") || kind.toLowerCase(), state: "is gone" }, start: at.stmt.start, end: at.stmt.end });
       },
       AlterTableStmt(node, at) {

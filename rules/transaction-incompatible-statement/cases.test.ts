@@ -167,7 +167,7 @@ ruleTester("transaction-incompatible-statement", {
       name: "a new enum value used in a wrapped file",
       code: "ALTER TYPE public.\"Status\" ADD VALUE 'ARCHIVED';\nALTER TABLE t ALTER COLUMN s SET DEFAULT 'ARCHIVED';",
       assumeInTransaction: true,
-      errors: [{ message: /^'ARCHIVED' was added to public\.Status by ALTER TYPE/, line: 2, column: 42, endColumn: 52 }],
+      errors: [{ message: /^'ARCHIVED' was added to public\."Status" by ALTER TYPE/, line: 2, column: 42, endColumn: 52 }],
     },
     {
       name: "implicitTransaction: several statements sent as one query are one implicit transaction",

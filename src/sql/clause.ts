@@ -46,6 +46,11 @@ export function quoteIdent(name: string): string {
   return /^[a-z_][a-z0-9_$]*$/.test(name) ? name : `"${name.replace(/"/g, '""')}"`;
 }
 
+/** A name of parts (`schema.index`) as it must be written: each part quoted where it needs to be. */
+export function quotedName(parts: readonly string[]): string {
+  return parts.map(quoteIdent).join(".");
+}
+
 /** A RangeVar's `schema.table` as it must be written. */
 export function relationText(rv: { schemaname?: unknown; relname?: unknown } | undefined): string {
   if (!rv || typeof rv.relname !== "string") return "?";
