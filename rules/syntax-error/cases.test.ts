@@ -80,6 +80,17 @@ ruleTester("syntax-error", {
       ],
     },
     {
+      name: "a reserved word written bare where a name goes says it must be quoted (sqlx's SQLite tests name a table user)",
+      code: 'CREATE TABLE user (id int);\nINSERT INTO t (id, Desc) VALUES (1, 2);\nSELECT a FROM t WHERE ORDER BY a;\nCREATE TABLE "user" (id int);\nSELECT * FROM app.order;\nSELECT rank() OVER (PARTITION BY a, ORDER BY b) FROM t;',
+      errors: [
+        { message: 'syntax error at or near "user" (user is a reserved word in PostgreSQL: as a name it must be written in double quotes, "user")', line: 1, column: 14 },
+        { message: 'syntax error at or near "Desc" (desc is a reserved word in PostgreSQL: as a name it must be written in double quotes, "desc")', line: 2, column: 20 },
+        // a keyword where an expression was due: quoted, it parses no better, so no hint
+        { message: 'syntax error at or near "ORDER"', line: 3, column: 23 },
+        { message: 'syntax error at or near "ORDER"', line: 6, column: 37 },
+      ],
+    },
+    {
       name: "unterminated quote is located where it opens",
       code: "SELECT 1;\nSELECT 'abc\nSELECT 2;",
       errors: [{ message: "unterminated quoted string", line: 2, column: 8 }],

@@ -1,6 +1,7 @@
 import { defineRule } from "../../src/engine/rule.js";
 import { isNestingError, type SqlDocument, type Statement } from "../../src/sql/document.js";
 import { SENTINEL } from "../../src/secrets/mask.js";
+import { parseSql } from "../../src/sql/parser.js";
 
 /** A template marker of Go templates, Jinja, Mustache, Handlebars… (`{{ .Schema }}`, `{% if %}`). */
 const TEMPLATE_MARKER = /\{\{[\s\S]{0,200}?\}\}|\{%[\s\S]{0,200}?%\}/;
@@ -36,6 +37,20 @@ const OTHER_DIALECT: Record<string, string> = {
   CODEC: "CODEC is ClickHouse",
 };
 
+/**
+ * Reserved words of PostgreSQL that schemas often take as names (a `user` table, an `order`
+ * column): written bare, the parser stops at them. The hint is given only when the statement parses
+ * with that word quoted (see `parsesQuoted`), so a keyword used as one (`OVER (ORDER BY …)`) gets none.
+ */
+const RESERVED_NAMES = new Set(["user", "order", "group", "limit", "offset", "desc", "asc", "end", "default", "check", "column", "table", "window", "references", "primary", "unique", "constraint", "both", "only", "analyse", "analyze", "current_user", "session_user", "current_date", "current_time"]);
+
+/** Whether the statement parses once the word at `at` (a document offset) is written in double quotes. */
+function parsesQuoted(doc: SqlDocument, stmt: Statement, at: number, word: string): boolean {
+  if (doc.sql.slice(at, at + word.length) !== word) return false;
+  const text = `${doc.sql.slice(stmt.start, at)}"${word.toLowerCase()}"${doc.sql.slice(at + word.length, stmt.end)}`;
+  return parseSql(text).ok;
+}
+
 export default defineRule({
   id: "syntax-error",
   description: "SQL that PostgreSQL cannot parse",
@@ -48,6 +63,7 @@ export default defineRule({
       "{{message}}: the statement holds a template marker ({{marker}}), so this file is a template that is rendered into SQL before it runs",
     templateHelp: "lint the rendered SQL instead, or list the template files in the config's ignores (or turn syntax-error off for them in an override)",
     dialect: "{{message}} ({{why}})",
+    reserved: '{{message}} ({{word}} is a reserved word in PostgreSQL: as a name it must be written in double quotes, "{{word}}")',
     dialectHelp: "if this file is written for another database, list it in the config's ignores",
   },
   create(context) {
@@ -81,6 +97,11 @@ export default defineRule({
         const why = word ?? (doc.run.database ? `the file's folder says it is written for ${doc.run.database}, not PostgreSQL` : undefined);
         if (why) {
           context.report({ messageId: "dialect", data: { message, why }, ...range, helpId: "dialectHelp" });
+          return;
+        }
+        const bare = near?.toLowerCase();
+        if (bare !== undefined && RESERVED_NAMES.has(bare) && parsesQuoted(doc, stmt, start, near!)) {
+          context.report({ messageId: "reserved", data: { message, word: bare }, ...range });
           return;
         }
         context.report({ messageId: "error", data: { message }, ...range });
