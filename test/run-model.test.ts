@@ -10,7 +10,7 @@ import { Config } from "../src/engine/config.js";
 import { sqlDocuments } from "../src/extract/index.js";
 import { lex } from "../src/sql/lexer.js";
 import { Statement } from "../src/sql/document.js";
-import { lockfileVersion, cargoLockVersion } from "../src/run-model/project.js";
+import { cargoLockVersion, exactSpec, lockfileVersion } from "../src/run-model/project.js";
 import { compareVersions } from "../src/run-model/versions.js";
 import { codeRunModelOf, memoryView, otherDatabaseOf, projectOf, runModelOf, type RunModelOptions } from "../src/run-model/index.js";
 import { root } from "./helpers.js";
@@ -36,6 +36,17 @@ test("lockfiles: npm, pnpm (v6 and v9), yarn (classic and berry), bun, Cargo", (
   assert.is(lockfileVersion("bun.lock", '"drizzle-orm": ["drizzle-orm@0.43.1", "", {}],', "drizzle-orm"), "0.43.1");
   assert.is(lockfileVersion("package-lock.json", '{"packages":{"node_modules/@prisma/client":{"version":"6.1.0"}}}', "prisma"), null);
   assert.is(cargoLockVersion('[[package]]\nname = "diesel"\nversion = "2.3.7"\n', "diesel"), "2.3.7");
+});
+
+test("package.json specs: a pinned version, also behind an npm alias or a yarn patch; a range pins none", () => {
+  assert.is(exactSpec("0.3.20"), "0.3.20");
+  assert.is(exactSpec("^0.3.20"), null);
+  assert.is(exactSpec("npm:@n8n/typeorm@0.3.20-12"), "0.3.20-12");
+  // twenty's package.json
+  assert.is(exactSpec("patch:typeorm@npm%3A0.3.20#./patches/typeorm+0.3.20.patch"), "0.3.20");
+  assert.is(exactSpec("patch:typeorm@0.3.20#~/.yarn/patches/t.patch"), "0.3.20");
+  assert.is(exactSpec("npm:typeorm@^0.3.0"), null);
+  assert.is(exactSpec("workspace:*"), null);
 });
 
 test("detection needs no configuration: layout, annotations and project files", () => {

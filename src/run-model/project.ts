@@ -153,7 +153,7 @@ export class ProjectIndex {
         const resolve = () => {
           if (!resolved) {
             const locked = this.lockedNpm(dir, name);
-            const exact = /^\d+\.\d+\.\d+(?:[-+][\w.-]+)?$/.test(spec) ? spec : null;
+            const exact = exactSpec(spec);
             resolved = { version: locked?.version ?? exact, versionSource: locked?.source ?? (exact ? manifest : null) };
           }
           return resolved;
@@ -288,4 +288,14 @@ export function cargoLockVersion(text: string, name: string): string | null {
   const esc = name.replace(/[-]/g, "\\-");
   const m = new RegExp(`^name = "${esc}"\\r?\\nversion = "([^"]+)"`, "m").exec(text);
   return m ? m[1]! : null;
+}
+
+/**
+ * The exact version a package.json spec pins, or null for a range: `0.3.20`, and the same behind an
+ * alias or a patch (`npm:typeorm@0.3.20`, yarn's `patch:typeorm@npm%3A0.3.20#./patches/x.patch`,
+ * which twenty writes).
+ */
+export function exactSpec(spec: string): string | null {
+  const pinned = /^(?:npm:|patch:)(?:@[^@/]+\/)?[^@]+@(?:npm(?::|%3A))?([^#]+)(?:#.*)?$/.exec(spec)?.[1] ?? spec;
+  return /^\d+\.\d+\.\d+(?:[-+][\w.-]+)?$/.test(pinned) ? pinned : null;
 }
