@@ -127,29 +127,55 @@ function packageOf(t: CodeTool, dir: string, project: ProjectIndex): { dep: Depe
   return { dep, version, notes: [`${dep.name} is taken for a fork of ${name} with the same migrations API${said}.`] };
 }
 
-/** The run model of a code file that is a migration of one of these tools, or null. */
-export function codeRunModel(file: string, text: string, project: ProjectIndex): CodeRunModel | null {
+/**
+ * The run model of a code file that is a migration of one of these tools, or null. `configured`
+ * is the config's `migrationTool` for the file: `none` makes it no migration, a tool of code
+ * migrations makes it one of that tool whatever its shape and the project say; a tool of SQL files
+ * says nothing about a code file (the caller tells the user).
+ */
+export function codeRunModel(file: string, text: string, project: ProjectIndex, configured?: ToolId | "none"): CodeRunModel | null {
   const dir = path.dirname(file);
+  if (configured === "none") return null;
+  const named = configured ? CODE_TOOLS.find((t) => t.tool === configured) : undefined;
+  if (named) {
+    const found = packageOf(named, dir, project);
+    const evidence: Evidence[] = [{ fact: `config migrationTool: ${named.tool}`, source: "config" }];
+    if (found) evidence.push(depFact(found.dep, found.dep.name).evidence);
+    return modelOf(named, "config", found, evidence, text, dir, project);
+  }
   for (const t of CODE_TOOLS) {
     const fact = t.shape(text);
     if (!fact) continue;
     const found = packageOf(t, dir, project);
     if (!found) continue;
-    const model: CodeRunModel = {
-      tool: t.tool,
-      version: found.version,
-      evidence: [{ fact, source: FILE }, depFact(found.dep, found.dep.name).evidence],
-      transaction: "wrapped",
-      perCall: "one-query",
-      sinks: t.sinks,
-      placeholders: t.placeholders,
-      optOut: null,
-      notes: [...found.notes],
-    };
-    transactionOf(model, text, dir, project);
-    return model;
+    return modelOf(t, "detected", found, [{ fact, source: FILE }, depFact(found.dep, found.dep.name).evidence], text, dir, project);
   }
   return null;
+}
+
+function modelOf(
+  t: CodeTool,
+  source: CodeRunModel["source"],
+  found: ReturnType<typeof packageOf>,
+  evidence: Evidence[],
+  text: string,
+  dir: string,
+  project: ProjectIndex,
+): CodeRunModel {
+  const model: CodeRunModel = {
+    tool: t.tool,
+    version: found?.version ?? null,
+    source,
+    evidence,
+    transaction: "wrapped",
+    perCall: "one-query",
+    sinks: t.sinks,
+    placeholders: t.placeholders,
+    optOut: null,
+    notes: [...(found?.notes ?? [])],
+  };
+  transactionOf(model, text, dir, project);
+  return model;
 }
 
 function optOut(marker: string, present: boolean, honoured = true): OptOut {
