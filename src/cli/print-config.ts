@@ -10,7 +10,7 @@ import path from "node:path";
 import type { Config } from "../engine/config.js";
 import { extract, fileKind } from "../extract/index.js";
 import { sharedSettings } from "../lint/lint-text.js";
-import { isMigrationRun, resolveRunModel, TOOLS, type CodeRunModel, type OptOut, type RunModel, type RunUnit } from "../run-model/index.js";
+import { configuredForCode, isMigrationRun, resolveRunModel, TOOLS, type CodeRunModel, type OptOut, type RunModel, type RunUnit, type ToolId } from "../run-model/index.js";
 import { readSource, UsageError } from "../sources/files.js";
 import { loadParser } from "../sql/parser.js";
 import { LineIndex } from "../sql/text.js";
@@ -115,7 +115,7 @@ export async function printConfig(file: string, config: Config, cwd: string): Pr
     migrationTool: migrationTool ?? null,
     reportUnusedDirectives: config.reportUnusedDirectives,
     ...(kind === "code" ? { embedded: embedded(config) } : {}),
-    runModel: sql ? sqlModel(sql, lineOf, explanation) : codeModel(code, explanation),
+    runModel: sql ? sqlModel(sql, lineOf, explanation) : codeModel(code, explanation, kind === "code" ? migrationTool : undefined),
   };
   return out;
 }
@@ -178,20 +178,25 @@ function sqlModel(model: RunModel, lineOf: (offset: number) => number, explanati
   };
 }
 
-function codeModel(model: CodeRunModel | null, explanation: string[]): PrintedRunModel {
-  if (!model) return { tool: null, toolName: null, version: null, source: "default", evidence: [], notes: [], explanation };
+/** A code file's model; `configured`: the config's `migrationTool` for it. */
+function codeModel(model: CodeRunModel | null, explanation: string[], configured: ToolId | "none" | undefined): PrintedRunModel {
+  const said = configuredForCode(configured);
+  if (!model) {
+    if (configured === "none") return { tool: null, toolName: null, version: null, source: "config", evidence: [{ fact: said!, source: "config" }], notes: [], explanation };
+    return { tool: null, toolName: null, version: null, source: "default", evidence: [], notes: said ? [said] : [], explanation };
+  }
   const o = optOut(model.optOut);
   return {
     tool: model.tool,
     toolName: TOOLS[model.tool].name,
     version: model.version,
-    source: "detected",
+    source: model.source,
     ...(model.database ? { database: model.database } : {}),
     evidence: model.evidence.map((e) => ({ ...e })),
     transaction: model.transaction,
     sinks: [...model.sinks],
     ...(o ? { optOut: o } : {}),
-    notes: [...model.notes],
+    notes: [...model.notes, ...(said ? [said] : [])],
     explanation,
   };
 }

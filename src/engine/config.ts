@@ -14,7 +14,8 @@ import { embeddedSchema, resolveEmbedded, type EmbeddedConfig, type EmbeddedSett
 import { ignore, picomatch, type Ignore } from "../util/lazy-deps.js";
 import { relativeWithin } from "../util/paths.js";
 import { importModule } from "../util/import-module.js";
-import { TOOL_IDS, type ToolId } from "../run-model/types.js";
+import { CODE_TOOL_IDS, TOOL_IDS, type ToolId } from "../run-model/types.js";
+import { CODE_EXTENSIONS } from "../extract/extensions.js";
 import { verifySchema, type VerifyConfig } from "../verify/settings.js";
 
 export class ConfigError extends Error {
@@ -108,7 +109,8 @@ export const configSchema: JsonSchema = {
           migrationTool: {
             type: "string",
             enum: [...TOOL_IDS, "none"],
-            description: "The tool that runs these files, when sqlguard does not recognise it (or `none`: plain scripts); see docs/migration-tools.md.",
+            description:
+              "The tool that runs these files, when sqlguard does not recognise it, or `none`: no migrations. SQL files take any tool; a file of code (a migration written in TypeScript/JavaScript) takes node-pg-migrate, knex, typeorm, sequelize, mikro-orm or db-migrate. See docs/migration-tools.md.",
           },
         },
       },
@@ -211,7 +213,7 @@ export class Config {
       const match = globs(o.files, where, `overrides[${i}].files`);
       const entry: Override = { match: (p) => match(p), rules: m };
       if (o.assumeInTransaction !== undefined) entry.assume = o.assumeInTransaction;
-      if (o.migrationTool !== undefined) entry.tool = o.migrationTool;
+      if (o.migrationTool !== undefined) entry.tool = checkCodeTool(o.migrationTool, o.files, where, i);
       return entry;
     });
     this.ignorer = user.ignores?.length ? ignore().add(user.ignores) : null;
@@ -311,6 +313,29 @@ export class Config {
     for (const o of this.overrides) if (o.tool !== undefined && o.match(rel)) tool = o.tool;
     return tool;
   }
+}
+
+/**
+ * A `migrationTool` that runs SQL files only (goose, Flyway…), in an entry whose globs name only
+ * code files (`src/migrations/*.ts`): it could apply to none of them, so it is a mistake, said as
+ * such. An entry whose globs may also match SQL files keeps it for those; its code files are read
+ * as detected (`--print-config` says so).
+ */
+function checkCodeTool(tool: ToolId | "none", files: string[], where: string, i: number): ToolId | "none" {
+  if (tool === "none" || CODE_TOOL_IDS.includes(tool) || !files.every(namesOnlyCode)) return tool;
+  const list = CODE_TOOL_IDS.map((t) => `"${t}"`).join(", ");
+  throw new ConfigError(
+    `${where}: overrides[${i}].migrationTool: "${tool}" runs SQL files, but overrides[${i}].files names only code files (${files.join(", ")}); a migration written in code is one of ${list}, or "none"`,
+  );
+}
+
+/** A glob that can match only TypeScript/JavaScript files: its name ends in `.ts`, `.{ts,js}`… */
+function namesOnlyCode(pattern: string): boolean {
+  if (pattern.startsWith("!")) return false;
+  const m = /\.(?:([A-Za-z]+)|\{([A-Za-z,]+)\})$/.exec(pattern);
+  if (!m) return false;
+  const exts = m[1] !== undefined ? [m[1]] : m[2]!.split(",");
+  return exts.every((e) => (CODE_EXTENSIONS as readonly string[]).includes(`.${e.toLowerCase()}`));
 }
 
 /** Compiles globs; one the glob library rejects (a 70,000-character pattern) is a config error naming it. */

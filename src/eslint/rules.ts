@@ -141,7 +141,10 @@ function codeFileState(context: Context, sourceCode: JsSourceCode, settings: Res
   const text = sourceCode.text;
   const extraction = lazy(() => {
     const lineOf = (o: number) => sourceCode.getLocFromIndex(o).line;
+    // the config may name the migration tool that runs the file (or say it is none), as for the command
+    const migrationTool = settings.migrationTool(physicalFile(context));
     const found = extract(context.filename, text, {
+      ...(migrationTool !== undefined ? { migrationTool } : {}),
       kind: "code",
       program: sourceCode.ast as unknown as TSESTree.Program,
       // walked with the keys of the parser that built it (the project's), not a copy of our own

@@ -44,7 +44,7 @@ export interface Extraction {
 
 export interface ExtractOptions {
   assumeInTransaction: boolean;
-  /** Config `migrationTool` for this file (a SQL file): the tool that runs it, or `none`. */
+  /** Config `migrationTool` for this file (a SQL file, or a migration written in code): the tool that runs it, or `none`. */
   migrationTool?: ToolId | "none";
   /** A SQL file's run model, already worked out (default: `runModelOf` the file, reading the project on disk). */
   runModel?: RunModel;
@@ -92,8 +92,9 @@ export function extract(filePath: string, text: string, options: ExtractOptions)
       ...(options.embedded ? { settings: options.embedded } : {}),
       ...(options.program ? { program: options.program } : {}),
       ...(options.visitorKeys ? { visitorKeys: options.visitorKeys } : {}),
-      assumeInTransaction: options.assumeInTransaction,
-      project: codeProject(filePath, text, options.project),
+      // `migrationTool: "none"` says the file is no migration: it wins over assumeInTransaction, as for SQL files
+      assumeInTransaction: options.assumeInTransaction && options.migrationTool !== "none",
+      project: codeProject(filePath, text, options.project, options.migrationTool),
     });
     const extraction: Extraction = {
       sql: code.parts.map((p) => ({ doc: p.doc, toHost: p.toHost })),
@@ -118,14 +119,15 @@ export function extract(filePath: string, text: string, options: ExtractOptions)
 }
 
 /**
- * What the project says about a code file: the migration tool that runs it (knex, TypeORM…) and
- * the packages it depends on, read when the extractor asks (a file with no SQL never does).
+ * What the project says about a code file: the migration tool that runs it (knex, TypeORM…, or the
+ * one the config's `migrationTool` names) and the packages it depends on, read when the extractor
+ * asks (a file with no SQL never does).
  */
-export function codeProject(filePath: string, text: string, project?: ProjectIndex): CodeProject {
+export function codeProject(filePath: string, text: string, project?: ProjectIndex, migrationTool?: ToolId | "none"): CodeProject {
   const index = () => project ?? diskProject();
   const dir = path.dirname(path.resolve(filePath));
   return {
-    runModel: () => codeRunModelOf(filePath, text, { project: index() }),
+    runModel: () => codeRunModelOf(filePath, text, { project: index(), migrationTool }),
     depends: (name) => index().npmDependency(dir, name) !== null,
   };
 }

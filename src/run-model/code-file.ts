@@ -5,9 +5,10 @@
  * `ProjectIndex`. The strings themselves are found by the code extractor (src/extract/embedded.ts).
  */
 import path from "node:path";
-import type { ProjectIndex } from "./project.js";
+import type { Dependency, ProjectIndex } from "./project.js";
 import { atLeast } from "./versions.js";
 import { depFact } from "./sql-file.js";
+import { TOOLS } from "./tools.js";
 import type { CodeRunModel, Evidence, OptOut, ToolId } from "./types.js";
 
 const FILE = "file";
@@ -16,88 +17,165 @@ interface CodeTool {
   tool: ToolId;
   /** npm packages whose presence confirms the tool (the first found gives the version). */
   packages: string[];
-  /** The shape of one of its migration files. */
-  shape: RegExp;
-  shapeFact: string;
+  /**
+   * A fork of the tool published under a scope confirms it too, when none of `packages` is there:
+   * `@<scope>/<name>` (n8n depends on `@n8n/typeorm`, the same API), its version read as the tool's
+   * when it matches `versions` (a fork keeps the tool's numbering).
+   */
+  fork?: { name: string; versions: RegExp };
+  /** What shows that the file is one of its migrations (the fact, in words), or null. */
+  shape(text: string): string | null;
   sinks: string[];
   placeholders: string[];
+}
+
+/** A shape that one pattern tells. */
+function shapeOf(re: RegExp, fact: string): (text: string) => string | null {
+  return (text) => (re.test(text) ? fact : null);
+}
+
+/**
+ * An `up` or `down` method (or function) whose parameter is the query runner: `up(queryRunner)`,
+ * `up(queryRunner: QueryRunner)`, or an object it is destructured from, `up({ queryRunner,
+ * tablePrefix }: MigrationContext)` (n8n). A call (`migration.up({ queryRunner })`) is none: the
+ * name follows no `.` and the parameters are followed by the body.
+ */
+const TAKES_QUERY_RUNNER =
+  /(?<![\w$.])(?:up|down)\s*\(\s*(?:queryRunner\s*(?::\s*[\w$.]+\s*)?(?:,[^(){};]*)?|\{(?:[^{}()]|\{[^{}()]*\})*?\bqueryRunner\b(?:[^{}()]|\{[^{}()]*\})*\}\s*(?::\s*[\w$.<>,\s]+)?)\)\s*(?::\s*[^;{}=()]+)?\{/;
+
+function typeormShape(text: string): string | null {
+  if (/\bimplements\s+MigrationInterface\b/.test(text)) return "a class implementing MigrationInterface";
+  if (/\bqueryRunner\s*:\s*QueryRunner\b/.test(text)) return "a queryRunner: QueryRunner parameter";
+  if (text.includes("queryRunner") && /\bqueryRunner\s*\.\s*query\s*\(/.test(text) && TAKES_QUERY_RUNNER.test(text)) {
+    return "an up/down method taking queryRunner, which calls queryRunner.query";
+  }
+  return null;
 }
 
 const CODE_TOOLS: CodeTool[] = [
   {
     tool: "typeorm",
     packages: ["typeorm"],
-    shape: /\bimplements\s+MigrationInterface\b|\bqueryRunner\s*:\s*QueryRunner\b/,
-    shapeFact: "a class implementing MigrationInterface",
+    fork: { name: "typeorm", versions: /^0\./ },
+    shape: typeormShape,
     sinks: ["queryRunner.query"],
     placeholders: ["$1"],
   },
   {
     tool: "mikro-orm",
     packages: ["@mikro-orm/migrations", "@mikro-orm/core"],
-    shape: /\bextends\s+Migration\b[\s\S]*\bthis\.addSql\s*\(/,
-    shapeFact: "a class extending Migration that calls this.addSql",
+    shape: shapeOf(/\bextends\s+Migration\b[\s\S]*\bthis\.addSql\s*\(/, "a class extending Migration that calls this.addSql"),
     sinks: ["this.addSql", "this.execute"],
     placeholders: ["?", "??"],
   },
   {
     tool: "node-pg-migrate",
     packages: ["node-pg-migrate"],
-    shape: /\b(?:exports\.up|export\s+(?:async\s+)?(?:const|function)\s+up)\b[^;{]*?[(=,]\s*(?:async\s*)?\(?\s*pgm\b|\bpgm\s*:\s*MigrationBuilder\b/,
-    shapeFact: "up(pgm) / down(pgm) exports",
+    shape: shapeOf(
+      /\b(?:exports\.up|export\s+(?:async\s+)?(?:const|function)\s+up)\b[^;{]*?[(=,]\s*(?:async\s*)?\(?\s*pgm\b|\bpgm\s*:\s*MigrationBuilder\b/,
+      "up(pgm) / down(pgm) exports",
+    ),
     sinks: ["pgm.sql", "pgm.db.query"],
     placeholders: ["{name}", "$1"],
   },
   {
     tool: "db-migrate",
     packages: ["db-migrate"],
-    shape: /\bexports\.up\s*=\s*(?:async\s+)?(?:function\s*)?\(\s*db\b|\bdb\.runSql\s*\(/,
-    shapeFact: "exports.up = function (db, …) / db.runSql",
+    shape: shapeOf(/\bexports\.up\s*=\s*(?:async\s+)?(?:function\s*)?\(\s*db\b|\bdb\.runSql\s*\(/, "exports.up = function (db, …) / db.runSql"),
     sinks: ["db.runSql", "db.all"],
     placeholders: ["?"],
   },
   {
     tool: "sequelize",
     packages: ["sequelize-cli", "umzug", "sequelize"],
-    shape: /\bup\s*(?::\s*(?:async\s*)?(?:function\s*)?|\()\s*\(?\s*(?:\{\s*context\s*(?::\s*\w+\s*)?\}|queryInterface)\b/,
-    shapeFact: "up(queryInterface, Sequelize) / up({ context })",
+    shape: shapeOf(
+      /\bup\s*(?::\s*(?:async\s*)?(?:function\s*)?|\()\s*\(?\s*(?:\{\s*context\s*(?::\s*\w+\s*)?\}|queryInterface)\b/,
+      "up(queryInterface, Sequelize) / up({ context })",
+    ),
     sinks: ["queryInterface.sequelize.query", "sequelize.query"],
     placeholders: [":name", "?", "$name", "$1"],
   },
   {
     tool: "knex",
     packages: ["knex"],
-    shape: /\b(?:exports\.up|export\s+(?:async\s+)?(?:const|function)\s+up)\b[^;{]*?[(=,]\s*(?:async\s*)?\(?\s*knex\b|\bknex\s*:\s*Knex\b/,
-    shapeFact: "up(knex) / down(knex) exports",
+    shape: shapeOf(
+      /\b(?:exports\.up|export\s+(?:async\s+)?(?:const|function)\s+up)\b[^;{]*?[(=,]\s*(?:async\s*)?\(?\s*knex\b|\bknex\s*:\s*Knex\b/,
+      "up(knex) / down(knex) exports",
+    ),
     sinks: ["knex.raw", "knex.schema.raw", "trx.raw"],
     placeholders: ["?", "??", ":name", ":name:"],
   },
 ];
 
-/** The run model of a code file that is a migration of one of these tools, or null. */
-export function codeRunModel(file: string, text: string, project: ProjectIndex): CodeRunModel | null {
+/** The package that confirms a tool, with the version read as the tool's and what to say about it. */
+function packageOf(t: CodeTool, dir: string, project: ProjectIndex): { dep: Dependency; version: string | null; notes: string[] } | null {
+  for (const p of t.packages) {
+    const dep = project.npmDependency(dir, p);
+    if (dep) return { dep, version: dep.version, notes: [] };
+  }
+  if (!t.fork) return null;
+  const dep = project.npmScoped(dir, t.fork.name);
+  if (!dep) return null;
+  const name = TOOLS[t.tool].name;
+  const version = dep.version !== null && t.fork.versions.test(dep.version) ? dep.version : null;
+  const said =
+    dep.version === null
+      ? ""
+      : version
+        ? `; its version ${version} is read as ${name}'s`
+        : `; its version ${dep.version} is not numbered as ${name}'s, whose version is unknown here`;
+  return { dep, version, notes: [`${dep.name} is taken for a fork of ${name} with the same migrations API${said}.`] };
+}
+
+/**
+ * The run model of a code file that is a migration of one of these tools, or null. `configured`
+ * is the config's `migrationTool` for the file: `none` makes it no migration, a tool of code
+ * migrations makes it one of that tool whatever its shape and the project say; a tool of SQL files
+ * says nothing about a code file (the caller tells the user).
+ */
+export function codeRunModel(file: string, text: string, project: ProjectIndex, configured?: ToolId | "none"): CodeRunModel | null {
   const dir = path.dirname(file);
+  if (configured === "none") return null;
+  const named = configured ? CODE_TOOLS.find((t) => t.tool === configured) : undefined;
+  if (named) {
+    const found = packageOf(named, dir, project);
+    const evidence: Evidence[] = [{ fact: `config migrationTool: ${named.tool}`, source: "config" }];
+    if (found) evidence.push(depFact(found.dep, found.dep.name).evidence);
+    return modelOf(named, "config", found, evidence, text, dir, project);
+  }
   for (const t of CODE_TOOLS) {
-    if (!t.shape.test(text)) continue;
-    let dep = null;
-    for (const p of t.packages) if ((dep = project.npmDependency(dir, p))) break;
-    if (!dep) continue;
-    const evidence: Evidence[] = [{ fact: t.shapeFact, source: FILE }, depFact(dep, dep.name).evidence];
-    const model: CodeRunModel = {
-      tool: t.tool,
-      version: dep.version,
-      evidence,
-      transaction: "wrapped",
-      perCall: "one-query",
-      sinks: t.sinks,
-      placeholders: t.placeholders,
-      optOut: null,
-      notes: [],
-    };
-    transactionOf(model, text, dir, project);
-    return model;
+    const fact = t.shape(text);
+    if (!fact) continue;
+    const found = packageOf(t, dir, project);
+    if (!found) continue;
+    return modelOf(t, "detected", found, [{ fact, source: FILE }, depFact(found.dep, found.dep.name).evidence], text, dir, project);
   }
   return null;
+}
+
+function modelOf(
+  t: CodeTool,
+  source: CodeRunModel["source"],
+  found: ReturnType<typeof packageOf>,
+  evidence: Evidence[],
+  text: string,
+  dir: string,
+  project: ProjectIndex,
+): CodeRunModel {
+  const model: CodeRunModel = {
+    tool: t.tool,
+    version: found?.version ?? null,
+    source,
+    evidence,
+    transaction: "wrapped",
+    perCall: "one-query",
+    sinks: t.sinks,
+    placeholders: t.placeholders,
+    optOut: null,
+    notes: [...(found?.notes ?? [])],
+  };
+  transactionOf(model, text, dir, project);
+  return model;
 }
 
 function optOut(marker: string, present: boolean, honoured = true): OptOut {

@@ -14,8 +14,9 @@ import { codeRunModel } from "./code-file.js";
 import { detectSqlTool, sqlRunModel } from "./sql-file.js";
 import { TOOLS } from "./tools.js";
 import { otherDatabaseOf } from "./database.js";
+import { CODE_EXTENSIONS } from "../extract/extensions.js";
 import { transactionDirective } from "../sql/document.js";
-import type { CodeRunModel, DocumentRun, RunModel, RunUnit, ToolId } from "./types.js";
+import { CODE_TOOL_IDS, type CodeRunModel, type DocumentRun, type RunModel, type RunUnit, type ToolId } from "./types.js";
 
 export * from "./types.js";
 export { TOOLS, type ToolInfo } from "./tools.js";
@@ -93,11 +94,25 @@ export function runModelOf(file: string, text: string, options: RunModelOptions 
   return forOtherDatabase(model, abs);
 }
 
-/** The run model of a code file that is a migration (node-pg-migrate, knex, TypeORM…), or null. */
-export function codeRunModelOf(file: string, text: string, options: { project?: ProjectIndex } = {}): CodeRunModel | null {
+/**
+ * The run model of a code file that is a migration (node-pg-migrate, knex, TypeORM…), or null.
+ * The config's `migrationTool` for the file, when it names a tool of code migrations, makes it one
+ * of that tool; `none` makes it none; a tool of SQL files is not applied (see `configuredForCode`).
+ */
+export function codeRunModelOf(file: string, text: string, options: { project?: ProjectIndex | undefined; migrationTool?: ToolId | "none" | undefined } = {}): CodeRunModel | null {
   const abs = path.resolve(file);
-  const model = codeRunModel(abs, text, options.project ?? diskProject());
+  const model = codeRunModel(abs, text, options.project ?? diskProject(), options.migrationTool);
   return model && forOtherDatabase(model, abs);
+}
+
+/**
+ * What the config's `migrationTool` does to a code file, in words, when it does not simply name
+ * the tool that runs it: `none` (no migration), or a tool that runs SQL files only (not applied).
+ */
+export function configuredForCode(tool: ToolId | "none" | undefined): string | null {
+  if (tool === undefined || (tool !== "none" && CODE_TOOL_IDS.includes(tool))) return null;
+  if (tool === "none") return "config migrationTool: none";
+  return `config migrationTool: ${tool} is not applied to this code file: ${TOOLS[tool].name} runs SQL files (for migrations written in code: ${CODE_TOOL_IDS.join(", ")})`;
 }
 
 /**
@@ -153,7 +168,7 @@ export function codeDocumentRun(model: CodeRunModel): DocumentRun {
     optOut: model.optOut,
     refused: "fails",
     apart: [],
-    source: "detected",
+    source: model.source,
     ...(model.database ? { database: model.database } : {}),
     role: "up",
   };
@@ -210,18 +225,26 @@ export function resolveRunModel(
     });
     return { sql: model, code: null, explanation: explainRunModel(model, options.lineOf) };
   }
-  const code = codeRunModelOf(file, text, options.project ? { project: options.project } : {});
-  if (!code) return { sql: null, code: null, explanation: ["runs with: no migration tool recognised"] };
+  // any other text file (a README, a YAML file) is read for connection strings only
+  if (!(CODE_EXTENSIONS as readonly string[]).includes(path.extname(file).toLowerCase())) return { sql: null, code: null, explanation: ["runs with: no migration tool recognised"] };
+  const configured = settings.migrationTool?.(file);
+  const code = codeRunModelOf(file, text, { project: options.project, migrationTool: configured });
+  const said = configuredForCode(configured);
+  if (!code) {
+    if (configured === "none") return { sql: null, code: null, explanation: ["runs with: no migration tool [config]", `  because: ${said}`] };
+    return { sql: null, code: null, explanation: ["runs with: no migration tool recognised", ...(said ? [`  note: ${said}`] : [])] };
+  }
   const info = TOOLS[code.tool];
   return {
     sql: null,
     code,
     explanation: [
-      `runs with: ${info.name}${code.version ? ` ${code.version}` : ""} [detected]`,
-      ...code.evidence.map((e) => `  because: ${e.fact}${e.source === "file" ? "" : ` (${e.source})`}`),
+      `runs with: ${info.name}${code.version ? ` ${code.version}` : ""} [${code.source}]`,
+      ...code.evidence.map((e) => `  because: ${e.fact}${e.source === "file" || e.source === "config" ? "" : ` (${e.source})`}`),
       `  its SQL strings (${code.sinks.join(", ")}): ${code.transaction === "wrapped" ? "inside the tool's transaction" : "each call committed on its own"}, one query per call`,
       ...(code.optOut ? [`  opt-out ${code.optOut.marker}: ${code.optOut.present ? (code.optOut.honoured ? "used" : "used, not honoured") : "not used"}`] : []),
       ...code.notes.map((n) => `  note: ${n}`),
+      ...(said ? [`  note: ${said}`] : []),
     ],
   };
 }

@@ -110,6 +110,21 @@ export class ProjectIndex {
     return null;
   }
 
+  /**
+   * A package published under a scope with exactly this name, `@<scope>/<name>` (n8n's fork
+   * `@n8n/typeorm` for `typeorm`), declared by a package.json at or above `dir`, nearest first.
+   * Typings (`@types/<name>`) are not the package.
+   */
+  npmScoped(dir: string, name: string): Dependency | null {
+    for (const d of this.folders(dir)) {
+      for (const dep of this.npmDeps(d).values()) {
+        const slash = dep.name.indexOf("/");
+        if (dep.name.startsWith("@") && slash > 1 && dep.name.slice(slash + 1) === name && !dep.name.startsWith("@types/")) return dep;
+      }
+    }
+    return null;
+  }
+
   /** A Go module required by the nearest go.mod. */
   goModule(dir: string, module: string): Dependency | null {
     const mod = this.nearest(dir, ["go.mod"]);

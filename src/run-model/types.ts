@@ -41,6 +41,12 @@ export const TOOL_IDS = [
 
 export type ToolId = (typeof TOOL_IDS)[number];
 
+/**
+ * The tools whose migrations are written in code (TypeScript/JavaScript): the ones a code file can
+ * be a migration of. The others run SQL files only (node-pg-migrate runs both).
+ */
+export const CODE_TOOL_IDS: readonly ToolId[] = ["node-pg-migrate", "knex", "typeorm", "sequelize", "mikro-orm", "db-migrate"];
+
 /** One fact the decision rests on, for `--print-config` and the docs. */
 export interface Evidence {
   /** What was seen: `go.mod requires github.com/pressly/goose/v3 v3.27.1`. */
@@ -133,6 +139,8 @@ export interface RunModel {
 export interface CodeRunModel {
   tool: ToolId;
   version: string | null;
+  /** How the tool was decided: detected (the file's shape and a dependency), or named by the config's `migrationTool`. */
+  source: "detected" | "config";
   evidence: Evidence[];
   /** How the SQL strings of the migration's up/down run. */
   transaction: TxMode;
