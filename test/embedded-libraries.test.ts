@@ -343,7 +343,8 @@ test("the SQL strings of one migration run in turn: a table one creates is new t
   // the index and the foreign key on the new table say nothing; the index on "user", an existing
   // table, is reported, and lock_timeout set by the first string holds for the ones after it
   assert.equal(run("src/migrations/1734786061496-Initial.ts"), ["8 require-concurrent-index", "11 require-concurrent-index", "11 require-lock-timeout"]);
-  assert.equal(run("migrations/20240601000000-pages.js"), ["5 require-lock-timeout", "6 require-lock-timeout"]);
+  // the two ALTER TABLEs of docs, one string each, are one stretch without lock_timeout: one report
+  assert.equal(run("migrations/20240601000000-pages.js"), ["5 require-lock-timeout"]);
   // TypeORM runs the strings of a migration in one transaction: validating there what the string
   // before added NOT VALID holds the lock the NOT VALID was meant to avoid
   writeFileSync(

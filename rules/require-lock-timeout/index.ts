@@ -1,8 +1,8 @@
 import { defineMigrationRule, options, type RuleListeners } from "../../src/engine/rule.js";
 import { nodeBody, relationName } from "../../src/sql/classify.js";
-import { objectNameParts } from "../../src/sql/ddl.js";
+import { columnConstraints, objectNameParts } from "../../src/sql/ddl.js";
 import type { Statement } from "../../src/sql/document.js";
-import { migrationState, type MigrationState, type SettingValue } from "../../src/sql/migration-state.js";
+import { inTransaction, migrationState, type MigrationState, type SettingValue } from "../../src/sql/migration-state.js";
 import type { PgNode } from "../../src/sql/parser.js";
 import { defBool, option } from "../../src/sql/block-rules.js";
 import { lineBreak } from "../../src/sql/transaction.js";
@@ -19,6 +19,30 @@ export interface Options {
 type Level = "all" | "writes" | "ddl";
 
 const ORDER: Record<Level, number> = { ddl: 0, writes: 1, all: 2 };
+
+/**
+ * PostgreSQL's table lock modes, numbered as LOCK's `mode` numbers them: 1 ACCESS SHARE, 2 ROW
+ * SHARE, 3 ROW EXCLUSIVE, 4 SHARE UPDATE EXCLUSIVE, 5 SHARE, 6 SHARE ROW EXCLUSIVE, 7 EXCLUSIVE,
+ * 8 ACCESS EXCLUSIVE.
+ */
+const SHARE_UPDATE_EXCLUSIVE = 4;
+const SHARE = 5;
+const SHARE_ROW_EXCLUSIVE = 6;
+const EXCLUSIVE = 7;
+const ACCESS_EXCLUSIVE = 8;
+
+const bits = (...modes: number[]) => modes.reduce((m, k) => m | (1 << k), 0);
+
+/** Per mode, the modes it conflicts with, as bits (PostgreSQL's table of conflicting lock modes). */
+const CONFLICTS = [0, bits(8), bits(7, 8), bits(5, 6, 7, 8), bits(4, 5, 6, 7, 8), bits(3, 4, 6, 7, 8), bits(3, 4, 5, 6, 7, 8), bits(2, 3, 4, 5, 6, 7, 8), bits(1, 2, 3, 4, 5, 6, 7, 8)];
+
+/** What queues behind a request for a table lock in that mode. */
+function levelOf(mode: number): Level {
+  return mode >= ACCESS_EXCLUSIVE ? "all" : mode >= SHARE ? "writes" : "ddl";
+}
+
+/** The table lock an ALTER TABLE of that level takes (AlterTableGetLockLevel's modes). */
+const ALTER_MODE: Record<Level, number> = { all: ACCESS_EXCLUSIVE, writes: SHARE_ROW_EXCLUSIVE, ddl: SHARE_UPDATE_EXCLUSIVE };
 
 /** ALTER TABLE actions that take less than ACCESS EXCLUSIVE (PostgreSQL's AlterTableGetLockLevel). */
 const ALTER_LEVEL: Record<string, Level> = {
@@ -51,49 +75,93 @@ function alterLevel(b: PgNode): Level {
   return level;
 }
 
+/** One table a statement locks. */
+interface Wait {
+  table: PgNode;
+  /** The table lock mode it asks for. */
+  mode: number;
+  /** What queues behind the request (more than the mode says for REINDEX: it locks the indexes too). */
+  level: Level;
+  /**
+   * Not the table the command is about but another one it locks as well (`REFERENCES`: the table
+   * a foreign key points to; `ATTACH PARTITION`: the table attached); named in messages when only
+   * such tables wait.
+   */
+  via?: string;
+}
+
 interface Locked {
   command: string;
-  /** The tables it names (empty when it locks more than it names: CLUSTER, REINDEX SCHEMA…). */
-  tables: PgNode[];
+  /** The tables it locks (empty when they are not known from the statement: DROP INDEX, REINDEX SCHEMA…). */
+  waits: Wait[];
+  /** What queues behind it when no table is known. */
   level: Level;
 }
 
+const wait = (table: PgNode, mode: number, level: Level = levelOf(mode), via?: string): Wait => ({ table, mode, level, ...(via ? { via } : {}) });
+
+/** The RangeVar of a name written in a DROP or COMMENT (`a.b`: the last two parts). */
+function named(names: string[]): PgNode[] {
+  const relname = names[names.length - 1];
+  return relname ? [{ relname, ...(names.length > 1 ? { schemaname: names[names.length - 2] } : {}) }] : [];
+}
+
+/** The table of an index this migration built (null: not one it built). */
+function builtOn(state: MigrationState, index: PgNode | undefined, stmt: Statement): PgNode | null {
+  if (typeof index?.relname !== "string") return null;
+  const x = state.index(typeof index.schemaname === "string" ? index.schemaname : null, index.relname, stmt);
+  return x ? { relname: x.table.name, ...(x.table.schema ? { schemaname: x.table.schema } : {}) } : null;
+}
+
 /** What a statement locks, for the statements that wait for a lock on a table others use. */
-function lockedTables(type: string, b: PgNode): Locked | null {
+function lockedTables(type: string, b: PgNode, state: MigrationState, stmt: Statement): Locked | null {
   const rv = (x: unknown) => (x ? [x as PgNode] : []);
+  const on = (command: string, tables: PgNode[], mode: number, level: Level = levelOf(mode)): Locked => ({ command, waits: tables.map((t) => wait(t, mode, level)), level });
   switch (type) {
     case "AlterTableStmt": {
       const kind = String(b.objtype ?? "OBJECT_TABLE").replace(/^OBJECT_/, "").replace("MATVIEW", "MATERIALIZED VIEW").replace("_", " ");
-      return { command: `ALTER ${kind}`, tables: rv(b.relation), level: alterLevel(b) };
+      const level = alterLevel(b);
+      const locked = on(`ALTER ${kind}`, rv(b.relation), ALTER_MODE[level], level);
+      for (const c of (b.cmds as PgNode[] | undefined) ?? []) {
+        const cmd = nodeBody(c);
+        const def = nodeBody(cmd.def as PgNode);
+        // ADD FOREIGN KEY, and ADD COLUMN … REFERENCES, also take SHARE ROW EXCLUSIVE on the
+        // referenced table (ALTER TABLE's notes): whether or not the altered table is new
+        const cons = cmd.subtype === "AT_AddConstraint" ? [def] : cmd.subtype === "AT_AddColumn" ? columnConstraints(def) : [];
+        for (const con of cons) if (con.contype === "CONSTR_FOREIGN" && con.pktable) locked.waits.push(wait(con.pktable as PgNode, SHARE_ROW_EXCLUSIVE, "writes", "REFERENCES"));
+        // the table attached (or detached) as a partition is locked too: ACCESS EXCLUSIVE, SHARE
+        // UPDATE EXCLUSIVE for DETACH … CONCURRENTLY (ALTER TABLE's notes)
+        if ((cmd.subtype === "AT_AttachPartition" || cmd.subtype === "AT_DetachPartition") && def.name && kind === "TABLE") {
+          const mode = cmd.subtype === "AT_DetachPartition" && def.concurrent ? SHARE_UPDATE_EXCLUSIVE : ACCESS_EXCLUSIVE;
+          locked.waits.push(wait(def.name as PgNode, mode, levelOf(mode), cmd.subtype === "AT_AttachPartition" ? "ATTACH PARTITION" : "DETACH PARTITION"));
+        }
+      }
+      return locked;
     }
     case "IndexStmt":
-      return b.concurrent
-        ? { command: "CREATE INDEX CONCURRENTLY", tables: rv(b.relation), level: "ddl" }
-        : { command: "CREATE INDEX", tables: rv(b.relation), level: "writes" };
+      return b.concurrent ? on("CREATE INDEX CONCURRENTLY", rv(b.relation), SHARE_UPDATE_EXCLUSIVE) : on("CREATE INDEX", rv(b.relation), SHARE);
     case "CreateTrigStmt":
-      return { command: "CREATE TRIGGER", tables: rv(b.relation), level: "writes" };
+      return on("CREATE TRIGGER", rv(b.relation), SHARE_ROW_EXCLUSIVE);
     case "CreatePolicyStmt":
     case "AlterPolicyStmt":
-      return { command: type === "CreatePolicyStmt" ? "CREATE POLICY" : "ALTER POLICY", tables: rv(b.table), level: "all" };
+      return on(type === "CreatePolicyStmt" ? "CREATE POLICY" : "ALTER POLICY", rv(b.table), ACCESS_EXCLUSIVE);
     case "RuleStmt":
-      return { command: "CREATE RULE", tables: rv(b.relation), level: "all" };
+      return on("CREATE RULE", rv(b.relation), ACCESS_EXCLUSIVE);
     case "RenameStmt":
     case "AlterObjectSchemaStmt":
-      return b.relation ? { command: type === "RenameStmt" ? "RENAME" : "ALTER … SET SCHEMA", tables: rv(b.relation), level: "all" } : null;
+      return b.relation ? on(type === "RenameStmt" ? "RENAME" : "ALTER … SET SCHEMA", rv(b.relation), ACCESS_EXCLUSIVE) : null;
     case "CreateStmt": {
-      // a new table locks no one, unless it references or extends one that exists
-      if (b.partbound) {
-        return { command: "CREATE TABLE … PARTITION OF", tables: ((b.inhRelations as PgNode[] | undefined) ?? []).map(nodeBody), level: "all" };
-      }
-      const referenced: PgNode[] = [];
+      // a new table locks no one, unless it extends or references one that exists
+      const waits: Wait[] = [];
+      if (b.partbound) for (const p of (b.inhRelations as PgNode[] | undefined) ?? []) waits.push(wait(nodeBody(p), ACCESS_EXCLUSIVE, "all", "PARTITION OF"));
       const cons = ((b.constraints as PgNode[] | undefined) ?? []).map(nodeBody);
       for (const e of (b.tableElts as PgNode[] | undefined) ?? []) {
         const n = nodeBody(e);
         if (e.Constraint) cons.push(n);
         for (const c of (n.constraints as PgNode[] | undefined) ?? []) cons.push(nodeBody(c));
       }
-      for (const c of cons) if (c.contype === "CONSTR_FOREIGN" && c.pktable) referenced.push(c.pktable as PgNode);
-      return referenced.length > 0 ? { command: "CREATE TABLE … REFERENCES", tables: referenced, level: "writes" } : null;
+      for (const c of cons) if (c.contype === "CONSTR_FOREIGN" && c.pktable) waits.push(wait(c.pktable as PgNode, SHARE_ROW_EXCLUSIVE, "writes", "REFERENCES"));
+      return waits.length > 0 ? { command: "CREATE TABLE", waits, level: "writes" } : null;
     }
     case "DropStmt": {
       const kinds: Record<string, string> = {
@@ -108,46 +176,47 @@ function lockedTables(type: string, b: PgNode): Locked | null {
       };
       const command = kinds[String(b.removeType)];
       if (!command) return null;
-      // DROP INDEX CONCURRENTLY waits without blocking anyone
-      if (b.removeType === "OBJECT_INDEX") return { command: b.concurrent ? "DROP INDEX CONCURRENTLY" : command, tables: [], level: b.concurrent ? "ddl" : "all" };
-      const tables: PgNode[] = [];
-      for (const o of (b.objects as PgNode[] | undefined) ?? []) {
-        const parts = objectNameParts(o);
-        // DROP TRIGGER t ON table: the table is all but the last part
-        const names = b.removeType === "OBJECT_TRIGGER" || b.removeType === "OBJECT_POLICY" || b.removeType === "OBJECT_RULE" ? parts.slice(0, -1) : parts;
-        const relname = names[names.length - 1];
-        if (relname) tables.push({ relname, ...(names.length > 1 ? { schemaname: names[names.length - 2] } : {}) });
+      const objects = ((b.objects as PgNode[] | undefined) ?? []).map(objectNameParts);
+      if (b.removeType === "OBJECT_INDEX") {
+        // DROP INDEX locks the index's table (DROP INDEX CONCURRENTLY waits without blocking anyone):
+        // known when this migration built the index
+        const mode = b.concurrent ? SHARE_UPDATE_EXCLUSIVE : ACCESS_EXCLUSIVE;
+        const tables = objects.map((parts) => builtOn(state, named(parts)[0], stmt));
+        return on(b.concurrent ? "DROP INDEX CONCURRENTLY" : command, tables.every((t) => t !== null) ? (tables as PgNode[]) : [], mode);
       }
-      return { command, tables, level: "all" };
+      // DROP TRIGGER t ON table: the table is all but the last part
+      const onTable = b.removeType === "OBJECT_TRIGGER" || b.removeType === "OBJECT_POLICY" || b.removeType === "OBJECT_RULE";
+      return on(command, objects.flatMap((parts) => named(onTable ? parts.slice(0, -1) : parts)), ACCESS_EXCLUSIVE);
     }
     case "CommentStmt": {
       if (b.objtype !== "OBJECT_TABLE" && b.objtype !== "OBJECT_COLUMN") return null;
       const parts = objectNameParts(b.object as PgNode);
-      const names = b.objtype === "OBJECT_COLUMN" ? parts.slice(0, -1) : parts;
-      const relname = names[names.length - 1];
-      return { command: "COMMENT ON", tables: relname ? [{ relname, ...(names.length > 1 ? { schemaname: names[names.length - 2] } : {}) }] : [], level: "ddl" };
+      return on("COMMENT ON", named(b.objtype === "OBJECT_COLUMN" ? parts.slice(0, -1) : parts), SHARE_UPDATE_EXCLUSIVE);
     }
     case "AlterDomainStmt":
-      return b.subtype === "C" || b.subtype === "V" || b.subtype === "O" ? { command: "ALTER DOMAIN", tables: [], level: "writes" } : null;
-    case "LockStmt": {
-      const mode = Number(b.mode ?? 8);
-      return { command: "LOCK TABLE", tables: ((b.relations as PgNode[] | undefined) ?? []).map(nodeBody), level: mode >= 8 ? "all" : mode >= 5 ? "writes" : "ddl" };
-    }
+      return b.subtype === "C" || b.subtype === "V" || b.subtype === "O" ? { command: "ALTER DOMAIN", waits: [], level: "writes" } : null;
+    case "LockStmt":
+      return on("LOCK TABLE", ((b.relations as PgNode[] | undefined) ?? []).map(nodeBody), Number(b.mode ?? ACCESS_EXCLUSIVE));
     case "TruncateStmt":
-      return { command: "TRUNCATE", tables: ((b.relations as PgNode[] | undefined) ?? []).map(nodeBody), level: "all" };
+      return on("TRUNCATE", ((b.relations as PgNode[] | undefined) ?? []).map(nodeBody), ACCESS_EXCLUSIVE);
     case "ReindexStmt": {
+      // REINDEX takes SHARE on the table, but ACCESS EXCLUSIVE on each index: reads that use one
+      // wait (the table of REINDEX INDEX is known when this migration built the index)
       const concurrent = defBool(option(b.params, "concurrently"));
-      return { command: concurrent ? "REINDEX CONCURRENTLY" : "REINDEX", tables: b.kind === "REINDEX_OBJECT_TABLE" ? rv(b.relation) : [], level: concurrent ? "ddl" : "all" };
+      const index = b.kind === "REINDEX_OBJECT_INDEX" ? builtOn(state, b.relation as PgNode | undefined, stmt) : null;
+      const tables = b.kind === "REINDEX_OBJECT_TABLE" ? rv(b.relation) : index ? [index] : [];
+      return concurrent ? on("REINDEX CONCURRENTLY", tables, SHARE_UPDATE_EXCLUSIVE) : on("REINDEX", tables, SHARE, "all");
     }
     case "ClusterStmt":
-      return { command: "CLUSTER", tables: rv(b.relation), level: "all" };
+      return on("CLUSTER", rv(b.relation), ACCESS_EXCLUSIVE, "all");
     case "VacuumStmt": {
       if (!b.is_vacuumcmd) return null;
       const full = defBool(option(b.options, "full"));
-      return { command: full ? "VACUUM FULL" : "VACUUM", tables: ((b.rels as PgNode[] | undefined) ?? []).map((r) => nodeBody(r).relation as PgNode), level: full ? "all" : "ddl" };
+      const tables = ((b.rels as PgNode[] | undefined) ?? []).map((r) => nodeBody(r).relation as PgNode);
+      return on(full ? "VACUUM FULL" : "VACUUM", tables, full ? ACCESS_EXCLUSIVE : SHARE_UPDATE_EXCLUSIVE);
     }
     case "RefreshMatViewStmt":
-      return { command: "REFRESH MATERIALIZED VIEW", tables: rv(b.relation), level: b.concurrent ? "writes" : "all" };
+      return on("REFRESH MATERIALIZED VIEW", rv(b.relation), b.concurrent ? EXCLUSIVE : ACCESS_EXCLUSIVE);
     default:
       return null;
   }
@@ -204,45 +273,60 @@ export default defineMigrationRule({
   create(context) {
     const doc = context.doc;
     const state = migrationState(doc);
+    const run = runOf(state);
     const checks: { setting: "lock_timeout" | "statement_timeout"; messageId: "lock" | "statement"; helpId: "help" | "statementHelp"; text: string }[] = [
       { setting: "lock_timeout", messageId: "lock", helpId: "help", text: "SET lock_timeout = '5s';" },
     ];
     if (context.options.statementTimeout) {
       checks.push({ setting: "statement_timeout", messageId: "statement", helpId: "statementHelp", text: "SET statement_timeout = '15min';" });
     }
-    /** Per setting: a statement was protected since the last report (so a new gap is worth a new report). */
-    const armed = checks.map(() => true);
     const listener = (type: string) => (node: unknown, at: { stmt: Statement }) => check(type, node as PgNode, at.stmt);
     const listeners: Record<string, unknown> = {
       statement: state.feed,
+      // ROLLBACK TO SAVEPOINT gives back the locks taken since the savepoint
+      transaction(stmt: Statement) {
+        if (stmt.txControl?.action !== "savepoint") return;
+        const tx = state.transactionOf(stmt);
+        const b = nodeBody(stmt.node);
+        if (inTransaction(tx)) run.savepoint(tx.id, String(b.kind), String(b.savepoint_name ?? ""), state.pos(stmt));
+      },
     };
     for (const t of TYPES) listeners[t] = listener(t);
     return listeners as RuleListeners;
 
     function check(type: string, b: PgNode, stmt: Statement): void {
+      const at = state.pos(stmt);
+      const tx = state.transactionOf(stmt);
       const values: (SettingValue | null)[] = checks.map((c) => state.setting(c.setting, stmt));
+      const safe = values.map((v) => v !== null && !v.disabled);
+      const armed = checks.map((c) => run.armed(c.setting, at));
       // reported already, and still nothing set: nothing to say until a SET arms the rule again
-      if (checks.every((_, i) => !armed[i] && !(values[i] && !values[i]!.disabled))) return;
-      const locked = lockedTables(type, b);
+      // (but the locks a transaction takes are kept track of: a later statement of it may not wait)
+      const quiet = checks.every((_, i) => !armed[i] && !safe[i]);
+      if (quiet && !inTransaction(tx)) return;
+      const locked = lockedTables(type, b, state, stmt);
       if (!locked) return;
-      if (locked.tables.length > 0 && locked.tables.every((t) => isNew(state, t, stmt))) return;
+      const waits = merged(locked.waits, state, stmt);
+      // no one else can hold a lock on a table created in this migration, nor on one this
+      // transaction already locked in a mode that shuts out every lock this request waits for
+      const waiting = waits.filter((w) => !isNew(state, w.table, stmt) && !(inTransaction(tx) && w.name && run.holds(tx.id, w.name, w.mode, at)));
+      if (inTransaction(tx)) for (const w of waits) if (w.name) run.take(tx.id, w.name, w.mode, at);
+      if (waits.length > 0 && waiting.length === 0) return;
+      if (quiet) return;
       checks.forEach((c, i) => {
+        run.mark(c.setting, at, safe[i]!);
+        if (safe[i] || !armed[i]) return;
         const value = values[i] ?? null;
-        if (value && !value.disabled) {
-          armed[i] = true;
-          return;
-        }
-        if (!armed[i]) return;
-        armed[i] = false;
-        const on = locked.tables.length > 0 ? ` on ${locked.tables.map((t) => relationName(t)).join(", ")}` : "";
+        const on = waiting.length > 0 ? ` on ${waiting.map((w) => relationName(w.table)).join(", ")}` : "";
         const where = value?.disabled ? ` (${c.setting} is ${value.value}, no limit, ${value.stmt.doc === doc ? `since line ${doc.lineOf(value.stmt.start)}` : "since an earlier query of this migration"})` : "";
         // the suggestion inserts the SET before a top-level statement (not inside a DO block)
         const suggest = stmt.parent === null ? [{ desc: c.setting === "lock_timeout" ? "insert SET lock_timeout = '5s'; before this statement" : "insert SET statement_timeout = '15min'; before this statement", fix: { start: stmt.start, end: stmt.start, text: c.text + lineBreak(doc.sql) } }] : [];
-        const messageId = c.messageId === "statement" ? "statement" : locked.level === "all" ? "lock" : locked.level === "writes" ? "lockWrites" : "lockDdl";
+        const level = waiting.length > 0 ? waiting.reduce<Level>((l, w) => (ORDER[w.level] > ORDER[l] ? w.level : l), "ddl") : locked.level;
+        const messageId = c.messageId === "statement" ? "statement" : level === "all" ? "lock" : level === "writes" ? "lockWrites" : "lockDdl";
         context.report({
           messageId,
           helpId: c.helpId,
-          data: { command: locked.command, on, state: where },
+          data: { command: commandOf(locked.command, waiting), on, state: where },
           start: stmt.start,
           end: stmt.end,
           ...(suggest.length > 0 ? { suggest } : {}),
@@ -252,6 +336,161 @@ export default defineMigrationRule({
   },
 });
 
+/** A table created in this migration (or temporary), or an index this migration built on one (ALTER INDEX). */
 function isNew(state: MigrationState, rv: PgNode, stmt: Statement): boolean {
-  return rv.relpersistence === "t" || state.newTable(rv, stmt) !== null;
+  if (rv.relpersistence === "t" || state.newTable(rv, stmt) !== null) return true;
+  // a table and an index of one schema cannot share a name: a name this migration gave an index is that index
+  const table = builtOn(state, rv, stmt);
+  return table !== null && state.newTable(table, stmt) !== null;
+}
+
+/** A table the statement locks, with its name as the migration state knows it (null: not a name). */
+interface NamedWait extends Wait {
+  name: string | null;
+}
+
+/** The statement's waits, one per table: the strongest mode asked for, the command's own table first. */
+function merged(waits: Wait[], state: MigrationState, stmt: Statement): NamedWait[] {
+  const out: NamedWait[] = [];
+  for (const w of waits) {
+    const t = state.resolve(w.table, stmt);
+    const name = t ? `${t.schema ?? ""}\0${t.name}` : null;
+    const same = name === null ? undefined : out.find((o) => o.name === name);
+    if (!same) {
+      out.push({ ...w, name });
+      continue;
+    }
+    same.mode = Math.max(same.mode, w.mode);
+    if (ORDER[w.level] > ORDER[same.level]) same.level = w.level;
+    if (!w.via) delete same.via;
+  }
+  return out;
+}
+
+/** The command as messages name it: `ALTER TABLE … REFERENCES` when only the table it references waits. */
+function commandOf(command: string, waiting: Wait[]): string {
+  if (waiting.length === 0 || waiting.some((w) => !w.via)) return command;
+  return [command, ...new Set(waiting.map((w) => w.via!))].join(" … ");
+}
+
+/**
+ * What the rule knows of one run of a migration: every document of its chain (the SQL strings of a
+ * migration written in code) shares it, as they share the lock_timeout they set. Positions are the
+ * chain's (`MigrationState.pos`), so a document read again, or by another rule's pass, gets the same answers.
+ */
+class Run {
+  /** Per setting, the statements that wait for a lock, in order, and whether the setting protected each. */
+  private readonly marks = new Map<string, { at: number; safe: boolean }[]>();
+  /**
+   * Per transaction and table, per lock mode: where the transaction took it (the first statement
+   * that did, and again the first after each ROLLBACK TO SAVEPOINT that gave it back).
+   */
+  private readonly held = new Map<string, { at: number }[][]>();
+  /** Per transaction: each ROLLBACK TO SAVEPOINT (`at`), in order, and where its savepoint was set (`from`). */
+  private readonly rollbacks = new Map<number, { at: number; from: number }[]>();
+  /** Per transaction: the savepoints set and not released or rolled back past, and the last command read. */
+  private readonly savepoints = new Map<number, { open: { name: string; at: number }[]; last: number }>();
+
+  /**
+   * Whether a statement at `at` that waits unprotected starts a stretch: the statement that waits
+   * before it, if any, was protected (one report per stretch, not per statement or per string).
+   */
+  armed(setting: string, at: number): boolean {
+    const list = this.marks.get(setting);
+    if (!list) return true;
+    const i = before(list, at);
+    return i < 0 || list[i]!.safe;
+  }
+
+  mark(setting: string, at: number, safe: boolean): void {
+    let list = this.marks.get(setting);
+    if (!list) this.marks.set(setting, (list = []));
+    const i = before(list, at + 1);
+    if (i >= 0 && list[i]!.at === at) return;
+    list.splice(i + 1, 0, { at, safe });
+  }
+
+  take(tx: number, table: string, mode: number, at: number): void {
+    const key = `${tx}\0${table}`;
+    let modes = this.held.get(key);
+    if (!modes) this.held.set(key, (modes = []));
+    const list = (modes[mode] ??= []);
+    const i = before(list, at + 1);
+    // held since an earlier statement, and not given back since: nothing new
+    if (i >= 0 && (list[i]!.at === at || !this.rolledBack(tx, list[i]!.at, at))) return;
+    list.splice(i + 1, 0, { at });
+  }
+
+  /**
+   * The transaction holds locks on the table, taken before `at`, that conflict with every lock the
+   * request may wait for: another session can hold none of them, so the request is granted at once.
+   */
+  holds(tx: number, table: string, mode: number, at: number): boolean {
+    const modes = this.held.get(`${tx}\0${table}`);
+    if (!modes) return false;
+    let shut = 0;
+    modes.forEach((list, m) => {
+      const i = before(list, at);
+      if (i >= 0 && !this.rolledBack(tx, list[i]!.at, at)) shut |= CONFLICTS[m] ?? 0;
+    });
+    const needed = CONFLICTS[mode] ?? ~0;
+    return (needed & shut) === needed;
+  }
+
+  /** SAVEPOINT, RELEASE SAVEPOINT, ROLLBACK TO SAVEPOINT (`kind`: TransactionStmt's). */
+  savepoint(tx: number, kind: string, name: string, at: number): void {
+    let sp = this.savepoints.get(tx);
+    if (!sp) this.savepoints.set(tx, (sp = { open: [], last: -1 }));
+    // read once, in order (a document read again changes nothing)
+    if (at <= sp.last) return;
+    sp.last = at;
+    if (kind === "TRANS_STMT_SAVEPOINT") {
+      sp.open.push({ name, at });
+      return;
+    }
+    let k = sp.open.length - 1;
+    while (k >= 0 && sp.open[k]!.name !== name) k--;
+    if (k < 0) return; // no such savepoint: PostgreSQL refuses the command
+    if (kind === "TRANS_STMT_RELEASE") {
+      // the locks go on, held by the transaction
+      sp.open.length = k;
+      return;
+    }
+    if (kind !== "TRANS_STMT_ROLLBACK_TO") return;
+    sp.open.length = k + 1; // the savepoint stays, those after it go
+    let list = this.rollbacks.get(tx);
+    if (!list) this.rollbacks.set(tx, (list = []));
+    list.push({ at, from: sp.open[k]!.at });
+  }
+
+  /** Locks taken at `from` were given back by a ROLLBACK TO SAVEPOINT before `to` (to a savepoint set before them). */
+  private rolledBack(tx: number, from: number, to: number): boolean {
+    const list = this.rollbacks.get(tx);
+    if (!list) return false;
+    for (let i = before(list, to); i >= 0 && list[i]!.at > from; i--) if (list[i]!.from < from) return true;
+    return false;
+  }
+}
+
+/** The index of the last entry before `at` (-1: none). */
+function before(list: { at: number }[], at: number): number {
+  let lo = 0;
+  let hi = list.length - 1;
+  let found = -1;
+  while (lo <= hi) {
+    const mid = (lo + hi) >> 1;
+    if (list[mid]!.at < at) {
+      found = mid;
+      lo = mid + 1;
+    } else hi = mid - 1;
+  }
+  return found;
+}
+
+const RUNS = new WeakMap<MigrationState, Run>();
+
+function runOf(state: MigrationState): Run {
+  let run = RUNS.get(state);
+  if (!run) RUNS.set(state, (run = new Run()));
+  return run;
 }
