@@ -61,6 +61,15 @@ export const TOOLS: Record<ToolId, ToolInfo> = {
     refusedHelp:
       "move the statement to a migration of its own whose metadata.toml says run_in_transaction = false (diesel still sends the file as one query, so it must be the only statement there)",
   },
+  sqlx: {
+    id: "sqlx",
+    name: "sqlx",
+    kind: "migration",
+    docs: "https://docs.rs/sqlx/latest/sqlx/macro.migrate.html",
+    transaction: "the transaction sqlx opens around each migration",
+    refusedHelp:
+      "move the statement to a migration of its own whose first line is -- no-transaction (sqlx 0.8+; it still sends the file as one query, so it must be the only statement there)",
+  },
   flyway: {
     id: "flyway",
     name: "Flyway",
