@@ -11,6 +11,7 @@ import { lintText } from "../src/lint/lint-text.js";
 import { diskView, projectOf, runModelOf } from "../src/run-model/index.js";
 import { cargoEntry, cargoWorkspaceMembers } from "../src/run-model/project.js";
 import { sqlxAtLeast } from "../src/run-model/sql-file.js";
+import { findMigrationSets, projectRunModel } from "../src/verify/migrations.js";
 import { builtin } from "../rules/index.js";
 import { root, tempDir } from "./helpers.js";
 
@@ -220,6 +221,35 @@ test("sqlx's test fixtures: one query on a test database, no migration", () => {
   const found = rules(findings(dir, "tests/fixtures/users.sql"));
   assert.not.ok(found.includes("require-transaction"), found.join());
   assert.not.ok(found.includes("no-set-not-null-scan"), found.join());
+});
+
+test("verify: a folder of sqlx's reversible migrations is sqlx's, each file wrapped", () => {
+  const dir = project({
+    "Cargo.toml": SQLX_TOML,
+    "migrations/1_a.up.sql": "CREATE TABLE a (id int);\n",
+    "migrations/1_a.down.sql": "DROP TABLE a;\n",
+    "migrations/2_b.up.sql": "-- no-transaction\nCREATE INDEX CONCURRENTLY a_id ON a (id);\n",
+  });
+  const files = ["migrations/1_a.up.sql", "migrations/1_a.down.sql", "migrations/2_b.up.sql"].map((f) => path.join(dir, f));
+  const found = findMigrationSets({ root: dir, files, read: (f) => readFileSync(f, "utf8"), config: undefined, configDir: dir, runModel: projectRunModel({ project: projectOf(diskView()) }) });
+  assert.equal(
+    found.sets.map((s) => [s.tool, s.toolName, s.migrations.map((x) => x.units[0]!.transaction)]),
+    [["sqlx", "sqlx", ["wrapped", "implicit"]]],
+  );
+  // simple migrations in a folder of numbered scripts: sqlx's too, not psql's
+  const simple = project({ "Cargo.toml": SQLX_TOML, "migrations/1_a.sql": "CREATE TABLE a (id int);\nCREATE TABLE b (id int);\n" });
+  const one = findMigrationSets({
+    root: simple,
+    files: [path.join(simple, "migrations/1_a.sql")],
+    read: (f) => readFileSync(f, "utf8"),
+    config: undefined,
+    configDir: simple,
+    runModel: projectRunModel({ project: projectOf(diskView()) }),
+  });
+  assert.equal(
+    one.sets.map((s) => [s.tool, s.notes, s.migrations[0]!.units[0]!.transaction]),
+    [["sqlx", [], "wrapped"]],
+  );
 });
 
 test.run();
