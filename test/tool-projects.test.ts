@@ -1,6 +1,7 @@
 /**
- * sqlx (Rust: SQL files run by its migrator, and its test fixtures): temporary projects on disk,
- * with the Cargo.toml, Cargo.lock or go.mod that tell the tool, linted with no sqlguard configuration.
+ * sqlx (Rust: SQL files run by its migrator, and its test fixtures) and Kysely (TypeScript
+ * migrations run by its Migrator): temporary projects on disk, with the Cargo.toml, Cargo.lock,
+ * go.mod or package.json that tell the tool, linted with no sqlguard configuration.
  */
 import { readFileSync } from "node:fs";
 import path from "node:path";
@@ -8,7 +9,7 @@ import { suite } from "uvu";
 import * as assert from "uvu/assert";
 import { Config } from "../src/engine/config.js";
 import { lintText } from "../src/lint/lint-text.js";
-import { diskView, projectOf, runModelOf } from "../src/run-model/index.js";
+import { codeRunModelOf, diskView, projectOf, runModelOf } from "../src/run-model/index.js";
 import { cargoEntry, cargoWorkspaceMembers } from "../src/run-model/project.js";
 import { sqlxAtLeast } from "../src/run-model/sql-file.js";
 import { findMigrationSets, projectRunModel } from "../src/verify/migrations.js";
@@ -250,6 +251,94 @@ test("verify: a folder of sqlx's reversible migrations is sqlx's, each file wrap
     one.sets.map((s) => [s.tool, s.notes, s.migrations[0]!.units[0]!.transaction]),
     [["sqlx", [], "wrapped"]],
   );
+});
+
+const KYSELY_PKG = '{ "name": "shop", "private": true, "dependencies": { "kysely": "0.28.7", "pg": "8.13.1" } }';
+const ORDERS = `import { type Kysely, sql } from "kysely";
+
+export async function up(db: Kysely<any>): Promise<void> {
+  await sql\`CREATE TABLE orders (id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY, placed_at timestamptz NOT NULL)\`.execute(db);
+  await sql\`CREATE INDEX orders_placed_at ON orders (placed_at)\`.execute(db);
+}
+
+export async function down(db: Kysely<any>): Promise<void> {
+  await sql\`DROP TABLE orders\`.execute(db);
+}
+`;
+const STATUS = `import { Kysely, sql } from "kysely";
+
+export async function up(db: Kysely<unknown>): Promise<void> {
+  await sql\`CREATE INDEX CONCURRENTLY orders_status ON orders (status)\`.execute(db);
+  await sql.raw("ALTER TABLE orders ALTER COLUMN status SET NOT NULL").execute(db);
+}
+`;
+const RUNNER = (options: string) => `import { promises as fs } from "node:fs";
+import path from "node:path";
+import { FileMigrationProvider, Kysely, Migrator, PostgresDialect } from "kysely";
+
+export async function migrate(db: Kysely<unknown>) {
+  const migrator = new Migrator({
+    db,${options}
+    provider: new FileMigrationProvider({ fs, path, migrationFolder: path.join(import.meta.dirname, "migrations") }),
+  });
+  return migrator.migrateToLatest();
+}
+`;
+
+function codeModel(dir: string, rel: string) {
+  const file = path.join(dir, rel);
+  return codeRunModelOf(file, readFileSync(file, "utf8"), { project: projectOf(diskView()) });
+}
+
+test("Kysely: its Migrator wraps the migrations in one transaction; each sql`…`.execute(db) is one query", () => {
+  const dir = project({
+    "package.json": KYSELY_PKG,
+    "src/db/migrate.ts": RUNNER(""),
+    "src/db/migrations/2025-01-10_orders.ts": ORDERS,
+    "src/db/migrations/2025-02-03_status.ts": STATUS,
+  });
+  const m = codeModel(dir, "src/db/migrations/2025-02-03_status.ts")!;
+  assert.equal([m.tool, m.version, m.transaction, m.optOut?.present], ["kysely", "0.28.7", "wrapped", false]);
+  const status = findings(dir, "src/db/migrations/2025-02-03_status.ts");
+  assert.ok(status.includes("transaction-incompatible-statement: CREATE INDEX CONCURRENTLY cannot run inside a transaction block, and here it runs inside the transaction Kysely's Migrator opens around the migrations it runs"), status.join("\n"));
+  // sql.raw(…) is read too, and the migration-safety rules apply
+  assert.ok(rules(status).includes("no-set-not-null-scan"));
+  // the index on the table the string before created needs no CONCURRENTLY
+  assert.not.ok(rules(findings(dir, "src/db/migrations/2025-01-10_orders.ts")).includes("require-concurrent-index"));
+});
+
+test("Kysely's disableTransactions: true on the Migrator (0.28+): each query on its own", () => {
+  const dir = project({
+    "package.json": KYSELY_PKG,
+    "src/db/migrate.ts": RUNNER("\n    disableTransactions: true,"),
+    "src/db/migrations/2025-02-03_status.ts": STATUS,
+  });
+  const m = codeModel(dir, "src/db/migrations/2025-02-03_status.ts")!;
+  assert.equal([m.transaction, m.optOut?.present, m.optOut?.honoured], ["none", true, true]);
+  assert.ok(m.evidence.some((e) => e.fact === "src/db/migrate.ts: disableTransactions: true (Kysely's Migrator)"));
+  assert.not.ok(rules(findings(dir, "src/db/migrations/2025-02-03_status.ts")).includes("transaction-incompatible-statement"));
+  // kysely-ctl's config says it too; Kysely 0.27 has no such option
+  const ctl = project({
+    "package.json": '{ "devDependencies": { "kysely": "0.27.6", "kysely-ctl": "0.10.0" } }',
+    "kysely.config.ts": 'import { defineConfig } from "kysely-ctl";\nexport default defineConfig({ dialect: "pg", migrations: { disableTransactions: true } });\n',
+    "migrations/1_status.ts": STATUS,
+  });
+  const old = codeModel(ctl, "migrations/1_status.ts")!;
+  assert.equal([old.transaction, old.optOut?.present, old.optOut?.honoured], ["wrapped", true, false]);
+  assert.match(old.notes.join("\n"), /Kysely 0\.27\.6 predates disableTransactions \(0\.28\.0\)/);
+});
+
+test("Kysely: a JavaScript migration importing kysely counts; a file that only queries with Kysely does not", () => {
+  const dir = project({
+    "package.json": KYSELY_PKG,
+    "migrations/001_tags.mjs": 'import { sql } from "kysely";\n\nexport async function up(db) {\n  await sql`CREATE TABLE tags (id bigint PRIMARY KEY)`.execute(db);\n}\n',
+    "src/repo.ts": 'import { Kysely, sql } from "kysely";\n\nexport async function count(db: Kysely<any>) {\n  return sql`SELECT count(*) FROM tags`.execute(db);\n}\n',
+  });
+  assert.is(codeModel(dir, "migrations/001_tags.mjs")?.tool, "kysely");
+  assert.is(codeModel(dir, "src/repo.ts"), null);
+  // without kysely in the project, the shape alone is not enough
+  const bare = project({ "package.json": "{}", "m/1.ts": ORDERS });
+  assert.is(codeModel(bare, "m/1.ts"), null);
 });
 
 test.run();

@@ -159,6 +159,15 @@ export const TOOLS: Record<ToolId, ToolInfo> = {
     transaction: "the transaction db-migrate opens around each migration",
     refusedHelp: "run that migration with db-migrate's --non-transactional flag (it applies to the whole run)",
   },
+  kysely: {
+    id: "kysely",
+    name: "Kysely",
+    kind: "migration",
+    docs: "https://kysely.dev/docs/migrations",
+    transaction: "the transaction Kysely's Migrator opens around the migrations it runs",
+    refusedHelp:
+      "give the Migrator disableTransactions: true (Kysely 0.28+; from 0.29 also migrateToLatest({ disableTransactions: true })): it applies to every migration of the run, each query then committing on its own",
+  },
   sqlc: {
     id: "sqlc",
     name: "sqlc",

@@ -33,6 +33,7 @@ export const TOOL_IDS = [
   "sequelize",
   "mikro-orm",
   "db-migrate",
+  "kysely",
   "sqlc",
   "yesql",
   "goyesql",
