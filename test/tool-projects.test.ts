@@ -52,6 +52,8 @@ sqlx = { version = "0.8", features = [
 ] }
 `;
 const lock = (version: string) => `version = 3\n\n[[package]]\nname = "sqlx"\nversion = "${version}"\n\n[[package]]\nname = "sqlx-core"\nversion = "${version}"\n`;
+/** A crate depending on sqlx with the postgres feature, 0.8.6 locked, and these files. */
+const sqlxProject = (files: Record<string, string>) => project({ "Cargo.toml": SQLX_TOML, "Cargo.lock": lock("0.8.6"), ...files });
 
 test("Cargo.toml: a dependency's requirement and features, in every form a manifest writes them", () => {
   assert.equal(cargoEntry(SQLX_TOML, "sqlx"), { spec: "0.8", features: ["runtime-tokio", "postgres", "migrate"], inherited: false });
@@ -80,9 +82,7 @@ test("sqlx's version: the locked one, else what the written requirement allows",
 });
 
 test("sqlx, simple migrations: each in a transaction, so several statements need no warning; the migration rules apply", () => {
-  const dir = project({
-    "Cargo.toml": SQLX_TOML,
-    "Cargo.lock": lock("0.8.6"),
+  const dir = sqlxProject({
     "migrations/20240105093000_create_items.sql": "CREATE TABLE items (id bigint PRIMARY KEY, sku text NOT NULL);\nCREATE TABLE stock (item_id bigint REFERENCES items, qty int NOT NULL);\nINSERT INTO items VALUES (1, 'a');\n",
     "migrations/20240210120000_items_sku.sql": "CREATE INDEX CONCURRENTLY items_sku ON items (sku);\n",
     "migrations/20240301080000_stock_not_null.sql": "ALTER TABLE stock ALTER COLUMN item_id SET NOT NULL;\n",
@@ -115,9 +115,7 @@ test("sqlx, reversible migrations: .up.sql and .down.sql, each wrapped; not gola
 });
 
 test("sqlx's -- no-transaction: the file's very first characters; the file is still one query", () => {
-  const dir = project({
-    "Cargo.toml": SQLX_TOML,
-    "Cargo.lock": lock("0.8.6"),
+  const dir = sqlxProject({
     "migrations/5_alone.sql": "-- no-transaction\nCREATE INDEX CONCURRENTLY items_name ON items (name);\n",
     "migrations/6_together.sql": "-- no-transaction\nCREATE INDEX CONCURRENTLY items_kind ON items (kind);\nANALYZE items;\n",
     "migrations/7_late.sql": "\n-- no-transaction\nCREATE INDEX CONCURRENTLY items_late ON items (late);\n",
