@@ -105,6 +105,17 @@ const CODE_TOOLS: CodeTool[] = [
     sinks: ["knex.raw", "knex.schema.raw", "trx.raw"],
     placeholders: ["?", "??", ":name", ":name:"],
   },
+  {
+    tool: "kysely",
+    packages: ["kysely"],
+    // `export async function up(db: Kysely<any>)`, `export const up = async (db: Kysely<unknown>) =>`, or a JS file importing kysely
+    shape:
+      /\bup\s*(?:[:=]\s*(?:async\s*)?(?:function\s*)?)?\(\s*\w+\s*:\s*Kysely\s*<|(?:\bfrom\s*|\brequire\s*\(\s*)["']kysely["'][\s\S]*?(?:\bexport\s+(?:async\s+)?function\s+up\b|\bexport\s+const\s+up\s*=|\bexports\.up\s*=)/,
+    shapeFact: "up(db: Kysely<…>) / down(db: Kysely<…>) exports",
+    // the `sql` tag is a default sink already: sql`…`.execute(db)
+    sinks: ["sql.raw", "CompiledQuery.raw"],
+    placeholders: ["$1"],
+  },
 ];
 
 /** The package that confirms a tool, with the version read as the tool's and what to say about it. */
@@ -228,6 +239,24 @@ function transactionOf(model: CodeRunModel, text: string, dir: string, project: 
     case "db-migrate":
       model.optOut = optOut("--non-transactional (a flag of the whole run, not of one migration)", false, false);
       break;
+    case "kysely": {
+      // Kysely's Migrator runs every pending migration in one transaction on a dialect with
+      // transactional DDL (PostgreSQL's has it), unless it is given disableTransactions: true (0.28+).
+      const off = kyselyDisablesTransactions(dir, project);
+      const honoured = model.version === null || atLeast(model.version, KYSELY_DISABLE_TRANSACTIONS);
+      model.optOut = optOut("disableTransactions: true (on the Migrator, for the whole run)", off !== null, honoured);
+      if (off) {
+        model.evidence.push(off);
+        if (honoured) model.transaction = "none";
+        else model.notes.push(`Kysely ${model.version} predates disableTransactions (${KYSELY_DISABLE_TRANSACTIONS}): the migrations still run in one transaction.`);
+      }
+      model.notes.push(
+        model.transaction === "wrapped"
+          ? "Kysely's Migrator runs all pending migrations in one transaction (PostgreSQL has transactional DDL); each sql`…`.execute(db) is one query. Schema-builder calls (db.schema.createIndex…) are not read: only SQL text is."
+          : "with disableTransactions, Kysely's Migrator sends each query on its own: each sql`…`.execute(db) commits by itself. Schema-builder calls (db.schema.createIndex…) are not read: only SQL text is.",
+      );
+      break;
+    }
     case "sequelize":
       // Neither sequelize-cli nor umzug opens a transaction; a migration may open one itself.
       model.transaction = /\bsequelize\.transaction\s*\(/.test(text) ? "wrapped" : "none";
@@ -247,4 +276,51 @@ function knexDisablesTransactions(dir: string, project: ProjectIndex): Evidence 
   if (!knexfile) return null;
   const source = path.join(knexfile.dir, knexfile.name);
   return /\bdisableTransactions\s*:\s*true\b/.test(project.read(source) ?? "") ? { fact: `${knexfile.name}: migrations.disableTransactions: true`, source } : null;
+}
+
+/** Kysely's Migrator takes `disableTransactions` from 0.28.0 (kysely-org/kysely#1335); its migrate methods too from 0.29.0 (#1517). */
+export const KYSELY_DISABLE_TRANSACTIONS = "0.28.0";
+
+const KYSELY_SEEN = new WeakMap<ProjectIndex, Map<string, Evidence | null>>();
+const CODE_EXT = /\.(?:[cm]?[jt]s)$/;
+/** Folders at a package's root where a script that runs the migrations is often kept. */
+const SCRIPT_FOLDERS = ["scripts/", "src/", "bin/", "db/", "database/", "tools/"];
+
+/**
+ * Where the project gives Kysely's Migrator `disableTransactions: true`: kysely-ctl's
+ * `kysely.config.*`, or a file that constructs the Migrator (or calls its migrate methods) in a
+ * folder above the migrations, up to the package's root, or in the root's scripts/, src/, db/…
+ * folders. Read once per migrations folder.
+ */
+function kyselyDisablesTransactions(dir: string, project: ProjectIndex): Evidence | null {
+  let seen = KYSELY_SEEN.get(project);
+  if (!seen) KYSELY_SEEN.set(project, (seen = new Map()));
+  const cached = seen.get(dir);
+  if (cached !== undefined) return cached;
+  const pkg = project.nearest(dir, ["package.json"]);
+  const root = pkg?.dir ?? dir;
+  const folders: string[] = [];
+  for (const d of project.folders(path.dirname(dir))) {
+    folders.push(d);
+    if (d === root) break;
+  }
+  for (const sub of SCRIPT_FOLDERS) if (project.has(root, sub)) folders.push(path.join(root, sub.slice(0, -1)));
+  const files: string[] = [];
+  for (const base of [root, path.join(root, ".config")]) {
+    for (const n of project.list(base)) if (/^kysely\.config\.[cm]?[jt]s$/.test(n)) files.push(path.join(base, n));
+  }
+  for (const d of [...new Set(folders)]) {
+    if (d === dir) continue;
+    files.push(...project.list(d).filter((n) => CODE_EXT.test(n) && !n.endsWith(".d.ts")).slice(0, 50).map((n) => path.join(d, n)));
+  }
+  let found: Evidence | null = null;
+  for (const file of files) {
+    const text = project.read(file);
+    if (!text || !/\bdisableTransactions\s*:\s*true\b/.test(text)) continue;
+    if (!/\bMigrator\b|\bmigrateTo(?:Latest)?\s*\(|\bmigrate(?:Up|Down)\s*\(|defineConfig\s*\(/.test(text)) continue;
+    found = { fact: `${path.relative(root, file).split(path.sep).join("/")}: disableTransactions: true (Kysely's Migrator)`, source: file };
+    break;
+  }
+  seen.set(dir, found);
+  return found;
 }

@@ -182,6 +182,8 @@ export function codeDocumentRun(model: CodeRunModel): DocumentRun {
 export function isMigrationRun(run: DocumentRun): boolean {
   // a file for another database (its folder says so) is no PostgreSQL migration
   if (run.database) return false;
+  // test data a harness loads into a throwaway database (sqlx's fixtures)
+  if (run.role === "fixture") return false;
   if (run.tool !== null) return TOOLS[run.tool].kind === "migration";
   // with no tool, the config speaks through `assumeInTransaction` (a wrapped run); its
   // `migrationTool: "none"` (a run of statements on their own) says the file is a plain script
@@ -193,6 +195,7 @@ function unitWord(tool: ToolId | null, unit: RunUnit): string {
   if (tool === "goose" || tool === "dbmate") return unit.name === "script" ? "file" : `${unit.name} section`;
   if (tool === "liquibase") return "changeset";
   if (tool === "sqitch") return "script";
+  if (tool === "sqlx") return unit.role === "fixture" ? "fixture" : "migration";
   if (tool === "drizzle" || tool === "prisma" || tool === "golang-migrate" || tool === "diesel" || tool === "flyway" || tool === "graphile-migrate" || tool === "node-pg-migrate") return "migration";
   return "file";
 }

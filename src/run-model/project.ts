@@ -143,6 +143,47 @@ export class ProjectIndex {
     return null;
   }
 
+  /**
+   * A crate a member of a Cargo workspace depends on, the workspace's root manifest being at or
+   * above `dir`: a migrations folder kept at the workspace's root, run by one of its crates.
+   */
+  workspaceCrate(dir: string, name: string): Dependency | null {
+    for (const d of this.folders(dir)) {
+      for (const m of this.workspaceMembers(d)) {
+        const dep = this.cargoDeps(m).get(name);
+        if (dep) return dep;
+      }
+    }
+    return null;
+  }
+
+  /** The folders of the members of the Cargo workspace whose root manifest is `dir`'s Cargo.toml (not the root itself). */
+  workspaceMembers(dir: string): string[] {
+    if (!this.has(dir, "Cargo.toml")) return [];
+    const out: string[] = [];
+    for (const member of cargoWorkspaceMembers(this.read(path.join(dir, "Cargo.toml")) ?? "")) {
+      for (const m of this.expandMember(dir, member.split("/").filter((s) => s !== "" && s !== "."))) if (m !== dir && !out.includes(m)) out.push(m);
+    }
+    return out;
+  }
+
+  /** What a Cargo.toml writes about one crate it depends on (requirement, features), or null. */
+  crateEntry(manifest: string, name: string): CrateEntry | null {
+    return cargoEntry(this.read(manifest) ?? "", name);
+  }
+
+  /** The folders a workspace member's path names (`crates/*`: each folder of crates/). */
+  private expandMember(dir: string, segments: string[]): string[] {
+    if (segments.length === 0) return [dir];
+    const [head, ...rest] = segments;
+    if (head === "..") return this.expandMember(path.dirname(dir), rest);
+    if (!head!.includes("*")) return this.expandMember(path.join(dir, head!), rest);
+    const re = new RegExp(`^${head!.replace(/[.+?^${}()|[\]\\]/g, "\\$&").replaceAll("*", "[^/]*")}/$`);
+    return this.list(dir)
+      .filter((n) => re.test(n))
+      .flatMap((n) => this.expandMember(path.join(dir, n.slice(0, -1)), rest));
+  }
+
   private npmDeps(dir: string): Map<string, Dependency> {
     let deps = this.npm.get(dir);
     if (deps) return deps;
@@ -296,6 +337,127 @@ export function lockfileVersion(kind: string, text: string, name: string): strin
   for (const m of text.matchAll(re)) found.push(m[1]!);
   if (found.length === 0) return null;
   return found.sort(compareVersions)[found.length - 1]!;
+}
+
+/** What a Cargo.toml writes about one dependency, in every table that names it. */
+export interface CrateEntry {
+  /** The version requirement (`0.8`, `=0.7.4`, `^0.8.2`), when one is written. */
+  spec: string | null;
+  /** The features turned on, from every table naming the crate (dependencies, dev-dependencies…). */
+  features: string[];
+  /** `workspace = true`: the workspace's root manifest declares it too (its features add to these). */
+  inherited: boolean;
+}
+
+/** The text of a TOML line without its comment (a `#` outside a string). */
+function uncomment(line: string): string {
+  let quote = "";
+  for (let i = 0; i < line.length; i++) {
+    const c = line[i]!;
+    if (quote) {
+      if (c === "\\" && quote === '"') i++;
+      else if (c === quote) quote = "";
+    } else if (c === '"' || c === "'") quote = c;
+    else if (c === "#") return line.slice(0, i);
+  }
+  return line;
+}
+
+/**
+ * The TOML value starting at `at` (a string, an inline table, an array, or a bare word), as written:
+ * brackets are matched outside strings, so an inline table's array may span lines.
+ */
+function tomlValue(text: string, at: number): string {
+  let depth = 0;
+  let quote = "";
+  for (let i = at; i < text.length; i++) {
+    const c = text[i]!;
+    if (quote) {
+      if (c === "\\" && quote === '"') i++;
+      else if (c === quote) {
+        quote = "";
+        if (depth === 0) return text.slice(at, i + 1);
+      }
+    } else if (c === '"' || c === "'") quote = c;
+    else if (c === "#") {
+      const nl = text.indexOf("\n", i);
+      if (depth === 0) return text.slice(at, i);
+      i = nl < 0 ? text.length : nl - 1;
+    } else if (c === "{" || c === "[") depth++;
+    else if (depth === 0 && (c === "\n" || c === "\r" || c === "," || c === "}" || c === "]")) return text.slice(at, i);
+    else if (c === "}" || c === "]") {
+      depth--;
+      if (depth === 0) return text.slice(at, i + 1);
+    }
+  }
+  return text.slice(at);
+}
+
+const stringsOf = (value: string): string[] => [...value.matchAll(/"([^"]*)"|'([^']*)'/g)].map((m) => m[1] ?? m[2]!);
+
+/**
+ * What a Cargo.toml writes about crate `name`: `name = "0.8"`, `name = { version = "0.8", features
+ * = [...] }`, `name.workspace = true`, or a `[dependencies.name]` table, in any dependencies table
+ * (dev-, build-, target-specific, the workspace's). Null when no table names it.
+ */
+export function cargoEntry(text: string, name: string): CrateEntry | null {
+  const esc = name.replace(/[-]/g, "\\-");
+  const entry: CrateEntry = { spec: null, features: [], inherited: false };
+  let found = false;
+  const take = (key: string, value: string) => {
+    if (key === "version") entry.spec ??= stringsOf(value)[0] ?? null;
+    else if (key === "features") entry.features.push(...stringsOf(value).filter((f) => !entry.features.includes(f)));
+    else if (key === "workspace" && /^true\b/.test(value.trim())) entry.inherited = true;
+  };
+  // the table the line is in: a dependencies table, this crate's own table, or another
+  let table: "deps" | "own" | "other" = "other";
+  const lines = text.split("\n");
+  let offset = 0;
+  for (const raw of lines) {
+    const lineStart = offset;
+    offset += raw.length + 1;
+    const line = uncomment(raw).trim();
+    const header = /^\[\[?\s*([^\]]+?)\s*\]\]?$/.exec(line);
+    if (header) {
+      const h = header[1]!.replace(/\s+/g, "");
+      table = new RegExp(`(?:^|\\.)(?:dev-|build-)?dependencies\\.${esc}$`).test(h) ? "own" : /(?:^|\.)(?:dev-|build-)?dependencies$/.test(h) ? "deps" : "other";
+      if (table === "own") found = true;
+      continue;
+    }
+    const kv = /^([A-Za-z0-9_.-]+)\s*=\s*/.exec(line);
+    if (!kv || table === "other") continue;
+    const at = lineStart + raw.indexOf("=", raw.indexOf(kv[1]!) + kv[1]!.length) + 1;
+    const value = tomlValue(text, at + (/^\s*/.exec(text.slice(at))![0].length)).trim();
+    if (table === "own") {
+      take(kv[1]!, value);
+      continue;
+    }
+    const key = kv[1]!;
+    if (key === name) {
+      found = true;
+      if (value.startsWith("{")) {
+        const inner = value.slice(1, -1);
+        for (const m of inner.matchAll(/(?:^|[{,])\s*([A-Za-z_-]+)\s*=\s*/g)) take(m[1]!, tomlValue(inner, m.index + m[0].length));
+      } else entry.spec ??= stringsOf(value)[0] ?? null;
+    } else if (key.startsWith(`${name}.`)) {
+      found = true;
+      take(key.slice(name.length + 1), value);
+    }
+  }
+  return found ? entry : null;
+}
+
+/** The member paths of a Cargo.toml's `[workspace]` table (`members = ["app", "crates/*"]`). */
+export function cargoWorkspaceMembers(text: string): string[] {
+  const at = /^\s*\[\s*workspace\s*\]/m.exec(text);
+  if (!at) return [];
+  const rest = text.slice(at.index + at[0].length);
+  const end = /^\s*\[/m.exec(rest)?.index ?? rest.length;
+  const table = rest.slice(0, end);
+  const m = /^\s*members\s*=\s*/m.exec(table);
+  if (!m) return [];
+  const value = tomlValue(table, m.index + m[0].length);
+  return stringsOf(value.split("\n").map(uncomment).join("\n"));
 }
 
 /** A crate's version in Cargo.lock (`name = "diesel"` then `version = "2.3.7"`). */

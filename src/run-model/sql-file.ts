@@ -6,7 +6,8 @@
  */
 import path from "node:path";
 import type { Dependency, ProjectIndex } from "./project.js";
-import { atLeast } from "./versions.js";
+import { atLeast, compareVersions } from "./versions.js";
+import { otherDatabaseOf } from "./database.js";
 import type { Break, Evidence, ParamStyle, RefusedPolicy, RunModel, RunUnit, ToolId, TxMode, UnitRole } from "./types.js";
 
 /** What a detector found: the tool, its version, and why. */
@@ -15,6 +16,8 @@ export interface Detection {
   version: string | null;
   evidence: Evidence[];
   notes: string[];
+  /** The database the project's files say the file is for, when not PostgreSQL (sqlx's `sqlite` feature). */
+  database?: string;
 }
 
 /** A line of the text: its start, its end (before the line break) and where the next one starts. */
@@ -115,6 +118,11 @@ export function detectSqlTool(file: string, text: string, project: ProjectIndex)
       if (prisma) return found("prisma", "<timestamp>_<name>/migration.sql", prisma);
     }
   }
+  // sqlx's test fixtures (#[sqlx::test(fixtures(…))]), named like its migrations but not migrations
+  if (inFixtures(file, project)) {
+    const sqlx = sqlxCrate(dir, project);
+    if (sqlx) return sqlxDetection(file, sqlx, "a fixture of a crate using sqlx (#[sqlx::test(fixtures(…))] runs it as one query)");
+  }
   if ((base === "up.sql" || base === "down.sql") && /^\d[\d-]*_\w/.test(parent)) {
     const diesel = dieselVersion(dir, project);
     return found("diesel", `${path.basename(path.dirname(dir))}/<version>_<name>/${base} (diesel's layout)`, diesel);
@@ -125,9 +133,14 @@ export function detectSqlTool(file: string, text: string, project: ProjectIndex)
     if (go) return found("golang-migrate", "<version>_<title>.up.sql / .down.sql", { version: go.version, evidence: { fact: `go.mod requires github.com/golang-migrate/migrate ${go.version ?? ""}`.trim(), source: go.manifest } });
     const npm = project.npmDependency(dir, "node-pg-migrate");
     if (npm) return found("node-pg-migrate", "<prefix>_<name>.up.sql / .down.sql", depFact(npm, "node-pg-migrate"));
-    // sqlx and other tools share this layout; without go.mod saying golang-migrate, only a Go project is assumed to use it
-    if (project.crate(dir, "sqlx")) return null;
+    // sqlx names its reversible migrations the same way: a crate depending on sqlx runs them
+    const sqlx = sqlxCrate(dir, project);
+    if (sqlx) return sqlxDetection(file, sqlx, "<version>_<description>.up.sql / .down.sql (sqlx's reversible migrations)");
     return found("golang-migrate", "<version>_<title>.up.sql / .down.sql (golang-migrate's layout)");
+  }
+  if (SQLX_SIMPLE.test(base)) {
+    const sqlx = sqlxCrate(dir, project);
+    if (sqlx) return sqlxDetection(file, sqlx, "<version>_<description>.sql (sqlx's migration naming)");
   }
   if (/^(?:V\d[\w.]*|U\d[\w.]*|R)__.+\.sql$/.test(base)) {
     return found("flyway", "V<version>__<description>.sql (Flyway's naming)", flywayVersion(dir, project));
@@ -175,6 +188,111 @@ export function detectSqlTool(file: string, text: string, project: ProjectIndex)
     return found("node-pg-migrate", "SQL migration of node-pg-migrate", depFact(npm, "node-pg-migrate"));
   }
   return null;
+}
+
+/** sqlx's migration file name: an integer version, `_`, a description, `.sql` (`.up.sql`/`.down.sql` for reversible ones). */
+const SQLX_SIMPLE = /^\d{1,19}_.+\.sql$/;
+
+/** The sqlx crate as the project declares it, and what the declaration says. */
+export interface SqlxCrate {
+  dep: Dependency;
+  /** The version requirement written in Cargo.toml (the member's, else the workspace's). */
+  spec: string | null;
+  features: string[];
+  /** Declared by a member of the workspace whose root is at or above the file, not above it. */
+  member: boolean;
+}
+
+/** sqlx's features that name a database driver, and how messages name the database. */
+const SQLX_DRIVERS: Record<string, string> = { postgres: "PostgreSQL", mysql: "MySQL", sqlite: "SQLite", "sqlite-unbundled": "SQLite", mssql: "SQL Server" };
+
+/** The sqlx crate of the project around `dir`: a Cargo.toml at or above it, or a member of the workspace one heads. */
+export function sqlxCrate(dir: string, project: ProjectIndex): SqlxCrate | null {
+  let known = SQLX_CRATES.get(project);
+  if (!known) SQLX_CRATES.set(project, (known = new Map()));
+  let found = known.get(dir);
+  if (found === undefined) known.set(dir, (found = findSqlxCrate(dir, project)));
+  return found;
+}
+
+/** sqlxCrate's answers, per project index and folder: every migration of a folder asks. */
+const SQLX_CRATES = new WeakMap<ProjectIndex, Map<string, SqlxCrate | null>>();
+
+function findSqlxCrate(dir: string, project: ProjectIndex): SqlxCrate | null {
+  let dep = project.crate(dir, "sqlx");
+  const member = !dep;
+  dep ??= project.workspaceCrate(dir, "sqlx");
+  if (!dep) return null;
+  const entry = project.crateEntry(dep.manifest, "sqlx");
+  let spec = entry?.spec ?? null;
+  const features = [...(entry?.features ?? [])];
+  const add = (more: readonly string[]) => {
+    for (const f of more) if (!features.includes(f)) features.push(f);
+  };
+  if (entry?.inherited) {
+    // `sqlx.workspace = true`: the workspace's root declares the requirement, and its features add up
+    for (const d of project.folders(path.dirname(path.dirname(dep.manifest)))) {
+      const root = project.has(d, "Cargo.toml") ? project.crateEntry(path.join(d, "Cargo.toml"), "sqlx") : null;
+      if (!root) continue;
+      spec ??= root.spec;
+      add(root.features);
+      break;
+    }
+  }
+  // found in a workspace's root ([workspace.dependencies]): the members that use it add their features
+  for (const m of project.workspaceMembers(path.dirname(dep.manifest))) add(project.crateEntry(path.join(m, "Cargo.toml"), "sqlx")?.features ?? []);
+  return { dep, spec, features, member };
+}
+
+function sqlxDetection(file: string, sqlx: SqlxCrate, fact: string): Detection {
+  const { dep, spec, features } = sqlx;
+  const exact = spec && /^=\s*\d+\.\d+\.\d+/.test(spec) ? spec.replace(/^=\s*/, "") : null;
+  const version = dep.version ?? exact;
+  const where = sqlx.member ? `${path.basename(path.dirname(dep.manifest))}/Cargo.toml (a member of the workspace)` : "Cargo.toml";
+  const written = dep.version ? ` ${dep.version} (Cargo.lock)` : spec ? ` "${spec}"` : "";
+  const drivers = features.filter((f) => SQLX_DRIVERS[f] !== undefined);
+  const detection: Detection = {
+    tool: "sqlx",
+    version,
+    evidence: [
+      { fact, source: FILE },
+      { fact: `${where} depends on sqlx${written}${drivers.length ? ` with the ${drivers.join(", ")} feature${drivers.length > 1 ? "s" : ""}` : ""}`, source: dep.manifest },
+    ],
+    notes: [],
+  };
+  // a crate that turns on one other database's driver and not PostgreSQL's writes its migrations for that database
+  const others = [...new Set(drivers.filter((f) => f !== "postgres").map((f) => SQLX_DRIVERS[f]!))];
+  // (a folder naming the database says so already: see database.ts)
+  if (!drivers.includes("postgres") && !features.includes("any") && others.length === 1 && !otherDatabaseOf(file)) {
+    detection.database = others[0]!;
+    detection.notes.push(`sqlx's features name ${others[0]} and not PostgreSQL: PostgreSQL never runs these files, so the migration-safety rules (PostgreSQL's locks) are off here`);
+  }
+  return detection;
+}
+
+/** The file is in a `fixtures` folder of the crate around it (where `#[sqlx::test(fixtures("name"))]` looks). */
+function inFixtures(file: string, project: ProjectIndex): boolean {
+  const crate = project.nearest(path.dirname(file), ["Cargo.toml"]);
+  return crate !== null && path.relative(crate.dir, file).split(/[\\/]/).slice(0, -1).includes("fixtures");
+}
+
+/**
+ * Whether the sqlx the project uses is `min` or later: the locked version when known, else what the
+ * written requirement allows (`0.7` stays below 0.8; `0.8` may be any 0.8.x: Cargo takes the newest).
+ * Nothing known: the current sqlx.
+ */
+export function sqlxAtLeast(version: string | null, spec: string | null, min: string): boolean {
+  if (version) return atLeast(version, min);
+  const m = spec ? /^\s*(\^|~|=|>=|>|<=|<)?\s*(\d+)(?:\.(\d+))?(?:\.(\d+))?/.exec(spec) : null;
+  if (!m) return true;
+  const [major, minor, patch] = [Number(m[2]), m[3] === undefined ? null : Number(m[3]), m[4] === undefined ? null : Number(m[4])];
+  const op = m[1] ?? "^";
+  if (op === "=") return atLeast(`${major}.${minor ?? 0}.${patch ?? 0}`, min);
+  if (op === ">=" || op === ">") return true;
+  if (op === "<" || op === "<=") return atLeast(`${major}.${minor ?? 0}.${patch ?? 0}`, min);
+  // caret and tilde: the highest version allowed is below the next major (or the next minor of 0.x, or for ~x.y)
+  const below = major > 0 && op === "^" ? `${major + 1}.0.0` : minor === null ? `${major + 1}.0.0` : `${major}.${minor + 1}.0`;
+  return compareVersions(below, min) > 0;
 }
 
 export interface VersionFact {
@@ -308,6 +426,8 @@ export function splitSql(tool: ToolId, file: string, text: string, version: stri
       );
       return out;
     }
+    case "sqlx":
+      return sqlxUnits(file, text, version, project, out);
     case "flyway":
       return flywayUnits(file, text, project, out);
     case "liquibase":
@@ -358,6 +478,53 @@ export function splitSql(tool: ToolId, file: string, text: string, version: stri
       out.units.push(unit(0, n, "up", "file", "implicit"));
       return out;
   }
+}
+
+/** sqlx honours `-- no-transaction` from 0.8.0 (launchbadge/sqlx#3181), in down migrations from 0.8.3 (#3528). */
+export const SQLX_NO_TX = "0.8.0";
+export const SQLX_NO_TX_DOWN = "0.8.3";
+const SQLX_MARKER = "-- no-transaction";
+
+/**
+ * sqlx: each migration in a transaction (sqlx-postgres `migrate.rs`: begin, the whole file as one
+ * query, the bookkeeping row, commit), unless the file's very first characters are
+ * `-- no-transaction` (sqlx-core `migrate/source.rs`: `starts_with`); then the file is still sent as
+ * one query, without the BEGIN. A fixture of `#[sqlx::test]` is sent as one query too, on a test
+ * database, and is no migration.
+ */
+function sqlxUnits(file: string, text: string, version: string | null, project: ProjectIndex, out: Split): Split {
+  const base = path.basename(file);
+  if (inFixtures(file, project)) {
+    out.units.push(unit(0, text.length, "fixture", "fixture", "implicit"));
+    out.notes.push("#[sqlx::test(fixtures(…))] sends a fixture as one query to a fresh test database, outside any transaction: several statements run as one implicit transaction; it is no migration, so the migration-safety rules are off.");
+    return out;
+  }
+  const role: UnitRole = /\.down\.sql$/.test(base) ? "down" : "up";
+  const spec = sqlxCrate(path.dirname(file), project)?.spec ?? null;
+  const present = text.startsWith(SQLX_MARKER);
+  const since = role === "down" ? SQLX_NO_TX_DOWN : SQLX_NO_TX;
+  const honoured = sqlxAtLeast(version, spec, since);
+  const name = version ? `sqlx ${version}` : spec ? `sqlx "${spec}"` : "sqlx";
+  if (present) {
+    out.evidence.push({ fact: SQLX_MARKER, source: FILE });
+    if (!honoured) {
+      out.notes.push(
+        role === "down" && sqlxAtLeast(version, spec, SQLX_NO_TX)
+          ? `${name} ignores -- no-transaction in down migrations (obeyed there from ${SQLX_NO_TX_DOWN}): this one runs in a transaction.`
+          : `${name} predates -- no-transaction (${SQLX_NO_TX}): the migration runs in a transaction.`,
+      );
+    } else out.notes.push("-- no-transaction: sqlx drops its BEGIN but still sends the file as one query: several statements run as one implicit transaction.");
+  } else {
+    // sqlx compares the file's first bytes: a BOM, a blank line or another spelling make the marker a comment
+    const first = /^\s*(--[^\r\n]*)/.exec(text.replace(/^\ufeff/, ""))?.[1] ?? "";
+    if (/^--\s*no[-_ ]?transaction\b/i.test(first)) out.notes.push(`sqlx reads ${SQLX_MARKER} only as the file's very first characters, written exactly so: "${first.trim()}" here is a comment, and the migration runs in a transaction.`);
+  }
+  out.units.push(
+    unit(0, text.length, role, "migration", present && honoured ? "implicit" : "wrapped", {
+      optOut: { marker: `${SQLX_MARKER} (the file's first line)`, present, effect: "implicit", honoured },
+    }),
+  );
+  return out;
 }
 
 function gooseUnits(text: string, version: string | null, out: Split): Split {
@@ -586,5 +753,6 @@ export function sqlRunModel(file: string, text: string, detection: Detection, pr
     evidence: [...detection.evidence, ...split.evidence],
     units: split.units,
     notes: [...detection.notes, ...split.notes],
+    ...(detection.database ? { database: detection.database } : {}),
   };
 }

@@ -61,6 +61,15 @@ export const TOOLS: Record<ToolId, ToolInfo> = {
     refusedHelp:
       "move the statement to a migration of its own whose metadata.toml says run_in_transaction = false (diesel still sends the file as one query, so it must be the only statement there)",
   },
+  sqlx: {
+    id: "sqlx",
+    name: "sqlx",
+    kind: "migration",
+    docs: "https://docs.rs/sqlx/latest/sqlx/macro.migrate.html",
+    transaction: "the transaction sqlx opens around each migration",
+    refusedHelp:
+      "move the statement to a migration of its own whose first line is -- no-transaction (sqlx 0.8+; it still sends the file as one query, so it must be the only statement there)",
+  },
   flyway: {
     id: "flyway",
     name: "Flyway",
@@ -149,6 +158,15 @@ export const TOOLS: Record<ToolId, ToolInfo> = {
     docs: "https://db-migrate.readthedocs.io/en/latest/Getting%20Started/commands/",
     transaction: "the transaction db-migrate opens around each migration",
     refusedHelp: "run that migration with db-migrate's --non-transactional flag (it applies to the whole run)",
+  },
+  kysely: {
+    id: "kysely",
+    name: "Kysely",
+    kind: "migration",
+    docs: "https://kysely.dev/docs/migrations",
+    transaction: "the transaction Kysely's Migrator opens around the migrations it runs",
+    refusedHelp:
+      "give the Migrator disableTransactions: true (Kysely 0.28+; from 0.29 also migrateToLatest({ disableTransactions: true })): it applies to every migration of the run, each query then committing on its own",
   },
   sqlc: {
     id: "sqlc",

@@ -21,6 +21,7 @@ export const TOOL_IDS = [
   "dbmate",
   "golang-migrate",
   "diesel",
+  "sqlx",
   "flyway",
   "liquibase",
   "sqitch",
@@ -32,6 +33,7 @@ export const TOOL_IDS = [
   "sequelize",
   "mikro-orm",
   "db-migrate",
+  "kysely",
   "sqlc",
   "yesql",
   "goyesql",
@@ -92,8 +94,11 @@ export interface Break {
   skipTo: number;
 }
 
-/** Direction of a unit: what runs when the project migrates forward, back, or is queried. */
-export type UnitRole = "up" | "down" | "query" | "verify";
+/**
+ * Direction of a unit: what runs when the project migrates forward, back, or is queried; `fixture`:
+ * test data a test harness loads into a throwaway database (sqlx's `#[sqlx::test(fixtures(…))]`).
+ */
+export type UnitRole = "up" | "down" | "query" | "verify" | "fixture";
 
 /** How the tool runs one piece of the file. */
 export interface RunUnit {

@@ -16,7 +16,7 @@
  */
 import path from "node:path";
 import { picomatch } from "../util/lazy-deps.js";
-import { documentRun, runModelOf, TOOL_IDS, type Break, type DocumentRun, type ParamStyle, type ProjectIndex, type RefusedPolicy, type RunModel, type ToolId } from "../run-model/index.js";
+import { documentRun, runModelOf, TOOL_IDS, TOOLS, type Break, type DocumentRun, type ParamStyle, type ProjectIndex, type RefusedPolicy, type RunModel, type ToolId } from "../run-model/index.js";
 import { transactionDirective } from "../sql/document.js";
 import type { MigrationSetConfig, TxModeSetting, VerifyConfig } from "./settings.js";
 import type { Substitution } from "./edited-text.js";
@@ -78,7 +78,7 @@ export interface MigrationSet {
 /** How one migration file runs: the question the run model answers. */
 export interface RunModelSource {
   /** The units of `text` that migrate up, with their transaction modes; `layout` is the tool the folder's layout names. */
-  units(file: string, text: string, layout: { tool: string; transaction: TxMode }): MigrationUnit[];
+  units(file: string, text: string, layout: { tool: string; transaction: TxMode; chosen?: boolean }): MigrationUnit[];
 }
 
 /** Reads a file's text (the working tree, or the git index with --staged); null when it cannot. */
@@ -89,6 +89,8 @@ interface Layout {
   toolName: string;
   transaction: TxMode;
   note?: string;
+  /** The config names the tool (`verify.migrations[].tool`): it is not a guess from the folder. */
+  chosen?: boolean;
 }
 
 const LAYOUTS: Record<string, Layout> = {
@@ -173,7 +175,9 @@ export function projectRunModel(options: { project?: ProjectIndex; migrationTool
   return {
     units(file, text, layout) {
       const configured = options.migrationTool?.(file);
-      const migrationTool = configured ?? (RUN_MODEL_TOOLS.has(layout.tool) ? (layout.tool as ToolId) : undefined);
+      // golang-migrate's naming (<version>_<name>.up.sql) is sqlx's and node-pg-migrate's too: the project decides
+      const shared = layout.tool === "golang-migrate" && !layout.chosen;
+      const migrationTool = configured ?? (RUN_MODEL_TOOLS.has(layout.tool) && !shared ? (layout.tool as ToolId) : undefined);
       const model = runModelOf(file, text, {
         ...(migrationTool ? { migrationTool } : {}),
         directive: transactionDirective(text),
@@ -231,6 +235,14 @@ export function findMigrationSets(options: FindOptions): FoundSets {
         continue;
       }
       const units = runModel.units(file, text, layout);
+      // a folder named like golang-migrate's, or of numbered scripts, that a tool the project shows
+      // runs (sqlx) is named after that tool
+      const tool = units[0]?.run.tool;
+      if ((layout.tool === "golang-migrate" || layout.tool === "sql") && !layout.chosen && tool && tool !== layout.tool && set.migrations.length === 0) {
+        set.tool = tool;
+        set.toolName = TOOLS[tool].name;
+        if (layout.note) set.notes = set.notes.filter((n) => n !== layout.note);
+      }
       set.migrations.push({ file, text, units: extra.transaction ? units.map((u) => withMode(u, extra.transaction!)) : units });
     }
     return set;
@@ -251,7 +263,7 @@ export function findMigrationSets(options: FindOptions): FoundSets {
         problems.push(`verify.migrations: unknown tool "${c.tool}" for ${c.dir} (known: ${KNOWN_TOOLS.join(", ")})`);
         continue;
       }
-      const layout: Layout = c.transaction ? { ...base, transaction: c.transaction } : base;
+      const layout: Layout = { ...base, ...(c.tool ? { chosen: true } : {}), ...(c.transaction ? { transaction: c.transaction } : {}) };
       let files = c.files ? matchGlobs(dir, inside, c.files) : found && (!c.tool || c.tool === found.layout.tool) ? found.files : defaultFiles(dir, inside, layout.tool, options.read);
       if (c.order) files = [...files].sort((a, b) => (c.order === "name" ? compareName : compareVersion)(path.relative(dir, a), path.relative(dir, b)));
       sets.push(build(dir, layout, files, { ...configuredExtras(c, problems), ...(c.transaction ? { transaction: c.transaction } : {}) }));
