@@ -110,7 +110,7 @@ export const configSchema: JsonSchema = {
             type: "string",
             enum: [...TOOL_IDS, "none"],
             description:
-              "The tool that runs these files, when sqlguard does not recognise it, or `none`: no migrations. SQL files take any tool; a file of code (a migration written in TypeScript/JavaScript) takes node-pg-migrate, knex, typeorm, sequelize, mikro-orm or db-migrate. See docs/migration-tools.md.",
+              "The tool that runs these files, when sqlguard does not recognise it, or `none`: no migrations. SQL files take any tool; a file of code (a migration written in TypeScript/JavaScript) takes node-pg-migrate, knex, typeorm, sequelize, mikro-orm, db-migrate or kysely. See docs/migration-tools.md.",
           },
         },
       },

@@ -109,9 +109,10 @@ const CODE_TOOLS: CodeTool[] = [
     tool: "kysely",
     packages: ["kysely"],
     // `export async function up(db: Kysely<any>)`, `export const up = async (db: Kysely<unknown>) =>`, or a JS file importing kysely
-    shape:
+    shape: shapeOf(
       /\bup\s*(?:[:=]\s*(?:async\s*)?(?:function\s*)?)?\(\s*\w+\s*:\s*Kysely\s*<|(?:\bfrom\s*|\brequire\s*\(\s*)["']kysely["'][\s\S]*?(?:\bexport\s+(?:async\s+)?function\s+up\b|\bexport\s+const\s+up\s*=|\bexports\.up\s*=)/,
-    shapeFact: "up(db: Kysely<…>) / down(db: Kysely<…>) exports",
+      "up(db: Kysely<…>) / down(db: Kysely<…>) exports",
+    ),
     // the `sql` tag is a default sink already: sql`…`.execute(db)
     sinks: ["sql.raw", "CompiledQuery.raw"],
     placeholders: ["$1"],

@@ -47,7 +47,7 @@ export type ToolId = (typeof TOOL_IDS)[number];
  * The tools whose migrations are written in code (TypeScript/JavaScript): the ones a code file can
  * be a migration of. The others run SQL files only (node-pg-migrate runs both).
  */
-export const CODE_TOOL_IDS: readonly ToolId[] = ["node-pg-migrate", "knex", "typeorm", "sequelize", "mikro-orm", "db-migrate"];
+export const CODE_TOOL_IDS: readonly ToolId[] = ["node-pg-migrate", "knex", "typeorm", "sequelize", "mikro-orm", "db-migrate", "kysely"];
 
 /** One fact the decision rests on, for `--print-config` and the docs. */
 export interface Evidence {
