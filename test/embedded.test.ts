@@ -174,7 +174,7 @@ test("placeholders: values are $n, identifiers are retried, the position is the 
   const ex = extracted(code);
   assert.equal(ex.parts.map((p) => p.doc.sql), ['DELETE FROM "${sql(table)}" WHERE id = $2', 'DELETE FROM "${sql(table)}"']);
   // the finding covers DELETE FROM ${sql(table)} exactly
-  assert.equal(found(code), ['2:11-2:36 require-where DELETE without WHERE removes every row of "${sql(table)}"']);
+  assert.equal(found(code), ['2:11-2:36 require-where DELETE without WHERE removes every row of ${sql(table)}']);
   // lists and subqueries
   const more = extracted("await sql`DELETE FROM t WHERE id IN ${sql(ids)}`;\nawait sql`SELECT * FROM (${inner}) AS x`;\n");
   assert.equal(more.parts.map((p) => p.doc.sql), ["DELETE FROM t WHERE id IN ($1)", "SELECT * FROM (SELECT $1) AS x"]);
@@ -365,6 +365,22 @@ test("files that cannot hold SQL are not parsed; minified bundles are skipped", 
   assert.ok(looksMinified(bundle));
   assert.ok(extracted(bundle).minified);
   assert.equal(where(bundle, "dist/app.min.js"), []);
+});
+
+test("messages quote the code's own text where a stand-in stood", () => {
+  const code = [
+    "await db.query(`DELETE FROM t WHERE ${flag} OR true OR name LIKE '%${q}%'`);",
+    // a parameter written in the SQL keeps its own $1: that one is left as it is
+    "await db.query(`DELETE FROM t WHERE ${flag} OR true OR a = $1`, [a]);",
+    "await sql`DELETE FROM ${sql(table)}`;",
+    "",
+  ].join("\n");
+  const messages = found(code).map((f) => f.slice(f.indexOf(" ") + 1));
+  assert.equal(messages, [
+    "require-where WHERE ${flag} OR true OR name LIKE '%${q}%' is always true: DELETE removes every row of t",
+    "require-where WHERE $1 OR true OR a = $1 is always true: DELETE removes every row of t",
+    "require-where DELETE without WHERE removes every row of ${sql(table)}",
+  ]);
 });
 
 test.run();

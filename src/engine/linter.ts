@@ -258,7 +258,9 @@ export function resolveFindings(text: string, pending: Pending[], options: Resol
     const messages = p.rule.messages;
     const start = p.toHost(d.start);
     const end = Math.max(start, p.toHost(d.end, true));
-    const data = redactor.data(d.data);
+    // in the code's words first (a stand-in for an interpolation is no word of the code), then masked
+    const show = p.display ?? null;
+    const data = redactor.data(show ? displayData(d.data, show) : d.data);
     const f: Finding = {
       rule: p.rule,
       severity: d.atMostWarning ? 1 : p.severity,
@@ -276,17 +278,30 @@ export function resolveFindings(text: string, pending: Pending[], options: Resol
     // Suggestions are only ever shown, never applied here: one that would print a secret is dropped.
     const suggestions = d.suggest?.length ? d.suggest.filter((s) => fitsHost(p, s.fix.text) && !holdsSecret(s.fix.text)) : [];
     if (suggestions.length) {
-      f.suggestions = suggestions.map((s) => ({ desc: redactor.text(s.desc), fix: { range: hostRangeOf(p, s.fix.start, s.fix.end), text: s.fix.text } }));
+      f.suggestions = suggestions.map((s) => ({ desc: redactor.text(show ? show(s.desc) : s.desc), fix: { range: hostRangeOf(p, s.fix.start, s.fix.end), text: s.fix.text } }));
     }
     if (d.related?.length) {
       f.related = d.related.map((r) => {
         const [a, b] = hostRangeOf(p, r.start, r.end);
-        return { message: redactor.text(r.message), start: a, end: b };
+        return { message: redactor.text(show ? show(r.message) : r.message), start: a, end: b };
       });
     }
     return f;
   });
   return { findings, redactor };
+}
+
+/** A report's data with each text as the code reads (see `SqlDocument.display`). */
+function displayData(data: Record<string, string | number> | undefined, show: (text: string) => string): Record<string, string | number> | undefined {
+  if (!data) return data;
+  let out: Record<string, string | number> | null = null;
+  for (const k in data) {
+    const v = data[k];
+    if (typeof v !== "string") continue;
+    const shown = show(v);
+    if (shown !== v) (out ??= { ...data })[k] = shown;
+  }
+  return out ?? data;
 }
 
 /** A range of a finding's document, in host offsets (an empty range stays at its start). */
