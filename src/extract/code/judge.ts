@@ -7,7 +7,7 @@ import { forEachObject } from "../../sql/classify.js";
 import { lex } from "../../sql/lexer.js";
 import { parseSql, type ParseOutcome, type PgNode, type RawStmt } from "../../sql/parser.js";
 import { skipToken } from "../../sql/lex/chars.js";
-import { build, NEXT_MODE, standInName, type Built, type Mode, type Piece, type Slot } from "./pieces.js";
+import { build, findGlue, NEXT_MODE, standInName, type Built, type Mode, type Piece, type Slot } from "./pieces.js";
 import { findPlaceholders, READINGS, standIn, type Dialect, type PlaceholderKind } from "./placeholders.js";
 
 export type Decision =
@@ -92,12 +92,15 @@ function search(host: string, pieces: Piece[], dialect: Dialect | null, perState
   const exprs = pieces.filter((p): p is Extract<Piece, { kind: "expr" }> => p.kind === "expr");
   const names = exprs.map((p) => standInName(host, p));
   const modes: Mode[] = exprs.map((p) => (p.identifier && !p.numeric ? "identifier" : "value"));
-  let built = build(host, pieces, modes, names);
-  if (qualifiedNames(built, exprs, modes)) built = build(host, pieces, modes, names);
+  // pieces of a name (`${prefix}users`, `"IDX_${prefix}x"`) are read as such, whatever else
+  const { parts, glue } = findGlue(host, pieces, names);
+  for (const k of parts) modes[k] = "part";
+  let built = build(host, pieces, modes, names, glue);
+  if (qualifiedNames(built, exprs, modes)) built = build(host, pieces, modes, names, glue);
   const marks = dialect ? locate(built, dialect) : [];
   const limit = 3 * exprs.length + 4 * marks.length + 1;
   for (let round = 0; round <= limit; round++) {
-    if (round > 0) built = build(host, pieces, modes, names);
+    if (round > 0) built = build(host, pieces, modes, names, glue);
     const parseSource = mask(built, marks);
     const library = marks.length > 0 ? dialect!.library : null;
     const dynamic = built.slots.some((x) => !isValue(built.text, x));
@@ -278,18 +281,18 @@ function clauseInterpolation(stmts: RawStmt[], built: Built, marks: Mark[]): boo
 
 /**
  * How a text quoting the SQL reads in the code's words. Names holding an interpolation
- * (`"${table}"`) lose the quotes that only the stand-in needs: shown as a
+ * (`"${prefix}users"`, `"${a}${b}"`) lose the quotes that only the stand-in needs: shown as a
  * name that needs none where the rest of it is small letters, digits and `_`
- * (`${table}`); each value, list or query stand-in (`$1`, `($2)`, `SELECT $3`) becomes the
+ * (`${prefix}users`); each value, list or query stand-in (`$1`, `($2)`, `SELECT $3`) becomes the
  * interpolation it stands for (`${id}`), unless the same `$n` is written in the SQL too (a
  * parameter of its own, or a library's placeholder read as one): then it is left as it is.
  */
 export function displayOf(built: Built, parseSource: string): ((text: string) => string) | null {
   const { text, slots } = built;
   if (slots.length === 0) return null;
-  // names holding an interpolation: each quoted token with a name stand-in in it
+  // names holding an interpolation: each quoted token with a name stand-in or a part in it
   const named = new Map<string, string>();
-  const standIns = [...new Set(slots.filter((s) => s.mode === "identifier").map((s) => s.name))];
+  const standIns = [...new Set(slots.filter((s) => s.mode === "part" || s.mode === "identifier").map((s) => s.name))];
   let k = 0;
   for (let i = 0; i < text.length && k < slots.length; ) {
     const past = skipToken(text, i);
