@@ -445,4 +445,23 @@ test("messages quote the code's own text where a stand-in stood", () => {
   assert.not.ok(messages.some((m) => /\$[23]\b|"\$\{/.test(m)), messages.join("\n"));
 });
 
+test("one SQL text sent by two calls: each of its findings once, suppressed once, counted once", () => {
+  // n8n's MigrateToTimestampTz: a `const` holding the ALTER TABLE, sent with two different endings
+  const body = [
+    'const alter = `ALTER TABLE "${tablePrefix}${tableName}" ALTER COLUMN "${columnName}"`;',
+    "await queryRunner.query(`${alter} TYPE TIMESTAMP(3) WITH TIME ZONE`);",
+    "await queryRunner.query(`${alter} SET DEFAULT CURRENT_TIMESTAMP(3)`);",
+    "",
+  ];
+  const code = ["// sqlguard-assume-in-transaction", ...body].join("\n");
+  const r = lint(code, { filePath: "src/db.ts" });
+  const lockTimeout = r.messages.filter((m) => m.ruleId === "require-lock-timeout");
+  assert.is(lockTimeout.length, 1, brief(r.messages).join("\n"));
+  assert.is(lockTimeout[0]!.line, 2);
+  assert.is(r.warningCount, r.messages.filter((m) => m.severity === 1).length);
+  // a directive before the const covers it, and is used (not reported as unused)
+  const quiet = lint(["// sqlguard-assume-in-transaction", "// sqlguard-disable-next-line require-lock-timeout -- the table is small", ...body].join("\n"), { filePath: "src/db.ts" });
+  assert.equal(quiet.messages.filter((m) => m.ruleId === "require-lock-timeout" || m.ruleId === null), []);
+});
+
 test.run();

@@ -113,7 +113,9 @@ export function lintDocuments(input: EngineInput, options: EngineOptions): FileR
     comments = documents.comments();
   }
 
-  const { findings, redactor } = resolveFindings(text, pending, { fix: options.fix, secrets });
+  const resolved = resolveFindings(text, pending, { fix: options.fix, secrets });
+  const { redactor } = resolved;
+  const findings = withoutRepeats(resolved.findings);
 
   const locate = (start: number, end: number): Location => {
     const a = index().position(start);
@@ -205,6 +207,25 @@ export function lintDocuments(input: EngineInput, options: EngineOptions): FileR
   return result;
 }
 
+
+/**
+ * Each finding once. One SQL text held in a `const` and sent by two calls (`${alterColumn} TYPE …`,
+ * `${alterColumn} SET DEFAULT …`) is read in each string, and says the same at the same place:
+ * the same rule, severity, start, message and fix is one problem, shown, counted, suppressed and
+ * fixed once. Its end may differ (a statement runs on into each call's own text): the first
+ * string's is kept.
+ */
+function withoutRepeats(findings: Finding[]): Finding[] {
+  if (findings.length < 2) return findings;
+  const seen = new Set<string>();
+  return findings.filter((f) => {
+    const fix = f.fix ? `${f.fix.range[0]}:${f.fix.range[1]}:${f.fix.text}` : "";
+    const key = `${f.rule.id}\0${f.severity}\0${f.start}\0${f.message}\0${fix}`;
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
+}
 
 /** A rule's report placed in the file: host offsets, severity capped, secrets already scrubbed. */
 export interface Finding {
