@@ -3,7 +3,12 @@ import { suite } from "uvu";
 import * as assert from "uvu/assert";
 import { countMessages, recount } from "../src/engine/counts.js";
 import type { Diagnostic } from "../src/engine/types.js";
-import { lint } from "./helpers.js";
+import path from "node:path";
+import { Config } from "../src/engine/config.js";
+import type { Pending } from "../src/engine/run-rules.js";
+import { applyFixes, lintText } from "../src/lint/lint-text.js";
+import { builtin } from "../rules/index.js";
+import { lint, root } from "./helpers.js";
 
 const test = suite("counts");
 
@@ -31,6 +36,26 @@ test("recount: the counts follow the messages after they change (--quiet drops t
   assert.is(r.warningCount, 0);
   assert.is(r.fixableWarningCount, 0);
   assert.is(r.errorCount, r.messages.length);
+});
+
+test("the same finding reported twice is one problem: one message, one count, one fix", () => {
+  const text = "SELECT 1";
+  const rule = builtin.get("require-semicolon")!;
+  const twice: Pending[] = [0, 1].map(() => ({
+    rule,
+    severity: 1,
+    descriptor: { messageId: "missing", start: 8, end: 8, fix: { start: 8, end: 8, text: ";" } },
+    toHost: (o: number) => o,
+    embedded: false,
+  }));
+  const config = new Config({}, root, "test", builtin);
+  const r = lintText(text, config, { filePath: path.join(root, "a.sql"), measured: twice });
+  assert.is(r.messages.length, 1);
+  assert.equal(countMessages(r.messages), { errorCount: 0, warningCount: 1, fixableErrorCount: 0, fixableWarningCount: 1 });
+  assert.is(applyFixes(text, r.messages.map((m) => m.fix!)), "SELECT 1;");
+  // a different fix at the same place is another problem
+  const other: Pending = { ...twice[0]!, descriptor: { ...twice[0]!.descriptor, fix: { start: 8, end: 8, text: " ;" } } };
+  assert.is(lintText(text, config, { filePath: path.join(root, "a.sql"), measured: [twice[0]!, other] }).messages.length, 2);
 });
 
 test.run();

@@ -175,7 +175,7 @@ test("placeholders: values are $n, identifiers are retried, the position is the 
   const ex = extracted(code);
   assert.equal(ex.parts.map((p) => p.doc.sql), ['DELETE FROM "${sql(table)}" WHERE id = $2', 'DELETE FROM "${sql(table)}"']);
   // the finding covers DELETE FROM ${sql(table)} exactly
-  assert.equal(found(code), ['2:11-2:36 require-where DELETE without WHERE removes every row of "${sql(table)}"']);
+  assert.equal(found(code), ['2:11-2:36 require-where DELETE without WHERE removes every row of ${sql(table)}']);
   // lists and subqueries
   const more = extracted("await sql`DELETE FROM t WHERE id IN ${sql(ids)}`;\nawait sql`SELECT * FROM (${inner}) AS x`;\n");
   assert.equal(more.parts.map((p) => p.doc.sql), ["DELETE FROM t WHERE id IN ($1)", "SELECT * FROM (SELECT $1) AS x"]);
@@ -187,7 +187,8 @@ test("placeholders: values are $n, identifiers are retried, the position is the 
   // text glued to a name at the very end may be the name's end or the rest of the statement
   assert.equal(extracted("await db.query('DELETE FROM logs_' + month);").parts, []);
   assert.equal(extracted("await db.query(`DELETE FROM p_${i + 1}`);").parts.map((p) => p.doc.sql), ["DELETE FROM p_$1"]);
-  assert.equal(extracted("await db.query(`DELETE FROM logs_${month} WHERE day < $1`, [d]);").parts.map((p) => p.doc.sql), ["DELETE FROM logs_$1 WHERE day < $1"]);
+  // ... elsewhere it is a piece of that one name, which holds the code's own text
+  assert.equal(extracted("await db.query(`DELETE FROM logs_${month} WHERE day < $1`, [d]);").parts.map((p) => p.doc.sql), ['DELETE FROM "logs_${month}" WHERE day < $1']);
   // a placeholder inside a SQL string is just text
   assert.equal(extracted("await sql`SELECT * FROM t WHERE name LIKE '%${q}%'`;").parts.map((p) => p.doc.sql), ["SELECT * FROM t WHERE name LIKE '%$1%'"]);
   // an expression longer than an identifier may be is shortened
@@ -382,6 +383,102 @@ test("files that cannot hold SQL are not parsed; minified bundles are skipped", 
   assert.ok(looksMinified(bundle));
   assert.ok(extracted(bundle).minified);
   assert.equal(where(bundle, "dist/app.min.js"), []);
+});
+
+/** `line:column-line:endColumn` of the first `needle` in `code` (UTF-16 columns, as findings give them). */
+function spanOf(code: string, needle: string): string {
+  const at = code.indexOf(needle);
+  assert.ok(at >= 0, `${needle} is in the code`);
+  const pos = (o: number) => {
+    const before = code.slice(0, o);
+    return `${before.split("\n").length}:${o - before.lastIndexOf("\n")}`;
+  };
+  return `${pos(at)}-${pos(at + needle.length)}`;
+}
+
+test("a name written around an interpolation is one name, holding the code's own text", () => {
+  // n8n's migrations: `${tablePrefix}` glued to the table's name, in and out of double quotes
+  const code = [
+    "// sqlguard-assume-in-transaction",
+    'await queryRunner.query(`CREATE INDEX "IDX_${tablePrefix}x" ON ${tablePrefix}execution_entity ("stoppedAt")`);',
+    "await queryRunner.query(`DELETE FROM ${tablePrefix}execution_entity`);",
+    'await queryRunner.query(`DELETE FROM "${tablePrefix}execution_entity"`);',
+    "",
+  ].join("\n");
+  assert.equal(
+    extracted(code).parts.map((p) => p.doc.sql),
+    [
+      'CREATE INDEX "IDX_${tablePrefix}x" ON "${tablePrefix}execution_entity" ("stoppedAt")',
+      'DELETE FROM "${tablePrefix}execution_entity"',
+      'DELETE FROM "${tablePrefix}execution_entity"',
+    ],
+  );
+  assert.equal(
+    found(code).filter((f) => / (require-where|require-concurrent-index) /.test(f)),
+    [
+      `${spanOf(code, 'CREATE INDEX "IDX_${tablePrefix}x" ON ${tablePrefix}execution_entity ("stoppedAt")')} require-concurrent-index CREATE INDEX without CONCURRENTLY holds a SHARE lock on \${tablePrefix}execution_entity for the whole build: every INSERT, UPDATE and DELETE on it waits until the index is done`,
+      `${spanOf(code, "DELETE FROM ${tablePrefix}execution_entity")} require-where DELETE without WHERE removes every row of \${tablePrefix}execution_entity`,
+      `${spanOf(code, 'DELETE FROM "${tablePrefix}execution_entity"')} require-where DELETE without WHERE removes every row of \${tablePrefix}execution_entity`,
+    ],
+  );
+});
+
+test("a name around an interpolation: exact columns through escapes and wide characters, letters folded", () => {
+  // a non-BMP character before (two UTF-16 units), an escape inside the name (`\u0041` is `A`)
+  const code = "await db.query(`/* é😀 */ DELETE FROM IDX_${p}\\u0041bc_${n} WHERE ${id} = ${id} OR true`);\n";
+  const ex = extracted(code);
+  assert.equal(ex.parts.map((p) => p.doc.sql), ['/* é😀 */ DELETE FROM "idx_${p}abc_${n}" WHERE $3 = $4 OR true']);
+  // the finding covers `DELETE FROM IDX_${p}\u0041bc_${n}` as written, and names the table as PostgreSQL reads it
+  assert.equal(found(code), [
+    `${spanOf(code, "DELETE FROM IDX_${p}\\u0041bc_${n}")} require-where WHERE \${id} = \${id} OR true is always true: DELETE removes every row of idx_\${p}abc_\${n}`,
+  ]);
+  // side by side inside quotes: one name, no space put between them
+  assert.equal(extracted('await sql`ALTER TABLE "${tablePrefix}${tableName}" ADD COLUMN x int`;').parts.map((p) => p.doc.sql), [
+    'ALTER TABLE "${tablePrefix}${tableName}" ADD COLUMN x int',
+  ]);
+  // not a name: side by side with no letter of their own, or in a string, or a number glued to digits
+  assert.equal(extracted("await sql`SELECT ${a}${b} FROM t WHERE x LIKE 'a${q}b'`;").parts.map((p) => p.doc.sql), [`SELECT $1 "\${b}" FROM t WHERE x LIKE 'a$3b'`]);
+  // a name longer than PostgreSQL keeps: its interpolations are shortened to fit 63 bytes
+  const written = "_a_table_name_long_enough_to_leave_little_room_for_more";
+  const long = extracted(`await sql\`DELETE FROM \${this.settings.database.tablePrefix}${written} WHERE id = 1\`;`).parts[0]!.doc.sql;
+  const name = /"(.*)"/.exec(long)![1]!;
+  assert.ok(name.endsWith(written) && name.startsWith("${th") && name.includes("…}") && Buffer.byteLength(name) <= 63, name);
+});
+
+test("messages quote the code's own text where a stand-in stood", () => {
+  const code = [
+    "// sqlguard-assume-in-transaction",
+    'const alter = `ALTER TABLE "${tablePrefix}${tableName}" ALTER COLUMN "${columnName}"`;',
+    "await queryRunner.query(`${alter} TYPE TIMESTAMP(3) WITH TIME ZONE`);",
+    "await db.query(`DELETE FROM t WHERE ${flag} OR true OR name LIKE '%${q}%'`);",
+    // a parameter written in the SQL keeps its own $1: that one is left as it is
+    "await db.query(`DELETE FROM t WHERE ${flag} OR true OR a = $1`, [a]);",
+    "",
+  ].join("\n");
+  const messages = found(code).map((f) => f.slice(f.indexOf(" ") + 1));
+  assert.ok(messages.includes("no-column-type-change ALTER COLUMN ${columnName} TYPE timestamptz(3): PostgreSQL rewrites ${tablePrefix}${tableName} and rebuilds its indexes while holding an ACCESS EXCLUSIVE lock, so reads and writes wait until it is done"), messages.join("\n"));
+  assert.ok(messages.includes("require-where WHERE ${flag} OR true OR name LIKE '%${q}%' is always true: DELETE removes every row of t"), messages.join("\n"));
+  assert.ok(messages.includes("require-where WHERE $1 OR true OR a = $1 is always true: DELETE removes every row of t"), messages.join("\n"));
+  assert.not.ok(messages.some((m) => /\$[23]\b|"\$\{/.test(m)), messages.join("\n"));
+});
+
+test("one SQL text sent by two calls: each of its findings once, suppressed once, counted once", () => {
+  // n8n's MigrateToTimestampTz: a `const` holding the ALTER TABLE, sent with two different endings
+  const body = [
+    'const alter = `ALTER TABLE "${tablePrefix}${tableName}" ALTER COLUMN "${columnName}"`;',
+    "await queryRunner.query(`${alter} TYPE TIMESTAMP(3) WITH TIME ZONE`);",
+    "await queryRunner.query(`${alter} SET DEFAULT CURRENT_TIMESTAMP(3)`);",
+    "",
+  ];
+  const code = ["// sqlguard-assume-in-transaction", ...body].join("\n");
+  const r = lint(code, { filePath: "src/db.ts" });
+  const lockTimeout = r.messages.filter((m) => m.ruleId === "require-lock-timeout");
+  assert.is(lockTimeout.length, 1, brief(r.messages).join("\n"));
+  assert.is(lockTimeout[0]!.line, 2);
+  assert.is(r.warningCount, r.messages.filter((m) => m.severity === 1).length);
+  // a directive before the const covers it, and is used (not reported as unused)
+  const quiet = lint(["// sqlguard-assume-in-transaction", "// sqlguard-disable-next-line require-lock-timeout -- the table is small", ...body].join("\n"), { filePath: "src/db.ts" });
+  assert.equal(quiet.messages.filter((m) => m.ruleId === "require-lock-timeout" || m.ruleId === null), []);
 });
 
 test.run();

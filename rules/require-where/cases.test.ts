@@ -190,7 +190,7 @@ ruleTester("require-where", {
       name: "TS: a table from an identifier interpolation",
       filename: "case.ts",
       code: "await sql`DELETE FROM ${sql(table)}`;",
-      errors: [{ message: 'DELETE without WHERE removes every row of "${sql(table)}"', line: 1, column: 11, endColumn: 36 }],
+      errors: [{ message: 'DELETE without WHERE removes every row of ${sql(table)}', line: 1, column: 11, endColumn: 36 }],
     },
     {
       name: "TS: an always-true WHERE in a plain string",

@@ -113,7 +113,9 @@ export function lintDocuments(input: EngineInput, options: EngineOptions): FileR
     comments = documents.comments();
   }
 
-  const { findings, redactor } = resolveFindings(text, pending, { fix: options.fix, secrets });
+  const resolved = resolveFindings(text, pending, { fix: options.fix, secrets });
+  const { redactor } = resolved;
+  const findings = withoutRepeats(resolved.findings);
 
   const locate = (start: number, end: number): Location => {
     const a = index().position(start);
@@ -206,6 +208,25 @@ export function lintDocuments(input: EngineInput, options: EngineOptions): FileR
 }
 
 
+/**
+ * Each finding once. One SQL text held in a `const` and sent by two calls (`${alterColumn} TYPE …`,
+ * `${alterColumn} SET DEFAULT …`) is read in each string, and says the same at the same place:
+ * the same rule, severity, start, message and fix is one problem, shown, counted, suppressed and
+ * fixed once. Its end may differ (a statement runs on into each call's own text): the first
+ * string's is kept.
+ */
+function withoutRepeats(findings: Finding[]): Finding[] {
+  if (findings.length < 2) return findings;
+  const seen = new Set<string>();
+  return findings.filter((f) => {
+    const fix = f.fix ? `${f.fix.range[0]}:${f.fix.range[1]}:${f.fix.text}` : "";
+    const key = `${f.rule.id}\0${f.severity}\0${f.start}\0${f.message}\0${fix}`;
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
+}
+
 /** A rule's report placed in the file: host offsets, severity capped, secrets already scrubbed. */
 export interface Finding {
   rule: Rule;
@@ -258,7 +279,9 @@ export function resolveFindings(text: string, pending: Pending[], options: Resol
     const messages = p.rule.messages;
     const start = p.toHost(d.start);
     const end = Math.max(start, p.toHost(d.end, true));
-    const data = redactor.data(d.data);
+    // in the code's words first (a stand-in for an interpolation is no word of the code), then masked
+    const show = p.display ?? null;
+    const data = redactor.data(show ? displayData(d.data, show) : d.data);
     const f: Finding = {
       rule: p.rule,
       severity: d.atMostWarning ? 1 : p.severity,
@@ -276,17 +299,30 @@ export function resolveFindings(text: string, pending: Pending[], options: Resol
     // Suggestions are only ever shown, never applied here: one that would print a secret is dropped.
     const suggestions = d.suggest?.length ? d.suggest.filter((s) => fitsHost(p, s.fix.text) && !holdsSecret(s.fix.text)) : [];
     if (suggestions.length) {
-      f.suggestions = suggestions.map((s) => ({ desc: redactor.text(s.desc), fix: { range: hostRangeOf(p, s.fix.start, s.fix.end), text: s.fix.text } }));
+      f.suggestions = suggestions.map((s) => ({ desc: redactor.text(show ? show(s.desc) : s.desc), fix: { range: hostRangeOf(p, s.fix.start, s.fix.end), text: s.fix.text } }));
     }
     if (d.related?.length) {
       f.related = d.related.map((r) => {
         const [a, b] = hostRangeOf(p, r.start, r.end);
-        return { message: redactor.text(r.message), start: a, end: b };
+        return { message: redactor.text(show ? show(r.message) : r.message), start: a, end: b };
       });
     }
     return f;
   });
   return { findings, redactor };
+}
+
+/** A report's data with each text as the code reads (see `SqlDocument.display`). */
+function displayData(data: Record<string, string | number> | undefined, show: (text: string) => string): Record<string, string | number> | undefined {
+  if (!data) return data;
+  let out: Record<string, string | number> | null = null;
+  for (const k in data) {
+    const v = data[k];
+    if (typeof v !== "string") continue;
+    const shown = show(v);
+    if (shown !== v) (out ??= { ...data })[k] = shown;
+  }
+  return out ?? data;
 }
 
 /** A range of a finding's document, in host offsets (an empty range stays at its start). */

@@ -29,6 +29,8 @@ export interface Pending {
   toHost: (o: number, end?: boolean) => number;
   /** SQL inside a code string: a fix is kept only when its text needs no escaping there. */
   embedded: boolean;
+  /** A text quoting the document as the code reads (see `SqlDocument.display`). */
+  display?: ((text: string) => string) | null;
 }
 
 const EVENTS = new Set(["statement", "bodyStatement", "transaction", "item", "end", "text"]);
@@ -80,7 +82,7 @@ function runSqlRules(settings: SharedSettings, part: SqlPart, runs: RuleRun[], p
       settings,
       doc,
       report(descriptor) {
-        pending.push({ rule, severity: run.severity, descriptor, toHost: part.toHost, embedded: doc.kind === "embedded" });
+        pending.push({ rule, severity: run.severity, descriptor, toHost: part.toHost, embedded: doc.kind === "embedded", display: doc.display });
       },
     };
     const listeners = guard(rule, internal, () => rule.create(context));

@@ -72,13 +72,15 @@ const SIMPLE: Record<string, string> = { n: "\n", t: "\t", r: "\r", b: "\b", f: 
  * one template part (`kind: "template"`) — into `out`. Follows ECMAScript: `\n \t \r \b \f \v \0`,
  * `\xHH`, `\uHHHH`, `\u{H…}`, legacy octal escapes (strings only), a backslash before a line
  * break is a line continuation (nothing), any other escaped character stands for itself; in
- * templates a raw CRLF or CR is read as LF. An escape maps to the whole escape sequence.
+ * templates a raw CRLF or CR is read as LF. An escape maps to the whole escape sequence. `fold`:
+ * ASCII capitals become small letters (a part of an unquoted name, which PostgreSQL folds).
  */
-export function cookInto(out: CookedText, host: string, start: number, end: number, kind: "string" | "template"): void {
+export function cookInto(out: CookedText, host: string, start: number, end: number, kind: "string" | "template", fold = false): void {
   let i = start;
   let run = start; // start of the current run of plain characters
+  const folded = (s: string) => (fold ? s.replace(/[A-Z]+/g, (m) => m.toLowerCase()) : s);
   const flush = (to: number) => {
-    if (to > run) out.pushRun(host.slice(run, to), run);
+    if (to > run) out.pushRun(folded(host.slice(run, to)), run);
   };
   while (i < end) {
     const c = host.charCodeAt(i);
@@ -131,7 +133,7 @@ export function cookInto(out: CookedText, host: string, start: number, end: numb
       produced = String.fromCodePoint(host.codePointAt(at + 1)!);
       i = at + 1 + produced.length;
     }
-    if (produced) out.pushFor(produced, at, i);
+    if (produced) out.pushFor(folded(produced), at, i);
     run = i;
   }
   flush(end);

@@ -14,8 +14,10 @@
  *
  * `${…}` becomes `$1`, `$2`…; where that does not parse, the placeholder is retried as an
  * identifier (`"${table}"`), then as a list (`($1)`), then as a query (`SELECT $1`, for
- * `FROM (${subquery}) t`). A string that still does not parse is a fragment: skipped, never
- * reported.
+ * `FROM (${subquery}) t`). An interpolation inside a quoted name or written against a name's
+ * letters (`"IDX_${prefix}x"`, `${tablePrefix}execution_entity`) is a piece of that one name,
+ * which holds the code's own text. A string that still does not parse is a fragment: skipped,
+ * never reported. Messages quote the code, not the stand-ins (`SqlDocument.display`).
  *
  * The pieces live in ./code/: settings (which names are sinks), host (parsing the file, minified
  * and test files), gate (cheap looks before a parse), walker (the candidate strings), pieces (the
@@ -146,6 +148,7 @@ export function extractFromProgram(program: TSESTree.Program, text: string, opti
       ...(run ? { run: migrationRun(run, c, units[unitAt(units, c.call?.range[0] ?? c.node.range[0])]?.down ?? false) } : { assumeInTransaction: fileAssumes, codeTransaction: inTransaction }),
       ...(d.stmts ? { parsed: d.stmts } : {}),
       ...(d.parseSource !== d.text ? { parseSource: d.parseSource } : {}),
+      ...(d.display ? { display: d.display } : {}),
     });
     result.parts.push({
       doc,

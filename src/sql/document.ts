@@ -360,6 +360,12 @@ export interface DocumentOptions {
    * pg-promise's `${name}`…) replaced by stand-ins. Offsets, excerpts and messages use `sql`.
    */
   parseSource?: string;
+  /**
+   * SQL embedded in code: a text quoting this document (a message's data) as the code reads, each
+   * stand-in for an interpolation back to the code's own words (`$1` → `${id}`). The engine
+   * applies it to every message of the document.
+   */
+  display?: ((text: string) => string) | null;
 }
 
 const FILE_DIRECTIVE = /sqlguard-(?:assume-in-transaction|no-transaction)\b/;
@@ -430,6 +436,8 @@ export class SqlDocument {
   private readonly params: readonly ParamStyle[] | undefined;
   /** What the lexer and parser read (see `DocumentOptions.parseSource`): `sql` unless told otherwise. */
   readonly source: string;
+  /** See `DocumentOptions.display`; null when stand-ins read as the code (no interpolation). */
+  readonly display: ((text: string) => string) | null;
   /**
    * Comments met so far: all of them once `events()` is exhausted, or with `comments:
    * "directives"`, the `sqlguard-` directives and the comments from the current statement on.
@@ -454,6 +462,7 @@ export class SqlDocument {
     this.endsStatement = options.endsStatement ?? false;
     this.params = options.params;
     this.source = options.parseSource !== undefined && options.parseSource.length === sql.length ? options.parseSource : sql;
+    this.display = options.display ?? null;
     if (options.lines) this.lines = options.lines;
     if (options.run) {
       this.run = options.run;

@@ -6,7 +6,8 @@
 import { forEachObject } from "../../sql/classify.js";
 import { lex } from "../../sql/lexer.js";
 import { parseSql, type ParseOutcome, type PgNode, type RawStmt } from "../../sql/parser.js";
-import { build, NEXT_MODE, standInName, type Built, type Mode, type Piece, type Slot } from "./pieces.js";
+import { skipToken } from "../../sql/lex/chars.js";
+import { build, findGlue, NEXT_MODE, standInName, type Built, type Mode, type Piece, type Slot } from "./pieces.js";
 import { findPlaceholders, READINGS, standIn, type Dialect, type PlaceholderKind } from "./placeholders.js";
 
 export type Decision =
@@ -26,6 +27,11 @@ export type Decision =
        * query. The statement the code sends is not this text (`sqlguard verify` must not prepare it).
        */
       dynamic: boolean;
+      /**
+       * A text quoting the SQL (a message's data) as the code reads: each stand-in for an
+       * interpolation back to the code's own words (see `displayOf`); null when there is none.
+       */
+      display: ((text: string) => string) | null;
     }
   | { kind: "fragment" | "empty" };
 
@@ -86,16 +92,28 @@ function search(host: string, pieces: Piece[], dialect: Dialect | null, perState
   const exprs = pieces.filter((p): p is Extract<Piece, { kind: "expr" }> => p.kind === "expr");
   const names = exprs.map((p) => standInName(host, p));
   const modes: Mode[] = exprs.map((p) => (p.identifier && !p.numeric ? "identifier" : "value"));
-  let built = build(host, pieces, modes, names);
-  if (qualifiedNames(built, exprs, modes)) built = build(host, pieces, modes, names);
+  // pieces of a name (`${prefix}users`, `"IDX_${prefix}x"`) are read as such, whatever else
+  const { parts, glue } = findGlue(host, pieces, names);
+  for (const k of parts) modes[k] = "part";
+  let built = build(host, pieces, modes, names, glue);
+  if (qualifiedNames(built, exprs, modes)) built = build(host, pieces, modes, names, glue);
   const marks = dialect ? locate(built, dialect) : [];
   const limit = 3 * exprs.length + 4 * marks.length + 1;
   for (let round = 0; round <= limit; round++) {
-    if (round > 0) built = build(host, pieces, modes, names);
+    if (round > 0) built = build(host, pieces, modes, names, glue);
     const parseSource = mask(built, marks);
     const library = marks.length > 0 ? dialect!.library : null;
     const dynamic = built.slots.some((x) => !isValue(built.text, x));
-    const sql = (stmts: RawStmt[] | null): Decision => ({ kind: "sql", text: built.text, parseSource, toHost: built.toHost, stmts, library, dynamic });
+    const sql = (stmts: RawStmt[] | null): Decision => ({
+      kind: "sql",
+      text: built.text,
+      parseSource,
+      toHost: built.toHost,
+      stmts,
+      library,
+      dynamic,
+      display: displayOf(built, parseSource),
+    });
     const choices = choicesOf(built, modes, marks);
     if (!perStatement) {
       const outcome = parseSql(parseSource);
@@ -259,4 +277,64 @@ function clauseInterpolation(stmts: RawStmt[], built: Built, marks: Mark[]): boo
     });
   }
   return found;
+}
+
+/**
+ * How a text quoting the SQL reads in the code's words. Names holding an interpolation
+ * (`"${prefix}users"`, `"${a}${b}"`) lose the quotes that only the stand-in needs: shown as a
+ * name that needs none where the rest of it is small letters, digits and `_`
+ * (`${prefix}users`); each value, list or query stand-in (`$1`, `($2)`, `SELECT $3`) becomes the
+ * interpolation it stands for (`${id}`), unless the same `$n` is written in the SQL too (a
+ * parameter of its own, or a library's placeholder read as one): then it is left as it is.
+ */
+export function displayOf(built: Built, parseSource: string): ((text: string) => string) | null {
+  const { text, slots } = built;
+  if (slots.length === 0) return null;
+  // names holding an interpolation: each quoted token with a name stand-in or a part in it
+  const named = new Map<string, string>();
+  const standIns = [...new Set(slots.filter((s) => s.mode === "part" || s.mode === "identifier").map((s) => s.name))];
+  let k = 0;
+  for (let i = 0; i < text.length && k < slots.length; ) {
+    const past = skipToken(text, i);
+    if (past < 0) {
+      i++;
+      continue;
+    }
+    let holds = false;
+    for (; k < slots.length && slots[k]!.start < past; k++) if (slots[k]!.start >= i && slots[k]!.mode !== "value") holds = true;
+    if (holds && text[i] === '"' && text[past - 1] === '"' && past - i >= 2) {
+      const quoted = text.slice(i, past);
+      const name = quoted.slice(1, -1).replace(/""/g, '"');
+      let rest = name;
+      for (const n of standIns) rest = rest.split(n).join("");
+      const startsWell = /^[a-z_]/.test(name) || standIns.some((n) => name.startsWith(n));
+      named.set(quoted, startsWell && /^[a-z0-9_$]*$/.test(rest) ? name : quoted);
+    }
+    i = past;
+  }
+  // `$n` written in the SQL as it is read (outside every stand-in)
+  const written = new Set<string>();
+  for (const m of parseSource.matchAll(/\$(\d+)/g)) {
+    if (!slots.some((s) => s.start <= m.index && m.index < s.end)) written.add(m[1]!);
+  }
+  const values = new Map<string, Slot>();
+  slots.forEach((s, i) => {
+    const n = String(i + 1);
+    if ((s.mode === "value" || s.mode === "list" || s.mode === "query") && !written.has(n)) values.set(n, s);
+  });
+  const quotedNames = [...named.keys()].filter((q) => named.get(q) !== q).sort((a, b) => b.length - a.length);
+  if (quotedNames.length === 0 && values.size === 0) return null;
+  return (t: string) => {
+    let out = t;
+    for (const q of quotedNames) if (out.includes(q)) out = out.split(q).join(named.get(q)!);
+    if (values.size > 0 && out.includes("$")) {
+      out = out.replace(/(SELECT |\()?\$(\d+)(\))?/g, (m, pre: string | undefined, n: string, close: string | undefined) => {
+        const s = values.get(n);
+        if (!s) return m;
+        const whole = (s.mode === "query" && pre === "SELECT ") || (s.mode === "list" && pre === "(" && close === ")");
+        return whole ? s.name : (pre ?? "") + s.name + (close ?? "");
+      });
+    }
+    return out;
+  };
 }
