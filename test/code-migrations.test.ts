@@ -182,7 +182,7 @@ test("a tool of SQL files for code files: an error when the entry names only cod
     } catch (e) {
       assert.instance(e, ConfigError);
       assert.match((e as Error).message, /^sqlguard\.config\.json: overrides\[1\]\.migrationTool: "goose" runs SQL files, but overrides\[1\]\.files names only code files/);
-      assert.match((e as Error).message, /"typeorm", "sequelize", "mikro-orm", "db-migrate", or "none"$/);
+      assert.match((e as Error).message, /"typeorm", "sequelize", "mikro-orm", "db-migrate", "kysely", or "none"$/);
     }
   }
   // a tool of code migrations, or globs that may match SQL files too, are fine
@@ -201,7 +201,7 @@ test("a tool of SQL files for code files: an error when the entry names only cod
   const r = await cli(["--print-config", MIGRATION_FILE], { cwd: dir });
   const m = JSON.parse(r.stdout).runModel;
   assert.equal([m.tool, m.source], ["typeorm", "detected"]);
-  assert.ok(m.explanation.includes("  note: config migrationTool: goose is not applied to this code file: goose runs SQL files (for migrations written in code: node-pg-migrate, knex, typeorm, sequelize, mikro-orm, db-migrate)"));
+  assert.ok(m.explanation.includes("  note: config migrationTool: goose is not applied to this code file: goose runs SQL files (for migrations written in code: node-pg-migrate, knex, typeorm, sequelize, mikro-orm, db-migrate, kysely)"));
   // the command exits 2 on the entry that names only code files, saying where
   const bad = tempDir({ "sqlguard.config.json": JSON.stringify({ overrides: [{ files: ["src/**/*.ts"], migrationTool: "goose" }] }), "a.ts": "export {};\n" });
   const run = await cli(["a.ts"], { cwd: bad });
