@@ -307,12 +307,16 @@ export default defineMigrationRule({
       const locked = lockedTables(type, b, state, stmt);
       if (!locked) return;
       const waits = merged(locked.waits, state, stmt);
+      // quiet, only the locks the transaction takes are noted (which of them wait does not matter)
+      if (quiet) {
+        for (const w of waits) if (w.name) run.take(tx.id, w.name, w.mode, at);
+        return;
+      }
       // no one else can hold a lock on a table created in this migration, nor on one this
       // transaction already locked in a mode that shuts out every lock this request waits for
       const waiting = waits.filter((w) => !isNew(state, w.table, stmt) && !(inTransaction(tx) && w.name && run.holds(tx.id, w.name, w.mode, at)));
       if (inTransaction(tx)) for (const w of waits) if (w.name) run.take(tx.id, w.name, w.mode, at);
       if (waits.length > 0 && waiting.length === 0) return;
-      if (quiet) return;
       checks.forEach((c, i) => {
         run.mark(c.setting, at, safe[i]!);
         if (safe[i] || !armed[i]) return;

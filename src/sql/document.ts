@@ -19,7 +19,7 @@ import {
 } from "./lexer.js";
 import { isStackOverflow, MAY_BE_TOO_DEEP, parseJson, parsePlpgsql, parseSql, soleStatementTree, soleStatementType, type ParseOutcome, type PgNode, type RawStmt } from "./parser.js";
 import { BLOCK_TYPES, refusalOf } from "./block-rules.js";
-import { mayRunOthers } from "./statements.js";
+import { mayRunOthers, treeRunsOthers } from "./statements.js";
 import { LineIndex, Utf8Offsets } from "./text.js";
 import { directiveText, fileTransactionDirective, isDirective } from "../directives/words.js";
 import type { Break, DocumentRun, ParamStyle, TxMode } from "../run-model/types.js";
@@ -237,11 +237,14 @@ export class Statement {
   }
 
   /**
-   * The statement runs no statement but itself (see `executedNodes`), told from the JSON text of
-   * its tree (kept once the tree is read), without building or walking the tree; false when unsure.
+   * The statement runs no statement but itself (see `executedNodes`): told from the top of its
+   * tree once the tree is read, before that from its JSON text, without building the tree; false
+   * when unsure (a tree set by hand).
    */
   get runsOnlyItself(): boolean {
-    return this[PLAIN_MARK] || (this.json !== null && !mayRunOthers(this.nodeType, this.json));
+    if (this[PLAIN_MARK]) return true;
+    if (this.json === null) return false;
+    return this.tree !== null ? !treeRunsOthers(this.tree) : !mayRunOthers(this.nodeType, this.json);
   }
 
   /** The string body of a DO block or function, and its language (null for other statements). */

@@ -66,6 +66,18 @@ export function mayRunOthers(type: string, json: string): boolean {
   return type === "ExplainStmt" || type === "PrepareStmt" || json.includes('"withClause":') || json.includes('"sql_body":');
 }
 
+/**
+ * Whether a statement whose tree is read may run statements besides itself: exactly when
+ * `executedNodes` would list more than the statement (see `visit`), told from the top of the tree.
+ */
+export function treeRunsOthers(node: PgNode): boolean {
+  const type = nodeType(node);
+  const body = nodeBody(node);
+  if (type === "ExplainStmt" || type === "PrepareStmt" || (type === "CreateFunctionStmt" && body.sql_body)) return true;
+  if (((body.withClause as PgNode | undefined)?.ctes as PgNode[] | undefined)?.length) return true;
+  return type === "InsertStmt" && body.selectStmt !== undefined && nodeBody(body.selectStmt as PgNode).withClause !== undefined;
+}
+
 function visit(node: PgNode, via: Via, out: ExecutedNode[], inner: { node: PgNode; via: Via }[]): void {
   const type = nodeType(node);
   const body = nodeBody(node);
