@@ -603,6 +603,14 @@ export class MigrationState {
 
   /** Records what one statement does. */
   private take(stmt: Statement, txId: number): void {
+    // a CREATE TABLE PostgreSQL rejects (another dialect's column types, a reserved word written as
+    // a name): corrected, it makes the table, so what the migration then does to the table is done
+    // to a new one, not to one in use
+    if (!stmt.parsed) {
+      const head = stmt.error ? tableHead(stmt.text) : null;
+      if (head) this.addTable(stmt, txId, head.rv, false, head.ifNotExists);
+      return;
+    }
     switch (stmt.nodeType) {
       case "CreateStmt":
       case "CreateTableAsStmt":
@@ -635,12 +643,8 @@ export class MigrationState {
 
   private created(stmt: Statement, txId: number): void {
     // a plain CREATE TABLE's tree is not built unless a rule asks: its head says all the state needs
-    const head = isPlain(stmt) ? CREATE_TABLE.exec(stmt.text) : null;
-    const name = head ? qualifiedName(head[3]!) : null;
-    if (head && name) {
-      const rv: PgNode = { relname: name.name, relpersistence: /^temp/i.test(head[1] ?? "") ? "t" : "p", ...(name.schema ? { schemaname: name.schema } : {}) };
-      return this.addTable(stmt, txId, rv, false, Boolean(head[2]));
-    }
+    const head = isPlain(stmt) ? tableHead(stmt.text) : null;
+    if (head) return this.addTable(stmt, txId, head.rv, false, head.ifNotExists);
     const node = stmt.node;
     if (!node) return;
     const b = nodeBody(node);
@@ -1037,6 +1041,15 @@ const INSERT_INTO = new RegExp(String.raw`^\s*insert\s+into\s+(${QUALIFIED})(?=[
 const CREATE_INDEX = new RegExp(String.raw`^\s*create\s+(unique\s+)?index\s+(?:if\s+not\s+exists\s+)?(${NAME})\s+on\s+(?:only\s+)?(${QUALIFIED})(?=[\s(]|$)`, "i");
 const UNNAMED_INDEX = /^\s*create\s+(?:unique\s+)?index\s+(?:concurrently\s+)?on\b/i;
 const CREATE_TABLE = new RegExp(String.raw`^\s*create\s+(?:(?:global|local)\s+)?(?:(temp|temporary|unlogged)\s+)?table\s+(if\s+not\s+exists\s+)?(${QUALIFIED})(?=\s*\()`, "i");
+
+/** The table a `CREATE TABLE name (` head names (as a RangeVar), and whether it says IF NOT EXISTS; null for another head. */
+function tableHead(text: string): { rv: PgNode; ifNotExists: boolean } | null {
+  const head = CREATE_TABLE.exec(text);
+  const name = head ? qualifiedName(head[3]!) : null;
+  if (!head || !name) return null;
+  const rv: PgNode = { relname: name.name, relpersistence: /^temp/i.test(head[1] ?? "") ? "t" : "p", ...(name.schema ? { schemaname: name.schema } : {}) };
+  return { rv, ifNotExists: Boolean(head[2]) };
+}
 
 /** `a.b`, `"A"."b"`: the parts, unquoted, unquoted names folded to lower case (null for a name of 64 bytes or more). */
 function qualifiedName(text: string): TableName | null {
