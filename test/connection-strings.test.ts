@@ -130,7 +130,10 @@ test("host policy", () => {
   for (const h of ["cluster.mongodb.net", "Cluster0.example.mongodb.net"]) {
     assert.equal(classifyHost(h), { kind: "placeholder", reason: "an example name (no such endpoint can exist)" }, h);
   }
-  for (const h of ["cluster0.u7n6b.mongodb.net", "cluster0-shard-00-01.u7n6b.mongodb.net"]) assert.is(kind(h), "production", h);
+  // the older form joins the project id to the cluster's name with a dash: one label, and real
+  for (const h of ["cluster0.u7n6b.mongodb.net", "cluster0-shard-00-01.u7n6b.mongodb.net", "cluster0-shard-00-00-ab1cd.mongodb.net", "cluster0-ab1cd.mongodb.net", "prodcluster.mongodb.net"]) {
+    assert.is(kind(h), "production", h);
+  }
   const production: Record<string, string> = {
     "mydb.c9akciq32.us-east-1.rds.amazonaws.com": "an Amazon RDS / Aurora database",
     "shop.cluster-ro-c1.us-gov-west-1.rds.amazonaws.com.cn": "an Amazon RDS / Aurora database",

@@ -198,8 +198,9 @@ const GCP_REGION = /^(?:us|europe|asia|australia|northamerica|southamerica|me|af
  * `name.identifier.region.rds.amazonaws.com` (docs write `mydb.us-east-1.rds.amazonaws.com` or
  * `DETAILS.FROM.AMAZON.rds.amazonaws.com`), and a Cloud SQL instance is `project:region:instance`
  * with a real region (Google's docs write `project-id:region-id1:instance-name`). A MongoDB Atlas
- * host is `cluster.projectid.mongodb.net` (`cluster0.u7n6b.mongodb.net`), or a member of it
- * (`cluster0-shard-00-00.u7n6b…`): `cluster.mongodb.net` cannot be one, nor MongoDB's own
+ * host names its cluster and its project id, `cluster0.u7n6b.mongodb.net` (or, in the older form,
+ * `cluster0-u7n6b.mongodb.net`, `cluster0-shard-00-00-u7n6b.mongodb.net`): a bare
+ * `cluster.mongodb.net` or `cluster0.mongodb.net` cannot be one, nor can MongoDB's own
  * illustration, `cluster0.example.mongodb.net`.
  */
 function impossibleManagedHost(h: string): boolean {
@@ -211,7 +212,7 @@ function impossibleManagedHost(h: string): boolean {
   const atlas = /^(.*)\.mongodb\.net$/i.exec(h);
   if (atlas) {
     const labels = atlas[1]!.split(".");
-    return labels.length < 2 || labels[labels.length - 1]!.toLowerCase() === "example";
+    return labels.length < 2 ? /^cluster\d*$/i.test(labels[0]!) : labels[labels.length - 1]!.toLowerCase() === "example";
   }
   const cloudsql = /^\/cloudsql\/([^:/]+):([^:/]+):([^:/]+)/.exec(h);
   if (cloudsql) return !GCP_REGION.test(cloudsql[2]!);
