@@ -100,6 +100,18 @@ test("sqlx, simple migrations: each in a transaction, so several statements need
   assert.ok(rules(findings(dir, "migrations/20240301080000_stock_not_null.sql")).includes("no-set-not-null-scan"));
 });
 
+test("sqlx: a numbered SQL file outside a migrations folder of the crate is no migration of sqlx's", () => {
+  const dir = sqlxProject({
+    "docker/initdb/01_init.sql": "CREATE DATABASE inventory;\nCREATE INDEX CONCURRENTLY items_sku ON items (sku);\n",
+    "db/migrations_pg/20240105093000_items.sql": "CREATE INDEX items_sku ON items (sku);\n",
+  });
+  // a script the database image runs, statement by statement: nothing wraps it
+  assert.equal(model(dir, "docker/initdb/01_init.sql").tool, null);
+  assert.equal(rules(findings(dir, "docker/initdb/01_init.sql")), []);
+  // a folder named for migrations, a variant of migrations/ among them
+  assert.equal(model(dir, "db/migrations_pg/20240105093000_items.sql").tool, "sqlx");
+});
+
 test("sqlx, reversible migrations: .up.sql and .down.sql, each wrapped; not golang-migrate's", () => {
   const dir = project({
     "Cargo.toml": '[package]\nname = "ledger"\n\n[dependencies]\nsqlx = { version = "0.8.3", default-features = false, features = ["postgres", "macros"] }\n',

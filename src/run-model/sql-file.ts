@@ -134,11 +134,11 @@ export function detectSqlTool(file: string, text: string, project: ProjectIndex)
     const npm = project.npmDependency(dir, "node-pg-migrate");
     if (npm) return found("node-pg-migrate", "<prefix>_<name>.up.sql / .down.sql", depFact(npm, "node-pg-migrate"));
     // sqlx names its reversible migrations the same way: a crate depending on sqlx runs them
-    const sqlx = sqlxCrate(dir, project);
+    const sqlx = inMigrationsFolder(file, project) ? sqlxCrate(dir, project) : null;
     if (sqlx) return sqlxDetection(file, sqlx, "<version>_<description>.up.sql / .down.sql (sqlx's reversible migrations)");
     return found("golang-migrate", "<version>_<title>.up.sql / .down.sql (golang-migrate's layout)");
   }
-  if (SQLX_SIMPLE.test(base)) {
+  if (SQLX_SIMPLE.test(base) && inMigrationsFolder(file, project)) {
     const sqlx = sqlxCrate(dir, project);
     if (sqlx) return sqlxDetection(file, sqlx, "<version>_<description>.sql (sqlx's migration naming)");
   }
@@ -268,6 +268,18 @@ function sqlxDetection(file: string, sqlx: SqlxCrate, fact: string): Detection {
     detection.notes.push(`sqlx's features name ${others[0]} and not PostgreSQL: PostgreSQL never runs these files, so the migration-safety rules (PostgreSQL's locks) are off here`);
   }
   return detection;
+}
+
+/**
+ * The file is in a migrations folder of the crate around it: sqlx's `migrate!()` reads
+ * `migrations/` by default, and projects keep variants beside it (`migrations_simple/`); any other
+ * numbered SQL file of the crate (`docker/initdb/01_init.sql`) is no migration of sqlx's. A folder
+ * of another name can be named with the config's `migrationTool: "sqlx"`.
+ */
+function inMigrationsFolder(file: string, project: ProjectIndex): boolean {
+  const crate = project.nearest(path.dirname(file), ["Cargo.toml"]);
+  const folders = path.relative(crate?.dir ?? path.dirname(file), file).split(/[\\/]/).slice(0, -1);
+  return folders.some((f) => /^migrations?(?:$|[-_.])/i.test(f));
 }
 
 /** The file is in a `fixtures` folder of the crate around it (where `#[sqlx::test(fixtures("name"))]` looks). */
