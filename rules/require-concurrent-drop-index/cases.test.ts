@@ -27,8 +27,8 @@ ruleTester("require-concurrent-drop-index", {
     { name: "several at once", code: "DROP INDEX idx1, idx2;", errors: [{ message: /^DROP INDEX idx1, idx2 without/, line: 1, column: 1 }] },
     {
       name: "a name that must be quoted is quoted in the help, so the statement can be run as written",
-      code: 'DROP INDEX "Poll_urlId_key", public."my index";',
-      errors: [{ help: 'DROP INDEX CONCURRENTLY "Poll_urlId_key", public."my index", one index per statement, outside a transaction block', line: 1, column: 1 }],
+      code: 'DROP INDEX "Poll_urlId_key", public."my index", "user";',
+      errors: [{ help: 'DROP INDEX CONCURRENTLY "Poll_urlId_key", public."my index", "user", one index per statement, outside a transaction block', line: 1, column: 1 }],
     },
     { name: "an index built here on an existing table", code: "CREATE INDEX CONCURRENTLY t_a ON t (a);\nDROP INDEX t_a;", errors: [{ messageId: "drop", line: 2, column: 1 }] },
   ],

@@ -2,6 +2,7 @@ import { defineRule } from "../../src/engine/rule.js";
 import { isNestingError, type SqlDocument, type Statement } from "../../src/sql/document.js";
 import { SENTINEL } from "../../src/secrets/mask.js";
 import { parseSql } from "../../src/sql/parser.js";
+import { RESERVED_WORDS } from "../../src/sql/clause.js";
 
 /** A template marker of Go templates, Jinja, Mustache, Handlebars… (`{{ .Schema }}`, `{% if %}`). */
 const TEMPLATE_MARKER = /\{\{[\s\S]{0,200}?\}\}|\{%[\s\S]{0,200}?%\}/;
@@ -38,11 +39,14 @@ const OTHER_DIALECT: Record<string, string> = {
 };
 
 /**
- * Reserved words of PostgreSQL that schemas often take as names (a `user` table, an `order`
- * column): written bare, the parser stops at them. The hint is given only when the statement parses
- * with that word quoted (see `parsesQuoted`), so a keyword used as one (`OVER (ORDER BY …)`) gets none.
+ * Reserved words schemas often take as names (a `user` table, an `order` column): written bare, the
+ * parser stops at them. The hint is given only when the statement parses with that word quoted
+ * (see `parsesQuoted`), so a keyword used as one (`OVER (ORDER BY …)`) gets none. Words mostly
+ * written as key words (`null`, `from`, `with`) are left out: quoted, `SET x = null` parses too,
+ * but meant something else.
  */
-const RESERVED_NAMES = new Set(["user", "order", "group", "limit", "offset", "desc", "asc", "end", "default", "check", "column", "table", "window", "references", "primary", "unique", "constraint", "both", "only", "analyse", "analyze", "current_user", "session_user", "current_date", "current_time"]);
+const NAME_LIKE = ["user", "order", "group", "limit", "offset", "desc", "asc", "end", "default", "check", "column", "table", "window", "references", "primary", "unique", "constraint", "both", "only", "analyse", "analyze", "current_user", "session_user", "current_date", "current_time"];
+const RESERVED_NAMES: ReadonlySet<string> = new Set(NAME_LIKE.filter((w) => RESERVED_WORDS.has(w)));
 
 /** Whether the statement parses once the word at `at` (a document offset) is written in double quotes. */
 function parsesQuoted(doc: SqlDocument, stmt: Statement, at: number, word: string): boolean {

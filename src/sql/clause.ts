@@ -43,8 +43,24 @@ export function unquoteName(word: string): string {
 }
 
 export function quoteIdent(name: string): string {
-  return /^[a-z_][a-z0-9_$]*$/.test(name) ? name : `"${name.replace(/"/g, '""')}"`;
+  return /^[a-z_][a-z0-9_$]*$/.test(name) && !RESERVED_WORDS.has(name) ? name : `"${name.replace(/"/g, '""')}"`;
 }
+
+/**
+ * PostgreSQL's words that cannot name a table, an index or a column unquoted: its reserved key
+ * words, and those reserved but for function and type names (`join`, `left`, `verbose`…).
+ */
+export const RESERVED_WORDS: ReadonlySet<string> = new Set(
+  (
+    "all analyse analyze and any array as asc asymmetric both case cast check collate column constraint create current_catalog " +
+    "current_date current_role current_time current_timestamp current_user default deferrable desc distinct do else end except " +
+    "false fetch for foreign from grant group having in initially intersect into lateral leading limit localtime localtimestamp " +
+    "not null offset on only or order placing primary references returning select session_user some symmetric system_user table " +
+    "then to trailing true union unique user using variadic when where window with " +
+    "authorization binary collation concurrently cross current_schema freeze full ilike inner is isnull join left like natural " +
+    "notnull outer overlaps right similar tablesample verbose"
+  ).split(" "),
+);
 
 /** A name of parts (`schema.index`) as it must be written: each part quoted where it needs to be. */
 export function quotedName(parts: readonly string[]): string {
