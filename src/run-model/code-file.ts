@@ -130,13 +130,13 @@ function packageOf(t: CodeTool, dir: string, project: ProjectIndex): { dep: Depe
   if (!dep) return null;
   const name = TOOLS[t.tool].name;
   const version = dep.version !== null && t.fork.versions.test(dep.version) ? dep.version : null;
-  const said =
-    dep.version === null
-      ? ""
-      : version
-        ? `; its version ${version} is read as ${name}'s`
-        : `; its version ${dep.version} is not numbered as ${name}'s, whose version is unknown here`;
-  return { dep, version, notes: [`${dep.name} is taken for a fork of ${name} with the same migrations API${said}.`] };
+  // numbered apart (`@nestjs/typeorm` 10.x wraps TypeORM, it is no fork): the file's shape says the
+  // tool, the package says nothing of its version
+  const note =
+    dep.version !== null && version === null
+      ? `${dep.name} ${dep.version} is numbered apart from ${name} (a package around it, or a fork of its own): the migration is read as ${name}'s, whose version is unknown here.`
+      : `${dep.name} is taken for a fork of ${name} with the same migrations API${version ? `; its version ${version} is read as ${name}'s` : ""}.`;
+  return { dep, version, notes: [note] };
 }
 
 /**
