@@ -33,6 +33,15 @@ ruleTester("require-lock-timeout", {
   ],
   invalid: [
     {
+      name: "a stretch reported for a wait of schema changes only is reported again where reads wait too",
+      code: "CREATE INDEX CONCURRENTLY orders_a ON orders (a);\nCOMMENT ON TABLE orders IS 'x';\nCREATE INDEX orders_b ON orders (b);\nALTER TABLE orders ALTER COLUMN b SET NOT NULL;\nALTER TABLE orders ADD COLUMN c int;",
+      errors: [
+        { messageId: "lockDdl", line: 1, column: 1 },
+        { messageId: "lockWrites", line: 3, column: 1 },
+        { messageId: "lock", line: 4, column: 1 },
+      ],
+    },
+    {
       code: "ALTER TABLE t ADD COLUMN c boolean;\nSELECT 1;",
       errors: [
         {

@@ -300,9 +300,11 @@ export default defineMigrationRule({
       const values: (SettingValue | null)[] = checks.map((c) => state.setting(c.setting, stmt));
       const safe = values.map((v) => v !== null && !v.disabled);
       const armed = checks.map((c) => run.armed(c.setting, at));
-      // reported already, and still nothing set: nothing to say until a SET arms the rule again
-      // (but the locks a transaction takes are kept track of: a later statement of it may not wait)
-      const quiet = checks.every((_, i) => !armed[i] && !safe[i]);
+      // reported already, and still nothing set: nothing to say until a SET arms the rule again, or
+      // a statement makes more wait than the stretch did so far (but the locks a transaction takes
+      // are kept track of: a later statement of it may not wait)
+      const raise = checks.map((c, i) => (armed[i] || safe[i] ? null : run.raisable(c.setting, at)));
+      const quiet = checks.every((_, i) => !armed[i] && !safe[i] && raise[i] === null);
       if (quiet && !inTransaction(tx)) return;
       const locked = lockedTables(type, b, state, stmt);
       if (!locked) return;
@@ -317,15 +319,16 @@ export default defineMigrationRule({
       const waiting = waits.filter((w) => !isNew(state, w.table, stmt) && !(inTransaction(tx) && w.name && run.holds(tx.id, w.name, w.mode, at)));
       if (inTransaction(tx)) for (const w of waits) if (w.name) run.take(tx.id, w.name, w.mode, at);
       if (waits.length > 0 && waiting.length === 0) return;
+      const level = waiting.length > 0 ? waiting.reduce<Level>((l, w) => (ORDER[w.level] > ORDER[l] ? w.level : l), "ddl") : locked.level;
       checks.forEach((c, i) => {
-        run.mark(c.setting, at, safe[i]!);
-        if (safe[i] || !armed[i]) return;
+        run.mark(c.setting, at, safe[i]!, level);
+        const raised = raise[i];
+        if (safe[i] || !(armed[i] || (raised !== null && raised !== undefined && ORDER[level] > ORDER[raised]))) return;
         const value = values[i] ?? null;
         const on = waiting.length > 0 ? ` on ${waiting.map((w) => relationName(w.table)).join(", ")}` : "";
         const where = value?.disabled ? ` (${c.setting} is ${value.value}, no limit, ${value.stmt.doc === doc ? `since line ${doc.lineOf(value.stmt.start)}` : "since an earlier query of this migration"})` : "";
         // the suggestion inserts the SET before a top-level statement (not inside a DO block)
         const suggest = stmt.parent === null ? [{ desc: c.setting === "lock_timeout" ? "insert SET lock_timeout = '5s'; before this statement" : "insert SET statement_timeout = '15min'; before this statement", fix: { start: stmt.start, end: stmt.start, text: c.text + lineBreak(doc.sql) } }] : [];
-        const level = waiting.length > 0 ? waiting.reduce<Level>((l, w) => (ORDER[w.level] > ORDER[l] ? w.level : l), "ddl") : locked.level;
         const messageId = c.messageId === "statement" ? "statement" : level === "all" ? "lock" : level === "writes" ? "lockWrites" : "lockDdl";
         context.report({
           messageId,
@@ -383,8 +386,11 @@ function commandOf(command: string, waiting: Wait[]): string {
  * chain's (`MigrationState.pos`), so a document read again, or by another rule's pass, gets the same answers.
  */
 class Run {
-  /** Per setting, the statements that wait for a lock, in order, and whether the setting protected each. */
-  private readonly marks = new Map<string, { at: number; safe: boolean }[]>();
+  /**
+   * Per setting, the statements that wait for a lock, in order, and whether the setting protected
+   * each; for one it did not, the most that waits behind the stretch it belongs to so far (`level`).
+   */
+  private readonly marks = new Map<string, { at: number; safe: boolean; level?: Level }[]>();
   /**
    * Per transaction and table, per lock mode: where the transaction took it (the first statement
    * that did, and again the first after each ROLLBACK TO SAVEPOINT that gave it back).
@@ -406,12 +412,25 @@ class Run {
     return i < 0 || list[i]!.safe;
   }
 
-  mark(setting: string, at: number, safe: boolean): void {
+  /**
+   * In a stretch already reported, the most that waits behind it so far, when a statement could
+   * still make more wait (a stretch reported for what made only writes wait, then a statement that
+   * makes reads wait too: that one is reported again); null otherwise.
+   */
+  raisable(setting: string, at: number): Level | null {
+    const list = this.marks.get(setting);
+    const i = list ? before(list, at) : -1;
+    const level = i >= 0 && !list![i]!.safe ? list![i]!.level : undefined;
+    return level !== undefined && level !== "all" ? level : null;
+  }
+
+  mark(setting: string, at: number, safe: boolean, level: Level): void {
     let list = this.marks.get(setting);
     if (!list) this.marks.set(setting, (list = []));
     const i = before(list, at + 1);
     if (i >= 0 && list[i]!.at === at) return;
-    list.splice(i + 1, 0, { at, safe });
+    const last = i >= 0 && !list[i]!.safe ? list[i]!.level : undefined;
+    list.splice(i + 1, 0, safe ? { at, safe } : { at, safe, level: last !== undefined && ORDER[last] > ORDER[level] ? last : level });
   }
 
   take(tx: number, table: string, mode: number, at: number): void {
