@@ -187,6 +187,12 @@ test("the same .up.sql naming in a Go project is golang-migrate's; a Cargo proje
   const r = model(rust, "migrations/1_init.sql");
   assert.equal([r.tool, r.source, r.units[0]!.transaction], [null, "default", "none"]);
   assert.ok(rules(findings(rust, "migrations/1_init.sql")).includes("require-transaction"));
+  // a feature named sqlx is no dependency on it
+  const feature = project({
+    "Cargo.toml": '[package]\nname = "tool"\n\n[features]\nsqlx = ["dep:tokio-postgres"]\n\n[dependencies]\ntokio-postgres = { version = "0.7", optional = true }\n',
+    "migrations/1_init.sql": "CREATE TABLE a (id int);\n",
+  });
+  assert.is(model(feature, "migrations/1_init.sql").tool, null);
 });
 
 test("sqlx in a workspace: the migrations at its root, the crate that runs them a member; features add up", () => {

@@ -224,12 +224,14 @@ function findSqlxCrate(dir: string, project: ProjectIndex): SqlxCrate | null {
   dep ??= project.workspaceCrate(dir, "sqlx");
   if (!dep) return null;
   const entry = project.crateEntry(dep.manifest, "sqlx");
-  let spec = entry?.spec ?? null;
-  const features = [...(entry?.features ?? [])];
+  // the manifest's reader says whether it is a dependency at all (`[features] sqlx = […]` is none)
+  if (!entry) return null;
+  let spec = entry.spec;
+  const features = [...entry.features];
   const add = (more: readonly string[]) => {
     for (const f of more) if (!features.includes(f)) features.push(f);
   };
-  if (entry?.inherited) {
+  if (entry.inherited) {
     // `sqlx.workspace = true`: the workspace's root declares the requirement, and its features add up
     for (const d of project.folders(path.dirname(path.dirname(dep.manifest)))) {
       const root = project.has(d, "Cargo.toml") ? project.crateEntry(path.join(d, "Cargo.toml"), "sqlx") : null;
