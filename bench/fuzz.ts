@@ -524,7 +524,9 @@ function secretPieces(text: string, secrets: string[]): string[] {
   for (const s of [...secrets].sort((a, b) => b.length - a.length)) rest = rest.split(s).join("\u0000");
   const pieces = new Set<string>();
   for (const s of secrets) for (let i = 0; i + 4 <= s.length; i++) pieces.add(s.slice(i, i + 4));
-  return [...pieces].filter((p) => !rest.includes(p) && !OWN_WORDS.includes(p));
+  // JSON, SARIF and the cache file write the file's other text escaped: `from "pg"` holds ` \"p`
+  const escaped = JSON.stringify(rest);
+  return [...pieces].filter((p) => !rest.includes(p) && !escaped.includes(p) && !OWN_WORDS.includes(p));
 }
 
 /** Every rule's message and help templates, as one text. */
