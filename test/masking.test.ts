@@ -181,4 +181,25 @@ test("a dev password masks its place, not every word that shares its letters", (
   assert.match(frame, "DELETE FROM shop_app;");
 });
 
+test("SQL in code: a credential in an interpolation glued to a name reaches no output through the name that stands for it", () => {
+  // the name quotes the expression's text in SQL's way (`""`), which moves every unit after the
+  // quote away from the host character it maps to: the last characters of the password used to
+  // show (`a****w@x.e…`)
+  const secret = "Kx7Vb2NpQr8sTw";
+  const code = [
+    "export async function f(db: any, conn: any) {",
+    `  await db.query(\`DELETE FROM \${conn("postgresql://a:${secret}@x.example.com/a")}_users\`);`,
+    `  await db.query(\`DELETE FROM "old_\${conn("postgresql://a:${secret}@x.example.com/a")}"\`);`,
+    `  await db.query(\`UPDATE \${auth({ password: "${secret}" })}_t SET a = 1\`);`,
+    "}",
+    "",
+  ].join("\n");
+  const r = lint(code, { filePath: "names.ts" });
+  assert.ok(r.messages.some((m) => m.ruleId === "require-where"), "the statements are read and reported");
+  const pieces = [secret.slice(-1) + "@x", secret.slice(-1) + "}_", secret.slice(-1) + '""'];
+  for (let i = 0; i + 3 <= secret.length; i++) pieces.push(secret.slice(i, i + 3));
+  assertHidden(printed(r), pieces, "cli");
+  assertHidden(JSON.stringify(eslint(code, "names.ts")), pieces, "eslint");
+});
+
 test.run();

@@ -286,13 +286,20 @@ function clauseInterpolation(stmts: RawStmt[], built: Built, marks: Mark[]): boo
  * (`${prefix}users`); each value, list or query stand-in (`$1`, `($2)`, `SELECT $3`) becomes the
  * interpolation it stands for (`${id}`), unless the same `$n` is written in the SQL too (a
  * parameter of its own, or a library's placeholder read as one): then it is left as it is.
+ *
+ * Most SQL is never reported: the mapping is made the first time a text is shown, in one pass
+ * over the text and its stand-ins (a statement may hold thousands of interpolations).
  */
 export function displayOf(built: Built, parseSource: string): ((text: string) => string) | null {
+  if (built.slots.length === 0) return null;
+  let show: ((t: string) => string) | undefined;
+  return (t: string) => (show ??= displayMapping(built, parseSource))(t);
+}
+
+function displayMapping(built: Built, parseSource: string): (text: string) => string {
   const { text, slots } = built;
-  if (slots.length === 0) return null;
   // names holding an interpolation: each quoted token with a name stand-in or a part in it
   const named = new Map<string, string>();
-  const standIns = [...new Set(slots.filter((s) => s.mode === "part" || s.mode === "identifier").map((s) => s.name))];
   let k = 0;
   for (let i = 0; i < text.length && k < slots.length; ) {
     const past = skipToken(text, i);
@@ -300,33 +307,43 @@ export function displayOf(built: Built, parseSource: string): ((text: string) =>
       i++;
       continue;
     }
-    let holds = false;
-    for (; k < slots.length && slots[k]!.start < past; k++) if (slots[k]!.start >= i && slots[k]!.mode !== "value") holds = true;
-    if (holds && text[i] === '"' && text[past - 1] === '"' && past - i >= 2) {
+    const inside: Slot[] = [];
+    for (; k < slots.length && slots[k]!.start < past; k++) if (slots[k]!.start >= i && slots[k]!.mode !== "value") inside.push(slots[k]!);
+    if (inside.length > 0 && text[i] === '"' && text[past - 1] === '"' && past - i >= 2) {
       const quoted = text.slice(i, past);
-      const name = quoted.slice(1, -1).replace(/""/g, '"');
-      let rest = name;
-      for (const n of standIns) rest = rest.split(n).join("");
-      const startsWell = /^[a-z_]/.test(name) || standIns.some((n) => name.startsWith(n));
-      named.set(quoted, startsWell && /^[a-z0-9_$]*$/.test(rest) ? name : quoted);
+      // the letters written around the names (a name stand-in spans its quotes: nothing is)
+      let rest = "";
+      let at = i + 1;
+      for (const s of inside) {
+        if (s.start > at) rest += text.slice(at, s.start);
+        at = Math.max(at, s.end);
+      }
+      if (past - 1 > at) rest += text.slice(at, past - 1);
+      rest = rest.replace(/""/g, '"');
+      const first = inside[0]!;
+      const startsWell = first.start <= i + 1 || /^[a-z_]/.test(quoted.slice(1));
+      named.set(quoted, startsWell && /^[a-z0-9_$]*$/.test(rest) ? quoted.slice(1, -1).replace(/""/g, '"') : quoted);
     }
     i = past;
   }
-  // `$n` written in the SQL as it is read (outside every stand-in)
+  // `$n` written in the SQL as it is read (outside every stand-in); the matches come in order
   const written = new Set<string>();
+  let owner = 0;
   for (const m of parseSource.matchAll(/\$(\d+)/g)) {
-    if (!slots.some((s) => s.start <= m.index && m.index < s.end)) written.add(m[1]!);
+    while (owner < slots.length && slots[owner]!.end <= m.index) owner++;
+    if (!(owner < slots.length && slots[owner]!.start <= m.index)) written.add(m[1]!);
   }
   const values = new Map<string, Slot>();
   slots.forEach((s, i) => {
     const n = String(i + 1);
     if ((s.mode === "value" || s.mode === "list" || s.mode === "query") && !written.has(n)) values.set(n, s);
   });
+  // longest first (a name may hold a shorter one); the same order decides between equal lengths
   const quotedNames = [...named.keys()].filter((q) => named.get(q) !== q).sort((a, b) => b.length - a.length);
-  if (quotedNames.length === 0 && values.size === 0) return null;
+  const order = new Map(quotedNames.map((q, i) => [q, i]));
   return (t: string) => {
     let out = t;
-    for (const q of quotedNames) if (out.includes(q)) out = out.split(q).join(named.get(q)!);
+    if (quotedNames.length > 0 && out.includes('"')) out = unquoteNames(out, quotedNames, order, named);
     if (values.size > 0 && out.includes("$")) {
       out = out.replace(/(SELECT |\()?\$(\d+)(\))?/g, (m, pre: string | undefined, n: string, close: string | undefined) => {
         const s = values.get(n);
@@ -337,4 +354,37 @@ export function displayOf(built: Built, parseSource: string): ((text: string) =>
     }
     return out;
   };
+}
+
+/**
+ * Each quoted name of `quotedNames` in the text replaced, in their order, by how it is shown. A
+ * text quoting SQL holds few quotes: the names it can hold are its own stretches from a quote to
+ * a quote, looked up, rather than every name of the statement looked for.
+ */
+function unquoteNames(t: string, quotedNames: string[], order: Map<string, number>, named: Map<string, string>): string {
+  let out = t;
+  let next = 0;
+  for (;;) {
+    const quotes: number[] = [];
+    for (let i = out.indexOf('"'); i >= 0; i = out.indexOf('"', i + 1)) quotes.push(i);
+    if (quotes.length > 64) {
+      // a long text full of quotes: every name looked for, as few texts are
+      for (let j = next; j < quotedNames.length; j++) {
+        const q = quotedNames[j]!;
+        if (out.includes(q)) out = out.split(q).join(named.get(q)!);
+      }
+      return out;
+    }
+    let best = -1;
+    for (let a = 0; a < quotes.length; a++) {
+      for (let b = a + 1; b < quotes.length; b++) {
+        const j = order.get(out.slice(quotes[a]!, quotes[b]! + 1));
+        if (j !== undefined && j >= next && (best < 0 || j < best)) best = j;
+      }
+    }
+    if (best < 0) return out;
+    const q = quotedNames[best]!;
+    out = out.split(q).join(named.get(q)!);
+    next = best + 1;
+  }
 }

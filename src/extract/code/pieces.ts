@@ -9,6 +9,7 @@ import type { TSESTree } from "@typescript-eslint/typescript-estree";
 import { concatLeaves, isNumeric, unwrap } from "./ast.js";
 import { CookedText, cookInto } from "../cook.js";
 import { skipToken } from "../../sql/lex/chars.js";
+import { findCredentials } from "../../secrets/credentials.js";
 
 type Node = TSESTree.Node;
 
@@ -326,10 +327,12 @@ export function findGlue(host: string, pieces: Piece[], names: string[]): { part
 
 /**
  * `${expression}` as an identifier the parser accepts: at most `maxBytes` bytes (quotes doubled),
- * so the name stays under PostgreSQL's 63.
+ * so the name stays under PostgreSQL's 63. A credential written in the expression
+ * (`${conn("postgresql://u:pw@h/db")}`) is `****` in the name: the name is SQL text of its own,
+ * quoted differently from the code (`""`), and no masking of the host file reaches all of it.
  */
 export function standInName(host: string, p: Extract<Piece, { kind: "expr" }>, maxBytes = 60): string {
-  const inner = host.slice(p.exprStart, p.exprEnd).replace(/\s+/g, " ").trim();
+  const inner = withoutCredentials(host.slice(p.exprStart, p.exprEnd).replace(/\s+/g, " ").trim());
   const wrap = (s: string) => "${" + s + "}";
   const fits = (s: string) => s.length <= 40 && Buffer.byteLength(wrap(s).replace(/"/g, '""')) <= maxBytes;
   if (fits(inner)) return wrap(inner);
@@ -337,4 +340,16 @@ export function standInName(host: string, p: Extract<Piece, { kind: "expr" }>, m
   let keep = Math.min(inner.length - 1, 39);
   while (keep > 0 && !fits(inner.slice(0, keep) + "…")) keep--;
   return wrap(inner.slice(0, keep) + "…");
+}
+
+/** The text with each credential in it (see findCredentials) replaced by `****`. */
+function withoutCredentials(text: string): string {
+  const found = findCredentials(text, "code");
+  let out = "";
+  let at = 0;
+  for (const [a, b] of found) {
+    out += text.slice(at, a) + "****";
+    at = b;
+  }
+  return found.length === 0 ? text : out + text.slice(at);
 }
