@@ -282,7 +282,6 @@ function knexDisablesTransactions(dir: string, project: ProjectIndex): Evidence 
 /** Kysely's Migrator takes `disableTransactions` from 0.28.0 (kysely-org/kysely#1335); its migrate methods too from 0.29.0 (#1517). */
 export const KYSELY_DISABLE_TRANSACTIONS = "0.28.0";
 
-const KYSELY_SEEN = new WeakMap<ProjectIndex, Map<string, Evidence | null>>();
 const CODE_EXT = /\.(?:[cm]?[jt]s)$/;
 /** Folders at a package's root where a script that runs the migrations is often kept. */
 const SCRIPT_FOLDERS = ["scripts/", "src/", "bin/", "db/", "database/", "tools/"];
@@ -294,10 +293,10 @@ const SCRIPT_FOLDERS = ["scripts/", "src/", "bin/", "db/", "database/", "tools/"
  * folders. Read once per migrations folder.
  */
 function kyselyDisablesTransactions(dir: string, project: ProjectIndex): Evidence | null {
-  let seen = KYSELY_SEEN.get(project);
-  if (!seen) KYSELY_SEEN.set(project, (seen = new Map()));
-  const cached = seen.get(dir);
-  if (cached !== undefined) return cached;
+  return project.answer("kysely disableTransactions", dir, () => findKyselyOptOut(dir, project));
+}
+
+function findKyselyOptOut(dir: string, project: ProjectIndex): Evidence | null {
   const pkg = project.nearest(dir, ["package.json"]);
   const root = pkg?.dir ?? dir;
   const folders: string[] = [];
@@ -314,14 +313,11 @@ function kyselyDisablesTransactions(dir: string, project: ProjectIndex): Evidenc
     if (d === dir) continue;
     files.push(...project.list(d).filter((n) => CODE_EXT.test(n) && !n.endsWith(".d.ts")).slice(0, 50).map((n) => path.join(d, n)));
   }
-  let found: Evidence | null = null;
   for (const file of files) {
     const text = project.read(file);
     if (!text || !/\bdisableTransactions\s*:\s*true\b/.test(text)) continue;
     if (!/\bMigrator\b|\bmigrateTo(?:Latest)?\s*\(|\bmigrate(?:Up|Down)\s*\(|defineConfig\s*\(/.test(text)) continue;
-    found = { fact: `${path.relative(root, file).split(path.sep).join("/")}: disableTransactions: true (Kysely's Migrator)`, source: file };
-    break;
+    return { fact: `${path.relative(root, file).split(path.sep).join("/")}: disableTransactions: true (Kysely's Migrator)`, source: file };
   }
-  seen.set(dir, found);
-  return found;
+  return null;
 }

@@ -60,8 +60,29 @@ export class ProjectIndex {
   private readonly go = new Map<string, Map<string, Dependency>>();
   private readonly cargo = new Map<string, Map<string, Dependency>>();
   private readonly lockCache = new Map<string, string | null>();
+  private readonly answers = new Map<string, Map<string, unknown>>();
 
   constructor(readonly view: ProjectView) {}
+
+  /**
+   * An answer about a folder that reads the project (which sqlx crate runs it, whether a Migrator
+   * near it turns transactions off), worked out once per index: every file of the folder asks.
+   * `question` names what is asked.
+   */
+  answer<T>(question: string, dir: string, work: () => T): T {
+    let known = this.answers.get(question);
+    if (!known) this.answers.set(question, (known = new Map()));
+    if (known.has(dir)) return known.get(dir) as T;
+    const found = work();
+    known.set(dir, found);
+    return found;
+  }
+
+  /** The folders between the crate whose Cargo.toml is nearest above `file` and the file (null: no crate). */
+  crateFolders(file: string): string[] | null {
+    const crate = this.nearest(path.dirname(file), ["Cargo.toml"]);
+    return crate ? path.relative(crate.dir, file).split(/[\\/]/).slice(0, -1) : null;
+  }
 
   /** Names in a folder (sub-folders end with `/`); empty when it is not one. */
   list(dir: string): readonly string[] {

@@ -208,15 +208,8 @@ const SQLX_DRIVERS: Record<string, string> = { postgres: "PostgreSQL", mysql: "M
 
 /** The sqlx crate of the project around `dir`: a Cargo.toml at or above it, or a member of the workspace one heads. */
 export function sqlxCrate(dir: string, project: ProjectIndex): SqlxCrate | null {
-  let known = SQLX_CRATES.get(project);
-  if (!known) SQLX_CRATES.set(project, (known = new Map()));
-  let found = known.get(dir);
-  if (found === undefined) known.set(dir, (found = findSqlxCrate(dir, project)));
-  return found;
+  return project.answer("sqlx crate", dir, () => findSqlxCrate(dir, project));
 }
-
-/** sqlxCrate's answers, per project index and folder: every migration of a folder asks. */
-const SQLX_CRATES = new WeakMap<ProjectIndex, Map<string, SqlxCrate | null>>();
 
 function findSqlxCrate(dir: string, project: ProjectIndex): SqlxCrate | null {
   let dep = project.crate(dir, "sqlx");
@@ -279,15 +272,12 @@ function sqlxDetection(file: string, sqlx: SqlxCrate, fact: string): Detection {
  * of another name can be named with the config's `migrationTool: "sqlx"`.
  */
 function inMigrationsFolder(file: string, project: ProjectIndex): boolean {
-  const crate = project.nearest(path.dirname(file), ["Cargo.toml"]);
-  const folders = path.relative(crate?.dir ?? path.dirname(file), file).split(/[\\/]/).slice(0, -1);
-  return folders.some((f) => /^migrations?(?:$|[-_.])/i.test(f));
+  return (project.crateFolders(file) ?? []).some((f) => /^migrations?(?:$|[-_.])/i.test(f));
 }
 
 /** The file is in a `fixtures` folder of the crate around it (where `#[sqlx::test(fixtures("name"))]` looks). */
 function inFixtures(file: string, project: ProjectIndex): boolean {
-  const crate = project.nearest(path.dirname(file), ["Cargo.toml"]);
-  return crate !== null && path.relative(crate.dir, file).split(/[\\/]/).slice(0, -1).includes("fixtures");
+  return project.crateFolders(file)?.includes("fixtures") ?? false;
 }
 
 /**
