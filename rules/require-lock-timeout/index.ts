@@ -1,4 +1,5 @@
 import { defineMigrationRule, options, type RuleListeners } from "../../src/engine/rule.js";
+import { lastBelow } from "../../src/util/search.js";
 import { nodeBody, relationName } from "../../src/sql/classify.js";
 import { columnConstraints, objectNameParts } from "../../src/sql/ddl.js";
 import type { Statement } from "../../src/sql/document.js";
@@ -496,18 +497,8 @@ class Run {
 }
 
 /** The index of the last entry before `at` (-1: none). */
-function before(list: { at: number }[], at: number): number {
-  let lo = 0;
-  let hi = list.length - 1;
-  let found = -1;
-  while (lo <= hi) {
-    const mid = (lo + hi) >> 1;
-    if (list[mid]!.at < at) {
-      found = mid;
-      lo = mid + 1;
-    } else hi = mid - 1;
-  }
-  return found;
+function before(list: readonly { at: number }[], at: number): number {
+  return lastBelow(list, at, (x) => x.at);
 }
 
 const RUNS = new WeakMap<MigrationState, Run>();

@@ -26,6 +26,7 @@ import { unquoteName } from "./clause.js";
 import { actionRange, alterActionRanges, alterCmds, type Range } from "./ddl.js";
 import { isPlain, Statement, type SqlDocument } from "./document.js";
 import type { PgNode } from "./parser.js";
+import { lastBelow } from "../util/search.js";
 
 // --- transactions ---
 
@@ -505,18 +506,8 @@ export class MigrationState {
 
   /** The value of a setting just before `at` (null: never set in this document, or RESET). */
   setting(name: TrackedSetting, at: Statement): SettingValue | null {
-    const q = this.pos(at);
-    // the last snapshot taken before q
-    let lo = 0;
-    let hi = this.snapshots.length - 1;
-    let found = -1;
-    while (lo <= hi) {
-      const mid = (lo + hi) >> 1;
-      if (this.snapshots[mid]!.from < q) {
-        found = mid;
-        lo = mid + 1;
-      } else hi = mid - 1;
-    }
+    // the last snapshot taken before the statement
+    const found = lastBelow(this.snapshots, this.pos(at), (x) => x.from);
     return found < 0 ? null : (this.snapshots[found]!.values.get(name) ?? null);
   }
 
