@@ -252,12 +252,23 @@ test("comments of a statement that holds a psql meta-command survive the trimmin
 });
 
 test("a tree let go after the rules saw its statement is read again, the same, when asked for later", () => {
-  const doc = new SqlDocument("CREATE TABLE t (id int PRIMARY KEY, name text);\nDELETE FROM t WHERE id = 1;");
+  const doc = new SqlDocument("CREATE TABLE t (id int PRIMARY KEY, name text);\nDELETE FROM t WHERE id = 1;\nWITH gone AS (DELETE FROM t RETURNING id) SELECT count(*) FROM gone;");
   const statements = [...doc.events()].filter((e): e is import("../src/sql/document.js").Statement => "nodeType" in e);
+  assert.equal(
+    statements.map((s) => s.runsOnlyItself),
+    [true, true, false],
+  );
   for (const s of statements) {
     const first = JSON.stringify(s.node);
+    const alone = s.runsOnlyItself;
     s.releaseTree();
     assert.ok(s.parsed, "still known to parse");
+    // told without the JSON it was told from, and again once the tree is read back
+    assert.is(s.runsOnlyItself, alone);
+    assert.is(JSON.stringify(s.node), first);
+    assert.is(s.runsOnlyItself, alone);
+    // let go of a second time: read back a second time
+    s.releaseTree();
     assert.is(JSON.stringify(s.node), first);
     // a tree set by hand has no JSON to come back from: it stays
     const own = s.node!;

@@ -103,6 +103,13 @@ export class Statement {
    * use of `node` (reading it costs about as much as the parse: most statements' trees no rule asks for).
    */
   private json: string | null = null;
+  /**
+   * The tree and its JSON were let go of once every rule had seen the statement (see
+   * `releaseTree`): parsed again from `parseText` if something asks for the tree later.
+   */
+  private released = false;
+  /** `runsOnlyItself`, kept when the JSON it is told from is let go of. */
+  private alone: boolean | undefined = undefined;
   /** A plain statement (see `isPlain`): set once, kept after its tree is built. */
   [PLAIN_MARK] = false;
   /** The statements of its DO block or function body, once read (see `body`). */
@@ -162,22 +169,37 @@ export class Statement {
 
   /** The syntax tree (`{ UpdateStmt: {...} }`); null when the statement did not parse. */
   get node(): PgNode | null {
-    if (this.tree === null && this.json !== null) this.tree = soleStatementTree(this.json);
+    if (this.tree === null) {
+      if (this.json !== null) this.tree = soleStatementTree(this.json);
+      else if (this.released) {
+        const raw = parseJson(this.parseText);
+        this.tree = raw.ok ? soleStatementTree(raw.json) : null;
+      }
+    }
     return this.tree;
   }
 
   /**
-   * Lets go of a tree read from JSON (it is read again if asked for later). The engine calls it
-   * once every rule has seen the statement, so that trees die young instead of living as long as
-   * their document; a tree set by hand (`node = …`) stays.
+   * Lets go of a tree read from JSON, and of the JSON (the statement's text is parsed again if
+   * the tree is asked for later). The engine calls it once every rule has seen the statement, so
+   * that trees and their JSON die young instead of living as long as the statement: the migration
+   * state keeps the statements that created tables, emptied them or set settings for the whole
+   * file, and their JSON was most of what young-generation collections had to copy. A tree set by
+   * hand (`node = …`) stays.
    */
   releaseTree(): void {
-    if (this.json !== null) this.tree = null;
+    if (this.json === null && !this.released) return;
+    this.alone ??= this.runsOnlyItself;
+    this.tree = null;
+    this.json = null;
+    this.released = true;
   }
 
   set node(node: PgNode | null) {
     this.tree = node;
     this.json = null;
+    this.released = false;
+    this.alone = undefined;
   }
 
   /**
@@ -191,7 +213,7 @@ export class Statement {
 
   /** The parser accepted the statement (its tree may not be built yet). */
   get parsed(): boolean {
-    return this.json !== null || this.tree !== null;
+    return this.json !== null || this.tree !== null || this.released;
   }
 
   /** What the statement does: `read`, `write`, `ddl`…; null when it did not parse. */
@@ -214,6 +236,8 @@ export class Statement {
   defer(json: string, type: string, shape: PlainShape | null): void {
     this.tree = null;
     this.json = json;
+    this.released = false;
+    this.alone = undefined;
     if (shape) {
       this[PLAIN_MARK] = true;
       this.nodeType = shape.nodeType;
@@ -243,6 +267,7 @@ export class Statement {
    */
   get runsOnlyItself(): boolean {
     if (this[PLAIN_MARK]) return true;
+    if (this.alone !== undefined) return this.alone;
     if (this.json === null) return false;
     return this.tree !== null ? !treeRunsOthers(this.tree) : !mayRunOthers(this.nodeType, this.json);
   }
