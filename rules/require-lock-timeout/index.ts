@@ -296,6 +296,10 @@ export default defineMigrationRule({
     return listeners as RuleListeners;
 
     function check(type: string, b: PgNode, stmt: Statement): void {
+      // most CREATE TABLEs lock nothing (no REFERENCES, no PARTITION OF): told from the statement
+      // alone, before the settings and stretches are looked up
+      const created = type === "CreateStmt" ? lockedTables(type, b, state, stmt) : undefined;
+      if (created === null) return;
       const at = state.pos(stmt);
       const tx = state.transactionOf(stmt);
       const values: (SettingValue | null)[] = checks.map((c) => state.setting(c.setting, stmt));
@@ -307,7 +311,7 @@ export default defineMigrationRule({
       const raise = checks.map((c, i) => (armed[i] || safe[i] ? null : run.raisable(c.setting, at)));
       const quiet = checks.every((_, i) => !armed[i] && !safe[i] && raise[i] === null);
       if (quiet && !inTransaction(tx)) return;
-      const locked = lockedTables(type, b, state, stmt);
+      const locked = created ?? lockedTables(type, b, state, stmt);
       if (!locked) return;
       const waits = merged(locked.waits, state, stmt);
       // quiet, only the locks the transaction takes are noted (which of them wait does not matter)
