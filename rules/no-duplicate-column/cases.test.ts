@@ -16,7 +16,8 @@ ruleTester("no-duplicate-column", {
     { name: "columns a * brings are not known here", code: "CREATE VIEW v AS SELECT *, id FROM t;" },
     { name: "VALUES columns are column1, column2…", code: "CREATE VIEW v AS VALUES (1, 2);" },
     { name: "EXPLAIN without ANALYZE does not run its statement", code: "EXPLAIN UPDATE t SET a = 1, b = 2;" },
-    { name: "a repeated word elsewhere in CREATE TABLE", code: "CREATE TABLE t (a int CHECK (a > 0), b int, CONSTRAINT c CHECK (b > 0), CONSTRAINT d CHECK (b < 9));" },
+    { name: "repeated words in VALUES rows and a COPY query are no column list", code: "INSERT INTO t VALUES ('a', 'a');\nINSERT INTO t (a, b) VALUES ('x', 'x'), ('y', 'y');\nCOPY (SELECT a, a FROM t) TO stdout;\nCOPY t FROM stdin WITH (FORMAT csv, FORMAT csv);" },
+        { name: "a repeated word elsewhere in CREATE TABLE", code: "CREATE TABLE t (a int CHECK (a > 0), b int, CONSTRAINT c CHECK (b > 0), CONSTRAINT d CHECK (b < 9));" },
   ],
   invalid: [
     {
@@ -43,6 +44,18 @@ ruleTester("no-duplicate-column", {
       ],
     },
     { name: "COPY column list", code: "COPY t (a, a) FROM stdin;", errors: [{ message: listed("a", "COPY column list"), line: 1, column: 1, endColumn: 25 }] },
+    {
+      // the text is looked at before the tree is read: each way of writing the list must still be seen
+      name: "column lists after qualified, quoted and aliased names, and after a comment",
+      code: 'INSERT INTO s.t AS x (a, b, a) VALUES (1, 2, 3);\nINSERT INTO "T t" ("a", "a") VALUES (1, 2);\nINSERT INTO t /* why */ (a, a) VALUES (1, 2);\nWITH w AS (INSERT INTO t(a,a) VALUES (1,2) RETURNING a) SELECT a FROM w;\nCOPY s."T"(a, b, a) TO stdout;',
+      errors: [
+        { message: listed("a", "INSERT column list"), line: 1, column: 29 },
+        { message: listed("a", "INSERT column list"), line: 2, column: 25 },
+        { message: listed("a", "INSERT column list"), line: 3, column: 29 },
+        { message: listed("a", "INSERT column list"), line: 4, column: 28 },
+        { message: listed("a", "COPY column list"), line: 5, column: 1 },
+      ],
+    },
     { name: "CREATE TABLE", code: "CREATE TABLE t (a int, b text DEFAULT 'a, a', \"a\" int);", errors: [{ message: listed("a", "CREATE TABLE"), line: 1, column: 47, endColumn: 50 }] },
     { name: "CREATE FOREIGN TABLE", code: "CREATE FOREIGN TABLE f (a int, a int) SERVER s;", errors: [{ message: listed("a", "CREATE FOREIGN TABLE"), line: 1, column: 32 }] },
     { name: "a view's column list", code: "CREATE VIEW v (a, a) AS SELECT 1, 2;", errors: [{ message: output("a", "view"), line: 1, column: 1, endColumn: 36 }] },

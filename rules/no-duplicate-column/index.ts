@@ -106,6 +106,7 @@ export default defineRule({
       const text = stmt.wordsText;
       if (type === "InsertStmt" && !insertMayRepeat(text)) return;
       if (type === "CreateStmt" && !columnsMayRepeat(text)) return;
+      if (type === "CopyStmt" && !copyMayRepeat(text)) return;
       // a plain SELECT (see isPlain) has no INTO, and no WITH of its own to run a write in
       if (type === "SelectStmt" && (isPlain(stmt) || !/\b(?:into|with)\b/i.test(text))) return;
       // a DELETE is checked only for the statements of its WITH clause
@@ -158,10 +159,31 @@ const WORD = /"(?:[^"]|"")*"|[\p{L}_][\p{L}\p{N}_$]*/gu;
  */
 function insertMayRepeat(text: string): boolean {
   if (/\bconflict\b/i.test(text)) return true;
-  const list = /\binsert\s+into\s+[^(]*?\(([^()]*)\)/gi;
+  // A column list follows the table's name (and its alias) at once. With a comment or a U&"…" name
+  // in the text, the list is any parenthesis after INSERT INTO: the first may be a VALUES row.
+  const list = LAX.test(text) ? /\binsert\s+into\s+[^(]*?\(([^()]*)\)/gi : INSERT_LIST;
+  list.lastIndex = 0;
   for (let m = list.exec(text); m; m = list.exec(text)) if (repeats(m[1]!)) return true;
   return false;
 }
+
+/**
+ * Whether a COPY may name a column twice: its column list (after the table's name) holds a
+ * repeated word. `COPY (query) TO` has no list. When in doubt (a comment, a U&"…" name), yes.
+ */
+function copyMayRepeat(text: string): boolean {
+  if (LAX.test(text)) return true;
+  const m = COPY_LIST.exec(text);
+  return m !== null && repeats(m[1]!);
+}
+
+/** Texts the strict readings of a column list do not follow. */
+const LAX = /--|\/\*|&"/;
+/** A name as written: quoted, or a word. */
+const NAME = String.raw`(?:"(?:[^"]|"")*"|[\p{L}_][\p{L}\p{N}_$]*)`;
+const QUALIFIED = String.raw`${NAME}(?:\s*\.\s*${NAME})*`;
+const INSERT_LIST = new RegExp(String.raw`\binsert\s+into\s+${QUALIFIED}(?:\s+as\s+${NAME})?\s*\(([^()]*)\)`, "giu");
+const COPY_LIST = new RegExp(String.raw`^\s*copy\s+${QUALIFIED}\s*\(([^()]*)\)`, "iu");
 
 /**
  * Whether a CREATE TABLE may declare a column twice: the first word of two elements of its
