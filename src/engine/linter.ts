@@ -217,8 +217,14 @@ export function lintDocuments(input: EngineInput, options: EngineOptions): FileR
  */
 function withoutRepeats(findings: Finding[]): Finding[] {
   if (findings.length < 2) return findings;
+  // only findings that share their start with another can repeat one: the others are not keyed
+  // (a file of 10,000 findings at as many places builds no key at all)
+  const starts = new Map<number, number>();
+  for (const f of findings) starts.set(f.start, (starts.get(f.start) ?? 0) + 1);
+  if (starts.size === findings.length) return findings;
   const seen = new Set<string>();
   return findings.filter((f) => {
+    if (starts.get(f.start) === 1) return true;
     const fix = f.fix ? `${f.fix.range[0]}:${f.fix.range[1]}:${f.fix.text}` : "";
     const key = `${f.rule.id}\0${f.severity}\0${f.start}\0${f.message}\0${fix}`;
     if (seen.has(key)) return false;
