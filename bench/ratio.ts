@@ -10,7 +10,11 @@
  * migration-safety ones (issue 18's baseline: the eight general rules) against the default rule
  * set (pg-regress is no migration: the migration rules stay off, the two new general ones run)
  * and against the full rule set (every rule on at its default severity, the migration rules
- * included, as in a file detected as a migration). Times are CPU times of this one thread
+ * included, as in a file detected as a migration), and against the 8 rules plus a rule that only
+ * subscribes to the statement types the full set's rules subscribe to, with listeners that do
+ * nothing: the cost of reading those trees alone, a lower bound of what the full set must spend
+ * beyond the 8 rules (it reads more trees still, for its `statement` listeners and the migration
+ * state, and then does its work). Times are CPU times of this one thread
  * (`process.cpuUsage`): on a shared machine they vary less than wall time. Prints JSON.
  * Usage: node --single-threaded dist/bench/ratio.js <folder of .sql files>
  */
@@ -26,6 +30,9 @@ const { loadParser } = await import("../src/sql/parser.js");
 const { SqlDocument, Statement } = await import("../src/sql/document.js");
 const { lintText } = await import("../src/lint/lint-text.js");
 const { Config } = await import("../src/engine/config.js");
+const { RuleSet } = await import("../src/engine/rule-set.js");
+const { subscribedTypes } = await import("../src/engine/run-rules.js");
+const { sharedSettings } = await import("../src/lint/lint-text.js");
 const pg = await import("libpg-query");
 await loadParser();
 await pg.loadModule();
@@ -57,6 +64,27 @@ const rules = builtin.rules;
 const on = (r: (typeof rules)[number]) => (r.defaultSeverity === "off" ? "warn" : r.defaultSeverity);
 const baseConfig = new Config({ rules: Object.fromEntries(rules.map((r) => [r.id, BEFORE.has(r.id) ? on(r) : "off"])) }, process.cwd(), "bench", builtin);
 const fullConfig = new Config({ extends: ["sqlguard:migrations"] }, process.cwd(), "bench", builtin);
+/** The statement types the full set's rules subscribe to: each rule's listeners, made for a small script. */
+const fullTypes = new Set<string>();
+{
+  const probe = new SqlDocument("SELECT 1;\n");
+  for (const { rule, options } of fullConfig.rulesFor(path.resolve("x.sql")).values()) {
+    if (rule.verify || !rule.appliesTo.includes("script")) continue;
+    const listeners = rule.create({ options, settings: sharedSettings(fullConfig), doc: probe, report() {} });
+    for (const type of subscribedTypes(listeners)) fullTypes.add(type);
+  }
+}
+/** A rule that has those trees read and does nothing with them. */
+const treeReader = {
+  id: "bench-tree-reader",
+  description: "reads the trees the full rule set subscribes to, and nothing else",
+  defaultSeverity: "off" as const,
+  appliesTo: ["script" as const, "embedded" as const],
+  messages: {},
+  create: () => Object.fromEntries([...fullTypes].map((type) => [type, () => {}])),
+};
+const withReader = new RuleSet([...rules, treeReader as unknown as (typeof rules)[number]]);
+const treesConfig = new Config({ rules: { ...Object.fromEntries(rules.map((r) => [r.id, BEFORE.has(r.id) ? on(r) : "off"])), "bench-tree-reader": "warn" } }, process.cwd(), "bench", withReader);
 const rawParse = () => {
   for (const p of pieces) {
     try {
@@ -70,10 +98,12 @@ const lintWith = (c: InstanceType<typeof Config>) => () => texts.forEach((t, i) 
 const lint = lintWith(config);
 const lintBase = lintWith(baseConfig);
 const lintFull = lintWith(fullConfig);
+const lintTrees = lintWith(treesConfig);
 let raw = Infinity;
 let linted = Infinity;
 let base = Infinity;
 let full = Infinity;
+let trees = Infinity;
 const time = (f: () => void) => {
   const t0 = process.cpuUsage();
   f();
@@ -85,5 +115,6 @@ for (let rep = 0; rep < 8; rep++) {
   linted = Math.min(linted, time(lint));
   base = Math.min(base, time(lintBase));
   full = Math.min(full, time(lintFull));
+  trees = Math.min(trees, time(lintTrees));
 }
-console.log(JSON.stringify({ files: files.length, statements: pieces.length, parseMs: raw, lintMs: linted, ratio: linted / raw, baseMs: base, fullMs: full, fullRatio: full / base, defaultRatio: linted / base, rules: rules.length, fullRules: fullConfig.rulesFor(path.resolve("x.sql")).size, baseRules: baseConfig.rulesFor(path.resolve("x.sql")).size }));
+console.log(JSON.stringify({ files: files.length, statements: pieces.length, parseMs: raw, lintMs: linted, ratio: linted / raw, baseMs: base, fullMs: full, fullRatio: full / base, treesMs: trees, treesRatio: trees / base, treeTypes: fullTypes.size, defaultRatio: linted / base, rules: rules.length, fullRules: fullConfig.rulesFor(path.resolve("x.sql")).size, baseRules: baseConfig.rulesFor(path.resolve("x.sql")).size }));
