@@ -270,12 +270,29 @@ test("a tree let go after the rules saw its statement is read again, the same, w
     // let go of a second time: read back a second time
     s.releaseTree();
     assert.is(JSON.stringify(s.node), first);
+    // kept for another pass: the tree goes, the statement reads the same one back
+    s.releaseTree(true);
+    assert.is(JSON.stringify(s.node), first);
+    assert.is(s.runsOnlyItself, alone);
     // a tree set by hand has no JSON to come back from: it stays
     const own = s.node!;
     s.node = own;
     s.releaseTree();
     assert.is(s.node, own);
   }
+});
+
+test("a tree let go for another pass over the same statements keeps its JSON: the next pass parses nothing again", () => {
+  const doc = new SqlDocument("CREATE TABLE t (id int PRIMARY KEY);\n");
+  const s = [...doc.events()].find((e): e is import("../src/sql/document.js").Statement => "nodeType" in e)!;
+  const first = JSON.stringify(s.node);
+  const json = (x: object) => (x as { json: string | null }).json;
+  s.releaseTree(true);
+  assert.ok(json(s) !== null, "the JSON stays");
+  assert.is(JSON.stringify(s.node), first);
+  s.releaseTree();
+  assert.is(json(s), null, "let go of for good: the text is parsed again if asked");
+  assert.is(JSON.stringify(s.node), first);
 });
 
 test.run();

@@ -188,7 +188,9 @@ function runSqlRules(settings: SharedSettings, part: SqlPart, runs: RuleRun[], p
     }
     // the body, if a rule above had it read
     if (onBodyStatement.length > 0 && e.bodyRead) for (const inner of e.body) for (const x of onBodyStatement) callWith(x, x.listeners.bodyStatement!, inner, undefined);
-    e.releaseTree();
+    // statements handed over already made (`part.events`: the ESLint plugin runs each rule on its
+    // own over them) are read again by the next rule: their JSON stays for it
+    e.releaseTree(part.events !== undefined);
   }
   for (const x of live) if (x.listeners.end) callWith(x, x.listeners.end, undefined, undefined);
 }

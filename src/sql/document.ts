@@ -185,12 +185,15 @@ export class Statement {
    * that trees and their JSON die young instead of living as long as the statement: the migration
    * state keeps the statements that created tables, emptied them or set settings for the whole
    * file, and their JSON was most of what young-generation collections had to copy. A tree set by
-   * hand (`node = …`) stays.
+   * hand (`node = …`) stays. `keepJson`: the statement is read again by other passes (the ESLint
+   * plugin runs each rule on its own over the same statements): its JSON stays, so that the next
+   * pass reads the tree from it instead of parsing the text again.
    */
-  releaseTree(): void {
+  releaseTree(keepJson = false): void {
     if (this.json === null && !this.released) return;
-    this.alone ??= this.runsOnlyItself;
     this.tree = null;
+    if (keepJson && this.json !== null) return;
+    this.alone ??= this.runsOnlyItself;
     this.json = null;
     this.released = true;
   }
