@@ -108,7 +108,7 @@ export class Statement {
    * `releaseTree`): parsed again from `parseText` if something asks for the tree later.
    */
   private released = false;
-  /** `runsOnlyItself`, kept when the JSON it is told from is let go of. */
+  /** `runsOnlyItself`, once told (it outlives the JSON it was told from). */
   private alone: boolean | undefined = undefined;
   /** A plain statement (see `isPlain`): set once, kept after its tree is built. */
   [PLAIN_MARK] = false;
@@ -193,7 +193,6 @@ export class Statement {
     if (this.json === null && !this.released) return;
     this.tree = null;
     if (keepJson && this.json !== null) return;
-    this.alone ??= this.runsOnlyItself;
     this.json = null;
     this.released = true;
   }
@@ -271,8 +270,11 @@ export class Statement {
   get runsOnlyItself(): boolean {
     if (this[PLAIN_MARK]) return true;
     if (this.alone !== undefined) return this.alone;
-    if (this.json === null) return false;
-    return this.tree !== null ? !treeRunsOthers(this.tree) : !mayRunOthers(this.nodeType, this.json);
+    // let go of with its JSON before anyone asked: the tree is read again (see `node`)
+    if (this.released && this.tree === null && this.node === null) return false;
+    if (this.json === null && !this.released) return false;
+    // told once: the engine asks for every statement it dispatches
+    return (this.alone = this.tree !== null ? !treeRunsOthers(this.tree) : !mayRunOthers(this.nodeType, this.json!));
   }
 
   /** The string body of a DO block or function, and its language (null for other statements). */
