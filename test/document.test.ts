@@ -295,4 +295,24 @@ test("a tree let go for another pass over the same statements keeps its JSON: th
   assert.is(JSON.stringify(s.node), first);
 });
 
+test("statements read ahead in batches keep their comments until they are handed out, in order", () => {
+  // 2,000 statements with comments inside and between them: the document drops comments it no
+  // longer needs as it reads on, and reads ahead of what it hands out (see SqlDocument.events)
+  const parts: string[] = [];
+  for (let i = 0; i < 2000; i++) parts.push(`-- before ${i}\nSELECT /* inside ${i} */ ${i} -- after ${i}\n;`);
+  const sql = parts.join("\n") + "\n";
+  const doc = new SqlDocument(sql, { comments: "directives" });
+  let seen = 0;
+  for (const e of doc.events()) {
+    if (!("nodeType" in e)) continue;
+    assert.is(e.index, seen, "handed out in order");
+    const inside = doc.comments.filter((c) => c.start >= e.start && c.start < e.semicolon).map((c) => sql.slice(c.start, c.end));
+    assert.equal(inside, [`/* inside ${seen} */`, `-- after ${seen}`], `statement ${seen}: its comments are there`);
+    seen++;
+  }
+  assert.is(seen, 2000);
+  // and the document did not keep every comment of the file
+  assert.ok(doc.comments.length < 6000, `comments kept: ${doc.comments.length}`);
+});
+
 test.run();

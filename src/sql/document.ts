@@ -438,6 +438,11 @@ function defaultRun(mode: TxMode, directive: "assume-in-transaction" | "no-trans
   };
 }
 
+/** The most events `SqlDocument.events` reads ahead of what it hands out (see there). */
+const BATCH = 256;
+/** The most SQL text, in characters, it reads ahead. */
+const BATCH_TEXT = 256 * 1024;
+
 /** Anything a document yields besides statements. */
 export type DocumentItem = MetaItem | CopyDataItem;
 
@@ -542,26 +547,41 @@ export class SqlDocument {
       ...(this.breaks?.length ? { breaks: this.breaks } : {}),
       ...(this.params?.length ? { params: this.params } : {}),
     };
+    // Statements are read (lexed and parsed) a batch at a time, then handed out. The parser and the
+    // rules each go through a batch with their own code and data in the processor's caches, instead
+    // of taking turns at every statement: with every rule on, pg-regress lints about 14% faster
+    // (bench/PROFILE.md). A batch is at most BATCH events or BATCH_TEXT characters of SQL, so
+    // memory stays flat however long the file.
+    const batch: (Statement | DocumentItem)[] = [];
+    let batchText = 0;
     for (const item of lexScript(this.source, lexOptions, this.comments)) {
       // the end of a unit that is sent on its own ends its last statement
       if (this.endsStatement && item.type === "statement" && item.terminator === "eof") item.terminator = "break";
       // At a statement only: a meta-command inside a statement is handed out before the statement,
-      // whose comments from its start on must stay.
+      // whose comments from its start on must stay; so must those of the events read but not
+      // handed out yet.
       if (!this.keepAllComments && item.type === "statement" && this.comments.length >= compactAt) {
-        this.dropCommentsBefore(item.start);
+        this.dropCommentsBefore(batch.length > 0 ? Math.min(batch[0]!.start, item.start) : item.start);
         compactAt = 2 * this.comments.length + 256;
       }
       if (item.type !== "statement") {
         tracker.meta(item);
-        yield item;
-        continue;
+        batch.push(item);
+      } else {
+        for (const s of parseStatementItem(this, item, trees)) {
+          s.index = index++;
+          tracker.assign(s);
+          batch.push(s);
+        }
       }
-      for (const s of parseStatementItem(this, item, trees)) {
-        s.index = index++;
-        tracker.assign(s);
-        yield s;
+      batchText += item.end - item.start;
+      if (batch.length >= BATCH || batchText >= BATCH_TEXT) {
+        yield* batch;
+        batch.length = 0;
+        batchText = 0;
       }
     }
+    yield* batch;
   }
 
   /**
