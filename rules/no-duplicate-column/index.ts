@@ -151,7 +151,10 @@ function foldName(word: string): string {
 
 const ELEMENT_KEYWORDS = /^(?:constraint|check|unique|primary|foreign|like)$/i;
 
-const WORD = /"(?:[^"]|"")*"|[\p{L}_][\p{L}\p{N}_$]*/gu;
+/** A name as written: quoted, or a word. */
+const NAME = String.raw`(?:"(?:[^"]|"")*"|[\p{L}_][\p{L}\p{N}_$]*)`;
+const WORD = new RegExp(NAME, "gu");
+const NAME_AT_START = new RegExp(`^${NAME}`, "u");
 
 /**
  * Whether an INSERT may name a column twice: its column lists hold a repeated word, or it has an
@@ -179,8 +182,6 @@ function copyMayRepeat(text: string): boolean {
 
 /** Texts the strict readings of a column list do not follow. */
 const LAX = /--|\/\*|&"/;
-/** A name as written: quoted, or a word. */
-const NAME = String.raw`(?:"(?:[^"]|"")*"|[\p{L}_][\p{L}\p{N}_$]*)`;
 const QUALIFIED = String.raw`${NAME}(?:\s*\.\s*${NAME})*`;
 const INSERT_LIST = new RegExp(String.raw`\binsert\s+into\s+${QUALIFIED}(?:\s+as\s+${NAME})?\s*\(([^()]*)\)`, "giu");
 const COPY_LIST = new RegExp(String.raw`^\s*copy\s+${QUALIFIED}\s*\(([^()]*)\)`, "iu");
@@ -276,6 +277,6 @@ function queryNames(query: PgNode | undefined): (Named | null)[] | null {
 
 /** Length of the name (or expression start) at `i`: a quoted identifier, a word, or one character. */
 function nameLength(text: string, i: number): number {
-  const m = /^(?:"(?:[^"]|"")*"|[\p{L}_][\p{L}\p{N}_$]*)/u.exec(text.slice(i, i + 300));
+  const m = NAME_AT_START.exec(text.slice(i, i + 300));
   return m ? m[0].length : 1;
 }

@@ -269,12 +269,13 @@ export class Statement {
    */
   get runsOnlyItself(): boolean {
     if (this[PLAIN_MARK]) return true;
-    if (this.alone !== undefined) return this.alone;
-    // let go of with its JSON before anyone asked: the tree is read again (see `node`)
-    if (this.released && this.tree === null && this.node === null) return false;
-    if (this.json === null && !this.released) return false;
     // told once: the engine asks for every statement it dispatches
-    return (this.alone = this.tree !== null ? !treeRunsOthers(this.tree) : !mayRunOthers(this.nodeType, this.json!));
+    if (this.alone !== undefined) return this.alone;
+    if (this.json !== null) return (this.alone = this.tree !== null ? !treeRunsOthers(this.tree) : !mayRunOthers(this.nodeType, this.json));
+    if (!this.released) return false;
+    // let go of with its JSON before anyone asked: the tree is read again (see `node`)
+    const node = this.node;
+    return (this.alone = node !== null && !treeRunsOthers(node));
   }
 
   /** The string body of a DO block or function, and its language (null for other statements). */
@@ -558,6 +559,8 @@ export class SqlDocument {
     // memory stays flat however long the file.
     const batch: (Statement | DocumentItem)[] = [];
     let batchText = 0;
+    /** Where the earliest event of the batch starts (a meta-command inside a statement comes first). */
+    let batchFrom = Infinity;
     for (const item of lexScript(this.source, lexOptions, this.comments)) {
       // the end of a unit that is sent on its own ends its last statement
       if (this.endsStatement && item.type === "statement" && item.terminator === "eof") item.terminator = "break";
@@ -565,9 +568,10 @@ export class SqlDocument {
       // whose comments from its start on must stay; so must those of the events read but not
       // handed out yet.
       if (!this.keepAllComments && item.type === "statement" && this.comments.length >= compactAt) {
-        this.dropCommentsBefore(batch.length > 0 ? Math.min(batch[0]!.start, item.start) : item.start);
+        this.dropCommentsBefore(Math.min(batchFrom, item.start));
         compactAt = 2 * this.comments.length + 256;
       }
+      batchFrom = Math.min(batchFrom, item.start);
       if (item.type !== "statement") {
         tracker.meta(item);
         batch.push(item);
@@ -583,6 +587,7 @@ export class SqlDocument {
         yield* batch;
         batch.length = 0;
         batchText = 0;
+        batchFrom = Infinity;
       }
     }
     yield* batch;
