@@ -796,7 +796,7 @@ function parseStatementItem(doc: SqlDocument, item: StatementItem, trees: Readon
     return parseItem(doc, item, trees);
   } catch (e) {
     if (!isStackOverflow(e)) throw e;
-    const s = new Statement(doc, item.start, item.end, doc.source.slice(item.start, item.end), (i) => item.start + i);
+    const s = new Statement(doc, item.start, item.end, doc.source.slice(item.start, item.end), offsetFrom(item.start));
     s.error = { message: TOO_DEEP_STATEMENT, offset: item.start, tooDeep: true };
     return [s];
   }
@@ -804,12 +804,20 @@ function parseStatementItem(doc: SqlDocument, item: StatementItem, trees: Readon
 
 const TOO_DEEP_STATEMENT = "nested too deeply to analyse (sqlguard ran out of stack): the statement was not linted";
 
+/**
+ * A statement's index → document offset, for a text that starts at `base`. Made here, outside
+ * `parseItem`: a function made inside would hold on to what `parseItem` read (the lexer's item, its
+ * tokens), for as long as the statement lives, and the migration state keeps some for a whole file.
+ */
+function offsetFrom(base: number): (index: number) => number {
+  return (i) => base + i;
+}
+
 function parseItem(doc: SqlDocument, item: StatementItem, trees: ReadonlySet<string> | undefined): Statement[] {
   const sql = doc.source;
-  const identity = (base: number) => (i: number) => base + i;
   let parseText = applyMasks(sql, item.start, item.end, item.masks, true);
   const make = (start: number, end: number, text: string, base: number): Statement => {
-    const s = new Statement(doc, start, end, text, identity(base));
+    const s = new Statement(doc, start, end, text, offsetFrom(base));
     // the lexer notes blank lines up to the `;`: only those inside the statement's tokens count
     s.blankLines = item.blankLines.length === 0 ? item.blankLines : item.blankLines.filter((o) => o > start && o < end);
     s.semicolon = item.semicolon;
@@ -817,8 +825,6 @@ function parseItem(doc: SqlDocument, item: StatementItem, trees: ReadonlySet<str
     s.copyFromStdin = item.copyFromStdin;
     return s;
   };
-  const whole = make(item.start, item.end, parseText, item.start);
-
   // The caller parsed the whole text, one statement: this item, if it is all there is but trivia.
   if (
     doc.parsed &&
@@ -834,10 +840,12 @@ function parseItem(doc: SqlDocument, item: StatementItem, trees: ReadonlySet<str
   }
 
   if (item.lexError) {
+    const whole = make(item.start, item.end, parseText, item.start);
     whole.error = { message: item.lexError.message, offset: item.lexError.offset };
     return [whole];
   }
   if (item.nul >= 0) {
+    const whole = make(item.start, item.end, parseText, item.start);
     whole.error = {
       message:
         item.nul === item.start
