@@ -191,16 +191,20 @@ export default defineRule({
         });
       }
     };
+    /** A statement whose text may hold a long name: its text, and its body as SQL. */
+    const scanStatement = (stmt: Statement) => {
+      scanChecked(stmt.parseText, (i) => stmt.offsetOfIndex(i));
+      // a DO block's or function's body is a string to the statement: scan it as SQL too
+      const body = stmt.bodySource;
+      if (body) scan(body.literal.content, (i) => stmt.offsetOfIndex(body.literal.map(i)));
+    };
     return {
       statement(stmt: Statement) {
         // A DO block's or function's body is a piece of the text (with '' read as '): a long run in
         // it is one in the text, so a text without one needs neither scan, nor its tree read to
-        // find the body.
-        if (!stmt.parsed || !mayHoldLongName(stmt.parseText)) return;
-        scanChecked(stmt.parseText, (i) => stmt.offsetOfIndex(i));
-        // a DO block's or function's body is a string to the statement: scan it as SQL too
-        const body = stmt.bodySource;
-        if (body) scan(body.literal.content, (i) => stmt.offsetOfIndex(body.literal.map(i)));
+        // find the body. (The scan is a function of its own: the functions it makes hold the
+        // statement, and made here they would cost every statement a context.)
+        if (stmt.parsed && mayHoldLongName(stmt.parseText)) scanStatement(stmt);
       },
     };
   },

@@ -293,6 +293,12 @@ export default defineMigrationRule({
       },
     };
     for (const t of TYPES) listeners[t] = listener(t);
+    // what each check finds for the statement at hand: filled by `check` for each statement, not
+    // made anew (most statements of a long script return early, and it was a few arrays each)
+    const values: (SettingValue | null)[] = checks.map(() => null);
+    const safe: boolean[] = checks.map(() => false);
+    const armed: boolean[] = checks.map(() => false);
+    const raise: (Level | null)[] = checks.map(() => null);
     return listeners as RuleListeners;
 
     function check(type: string, b: PgNode, stmt: Statement): void {
@@ -302,14 +308,19 @@ export default defineMigrationRule({
       if (created === null) return;
       const at = state.pos(stmt);
       const tx = state.transactionOf(stmt);
-      const values: (SettingValue | null)[] = checks.map((c) => state.setting(c.setting, stmt));
-      const safe = values.map((v) => v !== null && !v.disabled);
-      const armed = checks.map((c) => run.armed(c.setting, at));
       // reported already, and still nothing set: nothing to say until a SET arms the rule again, or
       // a statement makes more wait than the stretch did so far (but the locks a transaction takes
       // are kept track of: a later statement of it may not wait)
-      const raise = checks.map((c, i) => (armed[i] || safe[i] ? null : run.raisable(c.setting, at)));
-      const quiet = checks.every((_, i) => !armed[i] && !safe[i] && raise[i] === null);
+      let quiet = true;
+      for (let i = 0; i < checks.length; i++) {
+        const setting = checks[i]!.setting;
+        const value = state.setting(setting, stmt);
+        values[i] = value;
+        safe[i] = value !== null && !value.disabled;
+        armed[i] = run.armed(setting, at);
+        raise[i] = armed[i] || safe[i] ? null : run.raisable(setting, at);
+        if (armed[i] || safe[i] || raise[i] !== null) quiet = false;
+      }
       if (quiet && !inTransaction(tx)) return;
       const locked = created ?? lockedTables(type, b, state, stmt);
       if (!locked) return;
