@@ -81,7 +81,13 @@ export interface ColumnSite {
   relation: PgNode;
 }
 
-const SITES = new WeakMap<PgNode, ColumnSite[]>();
+/**
+ * The statement `columnSites` read last, and what it found: the six type rules ask about the same
+ * statement one after the other. One entry, not a WeakMap keyed by tree: young-generation
+ * collections keep a WeakMap's entries, and with them the trees, alive (every rule on, pg-regress:
+ * most CREATE TABLE trees were promoted to the old generation that way).
+ */
+let last: { node: PgNode; sites: ColumnSite[] } | null = null;
 
 /**
  * Every column a CREATE TABLE declares, or an ALTER TABLE (of a table, not a view, foreign table
@@ -89,10 +95,9 @@ const SITES = new WeakMap<PgNode, ColumnSite[]>();
  */
 export function columnSites(type: "CreateStmt" | "AlterTableStmt", node: PgNode): ColumnSite[] {
   // six type rules ask about the same statement: read it once
-  let out = SITES.get(node);
-  if (out) return out;
-  out = [];
-  SITES.set(node, out);
+  if (last?.node === node) return last.sites;
+  const out: ColumnSite[] = [];
+  last = { node, sites: out };
   const relation = (node.relation as PgNode | undefined) ?? {};
   const add = (action: ColumnSite["action"], column: string, def: PgNode) => {
     const typeName = def.typeName as PgNode | undefined;
