@@ -114,15 +114,52 @@ function builtOn(state: MigrationState, index: PgNode | undefined, stmt: Stateme
   return x ? { relname: x.table.name, ...(x.table.schema ? { schemaname: x.table.schema } : {}) } : null;
 }
 
+/** A RangeVar the statement may lack, as a list. */
+const rv = (x: unknown): PgNode[] => (x ? [x as PgNode] : []);
+
+/** A command that locks these tables in that mode. */
+function on(command: string, tables: PgNode[], mode: number, level: Level = levelOf(mode)): Locked {
+  return { command, waits: tables.map((t) => wait(t, mode, level)), level };
+}
+
+/** `ALTER TABLE`, `ALTER MATERIALIZED VIEW`…, by AlterTableStmt's `objtype` (made once per kind). */
+const ALTER_COMMANDS = new Map<string, string>();
+function alterCommand(objtype: unknown): string {
+  const key = String(objtype ?? "OBJECT_TABLE");
+  let command = ALTER_COMMANDS.get(key);
+  if (command === undefined) {
+    command = `ALTER ${key.replace(/^OBJECT_/, "").replace("MATVIEW", "MATERIALIZED VIEW").replace("_", " ")}`;
+    ALTER_COMMANDS.set(key, command);
+  }
+  return command;
+}
+
+/** `waits`, with the table a FOREIGN KEY constraint references (SHARE ROW EXCLUSIVE on it), if `c` is one. */
+function referenced(waits: Wait[] | null, c: PgNode): Wait[] | null {
+  if (c.contype !== "CONSTR_FOREIGN" || !c.pktable) return waits;
+  (waits ??= []).push(wait(c.pktable as PgNode, SHARE_ROW_EXCLUSIVE, "writes", "REFERENCES"));
+  return waits;
+}
+
+/** DROP commands that lock a table, by DropStmt's `removeType`. */
+const DROP_COMMANDS: Record<string, string> = {
+  OBJECT_TABLE: "DROP TABLE",
+  OBJECT_INDEX: "DROP INDEX",
+  OBJECT_VIEW: "DROP VIEW",
+  OBJECT_MATVIEW: "DROP MATERIALIZED VIEW",
+  OBJECT_FOREIGN_TABLE: "DROP FOREIGN TABLE",
+  OBJECT_TRIGGER: "DROP TRIGGER",
+  OBJECT_POLICY: "DROP POLICY",
+  OBJECT_RULE: "DROP RULE",
+};
+
 /** What a statement locks, for the statements that wait for a lock on a table others use. */
 function lockedTables(type: string, b: PgNode, state: MigrationState, stmt: Statement): Locked | null {
-  const rv = (x: unknown) => (x ? [x as PgNode] : []);
-  const on = (command: string, tables: PgNode[], mode: number, level: Level = levelOf(mode)): Locked => ({ command, waits: tables.map((t) => wait(t, mode, level)), level });
   switch (type) {
     case "AlterTableStmt": {
-      const kind = String(b.objtype ?? "OBJECT_TABLE").replace(/^OBJECT_/, "").replace("MATVIEW", "MATERIALIZED VIEW").replace("_", " ");
+      const command = alterCommand(b.objtype);
       const level = alterLevel(b);
-      const locked = on(`ALTER ${kind}`, rv(b.relation), ALTER_MODE[level], level);
+      const locked = on(command, rv(b.relation), ALTER_MODE[level], level);
       for (const c of (b.cmds as PgNode[] | undefined) ?? []) {
         const cmd = nodeBody(c);
         const def = nodeBody(cmd.def as PgNode);
@@ -132,7 +169,7 @@ function lockedTables(type: string, b: PgNode, state: MigrationState, stmt: Stat
         for (const con of cons) if (con.contype === "CONSTR_FOREIGN" && con.pktable) locked.waits.push(wait(con.pktable as PgNode, SHARE_ROW_EXCLUSIVE, "writes", "REFERENCES"));
         // the table attached (or detached) as a partition is locked too: ACCESS EXCLUSIVE, SHARE
         // UPDATE EXCLUSIVE for DETACH … CONCURRENTLY (ALTER TABLE's notes)
-        if ((cmd.subtype === "AT_AttachPartition" || cmd.subtype === "AT_DetachPartition") && def.name && kind === "TABLE") {
+        if ((cmd.subtype === "AT_AttachPartition" || cmd.subtype === "AT_DetachPartition") && def.name && command === "ALTER TABLE") {
           const mode = cmd.subtype === "AT_DetachPartition" && def.concurrent ? SHARE_UPDATE_EXCLUSIVE : ACCESS_EXCLUSIVE;
           locked.waits.push(wait(def.name as PgNode, mode, levelOf(mode), cmd.subtype === "AT_AttachPartition" ? "ATTACH PARTITION" : "DETACH PARTITION"));
         }
@@ -153,29 +190,19 @@ function lockedTables(type: string, b: PgNode, state: MigrationState, stmt: Stat
       return b.relation ? on(type === "RenameStmt" ? "RENAME" : "ALTER … SET SCHEMA", rv(b.relation), ACCESS_EXCLUSIVE) : null;
     case "CreateStmt": {
       // a new table locks no one, unless it extends or references one that exists
-      const waits: Wait[] = [];
-      if (b.partbound) for (const p of (b.inhRelations as PgNode[] | undefined) ?? []) waits.push(wait(nodeBody(p), ACCESS_EXCLUSIVE, "all", "PARTITION OF"));
-      const cons = ((b.constraints as PgNode[] | undefined) ?? []).map(nodeBody);
+      // (the rule's most frequent case: no list is made unless something is locked)
+      let waits: Wait[] | null = null;
+      if (b.partbound) for (const p of (b.inhRelations as PgNode[] | undefined) ?? []) (waits ??= []).push(wait(nodeBody(p), ACCESS_EXCLUSIVE, "all", "PARTITION OF"));
+      for (const c of (b.constraints as PgNode[] | undefined) ?? []) waits = referenced(waits, nodeBody(c));
       for (const e of (b.tableElts as PgNode[] | undefined) ?? []) {
         const n = nodeBody(e);
-        if (e.Constraint) cons.push(n);
-        for (const c of (n.constraints as PgNode[] | undefined) ?? []) cons.push(nodeBody(c));
+        if (e.Constraint) waits = referenced(waits, n);
+        for (const c of (n.constraints as PgNode[] | undefined) ?? []) waits = referenced(waits, nodeBody(c));
       }
-      for (const c of cons) if (c.contype === "CONSTR_FOREIGN" && c.pktable) waits.push(wait(c.pktable as PgNode, SHARE_ROW_EXCLUSIVE, "writes", "REFERENCES"));
-      return waits.length > 0 ? { command: "CREATE TABLE", waits, level: "writes" } : null;
+      return waits ? { command: "CREATE TABLE", waits, level: "writes" } : null;
     }
     case "DropStmt": {
-      const kinds: Record<string, string> = {
-        OBJECT_TABLE: "DROP TABLE",
-        OBJECT_INDEX: "DROP INDEX",
-        OBJECT_VIEW: "DROP VIEW",
-        OBJECT_MATVIEW: "DROP MATERIALIZED VIEW",
-        OBJECT_FOREIGN_TABLE: "DROP FOREIGN TABLE",
-        OBJECT_TRIGGER: "DROP TRIGGER",
-        OBJECT_POLICY: "DROP POLICY",
-        OBJECT_RULE: "DROP RULE",
-      };
-      const command = kinds[String(b.removeType)];
+      const command = DROP_COMMANDS[String(b.removeType)];
       if (!command) return null;
       const objects = ((b.objects as PgNode[] | undefined) ?? []).map(objectNameParts);
       if (b.removeType === "OBJECT_INDEX") {
@@ -513,7 +540,12 @@ class Run {
 
 /** The index of the last entry before `at` (-1: none). */
 function before(list: readonly { at: number }[], at: number): number {
-  return lastBelow(list, at, (x) => x.at);
+  return lastBelow(list, at, atOf);
+}
+
+/** `before`'s key (one function, not one per call). */
+function atOf(x: { at: number }): number {
+  return x.at;
 }
 
 const RUNS = new WeakMap<MigrationState, Run>();

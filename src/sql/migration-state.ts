@@ -243,6 +243,8 @@ export class MigrationState {
   private readonly parsedCounts = new Map<SqlDocument, number>();
   /** For `tableAlter`: the ALTER TABLE it read last (one entry, replaced by the next). */
   lastAlter: { body: PgNode; stmt: Statement; alter: TableAlter } | null = null;
+  /** The `search_path` `defaultSchema` read last, and the schema it names first. */
+  private lastPath: { value: SettingValue; schema: string | null } | null = null;
   /** The statement `transactionOf` answered last, and its answer. */
   private lastTxOf: Statement | null = null;
   private lastTx: TransactionInfo | null = null;
@@ -507,7 +509,7 @@ export class MigrationState {
   /** The value of a setting just before `at` (null: never set in this document, or RESET). */
   setting(name: TrackedSetting, at: Statement): SettingValue | null {
     // the last snapshot taken before the statement
-    const found = lastBelow(this.snapshots, this.pos(at), (x) => x.from);
+    const found = lastBelow(this.snapshots, this.pos(at), snapshotFrom);
     return found < 0 ? null : (this.snapshots[found]!.values.get(name) ?? null);
   }
 
@@ -529,11 +531,9 @@ export class MigrationState {
   private defaultSchema(at: Statement): string | null {
     const path = this.setting("search_path", at);
     if (!path || path.disabled) return null;
-    for (const part of path.value.split(",")) {
-      const s = part.trim().replace(/^'(.*)'$/, "$1").replace(/^"(.*)"$/, "$1");
-      if (s && s !== "$user" && s.toLowerCase() !== "default") return s;
-    }
-    return null;
+    // every table name a statement resolves asks: the value read last is read once
+    if (this.lastPath?.value !== path) this.lastPath = { value: path, schema: firstSchema(path.value) };
+    return this.lastPath.schema;
   }
 
   // --- transitions ---
@@ -981,6 +981,20 @@ export function loadedWhere(fact: NewTable, doc: SqlDocument): string | null {
 /** A statement sent with the others of its document as one query string (not a transaction command). */
 function sentWhole(s: Statement): boolean {
   return !s.txControl && (s.doc.kind === "embedded" || s.doc.run.mode === "implicit");
+}
+
+/** The first schema a `search_path` value names, other than `$user` (null: none). */
+function firstSchema(value: string): string | null {
+  for (const part of value.split(",")) {
+    const s = part.trim().replace(/^'(.*)'$/, "$1").replace(/^"(.*)"$/, "$1");
+    if (s && s !== "$user" && s.toLowerCase() !== "default") return s;
+  }
+  return null;
+}
+
+/** Where a snapshot starts (`lastBelow`'s key: one function, not one per call). */
+function snapshotFrom(s: SettingsSnapshot): number {
+  return s.from;
 }
 
 function visible(span: Span, q: number): boolean {
