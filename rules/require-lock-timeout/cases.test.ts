@@ -29,6 +29,8 @@ ruleTester("require-lock-timeout", {
     { name: "ROLLBACK TO a savepoint set after the lock was taken keeps it", code: "BEGIN;\nSET LOCAL lock_timeout = '1s';\nALTER TABLE t ADD COLUMN a int;\nSAVEPOINT s;\nALTER TABLE u ADD COLUMN a int;\nROLLBACK TO SAVEPOINT s;\nRELEASE SAVEPOINT s;\nSET LOCAL lock_timeout = 0;\nALTER TABLE t ADD COLUMN b int;\nCOMMIT;" },
     { name: "taken again after ROLLBACK TO SAVEPOINT", code: "BEGIN;\nSET LOCAL lock_timeout = '1s';\nSAVEPOINT s;\nALTER TABLE t ADD COLUMN a int;\nROLLBACK TO SAVEPOINT s;\nALTER TABLE t ADD COLUMN a bigint;\nSET LOCAL lock_timeout = 0;\nALTER TABLE t ADD COLUMN b int;\nCOMMIT;" },
     { name: "a foreign key between two tables of this migration", code: "CREATE TABLE a (id bigint PRIMARY KEY);\nCREATE TABLE b (a_id bigint);\nALTER TABLE b ADD CONSTRAINT b_a FOREIGN KEY (a_id) REFERENCES a (id);" },
+    // the rule tells a CREATE TABLE that locks nothing from its words: names that only contain them
+    { name: "a new table whose names contain the words but that references nothing", code: 'CREATE TABLE partitions_seen (references_count int, "partition" text, repartitioned bool);' },
     { name: "dropping, altering, rebuilding an index built on a new table", code: "CREATE TABLE n (a int);\nCREATE INDEX n_a ON n (a);\nALTER INDEX n_a SET (fillfactor = 70);\nREINDEX INDEX n_a;\nDROP INDEX n_a;" },
   ],
   invalid: [
@@ -79,6 +81,14 @@ ruleTester("require-lock-timeout", {
       name: "a ROLLBACK undoes the SET",
       code: "BEGIN;\nSET lock_timeout = '1s';\nROLLBACK;\nALTER TABLE t ADD COLUMN b int;",
       errors: [{ messageId: "lock", line: 4, column: 1 }],
+    },
+    {
+      name: "the words that lock, in any case, across lines, after a quoted name",
+      code: 'CREATE TABLE n (\n  id bigint,\n  "UserId" bigint\n    rEfErEnCeS users (id)\n);\nCREATE TABLE m_2024 pArTiTiOn\nOF m FOR VALUES IN (2024);',
+      errors: [
+        { message: /^CREATE TABLE … REFERENCES on users waits for a lock/, line: 1, column: 1 },
+        { message: /^CREATE TABLE … PARTITION OF on m waits for a lock/, line: 6, column: 1 },
+      ],
     },
     {
       name: "a new table that references an existing one locks it",

@@ -134,6 +134,9 @@ function alterCommand(objtype: unknown): string {
   return command;
 }
 
+/** Words a CREATE TABLE that locks another table holds: REFERENCES, PARTITION OF. */
+const LOCKING_CREATE = /\breferences\b|\bpartition\b/i;
+
 /** `waits`, with the table a FOREIGN KEY constraint references (SHARE ROW EXCLUSIVE on it), if `c` is one. */
 function referenced(waits: Wait[] | null, c: PgNode): Wait[] | null {
   if (c.contype !== "CONSTR_FOREIGN" || !c.pktable) return waits;
@@ -330,7 +333,9 @@ export default defineMigrationRule({
 
     function check(type: string, b: PgNode, stmt: Statement): void {
       // most CREATE TABLEs lock nothing (no REFERENCES, no PARTITION OF): told from the statement
-      // alone, before the settings and stretches are looked up
+      // alone, before the settings and stretches are looked up; from its text when it has neither
+      // word (keywords are plain ASCII words in any case: no tree to walk)
+      if (type === "CreateStmt" && !LOCKING_CREATE.test(stmt.wordsText)) return;
       const created = type === "CreateStmt" ? lockedTables(type, b, state, stmt) : undefined;
       if (created === null) return;
       const at = state.pos(stmt);
