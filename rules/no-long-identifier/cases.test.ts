@@ -1,4 +1,7 @@
+import { suite } from "uvu";
+import * as assert from "uvu/assert";
 import { ruleTester } from "../../test/rule-tester.js";
+import { mayHoldLongName } from "./index.js";
 
 const long = "table_very_long_very_long_very_long_very_long_very_long_very_long_xx"; // 68 bytes
 const kept = long.slice(0, 63);
@@ -58,3 +61,57 @@ ruleTester("no-long-identifier", {
     { name: "SQL in TypeScript", filename: "case.ts", code: `await sql\`SELECT x AS ${long} FROM t\`;`, errors: [{ line: 1, column: 23, endColumn: 91 }] },
   ],
 });
+
+// The pre-filter looks at one position in 21 (and after each double quote): it must answer as
+// reading every character would. The definition, character by character: a run of characters
+// that are not ASCII punctuation or space, or the content after a double quote up to the next
+// lone one ("" is one quote), of more than 63 bytes in UTF-8.
+const prefilter = suite("no-long-identifier: the pre-filter against its definition");
+const PUNCT = new Set(" \t\n\r\f\v\"'(),;.:=<>+-*/[]{}|&!~^%@#?`\\");
+function definition(text: string): boolean {
+  const bytes = (c: number) => (c < 0x80 ? 1 : c < 0x800 || (c >= 0xd800 && c < 0xe000) ? 2 : 3);
+  let run = 0;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c < 128 && PUNCT.has(text[i]!)) {
+      if (run > 63) return true;
+      run = 0;
+      if (text[i] === '"') {
+        let quoted = 0;
+        for (let k = i + 1; k < text.length; k++) {
+          if (text[k] === '"') {
+            if (text[k + 1] !== '"') break;
+            k++;
+          }
+          quoted += bytes(text.charCodeAt(k));
+        }
+        if (quoted > 63) return true;
+      }
+      continue;
+    }
+    run += bytes(c);
+  }
+  return run > 63;
+}
+prefilter("random texts of names, punctuation, quotes, accents, astral characters", () => {
+  // a fixed generator, so that a failure can be run again
+  let seed = 0x5eed;
+  const next = (n: number) => ((seed = (seed * 1103515245 + 12345) & 0x7fffffff) % n);
+  const pieces = ["a", "b_", "$", "9", " ", ",", ".", "(", '"', '""', "é", "ü", "漢", "😀", "\n", "'", "--", "x".repeat(20), "y".repeat(30), "é".repeat(11), "漢".repeat(8)];
+  for (let t = 0; t < 4000; t++) {
+    let text = "";
+    const len = next(40);
+    for (let k = 0; k < len; k++) text += pieces[next(pieces.length)];
+    assert.is(mayHoldLongName(text), definition(text), JSON.stringify(text));
+  }
+});
+prefilter("edges: 63 and 64 bytes, at the start, the end, and astride the sampled positions", () => {
+  for (let before = 0; before < 44; before++) {
+    for (const name of ["n".repeat(63), "n".repeat(64), "é".repeat(31) + "n", "é".repeat(32), "漢".repeat(21), "漢".repeat(22), "😀".repeat(16)]) {
+      for (const text of [" ".repeat(before) + name, " ".repeat(before) + name + " ", "x,".repeat(before) + name + ";", `${" ".repeat(before)}"${name}"`]) {
+        assert.is(mayHoldLongName(text), definition(text), JSON.stringify(text));
+      }
+    }
+  }
+});
+prefilter.run();

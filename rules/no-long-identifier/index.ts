@@ -17,29 +17,42 @@ function utf8Bytes(c: number): number {
   return c < 0x80 ? 1 : c < 0x800 || (c >= 0xd800 && c < 0xe000) ? 2 : 3;
 }
 
+/** A name of more than 63 bytes has at least this many UTF-16 units (a unit is at most 3 bytes). */
+const MIN_UNITS = Math.floor(MAX_BYTES / 3) + 1;
+
 /**
  * Whether the text holds a run of characters that may be an identifier longer than 63 bytes,
- * unquoted or between double quotes; strings and comments may too: the scanner then tells. One
- * pass, no backtracking: statements are read once per rule run, and most hold no such run.
+ * unquoted or between double quotes; strings and comments may too: the scanner then tells. Asked
+ * of every statement, and most hold no such run, so it reads as little of the text as it can:
+ * - a quoted name: its content after each `"` (found by `indexOf`), up to the closing quote;
+ * - an unquoted run of more than 63 bytes is at least 22 units long, so it covers one of every 22
+ *   consecutive positions: only those are looked at, and a run is measured only where one of them
+ *   falls inside a run.
  */
-function mayHoldLongName(text: string): boolean {
+export function mayHoldLongName(text: string): boolean {
   const n = text.length;
-  // a UTF-16 unit is at most three UTF-8 bytes
-  if (3 * n <= MAX_BYTES) return false;
-  let bytes = 0;
-  for (let i = 0; i < n; i++) {
-    const c = text.charCodeAt(i);
-    if (c < 128 && ENDS_NAME[c]) {
-      if (bytes > MAX_BYTES) return true;
-      bytes = 0;
-      // a quoted name: its content up to the closing quote ("" is one quote); the scan itself goes
-      // on after the opening quote, since a quote inside a string opens nothing
-      if (c === 34 && quotedBytes(text, i + 1) > MAX_BYTES) return true;
-      continue;
-    }
-    bytes += utf8Bytes(c);
+  if (n < MIN_UNITS) return false;
+  for (let q = text.indexOf('"'); q >= 0; q = text.indexOf('"', q + 1)) if (quotedBytes(text, q + 1) > MAX_BYTES) return true;
+  // the sampled positions are MIN_UNITS - 1 apart: any MIN_UNITS consecutive positions hold one
+  let measuredTo = 0;
+  for (let i = MIN_UNITS - 2; i < n; i += MIN_UNITS - 1) {
+    if (i < measuredTo || endsName(text.charCodeAt(i))) continue;
+    let start = i;
+    while (start > 0 && !endsName(text.charCodeAt(start - 1))) start--;
+    let end = i + 1;
+    while (end < n && !endsName(text.charCodeAt(end))) end++;
+    measuredTo = end;
+    if (end - start < MIN_UNITS) continue;
+    let bytes = 0;
+    for (let k = start; k < end && bytes <= MAX_BYTES; k++) bytes += utf8Bytes(text.charCodeAt(k));
+    if (bytes > MAX_BYTES) return true;
   }
-  return bytes > MAX_BYTES;
+  return false;
+}
+
+/** An ASCII character that ends an unquoted name. */
+function endsName(c: number): boolean {
+  return c < 128 && ENDS_NAME[c] === 1;
 }
 
 /** UTF-8 bytes between the quote before `from` and the one closing it (the rest of the text if none). */
