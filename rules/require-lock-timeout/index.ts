@@ -99,7 +99,9 @@ interface Locked {
   level: Level;
 }
 
-const wait = (table: PgNode, mode: number, level: Level = levelOf(mode), via?: string): Wait => ({ table, mode, level, ...(via ? { via } : {}) });
+// one shape for every wait, `via` undefined when the table is the command's own (made for each
+// table a statement locks: no spread, no shape of its own for each case)
+const wait = (table: PgNode, mode: number, level: Level = levelOf(mode), via?: string): Wait => ({ table, mode, level, via });
 
 /** The RangeVar of a name written in a DROP or COMMENT (`a.b`: the last two parts). */
 function named(names: string[]): PgNode[] {
@@ -412,12 +414,12 @@ function merged(waits: Wait[], state: MigrationState, stmt: Statement): NamedWai
     const name = t ? `${t.schema ?? ""}\0${t.name}` : null;
     const same = name === null ? undefined : out.find((o) => o.name === name);
     if (!same) {
-      out.push({ ...w, name });
+      out.push({ table: w.table, mode: w.mode, level: w.level, via: w.via, name });
       continue;
     }
     same.mode = Math.max(same.mode, w.mode);
     if (ORDER[w.level] > ORDER[same.level]) same.level = w.level;
-    if (!w.via) delete same.via;
+    if (!w.via) same.via = undefined;
   }
   return out;
 }
