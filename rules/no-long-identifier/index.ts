@@ -84,7 +84,7 @@ function longRunOutsideLiterals(text: string): boolean {
   let i = 0;
   while (i < n) {
     const c = text.charCodeAt(i);
-    if (!(c < 128 && ENDS_NAME[c])) {
+    if (!endsName(c)) {
       bytes += utf8Bytes(c);
       // `$` not inside a name: a dollar-quoted string
       if (c === 36 && (i === 0 || !isIdentCont(text.charCodeAt(i - 1)))) {

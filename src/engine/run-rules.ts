@@ -133,7 +133,7 @@ function runSqlRules(settings: SharedSettings, part: SqlPart, runs: RuleRun[], p
     }
   };
   // The loops below run for every statement: indexed, so that no iterator is made for each one
-  // (every rule on, pg-regress: 8 MB of iterators and their results a run).
+  // while the function is not optimised yet.
   const hear = (type: string, nodeFields: PgNode, at: NodeContext) => {
     const listeners = byType.get(type);
     if (!listeners) return;

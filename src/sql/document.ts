@@ -443,8 +443,8 @@ function defaultRun(mode: TxMode, directive: "assume-in-transaction" | "no-trans
  * The most events `SqlDocument.events` reads ahead of what it hands out (see there). Every rule on,
  * pg-regress, best of 3 rounds of 14 runs: 1,509 ms with batches of 64, 1,444 ms with 128, 1,424 ms
  * with 256. Peak memory of a two-thread run (median of 5): 125 MB with 64 and with 128, 129 MB with
- * 256, at the limit issue 20 set. (With 64, a statement kept by the migration state still held its
- * lexer item, and 256 cost 135–141 MB; 64 was chosen then.)
+ * 256, at the limit issue 20 set. (Batches were 64 while statements kept by the migration state
+ * still held their lexer items: 256 then cost 135–141 MB.)
  */
 const BATCH = 128;
 /** The most SQL text, in characters, it reads ahead. */

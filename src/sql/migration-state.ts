@@ -983,7 +983,7 @@ function sentWhole(s: Statement): boolean {
   return !s.txControl && (s.doc.kind === "embedded" || s.doc.run.mode === "implicit");
 }
 
-/** The first schema a `search_path` value names, other than `$user` (null: none). */
+/** The first schema a `search_path` value names, `$user` and DEFAULT left out (null: none). */
 function firstSchema(value: string): string | null {
   for (const part of value.split(",")) {
     const s = part.trim().replace(/^'(.*)'$/, "$1").replace(/^"(.*)"$/, "$1");
