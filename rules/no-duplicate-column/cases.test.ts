@@ -17,7 +17,7 @@ ruleTester("no-duplicate-column", {
     { name: "VALUES columns are column1, column2…", code: "CREATE VIEW v AS VALUES (1, 2);" },
     { name: "EXPLAIN without ANALYZE does not run its statement", code: "EXPLAIN UPDATE t SET a = 1, b = 2;" },
     { name: "repeated words in VALUES rows and a COPY query are no column list", code: "INSERT INTO t VALUES ('a', 'a');\nINSERT INTO t (a, b) VALUES ('x', 'x'), ('y', 'y');\nCOPY (SELECT a, a FROM t) TO stdout;\nCOPY t FROM stdin WITH (FORMAT csv, FORMAT csv);" },
-        { name: "a repeated word elsewhere in CREATE TABLE", code: "CREATE TABLE t (a int CHECK (a > 0), b int, CONSTRAINT c CHECK (b > 0), CONSTRAINT d CHECK (b < 9));" },
+    { name: "a repeated word elsewhere in CREATE TABLE", code: "CREATE TABLE t (a int CHECK (a > 0), b int, CONSTRAINT c CHECK (b > 0), CONSTRAINT d CHECK (b < 9));" },
   ],
   invalid: [
     {
