@@ -184,9 +184,11 @@ function runSqlRules(settings: SharedSettings, part: SqlPart, runs: RuleRun[], p
     if (e.txControl) for (let i = 0; i < onTransaction.length; i++) callWith(onTransaction[i]!, onTransaction[i]!.listeners.transaction!, e, undefined);
     if (byType.size > 0) {
       dispatch(e, null);
-      const words = e.nodeType === "DoStmt" ? bodyWords : functionWords;
-      // the body is a piece of the statement's text: a word in it is one in the text too, and a
-      // statement without one need not have its tree read to find its body
+      // only a DO block or a function has a body (see `bodySource`); the body is a piece of the
+      // statement's text: a word in it is one in the text too, and a statement without one need
+      // not have its tree read to find its body
+      const type = e.nodeType;
+      const words = type === "DoStmt" ? bodyWords : type === "CreateFunctionStmt" ? functionWords : undefined;
       if (words !== undefined && (words === null || words.test(e.parseText))) {
         const source = e.bodySource;
         if (source && (words === null || words.test(source.literal.content))) for (const inner of e.body) dispatch(inner, e);
