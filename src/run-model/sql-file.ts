@@ -50,6 +50,8 @@ const LIQUIBASE_HEADER = /^\s*--\s*liquibase\s+formatted\b/i;
 const SQLC_NAME = /^(?:--|\/\*)\s*name:\s*(\S+)\s+:(one|many|exec|execresult|execrows|execlastid|copyfrom|batchexec|batchmany|batchone)\b/;
 const YESQL_NAME = /^\s*--\s*name\s*:\s*(\S.*?)\s*$/;
 const PUGSQL_NAME = /^\s*--+\s*:name\s+(\S+)/;
+/** A line each of the three `name` annotations below (sqlc's, PugSQL's, yesql's) begins with. */
+const NAME_LINE = /^[ \t]*(?:--|\/\*)-*[ \t]*:?name/m;
 const DRIZZLE_BREAK = "--> statement-breakpoint";
 const GRAPHILE_HEADER = /^--! (?:Previous|Hash|Message|AllowInvalidHash)\b/;
 const GRAPHILE_NO_TX = /^--!\s*no-transaction\b/;
@@ -71,15 +73,19 @@ export function detectSqlTool(file: string, text: string, project: ProjectIndex)
   // Annotations the tool itself requires or writes: the strongest sign.
   const firstLine = /^[^\r\n]*/.exec(text.replace(/^\ufeff/, ""))![0];
   if (LIQUIBASE_HEADER.test(firstLine)) return found("liquibase", "first line says -- liquibase formatted sql", liquibaseVersion(dir, project));
-  if (GOOSE_LINE.test(text) && /^--.*\+goose\s+up\b/im.test(text)) return found("goose", "-- +goose Up annotation", gooseVersion(dir, project));
-  if (/^--[ \t]*migrate:up\b/m.test(text)) return found("dbmate", "-- migrate:up marker", npmOrGo(dir, project, "dbmate", "github.com/amacneil/dbmate"));
+  // Each annotation below holds a word of its own (`+goose`, `migrate:up`): a file without it is not
+  // searched line by line for it; the three kinds of `name` line are looked for together first (five
+  // multiline searches of every file were most of this function's time).
+  if (text.includes("+goose") && GOOSE_LINE.test(text) && /^--.*\+goose\s+up\b/im.test(text)) return found("goose", "-- +goose Up annotation", gooseVersion(dir, project));
+  if (text.includes("migrate:up") && /^--[ \t]*migrate:up\b/m.test(text)) return found("dbmate", "-- migrate:up marker", npmOrGo(dir, project, "dbmate", "github.com/amacneil/dbmate"));
   if (GRAPHILE_HEADER.test(head)) return found("graphile-migrate", "--! Previous / --! Hash headers of a committed graphile-migrate migration", npmVersion(dir, project, "graphile-migrate"));
-  if (/^(?:--|\/\*)[ \t]*name:[ \t]*\S+[ \t]+:\w+/m.test(text) && firstMatch(text, SQLC_NAME)) {
+  const named = NAME_LINE.test(text);
+  if (named && /^(?:--|\/\*)[ \t]*name:[ \t]*\S+[ \t]+:\w+/m.test(text) && firstMatch(text, SQLC_NAME)) {
     return found("sqlc", "-- name: <Query> :<command> query annotations", goOrConfig(dir, project, "github.com/sqlc-dev/sqlc", ["sqlc.yaml", "sqlc.yml", "sqlc.json"]));
   }
   if (text.includes("@name") && pgtypedHeads(text).length > 0) return found("pgtyped", "/* @name … */ query annotations", npmVersion(dir, project, "@pgtyped/runtime") ?? npmVersion(dir, project, "@pgtyped/cli"));
-  if (/^[ \t]*--+[ \t]*:name[ \t]+\S/m.test(text)) return found("pugsql", "-- :name … query annotations (PugSQL)");
-  if (/^[ \t]*--[ \t]*name[ \t]*:/m.test(text)) {
+  if (named && /^[ \t]*--+[ \t]*:name[ \t]+\S/m.test(text)) return found("pugsql", "-- :name … query annotations (PugSQL)");
+  if (named && /^[ \t]*--[ \t]*name[ \t]*:/m.test(text)) {
     const go = project.goModule(dir, "github.com/nleof/goyesql");
     if (go) return found("goyesql", "-- name: … query annotations", { version: go.version, evidence: { fact: `go.mod requires github.com/nleof/goyesql ${go.version ?? ""}`.trim(), source: go.manifest } });
     const clj = project.nearest(dir, ["project.clj", "deps.edn"]);
