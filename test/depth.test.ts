@@ -9,6 +9,7 @@ import * as assert from "uvu/assert";
 import { failedFile } from "../src/cli/lint-files.js";
 import { walk } from "../src/sql/classify.js";
 import { parseDocument } from "../src/sql/document.js";
+import { deeperThan, jsonStatements, MAX_TREE_DEPTH, parseJson } from "../src/sql/parser.js";
 import { looksMinified } from "../src/extract/embedded.js";
 import { brief, lint, tempDir } from "./helpers.js";
 import { cli } from "./in-process.js";
@@ -111,6 +112,40 @@ test("the tree walk is iterative: a tree 200,000 levels deep, in field order", (
     parseDocument(body).nested.map((s) => s.nodeType),
     ["DeleteStmt", "UpdateStmt"],
   );
+});
+
+test("a parse's JSON looked over without reading it: the same statement count and depth verdict as reading it", () => {
+  const read = (json: string) => {
+    const stmts = (JSON.parse(json) as { stmts?: unknown[] }).stmts ?? [];
+    return deeperThan(stmts, MAX_TREE_DEPTH) ? -1 : stmts.length;
+  };
+  const texts = [
+    "SELECT 1",
+    "SELECT 1; SELECT 2; UPDATE t SET a = 1",
+    // strings holding the JSON's own brackets, quotes, backslashes and `;`
+    `SELECT '{[}]"', E'\\\\"{\\'', 'a;b', $$}}]]"\\$$, U&'\\005C'`,
+    `CREATE FUNCTION f() RETURNS int LANGUAGE sql AS $x$ SELECT '{"a": [1, {"b": "}"}]}'::jsonb; SELECT 2 $x$`,
+    "-- only a comment",
+  ];
+  // around the depth where reading the tree starts to refuse it
+  let limit = 0;
+  for (let n = 1400; n < 1600; n++) {
+    const text = `SELECT ${"NOT ".repeat(n)}true`;
+    const raw = parseJson(text);
+    assert.ok(raw.ok);
+    if (!limit && read(raw.json) < 0) limit = n;
+    texts.push(text);
+  }
+  assert.ok(limit > 0, "the NOT chain reaches the depth limit");
+  for (const text of texts) {
+    const raw = parseJson(text);
+    assert.ok(raw.ok, text);
+    assert.is(jsonStatements(raw.json), read(raw.json), text.slice(0, 60));
+  }
+  // the lint says the same of a statement just past the limit, with a `;` in a string or without
+  for (const text of [`SELECT ${"NOT ".repeat(limit)}true;\n`, `SELECT ';', ${"NOT ".repeat(limit)}true;\n`]) {
+    assert.equal(brief(lint(text).messages).map((m) => m.replace(/^\S+ /, "")), [`syntax-error nested too deeply to analyse (a syntax tree over ${MAX_TREE_DEPTH.toLocaleString("en")} levels deep): the statement was not linted`]);
+  }
 });
 
 test("100,000 nested psql \\if: followed to the end (each level once, not once per level)", () => {

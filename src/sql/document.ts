@@ -17,7 +17,7 @@ import {
   type MetaItem,
   type StatementItem,
 } from "./lexer.js";
-import { isStackOverflow, MAY_BE_TOO_DEEP, parseJson, parsePlpgsql, parseSql, soleStatementTree, soleStatementType, type ParseOutcome, type PgNode, type RawStmt } from "./parser.js";
+import { isStackOverflow, jsonStatements, MAY_BE_TOO_DEEP, parseJson, parsePlpgsql, parseSql, readStatements, soleStatementTree, soleStatementType, tooDeep, type ParseOutcome, type PgNode, type RawStmt } from "./parser.js";
 import { BLOCK_TYPES, refusalOf } from "./block-rules.js";
 import { mayRunOthers, treeRunsOthers } from "./statements.js";
 import { LineIndex, Utf8Offsets } from "./text.js";
@@ -858,20 +858,23 @@ function parseItem(doc: SqlDocument, item: StatementItem, trees: ReadonlySet<str
     return [whole];
   }
 
-  // A statement of one statement (no `;`) too short to be too deep (see `parseSql`): its tree is
-  // read only if asked for.
+  // A text the parser reads as one statement: its tree is read only if asked for. A short text
+  // without `;` holds one statement at most and cannot be too deep (see `parseSql`); of any other,
+  // the JSON is looked over for both (`jsonStatements`).
   let outcome: ParseOutcome | null = null;
-  if (parseText.length > 0 && parseText.length <= MAY_BE_TOO_DEEP && !parseText.includes(";")) {
+  if (parseText.length > 0) {
     const raw = parseJson(parseText);
     if (!raw.ok) outcome = raw;
     else {
-      const type = soleStatementType(raw.json);
+      const count = parseText.length <= MAY_BE_TOO_DEEP && !parseText.includes(";") ? 1 : jsonStatements(raw.json);
+      const type = count === 1 ? soleStatementType(raw.json) : null;
       if (type !== null) {
         const s = make(item.start, item.end, parseText, item.start);
         const shape = plainShape(parseText);
         s.defer(raw.json, type, shape && !trees?.has(shape.nodeType) ? shape : null);
         return [s];
       }
+      outcome = count < 0 ? tooDeep() : readStatements(parseText, raw.json);
     }
   }
   outcome ??= parseSql(parseText);

@@ -83,19 +83,52 @@ export function parseSql(text: string): ParseOutcome {
   if (text.length === 0) return { ok: true, stmts: [] };
   const raw = parseJson(text);
   if (!raw.ok) return raw;
+  return readStatements(text, raw.json);
+}
+
+/** The statements of `text`'s parse, read from its JSON (see `parseSql`). */
+export function readStatements(text: string, json: string): ParseOutcome {
   let stmts: RawStmt[];
   try {
-    stmts = (JSON.parse(raw.json) as { stmts?: RawStmt[] }).stmts ?? [];
+    stmts = (JSON.parse(json) as { stmts?: RawStmt[] }).stmts ?? [];
   } catch (e) {
     return thrown(e);
   }
   // A level of nesting takes at least half a character (the densest SQL found: chained prefix
   // operators, `-+-+-+1`, two levels per character), so only long texts can be too deep, and
   // the walk that checks is skipped for every ordinary statement.
-  if (text.length > MAY_BE_TOO_DEEP && deeperThan(stmts, MAX_TREE_DEPTH)) {
-    return { ok: false, message: TOO_DEEP, offset: 0, tooDeep: true };
-  }
+  if (text.length > MAY_BE_TOO_DEEP && deeperThan(stmts, MAX_TREE_DEPTH)) return tooDeep();
   return { ok: true, stmts };
+}
+
+/** The outcome of a parse whose tree is too deep to analyse (see `MAX_TREE_DEPTH`). */
+export function tooDeep(): Extract<ParseOutcome, { ok: false }> {
+  return { ok: false, message: TOO_DEEP, offset: 0, tooDeep: true };
+}
+
+/**
+ * How many statements a parse's JSON holds, looked over without reading it; -1 when its tree is
+ * too deep to analyse (as `deeperThan(stmts, MAX_TREE_DEPTH)` would say of its statement list).
+ * One pass over the text, strings skipped: several times cheaper than `JSON.parse`, so that the
+ * tree of a long statement, or of one with a `;` in a string, is read only when asked for too.
+ * libpg-query writes `{"version":…,"stmts":[{"stmt":…},…]}`: the statements are the objects three
+ * levels down, and the list is the one value two levels down, one level above `deeperThan`'s.
+ */
+export function jsonStatements(json: string): number {
+  let depth = 0;
+  let count = 0;
+  const n = json.length;
+  for (let i = 0; i < n; i++) {
+    const c = json.charCodeAt(i);
+    if (c === 34) {
+      // a string: to its closing quote (a backslash escapes the character after it)
+      for (let d = json.charCodeAt(++i); d !== 34 && i < n; d = json.charCodeAt(++i)) if (d === 92) i++;
+    } else if (c === 123 || c === 91) {
+      if (++depth > MAX_TREE_DEPTH + 1) return -1;
+      if (depth === 3) count++;
+    } else if (c === 125 || c === 93) depth--;
+  }
+  return count;
 }
 
 /**
@@ -123,7 +156,7 @@ function thrown(e: unknown): Extract<ParseOutcome, { ok: false }> {
   const raw = (e as { message?: string }).message ?? String(e);
   if (e instanceof RangeError || /maximum call stack size exceeded/i.test(raw)) {
     // The WebAssembly stack overflowed while the tree was built (100,000 terms of `1 + 1 + …`).
-    return { ok: false, message: TOO_DEEP, offset: 0, tooDeep: true };
+    return tooDeep();
   }
   return { ok: false, message: cleanMessage(raw), offset: 0, ...(MEMORY_EXHAUSTED.test(raw) ? { parserLimit: true as const } : {}) };
 }
@@ -136,8 +169,8 @@ function thrown(e: unknown): Extract<ParseOutcome, { ok: false }> {
 export function soleStatementType(json: string): string | null {
   const m = SOLE_STATEMENT.exec(json);
   if (!m) return null;
-  // a second statement would begin `},{"stmt":` after the first; not looked for: callers only
-  // pass texts without `;`, which hold one statement at most
+  // a second statement would begin `},{"stmt":` after the first; not looked for: callers pass
+  // texts without `;`, which hold one statement at most, or JSON `jsonStatements` counted
   return m[1]!;
 }
 
