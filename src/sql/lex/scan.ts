@@ -28,10 +28,11 @@ import {
   C_VT,
   C_BACKSLASH,
   isDigit,
-  isIdentCont,
-  isIdentStart,
+  CLASS,
+  IDENT_CONT,
+  IDENT_START,
   isLineBreakBefore,
-  isSpace,
+  SPACE,
   scanQuoted,
 } from "./chars.js";
 import { leaveInactive } from "./conditionals.js";
@@ -98,7 +99,7 @@ function scan(s: Scanner): boolean {
     const c = text.charCodeAt(i);
 
     // Whitespace: look for blank lines inside a statement and for the start of COPY data.
-    if (isSpace(c)) {
+    if (c < 128 && (CLASS[c]! & SPACE) !== 0) {
       const runStart = i;
       let lineStart = -1; // start of the current line inside the run, -1 while still on the token's line
       while (i < n) {
@@ -192,7 +193,7 @@ function scan(s: Scanner): boolean {
     }
 
     // Identifiers, keywords, and the prefixed strings E'', B'', X'', N'', U&''.
-    if (isIdentStart(c)) {
+    if (c >= 128 || (CLASS[c]! & IDENT_START) !== 0) {
       const next = text.charCodeAt(i + 1);
       if (next === C_QUOTE) {
         const lower = c | 0x20;
@@ -223,7 +224,11 @@ function scan(s: Scanner): boolean {
         }
       }
       let j = i + 1;
-      while (j < n && isIdentCont(text.charCodeAt(j))) j++;
+      while (j < n) {
+        const d = text.charCodeAt(j);
+        if (d < 128 && (CLASS[d]! & IDENT_CONT) === 0) break;
+        j++;
+      }
       s.word(i, j);
       i = j;
       continue;
