@@ -51,7 +51,7 @@ const SQLC_NAME = /^(?:--|\/\*)\s*name:\s*(\S+)\s+:(one|many|exec|execresult|exe
 const YESQL_NAME = /^\s*--\s*name\s*:\s*(\S.*?)\s*$/;
 const PUGSQL_NAME = /^\s*--+\s*:name\s+(\S+)/;
 /** A line each of the three `name` annotations below (sqlc's, PugSQL's, yesql's) begins with. */
-const NAME_LINE = /^[ \t]*(?:--|\/\*)-*[ \t]*:?name/m;
+const NAME_LINE = /^[ \t]*(?:--|\/\*)-*[ \t]*(?::name|name[ \t]*:)/m;
 const DRIZZLE_BREAK = "--> statement-breakpoint";
 const GRAPHILE_HEADER = /^--! (?:Previous|Hash|Message|AllowInvalidHash)\b/;
 const GRAPHILE_NO_TX = /^--!\s*no-transaction\b/;
