@@ -32,6 +32,16 @@ ruleTester("no-duplicate-column", {
       code: `UPDATE k SET ${"a".repeat(63)}x = 1, ${"a".repeat(63)}y = 2 WHERE id = 1;`,
       errors: [{ message: assigned("a".repeat(63), "UPDATE"), line: 1, column: 84 }],
     },
+    {
+      // PostgreSQL reads every character from U+0080 up as part of a name: t€x and €€ are names
+      name: "names with characters that are not letters (€), in an INSERT's table and columns and in CREATE TABLE",
+      code: "INSERT INTO t€x (a, a) VALUES (1, 2);\nINSERT INTO tx (€€, €€) VALUES (1, 2);\nCREATE TABLE q (€€ int, €€ int);",
+      errors: [
+        { message: listed("a", "INSERT column list"), line: 1, column: 21, endColumn: 22 },
+        { message: listed("€€", "INSERT column list"), line: 2, column: 21, endColumn: 23 },
+        { message: listed("€€", "CREATE TABLE"), line: 3, column: 25, endColumn: 27 },
+      ],
+    },
     { name: "INSERT column list", code: "INSERT INTO t (a, b, a) VALUES (1, 2, 3);", errors: [{ message: listed("a", "INSERT column list"), help: "name each column once", line: 1, column: 22, endColumn: 23 }] },
     { name: "INSERT: the column and one of its fields", code: "INSERT INTO t (a, a.x) VALUES (ROW(1, 2), 2);", errors: [{ message: listed("a", "INSERT column list"), line: 1, column: 19 }] },
     { name: "ON CONFLICT DO UPDATE", code: "INSERT INTO t (a) VALUES (1) ON CONFLICT (a) DO UPDATE SET b = 1, b = 2;", errors: [{ message: assigned("b", "ON CONFLICT DO UPDATE"), line: 1, column: 67 }] },

@@ -151,10 +151,14 @@ function foldName(word: string): string {
 
 const ELEMENT_KEYWORDS = /^(?:constraint|check|unique|primary|foreign|like)$/i;
 
-/** A name as written: quoted, or a word. */
-const NAME = String.raw`(?:"(?:[^"]|"")*"|[\p{L}_][\p{L}\p{N}_$]*)`;
-const WORD = new RegExp(NAME, "gu");
-const NAME_AT_START = new RegExp(`^${NAME}`, "u");
+/**
+ * A name as written: quoted, or a word of PostgreSQL's identifier characters (ASCII letters,
+ * digits, `_` and `$`, and every character from U+0080 up, as the server reads UTF-8 bytes from
+ * 0x80: `t€x` is a name). Letters alone (`\p{L}`) let names like `€€` pass unseen.
+ */
+const NAME = String.raw`(?:"(?:[^"]|"")*"|[A-Za-z_\u0080-\uffff][A-Za-z0-9_$\u0080-\uffff]*)`;
+const WORD = new RegExp(NAME, "g");
+const NAME_AT_START = new RegExp(`^${NAME}`);
 
 /**
  * Whether an INSERT may name a column twice: its column lists hold a repeated word, or it has an
@@ -183,8 +187,8 @@ function copyMayRepeat(text: string): boolean {
 /** Texts the strict readings of a column list do not follow. */
 const LAX = /--|\/\*|&"/;
 const QUALIFIED = String.raw`${NAME}(?:\s*\.\s*${NAME})*`;
-const INSERT_LIST = new RegExp(String.raw`\binsert\s+into\s+${QUALIFIED}(?:\s+as\s+${NAME})?\s*\(([^()]*)\)`, "giu");
-const COPY_LIST = new RegExp(String.raw`^\s*copy\s+${QUALIFIED}\s*\(([^()]*)\)`, "iu");
+const INSERT_LIST = new RegExp(String.raw`\binsert\s+into\s+${QUALIFIED}(?:\s+as\s+${NAME})?\s*\(([^()]*)\)`, "gi");
+const COPY_LIST = new RegExp(String.raw`^\s*copy\s+${QUALIFIED}\s*\(([^()]*)\)`, "i");
 
 /**
  * Whether a CREATE TABLE may declare a column twice: the first word of two elements of its
