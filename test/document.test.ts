@@ -4,6 +4,7 @@ import { isDirectiveComment, isPlain, parseDocument, plainShape, SqlDocument } f
 import { readFileSync } from "node:fs";
 import { BLOCK_TYPES } from "../src/sql/block-rules.js";
 import { parseSql } from "../src/sql/parser.js";
+import { classify, nodeKeys, walk } from "../src/sql/classify.js";
 import { brief, lint } from "./helpers.js";
 
 const test = suite("document");
@@ -249,6 +250,36 @@ test("comments of a statement that holds a psql meta-command survive the trimmin
     messages.map((m) => m.message),
     ["a client that splits on blank lines would run `DELETE FROM t` — every row of t"],
   );
+});
+
+test("what a statement may hold and its kind are told from its JSON as its tree tells them", () => {
+  const sql = [
+    "WITH a AS (SELECT 1) SELECT * FROM a",
+    "WITH a AS (SELECT 1), b AS (SELECT 2) SELECT '\"InsertStmt\":', 'x\"UpdateStmt\": 1' FROM a, b",
+    "WITH d AS (DELETE FROM t RETURNING *) SELECT * FROM d",
+    "WITH a AS (WITH i AS (INSERT INTO t VALUES (1) RETURNING *) SELECT * FROM i) SELECT * FROM a",
+    "WITH a AS (SELECT 1) SELECT * INTO n FROM a",
+    "WITH u AS (UPDATE t SET x = 1 RETURNING *) DELETE FROM s WHERE id IN (SELECT id FROM u)",
+    'SELECT 1 AS "MergeStmt"',
+  ];
+  const writes = nodeKeys(["InsertStmt", "UpdateStmt", "DeleteStmt", "MergeStmt"]);
+  for (const text of sql) {
+    // the JSON's answers, before the tree is read
+    const [first] = parseDocument(`${text};\n`).statements;
+    const [second] = parseDocument(`${text};\n`).statements;
+    const kind = first!.kind;
+    const mayHold = second!.mayHold(writes);
+    // the tree's
+    const node = parseSql(text);
+    assert.ok(node.ok);
+    const tree = node.stmts[0]!.stmt;
+    let holds = false;
+    walk(tree, (type) => void (holds ||= ["InsertStmt", "UpdateStmt", "DeleteStmt", "MergeStmt"].includes(type)));
+    assert.is(kind, classify(tree), text);
+    if (holds) assert.ok(mayHold, text);
+    // strings and names that spell a node type are not nodes
+    if (/"(?:Insert|Update|Merge)Stmt/.test(text)) assert.not.ok(mayHold, text);
+  }
 });
 
 test("a tree let go after the rules saw its statement is read again, the same, when asked for later", () => {

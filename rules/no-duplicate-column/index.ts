@@ -1,6 +1,6 @@
 import { defineRule } from "../../src/engine/rule.js";
-import { nodeBody, nodeType } from "../../src/sql/classify.js";
-import { isPlain, type Statement } from "../../src/sql/document.js";
+import { nodeBody, nodeKeys, nodeType } from "../../src/sql/classify.js";
+import type { Statement } from "../../src/sql/document.js";
 import type { PgNode } from "../../src/sql/parser.js";
 import { executedNodes } from "../../src/sql/statements.js";
 import { outputName } from "../../src/sql/column-names.js";
@@ -107,10 +107,11 @@ export default defineRule({
       if (type === "InsertStmt" && !insertMayRepeat(text)) return;
       if (type === "CreateStmt" && !columnsMayRepeat(text)) return;
       if (type === "CopyStmt" && !copyMayRepeat(text)) return;
-      // a plain SELECT (see isPlain) has no INTO, and no WITH of its own to run a write in
-      if (type === "SelectStmt" && (isPlain(stmt) || !/\b(?:into|with)\b/i.test(text))) return;
+      // a SELECT that reads (no INTO, no writing statement in its WITH) creates no table and runs
+      // no statement checked here (its kind is told without its tree when it can be)
+      if (type === "SelectStmt" && stmt.kind === "read") return;
       // a DELETE is checked only for the statements of its WITH clause
-      if (type === "DeleteStmt" && !/\bwith\b/i.test(text)) return;
+      if (type === "DeleteStmt" && (!/\bwith\b/i.test(text) || !stmt.mayHold(CTE_CHECKED))) return;
       // EXPLAIN runs its statement only with ANALYZE
       if (type === "ExplainStmt" && !/\banaly[sz]e\b/i.test(text)) return;
       const node = stmt.node;
@@ -131,6 +132,9 @@ export default defineRule({
     };
   },
 });
+
+/** The statements checked here that a WITH clause can run (see `Statement.mayHold`). */
+const CTE_CHECKED = nodeKeys(["InsertStmt", "UpdateStmt", "MergeStmt"]);
 
 /** Statement types that name columns in a way PostgreSQL checks for repeats. */
 const CHECKED = new Set(["UpdateStmt", "InsertStmt", "MergeStmt", "CopyStmt", "CreateStmt", "CreateForeignTableStmt", "ViewStmt", "CreateTableAsStmt", "SelectStmt"]);

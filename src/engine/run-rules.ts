@@ -4,7 +4,7 @@
  * of which statement types, which DO and function bodies), then hands every rule what it subscribed
  * to, in document order. A rule that throws is reported once and sits out the rest of the file.
  */
-import { nodeBody, nodeType } from "../sql/classify.js";
+import { nodeBody, nodeKeys, nodeType } from "../sql/classify.js";
 import { Statement } from "../sql/document.js";
 import type { PgNode } from "../sql/parser.js";
 import { executedNodes, runsNow, statementWords } from "../sql/statements.js";
@@ -120,6 +120,7 @@ function runSqlRules(settings: SharedSettings, part: SqlPart, runs: RuleRun[], p
   const laterTypes = [...byType].filter(([, list]) => list.some((l) => !l.now)).map(([type]) => type);
   const functionWords = laterTypes.length > 0 ? statementWords(laterTypes) : undefined;
   const trees = new Set(byType.keys());
+  const subscribed = byType.size > 0 ? nodeKeys(trees) : null;
 
   // A listener called with its rule's listeners as `this`, without a closure per rule and
   // statement (the hot path); a throw reports the rule once and sits it out for the file.
@@ -146,8 +147,9 @@ function runSqlRules(settings: SharedSettings, part: SqlPart, runs: RuleRun[], p
   const dispatch = (stmt: Statement, body: Statement | null) => {
     // a statement that runs no other statement: its own type decides whether its tree is needed,
     // and it is the one node to hear (no list of executed nodes is built for it)
+    // the statements another one runs are nodes of its tree: keys of its JSON (see `mayHold`)
     const alone = stmt.runsOnlyItself;
-    if (alone && !byType.has(stmt.nodeType)) return;
+    if (!byType.has(stmt.nodeType) && (alone || !stmt.mayHold(subscribed!))) return;
     const node = stmt.node;
     if (!node) return;
     if (alone) return hear(nodeType(node), nodeBody(node), { stmt, via: "statement", body });

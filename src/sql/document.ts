@@ -5,7 +5,7 @@
  * transaction state. AST locations are UTF-8 byte offsets of the text the parser saw; `offsetOf` turns
  * them into offsets of the document (and the engine maps those to the host file).
  */
-import { classify, defElems, kindOfType, nodeBody, nodeType, txAction, walk, type StatementKind, type TxAction } from "./classify.js";
+import { classify, defElems, kindOfType, mayHoldWriteJson, nodeBody, nodeType, txAction, walk, type StatementKind, type TxAction } from "./classify.js";
 import {
   lex,
   lexScript,
@@ -249,17 +249,28 @@ export class Statement {
     this.nodeType = type;
     const kind = kindOfType(type);
     // Told from the JSON (a key is a quoted name and `:`, which no string in it holds unescaped):
-    // a SELECT with neither INTO nor WITH reads (see `classify`), a COPY writes when it is FROM
-    // (only COPY has `is_from`; a false one is left out of the JSON).
+    // a SELECT without INTO and without a WITH that holds a writing statement reads (see
+    // `classify`), a COPY writes when it is FROM (only COPY has `is_from`; a false one is left
+    // out of the JSON).
     this.kindOf =
       kind ??
-      (type === "SelectStmt" && !json.includes('"intoClause":') && !json.includes('"withClause":')
+      (type === "SelectStmt" && !json.includes('"intoClause":') && (!json.includes('"withClause":') || !mayHoldWriteJson(json))
         ? "read"
         : type === "CopyStmt"
           ? json.includes('"is_from":true')
             ? "write"
             : "read"
           : undefined);
+  }
+
+  /**
+   * Whether the statement's tree may hold a node of a type `keys` names (see `nodeKeys`), told
+   * from the JSON text while the tree is not read: a key of the JSON is a quoted name followed by
+   * `:`, which no string in it holds unescaped. True when unsure (the tree read already, or let
+   * go of): then the tree itself is to be asked.
+   */
+  mayHold(keys: RegExp): boolean {
+    return this.json === null || this.tree !== null || keys.test(this.json);
   }
 
   /**
