@@ -146,8 +146,8 @@ function runSqlRules(settings: SharedSettings, part: SqlPart, runs: RuleRun[], p
   };
   const dispatch = (stmt: Statement, body: Statement | null) => {
     // a statement that runs no other statement: its own type decides whether its tree is needed,
-    // and it is the one node to hear (no list of executed nodes is built for it)
-    // the statements another one runs are nodes of its tree: keys of its JSON (see `mayHold`)
+    // and it is the one node to hear (no list of executed nodes is built for it); one that may
+    // run others: the nodes of those are keys of its JSON (see `mayHold`)
     const alone = stmt.runsOnlyItself;
     if (!byType.has(stmt.nodeType) && (alone || !stmt.mayHold(subscribed!))) return;
     const node = stmt.node;

@@ -91,20 +91,14 @@ export function kindOfType(type: string): StatementKind | undefined {
 }
 
 /**
- * Whether a statement's parse JSON may hold a data-modifying statement (see `hasModifyingCte`):
- * a node of a writing type is a key of the JSON, its type's name quoted and followed by `:`,
- * which no string in the JSON holds unescaped. False: the tree holds none.
+ * The key a node of one of these types has in a parse's JSON (its type's name quoted and followed
+ * by `:`, which no string in the JSON holds unescaped): a pattern for `Statement.mayHold`.
  */
-export function mayHoldWriteJson(json: string): boolean {
-  return WRITE_KEYS.test(json);
-}
-
-/** What a statement's parse JSON holds for a node of one of these types (see `Statement.mayHold`). */
 export function nodeKeys(types: Iterable<string>): RegExp {
   return new RegExp(`"(?:${[...types].join("|")})":`);
 }
 
-/** A node of a writing type, in a parse's JSON (see `Statement.mayHold`). */
+/** A node of a writing type (a data-modifying WITH query, see `hasModifyingCte`), in a parse's JSON. */
 export const WRITE_KEYS = nodeKeys(WRITE);
 
 /** `WITH d AS (DELETE …) SELECT …`: a data-modifying CTE makes a SELECT a write. */

@@ -5,7 +5,7 @@
  * transaction state. AST locations are UTF-8 byte offsets of the text the parser saw; `offsetOf` turns
  * them into offsets of the document (and the engine maps those to the host file).
  */
-import { classify, defElems, kindOfType, mayHoldWriteJson, nodeBody, nodeType, txAction, walk, type StatementKind, type TxAction } from "./classify.js";
+import { classify, defElems, kindOfType, nodeBody, nodeType, txAction, walk, WRITE_KEYS, type StatementKind, type TxAction } from "./classify.js";
 import {
   lex,
   lexScript,
@@ -254,7 +254,7 @@ export class Statement {
     // out of the JSON).
     this.kindOf =
       kind ??
-      (type === "SelectStmt" && !json.includes('"intoClause":') && (!json.includes('"withClause":') || !mayHoldWriteJson(json))
+      (type === "SelectStmt" && !json.includes('"intoClause":') && (!json.includes('"withClause":') || !WRITE_KEYS.test(json))
         ? "read"
         : type === "CopyStmt"
           ? json.includes('"is_from":true')
