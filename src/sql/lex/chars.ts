@@ -49,7 +49,7 @@ export function isDigit(c: number): boolean {
   return c >= 48 && c <= 57;
 }
 export function isSpace(c: number): boolean {
-  return c === C_SPACE || c === C_TAB || c === C_LF || c === C_CR || c === C_FF || c === C_VT;
+  return c < 128 && (CLASS[c]! & SPACE) !== 0;
 }
 /** psql variable names: letters, digits, underscore and non-ASCII. */
 export function isVarChar(c: number): boolean {
