@@ -282,28 +282,6 @@ test("what a statement may hold and its kind are told from its JSON as its tree 
   }
 });
 
-test("a statement repeated in a document is parsed once: each copy has its own tree, error and place", async () => {
-  const { PgQueryCalls } = await import("../src/sql/wasm-calls.js");
-  const parse = PgQueryCalls.prototype.parse;
-  const texts: string[] = [];
-  PgQueryCalls.prototype.parse = function (this: InstanceType<typeof PgQueryCalls>, q: string) {
-    texts.push(q);
-    return parse.call(this, q);
-  };
-  let statements: ReturnType<typeof parseDocument>["statements"];
-  try {
-    statements = parseDocument("BEGIN;\nUPDATE t SET a = 1;\nROLLBACK;\nBEGIN;\nUPDATE t SET a = 1;\nSELEC 1;\nROLLBACK;\nSELEC 1;\n").statements;
-  } finally {
-    PgQueryCalls.prototype.parse = parse;
-  }
-  assert.equal(texts, ["BEGIN", "UPDATE t SET a = 1", "ROLLBACK", "SELEC 1"]);
-  const [, first, , , second, bad1, , bad2] = statements;
-  assert.equal(first!.node, second!.node);
-  assert.is.not(first!.node, second!.node, "each statement reads its own tree");
-  assert.equal([bad1!.error?.offset, bad2!.error?.offset], [bad1!.start, bad2!.start]);
-  assert.ok(bad1!.error?.message.includes("syntax error"));
-});
-
 test("a tree let go after the rules saw its statement is read again, the same, when asked for later", () => {
   const doc = new SqlDocument("CREATE TABLE t (id int PRIMARY KEY, name text);\nDELETE FROM t WHERE id = 1;\nWITH gone AS (DELETE FROM t RETURNING id) SELECT count(*) FROM gone;");
   const statements = [...doc.events()].filter((e): e is import("../src/sql/document.js").Statement => "nodeType" in e);

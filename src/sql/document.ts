@@ -17,7 +17,7 @@ import {
   type MetaItem,
   type StatementItem,
 } from "./lexer.js";
-import { isStackOverflow, jsonStatements, MAY_BE_TOO_DEEP, parseJson, parsePlpgsql, parseSql, readStatements, soleStatementTree, soleStatementType, tooDeep, type JsonOutcome, type ParseOutcome, type PgNode, type RawStmt } from "./parser.js";
+import { isStackOverflow, jsonStatements, MAY_BE_TOO_DEEP, parseJson, parsePlpgsql, parseSql, readStatements, soleStatementTree, soleStatementType, tooDeep, type ParseOutcome, type PgNode, type RawStmt } from "./parser.js";
 import { BLOCK_TYPES, refusalOf } from "./block-rules.js";
 import { mayRunOthers, treeRunsOthers } from "./statements.js";
 import { LineIndex, Utf8Offsets } from "./text.js";
@@ -464,10 +464,6 @@ const BATCH_TEXT = 64 * 1024;
 /** Anything a document yields besides statements. */
 export type DocumentItem = MetaItem | CopyDataItem;
 
-/** How many recent parses a document keeps (a power of two), and of texts up to what length (see `SqlDocument.parseOf`). */
-const RECENT_SLOTS = 64;
-const RECENT_TEXT = 64;
-
 /**
  * A SQL document. Statements are produced lazily by `events()`: each is lexed, parsed (see the
  * file's head), handed to every rule, and can then be dropped, so memory stays flat however long
@@ -504,8 +500,6 @@ export class SqlDocument {
    */
   readonly comments: Comment[] = [];
   private readonly keepAllComments: boolean;
-  /** Recent parses (see `parseOf`). */
-  private recent: ({ text: string; raw: JsonOutcome } | undefined)[] | null = null;
   private lines: LineIndex | null = null;
   private credentials: (() => readonly (readonly [number, number])[]) | null = null;
   private shownText: string | null = null;
@@ -551,27 +545,6 @@ export class SqlDocument {
   /** The migration tool wraps this document in a transaction (its run model, the config, or a directive). */
   get assumeInTransaction(): boolean {
     return this.run.mode === "wrapped";
-  }
-
-  /**
-   * The parse of a statement's text (see `parseJson`), kept for the next statements of the same
-   * text: scripts repeat statements (BEGIN and ROLLBACK, SET and RESET, the same query under
-   * another setting), and the parser's answer depends on the text alone. In the PostgreSQL
-   * regression scripts one parse in eight is of a short text parsed a few statements before. Kept in
-   * `RECENT_SLOTS` slots picked by the text's length and three of its characters (a string's own
-   * hash costs a pass over it), for texts of up to `RECENT_TEXT` characters, as long as the
-   * document lives. A parse that ran out of stack is not kept (the stack may be deeper next time).
-   */
-  parseOf(text: string): JsonOutcome {
-    const n = text.length;
-    if (n > RECENT_TEXT) return parseJson(text);
-    const slot = (n * 31 + text.charCodeAt(0) * 7 + text.charCodeAt(n >> 1) * 3 + text.charCodeAt(n - 1)) & (RECENT_SLOTS - 1);
-    const recent = (this.recent ??= new Array<{ text: string; raw: JsonOutcome } | undefined>(RECENT_SLOTS));
-    const known = recent[slot];
-    if (known !== undefined && known.text === text) return known.raw;
-    const raw = parseJson(text);
-    if (raw.ok || !raw.tooDeep) recent[slot] = { text, raw };
-    return raw;
   }
 
   /**
@@ -901,7 +874,7 @@ function parseItem(doc: SqlDocument, item: StatementItem, trees: ReadonlySet<str
   // the JSON is looked over for both (`jsonStatements`).
   let outcome: ParseOutcome | null = null;
   if (parseText.length > 0) {
-    const raw = doc.parseOf(parseText);
+    const raw = parseJson(parseText);
     if (!raw.ok) outcome = raw;
     else {
       const count = parseText.length <= MAY_BE_TOO_DEEP && !parseText.includes(";") ? 1 : jsonStatements(raw.json);
