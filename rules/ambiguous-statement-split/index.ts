@@ -118,7 +118,7 @@ export default defineRule({
         const outcome = parseSql(text);
         if (!outcome.ok || outcome.stmts.length === 0) return { kind: "incomplete" };
         if (outcome.stmts.length === 1 && astKey(outcome.stmts[0]!.stmt) === wholeKey) return { kind: "same" };
-        const chunk = new Statement(doc, start, end, text, (i) => start + i);
+        const chunk = new Statement(doc, start, end, text, start);
         const isVariable = (location: number) => doc.sql.charCodeAt(chunk.offsetOf(location)) === 58; // `:name`
         const utf8 = new Utf8Offsets(text);
         let best: Complete | null = null;
@@ -219,7 +219,7 @@ export function blankLineFix(stmt: Statement, gaps: Gap[], wholeKey?: string): F
 }
 
 /** Groups blank lines that follow each other into one gap each. */
-export function gapsOf(sql: string, lines: number[]): Gap[] {
+export function gapsOf(sql: string, lines: readonly number[]): Gap[] {
   const gaps: Gap[] = [];
   for (const start of lines) {
     let end = start;

@@ -94,6 +94,9 @@ export function isPlain(s: Statement): boolean {
 
 const PLAIN_MARK = Symbol("plain");
 
+/** `blankLines` of a statement without any: one list for all of them. */
+const NO_BLANK_LINES: readonly number[] = Object.freeze([]);
+
 export class Statement {
   /** Index among the document's top-level statements (-1 for statements inside a body). */
   index = -1;
@@ -139,7 +142,8 @@ export class Statement {
   error: StatementError | null = null;
   /** For a statement inside a function body or DO block: the top-level statement that holds it. */
   parent: Statement | null = null;
-  blankLines: number[] = [];
+  /** Offsets of the blank lines inside the statement (one shared empty list for most statements). */
+  blankLines: readonly number[] = NO_BLANK_LINES;
   semicolon = -1;
   /**
    * How a top-level statement ended: `;`, a psql command that sends it (`\g`…), a boundary the
@@ -163,8 +167,11 @@ export class Statement {
     readonly end: number,
     /** The text the parser saw; AST locations are byte offsets into it. */
     readonly parseText: string,
-    /** Maps an index of `parseText` to a document offset. */
-    private readonly mapIndex: (index: number) => number,
+    /**
+     * Maps an index of `parseText` to a document offset: a function, or the document offset of
+     * the text's first character (most statements: no function made, none kept, for each).
+     */
+    private readonly mapIndex: ((index: number) => number) | number,
   ) {}
 
   /** The syntax tree (`{ UpdateStmt: {...} }`); null when the statement did not parse. */
@@ -330,7 +337,7 @@ export class Statement {
       if (shown === this.doc.sql || !shown.slice(this.start, this.end).includes(SENTINEL)) this.shownParse = this.parseText;
       else {
         let out = "";
-        for (let i = 0; i < this.parseText.length; i++) out += shown[this.mapIndex(i)] === SENTINEL ? SENTINEL : this.parseText[i];
+        for (let i = 0; i < this.parseText.length; i++) out += shown[this.offsetOfIndex(i)] === SENTINEL ? SENTINEL : this.parseText[i];
         this.shownParse = out;
       }
     }
@@ -342,7 +349,7 @@ export class Statement {
   /** Document offset of an AST location (a UTF-8 byte offset); the statement start when unknown. */
   offsetOf(location: number | undefined | null): number {
     if (typeof location !== "number" || location < 0) return this.start;
-    return this.mapIndex(this.indexOf(location));
+    return this.offsetOfIndex(this.indexOf(location));
   }
 
   /** Index into `parseText` of an AST location (a UTF-8 byte offset). */
@@ -353,7 +360,8 @@ export class Statement {
 
   /** Document offset of an index into `parseText`. */
   offsetOfIndex(index: number): number {
-    return this.mapIndex(index);
+    const map = this.mapIndex;
+    return typeof map === "number" ? map + index : map(index);
   }
 }
 
@@ -809,7 +817,7 @@ function parseStatementItem(doc: SqlDocument, item: StatementItem, trees: Readon
     return parseItem(doc, item, trees);
   } catch (e) {
     if (!isStackOverflow(e)) throw e;
-    const s = new Statement(doc, item.start, item.end, doc.source.slice(item.start, item.end), offsetFrom(item.start));
+    const s = new Statement(doc, item.start, item.end, doc.source.slice(item.start, item.end), item.start);
     s.error = { message: TOO_DEEP_STATEMENT, offset: item.start, tooDeep: true };
     return [s];
   }
@@ -817,22 +825,13 @@ function parseStatementItem(doc: SqlDocument, item: StatementItem, trees: Readon
 
 const TOO_DEEP_STATEMENT = "nested too deeply to analyse (sqlguard ran out of stack): the statement was not linted";
 
-/**
- * A statement's index → document offset, for a text that starts at `base`. Made here, outside
- * `parseItem`: a function made inside would hold on to what `parseItem` read (the lexer's item, its
- * tokens), for as long as the statement lives, and the migration state keeps some for a whole file.
- */
-function offsetFrom(base: number): (index: number) => number {
-  return (i) => base + i;
-}
-
 function parseItem(doc: SqlDocument, item: StatementItem, trees: ReadonlySet<string> | undefined): Statement[] {
   const sql = doc.source;
   let parseText = applyMasks(sql, item.start, item.end, item.masks, true);
   const make = (start: number, end: number, text: string, base: number): Statement => {
-    const s = new Statement(doc, start, end, text, offsetFrom(base));
+    const s = new Statement(doc, start, end, text, base);
     // the lexer notes blank lines up to the `;`: only those inside the statement's tokens count
-    s.blankLines = item.blankLines.length === 0 ? item.blankLines : item.blankLines.filter((o) => o > start && o < end);
+    s.blankLines = item.blankLines.length === 0 ? NO_BLANK_LINES : item.blankLines.filter((o) => o > start && o < end);
     s.semicolon = item.semicolon;
     s.terminator = item.terminator;
     s.copyFromStdin = item.copyFromStdin;
