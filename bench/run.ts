@@ -152,7 +152,7 @@ function parseRatio(): { parse: number; lint: number; statements: number; base: 
 
 /** Every rule on against sqlguard as it stood when issue 18 set its target, in child processes (bench/then.ts says how). */
 function thenRatio(): { available: true; commit: string; thenMs: number; nowMs: number; ratio: number; rounds: number; reps: number } | { available: false; why: string } {
-  return childJson([path.join(root, "dist/bench/then.js"), regress, "--rounds", quick ? "1" : "2", "--reps", quick ? "12" : "16"]);
+  return childJson([path.join(root, "dist/bench/then.js"), regress, "--rounds", quick ? "1" : "4", "--reps", quick ? "12" : "16"]);
 }
 
 async function main(): Promise<void> {
