@@ -21,6 +21,7 @@
 import { readFileSync } from "node:fs";
 import path from "node:path";
 import { filesUnder } from "./files.js";
+import { cpuMs } from "./measure.js";
 import { builtin } from "../rules/index.js";
 import { setV8Flags } from "../src/cli/load-cli.js";
 
@@ -106,17 +107,11 @@ let linted = Infinity;
 let base = Infinity;
 let full = Infinity;
 let trees = Infinity;
-const time = (f: () => void) => {
-  const t0 = process.cpuUsage();
-  f();
-  const t = process.cpuUsage(t0);
-  return (t.user + t.system) / 1000;
-};
 for (let rep = 0; rep < 8; rep++) {
-  raw = Math.min(raw, time(rawParse));
-  linted = Math.min(linted, time(lint));
-  base = Math.min(base, time(lintBase));
-  full = Math.min(full, time(lintFull));
-  trees = Math.min(trees, time(lintTrees));
+  raw = Math.min(raw, cpuMs(rawParse));
+  linted = Math.min(linted, cpuMs(lint));
+  base = Math.min(base, cpuMs(lintBase));
+  full = Math.min(full, cpuMs(lintFull));
+  trees = Math.min(trees, cpuMs(lintTrees));
 }
 console.log(JSON.stringify({ files: files.length, statements: pieces.length, parseMs: raw, lintMs: linted, ratio: linted / raw, baseMs: base, fullMs: full, fullRatio: full / base, treesMs: trees, treesRatio: trees / base, treeTypes: fullTypes.size, defaultRatio: linted / base, rules: rules.length, fullRules: fullConfig.rulesFor(path.resolve("x.sql")).size, baseRules: baseConfig.rulesFor(path.resolve("x.sql")).size }));

@@ -18,6 +18,7 @@ import os from "node:os";
 import path from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import { filesUnder } from "./files.js";
+import { childJson } from "./measure.js";
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
 const shared = path.resolve(root, "../shared");
@@ -138,21 +139,15 @@ function generateScript(file: string, statements: number): number {
   return text.length;
 }
 
-/** What a bench script run in a child process prints last: one line of JSON. */
-function childJson<T>(args: string[]): T {
-  const out = execFileSync(process.execPath, args, { cwd: root, encoding: "utf8", maxBuffer: 1 << 26 });
-  return JSON.parse(out.trim().split("\n").pop()!) as T;
-}
-
 /** Lint against raw parse time, in a child process (bench/ratio.ts says how it is measured). */
 function parseRatio(): { parse: number; lint: number; statements: number; base: number; full: number; trees: number; treeTypes: number; rules: number } {
-  const r = childJson<{ statements: number; parseMs: number; lintMs: number; baseMs: number; fullMs: number; treesMs: number; treeTypes: number; rules: number }>(["--single-threaded", path.join(root, "dist/bench/ratio.js"), regress]);
+  const r = childJson<{ statements: number; parseMs: number; lintMs: number; baseMs: number; fullMs: number; treesMs: number; treeTypes: number; rules: number }>(["--single-threaded", path.join(root, "dist/bench/ratio.js"), regress], root);
   return { parse: r.parseMs / 1000, lint: r.lintMs / 1000, statements: r.statements, base: r.baseMs / 1000, full: r.fullMs / 1000, trees: r.treesMs / 1000, treeTypes: r.treeTypes, rules: r.rules };
 }
 
 /** Every rule on against sqlguard as it stood when issue 18 set its target, in child processes (bench/then.ts says how). */
 function thenRatio(): { available: true; commit: string; thenMs: number; nowMs: number; ratio: number; rounds: number; reps: number } | { available: false; why: string } {
-  return childJson([path.join(root, "dist/bench/then.js"), regress, "--rounds", quick ? "1" : "4", "--reps", quick ? "12" : "16"]);
+  return childJson([path.join(root, "dist/bench/then.js"), regress, "--rounds", quick ? "1" : "4", "--reps", quick ? "12" : "16"], root);
 }
 
 async function main(): Promise<void> {
@@ -241,7 +236,7 @@ async function main(): Promise<void> {
   const first = dRuns[0]!;
   const last = dRuns[dRuns.length - 1]!;
   const slope = (last.rss - first.rss) / (last.bytes - first.bytes);
-  const kept = childJson<{ textMB: number; samples: { statements: number; retainedMB: number }[] }>(["--expose-gc", path.join(root, "dist/bench/retained.js"), last.file]);
+  const kept = childJson<{ textMB: number; samples: { statements: number; retainedMB: number }[] }>(["--expose-gc", path.join(root, "dist/bench/retained.js"), last.file], root);
   const kMax = Math.max(...kept.samples.map((k) => k.retainedMB));
   // flat: what is held after the last tenth of the statements is what was held after the first
   const kFirst = kept.samples[0]!;

@@ -25,6 +25,7 @@ import os from "node:os";
 import path from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import { filesUnder } from "./files.js";
+import { childJson, cpuMs } from "./measure.js";
 
 /** sqlguard when issue 18 set its target (2026-11-25). */
 export const THEN_COMMIT = "d9402df0574e2720dea0493257ac9fa9c6429c98";
@@ -35,12 +36,7 @@ const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..")
 function best(lint: (text: string, file: string) => void, files: string[], reps: number): number {
   const texts = files.map((f) => readFileSync(f, "utf8"));
   let min = Infinity;
-  for (let r = 0; r < reps; r++) {
-    const t0 = process.cpuUsage();
-    texts.forEach((t, i) => lint(t, files[i]!));
-    const t = process.cpuUsage(t0);
-    min = Math.min(min, (t.user + t.system) / 1000);
-  }
+  for (let r = 0; r < reps; r++) min = Math.min(min, cpuMs(() => texts.forEach((t, i) => lint(t, files[i]!))));
   return min;
 }
 
@@ -102,8 +98,7 @@ async function main(argv: string[]): Promise<void> {
     return;
   }
   const self = fileURLToPath(import.meta.url);
-  const run = (which: "then" | "now", dist: string) =>
-    (JSON.parse(execFileSync(process.execPath, ["--single-threaded", self, "--child", which, dist, folder, String(reps)], { encoding: "utf8", maxBuffer: 1 << 26 }).trim().split("\n").pop()!) as { ms: number }).ms;
+  const run = (which: "then" | "now", dist: string) => childJson<{ ms: number }>(["--single-threaded", self, "--child", which, dist, folder, String(reps)]).ms;
   const then: number[] = [];
   const now: number[] = [];
   try {

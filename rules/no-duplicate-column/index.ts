@@ -1,6 +1,6 @@
 import { defineRule } from "../../src/engine/rule.js";
 import { nodeBody, nodeKeys, nodeType } from "../../src/sql/classify.js";
-import type { Statement } from "../../src/sql/document.js";
+import { hasBody, type Statement } from "../../src/sql/document.js";
 import type { PgNode } from "../../src/sql/parser.js";
 import { executedNodes } from "../../src/sql/statements.js";
 import { outputName } from "../../src/sql/column-names.js";
@@ -125,7 +125,7 @@ export default defineRule({
         // a DO block's statements run here; a function's when it is called, where PostgreSQL refuses them too
         // the body is a piece of the statement's text: without the words there, none in the body
         // (and its tree need not be read to find the body)
-        if ((stmt.nodeType !== "DoStmt" && stmt.nodeType !== "CreateFunctionStmt") || !BODY_WORDS.test(stmt.parseText)) return;
+        if (!hasBody(stmt.nodeType) || !BODY_WORDS.test(stmt.parseText)) return;
         const source = stmt.bodySource;
         if (source && (source.language === "plpgsql" ? PLPGSQL_BODY_WORDS : BODY_WORDS).test(source.literal.content)) for (const inner of stmt.body) check(inner);
       },

@@ -171,7 +171,7 @@ function lockedTables(type: string, b: PgNode, state: MigrationState, stmt: Stat
         // ADD FOREIGN KEY, and ADD COLUMN … REFERENCES, also take SHARE ROW EXCLUSIVE on the
         // referenced table (ALTER TABLE's notes): whether or not the altered table is new
         const cons = cmd.subtype === "AT_AddConstraint" ? [def] : cmd.subtype === "AT_AddColumn" ? columnConstraints(def) : [];
-        for (const con of cons) if (con.contype === "CONSTR_FOREIGN" && con.pktable) locked.waits.push(wait(con.pktable as PgNode, SHARE_ROW_EXCLUSIVE, "writes", "REFERENCES"));
+        for (const con of cons) referenced(locked.waits, con);
         // the table attached (or detached) as a partition is locked too: ACCESS EXCLUSIVE, SHARE
         // UPDATE EXCLUSIVE for DETACH … CONCURRENTLY (ALTER TABLE's notes)
         if ((cmd.subtype === "AT_AttachPartition" || cmd.subtype === "AT_DetachPartition") && def.name && command === "ALTER TABLE") {

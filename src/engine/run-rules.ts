@@ -5,7 +5,7 @@
  * to, in document order. A rule that throws is reported once and sits out the rest of the file.
  */
 import { nodeBody, nodeKeys, nodeType } from "../sql/classify.js";
-import { Statement } from "../sql/document.js";
+import { hasBody, Statement } from "../sql/document.js";
 import type { PgNode } from "../sql/parser.js";
 import { executedNodes, runsNow, statementWords } from "../sql/statements.js";
 import type { FileDocuments, SqlPart } from "./documents.js";
@@ -186,11 +186,11 @@ function runSqlRules(settings: SharedSettings, part: SqlPart, runs: RuleRun[], p
     if (e.txControl) for (let i = 0; i < onTransaction.length; i++) callWith(onTransaction[i]!, onTransaction[i]!.listeners.transaction!, e, undefined);
     if (byType.size > 0) {
       dispatch(e, null);
-      // only a DO block or a function has a body (see `bodySource`); the body is a piece of the
-      // statement's text: a word in it is one in the text too, and a statement without one need
-      // not have its tree read to find its body
+      // only a DO block or a function has a body; the body is a piece of the statement's text: a
+      // word in it is one in the text too, and a statement without one need not have its tree
+      // read to find its body
       const type = e.nodeType;
-      const words = type === "DoStmt" ? bodyWords : type === "CreateFunctionStmt" ? functionWords : undefined;
+      const words = !hasBody(type) ? undefined : type === "DoStmt" ? bodyWords : functionWords;
       if (words !== undefined && (words === null || words.test(e.parseText))) {
         const source = e.bodySource;
         if (source && (words === null || words.test(source.literal.content))) for (const inner of e.body) dispatch(inner, e);

@@ -884,7 +884,8 @@ function parseItem(doc: SqlDocument, item: StatementItem, trees: ReadonlySet<str
         s.defer(raw.json, type, shape && !trees?.has(shape.nodeType) ? shape : null);
         return [s];
       }
-      outcome = count < 0 ? tooDeep() : readStatements(parseText, raw.json);
+      // a short text cannot be too deep, and a long one's JSON was looked over
+      outcome = count < 0 ? tooDeep() : readStatements(parseText, raw.json, true);
     }
   }
   outcome ??= parseSql(parseText);
@@ -1075,10 +1076,15 @@ export interface BodySource {
   language: string;
 }
 
+/** Whether statements of this type have a body of statements (see `bodySource`): DO blocks, functions and procedures. */
+export function hasBody(type: string): boolean {
+  return type === "DoStmt" || type === "CreateFunctionStmt";
+}
+
 /** The string body of a DO block or function (null for other statements and BEGIN ATOMIC bodies). */
 export function bodySource(s: Statement): BodySource | null {
   const type = s.nodeType;
-  if ((type !== "CreateFunctionStmt" && type !== "DoStmt") || !s.parsed) return null;
+  if (!hasBody(type) || !s.parsed) return null;
   const body = nodeBody(s.node);
   const opts = defElems(type === "DoStmt" ? body.args : body.options);
   const language = String(nodeBody(opts.find((d) => d.defname === "language")?.arg).sval ?? (type === "DoStmt" ? "plpgsql" : "sql")).toLowerCase();

@@ -86,8 +86,11 @@ export function parseSql(text: string): ParseOutcome {
   return readStatements(text, raw.json);
 }
 
-/** The statements of `text`'s parse, read from its JSON (see `parseSql`). */
-export function readStatements(text: string, json: string): ParseOutcome {
+/**
+ * The statements of `text`'s parse, read from its JSON (see `parseSql`). `depthChecked`: the JSON
+ * was looked over already (`jsonStatements`), and its depth needs no second walk.
+ */
+export function readStatements(text: string, json: string, depthChecked = false): ParseOutcome {
   let stmts: RawStmt[];
   try {
     stmts = (JSON.parse(json) as { stmts?: RawStmt[] }).stmts ?? [];
@@ -97,7 +100,7 @@ export function readStatements(text: string, json: string): ParseOutcome {
   // A level of nesting takes at least half a character (the densest SQL found: chained prefix
   // operators, `-+-+-+1`, two levels per character), so only long texts can be too deep, and
   // the walk that checks is skipped for every ordinary statement.
-  if (text.length > MAY_BE_TOO_DEEP && deeperThan(stmts, MAX_TREE_DEPTH)) return tooDeep();
+  if (!depthChecked && text.length > MAY_BE_TOO_DEEP && deeperThan(stmts, MAX_TREE_DEPTH)) return tooDeep();
   return { ok: true, stmts };
 }
 
