@@ -170,14 +170,39 @@ function thrown(e: unknown): Extract<ParseOutcome, { ok: false }> {
  * first, and each statement's node type as the first key of its object.
  */
 export function soleStatementType(json: string): string | null {
-  const m = SOLE_STATEMENT.exec(json);
-  if (!m) return null;
+  // asked of every statement parsed: read in place, no match array made for it
+  if (!json.startsWith(VERSION_KEY)) return null;
+  let i = VERSION_KEY.length;
+  while (i < json.length && json.charCodeAt(i) >= 48 && json.charCodeAt(i) <= 57) i++;
+  if (i === VERSION_KEY.length || !json.startsWith(FIRST_STATEMENT, i)) return null;
+  const start = i + FIRST_STATEMENT.length;
+  const end = json.indexOf('"', start);
+  if (end <= start || json.charCodeAt(end + 1) !== 58) return null;
   // a second statement would begin `},{"stmt":` after the first; not looked for: callers pass
   // texts without `;`, which hold one statement at most, or JSON `jsonStatements` counted
-  return m[1]!;
+  return typeName(json.slice(start, end));
 }
 
-const SOLE_STATEMENT = /^\{"version":\d+,"stmts":\[\{"stmt":\{"([A-Za-z_]+)":/;
+const VERSION_KEY = '{"version":';
+const FIRST_STATEMENT = ',"stmts":[{"stmt":{"';
+
+/**
+ * Each statement type's name, held once. A name taken from a parse's JSON is a piece of that
+ * JSON, and V8 keeps a piece of 13 characters or more (`AlterTableStmt`) as a view of the whole
+ * string: a statement would hold its JSON as long as it lives, after `releaseTree` let go of it
+ * (the migration state keeps statements for a whole file). The copy kept here is a string of its own.
+ */
+const TYPE_NAMES = new Map<string, string>();
+
+function typeName(key: string): string | null {
+  let name = TYPE_NAMES.get(key);
+  if (name === undefined) {
+    if (!/^[A-Za-z_]+$/.test(key)) return null;
+    name = key.split("").join(""); // a new flat string, not a view of the JSON
+    TYPE_NAMES.set(name, name);
+  }
+  return name;
+}
 
 /** The tree of the one statement in a parse's JSON (see `soleStatementType`). */
 export function soleStatementTree(json: string): PgNode | null {
