@@ -5,7 +5,7 @@
  * CLI (through src/lint) and the ESLint plugin both call it; neither runs rules or applies
  * directives on its own. No I/O: the documents come from the extractors.
  */
-import { LineIndex } from "../sql/text.js";
+import { lineIndex, type LineIndex } from "../sql/text.js";
 import type { TextKind } from "../secrets/credentials.js";
 import { applyDirectives, parseDirectives, type DirectiveComment, type DirectiveProblem } from "./directives.js";
 import { FileSecrets, Redactor } from "./masking.js";
@@ -93,7 +93,7 @@ export function withoutSecretFixes(result: FileResult): FileResult {
 export function lintDocuments(input: EngineInput, options: EngineOptions): FileResult {
   const { filePath, text, documents } = input;
   let lines: LineIndex | null = null;
-  const index = () => (lines ??= new LineIndex(text));
+  const index = () => (lines ??= lineIndex(text));
 
   let pending: Pending[] = [];
   let internal: string[] = [];
@@ -191,7 +191,7 @@ export function lintDocuments(input: EngineInput, options: EngineOptions): FileR
     if (line in frameLines || line < 1 || line > index().lineCount) return;
     const r = redactor.line(index(), line);
     frameLines[line] = r.text;
-    if (r.spans.length) redacted[line] = r.spans;
+    if (r.spans.length) redacted[line] = [...r.spans];
   };
   // A file that could not be read as text has no lines to show.
   for (const m of documents ? messages : []) {

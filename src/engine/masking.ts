@@ -130,6 +130,9 @@ function intoDocument(host: Span[], part: SqlPart): Span[] {
   return out;
 }
 
+/** The spans of a line without a masked credential (most lines): one empty list for all. */
+const NO_SPANS: readonly [number, number][] = Object.freeze([]);
+
 /**
  * What is shown of one file: messages and frames with every credential masked. `reported` are
  * the host ranges the findings name as secrets: their text is masked wherever it appears (the
@@ -259,12 +262,11 @@ export class Redactor {
   }
 
   /** A line of the file for a code frame: the masked view, each run of sentinels as `****`, and the original column spans they replaced. */
-  line(index: LineIndex, line: number): { text: string; spans: [number, number][] } {
+  line(index: LineIndex, line: number): { text: string; spans: readonly [number, number][] } {
     const view = this.view();
-    const start = index.starts[line - 1]!;
-    const raw = index.lineText(line - 1);
-    const shown = view.slice(start, start + raw.length);
-    if (!shown.includes(SENTINEL)) return { text: shown, spans: [] };
+    // the view has the text's length: the line's offsets are the same in both
+    const shown = view.slice(index.starts[line - 1]!, index.lineEnd(line - 1));
+    if (!shown.includes(SENTINEL)) return { text: shown, spans: NO_SPANS };
     const spans: [number, number][] = [];
     for (const m of shown.matchAll(/\uE000+/g)) spans.push([m.index + 1, m.index + m[0].length + 1]);
     return { text: showMasked(shown), spans };

@@ -7,7 +7,7 @@ import path from "node:path";
 import type { TSESTree } from "@typescript-eslint/typescript-estree";
 import { SqlDocument, transactionDirective } from "../sql/document.js";
 import { codeRunModelOf, diskProject, documentRun, runModelOf, type ProjectIndex, type RunModel, type ToolId } from "../run-model/index.js";
-import { LineIndex } from "../sql/text.js";
+import { lineIndex } from "../sql/text.js";
 import { textDocument, type TextDocument } from "../secrets/text-document.js";
 import type { DirectiveComment } from "../engine/directives.js";
 import { commentBody, isDirectiveComment } from "../sql/document.js";
@@ -146,7 +146,7 @@ export function sqlDocuments(filePath: string, text: string, options: Pick<Extra
       directive: transactionDirective(text),
       project: options.project,
     });
-  const lines = model.units.length > 1 ? new LineIndex(text) : undefined;
+  const lines = model.units.length > 1 ? lineIndex(text) : undefined;
   return model.units.map(
     (u) =>
       new SqlDocument(u.end === text.length ? text : text.slice(0, u.end), {

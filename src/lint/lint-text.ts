@@ -14,7 +14,7 @@ import type { EditFix, FileNotice, FileResult } from "../engine/types.js";
 import { extract, fileKind } from "../extract/index.js";
 import { isMigrationRun, type ProjectIndex } from "../run-model/index.js";
 import type { TextKind } from "../secrets/credentials.js";
-import { LineIndex } from "../sql/text.js";
+import { lineIndex, type LineIndex } from "../sql/text.js";
 import { applyFixes } from "./fixes.js";
 
 export { applyFixes } from "./fixes.js";
@@ -88,7 +88,7 @@ export function textKind(filePath: string): TextKind {
 function lintOnce(text: string, config: Config, options: LintTextOptions): { result: FileResult; secrets: FileSecrets } {
   const filePath = options.filePath;
   let lines: LineIndex | null = null;
-  const lineOf = (offset: number) => (lines ??= new LineIndex(text)).lineOf(offset) + 1;
+  const lineOf = (offset: number) => (lines ??= lineIndex(text)).lineOf(offset) + 1;
   const notices = [...(options.notices ?? [])];
   let runs: RuleRun[] = [];
   let measured: Pending[] | undefined;

@@ -20,7 +20,7 @@ import {
 import { isStackOverflow, jsonStatements, MAY_BE_TOO_DEEP, parseJson, parsePlpgsql, parseSql, readStatements, soleStatementTree, soleStatementType, tooDeep, type ParseOutcome, type PgNode, type RawStmt } from "./parser.js";
 import { BLOCK_TYPES, refusalOf } from "./block-rules.js";
 import { mayRunOthers, treeRunsOthers } from "./statements.js";
-import { LineIndex, Utf8Offsets } from "./text.js";
+import { lineIndex, type LineIndex, Utf8Offsets } from "./text.js";
 import { directiveText, fileTransactionDirective, isDirective } from "../directives/words.js";
 import type { Break, DocumentRun, ParamStyle, TxMode } from "../run-model/types.js";
 import { findCredentials } from "../secrets/credentials.js";
@@ -645,7 +645,7 @@ export class SqlDocument {
 
   /** The 1-based line of a document offset, for messages ("opened by BEGIN on line 3"). */
   lineOf(offset: number): number {
-    return (this.lines ??= new LineIndex(this.sql)).lineOf(offset) + 1;
+    return (this.lines ??= lineIndex(this.sql)).lineOf(offset) + 1;
   }
 
   /**

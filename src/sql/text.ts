@@ -76,6 +76,11 @@ export class LineIndex {
 
   /** The text of a 0-based line without its line break. */
   lineText(line: number): string {
+    return this.text.slice(this.starts[line] ?? this.text.length, this.lineEnd(line));
+  }
+
+  /** Offset of the end of a 0-based line, its line break left out. */
+  lineEnd(line: number): number {
     const start = this.starts[line] ?? this.text.length;
     let end = line + 1 < this.starts.length ? this.starts[line + 1]! : this.text.length;
     while (end > start) {
@@ -83,9 +88,21 @@ export class LineIndex {
       if (c === 10 || c === 13) end--;
       else break;
     }
-    return this.text.slice(start, end);
+    return end;
   }
 }
+
+/**
+ * The line index of a text, built once for the file being linted: the front-end, the engine and
+ * the lint call each ask for the file's lines (the last text asked for is kept; comparing the
+ * same string with itself costs nothing).
+ */
+export function lineIndex(text: string): LineIndex {
+  if (lastIndex === null || lastIndex.text !== text) lastIndex = new LineIndex(text);
+  return lastIndex;
+}
+
+let lastIndex: LineIndex | null = null;
 
 const NON_ASCII = /[^\x00-\x7f]/;
 
