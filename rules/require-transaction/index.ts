@@ -85,35 +85,47 @@ export default defineRule({
     // report and its related locations), the last one, and counts.
     const head: Write[] = [];
     let last: Write | null = null;
+    // past the head, only the last write is ever read: a statement there gets its Write at the
+    // end, if the report needs it (most writes of a long script make none)
+    let lastStmt: Statement | null = null;
+    let lastGroup = 0;
     let count = 0;
     const perGroup = new Map<number, number>();
+    const counted = (g: number) => {
+      count++;
+      perGroup.set(g, (perGroup.get(g) ?? 0) + 1);
+    };
     const push = (w: Write) => {
       if (head.length <= MAX_RELATED) head.push(w);
       last = w;
-      count++;
-      perGroup.set(w.group, (perGroup.get(w.group) ?? 0) + 1);
+      lastStmt = null;
+      counted(w.group);
     };
     let writesInside = 0;
     let items = false;
     let group = 0;
     let state: "none" | "explicit" | "assumed" = "none";
+    const writeOf = (stmt: Statement, holdsWrite: boolean, g: number): Write => ({
+      start: stmt.start,
+      end: stmt.end,
+      after: stmt.semicolon >= 0 ? stmt.semicolon + 1 : stmt.end,
+      verb: (/^[A-Za-z]+/.exec(stmt.text)?.[0] ?? "statement").toUpperCase(),
+      noSemicolon: stmt.terminator === "eof",
+      // Only the first write's statement is ever read; holding every statement (and its
+      // syntax tree) would make memory grow with the file. A DO block is judged as a whole.
+      stmt: !holdsWrite && count === 0 ? stmt : null,
+      group: g,
+    });
     const add = (stmt: Statement, holdsWrite: boolean) => {
       if (stmt.tx !== "none") {
         writesInside++;
         return;
       }
-      const verb = (/^[A-Za-z]+/.exec(stmt.text)?.[0] ?? "statement").toUpperCase();
-      push({
-        start: stmt.start,
-        end: stmt.end,
-        after: stmt.semicolon >= 0 ? stmt.semicolon + 1 : stmt.end,
-        verb,
-        noSemicolon: stmt.terminator === "eof",
-        // Only the first write's statement is ever read; holding every statement (and its
-        // syntax tree) would make memory grow with the file. A DO block is judged as a whole.
-        stmt: !holdsWrite && count === 0 ? stmt : null,
-        group,
-      });
+      if (head.length <= MAX_RELATED) return push(writeOf(stmt, holdsWrite, group));
+      last = null;
+      lastStmt = stmt;
+      lastGroup = group;
+      counted(group);
     };
     const writes = (s: Statement) => s.kind === "write" || s.kind === "ddl";
 
@@ -138,7 +150,8 @@ export default defineRule({
       },
       end() {
         const first = head[0];
-        const final = last as Write | null;
+        const pending = lastStmt as Statement | null;
+        const final = (last as Write | null) ?? (pending ? writeOf(pending, false, lastGroup) : null);
         if (!first || !final) return;
         if (implicit) {
           // One string of several statements runs as one implicit transaction; only

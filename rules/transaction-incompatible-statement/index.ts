@@ -117,7 +117,6 @@ export default defineRule({
           added = [];
           created = new Set();
         }
-        const range = { start: stmt.start, end: stmt.end };
         const refusal = blockRefusal(stmt, { postgresVersion });
         if (refusal && refusal.subscriptionSlot !== undefined && slotless.has(refusal.subscriptionSlot)) {
           // its slot was detached earlier: PostgreSQL accepts it in a block
@@ -131,7 +130,7 @@ export default defineRule({
                 ...data,
                 where: byStatement(opener),
               },
-              ...range,
+              start: stmt.start, end: stmt.end,
               helpId: "blockHelp",
               ...openedHere(opener),
             });
@@ -145,7 +144,7 @@ export default defineRule({
             context.report({
               messageId: "inAssumed",
               data: { ...data, by, help: run.refusedHelp, tool: run.toolName ?? "" },
-              ...range,
+              start: stmt.start, end: stmt.end,
               helpId: run.tool ? "toolHelp" : "assumedHelp",
             });
           } else if (sentWhole) {
@@ -154,9 +153,9 @@ export default defineRule({
         }
         if (stmt.tx === "none" && script) {
           const need = blockNeed(stmt);
-          if (need?.outside === "error") needing.push({ ...range, command: need.command });
-          else if (need && sentWhole) noEffect.push({ ...range, command: need.command });
-          else if (need) context.report({ messageId: "noEffect", data: { command: need.command }, ...range, helpId: "needsHelp", atMostWarning: true });
+          if (need?.outside === "error") needing.push({ start: stmt.start, end: stmt.end, command: need.command });
+          else if (need && sentWhole) noEffect.push({ start: stmt.start, end: stmt.end, command: need.command });
+          else if (need) context.report({ messageId: "noEffect", data: { command: need.command }, start: stmt.start, end: stmt.end, helpId: "needsHelp", atMostWarning: true });
         }
         noteSlot(stmt, slotless);
         if (newEnumValues) checkEnumValues(stmt);
