@@ -1,6 +1,6 @@
 import { defineMigrationRule } from "../../src/engine/rule.js";
 import { nodeBody, relationName } from "../../src/sql/classify.js";
-import { migrationState, tableAlter } from "../../src/sql/migration-state.js";
+import { isPlaceOf, migrationState, tableAlter } from "../../src/sql/migration-state.js";
 import type { PgNode } from "../../src/sql/parser.js";
 import { assumedBy, byStatement } from "../../src/sql/transaction.js";
 
@@ -45,7 +45,7 @@ export default defineMigrationRule({
           const fk = added.contype === "CONSTR_FOREIGN";
           const referenced = relationName(added.node?.pktable as PgNode | undefined);
           const where =
-            added.stmt === at.stmt
+            isPlaceOf(added.stmt, at.stmt)
               ? "one ALTER TABLE"
               : tx.kind === "block"
                 ? `the block opened${byStatement(tx.opener)}`
@@ -63,7 +63,7 @@ export default defineMigrationRule({
             },
             ...range(k),
             // (a constraint added by another SQL string of the migration is in another document)
-            related: added.stmt === at.stmt || added.stmt.doc !== doc ? [] : [{ message: "added NOT VALID here", start: added.stmt.start, end: added.stmt.end }],
+            related: isPlaceOf(added.stmt, at.stmt) || added.stmt.doc !== doc ? [] : [{ message: "added NOT VALID here", start: added.stmt.start, end: added.stmt.end }],
           });
         });
       },

@@ -77,11 +77,32 @@ interface Span {
   until?: number;
 }
 
+/**
+ * Where a statement stands: what a fact keeps of the statement it records. Facts live for the
+ * whole file (and the documents chained after it), and a statement holds much more (its parse
+ * text, its transaction, its errors): kept by a fact, all of it outlived young-generation
+ * collections and was copied by them until it was promoted.
+ */
+export interface StatementPlace {
+  readonly doc: SqlDocument;
+  readonly start: number;
+  readonly end: number;
+}
+
+function placeOf(stmt: Statement): StatementPlace {
+  return { doc: stmt.doc, start: stmt.start, end: stmt.end };
+}
+
+/** Whether a fact's statement is `stmt` (facts keep places, not statements: see `StatementPlace`). */
+export function isPlaceOf(place: StatementPlace, stmt: Statement): boolean {
+  return place.doc === stmt.doc && place.start === stmt.start && place.end === stmt.end;
+}
+
 /** A table this document created. */
 export interface NewTable extends Span {
   table: TableName;
   /** The CREATE statement (top-level, or inside a DO block). */
-  stmt: Statement;
+  stmt: StatementPlace;
   /** The transaction it was created in. */
   txId: number;
   /** A temporary table: no other session can see it at all. */
@@ -93,7 +114,7 @@ export interface NewTable extends Span {
   /** Position of the first statement that loaded rows into it (INSERT, COPY FROM, MERGE), if any. */
   loadedAt?: number;
   /** That statement (in this document, or an earlier one of its chain). */
-  loadedBy?: Statement;
+  loadedBy?: StatementPlace;
 }
 
 /** What `newTable` answers: the table was created earlier in this document and still exists. */
@@ -117,19 +138,19 @@ export interface ConstraintFact extends Span {
   /** The Constraint node's fields (null for a constraint only seen validated). */
   node: PgNode | null;
   /** The ALTER TABLE statement that added it. */
-  stmt: Statement;
+  stmt: StatementPlace;
   txId: number;
   /** Offset of the statement that validated it (VALIDATE CONSTRAINT), if any. */
   validatedAt?: number;
   /** The statement that validated it. */
-  validatedBy?: Statement;
+  validatedBy?: StatementPlace;
 }
 
 /** A table emptied by TRUNCATE or DELETE without WHERE. */
 export interface EmptiedFact extends Span {
   table: TableName;
   txId: number;
-  stmt: Statement;
+  stmt: StatementPlace;
 }
 
 /** An index this document built. */
@@ -138,7 +159,7 @@ export interface IndexFact extends Span {
   name: string;
   table: TableName;
   concurrent: boolean;
-  stmt: Statement;
+  stmt: StatementPlace;
 }
 
 /** The value of a setting as a statement sees it. */
@@ -150,7 +171,7 @@ export interface SettingValue {
   /** Set with SET LOCAL (or `set_config(…, true)`): gone at the end of the transaction. */
   local: boolean;
   /** The statement that set it. */
-  stmt: Statement;
+  stmt: StatementPlace;
 }
 
 interface SettingsSnapshot {
@@ -660,7 +681,7 @@ export class MigrationState {
   private addTable(stmt: Statement, txId: number, rv: PgNode | undefined, populated: boolean, ifNotExists: boolean): void {
     const table = this.resolve(rv, stmt);
     if (!table || !rv) return;
-    const fact: NewTable = { table, stmt, txId, from: this.pos(stmt), temporary: rv.relpersistence === "t", populated, ifNotExists };
+    const fact: NewTable = { table, stmt: placeOf(stmt), txId, from: this.pos(stmt), temporary: rv.relpersistence === "t", populated, ifNotExists };
     push(this.tables, table.name, fact);
     push(this.liveTables, table.name, fact);
     this.undo.push((offset) => this.endTable(fact, offset));
@@ -719,7 +740,7 @@ export class MigrationState {
     if (!fact || fact.loadedAt !== undefined) return;
     const at = this.pos(stmt);
     fact.loadedAt = at;
-    fact.loadedBy = stmt;
+    fact.loadedBy = placeOf(stmt);
     this.undo.push(() => {
       if (fact.loadedAt === at) {
         delete fact.loadedAt;
@@ -736,7 +757,7 @@ export class MigrationState {
     for (const rv of relations) {
       const table = this.resolve(rv, stmt);
       if (!table) continue;
-      const fact: EmptiedFact = { table, txId, stmt, from: this.pos(stmt) };
+      const fact: EmptiedFact = { table, txId, stmt: placeOf(stmt), from: this.pos(stmt) };
       this.emptied.push(fact);
       this.undo.push((offset) => (fact.until ??= offset));
     }
@@ -836,7 +857,7 @@ export class MigrationState {
           if (known && known.validatedAt === undefined) {
             const at = this.pos(stmt);
             known.validatedAt = at;
-            known.validatedBy = stmt;
+            known.validatedBy = placeOf(stmt);
             this.undo.push(() => {
               if (known.validatedAt === at) {
                 delete known.validatedAt;
@@ -845,7 +866,7 @@ export class MigrationState {
             });
           } else if (!known) {
             // added by an earlier migration: known only by name
-            const fact: ConstraintFact = { table, name, contype: "", notValid: true, node: null, stmt, txId, from: this.pos(stmt), validatedAt: this.pos(stmt), validatedBy: stmt };
+            const fact: ConstraintFact = { table, name, contype: "", notValid: true, node: null, stmt: placeOf(stmt), txId, from: this.pos(stmt), validatedAt: this.pos(stmt), validatedBy: placeOf(stmt) };
             this.constraints.push(fact);
             this.undo.push((offset) => (fact.until ??= offset));
           }
@@ -868,7 +889,7 @@ export class MigrationState {
       contype: String(con.contype ?? ""),
       notValid: Boolean(con.skip_validation),
       node: con,
-      stmt,
+      stmt: placeOf(stmt),
       txId,
       from: this.pos(stmt),
     };
@@ -895,7 +916,7 @@ export class MigrationState {
       concurrent = Boolean(b.concurrent);
     }
     if (!table || typeof idxname !== "string") return;
-    const fact: IndexFact = { schema: table.schema, name: idxname, table, concurrent, stmt, from: this.pos(stmt) };
+    const fact: IndexFact = { schema: table.schema, name: idxname, table, concurrent, stmt: placeOf(stmt), from: this.pos(stmt) };
     push(this.indexes, idxname, fact);
     this.undo.push((offset) => (fact.until ??= offset));
   }
@@ -936,7 +957,7 @@ export class MigrationState {
     const tx = this.transactionOf(top);
     // SET LOCAL outside a transaction block only warns: it lasts until the end of its own statement
     if (local && tx.kind === "none") return;
-    const v: SettingValue | null = value === null ? null : { value, disabled: isZero(value), local, stmt };
+    const v: SettingValue | null = value === null ? null : { value, disabled: isZero(value), local, stmt: placeOf(stmt) };
     if (local) {
       if (v) this.local.set(name, v);
       else this.local.delete(name);
