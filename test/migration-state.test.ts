@@ -1,7 +1,7 @@
 import { suite } from "uvu";
 import * as assert from "uvu/assert";
 import { parseDocument, type DocumentOptions, type Statement } from "../src/sql/document.js";
-import { migrationState, type MigrationState } from "../src/sql/migration-state.js";
+import { isPlaceOf, migrationState, type MigrationState } from "../src/sql/migration-state.js";
 import type { DocumentRun } from "../src/run-model/types.js";
 import "./helpers.js";
 
@@ -29,6 +29,16 @@ test("a table created earlier is new; the statement creating it is not after its
   assert.ok(at);
   assert.is(at!.sameTransaction, false, "two autocommitted statements");
   assert.is(at!.hasRows, false);
+});
+
+test("a fact keeps where its statement stands, not the statement", () => {
+  const { state, stmts } = feed("CREATE TABLE orders (id bigint);\nINSERT INTO orders VALUES (1);\nCREATE INDEX ON orders (id);");
+  const fact = state.newTable(t("orders"), stmts[2]!)!.fact;
+  assert.equal({ ...fact.stmt }, { doc: stmts[0]!.doc, start: stmts[0]!.start, end: stmts[0]!.end });
+  assert.is.not(fact.stmt, stmts[0]!);
+  assert.ok(isPlaceOf(fact.stmt, stmts[0]!));
+  assert.not.ok(isPlaceOf(fact.stmt, stmts[1]!));
+  assert.ok(isPlaceOf(fact.loadedBy!, stmts[1]!), "the INSERT that loaded it");
 });
 
 test("schemas: qualified names must agree; an unqualified one follows SET search_path", () => {

@@ -1,6 +1,6 @@
 import { suite } from "uvu";
 import * as assert from "uvu/assert";
-import { LineIndex, Utf8Offsets, codePointToUtf16, decodeUtf8, describeBinary, firstInvalidUtf8, isTextWithStrayNuls, looksBinary } from "../src/sql/text.js";
+import { LineIndex, lineIndex, Utf8Offsets, codePointToUtf16, decodeUtf8, describeBinary, firstInvalidUtf8, isTextWithStrayNuls, looksBinary } from "../src/sql/text.js";
 
 const test = suite("text positions");
 
@@ -12,6 +12,23 @@ test("lines and columns with LF, CRLF and lone CR", () => {
   assert.equal(idx.position(8), { line: 4, column: 1 });
   assert.is(idx.lineText(1), "bc");
   assert.is(idx.offset(3, 1), 6);
+});
+
+test("a line's end leaves its break out; the file's line index is built once for the same text", () => {
+  const text = "ab\r\ncd\n\nef";
+  const idx = lineIndex(text);
+  assert.is(idx.lineEnd(0), 2); // before the CRLF
+  assert.is(idx.lineEnd(1), 6);
+  assert.is(idx.lineEnd(2), 7); // an empty line
+  assert.is(idx.lineEnd(3), 10); // the last line runs to the end
+  assert.is(idx.lineText(0), "ab");
+  // asked again for the same text (another string with the same characters too): the same index
+  assert.is(lineIndex(text), idx);
+  assert.is(lineIndex(["ab", "cd\n\nef"].join("\r\n")), idx);
+  // another text: its own
+  const other = lineIndex("x\ny");
+  assert.is.not(other, idx);
+  assert.equal(other.starts, [0, 2]);
 });
 
 test("UTF-8 byte offsets to UTF-16 offsets (2, 3 and 4-byte characters)", () => {
