@@ -346,4 +346,14 @@ test("statements read ahead in batches keep their comments until they are handed
   assert.ok(doc.comments.length < 6000, `comments kept: ${doc.comments.length}`);
 });
 
+test("statements parsed in groups are placed, and fail, as each would alone", () => {
+  // eight short statements go to the parser in one call; one that does not parse sends its group
+  // back to one call each, so its error is PostgreSQL's for that statement alone
+  const sql = ["SELECT 1;", "DELETE FROM t;", "SELECT 2;", "SELCT 3;", "UPDATE   t SET a = 1;", "SELECT 4;", "DELETE FROM u WHERE true;", "SELECT 5;", "UPDATE v SET b = 2;"].join("\n");
+  assert.equal(
+    brief(lint(sql).messages.filter((m) => m.ruleId !== "require-transaction")).map((m) => m.replace(/ every row of .*/, "")),
+    ["2:1-2:14 require-where DELETE without WHERE removes", '4:1-4:6 syntax-error syntax error at or near "SELCT"', "5:1-5:11 require-where UPDATE without WHERE changes", "7:1-7:14 require-where WHERE true is always true: DELETE removes", "9:1-9:9 require-where UPDATE without WHERE changes"],
+  );
+});
+
 test.run();

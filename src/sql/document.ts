@@ -17,7 +17,7 @@ import {
   type MetaItem,
   type StatementItem,
 } from "./lexer.js";
-import { isStackOverflow, jsonStatements, MAY_BE_TOO_DEEP, parseJson, parsePlpgsql, parseSql, readStatements, soleStatementTree, soleStatementType, tooDeep, type ParseOutcome, type PgNode, type RawStmt } from "./parser.js";
+import { isStackOverflow, jsonStatements, MAY_BE_TOO_DEEP, parseGroup, parseJson, parsePlpgsql, parseSql, readStatements, soleStatementTree, soleStatementType, tooDeep, type GroupPart, type ParseOutcome, type PgNode, type RawStmt } from "./parser.js";
 import { BLOCK_TYPES, refusalOf } from "./block-rules.js";
 import { mayRunOthers, treeRunsOthers } from "./statements.js";
 import { lineIndex, type LineIndex, Utf8Offsets } from "./text.js";
@@ -113,6 +113,12 @@ export class Statement {
   private released = false;
   /** `runsOnlyItself`, once told (it outlives the JSON it was told from). */
   private alone: boolean | undefined = undefined;
+  /**
+   * Where the parse text began in the text the parser read with it (UTF-8 bytes; 0 when it read
+   * the parse text alone): its JSON is a part of a group's (see `parseGroup`), whose locations
+   * count from the group's start.
+   */
+  private byteBase = 0;
   /** A plain statement (see `isPlain`): set once, kept after its tree is built. */
   [PLAIN_MARK] = false;
   /** The statements of its DO block or function body, once read (see `body`). */
@@ -165,7 +171,7 @@ export class Statement {
     readonly start: number,
     /** Document offset just past the last token (the `;` is not included). */
     readonly end: number,
-    /** The text the parser saw; AST locations are byte offsets into it. */
+    /** The text the parser saw; AST locations are byte offsets into it (after `byteBase` bytes of its group). */
     readonly parseText: string,
     /**
      * Maps an index of `parseText` to a document offset: a function, or the document offset of
@@ -179,7 +185,9 @@ export class Statement {
     if (this.tree === null) {
       if (this.json !== null) this.tree = soleStatementTree(this.json);
       else if (this.released) {
-        const raw = parseJson(this.parseText);
+        // parsed where it stood in its group (the same number of bytes before it), so that the
+        // locations of the tree are those of the first one, which a rule may still hold
+        const raw = parseJson(this.byteBase > 0 ? " ".repeat(this.byteBase) + this.parseText : this.parseText);
         this.tree = raw.ok ? soleStatementTree(raw.json) : null;
       }
     }
@@ -209,6 +217,7 @@ export class Statement {
     this.json = null;
     this.released = false;
     this.alone = undefined;
+    this.byteBase = 0;
   }
 
   /**
@@ -240,13 +249,15 @@ export class Statement {
 
   /**
    * Takes the parse of a statement of one statement, `type`, its tree left as JSON text until
-   * asked for. `shape`: the plain shape its keywords showed (see `isPlain`).
+   * asked for. `shape`: the plain shape its keywords showed (see `isPlain`). `byteBase`: where its
+   * text began in a group parsed in one call (see `parseGroup`).
    */
-  defer(json: string, type: string, shape: PlainShape | null): void {
+  defer(json: string, type: string, shape: PlainShape | null, byteBase = 0): void {
     this.tree = null;
     this.json = json;
     this.released = false;
     this.alone = undefined;
+    this.byteBase = byteBase;
     if (shape) {
       this[PLAIN_MARK] = true;
       this.nodeType = shape.nodeType;
@@ -355,7 +366,7 @@ export class Statement {
   /** Index into `parseText` of an AST location (a UTF-8 byte offset). */
   indexOf(location: number): number {
     this.utf8 ??= new Utf8Offsets(this.parseText);
-    return this.utf8.toUtf16(location);
+    return this.utf8.toUtf16(location - this.byteBase);
   }
 
   /** Document offset of an index into `parseText`. */
@@ -579,6 +590,27 @@ export class SqlDocument {
     // (bench/PROFILE.md). A batch is at most BATCH events or BATCH_TEXT characters of SQL, so
     // memory stays flat however long the file.
     const batch: (Statement | DocumentItem)[] = [];
+    const items: (StatementItem | DocumentItem)[] = [];
+    /** The batch's events, in order: its statements parsed, several short ones in one parser call each (see `parseGroup`). */
+    const read = (): (Statement | DocumentItem)[] => {
+      batch.length = 0;
+      const parts = this.parsed ? null : groupParts(this.source, items);
+      for (let i = 0; i < items.length; i++) {
+        const item = items[i]!;
+        if (item.type !== "statement") {
+          tracker.meta(item);
+          batch.push(item);
+          continue;
+        }
+        for (const s of parseStatementItem(this, item, trees, parts?.get(item))) {
+          s.index = index++;
+          tracker.assign(s);
+          batch.push(s);
+        }
+      }
+      items.length = 0;
+      return batch;
+    };
     let batchText = 0;
     /** Where the earliest event of the batch starts (a meta-command inside a statement comes first). */
     let batchFrom = Infinity;
@@ -593,25 +625,15 @@ export class SqlDocument {
         compactAt = 2 * this.comments.length + 256;
       }
       batchFrom = Math.min(batchFrom, item.start);
-      if (item.type !== "statement") {
-        tracker.meta(item);
-        batch.push(item);
-      } else {
-        for (const s of parseStatementItem(this, item, trees)) {
-          s.index = index++;
-          tracker.assign(s);
-          batch.push(s);
-        }
-      }
+      items.push(item);
       batchText += item.end - item.start;
-      if (batch.length >= BATCH || batchText >= BATCH_TEXT) {
-        yield* batch;
-        batch.length = 0;
+      if (items.length >= BATCH || batchText >= BATCH_TEXT) {
+        yield* read();
         batchText = 0;
         batchFrom = Infinity;
       }
     }
-    yield* batch;
+    yield* read();
   }
 
   /**
@@ -812,9 +834,9 @@ function applyMasks(sql: string, start: number, end: number, masks: Mask[] | nul
  * of stack on it (every walk is meant not to), the statement is reported as too deep to analyse
  * and the next one is read as usual.
  */
-function parseStatementItem(doc: SqlDocument, item: StatementItem, trees: ReadonlySet<string> | undefined): Statement[] {
+function parseStatementItem(doc: SqlDocument, item: StatementItem, trees: ReadonlySet<string> | undefined, part?: GroupPart): Statement[] {
   try {
-    return parseItem(doc, item, trees);
+    return parseItem(doc, item, trees, part);
   } catch (e) {
     if (!isStackOverflow(e)) throw e;
     const s = new Statement(doc, item.start, item.end, doc.source.slice(item.start, item.end), item.start);
@@ -823,9 +845,61 @@ function parseStatementItem(doc: SqlDocument, item: StatementItem, trees: Readon
   }
 }
 
+/** Statements parsed in one call at most (more make a group that fails on one error costlier). */
+const GROUP = 8;
+
+/**
+ * The text of a statement parsed as it stands (no psql variable or masked text, no lexer error,
+ * no NUL), one statement at most (no `;`), short (no tree too deep: see `MAY_BE_TOO_DEEP`) and
+ * ASCII, which may be parsed in a group (see `parseGroup`); null for any other.
+ */
+function groupText(sql: string, item: StatementItem): string | null {
+  if (item.masks || item.lexError || item.nul >= 0 || item.end - item.start > MAY_BE_TOO_DEEP || item.end <= item.start) return null;
+  const text = sql.slice(item.start, item.end);
+  return NOT_GROUPED.test(text) ? null : text;
+}
+
+const NOT_GROUPED = /[;\u0080-\uffff]/;
+
+/**
+ * The parts of a batch's statements parsed in groups: runs of `GROUP` groupable statements (with
+ * other events between them, which the parser never sees) are parsed in one call each; a group
+ * that fails (a syntax error in one of its statements) leaves each of them to be parsed alone, so
+ * every error is found, worded and placed as before.
+ */
+function groupParts(sql: string, items: readonly (StatementItem | DocumentItem)[]): Map<StatementItem, GroupPart> | null {
+  let parts: Map<StatementItem, GroupPart> | null = null;
+  const run: StatementItem[] = [];
+  const texts: string[] = [];
+  const flush = () => {
+    if (run.length > 1) {
+      const group = parseGroup(texts);
+      if (group) {
+        parts ??= new Map();
+        for (let k = 0; k < run.length; k++) parts.set(run[k]!, group[k]!);
+      }
+    }
+    run.length = 0;
+    texts.length = 0;
+  };
+  for (const item of items) {
+    if (item.type !== "statement") continue;
+    const text = groupText(sql, item);
+    if (text === null) {
+      flush();
+      continue;
+    }
+    run.push(item);
+    texts.push(text);
+    if (run.length === GROUP) flush();
+  }
+  flush();
+  return parts;
+}
+
 const TOO_DEEP_STATEMENT = "nested too deeply to analyse (sqlguard ran out of stack): the statement was not linted";
 
-function parseItem(doc: SqlDocument, item: StatementItem, trees: ReadonlySet<string> | undefined): Statement[] {
+function parseItem(doc: SqlDocument, item: StatementItem, trees: ReadonlySet<string> | undefined, part?: GroupPart): Statement[] {
   const sql = doc.source;
   let parseText = applyMasks(sql, item.start, item.end, item.masks, true);
   const make = (start: number, end: number, text: string, base: number): Statement => {
@@ -866,6 +940,14 @@ function parseItem(doc: SqlDocument, item: StatementItem, trees: ReadonlySet<str
       offset: item.nul,
     };
     return [whole];
+  }
+
+  // Parsed with the statements around it (see `groupText`): its part of the group's JSON.
+  if (part) {
+    const s = make(item.start, item.end, parseText, item.start);
+    const shape = plainShape(parseText);
+    s.defer(part.json, part.type, shape && !trees?.has(shape.nodeType) ? shape : null, part.byteBase);
+    return [s];
   }
 
   // A text the parser reads as one statement: its tree is read only if asked for. A short text
