@@ -175,16 +175,22 @@ export function soleStatementType(json: string): string | null {
   let i = VERSION_KEY.length;
   while (i < json.length && json.charCodeAt(i) >= 48 && json.charCodeAt(i) <= 57) i++;
   if (i === VERSION_KEY.length || !json.startsWith(FIRST_STATEMENT, i)) return null;
-  const start = i + FIRST_STATEMENT.length;
-  const end = json.indexOf('"', start);
-  if (end <= start || json.charCodeAt(end + 1) !== 58) return null;
   // a second statement would begin `},{"stmt":` after the first; not looked for: callers pass
   // texts without `;`, which hold one statement at most, or JSON `jsonStatements` counted
-  return typeName(json.slice(start, end));
+  return typeAt(json, i + FIRST_STATEMENT.length);
 }
 
 const VERSION_KEY = '{"version":';
-const FIRST_STATEMENT = ',"stmts":[{"stmt":{"';
+/** How a statement's part of a parse's JSON begins (its node type is the key after it). */
+const PART = '{"stmt":{"';
+const NEXT_PART = `,${PART}`;
+const FIRST_STATEMENT = `,"stmts":[${PART}`;
+
+/** The node type whose name begins at `from` of a parse's JSON (a key: the name, `"`, `:`), or null. */
+function typeAt(json: string, from: number): string | null {
+  const end = json.indexOf('"', from);
+  return end > from && json.charCodeAt(end + 1) === 58 ? typeName(json.slice(from, end)) : null;
+}
 
 /**
  * Each statement type's name, held once. A name taken from a parse's JSON is a piece of that
@@ -252,8 +258,7 @@ export function parseGroup(texts: readonly string[]): GroupPart[] | null {
     if (at < 0) return null;
     const next = json.indexOf(NEXT_PART, at + PART.length);
     const end = next < 0 ? json.length - 2 : next;
-    const typeEnd = json.indexOf('"', at + PART.length);
-    const type = typeEnd > 0 && json.charCodeAt(typeEnd + 1) === 58 ? typeName(json.slice(at + PART.length, typeEnd)) : null;
+    const type = typeAt(json, at + PART.length);
     if (type === null) return null;
     parts.push({ json: json.slice(at, end), type, byteBase: base });
     base += texts[k]!.length + 1;
@@ -262,8 +267,6 @@ export function parseGroup(texts: readonly string[]): GroupPart[] | null {
   return at < 0 ? parts : null;
 }
 
-const PART = '{"stmt":{"';
-const NEXT_PART = ',{"stmt":{"';
 
 const TOO_DEEP = `nested too deeply to analyse (a syntax tree over ${thousands(MAX_TREE_DEPTH)} levels deep): the statement was not linted`;
 
