@@ -897,6 +897,16 @@ function groupParts(sql: string, items: readonly (StatementItem | DocumentItem)[
   return parts;
 }
 
+/**
+ * A statement of one statement whose tree waits as JSON text until asked for: plain when its
+ * keywords say what it is and no rule subscribes to its type (see `isPlain`).
+ */
+function deferred(s: Statement, json: string, type: string, trees: ReadonlySet<string> | undefined, byteBase: number): Statement {
+  const shape = plainShape(s.parseText);
+  s.defer(json, type, shape && !trees?.has(shape.nodeType) ? shape : null, byteBase);
+  return s;
+}
+
 const TOO_DEEP_STATEMENT = "nested too deeply to analyse (sqlguard ran out of stack): the statement was not linted";
 
 function parseItem(doc: SqlDocument, item: StatementItem, trees: ReadonlySet<string> | undefined, part?: GroupPart): Statement[] {
@@ -943,12 +953,7 @@ function parseItem(doc: SqlDocument, item: StatementItem, trees: ReadonlySet<str
   }
 
   // Parsed with the statements around it (see `groupText`): its part of the group's JSON.
-  if (part) {
-    const s = make(item.start, item.end, parseText, item.start);
-    const shape = plainShape(parseText);
-    s.defer(part.json, part.type, shape && !trees?.has(shape.nodeType) ? shape : null, part.byteBase);
-    return [s];
-  }
+  if (part) return [deferred(make(item.start, item.end, parseText, item.start), part.json, part.type, trees, part.byteBase)];
 
   // A text the parser reads as one statement: its tree is read only if asked for. A short text
   // without `;` holds one statement at most and cannot be too deep (see `parseSql`); of any other,
@@ -960,12 +965,7 @@ function parseItem(doc: SqlDocument, item: StatementItem, trees: ReadonlySet<str
     else {
       const count = parseText.length <= MAY_BE_TOO_DEEP && !parseText.includes(";") ? 1 : jsonStatements(raw.json);
       const type = count === 1 ? soleStatementType(raw.json) : null;
-      if (type !== null) {
-        const s = make(item.start, item.end, parseText, item.start);
-        const shape = plainShape(parseText);
-        s.defer(raw.json, type, shape && !trees?.has(shape.nodeType) ? shape : null);
-        return [s];
-      }
+      if (type !== null) return [deferred(make(item.start, item.end, parseText, item.start), raw.json, type, trees, 0)];
       // a short text cannot be too deep, and a long one's JSON was looked over
       outcome = count < 0 ? tooDeep() : readStatements(parseText, raw.json, true);
     }
